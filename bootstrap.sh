@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tensorlite's builds and tests need. Idempotent: packages already
+# present are skipped. As root it runs apt-get; otherwise it prints the command to run.
+set -euo pipefail
+
+PACKAGES=(
+  gcc clang make valgrind                                   # C runtime: host builds, sanitizers, callgrind
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bootstrap: missing Debian packages; run as root:"
+  echo "  apt-get update && $cmd"
+  exit 1
+fi
+echo "bootstrap: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$cmd

@@ -1,0 +1,1 @@
+"""`tl.nn`: TensorFlow's neural-network namespace (re-exports from the op cards)."""

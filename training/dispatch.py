@@ -1,0 +1,59 @@
+"""`apply`: the one entry point every op goes through (JAX's `Primitive.bind`).
+
+It validates attributes, runs the op's shape/dtype inference (which raises TypeError/ValueError
+naming the op), picks the device kernel, wraps the result and lets every active GradientTape
+record the call.
+"""
+from __future__ import annotations
+
+import logging
+
+from .devices import current_device, get_device
+from .ops.registry import OPS, OpDef
+from .tape import record_operation
+from .tensor import Tensor, convert_to_tensor
+
+log = logging.getLogger("tensorlite.placement")
+
+
+def apply(op: OpDef | str, *inputs, **attrs):
+    """Runs `op` on `inputs` eagerly; returns a Tensor, or a tuple for multi-output ops."""
+    if isinstance(op, str):
+        op = OPS[op]
+    for k in attrs:
+        if k not in op.attrs:
+            known = ", ".join(op.attrs) or "none"
+            raise TypeError(f"{op.name}: unknown attribute {k!r} (known: {known})")
+    full = {**op.attrs, **attrs}
+    tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in inputs]
+    out_spec = op.infer(*[t.spec for t in tensors], **full)
+    multi = isinstance(out_spec, (tuple, list))
+    specs = tuple(out_spec) if multi else (out_spec,)
+
+    dev = current_device()
+    kernel = op.kernels.get(dev.name)
+    if kernel is None:
+        if op.decompose is not None:
+            return op.decompose(*tensors, **full)
+        if "cpu" not in op.kernels:
+            raise NotImplementedError(f"{op.name} on {dev.name}: no kernel and no decomposition")
+        log.info("%s has no %s kernel: running on cpu", op.name, dev.name)
+        dev = get_device("cpu")
+        kernel = op.kernels["cpu"]
+    arrays = [t._value if t.device == dev.name else dev.put(get_device(t.device).get(t._value))
+              for t in tensors]
+    result = kernel(dev.xp, *arrays, **full)
+    results = tuple(result) if multi else (result,)
+    outs = tuple(Tensor(_conform(op, dev.xp, r, s), s.dtype, dev.name) for r, s in zip(results, specs))
+    record_operation(op, tensors, outs, full)
+    return outs if multi else outs[0]
+
+
+def _conform(op: OpDef, xp, r, spec):
+    r = xp.asarray(r)
+    if r.dtype != spec.dtype.as_numpy_dtype:
+        r = r.astype(spec.dtype.as_numpy_dtype)
+    if any(d is not None and d != g for d, g in zip(spec.shape, r.shape)) or len(spec.shape) != r.ndim:
+        raise RuntimeError(f"{op.name}: kernel returned shape {list(r.shape)} but inference said "
+                           f"{list(spec.shape)} (a kernel bug)")
+    return r

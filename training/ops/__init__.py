@@ -1,0 +1,14 @@
+"""The op table: importing this package fills `registry.OPS` from the card files listed here.
+
+Each card is `training/ops/<name>.py`; a test checks that every card file is listed.
+"""
+from . import registry  # noqa: F401
+
+# --- cards (keep sorted within each group; one line per file) ---
+from . import binary, creation, matmul, reduce, reshape, unary, where  # noqa: E402,F401
+
+# --- cards added by the array-manipulation work ---
+# --- cards added by the neural-network work ---
+
+from . import overloads  # noqa: E402,F401  (Tensor operators; needs the cards above)
+from .registry import OPS  # noqa: E402,F401

@@ -1,0 +1,156 @@
+"""Card: reductions (reduce_sum, reduce_mean, reduce_max, reduce_min) and argmax/argmin."""
+from __future__ import annotations
+
+import math
+
+from ..dispatch import apply
+from ..dtypes import as_dtype, int64
+from ..spec import TensorSpec
+from .binary import add, divide, equal, multiply
+from .common import axis_tuple
+from .creation import cast, zeros_like
+from .infer import INDEX, NUMERIC, check_dtype, normalize_axis
+from .registry import define_op
+
+
+def _axes(op: str, axis, rank: int) -> tuple:
+    if axis is None:
+        return tuple(range(rank))
+    axes = tuple(sorted({normalize_axis(op, a, rank) for a in axis}))
+    return axes
+
+
+def _reduce_infer(op: str, allowed):
+    def infer(x: TensorSpec, axis, keepdims) -> TensorSpec:
+        check_dtype(op, x, allowed)
+        axes = _axes(op, axis, x.rank)
+        shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)) if keepdims else \
+            tuple(d for i, d in enumerate(x.shape) if i not in axes)
+        return TensorSpec(shape, x.dtype)
+    return infer
+
+
+ATTRS = {"axis": None, "keepdims": False}
+reduce_sum_op = define_op("reduce_sum", infer=_reduce_infer("reduce_sum", NUMERIC), attrs=ATTRS,
+                          tflite="SUM", onnx="ReduceSum")
+reduce_mean_op = define_op("reduce_mean", infer=_reduce_infer("reduce_mean", NUMERIC), attrs=ATTRS,
+                           tflite="MEAN", onnx="ReduceMean")
+reduce_max_op = define_op("reduce_max", infer=_reduce_infer("reduce_max", NUMERIC), attrs=ATTRS,
+                          tflite="REDUCE_MAX", onnx="ReduceMax")
+reduce_min_op = define_op("reduce_min", infer=_reduce_infer("reduce_min", NUMERIC), attrs=ATTRS,
+                          tflite="REDUCE_MIN", onnx="ReduceMin")
+
+
+def _np_axis(x, axis):
+    return None if axis is None else tuple(a % x.ndim for a in axis)
+
+
+@reduce_sum_op.kernel("cpu", "cuda")
+def _reduce_sum(xp, x, axis, keepdims):
+    return xp.sum(x, axis=_np_axis(x, axis), keepdims=keepdims, dtype=x.dtype)
+
+
+@reduce_mean_op.kernel("cpu", "cuda")
+def _reduce_mean(xp, x, axis, keepdims):
+    m = xp.mean(x, axis=_np_axis(x, axis), keepdims=keepdims)
+    if x.dtype.kind in "iu":  # TensorFlow's integer mean truncates
+        m = xp.trunc(m)
+    return m.astype(x.dtype)
+
+
+@reduce_max_op.kernel("cpu", "cuda")
+def _reduce_max(xp, x, axis, keepdims):
+    return xp.max(x, axis=_np_axis(x, axis), keepdims=keepdims)
+
+
+@reduce_min_op.kernel("cpu", "cuda")
+def _reduce_min(xp, x, axis, keepdims):
+    return xp.min(x, axis=_np_axis(x, axis), keepdims=keepdims)
+
+
+def _keep_shape(x, axis) -> tuple:
+    axes = _axes("reduce", axis, x.ndim)
+    return tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+
+
+def _spread(dy, x, axis):
+    """dy broadcast back to x's shape (differentiable: reshape, then a broadcasting add)."""
+    return add(zeros_like(x), apply("reshape", dy, shape=_keep_shape(x, axis)))
+
+
+@reduce_sum_op.grad
+def _reduce_sum_grad(dy, inputs, out, axis, keepdims):
+    return (_spread(dy, inputs[0], axis),)
+
+
+@reduce_mean_op.grad
+def _reduce_mean_grad(dy, inputs, out, axis, keepdims):
+    x = inputs[0]
+    count = math.prod(x.shape[a] for a in _axes("reduce_mean", axis, x.ndim))
+    return (divide(_spread(dy, x, axis), float(max(count, 1))),)
+
+
+def _extremum_grad(dy, inputs, out, axis, keepdims):
+    # Ties share the gradient equally, as in TensorFlow.
+    x = inputs[0]
+    mask = cast(equal(x, apply("reshape", out, shape=_keep_shape(x, axis))), x.dtype)
+    ties = apply(reduce_sum_op, mask, axis=axis, keepdims=True)
+    return (multiply(divide(mask, ties), _spread(dy, x, axis)),)
+
+
+reduce_max_op.grad(_extremum_grad)
+reduce_min_op.grad(_extremum_grad)
+
+
+def _arg_infer(op: str):
+    def infer(x: TensorSpec, axis, output_type) -> TensorSpec:
+        check_dtype(op, x, NUMERIC)
+        check_dtype(op, TensorSpec((), output_type), INDEX, "output_type")
+        a = normalize_axis(op, axis, x.rank)
+        return TensorSpec(x.shape[:a] + x.shape[a + 1:], output_type)
+    return infer
+
+
+argmax_op = define_op("argmax", infer=_arg_infer("argmax"), attrs={"axis": 0, "output_type": int64},
+                      nondifferentiable=True, tflite="ARG_MAX", onnx="ArgMax")
+argmin_op = define_op("argmin", infer=_arg_infer("argmin"), attrs={"axis": 0, "output_type": int64},
+                      nondifferentiable=True, tflite="ARG_MIN", onnx="ArgMin")
+
+
+@argmax_op.kernel("cpu", "cuda")
+def _argmax(xp, x, axis, output_type):
+    return xp.argmax(x, axis=axis).astype(as_dtype(output_type).as_numpy_dtype)
+
+
+@argmin_op.kernel("cpu", "cuda")
+def _argmin(xp, x, axis, output_type):
+    return xp.argmin(x, axis=axis).astype(as_dtype(output_type).as_numpy_dtype)
+
+
+def _reduce(op, x, axis, keepdims):
+    return apply(op, x, axis=axis_tuple(axis), keepdims=bool(keepdims))
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+    return _reduce(reduce_sum_op, input_tensor, axis, keepdims)
+
+
+def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+    return _reduce(reduce_mean_op, input_tensor, axis, keepdims)
+
+
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+    return _reduce(reduce_max_op, input_tensor, axis, keepdims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+    return _reduce(reduce_min_op, input_tensor, axis, keepdims)
+
+
+def argmax(input, axis=None, output_type=int64, name=None):  # noqa: A002  (tf.argmax)
+    return apply(argmax_op, input, axis=0 if axis is None else int(axis), output_type=as_dtype(output_type))
+
+
+def argmin(input, axis=None, output_type=int64, name=None):  # noqa: A002
+    return apply(argmin_op, input, axis=0 if axis is None else int(axis), output_type=as_dtype(output_type))
+
