@@ -72,5 +72,6 @@ from tensorlite.training.tensor import convert_to_tensor as convert_to_tensor
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
 from tensorlite import random as random  # noqa: E402
+from tensorlite.training import data as data  # noqa: E402
 
 __version__ = "0.1.0"
