@@ -8,6 +8,17 @@ from . import registry  # noqa: F401
 from . import binary, creation, matmul, reduce, reshape, unary, where  # noqa: E402,F401
 
 # --- cards added by the array-manipulation work ---
+from . import clip  # noqa: E402,F401
+from . import concat  # noqa: E402,F401
+from . import gather  # noqa: E402,F401
+from . import one_hot  # noqa: E402,F401
+from . import pad  # noqa: E402,F401
+from . import shape_ops  # noqa: E402,F401
+from . import slice  # noqa: E402,F401
+from . import split  # noqa: E402,F401
+from . import stack  # noqa: E402,F401
+from . import strided_slice  # noqa: E402,F401
+from . import transpose  # noqa: E402,F401
 # --- cards added by the neural-network work ---
 
 from . import overloads  # noqa: E402,F401  (Tensor operators; needs the cards above)
