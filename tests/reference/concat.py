@@ -21,6 +21,8 @@ CASES = [
     Case("concat", [i, i, i], concat_ref, attrs={"axis": 0}, name="int32"),
 ]
 BAD = [
-    BadCase("concat", [a, b], ValueError, ("dimension 1 of input 1", "must be 1", "[2, 4, 3]"), attrs={"axis": 0}),
-    BadCase("concat", [a, a.astype(np.float64)], TypeError, ("same dtype", "float32", "float64"), attrs={"axis": 0}),
+    BadCase("concat", [a, b], ValueError, ("dimension 1 of input 1", "must be 1", "[2, 4, 3]"),
+            attrs={"axis": 0}),
+    BadCase("concat", [a, a.astype(np.float64)], TypeError, ("same dtype", "float32", "float64"),
+            attrs={"axis": 0}),
 ]

@@ -1,6 +1,5 @@
 """References for training/ops/one_hot.py (naive loop)."""
 import numpy as np
-
 from tensorlite.training.dtypes import float32, int32
 
 from . import BadCase, Case
@@ -25,8 +24,8 @@ CASES = [
     Case("one_hot", [ind], one_hot_ref, attrs=attrs()),
     Case("one_hot", [ind.astype(np.int64)], one_hot_ref, attrs=attrs(axis=0, on_value=2.5, off_value=-1.0),
          name="axis0"),
-    Case("one_hot", [ind.astype(np.uint8) % 4], one_hot_ref, attrs=attrs(axis=1, on_value=7, off_value=3, dtype=int32),
-         name="axis1_int32"),
+    Case("one_hot", [ind.astype(np.uint8) % 4], one_hot_ref,
+         attrs=attrs(axis=1, on_value=7, off_value=3, dtype=int32), name="axis1_int32"),
 ]
 BAD = [
     BadCase("one_hot", [ind.astype(np.float32)], TypeError, ("indices", "int32", "float32"), attrs=attrs()),

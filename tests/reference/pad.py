@@ -41,8 +41,8 @@ CASES = [
     Case("pad", [x], pad_ref, attrs={"paddings": ((1, 2), (0, 3)), "constant_values": 0}),
     Case("pad", [x3], pad_ref, attrs={"paddings": ((0, 0), (2, 1), (1, 0)), "constant_values": 1.5},
          name="constant_value"),
-    Case("pad", [(x * 5).astype(np.int32)], pad_ref, attrs={"paddings": ((1, 1), (1, 1)), "constant_values": -7},
-         name="int32"),
+    Case("pad", [(x * 5).astype(np.int32)], pad_ref,
+         attrs={"paddings": ((1, 1), (1, 1)), "constant_values": -7}, name="int32"),
     Case("mirror_pad", [x], mirror_pad_ref, attrs={"paddings": ((2, 1), (3, 3)), "mode": "REFLECT"}),
     Case("mirror_pad", [x], mirror_pad_ref, attrs={"paddings": ((3, 2), (0, 4)), "mode": "SYMMETRIC"},
          name="symmetric"),
@@ -54,11 +54,13 @@ BAD = [
             attrs={"paddings": ((3, 0), (0, 0)), "mode": "REFLECT"}),
     BadCase("mirror_pad", [x], ValueError, ("REFLECT or SYMMETRIC", "'EDGE'"),
             attrs={"paddings": ((1, 0), (0, 0)), "mode": "EDGE"}),
-    BadCase("pad", [x], ValueError, ("shape [2, 2]", "[3, 4]"), attrs={"paddings": ((1, 1),), "constant_values": 0}),
+    BadCase("pad", [x], ValueError, ("shape [2, 2]", "[3, 4]"),
+            attrs={"paddings": ((1, 1),), "constant_values": 0}),
     BadCase("pad", [x], ValueError, ("non-negative", "[-1, 0]"),
             attrs={"paddings": ((-1, 0), (0, 0)), "constant_values": 0}),
 ]
 
 # The index maps above agree with NumPy's definitions of the three modes.
-for _mode, _pads in (("CONSTANT", ((1, 2), (0, 3))), ("REFLECT", ((2, 2), (3, 1))), ("SYMMETRIC", ((3, 1), (4, 0)))):
+for _mode, _pads in (("CONSTANT", ((1, 2), (0, 3))), ("REFLECT", ((2, 2), (3, 1))),
+                     ("SYMMETRIC", ((3, 1), (4, 0)))):
     assert np.array_equal(_pad_ref(x, _pads, _mode), np.pad(x, _pads, mode=_mode.lower()))

@@ -1,6 +1,5 @@
 """References for training/ops/shape_ops.py."""
 import numpy as np
-
 from tensorlite.training.dtypes import int32, int64
 
 from . import BadCase, Case, rng

@@ -27,7 +27,8 @@ CASES = [
     Case("split", [x], split_ref, attrs={"num_or_size_splits": 1, "axis": 0}, name="one_part"),
 ]
 BAD = [
-    BadCase("split", [x], ValueError, ("size 4", "num_or_size_splits=3"), attrs={"num_or_size_splits": 3, "axis": 2}),
+    BadCase("split", [x], ValueError, ("size 4", "num_or_size_splits=3"),
+            attrs={"num_or_size_splits": 3, "axis": 2}),
     BadCase("split", [x], ValueError, ("must sum to", "[2, 2]", "got 4"),
             attrs={"num_or_size_splits": (2, 2), "axis": 1}),
 ]

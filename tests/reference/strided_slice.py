@@ -47,8 +47,10 @@ SPECS = {
     "shrink_negative": spec((-1,), (0,), (1,), shrink_axis_mask=0b1),
     "shrink_stride3": spec((0, 2), (0, 3), (1, 3), begin_mask=0b1, end_mask=0b1, shrink_axis_mask=0b10),
     "empty": spec((3,), (1,), (1,)),
-    "precedence": spec((0, 0), (0, 0), (1, 1), ellipsis_mask=0b1, new_axis_mask=0b11, shrink_axis_mask=0b10),
-    "newaxis_first": spec((0, 0, 1), (0, 0, -1), (1, 1, 2), new_axis_mask=0b1, begin_mask=0b10, end_mask=0b10),
+    "precedence": spec((0, 0), (0, 0), (1, 1), ellipsis_mask=0b1, new_axis_mask=0b11,
+                       shrink_axis_mask=0b10),
+    "newaxis_first": spec((0, 0, 1), (0, 0, -1), (1, 1, 2), new_axis_mask=0b1, begin_mask=0b10,
+                          end_mask=0b10),
     "reverse_all": spec((0, 0, 0), (0, 0, 0), (-1, -2, -3), begin_mask=0b111, end_mask=0b111),
 }
 
@@ -60,12 +62,14 @@ CASES += [Case("strided_slice_grad", [strided_slice_ref(x, **SPECS[n])], strided
                                                                        "ellipsis_newaxis_shrink")]
 
 BAD = [
-    BadCase("strided_slice", [x], ValueError, ("non-zero", "dimension 1"), attrs=spec((0, 0), (1, 1), (1, 0))),
+    BadCase("strided_slice", [x], ValueError, ("non-zero", "dimension 1"),
+            attrs=spec((0, 0), (1, 1), (1, 0))),
     BadCase("strided_slice", [x], ValueError, ("index 4", "out of bounds", "size 4"),
             attrs=spec((4,), (5,), (1,), shrink_axis_mask=1)),
     BadCase("strided_slice", [x], ValueError, ("at most one ellipsis", "0b101"),
             attrs=spec((0, 0, 0), (0, 0, 0), (1, 1, 1), ellipsis_mask=0b101)),
-    BadCase("strided_slice", [x], ValueError, ("4 dimensions", "rank 3"), attrs=spec((0,) * 4, (1,) * 4, (1,) * 4)),
+    BadCase("strided_slice", [x], ValueError, ("4 dimensions", "rank 3"),
+            attrs=spec((0,) * 4, (1,) * 4, (1,) * 4)),
     BadCase("strided_slice_grad", [x], ValueError, ("sliced shape [2, 3, 4]", "[4, 5, 6]"),
             attrs={"shape": x.shape, **SPECS["basic"]}),
 ]

@@ -22,4 +22,5 @@ CASES = [
     Case("transpose", [x], transpose_ref, attrs={"perm": None}, name="reverse"),
     Case("transpose", [(x * 10).astype(np.int32)], transpose_ref, attrs={"perm": (0, 2, 1)}, name="int32"),
 ]
-BAD = [BadCase("transpose", [x], ValueError, ("permutation of [0, 1, 2]", "[0, 0, 1]"), attrs={"perm": (0, 0, 1)})]
+BAD = [BadCase("transpose", [x], ValueError, ("permutation of [0, 1, 2]", "[0, 0, 1]"),
+               attrs={"perm": (0, 0, 1)})]
