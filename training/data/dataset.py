@@ -13,6 +13,7 @@ Choices where tf.data traces functions and we do not (yet):
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -23,6 +24,7 @@ from .. import random as tl_random
 from ..devices import device
 from ..dtypes import bool_, int64
 from ..spec import TensorSpec
+from ..tape import _active as _active_tapes
 from ..tensor import Tensor, convert_to_tensor
 from . import structure as st
 from .sources import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, DatasetSources
@@ -34,8 +36,13 @@ _AUTOTUNE_PREFETCH = 2
 
 
 def _call(fn, element):
-    """tf.data's calling convention: a tuple element is unpacked into positional arguments."""
-    with device("cpu"):
+    """tf.data's calling convention: a tuple element is unpacked into positional arguments.
+    The call runs on the CPU with every tape of this thread paused: like a traced tf.data
+    function, a pipeline function is not part of the model's gradient."""
+    with contextlib.ExitStack() as paused:
+        for tape in _active_tapes():
+            paused.enter_context(tape.stop_recording())
+        paused.enter_context(device("cpu"))
         return fn(*element) if isinstance(element, tuple) else fn(element)
 
 
