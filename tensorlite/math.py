@@ -16,6 +16,7 @@ from tensorlite.training.ops.binary import not_equal as not_equal
 from tensorlite.training.ops.binary import pow as pow
 from tensorlite.training.ops.binary import squared_difference as squared_difference
 from tensorlite.training.ops.binary import subtract as subtract
+from tensorlite.training.ops.gather import unsorted_segment_sum as unsorted_segment_sum
 from tensorlite.training.ops.reduce import argmax as argmax
 from tensorlite.training.ops.reduce import argmin as argmin
 from tensorlite.training.ops.reduce import reduce_max as reduce_max
