@@ -1,0 +1,40 @@
+"""The `tensorlite` command line: `tensorlite <command> ...` or `python3 -m tensorlite <command>`.
+
+Each command is a module in tools/ exposing `add_arguments(parser)` and a function taking the
+parsed arguments; adding a command is one entry in COMMANDS.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import pipeline
+
+# name -> (help, add_arguments, run)
+COMMANDS = {
+    "pipeline": ("the main job: train the digits CNN, evaluate it, print the results table",
+                 pipeline.add_arguments, pipeline.run_pipeline),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tensorlite", description="tensorlite: train with a "
+                                     "TensorFlow-style API, deploy TFLite models everywhere")
+    sub = parser.add_subparsers(dest="command", metavar="command")
+    for name, (help_text, add_arguments, _) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    COMMANDS[args.command][2](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

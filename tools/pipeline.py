@@ -1,0 +1,221 @@
+"""The main job: a pipeline of stages that ends in one results table.
+
+    python3 -m tensorlite pipeline [--epochs N] [--batch-size B] [--seed S] [--json results.json]
+
+Stages run in order over one shared `Run`. A stage reads what earlier stages left in
+`run.artifacts` (the data, the trained model, later the .tflite file ...) and writes cells of the
+results table with `run.results.set(row, column, value)`: one row per model artefact and the
+engine that ran it, one column per measurement. Growing the job is appending to `STAGES`: a
+convert stage adds a row for the .tflite model run by LiteRT, a quantize stage one for its int8
+twin, each runtime a row with the same columns, so the table compares them side by side.
+
+The digits CNN and its training recipe live here, so the test suite (tests/keras/
+test_digits_cnn.py) and the benchmark (tools/bench_training.py) train exactly the main job's model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# The recipe: Adam at 1e-2 over a seeded, shuffled tl.data pipeline.
+EPOCHS = 12
+BATCH_SIZE = 32
+LEARNING_RATE = 1e-2
+SEED = 0
+ROW_KERAS = "tensorlite keras, float32, eager CPU"
+
+
+def digits_arrays():
+    """The digits split as the model wants it: float32 images in [0, 1], shape (n, 8, 8, 1), and
+    int32 labels."""
+    from tensorlite.training.keras.datasets import digits
+
+    (x_train, y_train), (x_test, y_test) = digits.load_data()
+
+    def images(x):
+        return (x.astype(np.float32) / 16.0)[..., None]
+    return (images(x_train), y_train.astype(np.int32)), (images(x_test), y_test.astype(np.int32))
+
+
+def build_digits_cnn():
+    """Conv-BN-ReLU-pool twice, then a dense softmax classifier: 6,234 weights (6,138 trainable)."""
+    import tensorlite as tl
+
+    layers = tl.keras.layers
+    return tl.keras.Sequential([
+        layers.Input(shape=(8, 8, 1)),
+        layers.Conv2D(16, 3, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(32, 3, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(10),
+        layers.Softmax(),
+    ])
+
+
+def train_dataset(x, y, batch_size: int = BATCH_SIZE, seed: int = SEED):
+    """A tl.data pipeline over the training arrays: reshuffled every epoch, batched, prefetched."""
+    import tensorlite as tl
+
+    return (tl.data.Dataset.from_tensor_slices((x, y))
+            .shuffle(len(x), seed=seed)
+            .batch(batch_size)
+            .prefetch(tl.data.AUTOTUNE))
+
+
+def train_digits_cnn(x, y, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = SEED):
+    """Seeds tl.random, builds, compiles and fits the CNN; returns (model, history)."""
+    import tensorlite as tl
+
+    tl.random.set_seed(seed)
+    model = build_digits_cnn()
+    model.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=LEARNING_RATE),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(train_dataset(x, y, batch_size, seed), epochs=epochs, verbose=0)
+    return model, history
+
+
+def count_weights(model) -> int:
+    return sum(int(np.prod(v.shape)) for v in model.weights)
+
+
+@dataclass
+class Results:
+    """The results table: rows (model artefact + engine) by columns (measurements)."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def set(self, row: str, column: str, value) -> None:
+        self.rows.setdefault(row, {})[column] = value
+
+    def columns(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for cells in self.rows.values():
+            seen.update(dict.fromkeys(cells))
+        return list(seen)
+
+    def render(self, file=None) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="tensorlite pipeline: digits CNN")
+        table.add_column("model")
+        for c in self.columns():
+            table.add_column(c, justify="right")
+        for name, cells in self.rows.items():
+            table.add_row(name, *(_fmt(cells.get(c)) for c in self.columns()))
+        Console(file=file or sys.stdout, width=160).print(table)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 10 else f"{value:.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass
+class Run:
+    args: argparse.Namespace
+    results: Results = field(default_factory=Results)
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def stage_load(run: Run) -> None:
+    run.artifacts["digits"] = digits_arrays()
+
+
+def stage_train(run: Run) -> None:
+    (x, y), _ = run.artifacts["digits"]
+    start = time.perf_counter()
+    model, history = train_digits_cnn(x, y, run.args.epochs, run.args.batch_size, run.args.seed)
+    seconds = time.perf_counter() - start
+    run.artifacts["model"] = model
+    run.results.set(ROW_KERAS, "weights", count_weights(model))
+    run.results.set(ROW_KERAS, "train loss", float(history.history["loss"][-1]))
+    run.results.set(ROW_KERAS, "train time (s)", seconds)
+    run.results.set(ROW_KERAS, "train samples/s", len(x) * run.args.epochs / seconds)
+
+
+def stage_evaluate(run: Run) -> None:
+    _, (x, y) = run.artifacts["digits"]
+    model = run.artifacts["model"]
+    start = time.perf_counter()
+    probs = np.asarray(model.predict(x, batch_size=256, verbose=0))
+    seconds = time.perf_counter() - start
+    run.artifacts["test_predictions"] = probs
+    run.results.set(ROW_KERAS, "test accuracy", float(np.mean(probs.argmax(-1) == y)))
+    run.results.set(ROW_KERAS, "predict ms/image", 1000 * seconds / len(x))
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    fn: Callable[[Run], None]
+    help: str
+
+
+STAGES = [
+    Stage("load", stage_load, "the embedded digits dataset, split 1,437 / 360"),
+    Stage("train", stage_train, "fit the CNN on a tl.data pipeline"),
+    Stage("evaluate", stage_evaluate, "test accuracy of the trained model"),
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"default {BATCH_SIZE}")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed of tl.random (default {SEED})")
+    parser.add_argument("--json", metavar="PATH", help="also write the results table as JSON")
+
+
+def run_pipeline(args: argparse.Namespace, stages=None, file=None) -> Run:
+    """Runs every stage in order, then prints the table (and writes --json)."""
+    out = file or sys.stdout
+    run = Run(args)
+    for stage in stages or STAGES:
+        print(f"[{stage.name}] {stage.help}", file=out, flush=True)
+        start = time.perf_counter()
+        try:
+            stage.fn(run)
+        except Exception:
+            print(f"pipeline: stage {stage.name!r} failed", file=sys.stderr)
+            raise
+        run.stage_seconds[stage.name] = time.perf_counter() - start
+    run.results.render(out)
+    if args.json:
+        payload = {"results": run.results.rows, "stage_seconds": run.stage_seconds,
+                   "settings": {"epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed}}
+        tmp = f"{args.json}.tmp"  # written whole, then renamed: never a half-written file
+        with open(tmp, "w") as f:
+            json.dump(payload, f, indent=2)
+        os.replace(tmp, args.json)
+    return run
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="tensorlite pipeline", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    run_pipeline(parser.parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
