@@ -46,18 +46,20 @@ def digits_arrays():
 
 
 def build_digits_cnn():
-    """Conv-BN-ReLU-pool twice, then a dense softmax classifier: 6,234 weights (6,138 trainable)."""
+    """Conv-BN-ReLU-pool twice, then a dense softmax classifier: 6,234 weights (6,138 trainable).
+    BatchNormalization uses momentum 0.9, not Keras's 0.99: a few hundred steps are too few for
+    0.99's moving statistics to forget their initial values."""
     import tensorlite as tl
 
     layers = tl.keras.layers
     return tl.keras.Sequential([
         layers.Input(shape=(8, 8, 1)),
         layers.Conv2D(16, 3, padding="same", use_bias=False),
-        layers.BatchNormalization(),
+        layers.BatchNormalization(momentum=0.9),
         layers.ReLU(),
         layers.MaxPooling2D(2),
         layers.Conv2D(32, 3, padding="same", use_bias=False),
-        layers.BatchNormalization(),
+        layers.BatchNormalization(momentum=0.9),
         layers.ReLU(),
         layers.MaxPooling2D(2),
         layers.Flatten(),
