@@ -2,7 +2,6 @@
 Softmax), trained by fit() on a tl.data pipeline, reaches >= 97% test accuracy, and two seeded
 runs end with bit-identical weights."""
 import numpy as np
-
 from tensorlite.tools import pipeline
 
 
