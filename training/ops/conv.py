@@ -1,0 +1,188 @@
+"""Card: 2-D convolution, NHWC, with strides, dilations, SAME/VALID padding and groups, plus its
+two gradient ops. All three are bilinear, so each one's gradient is written with the others:
+
+    y  = conv2d(x, w)                 dx = conv2d_backprop_input(dy, w),  dw = conv2d_backprop_filter(x, dy)
+    dx = conv2d_backprop_input(d, w)  grad wrt d = conv2d(g, w),          wrt w = conv2d_backprop_filter(g, d)
+    dw = conv2d_backprop_filter(x, d) grad wrt x = conv2d_backprop_input(d, g), wrt d = conv2d(x, g)
+
+which closes the set under differentiation (second order works). Kernels use im2col: a strided
+window view of the padded input contracted with the filter in one einsum.
+"""
+from __future__ import annotations
+
+from ..dispatch import apply
+from ..spec import TensorSpec
+from .infer import FLOATS, check_dtype, check_rank, same_dtype
+from .registry import define_op
+
+ATTRS = {"strides": (1, 1), "padding": "VALID", "dilations": (1, 1), "groups": 1}
+
+
+def out_size(size: int, k: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:
+    """(output size, padding before) for one spatial axis; SAME puts the odd pixel at the end (TF)."""
+    eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + eff - size, 0)
+        return out, total // 2
+    if padding == "VALID":
+        return max((size - eff) // stride + 1, 0), 0
+    raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+
+
+def conv_geometry(op: str, x_shape, k_hw, strides, dilations, padding):
+    """Output (OH, OW) and pads ((top, bottom), (left, right)) of a conv/pool window."""
+    (oh, pt), (ow, pl) = (out_size(x_shape[1], k_hw[0], strides[0], dilations[0], padding),
+                          out_size(x_shape[2], k_hw[1], strides[1], dilations[1], padding))
+    if oh <= 0 or ow <= 0:
+        raise ValueError(f"{op}: window {list(k_hw)} (dilations {list(dilations)}) does not fit input "
+                         f"{list(x_shape)} with padding {padding}")
+    pb = max((oh - 1) * strides[0] + (k_hw[0] - 1) * dilations[0] + 1 - x_shape[1] - pt, 0)
+    pr = max((ow - 1) * strides[1] + (k_hw[1] - 1) * dilations[1] + 1 - x_shape[2] - pl, 0)
+    return (oh, ow), ((pt, pb), (pl, pr))
+
+
+def patches(xp, x, k_hw, strides, dilations, pads, pad_value=0.0):
+    """[N, OH, OW, C, KH, KW] windows of the padded NHWC input (a view, no copy before padding)."""
+    x = xp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=pad_value)
+    eff = ((k_hw[0] - 1) * dilations[0] + 1, (k_hw[1] - 1) * dilations[1] + 1)
+    w = xp.lib.stride_tricks.sliding_window_view(x, eff, axis=(1, 2))
+    return w[:, ::strides[0], ::strides[1], :, ::dilations[0], ::dilations[1]]
+
+
+def _check(op, x, w, groups, w_arg="filters"):
+    check_dtype(op, x, FLOATS, "input")
+    same_dtype(op, x, w)
+    check_rank(op, x, 4, "input")
+    check_rank(op, w, 4, w_arg)
+    if groups < 1 or x.shape[3] % groups or w.shape[3] % groups:
+        raise ValueError(f"{op}: groups={groups} must divide input channels {x.shape[3]} and output "
+                         f"channels {w.shape[3]}")
+    if x.shape[3] != w.shape[2] * groups:
+        raise ValueError(f"{op}: input has {x.shape[3]} channels but filters {list(w.shape)} expect "
+                         f"{w.shape[2] * groups} (filters[2] * groups={groups})")
+
+
+def _conv_infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, groups) -> TensorSpec:
+    _check("conv2d", x, w, groups)
+    (oh, ow), _ = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
+    return TensorSpec((x.shape[0], oh, ow, w.shape[3]), x.dtype)
+
+
+def _input_infer(dy: TensorSpec, w: TensorSpec, input_shape, strides, padding, dilations, groups):
+    x = TensorSpec(input_shape, dy.dtype)
+    _check("conv2d_backprop_input", x, w, groups)
+    (oh, ow), _ = conv_geometry("conv2d_backprop_input", input_shape, w.shape[:2], strides, dilations, padding)
+    if tuple(dy.shape) != (input_shape[0], oh, ow, w.shape[3]):
+        raise ValueError(f"conv2d_backprop_input: out_backprop must have shape "
+                         f"{[input_shape[0], oh, ow, w.shape[3]]}, got {list(dy.shape)}")
+    return x
+
+
+def _filter_infer(x: TensorSpec, dy: TensorSpec, filter_shape, strides, padding, dilations, groups):
+    w = TensorSpec(filter_shape, x.dtype)
+    _check("conv2d_backprop_filter", x, w, groups)
+    return w
+
+
+conv2d_op = define_op("conv2d", infer=_conv_infer, attrs=ATTRS, tflite="CONV_2D", onnx="Conv")
+conv2d_backprop_input_op = define_op("conv2d_backprop_input", infer=_input_infer,
+                                     attrs={**ATTRS, "input_shape": ()}, tflite="TRANSPOSE_CONV",
+                                     onnx="ConvTranspose")
+conv2d_backprop_filter_op = define_op("conv2d_backprop_filter", infer=_filter_infer,
+                                      attrs={**ATTRS, "filter_shape": ()}, tflite=None)
+
+
+def _grouped(w, groups):
+    kh, kw, cg, o = w.shape
+    return w.reshape(kh, kw, cg, groups, o // groups)
+
+
+@conv2d_op.kernel("cpu", "cuda")
+def _conv2d(xp, x, w, strides, padding, dilations, groups):
+    _, pads = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
+    p = patches(xp, x, w.shape[:2], strides, dilations, pads)            # n h w C k l
+    n, oh, ow = p.shape[:3]
+    p = p.reshape(n, oh, ow, groups, x.shape[3] // groups, *w.shape[:2])  # n h w g c k l
+    y = xp.einsum("nhwgckl,klcgo->nhwgo", p, _grouped(w, groups), optimize=True)
+    return y.reshape(n, oh, ow, w.shape[3])
+
+
+@conv2d_op.grad
+def _conv2d_grad(dy, inputs, out, **attrs):
+    x, w = inputs
+    return (apply(conv2d_backprop_input_op, dy, w, input_shape=tuple(x.shape), **attrs),
+            apply(conv2d_backprop_filter_op, x, dy, filter_shape=tuple(w.shape), **attrs))
+
+
+@conv2d_backprop_input_op.kernel("cpu", "cuda")
+def _conv2d_backprop_input(xp, dy, w, input_shape, strides, padding, dilations, groups):
+    n, h, wd, c = input_shape
+    kh, kw = w.shape[:2]
+    (oh, ow), pads = conv_geometry("conv2d_backprop_input", input_shape, (kh, kw), strides, dilations, padding)
+    g = groups
+    dyg = dy.reshape(n, oh, ow, g, -1)                                  # n h w g o
+    wg = _grouped(w, g)                                                 # k l c g o
+    dxp = xp.zeros((n, h + sum(pads[0]), wd + sum(pads[1]), g, c // g), dy.dtype)
+    # Each filter tap (i, j) scatters dy back onto the strided input positions it read.
+    for i in range(kh):
+        for j in range(kw):
+            contrib = xp.einsum("nhwgo,cgo->nhwgc", dyg, wg[i, j], optimize=True)
+            r0, c0 = i * dilations[0], j * dilations[1]
+            dxp[:, r0:r0 + (oh - 1) * strides[0] + 1:strides[0], c0:c0 + (ow - 1) * strides[1] + 1:strides[1]] += contrib
+    dxp = dxp[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + wd]
+    return dxp.reshape(n, h, wd, c)
+
+
+@conv2d_backprop_input_op.grad
+def _conv2d_backprop_input_grad(g, inputs, out, input_shape, **attrs):
+    dy, w = inputs
+    return (apply(conv2d_op, g, w, **attrs),
+            apply(conv2d_backprop_filter_op, g, dy, filter_shape=tuple(w.shape), **attrs))
+
+
+@conv2d_backprop_filter_op.kernel("cpu", "cuda")
+def _conv2d_backprop_filter(xp, x, dy, filter_shape, strides, padding, dilations, groups):
+    kh, kw, cg, o = filter_shape
+    _, pads = conv_geometry("conv2d_backprop_filter", x.shape, (kh, kw), strides, dilations, padding)
+    p = patches(xp, x, (kh, kw), strides, dilations, pads)
+    n, oh, ow = p.shape[:3]
+    p = p.reshape(n, oh, ow, groups, cg, kh, kw)
+    dw = xp.einsum("nhwgckl,nhwgo->klcgo", p, dy.reshape(n, oh, ow, groups, o // groups), optimize=True)
+    return dw.reshape(kh, kw, cg, o)
+
+
+@conv2d_backprop_filter_op.grad
+def _conv2d_backprop_filter_grad(g, inputs, out, filter_shape, **attrs):
+    x, dy = inputs
+    return (apply(conv2d_backprop_input_op, dy, g, input_shape=tuple(x.shape), **attrs),
+            apply(conv2d_op, x, g, **attrs))
+
+
+def hw(value, name: str, op: str) -> tuple[int, int]:
+    """TF accepts an int, [h, w] or NHWC [1, h, w, 1] for strides, dilations and ksize."""
+    if value is None:
+        return (1, 1)
+    if isinstance(value, int):
+        return (value, value)
+    v = tuple(int(a) for a in value)
+    if len(v) == 1:
+        return (v[0], v[0])
+    if len(v) == 2:
+        return v
+    if len(v) == 4 and v[0] == 1 and v[3] == 1:
+        return (v[1], v[2])
+    raise ValueError(f"{op}: `{name}` must be an int, [h, w] or [1, h, w, 1], got {list(v)}")
+
+
+def nhwc_only(op: str, data_format: str) -> None:
+    if data_format not in ("NHWC", None):
+        raise NotImplementedError(f"{op} with data_format={data_format!r}: only NHWC is supported")
+
+
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002
+    nhwc_only("conv2d", data_format)
+    x = input
+    groups = x.shape[-1] // filters.shape[2] if filters.shape[2] else 1
+    return apply(conv2d_op, x, filters, strides=hw(strides, "strides", "conv2d"), padding=padding.upper(),
+                 dilations=hw(dilations, "dilations", "conv2d"), groups=int(groups))

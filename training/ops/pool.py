@@ -1,0 +1,156 @@
+"""Card: max and average pooling (NHWC, SAME/VALID) and their gradient ops.
+
+max_pool2d_grad(x, dy) routes each dy to the first maximum of its window (TF's tie rule); it is
+linear in dy, and its own gradient wrt dy is max_pool2d_grad_grad(x, g): g read back at the
+same positions. The pair closes under differentiation. avg_pool2d averages over the valid
+(unpadded) elements only, as TF does; avg_pool2d_grad spreads dy back and is linear, so its
+gradient is avg_pool2d again.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..dispatch import apply
+from ..spec import TensorSpec
+from .conv import conv_geometry, hw, nhwc_only, patches
+from .infer import FLOATS, check_dtype, check_rank
+from .registry import define_op
+
+ATTRS = {"ksize": (2, 2), "strides": (2, 2), "padding": "VALID"}
+ONE = (1, 1)
+
+
+def _geometry(op, shape, ksize, strides, padding):
+    return conv_geometry(op, shape, ksize, strides, ONE, padding)
+
+
+def _pool_infer(op: str):
+    def infer(x: TensorSpec, ksize, strides, padding) -> TensorSpec:
+        check_dtype(op, x, FLOATS, "input")
+        check_rank(op, x, 4, "input")
+        (oh, ow), _ = _geometry(op, x.shape, ksize, strides, padding)
+        return TensorSpec((x.shape[0], oh, ow, x.shape[3]), x.dtype)
+    return infer
+
+
+def _same_as_x(x: TensorSpec, dy: TensorSpec, **_) -> TensorSpec:
+    return x
+
+
+def _grad_grad_infer(x: TensorSpec, g: TensorSpec, ksize, strides, padding) -> TensorSpec:
+    return _pool_infer("max_pool2d_grad_grad")(x, ksize, strides, padding)
+
+
+def _avg_grad_infer(dy: TensorSpec, input_shape, ksize, strides, padding) -> TensorSpec:
+    return TensorSpec(input_shape, dy.dtype)
+
+
+max_pool2d_op = define_op("max_pool2d", infer=_pool_infer("max_pool2d"), attrs=ATTRS,
+                          tflite="MAX_POOL_2D", onnx="MaxPool")
+max_pool2d_grad_op = define_op("max_pool2d_grad", infer=_same_as_x, attrs=ATTRS)
+max_pool2d_grad_grad_op = define_op("max_pool2d_grad_grad", infer=_grad_grad_infer, attrs=ATTRS)
+avg_pool2d_op = define_op("avg_pool2d", infer=_pool_infer("avg_pool2d"), attrs=ATTRS,
+                          tflite="AVERAGE_POOL_2D", onnx="AveragePool")
+avg_pool2d_grad_op = define_op("avg_pool2d_grad", infer=_avg_grad_infer, attrs={**ATTRS, "input_shape": ()})
+
+
+def _windows(xp, x, ksize, strides, padding, pad_value):
+    (oh, ow), pads = _geometry("pool", x.shape, ksize, strides, padding)
+    p = patches(xp, x, ksize, strides, ONE, pads, pad_value)   # n h w c k l
+    return p.reshape(*p.shape[:4], ksize[0] * ksize[1]), pads
+
+
+def _scatter(xp, shape, pads, ksize, strides, taps):
+    """Sums taps[..., t] (t = window position i*kw+j) back onto an NHWC array of `shape`."""
+    n, h, w, c = shape
+    oh, ow = taps.shape[1:3]
+    out = xp.zeros((n, h + sum(pads[0]), w + sum(pads[1]), c), taps.dtype)
+    for i in range(ksize[0]):
+        for j in range(ksize[1]):
+            out[:, i:i + (oh - 1) * strides[0] + 1:strides[0], j:j + (ow - 1) * strides[1] + 1:strides[1]] += \
+                taps[..., i * ksize[1] + j]
+    return out[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + w]
+
+
+def _argmax_onehot(xp, x, ksize, strides, padding):
+    p, pads = _windows(xp, x, ksize, strides, padding, -np.inf)
+    first = xp.argmax(p, axis=-1)
+    onehot = (xp.arange(p.shape[-1]) == first[..., None]).astype(x.dtype)
+    return onehot, pads
+
+
+@max_pool2d_op.kernel("cpu", "cuda")
+def _max_pool2d(xp, x, ksize, strides, padding):
+    return _windows(xp, x, ksize, strides, padding, -np.inf)[0].max(axis=-1)
+
+
+@max_pool2d_op.grad
+def _max_pool2d_grad_rule(dy, inputs, out, **attrs):
+    return (apply(max_pool2d_grad_op, inputs[0], dy, **attrs),)
+
+
+@max_pool2d_grad_op.kernel("cpu", "cuda")
+def _max_pool2d_grad(xp, x, dy, ksize, strides, padding):
+    onehot, pads = _argmax_onehot(xp, x, ksize, strides, padding)
+    return _scatter(xp, x.shape, pads, ksize, strides, onehot * dy[..., None])
+
+
+@max_pool2d_grad_op.grad
+def _max_pool2d_grad_grad_rule(g, inputs, out, **attrs):
+    return None, apply(max_pool2d_grad_grad_op, inputs[0], g, **attrs)
+
+
+@max_pool2d_grad_grad_op.kernel("cpu", "cuda")
+def _max_pool2d_grad_grad(xp, x, g, ksize, strides, padding):
+    onehot, pads = _argmax_onehot(xp, x, ksize, strides, padding)
+    gp = patches(xp, g, ksize, strides, ONE, pads)
+    return (gp.reshape(*gp.shape[:4], -1) * onehot).sum(axis=-1)
+
+
+@max_pool2d_grad_grad_op.grad
+def _max_pool2d_grad_grad_grad(h, inputs, out, **attrs):
+    return None, apply(max_pool2d_grad_op, inputs[0], h, **attrs)
+
+
+def _counts(xp, shape, ksize, strides, padding, dtype):
+    ones = xp.ones((1,) + tuple(shape[1:3]) + (1,), dtype)
+    p, _ = _windows(xp, ones, ksize, strides, padding, 0.0)
+    return p.sum(axis=-1)  # [1, OH, OW, 1]: valid elements per window
+
+
+@avg_pool2d_op.kernel("cpu", "cuda")
+def _avg_pool2d(xp, x, ksize, strides, padding):
+    p, _ = _windows(xp, x, ksize, strides, padding, 0.0)
+    return p.sum(axis=-1) / _counts(xp, x.shape, ksize, strides, padding, x.dtype)
+
+
+@avg_pool2d_op.grad
+def _avg_pool2d_grad_rule(dy, inputs, out, **attrs):
+    return (apply(avg_pool2d_grad_op, dy, input_shape=tuple(inputs[0].shape), **attrs),)
+
+
+@avg_pool2d_grad_op.kernel("cpu", "cuda")
+def _avg_pool2d_grad(xp, dy, input_shape, ksize, strides, padding):
+    (oh, ow), pads = _geometry("avg_pool2d_grad", input_shape, ksize, strides, padding)
+    share = dy / _counts(xp, input_shape, ksize, strides, padding, dy.dtype)
+    taps = xp.broadcast_to(share[..., None], share.shape + (ksize[0] * ksize[1],))
+    return _scatter(xp, input_shape, pads, ksize, strides, taps)
+
+
+@avg_pool2d_grad_op.grad
+def _avg_pool2d_grad_grad(g, inputs, out, input_shape, **attrs):
+    return (apply(avg_pool2d_op, g, **attrs),)
+
+
+def _pool(op, name, input, ksize, strides, padding, data_format):  # noqa: A002
+    nhwc_only(name, data_format)
+    return apply(op, input, ksize=hw(ksize, "ksize", name), strides=hw(strides, "strides", name),
+                 padding=padding.upper())
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return _pool(max_pool2d_op, "max_pool2d", input, ksize, strides, padding, data_format)
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return _pool(avg_pool2d_op, "avg_pool2d", input, ksize, strides, padding, data_format)
