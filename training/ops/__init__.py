@@ -21,6 +21,7 @@ from . import strided_slice  # noqa: E402,F401
 from . import transpose  # noqa: E402,F401
 # --- cards added by the neural-network work ---
 from . import conv  # noqa: E402,F401
+from . import depthwise_conv  # noqa: E402,F401
 from . import pool  # noqa: E402,F401
 
 from . import overloads  # noqa: E402,F401  (Tensor operators; needs the cards above)

@@ -1,0 +1,64 @@
+"""Card: depthwise 2-D convolution, NHWC, filter [KH, KW, C, M] -> C*M output channels.
+
+It is a grouped conv2d with groups=C and the filter viewed as [KH, KW, 1, C*M] (the output
+channel order c*M+m is the same), so the kernel and the gradient reuse the conv2d ops.
+"""
+from __future__ import annotations
+
+from ..dispatch import apply
+from ..spec import TensorSpec
+from .conv import ATTRS, _conv2d, _conv_infer, conv2d_backprop_filter_op, conv2d_backprop_input_op, hw, nhwc_only
+from .infer import check_rank
+from .registry import define_op
+
+DW_ATTRS = {k: v for k, v in ATTRS.items() if k != "groups"}
+
+
+def _as_grouped(shape) -> tuple:
+    kh, kw, c, m = shape
+    return (kh, kw, 1, c * m)
+
+
+def _infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations) -> TensorSpec:
+    check_rank("depthwise_conv2d", w, 4, "filter")
+    check_rank("depthwise_conv2d", x, 4, "input")
+    if x.shape[3] != w.shape[2]:
+        raise ValueError(f"depthwise_conv2d: input has {x.shape[3]} channels but filter {list(w.shape)} "
+                         f"expects {w.shape[2]}")
+    grouped = TensorSpec(_as_grouped(w.shape), w.dtype)
+    return _conv_infer(x, grouped, strides, padding, dilations, x.shape[3])
+
+
+depthwise_conv2d_op = define_op("depthwise_conv2d", infer=_infer, attrs=DW_ATTRS,
+                                tflite="DEPTHWISE_CONV_2D", onnx="Conv")
+
+
+@depthwise_conv2d_op.kernel("cpu", "cuda")
+def _depthwise_conv2d(xp, x, w, strides, padding, dilations):
+    return _conv2d(xp, x, w.reshape(_as_grouped(w.shape)), strides, padding, dilations, x.shape[3])
+
+
+@depthwise_conv2d_op.grad
+def _depthwise_conv2d_grad(dy, inputs, out, **attrs):
+    x, w = inputs
+    groups = x.shape[3]
+    wg = apply("reshape", w, shape=_as_grouped(w.shape))
+    dx = apply(conv2d_backprop_input_op, dy, wg, input_shape=tuple(x.shape), groups=groups, **attrs)
+    dwg = apply(conv2d_backprop_filter_op, x, dy, filter_shape=_as_grouped(w.shape), groups=groups, **attrs)
+    return dx, apply("reshape", dwg, shape=tuple(w.shape))
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002
+    nhwc_only("depthwise_conv2d", data_format)
+    return apply(depthwise_conv2d_op, input, filter, strides=hw(strides, "strides", "depthwise_conv2d"),
+                 padding=padding.upper(), dilations=hw(dilations, "dilations", "depthwise_conv2d"))
+
+
+def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC",  # noqa: A002
+                     dilations=None, name=None):
+    """TF's conv2d_transpose: the gradient of conv2d wrt its input. filters: [KH, KW, out_C, in_C]."""
+    nhwc_only("conv2d_transpose", data_format)
+    shape = tuple(int(d) for d in (output_shape.numpy() if hasattr(output_shape, "numpy") else output_shape))
+    return apply(conv2d_backprop_input_op, input, filters, input_shape=shape,
+                 strides=hw(strides, "strides", "conv2d_transpose"), padding=padding.upper(),
+                 dilations=hw(dilations, "dilations", "conv2d_transpose"), groups=1)
