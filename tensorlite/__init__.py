@@ -92,3 +92,4 @@ from tensorlite import random as random  # noqa: E402
 from tensorlite.training import data as data  # noqa: E402
 
 __version__ = "0.1.0"
+from tensorlite import keras as keras  # noqa: E402

@@ -1,0 +1,13 @@
+"""`tl.keras`: layers, models, training (compile/fit), optimizers, losses, metrics, callbacks."""
+from . import activations as activations
+from . import callbacks as callbacks
+from . import datasets as datasets
+from . import initializers as initializers
+from . import layers as layers
+from . import losses as losses
+from . import metrics as metrics
+from . import models as models  # noqa: E402
+from . import optimizers as optimizers
+from .engine.keras_tensor import Input as Input
+from .engine.model import Model as Model
+from .engine.sequential import Sequential as Sequential

@@ -1,0 +1,1 @@
+"""Layer, the symbolic Input, functional/subclassed Model and Sequential."""

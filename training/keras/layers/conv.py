@@ -1,0 +1,120 @@
+"""Convolution layers: Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (NHWC)."""
+from __future__ import annotations
+
+import tensorlite as tl
+
+from .. import activations
+from ..engine.layer import Layer
+
+
+def _pair(v) -> tuple[int, int]:
+    return (int(v), int(v)) if isinstance(v, int) else tuple(int(a) for a in v)
+
+
+class _Conv(Layer):
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", dilation_rate=(1, 1), activation=None,
+                 use_bias=True, bias_initializer="zeros", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"{type(self).__name__}(data_format={data_format!r}): only channels_last")
+        self.kernel_size, self.strides = _pair(kernel_size), _pair(strides)
+        self.padding, self.dilation_rate = padding.upper(), _pair(dilation_rate)
+        self.activation, self.use_bias = activations.get(activation), use_bias
+        self.bias_initializer = bias_initializer
+
+    def _finish(self, y):
+        if self.use_bias:
+            y = y + self.bias
+        return self.activation(y)
+
+
+class Conv2D(_Conv):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", dilation_rate=(1, 1), groups=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
+                         **kwargs)
+        self.filters, self.groups, self.kernel_initializer = int(filters), int(groups), kernel_initializer
+
+    def build(self, input_shape):
+        c = input_shape[-1]
+        if c % self.groups:
+            raise ValueError(f"{self.name}: input channels {c} not divisible by groups={self.groups}")
+        self.kernel = self.add_weight("kernel", self.kernel_size + (c // self.groups, self.filters),
+                                      self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def call(self, inputs):
+        return self._finish(tl.nn.conv2d(inputs, self.kernel, self.strides, self.padding,
+                                         dilations=self.dilation_rate))
+
+
+class DepthwiseConv2D(_Conv):
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, dilation_rate=(1, 1),
+                 activation=None, use_bias=True, depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
+                         **kwargs)
+        self.depth_multiplier, self.depthwise_initializer = int(depth_multiplier), depthwise_initializer
+
+    def build(self, input_shape):
+        c = input_shape[-1]
+        self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
+                                                self.depthwise_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (c * self.depth_multiplier,), self.bias_initializer)
+
+    def call(self, inputs):
+        return self._finish(tl.nn.depthwise_conv2d(inputs, self.depthwise_kernel, self.strides, self.padding,
+                                                   dilations=self.dilation_rate))
+
+
+class SeparableConv2D(_Conv):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
+                         **kwargs)
+        self.filters, self.depth_multiplier = int(filters), int(depth_multiplier)
+        self.depthwise_initializer, self.pointwise_initializer = depthwise_initializer, pointwise_initializer
+
+    def build(self, input_shape):
+        c = input_shape[-1]
+        self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
+                                                self.depthwise_initializer)
+        self.pointwise_kernel = self.add_weight("pointwise_kernel", (1, 1, c * self.depth_multiplier, self.filters),
+                                                self.pointwise_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def call(self, inputs):
+        y = tl.nn.depthwise_conv2d(inputs, self.depthwise_kernel, self.strides, self.padding,
+                                   dilations=self.dilation_rate)
+        return self._finish(tl.nn.conv2d(y, self.pointwise_kernel, 1, "VALID"))
+
+
+class Conv2DTranspose(_Conv):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
+                         **kwargs)
+        self.filters, self.kernel_initializer = int(filters), kernel_initializer
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]),
+                                      self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def _out(self, size, k, s, d):
+        eff = (k - 1) * d + 1
+        return size * s if self.padding == "SAME" else (size - 1) * s + eff
+
+    def call(self, inputs):
+        n, h, w, _ = inputs.shape
+        shape = (n, self._out(h, self.kernel_size[0], self.strides[0], self.dilation_rate[0]),
+                 self._out(w, self.kernel_size[1], self.strides[1], self.dilation_rate[1]), self.filters)
+        return self._finish(tl.nn.conv2d_transpose(inputs, self.kernel, shape, self.strides, self.padding,
+                                                   dilations=self.dilation_rate))

@@ -1,0 +1,103 @@
+"""LSTM and GRU with Keras's weight layout and gate order, unrolled over time with tl ops
+(correct and differentiable; the converter will later lower them to fused TFLite ops).
+
+LSTM: z = x K + h R + b split as (i, f, c, o); c' = f c + i tanh(z_c); h' = o tanh(c').
+GRU (reset_after=True): x K + b_in and h R + b_rec each split as (z, r, h);
+      z = s(x_z + h_z), r = s(x_r + h_r), n = tanh(x_h + r * h_h), h' = z h + (1 - z) n.
+"""
+from __future__ import annotations
+
+import tensorlite as tl
+
+from .. import activations
+from ..engine.layer import Layer
+
+
+class _RNN(Layer):
+    gates = 1
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 return_sequences=False, return_state=False, go_backwards=False, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.use_bias = int(units), use_bias
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.inits = (kernel_initializer, recurrent_initializer, bias_initializer)
+        self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
+
+    def build(self, input_shape):
+        g = self.gates * self.units
+        self.kernel = self.add_weight("kernel", (input_shape[-1], g), self.inits[0])
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, g), self.inits[1])
+        self._build_bias()
+
+    def call(self, inputs, initial_state=None):
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        states = list(initial_state) if initial_state is not None else \
+            [tl.zeros([batch, self.units], inputs.dtype) for _ in range(self.n_states)]
+        outputs = []
+        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
+        for t in order:
+            h, states = self.step(inputs[:, t, :], states)
+            outputs.append(h)
+        out = tl.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+        return [out] + states if self.return_state else out
+
+
+class LSTM(_RNN):
+    gates, n_states = 4, 2
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = unit_forget_bias
+
+    def _build_bias(self):
+        if not self.use_bias:
+            self.bias = None
+            return
+        self.bias = self.add_weight("bias", (4 * self.units,), self.inits[2])
+        if self.unit_forget_bias:
+            b = self.bias.numpy()
+            b[self.units:2 * self.units] = 1.0
+            self.bias.assign(b)
+
+    def step(self, x, states):
+        h, c = states
+        z = tl.matmul(x, self.kernel) + tl.matmul(h, self.recurrent_kernel)
+        if self.bias is not None:
+            z = z + self.bias
+        zi, zf, zc, zo = tl.split(z, 4, axis=-1)
+        i, f, o = self.recurrent_activation(zi), self.recurrent_activation(zf), self.recurrent_activation(zo)
+        c = f * c + i * self.activation(zc)
+        h = o * self.activation(c)
+        return h, [h, c]
+
+
+class GRU(_RNN):
+    gates, n_states = 3, 1
+
+    def __init__(self, units, reset_after=True, **kwargs):
+        super().__init__(units, **kwargs)
+        if not reset_after:
+            raise NotImplementedError("GRU(reset_after=False) is not supported; Keras's default is True")
+
+    def _build_bias(self):
+        self.bias = self.add_weight("bias", (2, 3 * self.units), self.inits[2]) if self.use_bias else None
+
+    def step(self, x, states):
+        (h,) = states
+        xz = tl.matmul(x, self.kernel)
+        hz = tl.matmul(h, self.recurrent_kernel)
+        if self.bias is not None:
+            xz = xz + self.bias[0]
+            hz = hz + self.bias[1]
+        x_z, x_r, x_h = tl.split(xz, 3, axis=-1)
+        h_z, h_r, h_h = tl.split(hz, 3, axis=-1)
+        z = self.recurrent_activation(x_z + h_z)
+        r = self.recurrent_activation(x_r + h_r)
+        n = self.activation(x_h + r * h_h)
+        h = z * h + (1.0 - z) * n
+        return h, [h]
+
+

@@ -1,0 +1,3 @@
+"""`tl.keras.models` (re-exports)."""
+from .engine.model import Model as Model
+from .engine.sequential import Sequential as Sequential

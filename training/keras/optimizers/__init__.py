@@ -1,0 +1,128 @@
+"""Optimizers with Keras 3's update equations. Slot variables are keyed by the variable's
+identity; `iterations` counts applied steps; `learning_rate` may be a schedule."""
+from __future__ import annotations
+
+import math
+
+import tensorlite as tl
+
+from . import schedules as schedules
+from .schedules import LearningRateSchedule
+
+
+class Optimizer:
+    def __init__(self, learning_rate=0.001, name=None):
+        self._lr = learning_rate
+        self.iterations = 0
+        self.name = name or type(self).__name__
+        self._slots: dict = {}
+
+    @property
+    def learning_rate(self) -> float:
+        lr = self._lr
+        return float(lr(self.iterations)) if isinstance(lr, LearningRateSchedule) else float(lr)
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._lr = value
+
+    def slot(self, var, name: str):
+        key = (var._id, name)
+        if key not in self._slots:
+            self._slots[key] = tl.Variable(tl.zeros(var.shape, var.dtype), trainable=False,
+                                           name=f"{var.name}/{name}")
+        return self._slots[key]
+
+    def apply_gradients(self, grads_and_vars) -> None:
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        lr = self.learning_rate
+        self.iterations += 1
+        for g, v in pairs:
+            self.update(v, tl.convert_to_tensor(g), lr)
+
+    def minimize(self, loss, var_list, tape=None):
+        if tape is None:
+            with tl.GradientTape() as tape:
+                value = loss()
+        else:
+            value = loss
+        grads = tape.gradient(value, list(var_list))
+        self.apply_gradients(zip(grads, var_list))
+
+    def update(self, var, grad, lr: float) -> None:
+        raise NotImplementedError(type(self).__name__)
+
+
+class SGD(Optimizer):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None):
+        super().__init__(learning_rate, name)
+        self.momentum, self.nesterov = momentum, nesterov
+
+    def update(self, var, grad, lr):
+        if not self.momentum:
+            var.assign_sub(grad * lr)
+            return
+        m = self.slot(var, "momentum")
+        m.assign(m.read_value() * self.momentum - grad * lr)
+        if self.nesterov:
+            var.assign_add(m.read_value() * self.momentum - grad * lr)
+        else:
+            var.assign_add(m.read_value())
+
+
+class Adam(Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None):
+        super().__init__(learning_rate, name)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def update(self, var, grad, lr):
+        t = self.iterations
+        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m, v = self.slot(var, "m"), self.slot(var, "v")
+        m.assign_add((grad - m.read_value()) * (1 - self.beta_1))
+        v.assign_add((tl.square(grad) - v.read_value()) * (1 - self.beta_2))
+        var.assign_sub(m.read_value() * alpha / (tl.sqrt(v.read_value()) + self.epsilon))
+
+
+class AdamW(Adam):
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name=None):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, name)
+        self.weight_decay = weight_decay
+
+    def update(self, var, grad, lr):
+        var.assign_sub(var.read_value() * (self.weight_decay * lr))  # decoupled decay, before the step
+        super().update(var, grad, lr)
+
+
+class RMSprop(Optimizer):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name=None):
+        super().__init__(learning_rate, name)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def update(self, var, grad, lr):
+        vel = self.slot(var, "velocity")
+        vel.assign(vel.read_value() * self.rho + tl.square(grad) * (1 - self.rho))
+        denom = vel.read_value()
+        if self.centered:
+            avg = self.slot(var, "average_gradient")
+            avg.assign(avg.read_value() * self.rho + grad * (1 - self.rho))
+            denom = denom - tl.square(avg.read_value())
+        increment = grad * lr / tl.sqrt(denom + self.epsilon)
+        if self.momentum > 0:
+            mom = self.slot(var, "momentum")
+            mom.assign(mom.read_value() * self.momentum + increment)
+            var.assign_sub(mom.read_value())
+        else:
+            var.assign_sub(increment)
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
+
+
+def get(identifier) -> Optimizer:
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"unknown optimizer {identifier!r}; known: {', '.join(_BY_NAME)}")

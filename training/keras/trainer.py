@@ -1,0 +1,233 @@
+"""Trainer: compile / fit / evaluate / predict, mixed into Model.
+
+The train step is a method (`train_step(data) -> logs`) so it can later be traced whole. Array
+inputs are batched here (shuffled with the seeded tl.random generator); tl.data Datasets are
+consumed as they come (already batched).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import tensorlite as tl
+
+from .. import random as tl_random
+from . import callbacks as callbacks_mod
+from . import losses as losses_mod
+from . import metrics as metrics_mod
+from . import optimizers as optimizers_mod
+from . import saving
+
+
+def _to_numpy(x):
+    if isinstance(x, (list, tuple)):
+        return [_to_numpy(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _to_numpy(v) for k, v in x.items()}
+    return None if x is None else np.asarray(x)
+
+
+def _num_samples(x) -> int:
+    first = x[0] if isinstance(x, list) else next(iter(x.values())) if isinstance(x, dict) else x
+    return len(first)
+
+
+def _take(x, idx):
+    if x is None:
+        return None
+    if isinstance(x, list):
+        return [v[idx] for v in x]
+    if isinstance(x, dict):
+        return {k: v[idx] for k, v in x.items()}
+    return x[idx]
+
+
+def _unpack(data):
+    if isinstance(data, (list, tuple)):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        return data[0], data[1], data[2]
+    return data, None, None
+
+
+class _ArrayBatches:
+    """Re-iterable batches over arrays, reshuffled each epoch when asked."""
+
+    def __init__(self, x, y, sample_weight, batch_size, shuffle):
+        self.x, self.y, self.sw = x, y, sample_weight
+        self.n = _num_samples(x)
+        self.batch_size, self.shuffle = batch_size, shuffle
+
+    def __len__(self) -> int:
+        return -(-self.n // self.batch_size)
+
+    def __iter__(self):
+        order = tl_random.generator().permutation(self.n) if self.shuffle else np.arange(self.n)
+        for start in range(0, self.n, self.batch_size):
+            idx = order[start:start + self.batch_size]
+            yield _take(self.x, idx), _take(self.y, idx), _take(self.sw, idx)
+
+
+def _batches(x, y, sample_weight, batch_size, shuffle):
+    from ..data import Dataset
+    if isinstance(x, Dataset):
+        if y is not None:
+            raise ValueError("fit/evaluate: pass labels inside the Dataset, not as `y`")
+        return x
+    return _ArrayBatches(_to_numpy(x), _to_numpy(y), _to_numpy(sample_weight), batch_size or 32, shuffle)
+
+
+class Trainer:
+    def __init__(self):
+        self.optimizer = None
+        self.loss = None
+        self.compiled_metrics: list = []
+        self.stop_training = False
+        self.history = None
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly=None):
+        self.optimizer = optimizers_mod.get(optimizer)
+        self.loss = [losses_mod.get(item) for item in loss] if isinstance(loss, (list, tuple)) \
+            else losses_mod.get(loss)
+        self.loss_weights = loss_weights
+        self.run_eagerly = run_eagerly
+        first_loss = self.loss[0] if isinstance(self.loss, list) else self.loss
+        self.compiled_metrics = [metrics_mod.get(m, first_loss) for m in (metrics or [])]
+        self._loss_tracker = metrics_mod.Mean("loss")
+
+    def _require_compiled(self, what: str) -> None:
+        if self.optimizer is None:
+            raise RuntimeError(f"{what}: call model.compile(optimizer, loss) first")
+
+    def compute_loss(self, y, y_pred, sample_weight=None):
+        preds = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        ys = y if isinstance(y, (list, tuple)) and len(preds) > 1 else [y]
+        losses = self.loss if isinstance(self.loss, list) else [self.loss] * len(preds)
+        weights = self.loss_weights or [1.0] * len(preds)
+        total = None
+        for fn, yt, yp, w in zip(losses, ys, preds, weights):
+            term = fn(yt, yp, sample_weight) * float(w)
+            total = term if total is None else total + term
+        return total
+
+    def _logs(self) -> dict:
+        logs = {"loss": self._loss_tracker.result()}
+        logs.update({m.name: m.result() for m in self.compiled_metrics})
+        return logs
+
+    def _update_metrics(self, y, y_pred, sample_weight, loss) -> None:
+        n = _num_samples(_to_numpy(y if not isinstance(y, tuple) else list(y)))
+        self._loss_tracker.update_state(np.full(n, float(loss)))
+        first = y_pred[0] if isinstance(y_pred, (list, tuple)) else y_pred
+        yt = y[0] if isinstance(y, (list, tuple)) and isinstance(y_pred, (list, tuple)) else y
+        for m in self.compiled_metrics:
+            m.update_state(yt, first, sample_weight)
+
+    def train_step(self, data) -> dict:
+        x, y, sw = _unpack(data)
+        with tl.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y, y_pred, sw)
+        variables = self.trainable_variables
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        self._update_metrics(y, y_pred, sw, loss)
+        return self._logs()
+
+    def test_step(self, data) -> dict:
+        x, y, sw = _unpack(data)
+        y_pred = self(x, training=False)
+        self._update_metrics(y, y_pred, sw, self.compute_loss(y, y_pred, sw))
+        return self._logs()
+
+    def predict_step(self, data):
+        x, _, _ = _unpack(data)
+        return self(x, training=False)
+
+    def _reset_metrics(self) -> None:
+        self._loss_tracker.reset_state()
+        for m in self.compiled_metrics:
+            m.reset_state()
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
+            steps_per_epoch=None, sample_weight=None):
+        self._require_compiled("fit")
+        if validation_split and validation_data is None:
+            x, y, sample_weight = _to_numpy(x), _to_numpy(y), _to_numpy(sample_weight)
+            n = _num_samples(x)
+            cut = n - int(n * validation_split)
+            validation_data = (_take(x, slice(cut, None)), _take(y, slice(cut, None)))
+            x, y, sample_weight = _take(x, slice(0, cut)), _take(y, slice(0, cut)), _take(sample_weight, slice(0, cut))
+        train = _batches(x, y, sample_weight, batch_size, shuffle)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        steps = steps_per_epoch or (len(train) if hasattr(train, "__len__") else None)
+        history = callbacks_mod.History()
+        cbs = [history] + list(callbacks or [])
+        if verbose:
+            cbs.append(callbacks_mod.ProgbarLogger(verbose, epochs, steps))
+        for cb in cbs:
+            cb.set_model(self)
+            cb.on_train_begin()
+        self.stop_training = False
+        for epoch in range(initial_epoch, epochs):
+            for cb in cbs:
+                cb.on_epoch_begin(epoch)
+            self._reset_metrics()
+            logs = {}
+            for step, data in enumerate(train):
+                if steps_per_epoch and step >= steps_per_epoch:
+                    break
+                logs = self.train_step(data)
+                for cb in cbs:
+                    cb.on_train_batch_end(step, logs)
+            logs = dict(logs)
+            if validation_data is not None:
+                val = self.evaluate(*_unpack(validation_data)[:2], batch_size=batch_size, verbose=0,
+                                    return_dict=True)
+                logs.update({f"val_{k}": v for k, v in val.items()})
+            for cb in cbs:
+                cb.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for cb in cbs:
+            cb.on_train_end()
+        self.history = history
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, return_dict=False):
+        self._require_compiled("evaluate")
+        self._reset_metrics()
+        logs = {}
+        for data in _batches(x, y, sample_weight, batch_size, shuffle=False):
+            logs = self.test_step(data)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto"):
+        outs = []
+        for data in _batches(x, None, None, batch_size, shuffle=False):
+            out = self.predict_step(data)
+            outs.append([o.numpy() for o in out] if isinstance(out, (list, tuple)) else out.numpy())
+        if outs and isinstance(outs[0], list):
+            return [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
+        return np.concatenate(outs)
+
+    def train_on_batch(self, x, y=None, sample_weight=None) -> dict:
+        self._require_compiled("train_on_batch")
+        self._reset_metrics()
+        return self.train_step((x, y, sample_weight))
+
+    def test_on_batch(self, x, y=None, sample_weight=None) -> dict:
+        self._require_compiled("test_on_batch")
+        self._reset_metrics()
+        return self.test_step((x, y, sample_weight))
+
+    def save_weights(self, filepath) -> None:
+        saving.save_weights(self, str(filepath))
+
+    def load_weights(self, filepath) -> None:
+        saving.load_weights(self, str(filepath))
