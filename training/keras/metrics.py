@@ -70,7 +70,30 @@ class SparseCategoricalAccuracy(Metric):
         self._add(y_true.astype(np.int64) == np.argmax(y_pred, -1), sample_weight)
 
 
+class MeanMetricWrapper(Metric):
+    """The batch mean of a per-sample function (a loss used as a metric: "mae", "mse", ...)."""
+
+    def __init__(self, fn, name=None):
+        self.fn = fn
+        super().__init__(name or fn.__name__)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        import tensorlite as tl
+        y_pred = tl.convert_to_tensor(np.asarray(y_pred))
+        self._add(np.asarray(self.fn(tl.convert_to_tensor(np.asarray(y_true)), y_pred)), sample_weight)
+
+
+def _loss_metric(name):
+    from . import losses
+    fn = {"mae": losses.mean_absolute_error, "mean_absolute_error": losses.mean_absolute_error,
+          "mse": losses.mean_squared_error, "mean_squared_error": losses.mean_squared_error}[name]
+    return lambda: MeanMetricWrapper(fn, name)
+
+
 _BY_NAME = {
+    "mae": _loss_metric("mae"), "mse": _loss_metric("mse"),
+    "mean_absolute_error": _loss_metric("mean_absolute_error"),
+    "mean_squared_error": _loss_metric("mean_squared_error"),
     "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy, "sparse_categorical_accuracy": SparseCategoricalAccuracy,
 }

@@ -53,6 +53,12 @@ class Model(Trainer, Layer):
     def layers(self) -> list[Layer]:
         return list(self._func_layers) if self._functional else list(self._layers)
 
+    def get_layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"{self.name}: no layer named {name!r} (layers: {[la.name for la in self.layers]})")
+
     @property
     def inputs(self):
         return self._inputs if self._functional else None
