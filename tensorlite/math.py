@@ -30,3 +30,7 @@ from tensorlite.training.ops.unary import rsqrt as rsqrt
 from tensorlite.training.ops.unary import sign as sign
 from tensorlite.training.ops.unary import sqrt as sqrt
 from tensorlite.training.ops.unary import square as square
+from tensorlite.training.ops.activations import erf as erf
+from tensorlite.training.ops.activations import sigmoid as sigmoid
+from tensorlite.training.ops.activations import tanh as tanh
+from tensorlite.training.ops.softmax import log_sigmoid as log_sigmoid

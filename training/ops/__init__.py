@@ -20,9 +20,13 @@ from . import stack  # noqa: E402,F401
 from . import strided_slice  # noqa: E402,F401
 from . import transpose  # noqa: E402,F401
 # --- cards added by the neural-network work ---
+from . import activations  # noqa: E402,F401
+from . import batch_norm  # noqa: E402,F401
 from . import conv  # noqa: E402,F401
 from . import depthwise_conv  # noqa: E402,F401
+from . import dropout  # noqa: E402,F401
 from . import pool  # noqa: E402,F401
+from . import softmax  # noqa: E402,F401
 
 from . import overloads  # noqa: E402,F401  (Tensor operators; needs the cards above)
 from .registry import OPS  # noqa: E402,F401

@@ -1,0 +1,87 @@
+"""Card: softmax and log_softmax along one axis, numerically stable (max subtracted), plus the
+cross-entropy composites of tl.nn (built from tl ops, so they differentiate)."""
+from __future__ import annotations
+
+from ..dispatch import apply
+from ..spec import TensorSpec
+from .binary import multiply, subtract
+from .creation import cast
+from .infer import FLOATS, check_dtype, normalize_axis, same_as
+from .reduce import reduce_sum
+from .registry import define_op
+from .unary import exp, log
+
+
+def _infer(op):
+    def infer(x: TensorSpec, axis) -> TensorSpec:
+        check_dtype(op, x, FLOATS, "logits")
+        normalize_axis(op, axis, x.rank)
+        return same_as(x)
+    return infer
+
+
+softmax_op = define_op("softmax", infer=_infer("softmax"), attrs={"axis": -1}, tflite="SOFTMAX", onnx="Softmax")
+log_softmax_op = define_op("log_softmax", infer=_infer("log_softmax"), attrs={"axis": -1}, tflite="LOG_SOFTMAX",
+                           onnx="LogSoftmax")
+
+
+@softmax_op.kernel("cpu", "cuda")
+def _softmax(xp, x, axis):
+    e = xp.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@softmax_op.grad
+def _softmax_grad(dy, inputs, out, axis):
+    # J^T dy = y * (dy - sum(dy * y))
+    return (multiply(out, subtract(dy, reduce_sum(multiply(dy, out), axis=axis, keepdims=True))),)
+
+
+@log_softmax_op.kernel("cpu", "cuda")
+def _log_softmax(xp, x, axis):
+    z = x - x.max(axis=axis, keepdims=True)
+    return z - xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
+
+
+@log_softmax_op.grad
+def _log_softmax_grad(dy, inputs, out, axis):
+    return (subtract(dy, multiply(exp(out), reduce_sum(dy, axis=axis, keepdims=True))),)
+
+
+def softmax(logits, axis=None, name=None):
+    return apply(softmax_op, logits, axis=-1 if axis is None else int(axis))
+
+
+def log_softmax(logits, axis=None, name=None):
+    return apply(log_softmax_op, logits, axis=-1 if axis is None else int(axis))
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+    from ..tensor import convert_to_tensor
+    logits = convert_to_tensor(logits)
+    labels = cast(convert_to_tensor(labels), logits.dtype)
+    return multiply(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis), -1.0)
+
+
+def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+    from ..tensor import convert_to_tensor
+    from .one_hot import one_hot
+    logits = convert_to_tensor(logits)
+    onehot = one_hot(cast(convert_to_tensor(labels), "int32"), logits.shape[-1], dtype=logits.dtype)
+    return softmax_cross_entropy_with_logits(onehot, logits)
+
+
+def sigmoid_cross_entropy_with_logits(labels, logits, name=None):
+    """max(x, 0) - x z + log(1 + exp(-|x|)): stable for large |x|."""
+    from ..tensor import convert_to_tensor
+    from .binary import add, maximum
+    from .unary import abs as abs_
+    x = convert_to_tensor(logits)
+    z = cast(convert_to_tensor(labels), x.dtype)
+    return add(subtract(maximum(x, 0.0), multiply(x, z)), log(add(exp(multiply(abs_(x), -1.0)), 1.0)))
+
+
+def log_sigmoid(x, name=None):
+    from ..tensor import convert_to_tensor
+    x = convert_to_tensor(x)
+    return multiply(sigmoid_cross_entropy_with_logits(apply("ones_like", x), x), -1.0)
