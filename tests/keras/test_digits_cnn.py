@@ -20,6 +20,6 @@ def test_digits_cnn_accuracy_and_bitwise_reproducibility():
     assert abs(float(evaluated) - accuracy) < 1e-6
 
     again, _ = pipeline.train_digits_cnn(x, y)
-    assert len(model.weights) == len(again.weights) == 14  # 3 kernels + bias + 2 x 4 BatchNorm
+    assert len(model.weights) == len(again.weights) == 12  # 2 conv kernels + 2 x 4 BatchNorm + dense kernel, bias
     for a, b in zip(model.weights, again.weights, strict=True):
         assert np.array_equal(a.numpy(), b.numpy()), a.name

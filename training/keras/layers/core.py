@@ -100,11 +100,5 @@ class Embedding(Layer):
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
                                           self.embeddings_initializer)
 
-    def __call__(self, inputs, training=None, **kwargs):
-        if not hasattr(inputs, "shape") or not hasattr(inputs, "dtype") or inputs.dtype.is_floating:
-            inputs = tl.cast(inputs, tl.int32) if hasattr(inputs, "numpy") else \
-                tl.convert_to_tensor(inputs, dtype=tl.int32)
-        return super().__call__(inputs, training=training, **kwargs)
-
     def call(self, inputs):
         return tl.gather(self.embeddings, tl.cast(inputs, tl.int32))
