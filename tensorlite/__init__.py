@@ -4,11 +4,15 @@
 
 Public names are TensorFlow's, re-exported explicitly here from their card and module files.
 """
+from tensorlite import math as math  # noqa: E402
+from tensorlite import nn as nn  # noqa: E402
+from tensorlite import random as random  # noqa: E402
+from tensorlite.training import data as data  # noqa: E402
 from tensorlite.training import ops as _ops  # noqa: F401  (op table + operators)
 from tensorlite.training.devices import device as device
 from tensorlite.training.dtypes import DType as DType
 from tensorlite.training.dtypes import as_dtype as as_dtype
-from tensorlite.training.dtypes import bool_ as bool
+from tensorlite.training.dtypes import bool_ as bool  # noqa: F401  (tl.bool, TF's name)
 from tensorlite.training.dtypes import float16 as float16
 from tensorlite.training.dtypes import float32 as float32
 from tensorlite.training.dtypes import float64 as float64
@@ -87,11 +91,6 @@ from tensorlite.training.tensor import TensorShape as TensorShape
 from tensorlite.training.tensor import Variable as Variable
 from tensorlite.training.tensor import constant as constant
 from tensorlite.training.tensor import convert_to_tensor as convert_to_tensor
-
-from tensorlite import math as math  # noqa: E402
-from tensorlite import nn as nn  # noqa: E402
-from tensorlite import random as random  # noqa: E402
-from tensorlite.training import data as data  # noqa: E402
 
 __version__ = "0.1.0"
 from tensorlite import keras as keras  # noqa: E402

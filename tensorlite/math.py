@@ -1,4 +1,7 @@
 """`tl.math`: TensorFlow's math namespace (re-exports)."""
+from tensorlite.training.ops.activations import erf as erf
+from tensorlite.training.ops.activations import sigmoid as sigmoid
+from tensorlite.training.ops.activations import tanh as tanh
 from tensorlite.training.ops.binary import add as add
 from tensorlite.training.ops.binary import divide as divide
 from tensorlite.training.ops.binary import equal as equal
@@ -23,6 +26,7 @@ from tensorlite.training.ops.reduce import reduce_max as reduce_max
 from tensorlite.training.ops.reduce import reduce_mean as reduce_mean
 from tensorlite.training.ops.reduce import reduce_min as reduce_min
 from tensorlite.training.ops.reduce import reduce_sum as reduce_sum
+from tensorlite.training.ops.softmax import log_sigmoid as log_sigmoid
 from tensorlite.training.ops.unary import abs as abs
 from tensorlite.training.ops.unary import exp as exp
 from tensorlite.training.ops.unary import log as log
@@ -30,7 +34,3 @@ from tensorlite.training.ops.unary import rsqrt as rsqrt
 from tensorlite.training.ops.unary import sign as sign
 from tensorlite.training.ops.unary import sqrt as sqrt
 from tensorlite.training.ops.unary import square as square
-from tensorlite.training.ops.activations import erf as erf
-from tensorlite.training.ops.activations import sigmoid as sigmoid
-from tensorlite.training.ops.activations import tanh as tanh
-from tensorlite.training.ops.softmax import log_sigmoid as log_sigmoid

@@ -7,10 +7,10 @@ TypeError/ValueError naming the op (`BAD` cases).
 """
 import numpy as np
 import pytest
-
-import tensorlite as tl
 from tensorlite.training.dispatch import apply
 from tensorlite.training.ops.registry import OPS
+
+import tensorlite as tl
 from tests.reference import all_cases
 
 CASES, BAD = all_cases()

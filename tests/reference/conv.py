@@ -98,9 +98,11 @@ def depthwise(x, w, strides, padding, dilations):
     return conv2d(x, w.reshape(kh, kw, 1, c * m), strides, padding, dilations, c)
 
 
-for name, xs, ws, a in [("mult2", (1, 5, 5, 2), (3, 3, 2, 2), {"strides": (1, 1), "padding": "SAME", "dilations": (1, 1)}),
-                        ("stride2_dil", (1, 6, 6, 3), (2, 2, 3, 1), {"strides": (2, 2), "padding": "VALID",
-                                                                      "dilations": (2, 2)})]:
+DW_CONFIGS = [
+    ("mult2", (1, 5, 5, 2), (3, 3, 2, 2), {"strides": (1, 1), "padding": "SAME", "dilations": (1, 1)}),
+    ("stride2_dil", (1, 6, 6, 3), (2, 2, 3, 1), {"strides": (2, 2), "padding": "VALID", "dilations": (2, 2)}),
+]
+for name, xs, ws, a in DW_CONFIGS:
     CASES.append(Case("depthwise_conv2d", [f32(*xs), f32(*ws)], depthwise, attrs=a, name=name))
 BAD.append(BadCase("depthwise_conv2d", [f32(1, 4, 4, 3), f32(3, 3, 2, 1)], ValueError, ("3 channels", "expects 2"),
                    attrs={"strides": (1, 1), "padding": "VALID", "dilations": (1, 1)}))

@@ -1,6 +1,5 @@
 """References for training/ops/creation.py."""
 import numpy as np
-
 from tensorlite.training.dtypes import float64, int32
 
 from . import BadCase, Case, rng

@@ -1,6 +1,5 @@
 """References for training/ops/reduce.py."""
 import numpy as np
-
 from tensorlite.training.dtypes import int32, int64
 
 from . import BadCase, Case, rng

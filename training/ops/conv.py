@@ -129,7 +129,9 @@ def _conv2d_backprop_input(xp, dy, w, input_shape, strides, padding, dilations, 
         for j in range(kw):
             contrib = xp.einsum("nhwgo,cgo->nhwgc", dyg, wg[i, j], optimize=True)
             r0, c0 = i * dilations[0], j * dilations[1]
-            dxp[:, r0:r0 + (oh - 1) * strides[0] + 1:strides[0], c0:c0 + (ow - 1) * strides[1] + 1:strides[1]] += contrib
+            rows = slice(r0, r0 + (oh - 1) * strides[0] + 1, strides[0])
+            cols = slice(c0, c0 + (ow - 1) * strides[1] + 1, strides[1])
+            dxp[:, rows, cols] += contrib
     dxp = dxp[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + wd]
     return dxp.reshape(n, h, wd, c)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from .binary import divide, multiply, negative
-from .infer import FLOATS, NUMERIC, unary
+from .infer import NUMERIC, unary
 from .registry import define_op
 
 neg_op = define_op("neg", infer=unary("neg", NUMERIC), tflite="NEG", onnx="Neg")
