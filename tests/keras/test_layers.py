@@ -185,3 +185,13 @@ def test_trainable_flag_moves_weights_to_non_trainable():
 def test_unknown_layer_argument_is_an_error():
     with pytest.raises(TypeError, match="unknown arguments"):
         layers.Dense(2, bogus=1)
+
+
+def test_upsampling_bilinear_uses_half_pixel_resize():
+    x = f32(1, 2, 3, 1)
+    y = layers.UpSampling2D(2, interpolation="bilinear")(x).numpy()
+    assert y.shape == (1, 4, 6, 1)
+    # half-pixel centers: output row 0 sits at input row -0.25, clamped to row 0 (TF2 semantics)
+    np.testing.assert_allclose(y[0, 0, 0, 0], x[0, 0, 0, 0], rtol=1e-6)
+    np.testing.assert_allclose(y[0, 1, 1, 0], 0.75 * (0.75 * x[0, 0, 0, 0] + 0.25 * x[0, 0, 1, 0]) +
+                               0.25 * (0.75 * x[0, 1, 0, 0] + 0.25 * x[0, 1, 1, 0]), rtol=1e-5)

@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     pool,
     reduce,
     reshape,
+    resize,
     shape_ops,
     slice,
     softmax,
