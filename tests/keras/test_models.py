@@ -33,9 +33,9 @@ def test_functional_two_inputs_two_outputs():
     xa, xb = np.ones((6, 4), np.float32), np.ones((6, 3), np.float32)
     y1, y2 = model([xa, xb])
     assert y1.shape == (6, 1) and y2.shape == (6, 2)
-    assert len(model.layers) == 5 and len(model.weights) == 8
+    assert len(model.layers) == 7 and len(model.weights) == 8  # 2 InputLayers, as in Keras
     # the same computation by hand from the layers' weights
-    ka, ba, kb, bb = (w.numpy() for w in model.layers[0].weights + model.layers[1].weights)
+    ka, ba, kb, bb = (w.numpy() for w in model.layers[2].weights + model.layers[3].weights)
     h_np = np.concatenate([xa @ ka + ba, xb @ kb + bb], -1)
     k1, b1 = (w.numpy() for w in model.get_layer("score").weights)
     np.testing.assert_allclose(y1.numpy(), h_np @ k1 + b1, rtol=1e-5)

@@ -8,6 +8,6 @@ from . import losses as losses
 from . import metrics as metrics
 from . import models as models  # noqa: E402
 from . import optimizers as optimizers
-from .engine.keras_tensor import Input as Input
+from .engine.input_layer import Input as Input
 from .engine.model import Model as Model
 from .engine.sequential import Sequential as Sequential

@@ -1,6 +1,11 @@
-"""The symbolic side of the functional API: `Input` makes a KerasTensor; calling a layer on
-KerasTensors records a node. Output shapes come from running the layer once on a small zero
-batch (unknown batch dims become 2), which also builds the layer's weights."""
+"""The symbolic side of the functional API. `Input` makes a KerasTensor; calling a layer on
+KerasTensors records a Node (layer, arguments, outputs), and a functional Model replays the nodes.
+
+Shape inference runs the layer on small concrete zero batches (training=False, so no statistics
+move and no random draws happen): unknown dimensions become 2, and, when the inputs have unknown
+dimensions, once more with 3; output dimensions that differ between the two runs are unknown
+(None). This builds the layer's weights on the way and needs no per-layer shape code.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -10,12 +15,13 @@ from ...tensor import convert_to_tensor
 
 
 class KerasTensor:
-    """A placeholder with a shape (batch dim None) and dtype, and the layer call that made it."""
+    """A placeholder: a shape (None where unknown), a dtype, and the node that made it."""
 
-    def __init__(self, shape, dtype=float32, node=None, name=None):
-        self.shape = tuple(shape)
+    def __init__(self, shape, dtype=float32, node=None, index=0, name=None):
+        self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = as_dtype(dtype)
-        self.node = node  # (layer, inputs structure, kwargs), or None for an Input
+        self.node = node  # the Node whose `index`-th output this is
+        self.index = index
         self.name = name
 
     @property
@@ -23,32 +29,74 @@ class KerasTensor:
         return len(self.shape)
 
     def __repr__(self) -> str:
-        return f"<KerasTensor shape={self.shape} dtype={self.dtype.name} name={self.name}>"
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, name={self.name}>"
 
 
-def concrete_zeros(shape, dtype):
-    return convert_to_tensor(np.zeros([2 if d is None else d for d in shape], as_dtype(dtype).as_numpy_dtype))
+class Node:
+    """One call of a layer on symbolic arguments. `args`/`kwargs` keep their structure, with
+    KerasTensors where the values will be; `training` is the value fixed at the call, if any."""
+
+    def __init__(self, layer, args, kwargs, training=None):
+        self.layer, self.args, self.kwargs, self.training = layer, args, kwargs, training
+        self.outputs: list[KerasTensor] = []
+        self.output_structure = None
+
+    @property
+    def parents(self) -> list[KerasTensor]:
+        return [t for t in flatten([self.args, self.kwargs]) if isinstance(t, KerasTensor)]
+
+    def run(self, values: dict, training):
+        """Calls the layer with each KerasTensor replaced by values[id(tensor)]."""
+        def fill(t):
+            return values[id(t)] if isinstance(t, KerasTensor) else t
+        training = self.training if self.training is not None else training
+        out = self.layer(map_structure(fill, self.args), training=training, **map_structure(fill, self.kwargs))
+        for t, value in zip(self.outputs, flatten(out), strict=True):
+            values[id(t)] = value
 
 
-def _map(fn, structure):
+def flatten(structure) -> list:
     if isinstance(structure, (list, tuple)):
-        return type(structure)(_map(fn, s) for s in structure)
+        return [leaf for s in structure for leaf in flatten(s)]
+    if isinstance(structure, dict):
+        return [leaf for s in structure.values() for leaf in flatten(s)]
+    return [structure]
+
+
+def map_structure(fn, structure):
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(fn, s) for s in structure)
+    if isinstance(structure, dict):
+        return {k: map_structure(fn, v) for k, v in structure.items()}
     return fn(structure)
 
 
-def symbolic_call(layer, inputs, kwargs):
-    concrete = _map(lambda k: concrete_zeros(k.shape, k.dtype) if isinstance(k, KerasTensor) else k, inputs)
-    out = layer(concrete, training=False, **kwargs)
-
-    def to_symbolic(t):
-        shape = (None,) + tuple(t.shape[1:])
-        return KerasTensor(shape, t.dtype, node=(layer, inputs, kwargs), name=layer.name)
-
-    return _map(to_symbolic, out)
+def concrete_zeros(shape, dtype, unknown: int = 2):
+    dims = [unknown if d is None else d for d in shape]
+    return convert_to_tensor(np.zeros(dims, as_dtype(dtype).as_numpy_dtype))
 
 
-def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):  # noqa: N802  (Keras name)
-    """A symbolic model input; `shape` excludes the batch dimension."""
-    from .layer import unique_name
-    full = tuple(batch_shape) if batch_shape is not None else (batch_size,) + tuple(shape)
-    return KerasTensor(full, dtype or float32, node=None, name=name or unique_name("input_layer"))
+def symbolic_call(layer, inputs, training, kwargs, record: bool = True):
+    """`layer(inputs, **kwargs)` on KerasTensors: returns KerasTensors in the call's output
+    structure and (with `record`) appends the Node to `layer._inbound_nodes`."""
+    specs = [t for t in flatten([inputs, kwargs]) if isinstance(t, KerasTensor)]
+
+    def run(unknown):
+        def fill(t):
+            return concrete_zeros(t.shape, t.dtype, unknown) if isinstance(t, KerasTensor) else t
+        return layer(map_structure(fill, inputs), training=False, **map_structure(fill, kwargs))
+
+    out = run(2)
+    flat = flatten(out)
+    shapes = [tuple(t.shape) for t in flat]
+    if any(None in t.shape for t in specs):
+        again = [tuple(t.shape) for t in flatten(run(3))]
+        shapes = [tuple(a if a == b else None for a, b in zip(s1, s2)) for s1, s2 in zip(shapes, again)]
+    node = Node(layer, inputs, kwargs, training)
+    node.outputs = [KerasTensor(s, t.dtype, node, i, layer.name) for i, (s, t) in enumerate(zip(shapes, flat))]
+    it = iter(node.outputs)
+    node.output_structure = map_structure(lambda _: next(it), out)
+    layer.output_shape = shapes if isinstance(out, (list, tuple)) else shapes[0]
+    if record:
+        layer._inbound_nodes.append(node)
+    return node.output_structure

@@ -1,10 +1,13 @@
 """Layer: the unit of a Keras model. Weights are tl.Variables made by `add_weight` in `build`,
-which runs on the first call with the input's shape. Sublayers assigned as attributes (or in
-lists) are tracked, so `weights` and `trainable_weights` collect the whole tree in a stable order.
+which runs on the first call with the input's shape. Sublayers and variables held in attributes
+(directly, or inside lists, tuples and dicts, including ones filled after assignment) are found
+by walking the attributes in assignment order, so `weights` collects the whole tree in a stable
+order (what save_weights/load_weights rely on).
 """
 from __future__ import annotations
 
 import collections
+import inspect
 import re
 
 import numpy as np
@@ -16,37 +19,62 @@ _name_counts: collections.Counter = collections.Counter()
 
 
 def unique_name(base: str) -> str:
+    """Keras naming: the first "dense", then "dense_1", "dense_2", ..."""
     n = _name_counts[base]
     _name_counts[base] += 1
     return base if n == 0 else f"{base}_{n}"
 
 
+def clear_session() -> None:
+    """Restart layer-name numbering (`tl.keras.backend.clear_session`)."""
+    _name_counts.clear()
+
+
 def snake_case(name: str) -> str:
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()  # Conv2D -> conv2d, as Keras names it
+
+
+def _nested(value):
+    """Layers and Variables inside an attribute value, in order."""
+    if isinstance(value, (Layer, Variable)):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _nested(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _nested(v)
 
 
 class Layer:
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, input_shape=None,
-                 batch_size=None, **kwargs):
+                 batch_size=None, input_dim=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown arguments {sorted(kwargs)}")
-        object.__setattr__(self, "_layers", [])
         self._own_weights: list[Variable] = []
-        self._trainable = trainable
+        self._trainable = bool(trainable)
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.dtype = as_dtype(dtype or float32)
         self.built = False
+        if input_dim is not None:  # Keras 2's Dense(input_dim=...)
+            input_shape = (input_dim,)
         self._input_shape_arg = None if input_shape is None else (batch_size,) + tuple(input_shape)
         self.output_shape = None
+        self._inbound_nodes: list = []  # functional-API calls (keras_tensor.Node), in order
 
-    # -- sublayer tracking -------------------------------------------------------------------------
-    def __setattr__(self, name, value):
-        if isinstance(value, Layer) and value is not self:
-            self._layers.append(value)
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
-            self._layers.extend(value)
-        object.__setattr__(self, name, value)
+    # -- tracking ----------------------------------------------------------------------------------
+    def _sublayers(self) -> list[Layer]:
+        out, seen = [], {id(self)}
+        for value in vars(self).values():
+            for item in _nested(value):
+                if isinstance(item, Layer) and id(item) not in seen:
+                    seen.add(id(item))
+                    out.append(item)
+        return out
+
+    def _attribute_variables(self) -> list[Variable]:
+        return [item for value in vars(self).values() for item in _nested(value) if isinstance(item, Variable)]
 
     @property
     def trainable(self) -> bool:
@@ -55,30 +83,37 @@ class Layer:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
-        for layer in self._layers:
+        for layer in self._sublayers():
             layer.trainable = value
 
     # -- weights -----------------------------------------------------------------------------------
-    def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True, dtype=None):
+    def add_weight(self, name=None, shape=None, initializer=None, trainable: bool = True, dtype=None):
+        """A new tl.Variable owned by this layer. Accepts Keras 2's order (name, shape, ...) and
+        Keras 3's (shape, initializer, ...) positionally: a non-string first argument is the shape."""
+        if name is not None and not isinstance(name, str):
+            name, shape, initializer = None, name, shape if initializer is None else initializer
         from .. import initializers
-        init = initializers.get(initializer)
-        value = init(tuple(int(d) for d in shape), as_dtype(dtype or self.dtype))
-        v = Variable(value, trainable=trainable, name=f"{self.name}/{name}")
+        if shape is None:
+            raise ValueError(f"{self.name}.add_weight: `shape` is required")
+        dtype = as_dtype(dtype or self.dtype)
+        init = initializers.get(initializer if initializer is not None else
+                                "glorot_uniform" if dtype.is_floating else "zeros")
+        value = init(tuple(int(d) for d in shape), dtype=dtype)
+        name = name or f"variable_{len(self._own_weights)}"
+        v = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
         self._own_weights.append(v)
         return v
 
-    def _walk(self, parent_trainable: bool = True):
-        """(variable, effectively trainable) for this layer's tree, each variable once."""
-        seen = set()
+    def _walk(self, parent_trainable: bool = True, seen=None):
+        """(variable, effectively trainable) over this layer's tree, each variable once."""
+        seen = set() if seen is None else seen
         on = parent_trainable and self.trainable
-        for v in self._own_weights:
-            seen.add(id(v))
-            yield v, on and v.trainable
-        for layer in self._layers:
-            for v, t in layer._walk(on):
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    yield v, t
+        for v in self._own_weights + self._attribute_variables():
+            if id(v) not in seen:
+                seen.add(id(v))
+                yield v, on and v.trainable
+        for layer in self._sublayers():
+            yield from layer._walk(on, seen)
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -104,10 +139,15 @@ class Layer:
         if len(weights) != len(mine):
             raise ValueError(f"{self.name}.set_weights: expected {len(mine)} arrays, got {len(weights)}")
         for v, w in zip(mine, weights):
-            v.assign(np.asarray(w))
+            w = np.asarray(w)
+            if tuple(w.shape) != tuple(v.shape):
+                raise ValueError(f"{self.name}.set_weights: {v.name} has shape {list(v.shape)}, "
+                                 f"got an array of shape {list(w.shape)}")
+        for v, w in zip(mine, weights):
+            v.assign(np.asarray(w).astype(v.dtype.as_numpy_dtype))
 
     def count_params(self) -> int:
-        return int(sum(np.prod(v.shape) for v in self.weights))
+        return int(sum(np.prod(v.shape, dtype=np.int64) for v in self.weights))
 
     # -- calling -----------------------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -124,39 +164,53 @@ class Layer:
         self.build(shapes)
         self.built = True
 
+    def _convert_input(self, x, index: int):
+        """Keras autocasting: floating inputs take the layer's floating dtype; others keep theirs."""
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x, dtype_hint=self.dtype)
+        if x.dtype.is_floating and self.dtype.is_floating and x.dtype != self.dtype:
+            from ...ops.creation import cast
+            x = cast(x, self.dtype)
+        return x
+
     def __call__(self, inputs, training=None, **kwargs):
-        from .keras_tensor import KerasTensor, symbolic_call
-        flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-        if any(isinstance(x, KerasTensor) for x in flat):
-            return symbolic_call(self, inputs, kwargs)
+        from .keras_tensor import KerasTensor, flatten, symbolic_call
+        if any(isinstance(x, KerasTensor) for x in flatten([inputs, kwargs])):
+            return symbolic_call(self, inputs, training, kwargs)
         if isinstance(inputs, (list, tuple)):
-            inputs = [x if isinstance(x, Tensor) else convert_to_tensor(x, dtype_hint=self.dtype) for x in inputs]
-        elif not isinstance(inputs, Tensor):
-            inputs = convert_to_tensor(inputs, dtype_hint=self.dtype)
+            inputs = [self._convert_input(x, i) for i, x in enumerate(inputs)]
+        else:
+            inputs = self._convert_input(inputs, 0)
         self._maybe_build(inputs)
-        if _accepts_training(self.call):
+        if _accepts(self.call, "training"):
             out = self.call(inputs, training=training, **kwargs)
         else:
             out = self.call(inputs, **kwargs)
-        first = out[0] if isinstance(out, (list, tuple)) else out
-        self.output_shape = (None,) + tuple(first.shape[1:]) if hasattr(first, "shape") else None
+        if self.output_shape is None:  # the first call's shapes, batch unknown (shown by summary)
+            shapes = [(None,) + tuple(t.shape[1:]) for t in flatten(out) if hasattr(t, "shape")]
+            self.output_shape = shapes[0] if len(shapes) == 1 and not isinstance(out, (list, tuple)) else shapes
         return out
 
     def compute_output_shape(self, input_shape):
-        from .keras_tensor import concrete_zeros
-        out = self(concrete_zeros(input_shape, self.dtype), training=False)
-        return (None,) + tuple(out.shape[1:])
+        """By running the layer on a small zero batch (see keras_tensor.py)."""
+        from .keras_tensor import KerasTensor, symbolic_call
+        if input_shape and isinstance(input_shape[0], (list, tuple)):
+            spec = [KerasTensor(s, self.dtype) for s in input_shape]
+        else:
+            spec = KerasTensor(input_shape, self.dtype)
+        out = symbolic_call(self, spec, None, {}, record=False)
+        return [t.shape for t in out] if isinstance(out, (list, tuple)) else out.shape
 
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable}
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} name={self.name}>"
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-def _accepts_training(fn) -> bool:
-    import inspect
+def _accepts(fn, arg: str) -> bool:
     try:
-        return "training" in inspect.signature(fn).parameters
+        params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
+    return arg in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

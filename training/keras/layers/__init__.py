@@ -1,5 +1,6 @@
 """`tl.keras.layers` (re-exports)."""
-from ..engine.keras_tensor import Input as Input
+from ..engine.input_layer import Input as Input
+from ..engine.input_layer import InputLayer as InputLayer
 from ..engine.layer import Layer as Layer
 from .conv import Conv2D as Conv2D
 from .conv import Conv2DTranspose as Conv2DTranspose
@@ -10,6 +11,7 @@ from .core import Dense as Dense
 from .core import Dropout as Dropout
 from .core import Embedding as Embedding
 from .core import Flatten as Flatten
+from .core import Lambda as Lambda
 from .core import ReLU as ReLU
 from .core import Reshape as Reshape
 from .core import Softmax as Softmax

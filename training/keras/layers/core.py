@@ -1,7 +1,9 @@
-"""Core layers: Dense, Activation, ReLU, Softmax, Dropout, Flatten, Reshape, Embedding."""
+"""Core layers: Dense, Activation, ReLU, Softmax, Dropout, Flatten, Reshape, Embedding, Lambda."""
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 import tensorlite as tl
 
@@ -18,13 +20,14 @@ class Dense(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
 
     def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(f"{self.name}: Dense expects inputs of rank >= 2 (batch, ..., features), "
+                             f"got shape {list(input_shape)}")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
 
     def call(self, inputs):
-        y = tl.matmul(inputs, self.kernel) if inputs.ndim == 2 else \
-            tl.reshape(tl.matmul(tl.reshape(inputs, [-1, inputs.shape[-1]]), self.kernel),
-                       list(inputs.shape[:-1]) + [self.units])
+        y = tl.matmul(inputs, self.kernel)  # batched matmul broadcasts the kernel over leading dims
         if self.bias is not None:
             y = y + self.bias
         return self.activation(y)
@@ -40,16 +43,25 @@ class Activation(Layer):
 
 
 class ReLU(Layer):
+    """f(x) = min(x, max_value) for x >= threshold, negative_slope * (x - threshold) below it."""
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
-        if threshold:
-            raise NotImplementedError("ReLU(threshold != 0) is not supported")
-        self.max_value, self.negative_slope = max_value, negative_slope
+        if max_value is not None and max_value < 0:
+            raise ValueError(f"ReLU: max_value must be >= 0, got {max_value}")
+        if negative_slope < 0:
+            raise ValueError(f"ReLU: negative_slope must be >= 0, got {negative_slope}")
+        self.max_value, self.negative_slope, self.threshold = max_value, float(negative_slope), float(threshold)
 
     def call(self, inputs):
-        if self.max_value == 6.0 and not self.negative_slope:
+        # the plain forms map to single ops (and single TFLite builtins)
+        if self.threshold == 0 and self.max_value == 6 and not self.negative_slope:
             return tl.nn.relu6(inputs)
-        y = tl.nn.leaky_relu(inputs, alpha=self.negative_slope) if self.negative_slope else tl.nn.relu(inputs)
+        if self.threshold == 0:
+            y = tl.nn.leaky_relu(inputs, alpha=self.negative_slope) if self.negative_slope else tl.nn.relu(inputs)
+        else:
+            below = (inputs - self.threshold) * self.negative_slope
+            y = tl.where(inputs >= self.threshold, inputs, below)
         return y if self.max_value is None else tl.minimum(y, float(self.max_value))
 
 
@@ -63,30 +75,46 @@ class Softmax(Layer):
 
 
 class Dropout(Layer):
+    """Active only with training=True. With `seed`, the layer draws each call's mask seed from
+    its own generator (a new mask per call, reproducible); without, from tl.random's."""
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
-        self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
+        self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        return tl.nn.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        shape = None if self.noise_shape is None else \
+            [d if n is None else n for n, d in zip(self.noise_shape, inputs.shape)]
+        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
+        return tl.nn.dropout(inputs, rate=self.rate, noise_shape=shape, seed=seed)
 
 
 class Flatten(Layer):
     def call(self, inputs):
-        return tl.reshape(inputs, [inputs.shape[0], math.prod(inputs.shape[1:])])
+        return tl.reshape(inputs, [-1, math.prod(inputs.shape[1:])])
 
 
 class Reshape(Layer):
+    """`target_shape` excludes the batch; one entry may be -1 (inferred)."""
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        self.target_shape = tuple(int(d) for d in target_shape)
+        if self.target_shape.count(-1) > 1:
+            raise ValueError(f"Reshape: at most one -1 in target_shape, got {self.target_shape}")
 
     def call(self, inputs):
-        return tl.reshape(inputs, [inputs.shape[0], *self.target_shape])
+        size, known = math.prod(inputs.shape[1:]), math.prod(d for d in self.target_shape if d != -1)
+        if size % max(known, 1) or (-1 not in self.target_shape and size != known):
+            raise ValueError(f"{self.name}: cannot reshape {tuple(inputs.shape[1:])} ({size} values per sample) "
+                             f"to {self.target_shape}")
+        shape = [size // max(known, 1) if d == -1 else d for d in self.target_shape]
+        return tl.reshape(inputs, [-1, *shape])
 
 
 class Embedding(Layer):
@@ -100,5 +128,24 @@ class Embedding(Layer):
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
                                           self.embeddings_initializer)
 
+    def _convert_input(self, x, index):
+        return x if isinstance(x, tl.Tensor) else tl.convert_to_tensor(x)  # ids stay integers
+
     def call(self, inputs):
-        return tl.gather(self.embeddings, tl.cast(inputs, tl.int32))
+        if inputs.dtype.is_floating:
+            inputs = tl.cast(inputs, tl.int32)
+        return tl.gather(self.embeddings, inputs)
+
+
+class Lambda(Layer):
+    """Wraps a function of tensors built from tl ops (so gradients flow) as a layer."""
+
+    def __init__(self, function, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, dict(arguments or {})
+
+    def _convert_input(self, x, index):
+        return x if isinstance(x, tl.Tensor) else tl.convert_to_tensor(x)
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
