@@ -48,11 +48,41 @@ def swish(x):
     return x * tl.nn.sigmoid(x)
 
 
-silu = swish
+def elu(x, alpha=1.0):
+    # exp of min(x, 0): the branch where() drops must stay finite, or its gradient turns into nan
+    return tl.where(x > 0, x, (tl.exp(tl.minimum(x, 0.0)) - 1.0) * alpha)
 
-_BY_NAME = {f.__name__: f for f in (linear, relu, relu6, sigmoid, tanh, softmax, log_softmax, gelu,
-                                    hard_swish, leaky_relu, swish)}
-_BY_NAME["silu"] = swish
+
+def selu(x):
+    return elu(x, 1.6732632423543772) * 1.0507009873554805
+
+
+def softplus(x):
+    return tl.nn.relu(x) + tl.math.log(1.0 + tl.exp(-tl.abs(x)))  # log(1 + e^x) without overflow
+
+
+def softsign(x):
+    return x / (1.0 + tl.abs(x))
+
+
+def exponential(x):
+    return tl.exp(x)
+
+
+def hard_sigmoid(x):
+    return tl.nn.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def mish(x):
+    return x * tl.tanh(softplus(x))
+
+
+silu, hard_silu = swish, hard_swish
+
+_BY_NAME = {f.__name__: f for f in (linear, relu, relu6, sigmoid, tanh, softmax, log_softmax, gelu, hard_swish,
+                                    leaky_relu, swish, elu, selu, softplus, softsign, exponential, hard_sigmoid,
+                                    mish)}
+_BY_NAME.update(silu=swish, hard_silu=hard_swish)
 
 
 def get(identifier):

@@ -17,10 +17,18 @@ class _Conv(Layer):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
             raise NotImplementedError(f"{type(self).__name__}(data_format={data_format!r}): only channels_last")
+        if str(padding).lower() not in ("valid", "same"):
+            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
         self.kernel_size, self.strides = _pair(kernel_size), _pair(strides)
         self.padding, self.dilation_rate = padding.upper(), _pair(dilation_rate)
         self.activation, self.use_bias = activations.get(activation), use_bias
         self.bias_initializer = bias_initializer
+
+    def _check_input(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(f"{self.name}: {type(self).__name__} expects NHWC inputs of rank 4, "
+                             f"got shape {list(input_shape)}")
+        return input_shape[-1]
 
     def _finish(self, y):
         if self.use_bias:
@@ -37,9 +45,10 @@ class Conv2D(_Conv):
         self.filters, self.groups, self.kernel_initializer = int(filters), int(groups), kernel_initializer
 
     def build(self, input_shape):
-        c = input_shape[-1]
-        if c % self.groups:
-            raise ValueError(f"{self.name}: input channels {c} not divisible by groups={self.groups}")
+        c = self._check_input(input_shape)
+        if c % self.groups or self.filters % self.groups:
+            raise ValueError(f"{self.name}: input channels ({c}) and filters ({self.filters}) must both be "
+                             f"divisible by groups={self.groups}")
         self.kernel = self.add_weight("kernel", self.kernel_size + (c // self.groups, self.filters),
                                       self.kernel_initializer)
         if self.use_bias:
@@ -59,7 +68,7 @@ class DepthwiseConv2D(_Conv):
         self.depth_multiplier, self.depthwise_initializer = int(depth_multiplier), depthwise_initializer
 
     def build(self, input_shape):
-        c = input_shape[-1]
+        c = self._check_input(input_shape)
         self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
                                                 self.depthwise_initializer)
         if self.use_bias:
@@ -80,7 +89,7 @@ class SeparableConv2D(_Conv):
         self.depthwise_initializer, self.pointwise_initializer = depthwise_initializer, pointwise_initializer
 
     def build(self, input_shape):
-        c = input_shape[-1]
+        c = self._check_input(input_shape)
         self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
                                                 self.depthwise_initializer)
         self.pointwise_kernel = self.add_weight("pointwise_kernel", (1, 1, c * self.depth_multiplier, self.filters),
@@ -95,26 +104,36 @@ class SeparableConv2D(_Conv):
 
 
 class Conv2DTranspose(_Conv):
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
-                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 **kwargs):
+    """The gradient of a Conv2D with respect to its input; output sizes follow Keras
+    (`output_padding` picks among the sizes that a stride > 1 leaves ambiguous)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
         super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
                          **kwargs)
         self.filters, self.kernel_initializer = int(filters), kernel_initializer
+        self.output_padding = None if output_padding is None else _pair(output_padding)
+        if self.output_padding is not None and any(p >= s for p, s in zip(self.output_padding, self.strides)):
+            raise ValueError(f"{type(self).__name__}: output_padding {self.output_padding} must be smaller than "
+                             f"strides {self.strides}")
 
     def build(self, input_shape):
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]),
-                                      self.kernel_initializer)
+        c = self._check_input(input_shape)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, c), self.kernel_initializer)
         if self.use_bias:
             self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
 
-    def _out(self, size, k, s, d):
-        eff = (k - 1) * d + 1
-        return size * s if self.padding == "SAME" else (size - 1) * s + eff
+    def _out(self, axis, size):
+        k, s, d = self.kernel_size[axis], self.strides[axis], self.dilation_rate[axis]
+        k = (k - 1) * d + 1
+        if self.output_padding is None:
+            return size * s + max(k - s, 0) if self.padding == "VALID" else size * s
+        pad = 0 if self.padding == "VALID" else k // 2
+        return (size - 1) * s + k - 2 * pad + self.output_padding[axis]
 
     def call(self, inputs):
         n, h, w, _ = inputs.shape
-        shape = (n, self._out(h, self.kernel_size[0], self.strides[0], self.dilation_rate[0]),
-                 self._out(w, self.kernel_size[1], self.strides[1], self.dilation_rate[1]), self.filters)
+        shape = (n, self._out(0, h), self._out(1, w), self.filters)
         return self._finish(tl.nn.conv2d_transpose(inputs, self.kernel, shape, self.strides, self.padding,
                                                    dilations=self.dilation_rate))

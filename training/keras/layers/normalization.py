@@ -7,29 +7,31 @@ from ..engine.layer import Layer
 
 
 class BatchNormalization(Layer):
-    """Training: normalizes with the batch moments and moves the moving statistics
-    (moving = moving * momentum + batch * (1 - momentum)); inference: uses the moving statistics."""
+    """Training (training=True and the layer trainable): normalizes with the batch moments and
+    moves the moving statistics, moving = moving * momentum + batch * (1 - momentum).
+    Otherwise (inference, or a frozen layer, as Keras does for fine-tuning): the moving statistics."""
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", **kwargs):
         super().__init__(**kwargs)
-        self.axis, self.momentum, self.epsilon, self.center, self.scale = axis, momentum, epsilon, center, scale
+        self.axis, self.momentum, self.epsilon, self.center, self.scale = int(axis), momentum, epsilon, center, scale
         self.inits = (gamma_initializer, beta_initializer, moving_mean_initializer, moving_variance_initializer)
 
     def build(self, input_shape):
         rank = len(input_shape)
-        if self.axis not in (-1, rank - 1):
-            raise NotImplementedError(f"{self.name}: only the last axis (channels_last) is supported")
-        c = (input_shape[-1],)
+        if not -rank <= self.axis < rank:
+            raise ValueError(f"{self.name}: axis {self.axis} is out of range for inputs of shape {list(input_shape)}")
+        self.axis %= rank
+        c = (input_shape[self.axis],)
         self.gamma = self.add_weight("gamma", c, self.inits[0]) if self.scale else None
         self.beta = self.add_weight("beta", c, self.inits[1]) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", c, self.inits[2], trainable=False)
         self.moving_variance = self.add_weight("moving_variance", c, self.inits[3], trainable=False)
 
     def call(self, inputs, training=None):
-        if training:
-            axes = list(range(inputs.ndim - 1))
+        if training and self.trainable:
+            axes = [a for a in range(inputs.ndim) if a != self.axis]
             mean, variance = tl.nn.moments(inputs, axes)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.read_value() * m + tl.stop_gradient(mean) * (1 - m))
@@ -37,10 +39,12 @@ class BatchNormalization(Layer):
                                         tl.stop_gradient(variance) * (1 - m))
         else:
             mean, variance = self.moving_mean.read_value(), self.moving_variance.read_value()
-        return tl.nn.batch_normalization(inputs, mean, variance, self.beta if self.beta is not None else
-                                         tl.zeros(variance.shape, variance.dtype),
-                                         self.gamma if self.gamma is not None else
-                                         tl.ones(variance.shape, variance.dtype), self.epsilon)
+        params = [mean, variance, self.beta, self.gamma]
+        if self.axis != inputs.ndim - 1:  # per-channel vectors broadcast along the normalized axis
+            shape = [inputs.shape[a] if a == self.axis else 1 for a in range(inputs.ndim)]
+            params = [None if p is None else tl.reshape(p, shape) for p in params]
+        mean, variance, beta, gamma = params
+        return tl.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
 
 
 class LayerNormalization(Layer):

@@ -12,6 +12,8 @@ class _Pool2D(Layer):
         super().__init__(**kwargs)
         self.pool_size = _pair(pool_size)
         self.strides = self.pool_size if strides is None else _pair(strides)
+        if str(padding).lower() not in ("valid", "same"):
+            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
         self.padding = padding.upper()
 
 
@@ -31,12 +33,20 @@ class GlobalAveragePooling2D(Layer):
         self.keepdims = keepdims
 
     def call(self, inputs):
-        return tl.reduce_mean(inputs, axis=[1, 2], keepdims=self.keepdims)
+        if inputs.ndim != 4:
+            raise ValueError(f"{self.name}: expects NHWC inputs of rank 4, got shape {list(inputs.shape)}")
+        return self.reduce(inputs, axis=[1, 2], keepdims=self.keepdims)
+
+    @staticmethod
+    def reduce(x, axis, keepdims):
+        return tl.reduce_mean(x, axis=axis, keepdims=keepdims)
 
 
 class GlobalMaxPooling2D(GlobalAveragePooling2D):
-    def call(self, inputs):
-        return tl.reduce_max(inputs, axis=[1, 2], keepdims=self.keepdims)
+    @staticmethod
+    def reduce(x, axis, keepdims):
+        return tl.reduce_max(x, axis=axis, keepdims=keepdims)
 
 
-MaxPool2D, AvgPool2D, GlobalAvgPool2D = MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
+MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D  # Keras aliases
+GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D

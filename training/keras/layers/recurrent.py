@@ -14,32 +14,55 @@ from ..engine.layer import Layer
 
 
 class _RNN(Layer):
-    gates = 1
+    gates = n_states = 1
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 return_sequences=False, return_state=False, go_backwards=False, **kwargs):
+                 dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
+                 go_backwards=False, **kwargs):
         super().__init__(**kwargs)
+        for what, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0 <= rate < 1:
+                raise ValueError(f"{type(self).__name__}: {what} must be in [0, 1), got {rate}")
         self.units, self.use_bias = int(units), use_bias
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.inits = (kernel_initializer, recurrent_initializer, bias_initializer)
+        self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
 
     def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: {type(self).__name__} expects inputs (batch, timesteps, features), "
+                             f"got shape {list(input_shape)}")
         g = self.gates * self.units
         self.kernel = self.add_weight("kernel", (input_shape[-1], g), self.inits[0])
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, g), self.inits[1])
         self._build_bias()
 
-    def call(self, inputs, initial_state=None):
+    def _mask(self, rate, batch, size, dtype, training):
+        """One dropout mask for the whole sequence (Keras's cells reuse it at every step)."""
+        if not training or rate == 0:
+            return None
+        return tl.nn.dropout(tl.ones([batch, size], dtype), rate=rate)
+
+    def call(self, inputs, initial_state=None, training=None):
         batch, steps = inputs.shape[0], inputs.shape[1]
-        states = list(initial_state) if initial_state is not None else \
-            [tl.zeros([batch, self.units], inputs.dtype) for _ in range(self.n_states)]
+        if initial_state is None:
+            states = [tl.zeros([batch, self.units], inputs.dtype) for _ in range(self.n_states)]
+        else:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            states = [tl.convert_to_tensor(s, dtype=inputs.dtype) if not isinstance(s, tl.Tensor) else s
+                      for s in states]
+            if len(states) != self.n_states or any(tuple(s.shape) != (batch, self.units) for s in states):
+                raise ValueError(f"{self.name}: initial_state must be {self.n_states} tensor(s) of shape "
+                                 f"{(batch, self.units)}, got {[tuple(s.shape) for s in states]}")
+        x_mask = self._mask(self.dropout, batch, inputs.shape[2], inputs.dtype, training)
+        h_mask = self._mask(self.recurrent_dropout, batch, self.units, inputs.dtype, training)
         outputs = []
-        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        for t in order:
-            h, states = self.step(inputs[:, t, :], states)
+        for t in range(steps - 1, -1, -1) if self.go_backwards else range(steps):
+            x = inputs[:, t, :]
+            h, states = self.step(x if x_mask is None else x * x_mask, states, h_mask)
             outputs.append(h)
         out = tl.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return [out] + states if self.return_state else out
@@ -62,9 +85,9 @@ class LSTM(_RNN):
             b[self.units:2 * self.units] = 1.0
             self.bias.assign(b)
 
-    def step(self, x, states):
+    def step(self, x, states, h_mask):
         h, c = states
-        z = tl.matmul(x, self.kernel) + tl.matmul(h, self.recurrent_kernel)
+        z = tl.matmul(x, self.kernel) + tl.matmul(h if h_mask is None else h * h_mask, self.recurrent_kernel)
         if self.bias is not None:
             z = z + self.bias
         zi, zf, zc, zo = tl.split(z, 4, axis=-1)
@@ -85,10 +108,10 @@ class GRU(_RNN):
     def _build_bias(self):
         self.bias = self.add_weight("bias", (2, 3 * self.units), self.inits[2]) if self.use_bias else None
 
-    def step(self, x, states):
+    def step(self, x, states, h_mask):
         (h,) = states
         xz = tl.matmul(x, self.kernel)
-        hz = tl.matmul(h, self.recurrent_kernel)
+        hz = tl.matmul(h if h_mask is None else h * h_mask, self.recurrent_kernel)
         if self.bias is not None:
             xz = xz + self.bias[0]
             hz = hz + self.bias[1]

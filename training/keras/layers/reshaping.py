@@ -16,6 +16,9 @@ class ZeroPadding2D(Layer):
         self.padding = tuple(tuple(int(v) for v in p) for p in padding)
 
     def call(self, inputs):
+        if inputs.ndim != 4:
+            raise ValueError(f"{self.name}: ZeroPadding2D expects NHWC inputs of rank 4, "
+                             f"got shape {list(inputs.shape)}")
         return tl.pad(inputs, [[0, 0], list(self.padding[0]), list(self.padding[1]), [0, 0]])
 
 
@@ -28,9 +31,12 @@ class UpSampling2D(Layer):
         self.interpolation = interpolation
 
     def call(self, inputs):
-        n, h, w, c = inputs.shape
+        if inputs.ndim != 4:
+            raise ValueError(f"{self.name}: UpSampling2D expects NHWC inputs of rank 4, "
+                             f"got shape {list(inputs.shape)}")
+        _, h, w, c = inputs.shape
         if self.interpolation == "nearest":  # repeat rows and columns: a reshape/tile, exact
-            x = tl.reshape(inputs, [n, h, 1, w, 1, c])
+            x = tl.reshape(inputs, [-1, h, 1, w, 1, c])
             x = tl.tile(x, [1, 1, self.size[0], 1, self.size[1], 1])
-            return tl.reshape(x, [n, h * self.size[0], w * self.size[1], c])
+            return tl.reshape(x, [-1, h * self.size[0], w * self.size[1], c])
         return tl.image.resize(inputs, (h * self.size[0], w * self.size[1]), method="bilinear")
