@@ -5,6 +5,7 @@
 Public names are TensorFlow's, re-exported explicitly here from their card and module files.
 """
 from tensorlite import image as image  # noqa: E402
+from tensorlite import lite as lite  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
 from tensorlite import random as random  # noqa: E402

@@ -1,0 +1,64 @@
+"""cffi (API mode) build of the C runtime as `tensorlite.runtime._tl_c`; setup.py runs it at
+`pip install`. The C sources are compiled as they are, with -std=c99."""
+import glob
+import os
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)  # runtimes/c
+
+CDEF = """
+typedef int tl_status;
+typedef struct tl_tensor {
+    int type;
+    int32_t ndim;
+    int32_t dims[6];
+    void *data;
+    size_t bytes;
+    const char *name;
+    float scale;
+    int32_t zero_point;
+    int32_t quant_count;
+    int32_t quant_dim;
+    const uint8_t *scales;
+    const uint8_t *zero_points;
+    uint8_t is_constant;
+    uint8_t is_variable;
+} tl_tensor;
+typedef struct tl_interpreter tl_interpreter;
+typedef struct tl_op_resolver { const int32_t *builtins; int32_t count; } tl_op_resolver;
+const char *tl_status_message(tl_status status);
+tl_interpreter *tl_interpreter_create(const uint8_t *model, size_t size, const tl_op_resolver *resolver,
+                                      void *arena, size_t arena_bytes, tl_status *status);
+tl_status tl_interpreter_allocate(tl_interpreter *it);
+tl_status tl_interpreter_invoke(tl_interpreter *it);
+tl_status tl_interpreter_reset_variables(tl_interpreter *it);
+int32_t tl_interpreter_input_count(const tl_interpreter *it);
+int32_t tl_interpreter_output_count(const tl_interpreter *it);
+int32_t tl_interpreter_input_tensor_index(const tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_output_tensor_index(const tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_tensor_count(const tl_interpreter *it);
+tl_tensor *tl_interpreter_tensor(tl_interpreter *it, int32_t index);
+size_t tl_interpreter_arena_bytes_used(const tl_interpreter *it);
+const char *tl_interpreter_error_message(const tl_interpreter *it);
+int32_t tl_interpreter_node_count(const tl_interpreter *it);
+int32_t tl_interpreter_node_builtin(const tl_interpreter *it, int32_t index);
+const char *tl_builtin_name(int32_t builtin_code);
+"""
+
+ffibuilder = FFI()
+ffibuilder.cdef(CDEF)
+_sources = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")) + glob.glob(os.path.join(ROOT, "kernels", "*.c"))
+                  + glob.glob(os.path.join(ROOT, "kernels", "common", "*.c")))
+ffibuilder.set_source(
+    "tensorlite.runtime._tl_c",
+    '#include "tensorlite.h"',
+    sources=[os.path.relpath(s) for s in _sources],
+    include_dirs=[os.path.relpath(os.path.join(ROOT, "include")), os.path.relpath(os.path.join(ROOT, "src"))],
+    extra_compile_args=["-std=c99", "-O2"],
+    libraries=["m"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

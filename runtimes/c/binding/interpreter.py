@@ -1,0 +1,218 @@
+"""`tl.lite.Interpreter`: LiteRT's Python Interpreter API over tensorlite's C runtime.
+
+Code written for `ai_edge_litert.interpreter.Interpreter` runs by changing the import. The
+model is executed by the C99 runtime (runtimes/c) through cffi; nothing here imports LiteRT
+or TensorFlow. The arena is sized automatically: allocation is retried with a doubled arena
+until the model fits (the C runtime reports ARENA_TOO_SMALL).
+"""
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+from ._tl_c import ffi, lib
+from .signatures import read_signatures
+
+_ARENA_TOO_SMALL = 4
+_DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
+           9: np.int8, 10: np.float64}
+_TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
+               7: "INT16", 9: "INT8", 10: "FLOAT64"}
+
+
+class OpResolverType(enum.Enum):
+    """LiteRT's resolver choices. tensorlite has only reference kernels so far, so all are equal."""
+    AUTO = 0
+    BUILTIN = 1
+    BUILTIN_REF = 2
+    BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
+
+
+class Interpreter:
+    def __init__(self, model_path=None, model_content=None, experimental_delegates=None, num_threads=None,
+                 experimental_op_resolver_type=OpResolverType.AUTO, experimental_preserve_all_tensors=False,
+                 arena_size: int | None = None):
+        if (model_path is None) == (model_content is None):
+            raise ValueError("Interpreter: pass exactly one of model_path or model_content")
+        if experimental_delegates:
+            raise ValueError("Interpreter: delegates are not supported by tensorlite's C runtime yet")
+        if model_path is not None:
+            with open(model_path, "rb") as f:
+                model_content = f.read()
+        self._model = bytes(model_content)
+        self._model_c = ffi.from_buffer("uint8_t[]", self._model)
+        self._source = model_path or "<model_content>"
+        self._arena_size = arena_size or max(64 * 1024, 2 * len(self._model))
+        self._fixed_arena = arena_size is not None
+        self._it = None
+        self._allocated = False
+        status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
+        if status not in (0, _ARENA_TOO_SMALL):
+            raise ValueError(f"{self._source}: {self._message()}")
+        self._signatures = read_signatures(self._model)
+
+    # -- life cycle ---------------------------------------------------------------------------------
+    def _create(self) -> int:
+        self._arena = ffi.new("uint8_t[]", self._arena_size)
+        status = ffi.new("tl_status *")
+        self._it = lib.tl_interpreter_create(self._model_c, len(self._model), ffi.NULL, self._arena,
+                                             self._arena_size, status)
+        if self._it == ffi.NULL:
+            raise ValueError(f"{self._source}: {ffi.string(lib.tl_status_message(status[0])).decode()}")
+        return status[0]
+
+    def _message(self) -> str:
+        return ffi.string(lib.tl_interpreter_error_message(self._it)).decode()
+
+    def allocate_tensors(self) -> None:
+        if self._allocated:
+            return
+        while True:
+            status = self._create()
+            if status == 0:
+                status = lib.tl_interpreter_allocate(self._it)
+            if status == 0:
+                self._allocated = True
+                return
+            if status == _ARENA_TOO_SMALL and not self._fixed_arena and self._arena_size < (1 << 31):
+                self._arena_size *= 2
+                continue
+            raise ValueError(f"{self._source}: {self._message()}")
+
+    def _require_allocated(self, what: str) -> None:
+        if not self._allocated:
+            raise RuntimeError(f"{what}: call allocate_tensors() first")
+
+    # -- description --------------------------------------------------------------------------------
+    def _tensor(self, index: int):
+        t = lib.tl_interpreter_tensor(self._it, int(index))
+        if t == ffi.NULL:
+            raise ValueError(f"tensor index {index} is out of range (model has "
+                             f"{lib.tl_interpreter_tensor_count(self._it)} tensors)")
+        return t
+
+    def _details(self, index: int) -> dict:
+        t = self._tensor(index)
+        if t.type not in _DTYPES:
+            raise ValueError(f"tensor {index} has type {_TYPE_NAMES.get(t.type, t.type)}, which has no NumPy view")
+        shape = np.array([t.dims[i] for i in range(t.ndim)], np.int32)
+        n = t.quant_count
+        scales = np.frombuffer(ffi.buffer(t.scales, 4 * n), "<f4").astype(np.float32) if n else np.zeros(0, np.float32)
+        zps = (np.frombuffer(ffi.buffer(t.zero_points, 8 * n), "<i8").astype(np.int32)
+               if n and t.zero_points != ffi.NULL else np.zeros(n, np.int32))
+        return {
+            "name": ffi.string(t.name).decode() if t.name != ffi.NULL else "",
+            "index": int(index),
+            "shape": shape,
+            "shape_signature": shape.copy(),
+            "dtype": _DTYPES[t.type],
+            "quantization": (float(t.scale), int(t.zero_point)) if n else (0.0, 0),
+            "quantization_parameters": {"scales": scales, "zero_points": zps, "quantized_dimension": int(t.quant_dim)},
+            "sparsity_parameters": {},
+        }
+
+    def get_input_details(self) -> list[dict]:
+        return [self._details(lib.tl_interpreter_input_tensor_index(self._it, i))
+                for i in range(lib.tl_interpreter_input_count(self._it))]
+
+    def get_output_details(self) -> list[dict]:
+        return [self._details(lib.tl_interpreter_output_tensor_index(self._it, i))
+                for i in range(lib.tl_interpreter_output_count(self._it))]
+
+    def get_tensor_details(self) -> list[dict]:
+        out = []
+        for i in range(lib.tl_interpreter_tensor_count(self._it)):
+            if self._tensor(i).type in _DTYPES:
+                out.append(self._details(i))
+        return out
+
+    # -- data ---------------------------------------------------------------------------------------
+    def set_tensor(self, tensor_index: int, value) -> None:
+        self._require_allocated("set_tensor")
+        d = self._details(tensor_index)
+        value = np.asarray(value)
+        if value.dtype != d["dtype"]:
+            raise ValueError(f"Cannot set tensor: Got value of type {value.dtype.name.upper()} but expected type "
+                             f"{np.dtype(d['dtype']).name.upper()} for input {tensor_index}, name: {d['name']}")
+        if tuple(value.shape) != tuple(d["shape"]):
+            raise ValueError(f"Cannot set tensor: Dimension mismatch. Got {list(value.shape)} but expected "
+                             f"{list(d['shape'])} for input {tensor_index}, name: {d['name']}")
+        t = self._tensor(tensor_index)
+        if t.is_constant:
+            raise ValueError(f"Cannot set tensor {tensor_index} ({d['name']}): it is a constant of the model")
+        ffi.memmove(t.data, np.ascontiguousarray(value).tobytes(), t.bytes)
+
+    def _view(self, tensor_index: int) -> np.ndarray:
+        d = self._details(tensor_index)
+        t = self._tensor(tensor_index)
+        if t.data == ffi.NULL:
+            raise ValueError(f"tensor {tensor_index} ({d['name']}) holds no data (not used by the graph)")
+        return np.frombuffer(ffi.buffer(t.data, t.bytes), d["dtype"]).reshape(d["shape"])
+
+    def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
+        self._require_allocated("get_tensor")
+        if subgraph_index != 0:
+            raise ValueError("tensorlite's C runtime executes subgraph 0 only")
+        return self._view(tensor_index).copy()
+
+    def tensor(self, tensor_index: int):
+        """A function returning a live NumPy view of the tensor (LiteRT's semantics)."""
+        self._require_allocated("tensor")
+        return lambda: self._view(tensor_index)
+
+    def invoke(self) -> None:
+        self._require_allocated("invoke")
+        if lib.tl_interpreter_invoke(self._it) != 0:
+            raise RuntimeError(f"{self._source}: {self._message()}")
+
+    def reset_all_variables(self) -> None:
+        self._require_allocated("reset_all_variables")
+        lib.tl_interpreter_reset_variables(self._it)
+
+    def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
+        current = list(self._details(input_index)["shape"])
+        if list(tensor_size) != current:
+            raise NotImplementedError(f"resize_tensor_input: tensorlite's C runtime plans static shapes; input "
+                                      f"{input_index} has shape {current}, asked {list(tensor_size)}")
+
+    # -- signatures ---------------------------------------------------------------------------------
+    def get_signature_list(self) -> dict:
+        return {k: {"inputs": list(v["inputs"]), "outputs": list(v["outputs"])} for k, v in self._signatures.items()}
+
+    def get_signature_runner(self, signature_key: str | None = None) -> SignatureRunner:
+        if not self._signatures:
+            raise ValueError(f"{self._source} has no SignatureDefs")
+        key = signature_key or next(iter(self._signatures))
+        if key not in self._signatures:
+            raise ValueError(f"no signature {key!r}; the model has {list(self._signatures)}")
+        if self._signatures[key]["subgraph_index"] != 0:
+            raise NotImplementedError("signatures of subgraphs other than 0 are not supported yet")
+        return SignatureRunner(self, self._signatures[key])
+
+    def arena_bytes_used(self) -> int:
+        return int(lib.tl_interpreter_arena_bytes_used(self._it))
+
+
+class SignatureRunner:
+    def __init__(self, interpreter: Interpreter, signature: dict):
+        self._it, self._sig = interpreter, signature
+        if not interpreter._allocated:
+            interpreter.allocate_tensors()
+
+    def get_input_details(self) -> dict:
+        return {name: self._it._details(i) for name, i in self._sig["inputs"].items()}
+
+    def get_output_details(self) -> dict:
+        return {name: self._it._details(i) for name, i in self._sig["outputs"].items()}
+
+    def __call__(self, **inputs) -> dict:
+        missing = set(self._sig["inputs"]) - set(inputs)
+        unknown = set(inputs) - set(self._sig["inputs"])
+        if missing or unknown:
+            raise ValueError(f"signature inputs are {sorted(self._sig['inputs'])}; missing {sorted(missing)}, "
+                             f"unknown {sorted(unknown)}")
+        for name, value in inputs.items():
+            self._it.set_tensor(self._sig["inputs"][name], value)
+        self._it.invoke()
+        return {name: self._it.get_tensor(i) for name, i in self._sig["outputs"].items()}

@@ -1,0 +1,44 @@
+/* Elementwise broadcasting over up to TL_MAX_DIMS dims: each operand's shape is right-aligned
+ * to the output's, and a size-1 dim gets stride 0. */
+#ifndef TL_BROADCAST_H
+#define TL_BROADCAST_H
+
+#include "../../src/kernel_api.h"
+
+typedef struct {
+    int32_t ndim;
+    int32_t out_dims[TL_MAX_DIMS];
+    int32_t a_stride[TL_MAX_DIMS], b_stride[TL_MAX_DIMS];
+} tl_broadcast;
+
+/* 0 when the shapes do not broadcast to the output shape. */
+static inline int tl_broadcast_init(tl_broadcast *bc, const tl_tensor *a, const tl_tensor *b, const tl_tensor *out) {
+    int32_t i, sa = 1, sb = 1;
+    bc->ndim = out->ndim;
+    for (i = out->ndim - 1; i >= 0; i--) {
+        int32_t ia = i - (out->ndim - a->ndim), ib = i - (out->ndim - b->ndim);
+        int32_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        int32_t d = out->dims[i];
+        if ((da != d && da != 1) || (db != d && db != 1)) return 0;
+        bc->out_dims[i] = d;
+        bc->a_stride[i] = da == 1 ? 0 : sa;
+        bc->b_stride[i] = db == 1 ? 0 : sb;
+        sa *= da;
+        sb *= db;
+    }
+    return a->ndim <= out->ndim && b->ndim <= out->ndim;
+}
+
+/* Offsets into a and b of output element `flat`. */
+static inline void tl_broadcast_offsets(const tl_broadcast *bc, int64_t flat, int64_t *oa, int64_t *ob) {
+    int32_t i;
+    *oa = *ob = 0;
+    for (i = bc->ndim - 1; i >= 0; i--) {
+        int64_t coord = flat % bc->out_dims[i];
+        flat /= bc->out_dims[i];
+        *oa += coord * bc->a_stride[i];
+        *ob += coord * bc->b_stride[i];
+    }
+}
+
+#endif

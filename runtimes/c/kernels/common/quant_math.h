@@ -1,0 +1,70 @@
+/* TFLite's integer arithmetic, one definition (DESIGN contract 4): real multipliers become a
+ * Q31 fixed-point multiplier and a power-of-two shift; products use the saturating rounding
+ * doubling high multiply and a rounding (half away from zero) right shift, as LiteRT's
+ * reference kernels do (the non-"single rounding" variant). */
+#ifndef TL_QUANT_MATH_H
+#define TL_QUANT_MATH_H
+
+#include <math.h>
+#include <stdint.h>
+
+/* real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (0 for real == 0). */
+static inline void tl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
+    int exp = 0;
+    double q;
+    int64_t q_fixed;
+    if (real == 0.0) {
+        *multiplier = 0;
+        *shift = 0;
+        return;
+    }
+    q = frexp(real, &exp);
+    q_fixed = (int64_t)llround(q * 2147483648.0);
+    if (q_fixed == ((int64_t)1 << 31)) {
+        q_fixed /= 2;
+        exp++;
+    }
+    if (exp < -31) { /* too small to represent: flush to zero */
+        exp = 0;
+        q_fixed = 0;
+    }
+    *multiplier = (int32_t)q_fixed;
+    *shift = exp;
+}
+
+/* (a * b * 2) >> 32, rounded to nearest, saturating the one overflow case. */
+static inline int32_t tl_srdhm(int32_t a, int32_t b) {
+    int64_t ab;
+    int32_t nudge;
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    ab = (int64_t)a * (int64_t)b;
+    nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* x / 2^exponent rounded to nearest, ties away from zero. */
+static inline int32_t tl_rounding_divide_by_pot(int32_t x, int exponent) {
+    int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    int32_t remainder = x & mask;
+    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+static inline int32_t tl_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift) {
+    int left = shift > 0 ? shift : 0;
+    int right = shift > 0 ? 0 : -shift;
+    return tl_rounding_divide_by_pot(tl_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/* a + b saturated to int32: valid models never saturate (LiteRT adds in int32); hostile ones
+ * must not reach signed-overflow UB. */
+static inline int32_t tl_add_sat(int32_t a, int32_t b) {
+    int64_t s = (int64_t)a + b;
+    return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+}
+
+static inline int32_t tl_clamp_i32(int32_t x, int32_t lo, int32_t hi) {
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+#endif

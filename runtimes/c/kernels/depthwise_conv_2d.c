@@ -1,0 +1,140 @@
+/* DEPTHWISE_CONV_2D, NHWC input, filter [1, kh, kw, in_c * M]: output channel c*M + m sees only
+ * input channel c. float32, and int8 with per-channel weights (LiteRT reference
+ * DepthwiseConvPerChannel arithmetic). */
+#include "../src/kernel_api.h"
+#include "common/quant_math.h"
+#include "common/window.h"
+
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_MULTIPLIER = 3, OPT_ACTIVATION = 4,
+       OPT_DIL_W = 5, OPT_DIL_H = 6 };
+
+typedef struct {
+    tl_window win;
+    int32_t batches, in_h, in_w, in_c, out_c, mult_c;
+    float f_lo, f_hi;
+    int32_t in_offset, out_offset, q_lo, q_hi;
+    int32_t *mult, *shift;
+} dw_data;
+
+static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
+    tl_tensor *out = tl_node_output(it, node, 0);
+    const tl_fb *fb = &it->fb;
+    dw_data *d;
+    int8_t padding, act;
+    int32_t c, unused;
+    if (!in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    if (tl_fb_i8(fb, node->options, OPT_PADDING, 0, &padding) || tl_fb_i8(fb, node->options, OPT_ACTIVATION, 0, &act) ||
+        tl_fb_i32(fb, node->options, OPT_STRIDE_W, 1, &d->win.stride_w) ||
+        tl_fb_i32(fb, node->options, OPT_STRIDE_H, 1, &d->win.stride_h) ||
+        tl_fb_i32(fb, node->options, OPT_MULTIPLIER, 1, &unused) ||
+        tl_fb_i32(fb, node->options, OPT_DIL_W, 1, &d->win.dil_w) || tl_fb_i32(fb, node->options, OPT_DIL_H, 1, &d->win.dil_h))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    d->batches = in->dims[0];
+    d->in_h = in->dims[1];
+    d->in_w = in->dims[2];
+    d->in_c = in->dims[3];
+    d->out_c = f->dims[3];
+    d->win.filter_h = f->dims[1];
+    d->win.filter_w = f->dims[2];
+    /* The multiplier follows from the shapes (the option is unreliable in old files). */
+    if (f->dims[0] != 1 || d->in_c <= 0 || d->out_c % d->in_c)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "filter channels must be a multiple of input channels");
+    d->mult_c = d->out_c / d->in_c;
+    if (!tl_window_init(&d->win, padding, d->in_h, d->in_w))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "padding, stride or dilation");
+    if (out->dims[0] != d->batches || out->dims[1] != d->win.out_h || out->dims[2] != d->win.out_w ||
+        out->dims[3] != d->out_c)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the convolution");
+    if (bias && tl_tensor_numel(bias) != d->out_c) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias size");
+    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
+        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    if (in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
+        if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
+        if (f->quant_count > 1 && f->quant_count != d->out_c)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count");
+        d->mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->out_c);
+        d->shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->out_c);
+        if (!d->mult || !d->shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "multipliers");
+        if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, f) || tl_check_quantized(it, node, out))
+            return TL_STATUS_MODEL_INVALID;
+        if ((int64_t)d->win.filter_h * d->win.filter_w * 1 * 255 * 255 > INT32_MAX)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
+        for (c = 0; c < d->out_c; c++)
+            if (tl_quantize_multiplier_checked(it, node, (double)in->scale * tl_tensor_scale(f, c) / out->scale,
+                                               &d->mult[c], &d->shift[c]))
+                return TL_STATUS_MODEL_UNSUPPORTED;
+        d->in_offset = -in->zero_point;
+        d->out_offset = out->zero_point;
+        return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEPTHWISE_CONV_2D supports float32 and int8");
+}
+
+#define DW_LOOP(IN_T, ACC_T, INPUT_OFFSET, FINISH)                                                     \
+    for (b = 0; b < d->batches; b++)                                                                   \
+        for (oy = 0; oy < w->out_h; oy++)                                                              \
+            for (ox = 0; ox < w->out_w; ox++)                                                          \
+                for (oc = 0; oc < d->out_c; oc++) {                                                    \
+                    int32_t ic = oc / d->mult_c, ky, kx, ky0, ky1, kx0, kx1;                           \
+                    int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w;      \
+                    ACC_T acc = 0;                                                                     \
+                    tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);                   \
+                    tl_window_taps(ox0, w->dil_w, w->filter_w, d->in_w, &kx0, &kx1);                   \
+                    for (ky = ky0; ky < ky1; ky++) {                                                   \
+                        int32_t iy = oy0 + ky * w->dil_h;                                              \
+                        for (kx = kx0; kx < kx1; kx++) {                                               \
+                            int32_t ix = ox0 + kx * w->dil_w;                                          \
+                            acc += (x[(((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->in_c + ic] +  \
+                                    (INPUT_OFFSET)) *                                                  \
+                                   f[((int64_t)ky * w->filter_w + kx) * d->out_c + oc];                \
+                        }                                                                              \
+                    }                                                                                  \
+                    FINISH;                                                                            \
+                }
+
+static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node) {
+    const dw_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const float *x = tl_node_input(it, node, 0)->data, *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    int32_t b, oy, ox, oc;
+    DW_LOOP(float, float, 0.0f, {
+        float v = acc + (bias ? bias[oc] : 0.0f);
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+    })
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node) {
+    const dw_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const int8_t *x = tl_node_input(it, node, 0)->data, *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const int32_t *bias = bt ? bt->data : NULL;
+    int8_t *y = tl_node_output(it, node, 0)->data;
+    int32_t b, oy, ox, oc;
+    DW_LOOP(int8_t, int32_t, d->in_offset, {
+        int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]);
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] =
+            (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
+    })
+    return TL_STATUS_OK;
+}
+
+static tl_status dw_eval(tl_interpreter *it, tl_node *node) {
+    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_depthwise_conv_2d_eval_f32(it, node)
+                                                                  : tl_depthwise_conv_2d_eval_s8(it, node);
+}
+
+const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare, dw_eval};

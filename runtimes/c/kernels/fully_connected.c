@@ -1,0 +1,112 @@
+/* FULLY_CONNECTED: out[b, o] = act(sum_i in[b, i] * w[o, i] + bias[o]); weights [units, depth].
+ * int8: int32 accumulation of (in - in_zp) * (w - w_zp), then requantized per output channel
+ * (per-tensor when the weights have one scale) with LiteRT's multiplier + shift. */
+#include "../src/kernel_api.h"
+#include "common/quant_math.h"
+
+enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
+
+typedef struct {
+    int32_t batches, depth, units;
+    float f_lo, f_hi;
+    int32_t in_offset, w_offset, out_offset, q_lo, q_hi;
+    int32_t *mult, *shift; /* per output unit */
+} fc_data;
+
+static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
+    tl_tensor *out = tl_node_output(it, node, 0);
+    fc_data *d;
+    int8_t act, format;
+    int64_t numel;
+    int32_t o;
+    if (!in || !w || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights, output");
+    if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act) != TL_STATUS_OK ||
+        tl_fb_i8(&it->fb, node->options, OPT_WEIGHTS_FORMAT, 0, &format) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    if (format != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "shuffled weights format");
+    if (w->ndim != 2) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "weights must be 2-D");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    d->units = w->dims[0];
+    d->depth = w->dims[1];
+    numel = tl_tensor_numel(in);
+    if (d->depth <= 0 || numel % d->depth) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input size not a multiple of depth");
+    d->batches = (int32_t)(numel / d->depth);
+    if (tl_tensor_numel(out) != (int64_t)d->batches * d->units)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output size is not batches x units");
+    if (bias && (tl_tensor_numel(bias) != d->units)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias size");
+    if (in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
+        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    if (in->type == TL_TYPE_INT8 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
+        if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
+        if (w->quant_count > 1 && w->quant_count != d->units)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scales do not match units");
+        d->mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->units);
+        d->shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->units);
+        if (!d->mult || !d->shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "multipliers");
+        if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, out))
+            return TL_STATUS_MODEL_INVALID;
+        if ((int64_t)d->depth * 255 * 255 > INT32_MAX)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
+        for (o = 0; o < d->units; o++) {
+            double real = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
+            if (tl_quantize_multiplier_checked(it, node, real, &d->mult[o], &d->shift[o]))
+                return TL_STATUS_MODEL_UNSUPPORTED;
+        }
+        d->in_offset = -in->zero_point;
+        d->w_offset = -w->zero_point;
+        d->out_offset = out->zero_point;
+        return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32 and int8");
+}
+
+static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node) {
+    const fc_data *d = node->op_data;
+    const float *x = tl_node_input(it, node, 0)->data, *w = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    int32_t b, o, i;
+    for (b = 0; b < d->batches; b++) {
+        for (o = 0; o < d->units; o++) {
+            float acc = bias ? bias[o] : 0.0f;
+            for (i = 0; i < d->depth; i++) acc += x[b * d->depth + i] * w[o * d->depth + i];
+            y[b * d->units + o] = acc < d->f_lo ? d->f_lo : (acc > d->f_hi ? d->f_hi : acc);
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
+    const fc_data *d = node->op_data;
+    const int8_t *x = tl_node_input(it, node, 0)->data, *w = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const int32_t *bias = bt ? bt->data : NULL;
+    int8_t *y = tl_node_output(it, node, 0)->data;
+    int32_t b, o, i;
+    for (b = 0; b < d->batches; b++) {
+        for (o = 0; o < d->units; o++) {
+            int32_t acc = 0, r;
+            for (i = 0; i < d->depth; i++)
+                acc += (x[b * d->depth + i] + d->in_offset) * (w[o * d->depth + i] + d->w_offset);
+            r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[o] : 0), d->mult[o], d->shift[o]);
+            r = tl_add_sat(r, d->out_offset);
+            y[b * d->units + o] = (int8_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status fc_eval(tl_interpreter *it, tl_node *node) {
+    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_fully_connected_eval_f32(it, node)
+                                                                  : tl_fully_connected_eval_s8(it, node);
+}
+
+const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare, fc_eval};

@@ -1,0 +1,82 @@
+/* The interface between the interpreter and the kernels (see KERNELS.md).
+ *
+ * A kernel is one TFLite builtin: `prepare` validates types and shapes and computes what eval
+ * needs (quantized multipliers, ...) into persistent op data taken from the arena's tail;
+ * `eval` is pure computation with nothing left to check. Neither allocates otherwise. */
+#ifndef TL_KERNEL_API_H
+#define TL_KERNEL_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fb_reader.h"
+#include "tensorlite.h"
+
+typedef struct tl_node {
+    int32_t builtin;
+    int32_t version;
+    const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
+    tl_fb_vec inputs, outputs, intermediates;
+    uint8_t options_type;
+    tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
+    const struct tl_kernel *kernel;
+    void *op_data;          /* persistent data written by prepare */
+} tl_node;
+
+typedef struct tl_kernel {
+    int32_t builtin;
+    const char *name;
+    tl_status (*prepare)(tl_interpreter *it, tl_node *node);
+    tl_status (*eval)(tl_interpreter *it, tl_node *node);
+} tl_kernel;
+
+struct tl_interpreter {
+    tl_fb fb;
+    uint8_t *arena;
+    size_t arena_bytes;
+    size_t tail;            /* persistent data occupies arena[arena_bytes - tail, arena_bytes) */
+    size_t head;            /* planned activations occupy arena[0, head) after allocate */
+    tl_tensor *tensors;
+    int32_t n_tensors;
+    tl_node *nodes;
+    int32_t n_nodes;
+    tl_fb_vec inputs, outputs;
+    const int32_t *allowed;  /* op resolver restriction (NULL: all builtins) */
+    int32_t n_allowed;
+    int allocated;
+    int broken;             /* the model could not be read: only the error message is valid */
+    char error[192];
+};
+
+/* Kernel lookup (op_table.c). */
+const tl_kernel *tl_find_kernel(int32_t builtin);
+
+/* Tensors of a node; NULL for an optional input given as -1 or an index out of range. */
+int32_t tl_node_num_inputs(const tl_node *node);
+int32_t tl_node_num_outputs(const tl_node *node);
+tl_tensor *tl_node_input(tl_interpreter *it, const tl_node *node, int32_t i);
+tl_tensor *tl_node_output(tl_interpreter *it, const tl_node *node, int32_t i);
+
+/* Persistent arena memory (16-byte aligned, zeroed); NULL when the arena is full. */
+void *tl_alloc_persistent(tl_interpreter *it, size_t bytes);
+
+/* Records an error naming the node and op; returns `status` so kernels can `return tl_fail(...)`. */
+tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, const char *detail);
+
+size_t tl_type_size(tl_type type);
+int64_t tl_tensor_numel(const tl_tensor *t);
+int tl_same_shape(const tl_tensor *a, const tl_tensor *b);
+float tl_tensor_scale(const tl_tensor *t, int32_t channel);
+
+/* Fused activations (TFLite ActivationFunctionType): NONE=0, RELU=1, RELU_N1_TO_1=2, RELU6=3. */
+tl_status tl_activation_range_f32(int8_t act, float *lo, float *hi);
+tl_status tl_activation_range_quant(int8_t act, const tl_tensor *out, int32_t *lo, int32_t *hi);
+
+/* A quantized tensor's parameters are usable: scales positive and finite, zero point in range. */
+tl_status tl_check_quantized(tl_interpreter *it, const tl_node *node, const tl_tensor *t);
+
+/* tl_quantize_multiplier, refusing scales whose shift would overflow the fixed-point path. */
+tl_status tl_quantize_multiplier_checked(tl_interpreter *it, const tl_node *node, double real, int32_t *multiplier,
+                                         int32_t *shift);
+
+#endif

@@ -1,0 +1,63 @@
+/* Helpers shared by kernels: fused activation ranges. */
+#include <float.h>
+#include <math.h>
+
+#include "../kernels/common/quant_math.h"
+#include "kernel_api.h"
+
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3 };
+
+tl_status tl_activation_range_f32(int8_t act, float *lo, float *hi) {
+    switch (act) {
+    case ACT_NONE: *lo = -FLT_MAX; *hi = FLT_MAX; return TL_STATUS_OK;
+    case ACT_RELU: *lo = 0.0f; *hi = FLT_MAX; return TL_STATUS_OK;
+    case ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return TL_STATUS_OK;
+    case ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return TL_STATUS_OK;
+    default: return TL_STATUS_MODEL_UNSUPPORTED;
+    }
+}
+
+static int32_t quantize(const tl_tensor *t, float v) {
+    float q = (float)t->zero_point + v / t->scale;
+    return (int32_t)(q >= 0 ? q + 0.5f : q - 0.5f); /* TfLiteRound: half away from zero */
+}
+
+tl_status tl_activation_range_quant(int8_t act, const tl_tensor *out, int32_t *lo, int32_t *hi) {
+    int32_t qmin = out->type == TL_TYPE_INT8 ? -128 : (out->type == TL_TYPE_INT16 ? -32768 : 0);
+    int32_t qmax = out->type == TL_TYPE_INT8 ? 127 : (out->type == TL_TYPE_INT16 ? 32767 : 255);
+    int32_t a = qmin, b = qmax;
+    switch (act) {
+    case ACT_NONE: break;
+    case ACT_RELU: a = quantize(out, 0.0f); break;
+    case ACT_RELU6: a = quantize(out, 0.0f); b = quantize(out, 6.0f); break;
+    case ACT_RELU_N1_TO_1: a = quantize(out, -1.0f); b = quantize(out, 1.0f); break;
+    default: return TL_STATUS_MODEL_UNSUPPORTED;
+    }
+    *lo = a > qmin ? a : qmin;
+    *hi = b < qmax ? b : qmax;
+    return TL_STATUS_OK;
+}
+
+tl_status tl_check_quantized(tl_interpreter *it, const tl_node *node, const tl_tensor *t) {
+    int32_t lo = t->type == TL_TYPE_INT8 ? -128 : (t->type == TL_TYPE_INT16 ? -32768 : 0);
+    int32_t hi = t->type == TL_TYPE_INT8 ? 127 : (t->type == TL_TYPE_INT16 ? 32767 : 255);
+    int32_t c, n = t->quant_count > 0 ? t->quant_count : 1;
+    if (t->quant_count == 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "quantized tensor without scale");
+    if (t->type != TL_TYPE_INT32 && (t->zero_point < lo || t->zero_point > hi))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "zero point outside the type's range");
+    for (c = 0; c < n; c++) {
+        float s = tl_tensor_scale(t, c);
+        if (!(s > 0.0f) || s > 3.0e38f) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "scale is not a positive number");
+    }
+    return TL_STATUS_OK;
+}
+
+tl_status tl_quantize_multiplier_checked(tl_interpreter *it, const tl_node *node, double real, int32_t *multiplier,
+                                         int32_t *shift) {
+    int e = 0;
+    if (!(real >= 0.0) || real > 1e9) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    (void)frexp(real, &e);
+    if (e > 30) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    tl_quantize_multiplier(real, multiplier, shift);
+    return TL_STATUS_OK;
+}

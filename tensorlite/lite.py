@@ -1,0 +1,5 @@
+"""`tl.lite`: the TFLite runtime API (`tl.lite.Interpreter`, LiteRT's names), backed by
+tensorlite's C99 runtime."""
+from tensorlite.runtime import Interpreter as Interpreter
+from tensorlite.runtime import OpResolverType as OpResolverType
+from tensorlite.runtime import SignatureRunner as SignatureRunner

@@ -1,0 +1,46 @@
+"""Corpus models the C runtime cannot run yet, in ONE place, each with the builtin(s) missing.
+
+test_corpus_c.py asserts that each of these fails to allocate with an error naming its node
+and operator (the gap is loud), and fails as soon as a listed model starts to run, so this
+list only ever shrinks. The Ethos-U model is the one permanent entry: it is a command stream
+for an NPU, not something a CPU runtime can execute.
+"""
+PERMANENT = {
+    "person_detect_vela.tflite": "CUSTOM ethos-u (an Arm Ethos-U NPU command stream)",
+}
+
+PENDING = {
+    "audio_preprocessor_float.tflite": "CUSTOM Signal* ops, CAST, CONCATENATION, MUL, STRIDED_SLICE",
+    "audio_preprocessor_int8.tflite": "CUSTOM Signal*, CAST, CONCATENATION, DIV, MAXIMUM, MINIMUM, MUL, STRIDED_SLICE",
+    "custom_model_rf_keras.tflite": "PAD, CONCATENATION, PACK, SHAPE, STRIDED_SLICE, int8 SOFTMAX",
+    "dtln_noise_suppression.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer), LOGISTIC",
+    "id_model.tflite": "PAD, CONCATENATION, EXPAND_DIMS, LEAKY_RELU, RESIZE_NEAREST_NEIGHBOR",
+    "keyword_scrambled.tflite": "QUANTIZE, SVDF, int8 SOFTMAX",
+    "keyword_scrambled_8bit.tflite": "QUANTIZE, SVDF (int8 weights_time), int8 SOFTMAX",
+    "micro_speech_lstm.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer), int8 SOFTMAX",
+    "micro_speech_quantized.tflite": "int8 SOFTMAX",
+    "mnist_lstm_float.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (float)",
+    "mnist_lstm_int8.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer), int8 SOFTMAX",
+    "person_detect.tflite": "int8 SOFTMAX",
+    "retinaface.tflite": "QUANTIZE, DEQUANTIZE, PAD, CONCATENATION, LEAKY_RELU, RELU, RESIZE_NEAREST, TRANSPOSE",
+    "seanet/conv0.tflite": "CONV_2D int16x8",
+    "seanet/conv10.tflite": "CONV_2D int16x8",
+    "seanet/conv15.tflite": "CONV_2D int16x8",
+    "seanet/conv20.tflite": "CONV_2D int16x8",
+    "seanet/leaky_relu0.tflite": "LEAKY_RELU int16",
+    "seanet/leaky_relu12.tflite": "LEAKY_RELU int16",
+    "seanet/leaky_relu22.tflite": "LEAKY_RELU int16",
+    "seanet/pad0.tflite": "PAD int16",
+    "seanet/pad11.tflite": "PAD int16",
+    "seanet/pad18.tflite": "PAD int16",
+    "seanet/quantize0.tflite": "QUANTIZE int32 -> int16",
+    "seanet/quantize1.tflite": "QUANTIZE int16 -> int32",
+    "seanet/strided_slice0.tflite": "STRIDED_SLICE",
+    "seanet/strided_slice15.tflite": "STRIDED_SLICE",
+    "seanet/strided_slice33.tflite": "STRIDED_SLICE",
+    "seanet/sub0.tflite": "SUB int16",
+    "seanet/sub4.tflite": "SUB int16",
+    "seanet/transpose_conv0.tflite": "TRANSPOSE_CONV int16x8",
+    "seanet/transpose_conv4.tflite": "TRANSPOSE_CONV int16x8",
+    "sensiml_model_runner.tflite": "QUANTIZE, DEQUANTIZE, int8 SOFTMAX",
+}
