@@ -22,7 +22,7 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
     const tl_fb *fb = &it->fb;
     conv_data *d;
     int8_t padding, act;
-    int32_t c;
+    tl_status st;
     if (!in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
     d = tl_alloc_persistent(it, sizeof *d);
@@ -56,19 +56,10 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
     }
     if (in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
         if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
-        if (f->quant_count > 1 && f->quant_count != d->out_c)
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count");
-        d->mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->out_c);
-        d->shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->out_c);
-        if (!d->mult || !d->shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "multipliers");
-        if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, f) || tl_check_quantized(it, node, out))
-            return TL_STATUS_MODEL_INVALID;
         if ((int64_t)d->win.filter_h * d->win.filter_w * d->filter_c * 255 * 255 > INT32_MAX)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
-        for (c = 0; c < d->out_c; c++)
-            if (tl_quantize_multiplier_checked(it, node, (double)in->scale * tl_tensor_scale(f, c) / out->scale,
-                                               &d->mult[c], &d->shift[c]))
-                return TL_STATUS_MODEL_UNSUPPORTED;
+        st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &d->shift);
+        if (st != TL_STATUS_OK) return st;
         d->in_offset = -in->zero_point;
         d->out_offset = out->zero_point;
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK

@@ -19,7 +19,7 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
     fc_data *d;
     int8_t act, format;
     int64_t numel;
-    int32_t o;
+    tl_status st;
     if (!in || !w || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights, output");
     if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act) != TL_STATUS_OK ||
         tl_fb_i8(&it->fb, node->options, OPT_WEIGHTS_FORMAT, 0, &format) != TL_STATUS_OK)
@@ -44,20 +44,10 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
     }
     if (in->type == TL_TYPE_INT8 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
         if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
-        if (w->quant_count > 1 && w->quant_count != d->units)
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scales do not match units");
-        d->mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->units);
-        d->shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)d->units);
-        if (!d->mult || !d->shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "multipliers");
-        if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, out))
-            return TL_STATUS_MODEL_INVALID;
         if ((int64_t)d->depth * 255 * 255 > INT32_MAX)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
-        for (o = 0; o < d->units; o++) {
-            double real = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
-            if (tl_quantize_multiplier_checked(it, node, real, &d->mult[o], &d->shift[o]))
-                return TL_STATUS_MODEL_UNSUPPORTED;
-        }
+        st = tl_prepare_channel_multipliers(it, node, in, w, out, d->units, &d->mult, &d->shift);
+        if (st != TL_STATUS_OK) return st;
         d->in_offset = -in->zero_point;
         d->w_offset = -w->zero_point;
         d->out_offset = out->zero_point;

@@ -79,4 +79,10 @@ tl_status tl_check_quantized(tl_interpreter *it, const tl_node *node, const tl_t
 tl_status tl_quantize_multiplier_checked(tl_interpreter *it, const tl_node *node, double real, int32_t *multiplier,
                                          int32_t *shift);
 
+/* For int8 conv-like kernels: checks the tensors' quantization and fills per-output-channel
+ * multipliers for in_scale * w_scale[c] / out_scale (per-tensor weights repeat one scale). */
+tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node, const tl_tensor *in,
+                                         const tl_tensor *w, const tl_tensor *out, int32_t channels,
+                                         int32_t **mult, int32_t **shift);
+
 #endif
