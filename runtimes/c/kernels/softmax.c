@@ -1,23 +1,31 @@
-/* SOFTMAX over the last axis: out = exp(beta * (x - max)) / sum(...). float32 only so far:
- * int8 models fail in prepare with a status naming the type. */
+/* SOFTMAX over the last axis: out = exp(beta * (x - max)) / sum(...).
+ * int8 follows LiteRT's reference kernel bit for bit: input differences scaled by beta into
+ * a fixed-point number with 5 integer bits, exp in fixed point, the sum's reciprocal by
+ * Newton-Raphson, output in units of 1/256 with zero point -128 (the only int8 output
+ * quantization TFLite allows for softmax). */
 #include <math.h>
 
 #include "../src/kernel_api.h"
+#include "common/fixed_point.h"
 
 enum { OPT_BETA = 0 };
 
 typedef struct {
     float beta;
     int32_t rows, depth;
+    int32_t input_multiplier, input_left_shift, diff_min; /* int8 */
 } softmax_data;
+
+enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
 
 static tl_status softmax_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     softmax_data *d;
     if (!in || !out || !tl_same_shape(in, out) || in->ndim < 1)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must have one shape");
-    if (in->type != TL_TYPE_FLOAT32 || out->type != TL_TYPE_FLOAT32)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SOFTMAX supports float32 only (int8: not yet)");
+    if (!((in->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) ||
+          (in->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8)))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SOFTMAX supports float32 and int8");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
@@ -25,6 +33,22 @@ static tl_status softmax_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     d->depth = in->dims[in->ndim - 1];
     d->rows = d->depth ? (int32_t)(tl_tensor_numel(in) / d->depth) : 0;
+    if (in->type == TL_TYPE_INT8) {
+        double real, radius;
+        tl_status st;
+        if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out)) return TL_STATUS_MODEL_INVALID;
+        if (out->zero_point != -128 || out->scale != 1.0f / 256)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int8 softmax output must have scale 1/256, zero point -128");
+        real = (double)d->beta * in->scale * (double)(1u << (31 - SCALED_DIFF_INTEGER_BITS));
+        if (real > 2147483647.0) real = 2147483647.0;
+        st = tl_quantize_multiplier_checked(it, node, real, &d->input_multiplier, &d->input_left_shift);
+        if (st != TL_STATUS_OK) return st;
+        if (d->input_left_shift < 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "beta * input scale too small");
+        /* The most negative difference whose rescaled value still fits the 5-integer-bit format. */
+        radius = (double)((1 << SCALED_DIFF_INTEGER_BITS) - 1) * (double)(1u << (31 - SCALED_DIFF_INTEGER_BITS)) /
+                 (double)((uint64_t)1 << d->input_left_shift);
+        d->diff_min = -(int32_t)floor(radius);
+    }
     return TL_STATUS_OK;
 }
 
@@ -47,4 +71,54 @@ static tl_status tl_softmax_eval_f32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare, tl_softmax_eval_f32};
+static int32_t scaled_diff(const softmax_data *d, int32_t diff) {
+    return tl_srdhm((int32_t)((uint32_t)diff << d->input_left_shift), d->input_multiplier);
+}
+
+static int count_leading_zeros(uint32_t x) {
+    int n = 0;
+    if (x == 0) return 32;
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+}
+
+static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node) {
+    const softmax_data *d = node->op_data;
+    const int8_t *x = tl_node_input(it, node, 0)->data;
+    int8_t *y = tl_node_output(it, node, 0)->data;
+    int32_t r, i;
+    for (r = 0; r < d->rows; r++) {
+        const int8_t *xr = x + (int64_t)r * d->depth;
+        int8_t *yr = y + (int64_t)r * d->depth;
+        int32_t max = xr[0], sum = 0, headroom, bits_over_unit, reciprocal;
+        for (i = 1; i < d->depth; i++) max = xr[i] > max ? xr[i] : max;
+        for (i = 0; i < d->depth; i++) { /* sum of exps with 12 integer bits */
+            int32_t diff = xr[i] - max;
+            if (diff >= d->diff_min)
+                sum = tl_add_sat(sum, tl_fp_mul_pot(tl_fp_exp_negative(scaled_diff(d, diff)), -ACCUMULATION_INTEGER_BITS));
+        }
+        /* 1/sum: normalise sum to [1, 2), then 1/(1 + x) by Newton-Raphson */
+        headroom = count_leading_zeros((uint32_t)sum);
+        bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;
+        reciprocal = tl_fp_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - (1u << 31)));
+        for (i = 0; i < d->depth; i++) {
+            int32_t diff = xr[i] - max, out = -128;
+            if (diff >= d->diff_min) {
+                int32_t e = tl_fp_exp_negative(scaled_diff(d, diff));
+                out = tl_rounding_divide_by_pot(tl_srdhm(reciprocal, e), bits_over_unit + 31 - 8) - 128;
+            }
+            yr[i] = (int8_t)tl_clamp_i32(out, -128, 127);
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status softmax_eval(tl_interpreter *it, tl_node *node) {
+    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_softmax_eval_f32(it, node)
+                                                                  : tl_softmax_eval_s8(it, node);
+}
+
+const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare, softmax_eval};
