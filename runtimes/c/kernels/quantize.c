@@ -1,0 +1,67 @@
+/* QUANTIZE: float32 -> int8/int16 (q = round(x / scale) + zero_point, rounding half away from
+ * zero, saturated), and integer -> integer requantization (int8/int16/int32 inputs):
+ * q = zp_out + (x - zp_in) * (s_in / s_out) with LiteRT's multiplier + shift. */
+#include <math.h>
+
+#include "../src/kernel_api.h"
+#include "common/quant_math.h"
+
+typedef struct {
+    int32_t mult, shift, qmin, qmax;
+} quantize_data;
+
+static int is_int(tl_type t) {
+    return t == TL_TYPE_INT8 || t == TL_TYPE_INT16 || t == TL_TYPE_INT32;
+}
+
+static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    quantize_data *d;
+    tl_status st;
+    if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
+    if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16 && out->type != TL_TYPE_INT32)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE outputs int8, int16 or int32");
+    if (in->type != TL_TYPE_FLOAT32 && !is_int(in->type))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE takes float32 or integer input");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    d->qmin = out->type == TL_TYPE_INT8 ? -128 : (out->type == TL_TYPE_INT16 ? -32768 : INT32_MIN);
+    d->qmax = out->type == TL_TYPE_INT8 ? 127 : (out->type == TL_TYPE_INT16 ? 32767 : INT32_MAX);
+    st = tl_check_quantized(it, node, out);
+    if (st != TL_STATUS_OK || in->type == TL_TYPE_FLOAT32) return st;
+    st = tl_check_quantized(it, node, in);
+    if (st != TL_STATUS_OK) return st;
+    return tl_quantize_multiplier_checked(it, node, (double)in->scale / out->scale, &d->mult, &d->shift);
+}
+
+static tl_status quantize_eval(tl_interpreter *it, tl_node *node) {
+    const quantize_data *d = node->op_data;
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) {
+        int32_t q;
+        if (in->type == TL_TYPE_FLOAT32) {
+            float v = roundf(((const float *)in->data)[i] / out->scale);
+            double full = (double)v + out->zero_point;
+            q = full <= d->qmin ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
+        } else {
+            int64_t x = in->type == TL_TYPE_INT8 ? ((const int8_t *)in->data)[i]
+                        : in->type == TL_TYPE_INT16 ? ((const int16_t *)in->data)[i] : ((const int32_t *)in->data)[i];
+            int64_t centred = x - in->zero_point;
+            int32_t c = centred > INT32_MAX ? INT32_MAX : (centred < INT32_MIN ? INT32_MIN : (int32_t)centred);
+            q = tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(c, d->mult, d->shift), out->zero_point),
+                             d->qmin, d->qmax);
+        }
+        if (out->type == TL_TYPE_INT8)
+            ((int8_t *)out->data)[i] = (int8_t)q;
+        else if (out->type == TL_TYPE_INT16)
+            ((int16_t *)out->data)[i] = (int16_t)q;
+        else
+            ((int32_t *)out->data)[i] = q;
+    }
+    return TL_STATUS_OK;
+}
+
+const tl_kernel tl_kernel_quantize = {114, "QUANTIZE", quantize_prepare, quantize_eval};
