@@ -31,8 +31,6 @@ PENDING = {
     "seanet/strided_slice0.tflite": "STRIDED_SLICE",
     "seanet/strided_slice15.tflite": "STRIDED_SLICE",
     "seanet/strided_slice33.tflite": "STRIDED_SLICE",
-    "seanet/sub0.tflite": "SUB int16",
-    "seanet/sub4.tflite": "SUB int16",
     "seanet/transpose_conv0.tflite": "TRANSPOSE_CONV int16x8",
     "seanet/transpose_conv4.tflite": "TRANSPOSE_CONV int16x8",
 }

@@ -1,0 +1,116 @@
+/* ADD and SUB: out = a +- b with broadcasting and a fused activation.
+ * Quantized (int8, int16): both inputs are rescaled to a common scale 2 * max(sa, sb) with
+ * `left_shift` bits of headroom (20 for int8, 15 for int16), added or subtracted, then
+ * rescaled to the output: LiteRT's reference arithmetic (its general-scale path), bit for bit. */
+#include "add_sub.h"
+
+#include "../../src/kernel_api.h"
+#include "broadcast.h"
+#include "quant_math.h"
+
+enum { OPT_ACTIVATION = 0 };
+
+typedef struct {
+    int32_t sign; /* +1 ADD, -1 SUB */
+    tl_broadcast bc;
+    float f_lo, f_hi;
+    int32_t left_shift, a_offset, b_offset, out_offset;
+    int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift, q_lo, q_hi;
+} add_data;
+
+tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
+    tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
+    add_data *d;
+    int8_t act;
+    if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
+    if (a->type != out->type || b->type != out->type)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    d->sign = sign;
+    if (!tl_broadcast_init(&d->bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
+    if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    if (out->type == TL_TYPE_FLOAT32) {
+        if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return TL_STATUS_OK;
+    }
+    if (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16) {
+        double twice_max = 2.0 * (a->scale > b->scale ? a->scale : b->scale);
+        if (tl_check_quantized(it, node, a) || tl_check_quantized(it, node, b) || tl_check_quantized(it, node, out))
+            return TL_STATUS_MODEL_INVALID;
+        d->left_shift = out->type == TL_TYPE_INT16 ? 15 : 20;
+        d->a_offset = -a->zero_point;
+        d->b_offset = -b->zero_point;
+        d->out_offset = out->zero_point;
+        if (tl_quantize_multiplier_checked(it, node, a->scale / twice_max, &d->a_mult, &d->a_shift) ||
+            tl_quantize_multiplier_checked(it, node, b->scale / twice_max, &d->b_mult, &d->b_shift) ||
+            tl_quantize_multiplier_checked(it, node, twice_max / ((double)(1 << d->left_shift) * out->scale),
+                                           &d->out_mult, &d->out_shift))
+            return TL_STATUS_MODEL_UNSUPPORTED;
+        if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return TL_STATUS_OK;
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8 and int16");
+}
+
+static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
+    const add_data *d = node->op_data;
+    const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *o = out->data;
+    int64_t i, n = tl_tensor_numel(out), ia, ib;
+    for (i = 0; i < n; i++) {
+        float v;
+        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
+        v = d->sign > 0 ? a[ia] + b[ib] : a[ia] - b[ib];
+        o[i] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+    }
+    return TL_STATUS_OK;
+}
+
+static int32_t add_quantized(const add_data *d, int32_t x, int32_t y) {
+    int32_t sx = (int32_t)((uint32_t)(x + d->a_offset) << d->left_shift);
+    int32_t sy = (int32_t)((uint32_t)(y + d->b_offset) << d->left_shift);
+    int32_t rx = tl_multiply_by_quantized_multiplier(sx, d->a_mult, d->a_shift);
+    int32_t ry = tl_multiply_by_quantized_multiplier(sy, d->b_mult, d->b_shift);
+    int32_t r = tl_multiply_by_quantized_multiplier(rx + d->sign * ry, d->out_mult, d->out_shift) + d->out_offset;
+    return tl_clamp_i32(r, d->q_lo, d->q_hi);
+}
+
+static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
+    const add_data *d = node->op_data;
+    const int8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int8_t *o = out->data;
+    int64_t i, n = tl_tensor_numel(out), ia, ib;
+    for (i = 0; i < n; i++) {
+        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
+        o[i] = (int8_t)add_quantized(d, a[ia], b[ib]);
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status eval_s16(tl_interpreter *it, tl_node *node) {
+    const add_data *d = node->op_data;
+    const int16_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int16_t *o = out->data;
+    int64_t i, n = tl_tensor_numel(out), ia, ib;
+    for (i = 0; i < n; i++) {
+        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
+        o[i] = (int16_t)add_quantized(d, a[ia], b[ib]);
+    }
+    return TL_STATUS_OK;
+}
+
+tl_status tl_add_sub_eval(tl_interpreter *it, tl_node *node) {
+    switch (tl_node_output(it, node, 0)->type) {
+    case TL_TYPE_FLOAT32: return eval_f32(it, node);
+    case TL_TYPE_INT8: return eval_s8(it, node);
+    default: return eval_s16(it, node);
+    }
+}
