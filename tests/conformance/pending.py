@@ -10,9 +10,9 @@ PERMANENT = {
 }
 
 PENDING = {
-    "audio_preprocessor_float.tflite": "CUSTOM Signal* ops, CAST, CONCATENATION, MUL, STRIDED_SLICE",
-    "audio_preprocessor_int8.tflite": "CUSTOM Signal*, CAST, CONCATENATION, DIV, MAXIMUM, MINIMUM, MUL, STRIDED_SLICE",
-    "custom_model_rf_keras.tflite": "CONCATENATION, PACK, SHAPE, STRIDED_SLICE",
+    "audio_preprocessor_float.tflite": "CUSTOM Signal* ops, CAST, CONCATENATION, MUL",
+    "audio_preprocessor_int8.tflite": "CUSTOM Signal*, CAST, CONCATENATION, DIV, MAXIMUM, MINIMUM, MUL",
+    "custom_model_rf_keras.tflite": "CONCATENATION, PACK, SHAPE",
     "dtln_noise_suppression.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer), LOGISTIC",
     "id_model.tflite": "CONCATENATION, EXPAND_DIMS, RESIZE_NEAREST_NEIGHBOR",
     "keyword_scrambled.tflite": "SVDF",
@@ -25,9 +25,6 @@ PENDING = {
     "seanet/conv10.tflite": "CONV_2D int16x8",
     "seanet/conv15.tflite": "CONV_2D int16x8",
     "seanet/conv20.tflite": "CONV_2D int16x8",
-    "seanet/strided_slice0.tflite": "STRIDED_SLICE",
-    "seanet/strided_slice15.tflite": "STRIDED_SLICE",
-    "seanet/strided_slice33.tflite": "STRIDED_SLICE",
     "seanet/transpose_conv0.tflite": "TRANSPOSE_CONV int16x8",
     "seanet/transpose_conv4.tflite": "TRANSPOSE_CONV int16x8",
 }
