@@ -10,17 +10,16 @@ PERMANENT = {
 }
 
 PENDING = {
-    "audio_preprocessor_float.tflite": "CUSTOM Signal* ops, CAST, CONCATENATION, MUL",
-    "audio_preprocessor_int8.tflite": "CUSTOM Signal*, CAST, CONCATENATION, DIV, MAXIMUM, MINIMUM, MUL",
-    "custom_model_rf_keras.tflite": "CONCATENATION, PACK, SHAPE",
+    "audio_preprocessor_float.tflite": "CUSTOM Signal* ops, CAST, MUL",
+    "audio_preprocessor_int8.tflite": "CUSTOM Signal*, CAST, DIV, MAXIMUM, MINIMUM, MUL",
+    "custom_model_rf_keras.tflite": "PACK, SHAPE",
     "dtln_noise_suppression.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer), LOGISTIC",
-    "id_model.tflite": "CONCATENATION, EXPAND_DIMS, RESIZE_NEAREST_NEIGHBOR",
     "keyword_scrambled.tflite": "SVDF",
     "keyword_scrambled_8bit.tflite": "SVDF (int8 weights_time)",
     "micro_speech_lstm.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer)",
     "mnist_lstm_float.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (float)",
     "mnist_lstm_int8.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer)",
-    "retinaface.tflite": "CONCATENATION, RELU, RESIZE_NEAREST, TRANSPOSE",
+    "retinaface.tflite": "RELU, TRANSPOSE",
     "seanet/conv0.tflite": "CONV_2D int16x8",
     "seanet/conv10.tflite": "CONV_2D int16x8",
     "seanet/conv15.tflite": "CONV_2D int16x8",

@@ -1,0 +1,21 @@
+/* Kernels that only move bytes (concatenation, pack) share this block copy. */
+#ifndef TL_COPY_H
+#define TL_COPY_H
+
+#include <string.h>
+
+#include "../../src/kernel_api.h"
+
+/* Interleaves the inputs along `axis` of `out`: for each outer index, input k contributes
+ * its dims[axis:] block. `inner_of(k)` bytes per input come from `block[k]`. */
+static inline void tl_interleave(uint8_t *out, int64_t outer, const uint8_t *const *src, const size_t *block, int32_t n) {
+    int64_t o;
+    int32_t k;
+    for (o = 0; o < outer; o++)
+        for (k = 0; k < n; k++) {
+            memcpy(out, src[k] + o * (int64_t)block[k], block[k]);
+            out += block[k];
+        }
+}
+
+#endif
