@@ -18,10 +18,6 @@ PENDING = {
     "micro_speech_lstm.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer)",
     "mnist_lstm_float.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (float)",
     "mnist_lstm_int8.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (integer)",
-    "seanet/conv0.tflite": "CONV_2D int16x8",
-    "seanet/conv10.tflite": "CONV_2D int16x8",
-    "seanet/conv15.tflite": "CONV_2D int16x8",
-    "seanet/conv20.tflite": "CONV_2D int16x8",
     "seanet/transpose_conv0.tflite": "TRANSPOSE_CONV int16x8",
     "seanet/transpose_conv4.tflite": "TRANSPOSE_CONV int16x8",
 }

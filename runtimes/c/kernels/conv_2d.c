@@ -23,6 +23,7 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
     conv_data *d;
     int8_t padding, act;
     tl_status st;
+    int32_t c;
     if (!in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
     d = tl_alloc_persistent(it, sizeof *d);
@@ -65,11 +66,24 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "CONV_2D supports float32 and int8 (int16x8: not yet)");
+    if (in->type == TL_TYPE_INT16 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16) {
+        if (bias && bias->type != TL_TYPE_INT64) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int16x8 needs int64 bias");
+        if (in->zero_point != 0 || out->zero_point != 0)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
+        st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &d->shift);
+        if (st != TL_STATUS_OK) return st;
+        for (c = 0; c < d->out_c; c++)
+            if (d->shift[c] < -31 || d->shift[c] > 7)
+                return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "int16x8 requantization shift out of range");
+        d->in_offset = d->out_offset = 0;
+        return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "CONV_2D supports float32, int8 and int16x8");
 }
 
 /* The accumulation loop, shared by both types through a macro over the element types. */
-#define CONV_LOOP(IN_T, ACC_T, INPUT_OFFSET, FINISH)                                                          \
+#define CONV_LOOP(IN_T, W_T, ACC_T, INPUT_OFFSET, FINISH)                                                          \
     for (b = 0; b < d->batches; b++)                                                                          \
         for (oy = 0; oy < w->out_h; oy++)                                                                     \
             for (ox = 0; ox < w->out_w; ox++)                                                                 \
@@ -84,7 +98,7 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
                         for (kx = kx0; kx < kx1; kx++) {                                                      \
                             int32_t ix = ox0 + kx * w->dil_w;                                                 \
                             const IN_T *px;                                                                   \
-                            const IN_T *pf;                                                                   \
+                            const W_T *pf;                                                                    \
                             px = x + (((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->in_c + group * d->filter_c; \
                             pf = f + (((int64_t)oc * w->filter_h + ky) * w->filter_w + kx) * d->filter_c;     \
                             for (ic = 0; ic < d->filter_c; ic++) acc += (px[ic] + (INPUT_OFFSET)) * pf[ic];  \
@@ -101,7 +115,7 @@ static tl_status tl_conv_2d_eval_f32(tl_interpreter *it, tl_node *node) {
     const float *bias = bt ? bt->data : NULL;
     float *y = tl_node_output(it, node, 0)->data;
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
-    CONV_LOOP(float, float, 0.0f, {
+    CONV_LOOP(float, float, float, 0.0f, {
         float v = acc + (bias ? bias[oc] : 0.0f);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
     })
@@ -116,7 +130,7 @@ static tl_status tl_conv_2d_eval_s8(tl_interpreter *it, tl_node *node) {
     const int32_t *bias = bt ? bt->data : NULL;
     int8_t *y = tl_node_output(it, node, 0)->data;
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
-    CONV_LOOP(int8_t, int32_t, d->in_offset, {
+    CONV_LOOP(int8_t, int8_t, int32_t, d->in_offset, {
         int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] =
             (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
@@ -124,9 +138,30 @@ static tl_status tl_conv_2d_eval_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* int16 activations, int8 weights, int64 bias and accumulator (LiteRT's 16x8 scheme). */
+static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node) {
+    const conv_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const int16_t *x = tl_node_input(it, node, 0)->data;
+    const int8_t *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
+    int16_t *y = tl_node_output(it, node, 0)->data;
+    int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
+    CONV_LOOP(int16_t, int8_t, int64_t, 0, {
+        int32_t r = tl_multiply_by_quantized_multiplier_64(acc + (bias ? tl_load_i64(bias + 8 * oc) : 0), d->mult[oc],
+                                                           d->shift[oc]);
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
+    })
+    return TL_STATUS_OK;
+}
+
 static tl_status conv_eval(tl_interpreter *it, tl_node *node) {
-    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_conv_2d_eval_f32(it, node)
-                                                                  : tl_conv_2d_eval_s8(it, node);
+    switch (tl_node_output(it, node, 0)->type) {
+    case TL_TYPE_FLOAT32: return tl_conv_2d_eval_f32(it, node);
+    case TL_TYPE_INT8: return tl_conv_2d_eval_s8(it, node);
+    default: return tl_conv_2d_eval_s16(it, node);
+    }
 }
 
 const tl_kernel tl_kernel_conv_2d = {3, "CONV_2D", conv_prepare, conv_eval};

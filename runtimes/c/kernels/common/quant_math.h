@@ -56,6 +56,16 @@ static inline int32_t tl_multiply_by_quantized_multiplier(int32_t x, int32_t mul
     return tl_rounding_divide_by_pot(tl_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/* The int64-accumulator variant LiteRT uses for 16x8 kernels: the multiplier is reduced to
+ * 16 bits and applied with one rounding shift. Valid for shift in [-31, 7] and |x| < 2^47. */
+static inline int32_t tl_multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier, int32_t shift) {
+    int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+    int total_shift = 15 - shift;
+    int64_t prod = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+    int64_t r = prod >= 0 ? prod >> total_shift : -((-prod - 1) >> total_shift) - 1; /* arithmetic shift */
+    return r > INT32_MAX ? INT32_MAX : (r < INT32_MIN ? INT32_MIN : (int32_t)r);
+}
+
 /* a + b saturated to int32: valid models never saturate (LiteRT adds in int32); hostile ones
  * must not reach signed-overflow UB. */
 static inline int32_t tl_add_sat(int32_t a, int32_t b) {
