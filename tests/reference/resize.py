@@ -8,7 +8,13 @@ from . import BadCase, Case, rng
 
 
 def _scale(i, o, align):
-    return (i - 1) / (o - 1) if align and o > 1 else i / o
+    """TFLite's float (float32) scale; positions are float32 products too."""
+    return np.float32(i - 1) / np.float32(o - 1) if align and o > 1 else np.float32(i) / np.float32(o)
+
+
+def _round_half_up(v):
+    """C roundf for v >= 0 (Python's round() would round half to even)."""
+    return int(math.floor(v + 0.5))
 
 
 def bilinear(x, size, align_corners, half_pixel_centers):
@@ -17,8 +23,9 @@ def bilinear(x, size, align_corners, half_pixel_centers):
     out = np.zeros((n, size[0], size[1], c))
     for i in range(size[0]):
         for j in range(size[1]):
-            py = (i + 0.5) * sy - 0.5 if half_pixel_centers else i * sy
-            px = (j + 0.5) * sx - 0.5 if half_pixel_centers else j * sx
+            h5 = np.float32(0.5)
+            py = float((np.float32(i) + h5) * sy - h5 if half_pixel_centers else np.float32(i) * sy)
+            px = float((np.float32(j) + h5) * sx - h5 if half_pixel_centers else np.float32(j) * sx)
             y0, x0 = max(math.floor(py), 0), max(math.floor(px), 0)
             y1, x1 = min(math.ceil(py), h - 1), min(math.ceil(px), w - 1)
             fy, fx = py - y0, px - x0
@@ -30,13 +37,13 @@ def bilinear(x, size, align_corners, half_pixel_centers):
 def nearest(x, size, align_corners, half_pixel_centers):
     n, h, w, c = x.shape
     sy, sx = _scale(h, size[0], align_corners), _scale(w, size[1], align_corners)
-    off = 0.5 if half_pixel_centers else 0.0
-    rnd = round if align_corners else math.floor
+    off = np.float32(0.5 if half_pixel_centers else 0.0)
+    rnd = _round_half_up if align_corners else math.floor
     out = np.zeros((n, size[0], size[1], c))
     for i in range(size[0]):
         for j in range(size[1]):
-            a = max(min(int(rnd((i + off) * sy)), h - 1), 0)
-            b = max(min(int(rnd((j + off) * sx)), w - 1), 0)
+            a = max(min(int(rnd(float((np.float32(i) + off) * sy))), h - 1), 0)
+            b = max(min(int(rnd(float((np.float32(j) + off) * sx))), w - 1), 0)
             out[:, i, j] = x[:, a, b]
     return out
 
@@ -70,5 +77,29 @@ for tag, align, half in FLAGS:
             Case("resize_nearest_grad", [dy], adjoint(nearest), attrs={**a, "input_shape": x.shape}, name=name),
         ]
 
-BAD = [BadCase("resize_bilinear", [x], ValueError, ("align_corners", "half_pixel_centers"),
-               attrs={"size": (2, 2), "align_corners": True, "half_pixel_centers": True})]
+# Sizes where float32 and float64 coordinates floor/round differently (14 -> 23: output row 11
+# sits at 6.4999995 with align_corners and 6.9999995 with half-pixel centers; 26 -> 22: 12.999999),
+# and 3 -> 5 with align_corners (row 1 at 0.5 exactly: rounds up, to row 1).
+for in_h, out_h, tag, align, half in [(14, 23, "align_f32", True, False), (14, 23, "half_pixel_f32", False, True),
+                                      (26, 22, "default_f32", False, False), (3, 5, "align_tie", True, False)]:
+    tall = r.standard_normal((1, in_h, 1, 1)).astype(np.float32)
+    a = {"size": (out_h, 2), "align_corners": align, "half_pixel_centers": half}
+    CASES.append(Case("resize_nearest", [tall], nearest, attrs=a, name=tag))
+
+both = {"align_corners": True, "half_pixel_centers": True}
+BAD = [
+    BadCase("resize_bilinear", [x], ValueError, ("align_corners", "half_pixel_centers"),
+            attrs={"size": (2, 2), **both}),
+    BadCase("resize_nearest", [x[0]], ValueError, ("rank 4", "[3, 4, 2]"),
+            attrs={"size": (2, 2), "align_corners": False, "half_pixel_centers": False}),
+    BadCase("resize_nearest", [x.astype(np.int32)], TypeError, ("int32", "float32"),
+            attrs={"size": (2, 2), "align_corners": False, "half_pixel_centers": False}),
+    BadCase("resize_bilinear", [x], ValueError, ("size", "[0, 2]"),
+            attrs={"size": (0, 2), "align_corners": False, "half_pixel_centers": False}),
+    BadCase("resize_bilinear_grad", [x], ValueError, ("align_corners", "half_pixel_centers"),
+            attrs={"size": (3, 4), "input_shape": (1, 2, 2, 2), **both}),
+    BadCase("resize_nearest_grad", [x.astype(np.int32)], TypeError, ("int32", "float32"),
+            attrs={"size": (3, 4), "input_shape": (1, 2, 2, 2), "align_corners": False, "half_pixel_centers": False}),
+    BadCase("resize_bilinear_grad", [x], ValueError, ("[1, 3, 5, 2]", "[1, 3, 4, 2]"),
+            attrs={"size": (3, 5), "input_shape": (1, 2, 2, 2), "align_corners": False, "half_pixel_centers": False}),
+]

@@ -19,21 +19,23 @@ from .registry import define_op
 ATTRS = {"size": (1, 1), "align_corners": False, "half_pixel_centers": False}
 
 
-def _scale(in_size: int, out_size: int, align_corners: bool) -> float:
+def _scale(in_size: int, out_size: int, align_corners: bool) -> np.float32:
+    # float32 as in TFLite's kernels: nearest's floor/round flips on the last bit at exact ties
     if align_corners and out_size > 1:
-        return (in_size - 1) / (out_size - 1)
-    return in_size / out_size
+        return np.float32(in_size - 1) / np.float32(out_size - 1)
+    return np.float32(in_size) / np.float32(out_size)
 
 
 def bilinear_matrix(in_size: int, out_size: int, align_corners: bool, half_pixel_centers: bool) -> np.ndarray:
     """W[o, i]: the weight of input row i in output row o (TFLite reference ResizeBilinear)."""
     scale = _scale(in_size, out_size, align_corners)
     w = np.zeros((out_size, in_size))
+    half = np.float32(0.5)
     for o in range(out_size):
-        pos = (o + 0.5) * scale - 0.5 if half_pixel_centers else o * scale
+        pos = (np.float32(o) + half) * scale - half if half_pixel_centers else np.float32(o) * scale
         lo = max(math.floor(pos), 0)
         hi = min(math.ceil(pos), in_size - 1)
-        frac = pos - lo
+        frac = float(pos) - lo
         w[o, lo] += 1 - frac
         w[o, hi] += frac
     return w
@@ -42,11 +44,12 @@ def bilinear_matrix(in_size: int, out_size: int, align_corners: bool, half_pixel
 def nearest_matrix(in_size: int, out_size: int, align_corners: bool, half_pixel_centers: bool) -> np.ndarray:
     """One-hot W[o, i] (TFLite reference ResizeNearestNeighbor)."""
     scale = _scale(in_size, out_size, align_corners)
-    offset = 0.5 if half_pixel_centers else 0.0
+    offset = np.float32(0.5 if half_pixel_centers else 0.0)
     w = np.zeros((out_size, in_size))
     for o in range(out_size):
-        pos = (o + offset) * scale
-        i = min(int(round(pos)) if align_corners else math.floor(pos), in_size - 1)
+        pos = float((np.float32(o) + offset) * scale)  # >= 0
+        # align_corners rounds half away from zero (C roundf), not Python's round-half-to-even
+        i = min(math.floor(pos + 0.5) if align_corners else math.floor(pos), in_size - 1)
         w[o, max(i, 0)] = 1.0
     return w
 
@@ -71,6 +74,11 @@ def _grad_infer(op):
     def infer(dy: TensorSpec, input_shape, size, align_corners, half_pixel_centers) -> TensorSpec:
         check_dtype(op, dy, FLOATS, "grads")
         _check_flags(op, align_corners, half_pixel_centers)
+        if len(input_shape) != 4:
+            raise ValueError(f"{op}: input_shape must have 4 dims (NHWC), got {list(input_shape)}")
+        want = (input_shape[0], size[0], size[1], input_shape[3])
+        if tuple(dy.shape) != want:
+            raise ValueError(f"{op}: grads must have shape {list(want)}, got {list(dy.shape)}")
         return TensorSpec(input_shape, dy.dtype)
     return infer
 
