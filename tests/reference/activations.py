@@ -1,4 +1,6 @@
 """References for training/ops/activations.py (SciPy's erf for gelu)."""
+import math
+
 import numpy as np
 from scipy.special import erf
 
@@ -24,9 +26,13 @@ CASES = [
     Case("leaky_relu", [x], lambda v, alpha: np.where(v > 0, v, alpha * v.astype(np.float64)), attrs={"alpha": 0.1}),
     Case("sigmoid", [x], lambda v: 1 / (1 + np.exp(-v.astype(np.float64)))),
     Case("tanh", [small], lambda v: np.tanh(v.astype(np.float64))),
-    Case("erf", [small], lambda v: erf(v.astype(np.float64))),
+    # the kernel uses SciPy's erf when installed, so erf itself is checked against math.erf, element by element
+    Case("erf", [small], lambda v: np.array([math.erf(float(e)) for e in v.ravel()]).reshape(v.shape)),
     Case("gelu", [small], gelu, attrs={"approximate": False}, name="exact"),
     Case("gelu", [small], gelu, attrs={"approximate": True}, name="tanh_approx"),
     Case("hard_swish", [x], lambda v: v * np.clip(v + 3, 0, 6) / 6),
 ]
-BAD = [BadCase("relu", [np.array([1, 2], np.int32)], TypeError, ("int32", "float32"))]
+ints = np.array([1, 2], np.int32)
+BAD = [BadCase(op, [ints], TypeError, ("int32", "float32"), attrs=attrs) for op, attrs in [
+    ("relu", {}), ("relu6", {}), ("leaky_relu", {"alpha": 0.1}), ("sigmoid", {}), ("tanh", {}), ("erf", {}),
+    ("gelu", {"approximate": False}), ("hard_swish", {})]]

@@ -18,4 +18,8 @@ CASES = [
     Case("softmax", [x], softmax, attrs={"axis": 0}, name="axis0"),
     Case("log_softmax", [x], lambda v, axis: np.log(softmax(v, axis)), attrs={"axis": -1}),
 ]
-BAD = [BadCase("softmax", [x], ValueError, ("axis 2", "rank 2"), attrs={"axis": 2})]
+BAD = [
+    BadCase("softmax", [x], ValueError, ("axis 2", "rank 2"), attrs={"axis": 2}),
+    BadCase("log_softmax", [x], ValueError, ("axis -3", "rank 2"), attrs={"axis": -3}),
+    BadCase("log_softmax", [x.astype(np.int32)], TypeError, ("logits", "int32", "float32"), attrs={"axis": -1}),
+]

@@ -79,11 +79,23 @@ def _tanh_grad(dy, inputs, out):
     return (multiply(dy, subtract(1.0, square(out))),)
 
 
-def _erf_np(xp, x):
-    """erf without SciPy (a test-only dependency): math.erf per element, exact to double precision."""
+def erf_pure(xp, x):
+    """erf with no SciPy (a test-only dependency): math.erf per element on the host, exact in double."""
     import numpy as np
     host = np.asarray(x.get() if hasattr(x, "get") else x, np.float64)
-    return xp.asarray(np.vectorize(math.erf, otypes=[np.float64])(host).astype(x.dtype))
+    return xp.asarray(np.frompyfunc(math.erf, 1, 1)(host).astype(x.dtype))
+
+
+def _erf_np(xp, x):
+    # SciPy's / CuPy's vectorized erf when installed (about 10x faster), else the pure fallback
+    try:
+        if xp.__name__ == "cupy":
+            from cupyx.scipy.special import erf as fast
+        else:
+            from scipy.special import erf as fast
+    except ImportError:
+        return erf_pure(xp, x)
+    return fast(x).astype(x.dtype, copy=False)
 
 
 @erf_op.kernel("cpu", "cuda")
