@@ -5,7 +5,6 @@
 Public names are TensorFlow's, re-exported explicitly here from their card and module files.
 """
 from tensorlite import image as image  # noqa: E402
-from tensorlite import lite as lite  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
 from tensorlite import random as random  # noqa: E402
@@ -96,3 +95,13 @@ from tensorlite.training.tensor import convert_to_tensor as convert_to_tensor
 
 __version__ = "0.1.0"
 from tensorlite import keras as keras  # noqa: E402
+
+
+def __getattr__(name: str):
+    # `tl.lite` loads the C runtime's extension on first use, keeping `import tensorlite` light.
+    if name == "lite":
+        import importlib
+
+        return importlib.import_module("tensorlite.lite")
+    raise AttributeError(f"module 'tensorlite' has no attribute {name!r}")
+
