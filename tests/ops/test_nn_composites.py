@@ -109,6 +109,14 @@ def test_sparse_softmax_cross_entropy(shape):
     check_grads(lambda y, x: tl.nn.sparse_softmax_cross_entropy_with_logits(y, x), [labels, logits], wrt=(1,))
 
 
+def test_sparse_softmax_cross_entropy_rejects_bad_labels():
+    logits = np.zeros((2, 3), np.float32)
+    with pytest.raises(ValueError, match=r"sparse_softmax_cross_entropy_with_logits: labels must be in \[0, 3\)"):
+        tl.nn.sparse_softmax_cross_entropy_with_logits(np.array([0, 3]), logits)
+    with pytest.raises(ValueError, match=r"labels must have shape \[2\].*got \[2, 1\]"):
+        tl.nn.sparse_softmax_cross_entropy_with_logits(np.array([[0], [1]]), logits)
+
+
 def test_sigmoid_cross_entropy_matches_numpy_and_is_stable():
     x = np.array([-200.0, -3.0, -0.5, 0.7, 4.0, 200.0])
     z = np.array([0.0, 1.0, 0.3, 1.0, 0.0, 1.0])

@@ -64,10 +64,20 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
-    from ..tensor import convert_to_tensor
+    from ..tensor import Tensor, convert_to_tensor
     from .one_hot import one_hot
     logits = convert_to_tensor(logits)
-    onehot = one_hot(cast(convert_to_tensor(labels), "int32"), logits.shape[-1], dtype=logits.dtype)
+    labels = convert_to_tensor(labels)
+    classes = logits.shape[-1]
+    if tuple(labels.shape) != tuple(logits.shape[:-1]):
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must have shape "
+                         f"{list(logits.shape[:-1])} (logits' without the last dim), got {list(labels.shape)}")
+    if isinstance(labels, Tensor) and labels.size:  # eager: out-of-range labels would give a silent zero loss
+        lo, hi = int(labels.numpy().min()), int(labels.numpy().max())
+        if lo < 0 or hi >= classes:
+            raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in [0, {classes}), "
+                             f"got values in [{lo}, {hi}]")
+    onehot = one_hot(cast(labels, "int32"), classes, dtype=logits.dtype)
     return softmax_cross_entropy_with_logits(onehot, logits)
 
 
