@@ -14,6 +14,7 @@ typedef struct tl_tensor {
     int type;
     int32_t ndim;
     int32_t dims[6];
+    int32_t dims_signature[6];
     void *data;
     size_t bytes;
     const char *name;
@@ -26,25 +27,50 @@ typedef struct tl_tensor {
     uint8_t is_constant;
     uint8_t is_variable;
 } tl_tensor;
+typedef struct tl_model {
+    const uint8_t *data;
+    size_t size;
+    uint32_t version;
+    uint32_t subgraph_count;
+    uint32_t signature_count;
+} tl_model;
 typedef struct tl_interpreter tl_interpreter;
 typedef struct tl_op_resolver { const int32_t *builtins; int32_t count; } tl_op_resolver;
 const char *tl_status_message(tl_status status);
-tl_interpreter *tl_interpreter_create(const uint8_t *model, size_t size, const tl_op_resolver *resolver,
-                                      void *arena, size_t arena_bytes, tl_status *status);
-tl_status tl_interpreter_allocate(tl_interpreter *it);
+tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size);
+tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver *resolver, void *arena,
+                                    size_t arena_bytes, tl_status *status);
+tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
+tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
+tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
-int32_t tl_interpreter_input_count(const tl_interpreter *it);
-int32_t tl_interpreter_output_count(const tl_interpreter *it);
-int32_t tl_interpreter_input_tensor_index(const tl_interpreter *it, int32_t index);
-int32_t tl_interpreter_output_tensor_index(const tl_interpreter *it, int32_t index);
-int32_t tl_interpreter_tensor_count(const tl_interpreter *it);
-tl_tensor *tl_interpreter_tensor(tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_input_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_output_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_input_tensor_index(const tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_output_tensor_index(const tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_signature_count(const tl_interpreter *it);
+const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_input_count(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_output_count(const tl_interpreter *it, int32_t signature);
+const char *tl_interpreter_get_signature_input_name(const tl_interpreter *it, int32_t signature, int32_t k);
+const char *tl_interpreter_get_signature_output_name(const tl_interpreter *it, int32_t signature, int32_t k);
+int32_t tl_interpreter_get_signature_input_tensor_index(const tl_interpreter *it, int32_t signature, int32_t k);
+int32_t tl_interpreter_get_signature_output_tensor_index(const tl_interpreter *it, int32_t signature, int32_t k);
+int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it);
+tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_node_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_node_builtin(const tl_interpreter *it, int32_t node);
+const char *tl_interpreter_get_node_op_name(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_input_count(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_output_count(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_input(const tl_interpreter *it, int32_t node, int32_t k);
+int32_t tl_interpreter_get_node_output(const tl_interpreter *it, int32_t node, int32_t k);
 size_t tl_interpreter_arena_bytes_used(const tl_interpreter *it);
 const char *tl_interpreter_error_message(const tl_interpreter *it);
-int32_t tl_interpreter_node_count(const tl_interpreter *it);
-int32_t tl_interpreter_node_builtin(const tl_interpreter *it, int32_t index);
-const char *tl_builtin_name(int32_t builtin_code);
+const char *tl_builtin_get_name(int32_t builtin_code);
+int tl_builtin_has_kernel(int32_t builtin_code);
 """
 
 ffibuilder = FFI()

@@ -11,8 +11,9 @@ import enum
 
 import numpy as np
 
+import re
+
 from ._tl_c import ffi, lib
-from .signatures import read_signatures
 
 _ARENA_TOO_SMALL = 4
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
@@ -21,8 +22,20 @@ _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5
                7: "INT16", 9: "INT8", 10: "FLOAT64"}
 
 
+def _error(kind, source: str, message: str, status: int | None = None):
+    """An exception carrying the C runtime's message, with .status, .node_index and .op_name
+    (None when no node is at fault) for programs that want them."""
+    exc = kind(f"{source}: {message}")
+    m = re.match(r"node (\d+) \((?:CUSTOM )?([^)]*)\)", message)
+    exc.status = status
+    exc.node_index = int(m.group(1)) if m else None
+    exc.op_name = m.group(2) if m else None
+    return exc
+
+
 class OpResolverType(enum.Enum):
-    """LiteRT's resolver choices. tensorlite has only reference kernels so far, so all are equal."""
+    """LiteRT's resolver choices. BUILTIN_REF forces the reference kernels; tensorlite has only
+    reference kernels so far, so all give the same results."""
     AUTO = 0
     BUILTIN = 1
     BUILTIN_REF = 2
@@ -37,6 +50,8 @@ class Interpreter:
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         if experimental_delegates:
             raise ValueError("Interpreter: delegates are not supported by tensorlite's C runtime yet")
+        if num_threads is not None and (not isinstance(num_threads, int) or num_threads < -1):
+            raise ValueError("type of num_threads should be int and >= -1")  # accepted; runs on one thread
         if model_path is not None:
             with open(model_path, "rb") as f:
                 model_content = f.read()
@@ -45,22 +60,49 @@ class Interpreter:
         self._source = model_path or "<model_content>"
         self._arena_size = arena_size or max(64 * 1024, 2 * len(self._model))
         self._fixed_arena = arena_size is not None
+        self._reference = experimental_op_resolver_type == OpResolverType.BUILTIN_REF
+        self._preserve = bool(experimental_preserve_all_tensors)
         self._it = None
         self._allocated = False
         status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
         if status not in (0, _ARENA_TOO_SMALL):
-            raise ValueError(f"{self._source}: {self._message()}")
-        self._signatures = read_signatures(self._model)
+            raise _error(ValueError, self._source, self._message(), status)
+        self._signatures = self._read_signatures()
 
     # -- life cycle ---------------------------------------------------------------------------------
     def _create(self) -> int:
+        self._model_t = ffi.new("tl_model *")
+        status = lib.tl_model_init(self._model_t, self._model_c, len(self._model))
+        if status != 0:
+            raise _error(ValueError, self._source, ffi.string(lib.tl_status_message(status)).decode(), status)
         self._arena = ffi.new("uint8_t[]", self._arena_size)
-        status = ffi.new("tl_status *")
-        self._it = lib.tl_interpreter_create(self._model_c, len(self._model), ffi.NULL, self._arena,
-                                             self._arena_size, status)
+        status_p = ffi.new("tl_status *")
+        self._it = lib.tl_interpreter_init(self._model_t, ffi.NULL, self._arena, self._arena_size, status_p)
         if self._it == ffi.NULL:
-            raise ValueError(f"{self._source}: {ffi.string(lib.tl_status_message(status[0])).decode()}")
-        return status[0]
+            raise _error(ValueError, self._source, ffi.string(lib.tl_status_message(status_p[0])).decode(),
+                         status_p[0])
+        if status_p[0] == 0:
+            lib.tl_interpreter_set_preserve_all_tensors(self._it, int(self._preserve))
+            lib.tl_interpreter_set_reference_kernels(self._it, int(self._reference))
+        return status_p[0]
+
+    def _read_signatures(self) -> dict:
+        """{key: {"inputs": {name: tensor_index}, "outputs": {...}, "subgraph_index": i}}, read by the C
+        runtime's bounds-checked reader."""
+        def text(p):
+            return ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
+        out = {}
+        for s in range(lib.tl_interpreter_get_signature_count(self._it)):
+            entry = {"subgraph_index": int(lib.tl_interpreter_get_signature_subgraph(self._it, s))}
+            for kind, count, name, index in (
+                    ("inputs", lib.tl_interpreter_get_signature_input_count, lib.tl_interpreter_get_signature_input_name,
+                     lib.tl_interpreter_get_signature_input_tensor_index),
+                    ("outputs", lib.tl_interpreter_get_signature_output_count,
+                     lib.tl_interpreter_get_signature_output_name, lib.tl_interpreter_get_signature_output_tensor_index)):
+                entry[kind] = {text(name(self._it, s, k)): int(index(self._it, s, k))
+                               for k in range(max(0, count(self._it, s)))}
+            out[text(lib.tl_interpreter_get_signature_key(self._it, s)) or "serving_default"] = entry
+        return out
 
     def _message(self) -> str:
         return ffi.string(lib.tl_interpreter_error_message(self._it)).decode()
@@ -71,14 +113,14 @@ class Interpreter:
         while True:
             status = self._create()
             if status == 0:
-                status = lib.tl_interpreter_allocate(self._it)
+                status = lib.tl_interpreter_allocate_tensors(self._it)
             if status == 0:
                 self._allocated = True
                 return
             if status == _ARENA_TOO_SMALL and not self._fixed_arena and self._arena_size < (1 << 31):
                 self._arena_size *= 2
                 continue
-            raise ValueError(f"{self._source}: {self._message()}")
+            raise _error(ValueError, self._source, self._message(), status)
 
     def _require_allocated(self, what: str) -> None:
         if not self._allocated:
@@ -86,10 +128,10 @@ class Interpreter:
 
     # -- description --------------------------------------------------------------------------------
     def _tensor(self, index: int):
-        t = lib.tl_interpreter_tensor(self._it, int(index))
+        t = lib.tl_interpreter_get_tensor(self._it, int(index))
         if t == ffi.NULL:
             raise ValueError(f"tensor index {index} is out of range (model has "
-                             f"{lib.tl_interpreter_tensor_count(self._it)} tensors)")
+                             f"{lib.tl_interpreter_get_tensor_count(self._it)} tensors)")
         return t
 
     def _details(self, index: int) -> dict:
@@ -97,6 +139,7 @@ class Interpreter:
         if t.type not in _DTYPES:
             raise ValueError(f"tensor {index} has type {_TYPE_NAMES.get(t.type, t.type)}, which has no NumPy view")
         shape = np.array([t.dims[i] for i in range(t.ndim)], np.int32)
+        signature = np.array([t.dims_signature[i] for i in range(t.ndim)], np.int32)
         n = t.quant_count
         scales = np.frombuffer(ffi.buffer(t.scales, 4 * n), "<f4").astype(np.float32) if n else np.zeros(0, np.float32)
         zps = (np.frombuffer(ffi.buffer(t.zero_points, 8 * n), "<i8").astype(np.int32)
@@ -105,7 +148,7 @@ class Interpreter:
             "name": ffi.string(t.name).decode() if t.name != ffi.NULL else "",
             "index": int(index),
             "shape": shape,
-            "shape_signature": shape.copy(),
+            "shape_signature": signature,
             "dtype": _DTYPES[t.type],
             "quantization": (float(t.scale), int(t.zero_point)) if n else (0.0, 0),
             "quantization_parameters": {"scales": scales, "zero_points": zps, "quantized_dimension": int(t.quant_dim)},
@@ -113,16 +156,16 @@ class Interpreter:
         }
 
     def get_input_details(self) -> list[dict]:
-        return [self._details(lib.tl_interpreter_input_tensor_index(self._it, i))
-                for i in range(lib.tl_interpreter_input_count(self._it))]
+        return [self._details(lib.tl_interpreter_get_input_tensor_index(self._it, i))
+                for i in range(lib.tl_interpreter_get_input_count(self._it))]
 
     def get_output_details(self) -> list[dict]:
-        return [self._details(lib.tl_interpreter_output_tensor_index(self._it, i))
-                for i in range(lib.tl_interpreter_output_count(self._it))]
+        return [self._details(lib.tl_interpreter_get_output_tensor_index(self._it, i))
+                for i in range(lib.tl_interpreter_get_output_count(self._it))]
 
     def get_tensor_details(self) -> list[dict]:
         out = []
-        for i in range(lib.tl_interpreter_tensor_count(self._it)):
+        for i in range(lib.tl_interpreter_get_tensor_count(self._it)):
             if self._tensor(i).type in _DTYPES:
                 out.append(self._details(i))
         return out
@@ -163,8 +206,9 @@ class Interpreter:
 
     def invoke(self) -> None:
         self._require_allocated("invoke")
-        if lib.tl_interpreter_invoke(self._it) != 0:
-            raise RuntimeError(f"{self._source}: {self._message()}")
+        status = lib.tl_interpreter_invoke(self._it)
+        if status != 0:
+            raise _error(RuntimeError, self._source, self._message(), status)
 
     def reset_all_variables(self) -> None:
         self._require_allocated("reset_all_variables")
@@ -191,7 +235,33 @@ class Interpreter:
         return SignatureRunner(self, self._signatures[key])
 
     def arena_bytes_used(self) -> int:
+        """Bytes of the arena in use (persistent tables and kernel data plus planned activations)."""
         return int(lib.tl_interpreter_arena_bytes_used(self._it))
+
+    def _get_ops_details(self) -> list[dict]:
+        """LiteRT's per-node description: index, op_name, inputs, outputs (tensor indices)."""
+        it = self._it
+        return [{"index": n,
+                 "op_name": ffi.string(lib.tl_interpreter_get_node_op_name(it, n)).decode()
+                 if lib.tl_interpreter_get_node_op_name(it, n) != ffi.NULL else "",
+                 "inputs": np.array([lib.tl_interpreter_get_node_input(it, n, k)
+                                     for k in range(lib.tl_interpreter_get_node_input_count(it, n))], np.int32),
+                 "outputs": np.array([lib.tl_interpreter_get_node_output(it, n, k)
+                                      for k in range(lib.tl_interpreter_get_node_output_count(it, n))], np.int32)}
+                for n in range(lib.tl_interpreter_get_node_count(it))]
+
+    def unsupported_ops(self) -> list[str]:
+        """Names of the operators of this model that the C runtime has no kernel for (CUSTOM ops
+        as "CUSTOM <code>"), sorted; [] when every node has a kernel. Works before allocation."""
+        missing = set()
+        for n in range(lib.tl_interpreter_get_node_count(self._it)):
+            code = lib.tl_interpreter_get_node_builtin(self._it, n)
+            if lib.tl_builtin_has_kernel(code):
+                continue
+            name = lib.tl_interpreter_get_node_op_name(self._it, n)
+            name = ffi.string(name).decode() if name != ffi.NULL else f"builtin code {code}"
+            missing.add(f"CUSTOM {name}" if code == 32 else name)
+        return sorted(missing)
 
 
 class SignatureRunner:

@@ -2,21 +2,25 @@
  *
  * Usage:
  *     static uint8_t arena[64 * 1024];            // all memory the interpreter will use
- *     tl_status st;
- *     tl_interpreter *it = tl_interpreter_create(model_data, model_size, NULL, arena, sizeof arena, &st);
- *     if (st != TL_STATUS_OK || tl_interpreter_allocate(it) != TL_STATUS_OK) {
- *         puts(tl_interpreter_error_message(it));    // says which node, op and what is wrong
- *         ...
+ *     tl_model model;
+ *     tl_status st = tl_model_init(&model, model_data, model_size);   // zero-copy: reads in place
+ *     tl_interpreter *it = tl_interpreter_init(&model, NULL, arena, sizeof arena, &st);
+ *     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
+ *     if (st != TL_STATUS_OK) {
+ *         puts(it ? tl_interpreter_error_message(it) : tl_status_message(st));
+ *         ...                                     // e.g. "node 3 (CONV_2D): tensor type is ..."
  *     }
- *     tl_tensor *in = tl_interpreter_input(it, 0);
+ *     tl_tensor *in = tl_interpreter_get_input(it, 0);       // or ..._get_input_by_name(it, NULL, "x")
  *     memcpy(in->data, features, in->bytes);
  *     if (tl_interpreter_invoke(it) != TL_STATUS_OK) { ... }
- *     const float *scores = (const float *)tl_interpreter_output(it, 0)->data;
+ *     const float *scores = (const float *)tl_interpreter_get_output(it, 0)->data;
  *
  * Rules (DESIGN contract 6): no malloc, no global mutable state (several interpreters may live
  * side by side, each in its own arena); the model is read in place (it may live in flash) and
  * every byte of it is read through bounds-checked accessors, so a malformed file gives an error
- * status, never a crash. The model buffer must outlive the interpreter.
+ * status, never a crash. The model bytes must outlive the interpreter; the arena holds
+ * everything else (the interpreter itself, tensor and node tables and kernel data at its tail,
+ * planned activations at its head) and needs no freeing.
  */
 #ifndef TENSORLITE_H
 #define TENSORLITE_H
@@ -47,24 +51,35 @@ typedef struct tl_tensor {
     tl_type type;
     int32_t ndim;
     int32_t dims[TL_MAX_DIMS];
+    int32_t dims_signature[TL_MAX_DIMS]; /* shape_signature: -1 marks a dynamic dimension */
     void *data;              /* NULL until allocated; constants point into the model */
     size_t bytes;
-    const char *name;        /* NUL-terminated, inside the model */
+    const char *name;        /* NUL-terminated, inside the model (NULL if the model names none) */
     /* quantization: per-tensor scale/zero_point (the first channel's when per-channel) */
     float scale;
     int32_t zero_point;
     int32_t quant_count;     /* number of scales: 0 (float), 1 (per-tensor) or channels */
     int32_t quant_dim;       /* quantized_dimension for per-channel */
     const uint8_t *scales;   /* quant_count little-endian float32 values inside the model */
-    const uint8_t *zero_points; /* quant_count little-endian int64 values inside the model */
+    const uint8_t *zero_points; /* quant_count little-endian int64 values inside the model, or NULL */
     uint8_t is_constant;
     uint8_t is_variable;
 } tl_tensor;
 
+/* A model read in place. Fill it with tl_model_init; the fields are for reading. */
+typedef struct tl_model {
+    const uint8_t *data;
+    size_t size;
+    uint32_t version;         /* schema version (3) */
+    uint32_t subgraph_count;  /* the interpreter executes subgraph 0 */
+    uint32_t signature_count;
+} tl_model;
+
 typedef struct tl_interpreter tl_interpreter;
 
 /* Restricts the kernels an interpreter may use to these TFLite BuiltinOperator codes
- * (e.g. {9} for FULLY_CONNECTED only); a model needing another op fails to allocate. */
+ * (e.g. {9} for FULLY_CONNECTED only); a model needing another op fails to allocate.
+ * Pass NULL instead of a resolver for every builtin kernel of this build. */
 typedef struct tl_op_resolver {
     const int32_t *builtins;
     int32_t count;
@@ -73,16 +88,27 @@ typedef struct tl_op_resolver {
 /* Message for a status code (never NULL). */
 const char *tl_status_message(tl_status status);
 
-/* Creates an interpreter for `model` (size bytes) inside `arena`. `resolver` NULL means every
- * builtin kernel of this build. Sets *status. When the model cannot be read the interpreter is
- * still returned, only for tl_interpreter_error_message (other calls refuse it); NULL only when
- * the arguments are invalid or the arena cannot hold the interpreter itself. The arena must
- * stay valid while the interpreter is used; it needs no freeing. */
-tl_interpreter *tl_interpreter_create(const uint8_t *model, size_t size, const tl_op_resolver *resolver,
-                                      void *arena, size_t arena_bytes, tl_status *status);
+/* Checks the model's header (root table, schema version 3, at least one subgraph) without
+ * copying anything: `data` must stay valid while the model is used. */
+tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size);
 
-/* Prepares every operator and plans activation memory in the arena. */
-tl_status tl_interpreter_allocate(tl_interpreter *it);
+/* Creates an interpreter for `model` inside `arena` (any alignment) and reads the model's
+ * tables into it. Sets *status. When the model cannot be read the interpreter is still
+ * returned, only for tl_interpreter_error_message (other calls refuse it); NULL only when the
+ * arguments are invalid or the arena cannot hold the interpreter itself. */
+tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver *resolver, void *arena,
+                                    size_t arena_bytes, tl_status *status);
+
+/* Options, set between init and allocate. preserve_all_tensors: every activation keeps its own
+ * memory (nothing is shared), so intermediate tensors can be read after invoke (LiteRT's
+ * experimental_preserve_all_tensors). reference_kernels: forces the reference kernels (there
+ * are no optimized variants yet). */
+tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
+tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
+
+/* Prepares every operator and plans activation memory in the arena (honouring the model's
+ * "OfflineMemoryAllocation" metadata when present). ARENA_TOO_SMALL: retry with a bigger arena. */
+tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);
@@ -90,32 +116,52 @@ tl_status tl_interpreter_invoke(tl_interpreter *it);
 /* Zeroes variable tensors (recurrent state), as after allocation. */
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
 
-int32_t tl_interpreter_input_count(const tl_interpreter *it);
-int32_t tl_interpreter_output_count(const tl_interpreter *it);
-tl_tensor *tl_interpreter_input(tl_interpreter *it, int32_t index);   /* NULL if out of range */
-tl_tensor *tl_interpreter_output(tl_interpreter *it, int32_t index);
-int32_t tl_interpreter_input_tensor_index(const tl_interpreter *it, int32_t index);
-int32_t tl_interpreter_output_tensor_index(const tl_interpreter *it, int32_t index);
+/* Graph inputs and outputs by position; NULL / -1 when out of range. */
+int32_t tl_interpreter_get_input_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_output_count(const tl_interpreter *it);
+tl_tensor *tl_interpreter_get_input(tl_interpreter *it, int32_t index);
+tl_tensor *tl_interpreter_get_output(tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_input_tensor_index(const tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_output_tensor_index(const tl_interpreter *it, int32_t index);
 
-/* All tensors of the main subgraph, by index (for inspection and the Python binding). */
-int32_t tl_interpreter_tensor_count(const tl_interpreter *it);
-tl_tensor *tl_interpreter_tensor(tl_interpreter *it, int32_t index);
+/* SignatureDefs. `signature_key` NULL means the first signature. Only signatures of subgraph 0
+ * resolve to tensors. NULL / -1 when absent. */
+int32_t tl_interpreter_get_signature_count(const tl_interpreter *it);
+const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_input_count(const tl_interpreter *it, int32_t signature);
+int32_t tl_interpreter_get_signature_output_count(const tl_interpreter *it, int32_t signature);
+const char *tl_interpreter_get_signature_input_name(const tl_interpreter *it, int32_t signature, int32_t k);
+const char *tl_interpreter_get_signature_output_name(const tl_interpreter *it, int32_t signature, int32_t k);
+int32_t tl_interpreter_get_signature_input_tensor_index(const tl_interpreter *it, int32_t signature, int32_t k);
+int32_t tl_interpreter_get_signature_output_tensor_index(const tl_interpreter *it, int32_t signature, int32_t k);
+tl_tensor *tl_interpreter_get_input_by_name(tl_interpreter *it, const char *signature_key, const char *name);
+tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *signature_key, const char *name);
 
-/* Arena bytes in use: persistent data plus planned activations (after allocate). */
+/* All tensors of subgraph 0, by index (for inspection and the Python binding). */
+int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it);
+tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
+
+/* Nodes (operators) of subgraph 0 in execution order. op_name: the builtin's name ("CONV_2D"),
+ * or the custom code for CUSTOM ops. Tensor indices: -1 for an absent optional input. */
+int32_t tl_interpreter_get_node_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_node_builtin(const tl_interpreter *it, int32_t node);
+const char *tl_interpreter_get_node_op_name(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_input_count(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_output_count(const tl_interpreter *it, int32_t node);
+int32_t tl_interpreter_get_node_input(const tl_interpreter *it, int32_t node, int32_t k);
+int32_t tl_interpreter_get_node_output(const tl_interpreter *it, int32_t node, int32_t k);
+
+/* Arena bytes in use: persistent data (tail) plus planned activations (head, after allocate). */
 size_t tl_interpreter_arena_bytes_used(const tl_interpreter *it);
 
 /* The last error in words, with the node index and operator name when one is at fault. */
 const char *tl_interpreter_error_message(const tl_interpreter *it);
 
-/* Operator builtin code of node `index` (TFLite BuiltinOperator value), -1 if out of range. */
-int32_t tl_interpreter_node_count(const tl_interpreter *it);
-int32_t tl_interpreter_node_builtin(const tl_interpreter *it, int32_t index);
-
-/* Name of a TFLite builtin ("CONV_2D"), or NULL when this build has no kernel for it. */
-const char *tl_builtin_name(int32_t builtin_code);
-
-/* Forces the reference kernels (there are no optimized variants yet: a no-op kept for the API). */
-void tl_interpreter_use_reference_kernels(tl_interpreter *it, int enable);
+/* Name of a TFLite BuiltinOperator code ("CONV_2D"), NULL for an unknown code; and whether this
+ * build has a kernel for it (1) or not (0). */
+const char *tl_builtin_get_name(int32_t builtin_code);
+int tl_builtin_has_kernel(int32_t builtin_code);
 
 #ifdef __cplusplus
 }

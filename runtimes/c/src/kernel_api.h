@@ -17,11 +17,21 @@ typedef struct tl_node {
     int32_t version;
     const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
     tl_fb_vec inputs, outputs, intermediates;
+    tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
     uint8_t options_type;
     tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
     const struct tl_kernel *kernel;
     void *op_data;          /* persistent data written by prepare */
 } tl_node;
+
+/* Scratch memory a kernel asks for in prepare and uses in eval: planned with the activations
+ * (live only while its node runs), so its contents do not survive between invokes. */
+typedef struct tl_scratch {
+    size_t bytes;
+    int32_t node;
+    void *data;             /* set by allocate; valid in eval */
+    struct tl_scratch *next;
+} tl_scratch;
 
 typedef struct tl_kernel {
     int32_t builtin;
@@ -31,6 +41,7 @@ typedef struct tl_kernel {
 } tl_kernel;
 
 struct tl_interpreter {
+    tl_model model;
     tl_fb fb;
     uint8_t *arena;
     size_t arena_bytes;
@@ -41,15 +52,24 @@ struct tl_interpreter {
     tl_node *nodes;
     int32_t n_nodes;
     tl_fb_vec inputs, outputs;
+    tl_fb_vec signatures;   /* Model.signature_defs (tables) */
+    tl_fb_vec offline_plan; /* int32 offsets per tensor of subgraph 0 (-1: plan online); len 0: none */
     const int32_t *allowed;  /* op resolver restriction (NULL: all builtins) */
     int32_t n_allowed;
     int allocated;
+    tl_scratch *scratch;    /* requests made in prepare, newest first */
+    int preserve_all_tensors;
+    int reference_kernels;
     int broken;             /* the model could not be read: only the error message is valid */
     char error[192];
 };
 
 /* Kernel lookup (op_table.c). */
 const tl_kernel *tl_find_kernel(int32_t builtin);
+
+/* Reads subgraph 0's tensor and node tables, the signatures and the offline memory plan into
+ * the interpreter (model.c); errors are recorded with tl_fail. */
+tl_status tl_model_read_graph(tl_interpreter *it);
 
 /* Tensors of a node; NULL for an optional input given as -1 or an index out of range. */
 int32_t tl_node_num_inputs(const tl_node *node);
@@ -59,6 +79,10 @@ tl_tensor *tl_node_output(tl_interpreter *it, const tl_node *node, int32_t i);
 
 /* Persistent arena memory (16-byte aligned, zeroed); NULL when the arena is full. */
 void *tl_alloc_persistent(tl_interpreter *it, size_t bytes);
+
+/* Scratch for `node`, 16-byte aligned, planned at the arena's head: call in prepare, keep the
+ * handle in op data, use handle->data in eval. NULL when the arena is full. */
+tl_scratch *tl_request_scratch(tl_interpreter *it, const tl_node *node, size_t bytes);
 
 /* Records an error naming the node and op; returns `status` so kernels can `return tl_fail(...)`. */
 tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, const char *detail);

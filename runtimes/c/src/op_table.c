@@ -1,4 +1,4 @@
-/* Builtin code -> kernel, generated from builtin_ops.def. */
+/* Builtin code -> kernel (from builtin_ops.def) and builtin code -> name (builtin_names.def). */
 #include <stddef.h>
 
 #include "kernel_api.h"
@@ -13,6 +13,12 @@ static const tl_kernel *const kernels[] = {
 #undef X
 };
 
+static const char *const names[] = {
+#define X(code, name) #name,
+#include "builtin_names.def"
+#undef X
+};
+
 const tl_kernel *tl_find_kernel(int32_t builtin) {
     size_t i;
     for (i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
@@ -20,7 +26,9 @@ const tl_kernel *tl_find_kernel(int32_t builtin) {
     return NULL;
 }
 
-const char *tl_builtin_name(int32_t builtin_code) {
-    const tl_kernel *k = tl_find_kernel(builtin_code);
-    return k ? k->name : NULL;
+const char *tl_builtin_get_name(int32_t builtin_code) {
+    if (builtin_code < 0 || (size_t)builtin_code >= sizeof names / sizeof names[0]) return NULL;
+    return names[builtin_code];
 }
+
+int tl_builtin_has_kernel(int32_t builtin_code) { return tl_find_kernel(builtin_code) != NULL; }

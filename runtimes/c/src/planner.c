@@ -1,11 +1,18 @@
 /* Greedy memory planner (the algorithm TFLite Micro's greedy planner popularised).
  *
- * Buffers are taken largest first. Each is placed at the lowest offset where it does not
- * overlap, in bytes, any already-placed buffer whose lifetime [first, last] intersects its own:
- * the candidate offsets are 0 and the end of each conflicting placed buffer, tried in
- * increasing order. Big buffers settle first, and small short-lived ones fill the holes
- * between them. The result is deterministic for a given model; the arena needed is the
- * highest end offset. O(n^2 log n) with n the number of activation tensors, done once. */
+ * Every activation tensor (and every scratch buffer a kernel asked for) is a buffer with a size
+ * and a lifetime [first, last]: the first and last node that touches it (graph inputs from node
+ * 0, graph outputs to the end, variables for the whole run). Two buffers may share bytes only
+ * when their lifetimes are disjoint.
+ *
+ * Buffers whose offset is fixed by an offline plan (the model's "OfflineMemoryAllocation"
+ * metadata) are placed first, where the plan says. The others are then taken largest first
+ * (ties: lower index first) and each is placed at the lowest offset where it does not overlap,
+ * in bytes, any already-placed buffer whose lifetime intersects its own. The candidate offsets
+ * are 0 and the (aligned) end of each conflicting placed buffer, tried in increasing order.
+ * Big buffers settle first and small short-lived ones fill the holes between them. The result
+ * is deterministic for a given model; the arena head needed is the highest end offset.
+ * O(n^2) placement tests of O(n) each, done once at allocation. */
 #include "planner.h"
 
 static size_t align_up(size_t x) {
@@ -16,39 +23,61 @@ static int lifetimes_meet(const tl_plan_buffer *a, const tl_plan_buffer *b) {
     return a->first <= b->last && b->first <= a->last;
 }
 
+static int bytes_meet(const tl_plan_buffer *a, size_t a_off, const tl_plan_buffer *b, size_t b_off) {
+    return a->bytes && b->bytes && a_off < b_off + align_up(b->bytes) && b_off < a_off + align_up(a->bytes);
+}
+
 static int fits_at(const tl_plan_buffer *bufs, const int32_t *order, int32_t placed, int32_t me, size_t off) {
     int32_t k;
     for (k = 0; k < placed; k++) {
         const tl_plan_buffer *o = &bufs[order[k]];
-        if (lifetimes_meet(o, &bufs[me]) && off < o->offset + align_up(o->bytes) &&
-            o->offset < off + align_up(bufs[me].bytes))
-            return 0;
+        if (lifetimes_meet(o, &bufs[me]) && bytes_meet(o, o->offset, &bufs[me], off)) return 0;
     }
     return 1;
 }
 
+int tl_plan_overlaps(const tl_plan_buffer *bufs, int32_t n, int fixed_only) {
+    int32_t i, j;
+    for (i = 0; i < n; i++) {
+        if (fixed_only && !bufs[i].fixed) continue;
+        for (j = i + 1; j < n; j++) {
+            if (fixed_only && !bufs[j].fixed) continue;
+            if (lifetimes_meet(&bufs[i], &bufs[j]) && bytes_meet(&bufs[i], bufs[i].offset, &bufs[j], bufs[j].offset))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *order) {
-    int32_t i, j, k;
+    int32_t i, j, k, placed = 0;
     size_t total = 0;
     for (i = 0; i < n; i++) order[i] = i;
-    for (i = 1; i < n; i++) { /* insertion sort: size descending, then index (stable) */
+    for (i = 1; i < n; i++) { /* insertion sort: fixed first, then size descending, then index */
         int32_t cur = order[i];
-        for (j = i - 1; j >= 0 && bufs[order[j]].bytes < bufs[cur].bytes; j--) order[j + 1] = order[j];
+        for (j = i - 1; j >= 0; j--) {
+            const tl_plan_buffer *a = &bufs[order[j]], *b = &bufs[cur];
+            int before = a->fixed != b->fixed ? b->fixed : a->bytes < b->bytes;
+            if (!before) break;
+            order[j + 1] = order[j];
+        }
         order[j + 1] = cur;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++, placed++) {
         int32_t me = order[i];
-        size_t best = 0;
-        if (!fits_at(bufs, order, i, me, 0)) {
-            best = (size_t)-1;
-            for (k = 0; k < i; k++) { /* candidate: right after a placed buffer */
-                const tl_plan_buffer *o = &bufs[order[k]];
-                size_t cand = o->offset + align_up(o->bytes);
-                if (cand < best && fits_at(bufs, order, i, me, cand)) best = cand;
+        if (!bufs[me].fixed) {
+            size_t best = 0;
+            if (!fits_at(bufs, order, placed, me, 0)) {
+                best = (size_t)-1;
+                for (k = 0; k < placed; k++) { /* candidate: right after a placed buffer */
+                    const tl_plan_buffer *o = &bufs[order[k]];
+                    size_t cand = align_up(o->offset + align_up(o->bytes));
+                    if (cand < best && fits_at(bufs, order, placed, me, cand)) best = cand;
+                }
             }
+            bufs[me].offset = best;
         }
-        bufs[me].offset = best;
-        if (best + align_up(bufs[me].bytes) > total) total = best + align_up(bufs[me].bytes);
+        if (bufs[me].offset + align_up(bufs[me].bytes) > total) total = bufs[me].offset + align_up(bufs[me].bytes);
     }
     return total;
 }

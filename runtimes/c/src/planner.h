@@ -7,12 +7,18 @@
 typedef struct {
     size_t bytes;
     int32_t first, last;   /* first and last node index using the buffer (inclusive) */
-    size_t offset;         /* output */
+    int32_t fixed;         /* 1: `offset` is given (an offline plan) and kept */
+    size_t offset;         /* output (input too when fixed) */
 } tl_plan_buffer;
 
 /* Places buffers so that no two whose lifetimes overlap share bytes; returns the total bytes.
- * `order` is caller scratch of n int32. Offsets are multiples of TL_PLAN_ALIGN. */
+ * Fixed buffers keep their offsets (the caller checks them with tl_plan_overlaps first).
+ * `order` is caller scratch of n int32. Planned offsets are multiples of TL_PLAN_ALIGN. */
 #define TL_PLAN_ALIGN 16u
 size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *order);
+
+/* 1 when two buffers with intersecting lifetimes share a byte (only buffers with `fixed` set
+ * are compared when fixed_only), else 0. */
+int tl_plan_overlaps(const tl_plan_buffer *bufs, int32_t n, int fixed_only);
 
 #endif

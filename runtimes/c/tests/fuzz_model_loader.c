@@ -14,12 +14,29 @@ static unsigned char arena[1 << 20];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    tl_status st;
-    tl_interpreter *it = tl_interpreter_create(data, size, NULL, arena, sizeof arena, &st);
-    if (it && st == TL_STATUS_OK && tl_interpreter_allocate(it) == TL_STATUS_OK) {
-        int32_t k;
-        for (k = 0; k < tl_interpreter_input_count(it); k++) {
-            tl_tensor *t = tl_interpreter_input(it, k);
+    tl_model model;
+    tl_interpreter *it = NULL;
+    int32_t s, k, n;
+    tl_status st = tl_model_init(&model, data, size);
+    if (st == TL_STATUS_OK) it = tl_interpreter_init(&model, NULL, arena, sizeof arena, &st);
+    for (s = 0; it && s < tl_interpreter_get_signature_count(it); s++) { /* on-demand reads */
+        (void)tl_interpreter_get_signature_key(it, s);
+        n = tl_interpreter_get_signature_input_count(it, s);
+        for (k = 0; k < n; k++) {
+            const char *name = tl_interpreter_get_signature_input_name(it, s, k);
+            (void)tl_interpreter_get_signature_input_tensor_index(it, s, k);
+            (void)tl_interpreter_get_input_by_name(it, tl_interpreter_get_signature_key(it, s), name);
+        }
+        n = tl_interpreter_get_signature_output_count(it, s);
+        for (k = 0; k < n; k++) {
+            (void)tl_interpreter_get_signature_output_name(it, s, k);
+            (void)tl_interpreter_get_signature_output_tensor_index(it, s, k);
+        }
+    }
+    for (k = 0; it && k < tl_interpreter_get_node_count(it); k++) (void)tl_interpreter_get_node_op_name(it, k);
+    if (it && st == TL_STATUS_OK && tl_interpreter_allocate_tensors(it) == TL_STATUS_OK) {
+        for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
+            tl_tensor *t = tl_interpreter_get_input(it, k);
             memset(t->data, 0x5a, t->bytes);
         }
         (void)tl_interpreter_invoke(it);

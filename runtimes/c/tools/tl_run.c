@@ -14,7 +14,8 @@ int main(int argc, char **argv) {
     size_t n, arena_bytes, i;
     unsigned char *arena;
     tl_status st;
-    tl_interpreter *it;
+    tl_model m;
+    tl_interpreter *it = NULL;
     int32_t k;
     if (argc < 2) {
         fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB]\n");
@@ -30,22 +31,23 @@ int main(int argc, char **argv) {
     arena_bytes = (size_t)(argc > 2 ? atol(argv[2]) : 4096) * 1024u;
     arena = malloc(arena_bytes); /* the driver owns the arena; the runtime never allocates */
     if (!arena) return 2;
-    it = tl_interpreter_create(model, n, NULL, arena, arena_bytes, &st);
-    if (st == TL_STATUS_OK) st = tl_interpreter_allocate(it);
+    st = tl_model_init(&m, model, n);
+    if (st == TL_STATUS_OK) it = tl_interpreter_init(&m, NULL, arena, arena_bytes, &st);
+    if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
     if (st == TL_STATUS_OK) {
-        for (k = 0; k < tl_interpreter_input_count(it); k++) {
-            tl_tensor *t = tl_interpreter_input(it, k);
+        for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
+            tl_tensor *t = tl_interpreter_get_input(it, k);
             for (i = 0; i < t->bytes; i++) ((unsigned char *)t->data)[i] = (unsigned char)(i * 7 + 3);
         }
         st = tl_interpreter_invoke(it);
     }
     if (st != TL_STATUS_OK) {
-        printf("error %d: %s\n", (int)st, tl_interpreter_error_message(it));
+        printf("error %d: %s\n", (int)st, it ? tl_interpreter_error_message(it) : tl_status_message(st));
         free(arena);
         return 1;
     }
-    for (k = 0; k < tl_interpreter_output_count(it); k++) {
-        tl_tensor *t = tl_interpreter_output(it, k);
+    for (k = 0; k < tl_interpreter_get_output_count(it); k++) {
+        tl_tensor *t = tl_interpreter_get_output(it, k);
         printf("output %d:", (int)k);
         for (i = 0; i < t->bytes; i++) printf(" %02x", ((unsigned char *)t->data)[i]);
         printf("\n");

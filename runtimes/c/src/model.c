@@ -1,0 +1,332 @@
+/* Reading a TFLite model in place: tl_model_init checks the header; tl_model_read_graph fills
+ * the interpreter's tensor and node tables (arena tail) from subgraph 0 and finds the
+ * signatures and the offline memory plan. Every read goes through fb_reader's checked
+ * accessors; every index found in the model is range-checked here before anything uses it. */
+#include <string.h>
+
+#include "kernel_api.h"
+
+/* TFLite schema field ids (schema.fbs). */
+enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4, MODEL_METADATA = 6,
+       MODEL_SIGNATURES = 7 };
+enum { OPCODE_DEPRECATED = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
+enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
+enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5, T_SHAPE_SIGNATURE = 7 };
+enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DIM = 6 };
+enum { OP_OPCODE = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4, OP_CUSTOM_OPTIONS = 5,
+       OP_INTERMEDIATES = 8 };
+enum { BUF_DATA = 0, BUF_OFFSET = 1 };
+enum { META_NAME = 0, META_BUFFER = 1 };
+enum { SIG_INPUTS = 0, SIG_OUTPUTS = 1, SIG_KEY = 2, SIG_SUBGRAPH = 4 };
+enum { MAP_NAME = 0, MAP_TENSOR = 1 };
+#define BUILTIN_CUSTOM 32
+#define OFFLINE_PLAN_NAME "OfflineMemoryAllocation"
+
+#define TRY(expr)                                  \
+    do {                                           \
+        tl_status st_ = (expr);                    \
+        if (st_ != TL_STATUS_OK) return st_;       \
+    } while (0)
+
+tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size) {
+    tl_fb fb;
+    tl_fb_table root;
+    tl_fb_vec subgraphs, signatures;
+    if (model == NULL) return TL_STATUS_BAD_ARGUMENT;
+    memset(model, 0, sizeof *model);
+    if (data == NULL) return TL_STATUS_BAD_ARGUMENT;
+    fb.buf = data;
+    fb.size = size;
+    TRY(tl_fb_root(&fb, &root));
+    TRY(tl_fb_u32(&fb, root, MODEL_VERSION, 0, &model->version));
+    if (model->version != 3) return TL_STATUS_MODEL_INVALID;
+    TRY(tl_fb_vec_field(&fb, root, MODEL_SUBGRAPHS, 4, &subgraphs));
+    TRY(tl_fb_vec_field(&fb, root, MODEL_SIGNATURES, 4, &signatures));
+    if (subgraphs.len == 0) return TL_STATUS_MODEL_INVALID;
+    model->data = data;
+    model->size = size;
+    model->subgraph_count = subgraphs.len;
+    model->signature_count = signatures.len;
+    return TL_STATUS_OK;
+}
+
+static tl_tensor *tensor_at(tl_interpreter *it, int32_t index) {
+    return (index >= 0 && index < it->n_tensors) ? &it->tensors[index] : NULL;
+}
+
+static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor *t) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_table q;
+    tl_fb_vec scales, zps;
+    TRY(tl_fb_table_field(fb, tt, T_QUANT, &q));
+    if (!q.pos) return TL_STATUS_OK;
+    TRY(tl_fb_vec_field(fb, q, Q_SCALE, 4, &scales));
+    TRY(tl_fb_vec_field(fb, q, Q_ZERO_POINT, 8, &zps));
+    TRY(tl_fb_i32(fb, q, Q_DIM, 0, &t->quant_dim));
+    if (!scales.len) return TL_STATUS_OK;
+    if (zps.len && zps.len != scales.len)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "zero_point and scale counts differ");
+    /* quantized_dimension is not checked against the shape here: converters copy the filter's
+     * dimension onto 1-D biases; kernels using per-channel scales check what they need. */
+    t->quant_count = (int32_t)scales.len;
+    t->scales = fb->buf + scales.pos;
+    t->zero_points = zps.len ? fb->buf + zps.pos : NULL;
+    t->scale = tl_fb_vec_f32(fb, scales, 0);
+    t->zero_point = zps.len ? (int32_t)tl_fb_vec_i64(fb, zps, 0) : 0;
+    return TL_STATUS_OK;
+}
+
+static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffers, tl_tensor *t) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_vec shape, signature, data;
+    tl_fb_table buf;
+    uint32_t i, bidx;
+    int8_t type;
+    uint8_t var;
+    uint64_t n = 1, bytes;
+    TRY(tl_fb_vec_field(fb, tt, T_SHAPE, 4, &shape));
+    TRY(tl_fb_vec_field(fb, tt, T_SHAPE_SIGNATURE, 4, &signature));
+    if (shape.len > TL_MAX_DIMS) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "tensor rank above 6");
+    if (signature.len && signature.len != shape.len)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "shape_signature and shape differ in rank");
+    t->ndim = (int32_t)shape.len;
+    for (i = 0; i < shape.len; i++) {
+        int32_t d = tl_fb_vec_i32(fb, shape, i);
+        if (d < 0) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "dynamic (-1) dimension in a tensor shape");
+        t->dims[i] = d;
+        t->dims_signature[i] = signature.len ? tl_fb_vec_i32(fb, signature, i) : d;
+        n *= (uint64_t)d;
+        if (n > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
+    }
+    TRY(tl_fb_i8(fb, tt, T_TYPE, 0, &type));
+    t->type = (tl_type)type;
+    TRY(tl_fb_string_field(fb, tt, T_NAME, &t->name));
+    TRY(tl_fb_u8(fb, tt, T_IS_VARIABLE, 0, &var));
+    t->is_variable = var;
+    bytes = n * tl_type_size(t->type);
+    if (bytes > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
+    t->bytes = (size_t)bytes;
+    TRY(read_quantization(it, tt, t));
+
+    TRY(tl_fb_u32(fb, tt, T_BUFFER, 0, &bidx));
+    if (bidx == 0) return TL_STATUS_OK; /* buffer 0 is the empty sentinel: an activation */
+    if (bidx >= buffers.len) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor buffer index out of range");
+    TRY(tl_fb_vec_table(fb, buffers, bidx, &buf));
+    {
+        uint32_t off_lo = 0;
+        TRY(tl_fb_u32(fb, buf, BUF_OFFSET, 0, &off_lo));
+        if (off_lo > 1)
+            return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "buffers stored outside the FlatBuffer (>2 GB models)");
+    }
+    TRY(tl_fb_vec_field(fb, buf, BUF_DATA, 1, &data));
+    if (data.len) {
+        if (data.len != t->bytes)
+            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "constant buffer size does not match its tensor");
+        t->data = (void *)(uintptr_t)(fb->buf + data.pos); /* constants are never written */
+        t->is_constant = 1;
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, tl_node *node) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_table code;
+    uint32_t opcode, k;
+    int8_t deprecated;
+    int32_t builtin;
+    TRY(tl_fb_u32(fb, ot, OP_OPCODE, 0, &opcode));
+    if (opcode >= codes.len) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "operator code index out of range");
+    TRY(tl_fb_vec_table(fb, codes, opcode, &code));
+    TRY(tl_fb_i8(fb, code, OPCODE_DEPRECATED, 0, &deprecated));
+    TRY(tl_fb_i32(fb, code, OPCODE_BUILTIN, 0, &builtin));
+    TRY(tl_fb_i32(fb, code, OPCODE_VERSION, 1, &node->version));
+    TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &node->custom_name));
+    /* Codes >= 127 live only in builtin_code; old files set only the deprecated byte. */
+    node->builtin = builtin > deprecated ? builtin : deprecated;
+    TRY(tl_fb_vec_field(fb, ot, OP_INPUTS, 4, &node->inputs));
+    TRY(tl_fb_vec_field(fb, ot, OP_OUTPUTS, 4, &node->outputs));
+    TRY(tl_fb_vec_field(fb, ot, OP_INTERMEDIATES, 4, &node->intermediates));
+    TRY(tl_fb_vec_field(fb, ot, OP_CUSTOM_OPTIONS, 1, &node->custom_options));
+    TRY(tl_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0, &node->options_type));
+    TRY(tl_fb_table_field(fb, ot, OP_OPTIONS, &node->options));
+    for (k = 0; k < node->inputs.len; k++) {
+        int32_t idx = tl_fb_vec_i32(fb, node->inputs, k);
+        if (idx != -1 && !tensor_at(it, idx)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "input tensor index");
+    }
+    for (k = 0; k < node->intermediates.len; k++)
+        if (!tensor_at(it, tl_fb_vec_i32(fb, node->intermediates, k)))
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "intermediate tensor index");
+    for (k = 0; k < node->outputs.len; k++) {
+        const tl_tensor *t = tensor_at(it, tl_fb_vec_i32(fb, node->outputs, k));
+        if (!t) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "output tensor index");
+        if (t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "writes into a constant tensor");
+    }
+    return TL_STATUS_OK;
+}
+
+/* Finds "OfflineMemoryAllocation" (TFLM's format: int32 [version, subgraph count, offset count,
+ * offset per tensor of every subgraph, subgraph 0 first]; -1 = plan this tensor online). */
+static tl_status read_offline_plan(tl_interpreter *it, tl_fb_table model, tl_fb_vec buffers) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_vec metadata, data;
+    tl_fb_table meta, buf;
+    uint32_t i, bidx;
+    TRY(tl_fb_vec_field(fb, model, MODEL_METADATA, 4, &metadata));
+    for (i = 0; i < metadata.len; i++) {
+        const char *name;
+        int32_t count;
+        TRY(tl_fb_vec_table(fb, metadata, i, &meta));
+        TRY(tl_fb_string_field(fb, meta, META_NAME, &name));
+        if (name == NULL || strcmp(name, OFFLINE_PLAN_NAME) != 0) continue;
+        TRY(tl_fb_u32(fb, meta, META_BUFFER, 0, &bidx));
+        if (bidx >= buffers.len) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan buffer index");
+        TRY(tl_fb_vec_table(fb, buffers, bidx, &buf));
+        TRY(tl_fb_vec_field(fb, buf, BUF_DATA, 1, &data));
+        if (data.len < 12 || data.len % 4) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan size");
+        data.len /= 4;
+        count = tl_fb_vec_i32(fb, data, 2);
+        if (count < it->n_tensors || (uint32_t)count != data.len - 3)
+            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan does not cover every tensor");
+        it->offline_plan.pos = data.pos + 12;
+        it->offline_plan.len = (uint32_t)it->n_tensors;
+        return TL_STATUS_OK;
+    }
+    return TL_STATUS_OK;
+}
+
+tl_status tl_model_read_graph(tl_interpreter *it) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_table model, sg, tt, ot;
+    tl_fb_vec codes, subgraphs, tensors, operators, buffers;
+    uint32_t i;
+    TRY(tl_fb_root(fb, &model));
+    TRY(tl_fb_vec_field(fb, model, MODEL_OPCODES, 4, &codes));
+    TRY(tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs));
+    TRY(tl_fb_vec_field(fb, model, MODEL_BUFFERS, 4, &buffers));
+    TRY(tl_fb_vec_field(fb, model, MODEL_SIGNATURES, 4, &it->signatures));
+    TRY(tl_fb_vec_table(fb, subgraphs, 0, &sg));
+    TRY(tl_fb_vec_field(fb, sg, SG_TENSORS, 4, &tensors));
+    TRY(tl_fb_vec_field(fb, sg, SG_INPUTS, 4, &it->inputs));
+    TRY(tl_fb_vec_field(fb, sg, SG_OUTPUTS, 4, &it->outputs));
+    TRY(tl_fb_vec_field(fb, sg, SG_OPERATORS, 4, &operators));
+    if (tensors.len > 1000000u || operators.len > 1000000u)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "absurd tensor or operator count");
+
+    it->n_tensors = (int32_t)tensors.len;
+    it->n_nodes = (int32_t)operators.len;
+    it->tensors = tl_alloc_persistent(it, sizeof(tl_tensor) * (tensors.len ? tensors.len : 1));
+    it->nodes = tl_alloc_persistent(it, sizeof(tl_node) * (operators.len ? operators.len : 1));
+    if (!it->tensors || !it->nodes) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "tensor and node tables");
+    for (i = 0; i < tensors.len; i++) {
+        TRY(tl_fb_vec_table(fb, tensors, i, &tt));
+        TRY(read_tensor(it, tt, buffers, &it->tensors[i]));
+    }
+    for (i = 0; i < it->inputs.len; i++)
+        if (!tensor_at(it, tl_fb_vec_i32(fb, it->inputs, i))) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "graph input index");
+    for (i = 0; i < it->outputs.len; i++)
+        if (!tensor_at(it, tl_fb_vec_i32(fb, it->outputs, i))) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "graph output index");
+    for (i = 0; i < operators.len; i++) {
+        TRY(tl_fb_vec_table(fb, operators, i, &ot));
+        TRY(read_node(it, ot, codes, &it->nodes[i]));
+    }
+    return read_offline_plan(it, model, buffers);
+}
+
+/* ---- signatures: read on demand, every index checked ----------------------------------------- */
+
+static int signature_table(const tl_interpreter *it, int32_t s, tl_fb_table *out) {
+    if (it == NULL || it->broken || s < 0 || (uint32_t)s >= it->signatures.len) return 0;
+    return tl_fb_vec_table(&it->fb, it->signatures, (uint32_t)s, out) == TL_STATUS_OK;
+}
+
+static int signature_map(const tl_interpreter *it, int32_t s, int fid, int32_t k, tl_fb_table *map) {
+    tl_fb_table sig;
+    tl_fb_vec v;
+    if (!signature_table(it, s, &sig) || tl_fb_vec_field(&it->fb, sig, fid, 4, &v) != TL_STATUS_OK) return 0;
+    if (k < 0 || (uint32_t)k >= v.len) return 0;
+    return tl_fb_vec_table(&it->fb, v, (uint32_t)k, map) == TL_STATUS_OK;
+}
+
+static int32_t signature_io_count(const tl_interpreter *it, int32_t s, int fid) {
+    tl_fb_table sig;
+    tl_fb_vec v;
+    if (!signature_table(it, s, &sig) || tl_fb_vec_field(&it->fb, sig, fid, 4, &v) != TL_STATUS_OK) return -1;
+    return (int32_t)v.len;
+}
+
+static const char *signature_io_name(const tl_interpreter *it, int32_t s, int fid, int32_t k) {
+    tl_fb_table map;
+    const char *name = NULL;
+    if (!signature_map(it, s, fid, k, &map) || tl_fb_string_field(&it->fb, map, MAP_NAME, &name) != TL_STATUS_OK)
+        return NULL;
+    return name;
+}
+
+static int32_t signature_io_tensor(const tl_interpreter *it, int32_t s, int fid, int32_t k) {
+    tl_fb_table map;
+    uint32_t index;
+    if (tl_interpreter_get_signature_subgraph(it, s) != 0) return -1;
+    if (!signature_map(it, s, fid, k, &map) || tl_fb_u32(&it->fb, map, MAP_TENSOR, 0, &index) != TL_STATUS_OK)
+        return -1;
+    return index < (uint32_t)it->n_tensors ? (int32_t)index : -1;
+}
+
+int32_t tl_interpreter_get_signature_count(const tl_interpreter *it) {
+    return (it && !it->broken) ? (int32_t)it->signatures.len : 0;
+}
+
+const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t s) {
+    tl_fb_table sig;
+    const char *key = NULL;
+    if (!signature_table(it, s, &sig) || tl_fb_string_field(&it->fb, sig, SIG_KEY, &key) != TL_STATUS_OK) return NULL;
+    return key;
+}
+
+int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t s) {
+    tl_fb_table sig;
+    uint32_t sg;
+    if (!signature_table(it, s, &sig) || tl_fb_u32(&it->fb, sig, SIG_SUBGRAPH, 0, &sg) != TL_STATUS_OK) return -1;
+    return sg < it->model.subgraph_count ? (int32_t)sg : -1;
+}
+
+int32_t tl_interpreter_get_signature_input_count(const tl_interpreter *it, int32_t s) {
+    return signature_io_count(it, s, SIG_INPUTS);
+}
+int32_t tl_interpreter_get_signature_output_count(const tl_interpreter *it, int32_t s) {
+    return signature_io_count(it, s, SIG_OUTPUTS);
+}
+const char *tl_interpreter_get_signature_input_name(const tl_interpreter *it, int32_t s, int32_t k) {
+    return signature_io_name(it, s, SIG_INPUTS, k);
+}
+const char *tl_interpreter_get_signature_output_name(const tl_interpreter *it, int32_t s, int32_t k) {
+    return signature_io_name(it, s, SIG_OUTPUTS, k);
+}
+int32_t tl_interpreter_get_signature_input_tensor_index(const tl_interpreter *it, int32_t s, int32_t k) {
+    return signature_io_tensor(it, s, SIG_INPUTS, k);
+}
+int32_t tl_interpreter_get_signature_output_tensor_index(const tl_interpreter *it, int32_t s, int32_t k) {
+    return signature_io_tensor(it, s, SIG_OUTPUTS, k);
+}
+
+static tl_tensor *by_name(tl_interpreter *it, const char *key, const char *name, int fid) {
+    int32_t s, k, n = tl_interpreter_get_signature_count(it);
+    if (name == NULL) return NULL;
+    for (s = 0; s < n; s++) {
+        const char *sk = tl_interpreter_get_signature_key(it, s);
+        if (key != NULL && (sk == NULL || strcmp(sk, key) != 0)) continue;
+        for (k = 0; k < signature_io_count(it, s, fid); k++) {
+            const char *nm = signature_io_name(it, s, fid, k);
+            if (nm != NULL && strcmp(nm, name) == 0) return tensor_at(it, signature_io_tensor(it, s, fid, k));
+        }
+        return NULL; /* only the first (or the named) signature is searched */
+    }
+    return NULL;
+}
+
+tl_tensor *tl_interpreter_get_input_by_name(tl_interpreter *it, const char *key, const char *name) {
+    return by_name(it, key, name, SIG_INPUTS);
+}
+
+tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *key, const char *name) {
+    return by_name(it, key, name, SIG_OUTPUTS);
+}
