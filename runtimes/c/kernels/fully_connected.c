@@ -13,6 +13,9 @@ typedef struct {
     int32_t *mult, *shift; /* per output unit */
 } fc_data;
 
+static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node);
+
 static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -39,6 +42,7 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
     if (bias && (tl_tensor_numel(bias) != d->units)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias size");
     if (in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
         if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
+        node->eval = tl_fully_connected_eval_f32;
         return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
@@ -48,6 +52,7 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
         st = tl_prepare_channel_multipliers(it, node, in, w, out, d->units, &d->mult, &d->shift);
         if (st != TL_STATUS_OK) return st;
+        node->eval = tl_fully_connected_eval_s8;
         d->in_offset = -in->zero_point;
         d->w_offset = -w->zero_point;
         d->out_offset = out->zero_point;
@@ -94,9 +99,5 @@ static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status fc_eval(tl_interpreter *it, tl_node *node) {
-    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_fully_connected_eval_f32(it, node)
-                                                                  : tl_fully_connected_eval_s8(it, node);
-}
-
-const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare, fc_eval};
+/* eval is chosen per type by prepare (node->eval); the table entry's eval is never reached. */
+const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare, tl_fully_connected_eval_f32};

@@ -262,7 +262,7 @@ tl_status tl_interpreter_invoke(tl_interpreter *it) {
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
     for (i = 0; i < it->n_nodes; i++) {
         tl_node *node = &it->nodes[i];
-        tl_status st = node->kernel->eval(it, node);
+        tl_status st = node->eval ? node->eval(it, node) : node->kernel->eval(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "eval");
             return st;

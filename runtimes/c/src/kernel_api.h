@@ -21,6 +21,9 @@ typedef struct tl_node {
     uint8_t options_type;
     tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
     const struct tl_kernel *kernel;
+    /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
+     * optimized variant picked by a shape check); NULL runs kernel->eval. */
+    tl_status (*eval)(struct tl_interpreter *it, struct tl_node *node);
     void *op_data;          /* persistent data written by prepare */
 } tl_node;
 
