@@ -2,8 +2,9 @@
 
 The missing builtins are not listed by hand: tests/conformance/test_corpus_c.py asks the runtime
 itself (`Interpreter.unsupported_ops()`, from runtimes/c/src/builtin_ops.def) which operators of
-a model have no kernel. While KERNELS_COMPLETE is False such a model is an xfail whose reason
-names those builtins, and it is compared with its golden as soon as its kernels exist. Setting
+a model have no kernel. While KERNELS_COMPLETE is False such a model must be refused loudly (an
+error naming node and operator) and is recorded as a gap; it is compared with its golden as soon
+as its kernels exist. Setting
 KERNELS_COMPLETE = True (or TENSORLITE_C_KERNELS_COMPLETE=1 in the environment, to preview)
 declares the kernel waves done: from then on a model with a missing kernel FAILS.
 

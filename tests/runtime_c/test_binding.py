@@ -3,8 +3,8 @@ the same detail dicts, signature lists and signature runners, intermediate tenso
 experimental_preserve_all_tensors, and errors that name the node and op at fault."""
 import numpy as np
 import pytest
-
 from tensorlite.runtime import Interpreter, OpResolverType
+
 from tests.conftest import skip_or_fail
 
 from .cbuild import CORPUS

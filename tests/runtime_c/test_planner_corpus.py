@@ -3,7 +3,6 @@ intersect share a byte (lifetimes recomputed here from the graph, independently 
 every planned tensor lies inside the arena, and preserve_all_tensors gives every tensor its own
 bytes. Also the scratch-free head fits in the reported arena use."""
 import pytest
-
 from tensorlite.runtime import Interpreter
 from tensorlite.runtime._tl_c import ffi, lib
 

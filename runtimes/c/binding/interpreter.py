@@ -8,10 +8,9 @@ until the model fits (the C runtime reports ARENA_TOO_SMALL).
 from __future__ import annotations
 
 import enum
+import re
 
 import numpy as np
-
-import re
 
 from ._tl_c import ffi, lib
 
@@ -94,13 +93,12 @@ class Interpreter:
         out = {}
         for s in range(lib.tl_interpreter_get_signature_count(self._it)):
             entry = {"subgraph_index": int(lib.tl_interpreter_get_signature_subgraph(self._it, s))}
-            for kind, count, name, index in (
-                    ("inputs", lib.tl_interpreter_get_signature_input_count, lib.tl_interpreter_get_signature_input_name,
-                     lib.tl_interpreter_get_signature_input_tensor_index),
-                    ("outputs", lib.tl_interpreter_get_signature_output_count,
-                     lib.tl_interpreter_get_signature_output_name, lib.tl_interpreter_get_signature_output_tensor_index)):
-                entry[kind] = {text(name(self._it, s, k)): int(index(self._it, s, k))
-                               for k in range(max(0, count(self._it, s)))}
+            for kind in ("input", "output"):
+                count = getattr(lib, f"tl_interpreter_get_signature_{kind}_count")
+                name = getattr(lib, f"tl_interpreter_get_signature_{kind}_name")
+                index = getattr(lib, f"tl_interpreter_get_signature_{kind}_tensor_index")
+                entry[kind + "s"] = {text(name(self._it, s, k)): int(index(self._it, s, k))
+                                     for k in range(max(0, count(self._it, s)))}
             out[text(lib.tl_interpreter_get_signature_key(self._it, s)) or "serving_default"] = entry
         return out
 
