@@ -94,12 +94,14 @@ def test_preserve_all_tensors_keeps_intermediates(model):
 
 
 def test_errors_name_node_and_op():
-    it = Interpreter(model_path=str(CORPUS / "keyword_scrambled.tflite"))
-    assert it.unsupported_ops() == ["SVDF"]
+    # a corpus model needing a builtin without a kernel yet (the choice moves as kernels land)
+    gaps = [(m, Interpreter(model_path=str(CORPUS / m)).unsupported_ops()) for m in MODELS]
+    model, missing = next((m, ops) for m, ops in gaps if ops and not any(o.startswith("CUSTOM") for o in ops))
+    it = Interpreter(model_path=str(CORPUS / model))
     with pytest.raises(ValueError) as e:
         it.allocate_tensors()
-    assert e.value.op_name == "SVDF" and isinstance(e.value.node_index, int) and e.value.status == 5
-    assert f"node {e.value.node_index} (SVDF)" in str(e.value)
+    assert e.value.op_name in missing and isinstance(e.value.node_index, int) and e.value.status == 5
+    assert f"node {e.value.node_index} ({e.value.op_name})" in str(e.value)
     with pytest.raises(ValueError, match="not a valid TFLite FlatBuffer|truncated"):
         Interpreter(model_content=b"\x08\x00\x00\x00TFL3" + b"\x00" * 16)
     with pytest.raises(RuntimeError, match="allocate_tensors"):

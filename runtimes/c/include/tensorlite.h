@@ -113,7 +113,8 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 
-/* Zeroes variable tensors (recurrent state), as after allocation. */
+/* Resets variable tensors (recurrent state) to zero (int8 ones to their zero point, as LiteRT
+ * does), as after allocation. */
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
 
 /* Graph inputs and outputs by position; NULL / -1 when out of range. */

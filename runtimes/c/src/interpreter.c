@@ -251,8 +251,10 @@ tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
     for (i = 0; i < it->n_tensors; i++)
-        if (it->tensors[i].is_variable && !it->tensors[i].is_constant && it->tensors[i].data)
-            memset(it->tensors[i].data, 0, it->tensors[i].bytes);
+        if (it->tensors[i].is_variable && !it->tensors[i].is_constant && it->tensors[i].data) {
+            const tl_tensor *t = &it->tensors[i]; /* int8 state starts at its zero point, as in LiteRT and TFLM */
+            memset(t->data, t->type == TL_TYPE_INT8 ? (int)(t->zero_point & 0xFF) : 0, t->bytes);
+        }
     return TL_STATUS_OK;
 }
 
