@@ -1,7 +1,7 @@
 """Training throughput: tensorlite's `fit()` against PyTorch on the CPU, side by side in one run.
 
     pip install -e '.[bench]'      # PyTorch, for this benchmark only
-    python3 tools/bench_training.py [--epochs 3] [--batch-size 32] [--json out.json]
+    python3 tools/bench_training.py [--epochs 12] [--batch-size 32] [--json out.json]
 
 Both train the main job's digits CNN (tools/pipeline.py: conv-BN-ReLU-pool twice, dense,
 softmax) on the same 1,437 images with the same batch size, optimizer (Adam, lr 1e-2, eps 1e-7),
@@ -91,7 +91,7 @@ def _numpy_threads() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=pipeline.EPOCHS)
     parser.add_argument("--batch-size", type=int, default=pipeline.BATCH_SIZE)
     parser.add_argument("--seed", type=int, default=pipeline.SEED)
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")

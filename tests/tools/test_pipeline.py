@@ -33,7 +33,7 @@ def test_stages_share_artifacts_and_grow_the_table(tmp_path):
     assert list(run.stage_seconds) == ["make", "measure", "later"]
     assert run.results.columns() == ["accuracy", "weights", "bytes"]
     text = out.getvalue()
-    assert "model A (int8)" in text and "1,234" in text and "1.5000" in text
+    assert "model A (int8)" in text and "1,234" in text and "1.5" in text
     saved = json.loads((tmp_path / "r.json").read_text())
     assert saved["results"]["model A"] == {"accuracy": 1.5, "weights": 1234}
     assert saved["settings"]["epochs"] == 1
