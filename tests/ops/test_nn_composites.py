@@ -129,6 +129,11 @@ def test_sigmoid_cross_entropy_matches_numpy_and_is_stable():
     check_grads(lambda y, t: tl.nn.sigmoid_cross_entropy_with_logits(y, t), [z, x], wrt=(0, 1))
 
 
+def test_sigmoid_cross_entropy_rejects_shape_mismatch():
+    with pytest.raises(ValueError, match=r"sigmoid_cross_entropy_with_logits.*\[2, 3\].*\[3\]"):
+        tl.nn.sigmoid_cross_entropy_with_logits(np.ones((2, 3), np.float32), np.ones(3, np.float32))
+
+
 def test_log_sigmoid():
     x = np.array([-100.0, -2.0, -0.3, 0.4, 3.0, 100.0])
     # absolute accuracy (log(1 + e) with no log1p op: log_sigmoid(100) is -0.0, not -3.7e-44)
@@ -212,6 +217,14 @@ def test_dropout_noise_shape_and_seed_and_gradient():
     _, (g,) = _grads(lambda t: tl.reduce_sum(tl.nn.dropout(t, 0.5, noise_shape=[6, 1], seed=11)), [x], (0,))
     np.testing.assert_allclose(g.numpy(), np.broadcast_to(keep * 2.0, x.shape))
     np.testing.assert_array_equal(tl.nn.dropout(x, 0.0, seed=1).numpy(), x)
+
+
+def test_dropout_noise_shape_none_takes_x_dims():
+    x = R.standard_normal((4, 3))
+    got = tl.nn.dropout(x, 0.5, noise_shape=[None, 1], seed=5).numpy()
+    np.testing.assert_array_equal(got, tl.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=5).numpy())
+    with pytest.raises(ValueError, match=r"dropout: noise_shape must have rank 2.*\[4\]"):
+        tl.nn.dropout(x, 0.5, noise_shape=[4], seed=5)
 
 
 # --- tl.image.resize ------------------------------------------------------------------------------

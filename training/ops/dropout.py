@@ -40,7 +40,14 @@ def _dropout_grad(dy, inputs, out, **attrs):
 
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     from .. import random as tl_random
+    from ..tensor import convert_to_tensor
+    x = convert_to_tensor(x)
     if seed is None:
         seed = int(tl_random.generator().integers(0, 2 ** 31 - 1))
-    ns = None if noise_shape is None else tuple(int(d) for d in noise_shape)
+    ns = None
+    if noise_shape is not None:  # TF: a None entry takes x's size in that dim
+        shape = tuple(x.shape)
+        if len(noise_shape) != len(shape):
+            raise ValueError(f"dropout: noise_shape must have rank {len(shape)} (x's), got {list(noise_shape)}")
+        ns = tuple(int(shape[i] if d is None else d) for i, d in enumerate(noise_shape))
     return apply(dropout_op, x, rate=float(rate), seed=int(seed), noise_shape=ns)

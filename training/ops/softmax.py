@@ -88,6 +88,9 @@ def sigmoid_cross_entropy_with_logits(labels, logits, name=None):
     from .unary import abs as abs_
     x = convert_to_tensor(logits)
     z = cast(convert_to_tensor(labels), x.dtype)
+    if tuple(z.shape) != tuple(x.shape):  # as TF: no silent broadcasting of a per-element loss
+        raise ValueError(f"sigmoid_cross_entropy_with_logits: labels and logits must have the same shape, "
+                         f"got labels {list(z.shape)} and logits {list(x.shape)}")
     return add(subtract(maximum(x, 0.0), multiply(x, z)), log(add(exp(multiply(abs_(x), -1.0)), 1.0)))
 
 
