@@ -15,6 +15,7 @@ import numpy as np
 from ._tl_c import ffi, lib
 
 _ARENA_TOO_SMALL = 4
+_TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
            9: np.int8, 10: np.float64}
 _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
@@ -250,7 +251,8 @@ class Interpreter:
 
     def unsupported_ops(self) -> list[str]:
         """Names of the operators of this model that the C runtime has no kernel for (CUSTOM ops
-        as "CUSTOM <code>"), sorted; [] when every node has a kernel. Works before allocation."""
+        as "CUSTOM <code>"), or whose kernel refuses these tensor types (e.g. int16 SOFTMAX), sorted;
+        [] when the model can run. Works before allocation."""
         missing = set()
         for n in range(lib.tl_interpreter_get_node_count(self._it)):
             code = lib.tl_interpreter_get_node_builtin(self._it, n)
@@ -259,6 +261,12 @@ class Interpreter:
             name = lib.tl_interpreter_get_node_op_name(self._it, n)
             name = ffi.string(name).decode() if name != ffi.NULL else f"builtin code {code}"
             missing.add(f"CUSTOM {name}" if code == 32 else name)
+        if not missing:  # every op has a kernel: does each kernel take these tensor types?
+            try:
+                Interpreter(model_content=self._model).allocate_tensors()
+            except ValueError as exc:
+                if getattr(exc, "status", None) == _TYPE_UNSUPPORTED and exc.op_name:
+                    missing.add(f"{exc.op_name} (for these tensor types)")
         return sorted(missing)
 
 
