@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   gcc clang make valgrind                                   # C runtime: host builds, sanitizers, callgrind
+  libclang-rt-dev                                           # clang's sanitizer + libFuzzer runtimes (make fuzz)
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
 )
 

@@ -149,8 +149,8 @@ static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node) {
     int16_t *y = tl_node_output(it, node, 0)->data;
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
     CONV_LOOP(int16_t, int8_t, int64_t, 0, {
-        int32_t r = tl_multiply_by_quantized_multiplier_64(acc + (bias ? tl_load_i64(bias + 8 * oc) : 0), d->mult[oc],
-                                                           d->shift[oc]);
+        int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);
+        int32_t r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
     })
     return TL_STATUS_OK;

@@ -45,7 +45,8 @@ static tl_status quantize_eval(tl_interpreter *it, tl_node *node) {
         if (in->type == TL_TYPE_FLOAT32) {
             float v = roundf(((const float *)in->data)[i] / out->scale);
             double full = (double)v + out->zero_point;
-            q = full <= d->qmin ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
+            /* NaN gives qmin, as LiteRT's float->int conversion does on x86 (INT32_MIN, clamped) */
+            q = !(full > d->qmin) ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
         } else {
             int64_t x = in->type == TL_TYPE_INT8 ? ((const int8_t *)in->data)[i]
                         : in->type == TL_TYPE_INT16 ? ((const int16_t *)in->data)[i] : ((const int32_t *)in->data)[i];

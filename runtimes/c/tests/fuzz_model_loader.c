@@ -1,5 +1,5 @@
 /* Hostile-model driver: every input must give a status, never a crash or an out-of-bounds read
- * (run under ASan + UBSan). With libFuzzer (-fsanitize=fuzzer -DTL_LIBFUZZER) it is a fuzz
+ * (run under ASan + UBSan). With libFuzzer (`make fuzz`: -fsanitize=fuzzer -DTL_LIBFUZZER) it is a fuzz
  * target; otherwise `fuzz_model_loader MODEL...` runs, for each model: every truncation
  * length, 3000 seeded random bit flips, and 1000 seeded random 32-bit overwrites (offsets
  * pointed anywhere), each through create + allocate + invoke. */

@@ -57,11 +57,16 @@ static inline int32_t tl_multiply_by_quantized_multiplier(int32_t x, int32_t mul
 }
 
 /* The int64-accumulator variant LiteRT uses for 16x8 kernels: the multiplier is reduced to
- * 16 bits and applied with one rounding shift. Valid for shift in [-31, 7] and |x| < 2^47. */
+ * 16 bits and applied with one rounding shift. Valid for shift in [-31, 7] and |x| < 2^47;
+ * x beyond that (only a hostile model's int64 bias gets there) is clamped first, so the
+ * product cannot overflow, and the result saturates as it would anyway. */
 static inline int32_t tl_multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier, int32_t shift) {
+    const int64_t limit = (int64_t)1 << 47;
     int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
     int total_shift = 15 - shift;
-    int64_t prod = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+    int64_t prod;
+    x = x > limit ? limit : (x < -limit ? -limit : x);
+    prod = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
     int64_t r = prod >= 0 ? prod >> total_shift : -((-prod - 1) >> total_shift) - 1; /* arithmetic shift */
     return r > INT32_MAX ? INT32_MAX : (r < INT32_MIN ? INT32_MIN : (int32_t)r);
 }
@@ -71,6 +76,13 @@ static inline int32_t tl_multiply_by_quantized_multiplier_64(int64_t x, int32_t 
 static inline int32_t tl_add_sat(int32_t a, int32_t b) {
     int64_t s = (int64_t)a + b;
     return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+}
+
+/* a + b saturated to int64: an int64 accumulator plus a hostile model's int64 bias. */
+static inline int64_t tl_add_sat_i64(int64_t a, int64_t b) {
+    if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+    return a + b;
 }
 
 static inline int32_t tl_clamp_i32(int32_t x, int32_t lo, int32_t hi) {
