@@ -46,7 +46,7 @@ def test_libfuzzer_model_loader_bounded_run(tmp_path):
     crashes.mkdir()
 
     r = subprocess.run([str(fuzzer), f"-runs={RUNS}", "-max_total_time=240", "-seed=1", "-max_len=65536",
-                        "-timeout=20", "-rss_limit_mb=2048", f"-artifact_prefix={crashes}/", str(seeds)],
+                        "-timeout=60", "-rss_limit_mb=2048", f"-artifact_prefix={crashes}/", str(seeds)],
                        capture_output=True, text=True, timeout=600)
     log = r.stdout + r.stderr
     found = sorted(p.name for p in crashes.iterdir())

@@ -1,0 +1,38 @@
+"""tools/bench_runtime.py end to end on one small model: the tables carry numbers (latency, arena,
+callgrind instruction counts) for tensorlite and both LiteRT resolvers. No timing is asserted."""
+import importlib.util
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import skip_or_fail
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BENCH = REPO / "tools" / "bench_runtime.py"
+CORPUS = REPO.parent / "shared" / "models" / "tflm"
+NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+
+
+def test_bench_runtime_quick_table_has_numbers(tmp_path):
+    if not CORPUS.is_dir():
+        skip_or_fail(f"the model corpus is missing: expected {CORPUS} (shared/ beside the checkout)")
+    for module, package in (("ai_edge_litert", "ai-edge-litert"), ("tflite_micro", "tflite-micro")):
+        if importlib.util.find_spec(module) is None:
+            skip_or_fail(f"{module} is not installed (pip install -e '.[dev]' installs {package})")
+    if shutil.which("valgrind") is None:
+        skip_or_fail("valgrind is not installed (bash bootstrap.sh installs it)")
+    r = subprocess.run([sys.executable, str(BENCH), "--quick", "--models", "hello_world_int8",
+                        "--build", str(tmp_path / "build"), "--json", str(tmp_path / "r.json")],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = [line for line in r.stdout.splitlines() if line.startswith("| `hello_world_int8`")]
+    assert len(rows) == 2, r.stdout  # latency/arena table and instruction table
+    latency = [c.strip() for c in rows[0].strip("|").split("|")][1:]
+    instructions = [c.strip() for c in rows[1].strip("|").split("|")][1:]
+    assert all(re.fullmatch(NUMBER, c) for c in latency), rows[0]
+    assert all(re.fullmatch(NUMBER, c) for c in instructions), rows[1]
+    assert latency[7] == "1,504"  # TFLM's arena as INDEX.md records it
+    assert int(instructions[0].replace(",", "")) > 1000  # three FULLY_CONNECTED nodes, not an empty count
+    assert (tmp_path / "r.json").exists()
