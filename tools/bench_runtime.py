@@ -19,7 +19,9 @@ For each corpus model (../shared/models/tflm) that tensorlite's C runtime runs, 
   both LiteRT resolvers alike (so each includes its binding's invoke path: a few thousand
   instructions, which dominate only the one-op toy models); and ours again as `tl_run` (C, no
   Python) with collection only inside `tl_interpreter_invoke`. tl_run feeds a fixed byte pattern,
-  not the golden inputs; the kernels' instruction counts barely depend on values.
+  not the golden inputs; the kernels' instruction counts barely depend on values. Under valgrind
+  XNNPACK sees at most AVX2 (natively it may pick wider paths), and our C is built with plain
+  `-O2` (baseline x86-64), so instruction ratios compare code paths, not tuned builds.
 
 Each model runs in its own child process: LiteRT crashes on some corpus models
 (keyword_scrambled_8bit), and a crash there is reported, not fatal to the run.
