@@ -1,8 +1,11 @@
 """ASan + UBSan: the C tests, every corpus model, and tens of thousands of hostile mutations
-(truncation at every byte, bit flips, random 32-bit overwrites) return a status, never crash."""
+(truncation at every byte, bit flips, random 32-bit overwrites) return a status, never crash.
+The mutated models include control flow ones (WHILE, IF, several subgraphs; from
+test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting."""
 import subprocess
 
 from .cbuild import CORPUS, make
+from .test_control_flow import MODELS as CONTROL_FLOW_MODELS
 
 MUTATED = ["hello_world_int8.tflite", "magic_wand.tflite", "add_model_quant8.tflite", "hello_world_float.tflite"]
 
@@ -25,7 +28,11 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
 
     seeds = sorted((CORPUS / "fuzz").glob("*.tflite"))
     assert len(seeds) >= 9
-    r = _run([out / "fuzz_model_loader", *[CORPUS / m for m in MUTATED], *seeds])
+    control_flow = []
+    for name, build in sorted(CONTROL_FLOW_MODELS.items()):
+        control_flow.append(tmp_path / f"{name}.tflite")
+        control_flow[-1].write_bytes(build())
+    r = _run([out / "fuzz_model_loader", *[CORPUS / m for m in MUTATED], *seeds, *control_flow])
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     assert "no crash" in r.stdout
     runs = int(r.stdout.split("fuzz: ")[1].split()[0])

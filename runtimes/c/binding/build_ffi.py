@@ -44,6 +44,7 @@ tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_invoke(tl_interpreter *it);
+tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
 int32_t tl_interpreter_get_input_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_output_count(const tl_interpreter *it);
@@ -60,6 +61,12 @@ int32_t tl_interpreter_get_signature_input_tensor_index(const tl_interpreter *it
 int32_t tl_interpreter_get_signature_output_tensor_index(const tl_interpreter *it, int32_t signature, int32_t k);
 int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it);
 tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
+int32_t tl_interpreter_get_subgraph_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_subgraph_tensor_count(const tl_interpreter *it, int32_t subgraph);
+tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t subgraph, int32_t index);
+int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t subgraph);
+int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t subgraph, int32_t node);
+const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t subgraph, int32_t node);
 int32_t tl_interpreter_get_node_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_node_builtin(const tl_interpreter *it, int32_t node);
 const char *tl_interpreter_get_node_op_name(const tl_interpreter *it, int32_t node);

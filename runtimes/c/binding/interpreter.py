@@ -23,13 +23,14 @@ _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5
 
 
 def _error(kind, source: str, message: str, status: int | None = None):
-    """An exception carrying the C runtime's message, with .status, .node_index and .op_name
-    (None when no node is at fault) for programs that want them."""
+    """An exception carrying the C runtime's message, with .status, .subgraph_index, .node_index and
+    .op_name (None when no node is at fault) for programs that want them."""
     exc = kind(f"{source}: {message}")
-    m = re.match(r"node (\d+) \((?:CUSTOM )?([^)]*)\)", message)
+    m = re.match(r"(?:subgraph (\d+) )?node (\d+) \((?:CUSTOM )?([^)]*)\)", message)
     exc.status = status
-    exc.node_index = int(m.group(1)) if m else None
-    exc.op_name = m.group(2) if m else None
+    exc.subgraph_index = int(m.group(1) or 0) if m else None
+    exc.node_index = int(m.group(2)) if m else None
+    exc.op_name = m.group(3) if m else None
     return exc
 
 
@@ -126,15 +127,18 @@ class Interpreter:
             raise RuntimeError(f"{what}: call allocate_tensors() first")
 
     # -- description --------------------------------------------------------------------------------
-    def _tensor(self, index: int):
-        t = lib.tl_interpreter_get_tensor(self._it, int(index))
+    def _tensor(self, index: int, subgraph: int = 0):
+        t = lib.tl_interpreter_get_subgraph_tensor(self._it, int(subgraph), int(index))
         if t == ffi.NULL:
-            raise ValueError(f"tensor index {index} is out of range (model has "
-                             f"{lib.tl_interpreter_get_tensor_count(self._it)} tensors)")
+            count = lib.tl_interpreter_get_subgraph_count(self._it)
+            if not 0 <= subgraph < count:
+                raise ValueError(f"subgraph index {subgraph} is out of range (model has {count} subgraphs)")
+            raise ValueError(f"tensor index {index} is out of range (subgraph {subgraph} has "
+                             f"{lib.tl_interpreter_get_subgraph_tensor_count(self._it, int(subgraph))} tensors)")
         return t
 
-    def _details(self, index: int) -> dict:
-        t = self._tensor(index)
+    def _details(self, index: int, subgraph: int = 0) -> dict:
+        t = self._tensor(index, subgraph)
         if t.type not in _DTYPES:
             raise ValueError(f"tensor {index} has type {_TYPE_NAMES.get(t.type, t.type)}, which has no NumPy view")
         shape = np.array([t.dims[i] for i in range(t.ndim)], np.int32)
@@ -185,18 +189,19 @@ class Interpreter:
             raise ValueError(f"Cannot set tensor {tensor_index} ({d['name']}): it is a constant of the model")
         ffi.memmove(t.data, np.ascontiguousarray(value).tobytes(), t.bytes)
 
-    def _view(self, tensor_index: int) -> np.ndarray:
-        d = self._details(tensor_index)
-        t = self._tensor(tensor_index)
+    def _view(self, tensor_index: int, subgraph: int = 0) -> np.ndarray:
+        d = self._details(tensor_index, subgraph)
+        t = self._tensor(tensor_index, subgraph)
         if t.data == ffi.NULL:
-            raise ValueError(f"tensor {tensor_index} ({d['name']}) holds no data (not used by the graph)")
+            raise ValueError(f"tensor {tensor_index} ({d['name']}) of subgraph {subgraph} holds no data (not used by "
+                             "the graph, or in a subgraph no control flow op calls)")
         return np.frombuffer(ffi.buffer(t.data, t.bytes), d["dtype"]).reshape(d["shape"])
 
     def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
+        """A copy of the tensor. Tensors of subgraphs other than 0 (WHILE/IF bodies) hold their last
+        run's values only with experimental_preserve_all_tensors=True; otherwise their memory is shared."""
         self._require_allocated("get_tensor")
-        if subgraph_index != 0:
-            raise ValueError("tensorlite's C runtime executes subgraph 0 only")
-        return self._view(tensor_index).copy()
+        return self._view(tensor_index, int(subgraph_index)).copy()
 
     def tensor(self, tensor_index: int):
         """A function returning a live NumPy view of the tensor (LiteRT's semantics)."""
@@ -230,7 +235,9 @@ class Interpreter:
         if key not in self._signatures:
             raise ValueError(f"no signature {key!r}; the model has {list(self._signatures)}")
         if self._signatures[key]["subgraph_index"] != 0:
-            raise NotImplementedError("signatures of subgraphs other than 0 are not supported yet")
+            raise NotImplementedError(f"signature {key!r} runs subgraph {self._signatures[key]['subgraph_index']}: "
+                                      "tensorlite's C runtime invokes subgraph 0 only (other subgraphs run when its "
+                                      "WHILE/IF ops call them)")
         return SignatureRunner(self, self._signatures[key])
 
     def arena_bytes_used(self) -> int:
@@ -250,17 +257,18 @@ class Interpreter:
                 for n in range(lib.tl_interpreter_get_node_count(it))]
 
     def unsupported_ops(self) -> list[str]:
-        """Names of the operators of this model that the C runtime has no kernel for (CUSTOM ops
+        """Names of the operators of this model (any subgraph) that the C runtime has no kernel for (CUSTOM ops
         as "CUSTOM <code>"), or whose kernel refuses these tensor types (e.g. int16 SOFTMAX), sorted;
         [] when the model can run. Works before allocation."""
         missing = set()
-        for n in range(lib.tl_interpreter_get_node_count(self._it)):
-            code = lib.tl_interpreter_get_node_builtin(self._it, n)
-            if lib.tl_builtin_has_kernel(code):
-                continue
-            name = lib.tl_interpreter_get_node_op_name(self._it, n)
-            name = ffi.string(name).decode() if name != ffi.NULL else f"builtin code {code}"
-            missing.add(f"CUSTOM {name}" if code == 32 else name)
+        for sg in range(lib.tl_interpreter_get_subgraph_count(self._it)):
+            for n in range(lib.tl_interpreter_get_subgraph_node_count(self._it, sg)):
+                code = lib.tl_interpreter_get_subgraph_node_builtin(self._it, sg, n)
+                if lib.tl_builtin_has_kernel(code):
+                    continue
+                name = lib.tl_interpreter_get_subgraph_node_op_name(self._it, sg, n)
+                name = ffi.string(name).decode() if name != ffi.NULL else f"builtin code {code}"
+                missing.add(f"CUSTOM {name}" if code == 32 else name)
         if not missing:  # every op has a kernel: does each kernel take these tensor types?
             try:
                 Interpreter(model_content=self._model).allocate_tensors()

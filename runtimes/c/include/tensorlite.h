@@ -71,7 +71,7 @@ typedef struct tl_model {
     const uint8_t *data;
     size_t size;
     uint32_t version;         /* schema version (3) */
-    uint32_t subgraph_count;  /* the interpreter executes subgraph 0 */
+    uint32_t subgraph_count;  /* subgraph 0 is invoked; the others run when its WHILE / IF call them */
     uint32_t signature_count;
 } tl_model;
 
@@ -113,6 +113,10 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 
+/* A watchdog for WHILE loops: invoke fails (INVOKE_FAILED, naming the node) when one loop runs
+ * more than `limit` iterations. 0 (the default, as in LiteRT) never stops a loop. */
+tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
+
 /* Resets variable tensors (recurrent state) to zero (int8 ones to their zero point, as LiteRT
  * does), as after allocation. */
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
@@ -126,7 +130,8 @@ int32_t tl_interpreter_get_input_tensor_index(const tl_interpreter *it, int32_t 
 int32_t tl_interpreter_get_output_tensor_index(const tl_interpreter *it, int32_t index);
 
 /* SignatureDefs. `signature_key` NULL means the first signature. Only signatures of subgraph 0
- * resolve to tensors. NULL / -1 when absent. */
+ * resolve to tensors (the runtime invokes subgraph 0 only; a signature naming another subgraph
+ * reports that subgraph and -1 for its tensors). NULL / -1 when absent. */
 int32_t tl_interpreter_get_signature_count(const tl_interpreter *it);
 const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t signature);
 int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t signature);
@@ -142,6 +147,15 @@ tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *sig
 /* All tensors of subgraph 0, by index (for inspection and the Python binding). */
 int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it);
 tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
+
+/* Every subgraph: tensors (data is NULL for subgraphs no control flow node calls, and for
+ * tensors no node uses) and nodes. 0 / NULL / -1 when out of range. */
+int32_t tl_interpreter_get_subgraph_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_subgraph_tensor_count(const tl_interpreter *it, int32_t subgraph);
+tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t subgraph, int32_t index);
+int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t subgraph);
+int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t subgraph, int32_t node);
+const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t subgraph, int32_t node);
 
 /* Nodes (operators) of subgraph 0 in execution order. op_name: the builtin's name ("CONV_2D"),
  * or the custom code for CUSTOM ops. Tensor indices: -1 for an absent optional input. */

@@ -50,10 +50,8 @@ static tl_status tl_unidirectional_sequence_lstm_eval_f32(tl_interpreter *it, tl
 static tl_status tl_unidirectional_sequence_lstm_eval_s8(tl_interpreter *it, tl_node *node);
 
 static tl_tensor *intermediate(tl_interpreter *it, const tl_node *node, uint32_t k) {
-    int32_t index;
     if (k >= node->intermediates.len) return NULL;
-    index = tl_fb_vec_i32(&it->fb, node->intermediates, k);
-    return index >= 0 && index < it->n_tensors ? &it->tensors[index] : NULL;
+    return tl_node_tensor(it, node, tl_fb_vec_i32(&it->fb, node->intermediates, k));
 }
 
 static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {

@@ -30,7 +30,7 @@ tl_scratch *tl_request_scratch(tl_interpreter *it, const tl_node *node, size_t b
     s = tl_alloc_persistent(it, sizeof *s);
     if (s == NULL) return NULL;
     s->bytes = bytes;
-    s->node = (int32_t)(node - it->nodes);
+    s->node = node;
     s->next = it->scratch;
     it->scratch = s;
     return s;

@@ -1,7 +1,8 @@
-/* Interpreter life cycle: init (the interpreter struct and the model's tables go to the arena's
- * tail, see arena.c and model.c), allocate_tensors (resolve and prepare every kernel, then plan
- * activations and scratch at the arena's head, see planner.c), invoke (run the nodes in order).
- * Only subgraph 0 is executed. */
+/* Interpreter life cycle: init (the interpreter struct and every subgraph's tables go to the
+ * arena's tail, see arena.c and model.c), allocate_tensors (resolve and prepare every kernel of
+ * subgraph 0 and of the subgraphs its control flow calls, see subgraph.c, then plan activations
+ * and scratch at the arena's head, see plan.c and planner.c), invoke (run subgraph 0's nodes in
+ * order). */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,21 +19,25 @@
 
 tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, const char *detail) {
     const char *name;
+    char where[32] = "";
+    long index;
     if (it == NULL) return status;
     detail = detail ? detail : "";
     if (node == NULL) {
         snprintf(it->error, sizeof it->error, "%s%s%s", tl_status_message(status), *detail ? ": " : "", detail);
         return status;
     }
-    name = tl_interpreter_get_node_op_name(it, (int32_t)(node - it->nodes));
+    index = (long)(node - node->subgraph->nodes);
+    if (node->subgraph->index != 0) snprintf(where, sizeof where, "subgraph %ld ", (long)node->subgraph->index);
+    name = node->builtin == BUILTIN_CUSTOM ? node->custom_name : tl_builtin_get_name(node->builtin);
     if (node->builtin == BUILTIN_CUSTOM)
-        snprintf(it->error, sizeof it->error, "node %ld (CUSTOM %s): %s: %s", (long)(node - it->nodes),
-                 name ? name : "?", tl_status_message(status), detail);
-    else if (name != NULL)
-        snprintf(it->error, sizeof it->error, "node %ld (%s): %s: %s", (long)(node - it->nodes), name,
+        snprintf(it->error, sizeof it->error, "%snode %ld (CUSTOM %s): %s: %s", where, index, name ? name : "?",
                  tl_status_message(status), detail);
+    else if (name != NULL)
+        snprintf(it->error, sizeof it->error, "%snode %ld (%s): %s: %s", where, index, name, tl_status_message(status),
+                 detail);
     else
-        snprintf(it->error, sizeof it->error, "node %ld (builtin code %ld): %s: %s", (long)(node - it->nodes),
+        snprintf(it->error, sizeof it->error, "%snode %ld (builtin code %ld): %s: %s", where, index,
                  (long)node->builtin, tl_status_message(status), detail);
     return status;
 }
@@ -70,18 +75,19 @@ float tl_tensor_scale(const tl_tensor *t, int32_t channel) {
 int32_t tl_node_num_inputs(const tl_node *node) { return (int32_t)node->inputs.len; }
 int32_t tl_node_num_outputs(const tl_node *node) { return (int32_t)node->outputs.len; }
 
-static tl_tensor *tensor_at(tl_interpreter *it, int32_t index) {
-    return (index >= 0 && index < it->n_tensors) ? &it->tensors[index] : NULL;
+tl_tensor *tl_node_tensor(tl_interpreter *it, const tl_node *node, int32_t index) {
+    (void)it;
+    return tl_subgraph_tensor(node->subgraph, index);
 }
 
 tl_tensor *tl_node_input(tl_interpreter *it, const tl_node *node, int32_t i) {
     if (i < 0 || (uint32_t)i >= node->inputs.len) return NULL;
-    return tensor_at(it, tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)i));
+    return tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)i));
 }
 
 tl_tensor *tl_node_output(tl_interpreter *it, const tl_node *node, int32_t i) {
     if (i < 0 || (uint32_t)i >= node->outputs.len) return NULL;
-    return tensor_at(it, tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)i));
+    return tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)i));
 }
 
 tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver *resolver, void *arena,
@@ -134,174 +140,95 @@ tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable) {
     return set_option(it, it ? &it->reference_kernels : NULL, enable);
 }
 
-static int allowed(const tl_interpreter *it, int32_t builtin) {
-    int32_t i;
-    if (it->allowed == NULL) return 1;
-    for (i = 0; i < it->n_allowed; i++)
-        if (it->allowed[i] == builtin) return 1;
-    return 0;
-}
-
-/* Lifetimes of every non-constant tensor and scratch buffer (see planner.c), then the plan. */
-static tl_status plan(tl_interpreter *it) {
-    size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
-    int32_t n = it->n_tensors, n_scratch = 0, i, k, count = 0, first_scratch;
-    tl_plan_buffer *bufs;
-    int32_t *order, *slot;
-    tl_scratch *s;
-    size_t total;
-    for (s = it->scratch; s; s = s->next) n_scratch++;
-    bufs = tl_alloc_persistent(it, sizeof(tl_plan_buffer) * (size_t)(n + n_scratch + 1));
-    order = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + n_scratch + 1));
-    slot = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + 1));
-    if (!bufs || !order || !slot) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "planner scratch");
-    for (i = 0; i < n; i++) slot[i] = -1;
-#define USE(idx, at)                                                                         \
-    do {                                                                                     \
-        int32_t t_ = (idx);                                                                  \
-        if (t_ >= 0 && t_ < n && !it->tensors[t_].is_constant) {                             \
-            if (slot[t_] < 0) {                                                              \
-                slot[t_] = count;                                                            \
-                bufs[count].bytes = it->tensors[t_].bytes;                                   \
-                bufs[count].first = bufs[count].last = (at);                                 \
-                count++;                                                                     \
-            }                                                                                \
-            if ((at) < bufs[slot[t_]].first) bufs[slot[t_]].first = (at);                    \
-            if ((at) > bufs[slot[t_]].last) bufs[slot[t_]].last = (at);                      \
-        }                                                                                    \
-    } while (0)
-    for (k = 0; k < (int32_t)it->inputs.len; k++) USE(tl_fb_vec_i32(&it->fb, it->inputs, (uint32_t)k), 0);
-    for (i = 0; i < it->n_nodes; i++) {
-        const tl_node *node = &it->nodes[i];
-        for (k = 0; k < (int32_t)node->inputs.len; k++) USE(tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)k), i);
-        for (k = 0; k < (int32_t)node->outputs.len; k++) USE(tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)k), i);
-        for (k = 0; k < (int32_t)node->intermediates.len; k++)
-            USE(tl_fb_vec_i32(&it->fb, node->intermediates, (uint32_t)k), i);
-    }
-    for (k = 0; k < (int32_t)it->outputs.len; k++)
-        USE(tl_fb_vec_i32(&it->fb, it->outputs, (uint32_t)k), it->n_nodes);
-#undef USE
-    for (i = 0; i < n; i++) {
-        tl_plan_buffer *b = slot[i] >= 0 ? &bufs[slot[i]] : NULL;
-        if (b == NULL) continue;
-        if (it->tensors[i].is_variable || it->preserve_all_tensors) { /* state, or kept for reading */
-            b->first = 0;
-            b->last = it->n_nodes;
-        }
-        if (it->offline_plan.len) {
-            int32_t off = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)i);
-            if (off != -1) {
-                if (off < 0 || (uint32_t)off % TL_PLAN_ALIGN)
-                    return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "offline plan offset negative or not 16-aligned");
-                b->fixed = 1;
-                b->offset = (size_t)off;
-            }
-        }
-    }
-    if (tl_plan_overlaps(bufs, count, 1))
-        return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "offline memory plan overlaps tensors that are live together");
-    first_scratch = count;
-    for (s = it->scratch; s; s = s->next, count++) {
-        memset(&bufs[count], 0, sizeof bufs[count]);
-        bufs[count].bytes = s->bytes;
-        bufs[count].first = bufs[count].last = s->node;
-    }
-    total = tl_plan_greedy(bufs, count, order);
-    if (total > it->arena_bytes - saved_tail) {
-        it->tail = saved_tail;
-        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "activations do not fit");
-    }
-    for (i = 0; i < n; i++)
-        if (slot[i] >= 0) it->tensors[i].data = it->arena + bufs[slot[i]].offset;
-    for (s = it->scratch, k = first_scratch; s; s = s->next, k++) s->data = it->arena + bufs[k].offset;
-    it->tail = saved_tail;
-    it->head = total;
-    return TL_STATUS_OK;
-}
-
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
-    int32_t i;
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (it->allocated) return TL_STATUS_OK;
-    for (i = 0; i < it->n_nodes; i++) {
-        tl_node *node = &it->nodes[i];
-        node->kernel = allowed(it, node->builtin) ? tl_find_kernel(node->builtin) : NULL;
-        if (node->kernel == NULL)
-            return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
-                           node->builtin == BUILTIN_CUSTOM ? "custom operator" :
-                           tl_builtin_has_kernel(node->builtin) ? "not in the op resolver" : "no kernel for this builtin");
-    }
-    for (i = 0; i < it->n_nodes; i++) {
-        tl_node *node = &it->nodes[i];
-        if (node->kernel->prepare) {
-            tl_status st = node->kernel->prepare(it, node);
-            if (st != TL_STATUS_OK) {
-                if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
-                return st;
-            }
-        }
-    }
-    TRY(plan(it));
+    TRY(tl_interpreter_prepare_all(it));
+    TRY(tl_interpreter_plan(it));
     it->allocated = 1;
     return tl_interpreter_reset_variables(it);
 }
 
+tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit) {
+    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
+    it->max_while_iterations = limit;
+    return TL_STATUS_OK;
+}
+
 tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
-    int32_t i;
+    int32_t s, i;
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
-    for (i = 0; i < it->n_tensors; i++)
-        if (it->tensors[i].is_variable && !it->tensors[i].is_constant && it->tensors[i].data) {
-            const tl_tensor *t = &it->tensors[i]; /* int8 state starts at its zero point, as in LiteRT and TFLM */
-            memset(t->data, t->type == TL_TYPE_INT8 ? (int)(t->zero_point & 0xFF) : 0, t->bytes);
+    for (s = 0; s < it->n_subgraphs; s++)
+        for (i = 0; i < it->subgraphs[s].n_tensors; i++) {
+            const tl_tensor *t = &it->subgraphs[s].tensors[i];
+            if (t->is_variable && !t->is_constant && t->data) /* int8 state starts at its zero point, as in LiteRT and TFLM */
+                memset(t->data, t->type == TL_TYPE_INT8 ? (int)(t->zero_point & 0xFF) : 0, t->bytes);
         }
     return TL_STATUS_OK;
 }
 
 tl_status tl_interpreter_invoke(tl_interpreter *it) {
-    int32_t i;
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
-    for (i = 0; i < it->n_nodes; i++) {
-        tl_node *node = &it->nodes[i];
-        tl_status st = node->eval ? node->eval(it, node) : node->kernel->eval(it, node);
-        if (st != TL_STATUS_OK) {
-            if (it->error[0] == 0) tl_fail(it, node, st, "eval");
-            return st;
-        }
-    }
-    return TL_STATUS_OK;
+    it->error[0] = 0; /* a kernel's message from an earlier invoke must not mask this one's */
+    return tl_subgraph_invoke(it, &it->subgraphs[0]);
 }
 
 /* ---- queries ---------------------------------------------------------------------------------- */
 
 static int usable(const tl_interpreter *it) { return it != NULL && !it->broken; }
 
-int32_t tl_interpreter_get_input_count(const tl_interpreter *it) { return usable(it) ? (int32_t)it->inputs.len : 0; }
-int32_t tl_interpreter_get_output_count(const tl_interpreter *it) { return usable(it) ? (int32_t)it->outputs.len : 0; }
+static const tl_subgraph *subgraph_at(const tl_interpreter *it, int32_t sg) {
+    return (usable(it) && sg >= 0 && sg < it->n_subgraphs) ? &it->subgraphs[sg] : NULL;
+}
+
+static tl_tensor *tensor_at(tl_interpreter *it, int32_t index) {
+    return usable(it) ? tl_subgraph_tensor(&it->subgraphs[0], index) : NULL;
+}
+
+int32_t tl_interpreter_get_input_count(const tl_interpreter *it) {
+    return usable(it) ? (int32_t)it->subgraphs[0].inputs.len : 0;
+}
+
+int32_t tl_interpreter_get_output_count(const tl_interpreter *it) {
+    return usable(it) ? (int32_t)it->subgraphs[0].outputs.len : 0;
+}
 
 int32_t tl_interpreter_get_input_tensor_index(const tl_interpreter *it, int32_t index) {
-    if (!usable(it) || index < 0 || (uint32_t)index >= it->inputs.len) return -1;
-    return tl_fb_vec_i32(&it->fb, it->inputs, (uint32_t)index);
+    if (!usable(it) || index < 0 || (uint32_t)index >= it->subgraphs[0].inputs.len) return -1;
+    return tl_fb_vec_i32(&it->fb, it->subgraphs[0].inputs, (uint32_t)index);
 }
 
 int32_t tl_interpreter_get_output_tensor_index(const tl_interpreter *it, int32_t index) {
-    if (!usable(it) || index < 0 || (uint32_t)index >= it->outputs.len) return -1;
-    return tl_fb_vec_i32(&it->fb, it->outputs, (uint32_t)index);
+    if (!usable(it) || index < 0 || (uint32_t)index >= it->subgraphs[0].outputs.len) return -1;
+    return tl_fb_vec_i32(&it->fb, it->subgraphs[0].outputs, (uint32_t)index);
 }
 
 tl_tensor *tl_interpreter_get_input(tl_interpreter *it, int32_t index) {
-    return usable(it) ? tensor_at(it, tl_interpreter_get_input_tensor_index(it, index)) : NULL;
+    return tensor_at(it, tl_interpreter_get_input_tensor_index(it, index));
 }
 
 tl_tensor *tl_interpreter_get_output(tl_interpreter *it, int32_t index) {
-    return usable(it) ? tensor_at(it, tl_interpreter_get_output_tensor_index(it, index)) : NULL;
+    return tensor_at(it, tl_interpreter_get_output_tensor_index(it, index));
 }
 
-int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it) { return usable(it) ? it->n_tensors : 0; }
+int32_t tl_interpreter_get_subgraph_count(const tl_interpreter *it) { return usable(it) ? it->n_subgraphs : 0; }
+
+int32_t tl_interpreter_get_subgraph_tensor_count(const tl_interpreter *it, int32_t sg) {
+    const tl_subgraph *g = subgraph_at(it, sg);
+    return g ? g->n_tensors : 0;
+}
+
+tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t sg, int32_t index) {
+    const tl_subgraph *g = subgraph_at(it, sg);
+    return g ? tl_subgraph_tensor(g, index) : NULL;
+}
+
+int32_t tl_interpreter_get_tensor_count(const tl_interpreter *it) { return tl_interpreter_get_subgraph_tensor_count(it, 0); }
 
 tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index) {
-    return usable(it) ? tensor_at(it, index) : NULL;
+    return tl_interpreter_get_subgraph_tensor(it, 0, index);
 }
 
 const char *tl_interpreter_error_message(const tl_interpreter *it) {
@@ -309,41 +236,55 @@ const char *tl_interpreter_error_message(const tl_interpreter *it) {
     return it->error[0] ? it->error : "ok";
 }
 
-static const tl_node *node_at(const tl_interpreter *it, int32_t index) {
-    return (usable(it) && index >= 0 && index < it->n_nodes) ? &it->nodes[index] : NULL;
+static const tl_node *node_at(const tl_interpreter *it, int32_t sg, int32_t index) {
+    const tl_subgraph *g = subgraph_at(it, sg);
+    return (g && index >= 0 && index < g->n_nodes) ? &g->nodes[index] : NULL;
 }
 
-int32_t tl_interpreter_get_node_count(const tl_interpreter *it) { return usable(it) ? it->n_nodes : 0; }
+int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t sg) {
+    const tl_subgraph *g = subgraph_at(it, sg);
+    return g ? g->n_nodes : 0;
+}
 
-int32_t tl_interpreter_get_node_builtin(const tl_interpreter *it, int32_t index) {
-    const tl_node *node = node_at(it, index);
+int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t sg, int32_t index) {
+    const tl_node *node = node_at(it, sg, index);
     return node ? node->builtin : -1;
 }
 
-const char *tl_interpreter_get_node_op_name(const tl_interpreter *it, int32_t index) {
-    const tl_node *node = (it && index >= 0 && index < it->n_nodes) ? &it->nodes[index] : NULL;
+const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t sg, int32_t index) {
+    const tl_node *node = node_at(it, sg, index);
     if (node == NULL) return NULL;
     return node->builtin == BUILTIN_CUSTOM ? node->custom_name : tl_builtin_get_name(node->builtin);
 }
 
+int32_t tl_interpreter_get_node_count(const tl_interpreter *it) { return tl_interpreter_get_subgraph_node_count(it, 0); }
+
+int32_t tl_interpreter_get_node_builtin(const tl_interpreter *it, int32_t index) {
+    return tl_interpreter_get_subgraph_node_builtin(it, 0, index);
+}
+
+const char *tl_interpreter_get_node_op_name(const tl_interpreter *it, int32_t index) {
+    return tl_interpreter_get_subgraph_node_op_name(it, 0, index);
+}
+
 int32_t tl_interpreter_get_node_input_count(const tl_interpreter *it, int32_t index) {
-    const tl_node *node = node_at(it, index);
+    const tl_node *node = node_at(it, 0, index);
     return node ? (int32_t)node->inputs.len : 0;
 }
 
 int32_t tl_interpreter_get_node_output_count(const tl_interpreter *it, int32_t index) {
-    const tl_node *node = node_at(it, index);
+    const tl_node *node = node_at(it, 0, index);
     return node ? (int32_t)node->outputs.len : 0;
 }
 
 int32_t tl_interpreter_get_node_input(const tl_interpreter *it, int32_t index, int32_t k) {
-    const tl_node *node = node_at(it, index);
+    const tl_node *node = node_at(it, 0, index);
     if (node == NULL || k < 0 || (uint32_t)k >= node->inputs.len) return -1;
     return tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)k);
 }
 
 int32_t tl_interpreter_get_node_output(const tl_interpreter *it, int32_t index, int32_t k) {
-    const tl_node *node = node_at(it, index);
+    const tl_node *node = node_at(it, 0, index);
     if (node == NULL || k < 0 || (uint32_t)k >= node->outputs.len) return -1;
     return tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)k);
 }

@@ -12,6 +12,11 @@
 #include "fb_reader.h"
 #include "tensorlite.h"
 
+/* Control flow limits: subgraphs one node may run (WHILE: cond and body; IF: then and else),
+ * and how deeply subgraph calls may nest (bounds the C stack in prepare, plan and eval). */
+#define TL_MAX_CALLEES 2
+#define TL_MAX_SUBGRAPH_DEPTH 16
+
 typedef struct tl_node {
     int32_t builtin;
     int32_t version;
@@ -25,13 +30,17 @@ typedef struct tl_node {
      * optimized variant picked by a shape check); NULL runs kernel->eval. */
     tl_status (*eval)(struct tl_interpreter *it, struct tl_node *node);
     void *op_data;          /* persistent data written by prepare */
+    struct tl_subgraph *subgraph;  /* the subgraph holding this node (its tensor indices refer to it) */
+    int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
+    int32_t n_callees;
+    int32_t time_first, time_last; /* the planner's timeline steps of this node (see planner.c) */
 } tl_node;
 
 /* Scratch memory a kernel asks for in prepare and uses in eval: planned with the activations
  * (live only while its node runs), so its contents do not survive between invokes. */
 typedef struct tl_scratch {
     size_t bytes;
-    int32_t node;
+    const struct tl_node *node;
     void *data;             /* set by allocate; valid in eval */
     struct tl_scratch *next;
 } tl_scratch;
@@ -43,6 +52,19 @@ typedef struct tl_kernel {
     tl_status (*eval)(tl_interpreter *it, tl_node *node);
 } tl_kernel;
 
+/* One subgraph of the model: its tensor and node tables (read at init) and its inputs/outputs. */
+typedef struct tl_subgraph {
+    int32_t index;
+    tl_tensor *tensors;
+    int32_t n_tensors;
+    tl_node *nodes;
+    int32_t n_nodes;
+    tl_fb_vec inputs, outputs;
+    int32_t tensor_base;    /* position of tensor 0 in the planner's table of all subgraphs' tensors */
+    uint8_t state;          /* 0: not prepared, 1: being prepared (a call back into it is recursion), 2: prepared */
+    int32_t height;         /* longest chain of nested subgraph calls starting here (1: calls none) */
+} tl_subgraph;
+
 struct tl_interpreter {
     tl_model model;
     tl_fb fb;
@@ -50,13 +72,14 @@ struct tl_interpreter {
     size_t arena_bytes;
     size_t tail;            /* persistent data occupies arena[arena_bytes - tail, arena_bytes) */
     size_t head;            /* planned activations occupy arena[0, head) after allocate */
-    tl_tensor *tensors;
-    int32_t n_tensors;
-    tl_node *nodes;
-    int32_t n_nodes;
-    tl_fb_vec inputs, outputs;
+    tl_subgraph *subgraphs; /* every subgraph of the model; subgraph 0 is the one invoked */
+    int32_t n_subgraphs;
+    int32_t n_tensors_total; /* tensors of all subgraphs */
+    int32_t prepare_depth;  /* nesting of tl_subgraph_prepare calls in progress */
+    uint32_t max_while_iterations; /* 0: unlimited */
     tl_fb_vec signatures;   /* Model.signature_defs (tables) */
-    tl_fb_vec offline_plan; /* int32 offsets per tensor of subgraph 0 (-1: plan online); len 0: none */
+    /* int32 offsets per tensor of every subgraph, subgraph 0 first (-1: plan online); len 0: none */
+    tl_fb_vec offline_plan;
     const int32_t *allowed;  /* op resolver restriction (NULL: all builtins) */
     int32_t n_allowed;
     int allocated;
@@ -70,8 +93,8 @@ struct tl_interpreter {
 /* Kernel lookup (op_table.c). */
 const tl_kernel *tl_find_kernel(int32_t builtin);
 
-/* Reads subgraph 0's tensor and node tables, the signatures and the offline memory plan into
- * the interpreter (model.c); errors are recorded with tl_fail. */
+/* Reads every subgraph's tensor and node tables, the signatures and the offline memory plan
+ * into the interpreter (model.c); errors are recorded with tl_fail. */
 tl_status tl_model_read_graph(tl_interpreter *it);
 
 /* Tensors of a node; NULL for an optional input given as -1 or an index out of range. */
@@ -79,6 +102,29 @@ int32_t tl_node_num_inputs(const tl_node *node);
 int32_t tl_node_num_outputs(const tl_node *node);
 tl_tensor *tl_node_input(tl_interpreter *it, const tl_node *node, int32_t i);
 tl_tensor *tl_node_output(tl_interpreter *it, const tl_node *node, int32_t i);
+/* Any tensor of the node's subgraph by index (intermediates, ...); NULL when out of range. */
+tl_tensor *tl_node_tensor(tl_interpreter *it, const tl_node *node, int32_t index);
+
+/* Control flow (WHILE, IF; see planner.c for the memory plan). In prepare,
+ * tl_subgraph_prepare checks `index` (in range, no recursion, nesting at most
+ * TL_MAX_SUBGRAPH_DEPTH), resolves and prepares the subgraph's kernels the first time it is
+ * called, and records it as run by `node`, so its tensors are planned to be live only while
+ * `node` runs. In eval, tl_subgraph_invoke runs it: the caller copies data into its input
+ * tensors before and out of its output tensors after (their contents do not survive the
+ * caller's node). */
+tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out);
+tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg);
+int32_t tl_subgraph_num_inputs(const tl_subgraph *sg);
+int32_t tl_subgraph_num_outputs(const tl_subgraph *sg);
+tl_tensor *tl_subgraph_input(tl_interpreter *it, const tl_subgraph *sg, int32_t i);
+tl_tensor *tl_subgraph_output(tl_interpreter *it, const tl_subgraph *sg, int32_t i);
+/* Its tensor `index`, NULL when out of range. */
+tl_tensor *tl_subgraph_tensor(const tl_subgraph *sg, int32_t index);
+
+/* Resolves and prepares subgraph 0 (and, through control flow kernels, what it calls), then
+ * plans memory (subgraph.c and plan.c). */
+tl_status tl_interpreter_prepare_all(tl_interpreter *it);
+tl_status tl_interpreter_plan(tl_interpreter *it);
 
 /* Persistent arena memory (16-byte aligned, zeroed); NULL when the arena is full. */
 void *tl_alloc_persistent(tl_interpreter *it, size_t bytes);

@@ -1,6 +1,6 @@
 /* Reading a TFLite model in place: tl_model_init checks the header; tl_model_read_graph fills
- * the interpreter's tensor and node tables (arena tail) from subgraph 0 and finds the
- * signatures and the offline memory plan. Every read goes through fb_reader's checked
+ * the tensor and node tables (arena tail) of every subgraph and finds the signatures and the
+ * offline memory plan. Every read goes through fb_reader's checked
  * accessors; every index found in the model is range-checked here before anything uses it. */
 #include <string.h>
 
@@ -50,8 +50,9 @@ tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size) {
     return TL_STATUS_OK;
 }
 
+/* Subgraph 0's tensor `index` (signatures address subgraph 0 only). */
 static tl_tensor *tensor_at(tl_interpreter *it, int32_t index) {
-    return (index >= 0 && index < it->n_tensors) ? &it->tensors[index] : NULL;
+    return tl_subgraph_tensor(&it->subgraphs[0], index);
 }
 
 static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor *t) {
@@ -151,13 +152,14 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     TRY(tl_fb_table_field(fb, ot, OP_OPTIONS, &node->options));
     for (k = 0; k < node->inputs.len; k++) {
         int32_t idx = tl_fb_vec_i32(fb, node->inputs, k);
-        if (idx != -1 && !tensor_at(it, idx)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "input tensor index");
+        if (idx != -1 && !tl_subgraph_tensor(node->subgraph, idx))
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "input tensor index");
     }
     for (k = 0; k < node->intermediates.len; k++)
-        if (!tensor_at(it, tl_fb_vec_i32(fb, node->intermediates, k)))
+        if (!tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(fb, node->intermediates, k)))
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "intermediate tensor index");
     for (k = 0; k < node->outputs.len; k++) {
-        const tl_tensor *t = tensor_at(it, tl_fb_vec_i32(fb, node->outputs, k));
+        const tl_tensor *t = tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(fb, node->outputs, k));
         if (!t) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "output tensor index");
         if (t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "writes into a constant tensor");
     }
@@ -165,7 +167,8 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
 }
 
 /* Finds "OfflineMemoryAllocation" (TFLM's format: int32 [version, subgraph count, offset count,
- * offset per tensor of every subgraph, subgraph 0 first]; -1 = plan this tensor online). */
+ * offset per tensor of every subgraph, subgraph 0 first]; -1 = plan this tensor online). The
+ * offsets must cover the tensors of every subgraph. */
 static tl_status read_offline_plan(tl_interpreter *it, tl_fb_table model, tl_fb_vec buffers) {
     const tl_fb *fb = &it->fb;
     tl_fb_vec metadata, data;
@@ -185,49 +188,73 @@ static tl_status read_offline_plan(tl_interpreter *it, tl_fb_table model, tl_fb_
         if (data.len < 12 || data.len % 4) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan size");
         data.len /= 4;
         count = tl_fb_vec_i32(fb, data, 2);
-        if (count < it->n_tensors || (uint32_t)count != data.len - 3)
-            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan does not cover every tensor");
+        if (count < it->n_tensors_total || (uint32_t)count != data.len - 3)
+            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan does not cover every tensor of every subgraph");
         it->offline_plan.pos = data.pos + 12;
-        it->offline_plan.len = (uint32_t)it->n_tensors;
+        it->offline_plan.len = (uint32_t)it->n_tensors_total;
         return TL_STATUS_OK;
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec codes, tl_fb_vec buffers,
+                               tl_subgraph *sg) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_table tt, ot;
+    tl_fb_vec tensors, operators;
+    uint32_t i;
+    TRY(tl_fb_vec_field(fb, sgt, SG_TENSORS, 4, &tensors));
+    TRY(tl_fb_vec_field(fb, sgt, SG_INPUTS, 4, &sg->inputs));
+    TRY(tl_fb_vec_field(fb, sgt, SG_OUTPUTS, 4, &sg->outputs));
+    TRY(tl_fb_vec_field(fb, sgt, SG_OPERATORS, 4, &operators));
+    if (tensors.len > 1000000u || operators.len > 1000000u ||
+        (int64_t)it->n_tensors_total + (int64_t)tensors.len > 1000000)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "absurd tensor or operator count");
+    sg->tensor_base = it->n_tensors_total;
+    it->n_tensors_total += (int32_t)tensors.len;
+    sg->n_tensors = (int32_t)tensors.len;
+    sg->n_nodes = (int32_t)operators.len;
+    sg->tensors = tl_alloc_persistent(it, sizeof(tl_tensor) * (tensors.len ? tensors.len : 1));
+    sg->nodes = tl_alloc_persistent(it, sizeof(tl_node) * (operators.len ? operators.len : 1));
+    if (!sg->tensors || !sg->nodes) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "tensor and node tables");
+    for (i = 0; i < tensors.len; i++) {
+        TRY(tl_fb_vec_table(fb, tensors, i, &tt));
+        TRY(read_tensor(it, tt, buffers, &sg->tensors[i]));
+    }
+    for (i = 0; i < sg->inputs.len; i++)
+        if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, sg->inputs, i)))
+            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph input index");
+    for (i = 0; i < sg->outputs.len; i++)
+        if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, sg->outputs, i)))
+            return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph output index");
+    for (i = 0; i < operators.len; i++) {
+        sg->nodes[i].subgraph = sg;
+        TRY(tl_fb_vec_table(fb, operators, i, &ot));
+        TRY(read_node(it, ot, codes, &sg->nodes[i]));
     }
     return TL_STATUS_OK;
 }
 
 tl_status tl_model_read_graph(tl_interpreter *it) {
     const tl_fb *fb = &it->fb;
-    tl_fb_table model, sg, tt, ot;
-    tl_fb_vec codes, subgraphs, tensors, operators, buffers;
-    uint32_t i;
+    tl_fb_table model, sgt;
+    tl_fb_vec codes, subgraphs, buffers;
+    uint32_t s;
     TRY(tl_fb_root(fb, &model));
     TRY(tl_fb_vec_field(fb, model, MODEL_OPCODES, 4, &codes));
     TRY(tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs));
     TRY(tl_fb_vec_field(fb, model, MODEL_BUFFERS, 4, &buffers));
     TRY(tl_fb_vec_field(fb, model, MODEL_SIGNATURES, 4, &it->signatures));
-    TRY(tl_fb_vec_table(fb, subgraphs, 0, &sg));
-    TRY(tl_fb_vec_field(fb, sg, SG_TENSORS, 4, &tensors));
-    TRY(tl_fb_vec_field(fb, sg, SG_INPUTS, 4, &it->inputs));
-    TRY(tl_fb_vec_field(fb, sg, SG_OUTPUTS, 4, &it->outputs));
-    TRY(tl_fb_vec_field(fb, sg, SG_OPERATORS, 4, &operators));
-    if (tensors.len > 1000000u || operators.len > 1000000u)
-        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "absurd tensor or operator count");
-
-    it->n_tensors = (int32_t)tensors.len;
-    it->n_nodes = (int32_t)operators.len;
-    it->tensors = tl_alloc_persistent(it, sizeof(tl_tensor) * (tensors.len ? tensors.len : 1));
-    it->nodes = tl_alloc_persistent(it, sizeof(tl_node) * (operators.len ? operators.len : 1));
-    if (!it->tensors || !it->nodes) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "tensor and node tables");
-    for (i = 0; i < tensors.len; i++) {
-        TRY(tl_fb_vec_table(fb, tensors, i, &tt));
-        TRY(read_tensor(it, tt, buffers, &it->tensors[i]));
-    }
-    for (i = 0; i < it->inputs.len; i++)
-        if (!tensor_at(it, tl_fb_vec_i32(fb, it->inputs, i))) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "graph input index");
-    for (i = 0; i < it->outputs.len; i++)
-        if (!tensor_at(it, tl_fb_vec_i32(fb, it->outputs, i))) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "graph output index");
-    for (i = 0; i < operators.len; i++) {
-        TRY(tl_fb_vec_table(fb, operators, i, &ot));
-        TRY(read_node(it, ot, codes, &it->nodes[i]));
+    if (subgraphs.len == 0 || subgraphs.len > 65536u)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph count is 0 or absurd");
+    it->subgraphs = tl_alloc_persistent(it, sizeof(tl_subgraph) * subgraphs.len);
+    if (!it->subgraphs) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "subgraph table");
+    it->n_subgraphs = (int32_t)subgraphs.len;
+    for (s = 0; s < subgraphs.len; s++) {
+        tl_subgraph *sg = &it->subgraphs[s];
+        sg->index = (int32_t)s;
+        TRY(tl_fb_vec_table(fb, subgraphs, s, &sgt));
+        TRY(read_subgraph(it, sgt, codes, buffers, sg));
     }
     return read_offline_plan(it, model, buffers);
 }
@@ -268,7 +295,7 @@ static int32_t signature_io_tensor(const tl_interpreter *it, int32_t s, int fid,
     if (tl_interpreter_get_signature_subgraph(it, s) != 0) return -1;
     if (!signature_map(it, s, fid, k, &map) || tl_fb_u32(&it->fb, map, MAP_TENSOR, 0, &index) != TL_STATUS_OK)
         return -1;
-    return index < (uint32_t)it->n_tensors ? (int32_t)index : -1;
+    return index < (uint32_t)it->subgraphs[0].n_tensors ? (int32_t)index : -1;
 }
 
 int32_t tl_interpreter_get_signature_count(const tl_interpreter *it) {

@@ -12,7 +12,27 @@
  * are 0 and the (aligned) end of each conflicting placed buffer, tried in increasing order.
  * Big buffers settle first and small short-lived ones fill the holes between them. The result
  * is deterministic for a given model; the arena head needed is the highest end offset.
- * O(n^2) placement tests of O(n) each, done once at allocation. */
+ * O(n^2) placement tests of O(n) each, done once at allocation.
+ *
+ * Several subgraphs (control flow). A WHILE or IF node runs other subgraphs while it executes,
+ * so all subgraphs share one arena and one timeline (plan.c builds it): walking subgraph 0 in
+ * order, every node takes one step, and a node that calls subgraphs takes a first step, then
+ * the steps of each called subgraph in turn (walked the same way, nested), then a last step.
+ * The calling node's inputs and outputs are live over its whole span, and a called subgraph's
+ * tensors only inside the steps of its own walk. So:
+ *   - a called subgraph's tensors never share bytes with the caller's tensors live across the
+ *     call, but may reuse bytes of caller tensors that died before it (or are born after);
+ *   - a WHILE's cond and body, and an IF's two branches, occupy disjoint step ranges and may
+ *     share bytes with each other: the kernels pass values only through the caller's tensors
+ *     (copied into a subgraph's inputs before each run, out of its outputs after), so nothing
+ *     inside a subgraph needs to survive from one run to the next;
+ *   - a subgraph called from several nodes is walked once per call site, and each of its
+ *     tensors lives over the hull of its steps at all of them (conservative, never unsafe);
+ *   - variables of any subgraph, and every tensor under preserve_all_tensors, live throughout.
+ * We chose this over giving each subgraph its own region (simpler, but the arena would be the
+ * sum of all subgraphs' peaks) and over TFLite's per-subgraph arenas (which allocate at run
+ * time): the whole model is still planned once, offline-plannable, with no malloc. The walk's
+ * length is capped (plan.c) and nesting depth is bounded at prepare (subgraph.c). */
 #include "planner.h"
 
 static size_t align_up(size_t x) {

@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
     }
     for (k = 0; it && k < tl_interpreter_get_node_count(it); k++) (void)tl_interpreter_get_node_op_name(it, k);
+    if (it && st == TL_STATUS_OK) (void)tl_interpreter_set_max_while_iterations(it, 1000); /* a mutated loop may never end */
     if (it && st == TL_STATUS_OK && tl_interpreter_allocate_tensors(it) == TL_STATUS_OK) {
         for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
             tl_tensor *t = tl_interpreter_get_input(it, k);

@@ -1,0 +1,9 @@
+/* LESS: out = a < b elementwise with broadcasting, bool output; the types and the
+ * quantized rescaling are shared by all comparisons (common/comparison.c). */
+#include "common/comparison.h"
+
+static tl_status less_prepare(tl_interpreter *it, tl_node *node) {
+    return tl_comparison_prepare(it, node, TL_CMP_LESS);
+}
+
+const tl_kernel tl_kernel_less = {58, "LESS", less_prepare, tl_comparison_eval_f32};

@@ -1,0 +1,156 @@
+/* From the prepared graph to the planner's buffers: every non-constant tensor of every called
+ * subgraph and every scratch request gets a lifetime on one timeline (the rules are written
+ * atop planner.c), then tl_plan_greedy places them and the tensors get their addresses. */
+#include <string.h>
+
+#include "kernel_api.h"
+#include "planner.h"
+
+/* Timeline steps a model may need (one per node per call path); more is refused rather than
+ * walked, so a hostile call graph cannot make allocation slow. */
+#define MAX_STEPS (1 << 22)
+
+typedef struct {
+    tl_plan_buffer *bufs;
+    int32_t *slot;     /* tensor (numbered across subgraphs) -> its buffer, -1 while unused */
+    int32_t count;
+    int32_t clock;     /* the next free step */
+} lifetimes;
+
+static void use(lifetimes *L, const tl_subgraph *sg, int32_t index, int32_t at) {
+    const tl_tensor *t = tl_subgraph_tensor(sg, index);
+    int32_t g;
+    tl_plan_buffer *b;
+    if (t == NULL || t->is_constant) return;
+    g = sg->tensor_base + index;
+    if (L->slot[g] < 0) {
+        L->slot[g] = L->count;
+        b = &L->bufs[L->count++];
+        memset(b, 0, sizeof *b);
+        b->bytes = t->bytes;
+        b->first = b->last = at;
+    }
+    b = &L->bufs[L->slot[g]];
+    if (at < b->first) b->first = at;
+    if (at > b->last) b->last = at;
+}
+
+static void use_all(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg, tl_fb_vec v, int32_t at) {
+    uint32_t k;
+    for (k = 0; k < v.len; k++) use(L, sg, tl_fb_vec_i32(&it->fb, v, k), at);
+}
+
+/* Walks `sg` from step L->clock: its inputs are live from its first step, its outputs until one
+ * step after its last node; a node calling subgraphs spans their steps (walked here, nested). */
+static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
+    int32_t i, k, start = L->clock;
+    use_all(it, L, sg, sg->inputs, start);
+    for (i = 0; i < sg->n_nodes; i++) {
+        tl_node *node = &sg->nodes[i];
+        int32_t first = L->clock++, last = first;
+        if (L->clock > MAX_STEPS)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "control flow calls too many subgraph nodes to plan");
+        for (k = 0; k < node->n_callees; k++) {
+            tl_status st = walk(it, L, &it->subgraphs[node->callees[k]]);
+            if (st != TL_STATUS_OK) return st;
+        }
+        if (node->n_callees) last = L->clock++;
+        if (first < node->time_first) node->time_first = first;
+        if (last > node->time_last) node->time_last = last;
+        use_all(it, L, sg, node->inputs, first);
+        use_all(it, L, sg, node->outputs, first);
+        use_all(it, L, sg, node->intermediates, first);
+        if (last != first) {
+            use_all(it, L, sg, node->inputs, last);
+            use_all(it, L, sg, node->outputs, last);
+            use_all(it, L, sg, node->intermediates, last);
+        }
+    }
+    use_all(it, L, sg, sg->outputs, L->clock++);
+    return TL_STATUS_OK;
+}
+
+tl_status tl_interpreter_plan(tl_interpreter *it) {
+    size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
+    int32_t n = it->n_tensors_total, n_scratch = 0, s, i, k, first_scratch, end;
+    lifetimes L;
+    int32_t *order;
+    tl_scratch *sc;
+    size_t total;
+    tl_status st;
+    for (sc = it->scratch; sc; sc = sc->next) n_scratch++;
+    L.bufs = tl_alloc_persistent(it, sizeof(tl_plan_buffer) * (size_t)(n + n_scratch + 1));
+    order = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + n_scratch + 1));
+    L.slot = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + 1));
+    if (!L.bufs || !order || !L.slot) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "planner scratch");
+    for (i = 0; i < n; i++) L.slot[i] = -1;
+    L.count = 0;
+    L.clock = 0;
+    for (s = 0; s < it->n_subgraphs; s++)
+        for (i = 0; i < it->subgraphs[s].n_nodes; i++) {
+            it->subgraphs[s].nodes[i].time_first = 0x7fffffff;
+            it->subgraphs[s].nodes[i].time_last = -1;
+        }
+    st = walk(it, &L, &it->subgraphs[0]);
+    if (st != TL_STATUS_OK) {
+        it->tail = saved_tail;
+        return st;
+    }
+    end = L.clock - 1; /* subgraph 0's outputs step: the end of the run */
+    for (s = 0; s < it->n_subgraphs; s++) {
+        const tl_subgraph *sg = &it->subgraphs[s];
+        for (i = 0; i < sg->n_tensors; i++) {
+            int32_t g = sg->tensor_base + i;
+            tl_plan_buffer *b = L.slot[g] >= 0 ? &L.bufs[L.slot[g]] : NULL;
+            if (b == NULL) continue;
+            if (sg->tensors[i].is_variable || it->preserve_all_tensors) { /* state, or kept for reading */
+                b->first = 0;
+                b->last = end;
+            }
+            if (it->offline_plan.len) {
+                int32_t off = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)g);
+                if (off != -1) {
+                    if (off < 0 || (uint32_t)off % TL_PLAN_ALIGN) {
+                        it->tail = saved_tail;
+                        return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED,
+                                       "offline plan offset negative or not 16-aligned");
+                    }
+                    b->fixed = 1;
+                    b->offset = (size_t)off;
+                }
+            }
+        }
+    }
+    if (tl_plan_overlaps(L.bufs, L.count, 1)) {
+        it->tail = saved_tail;
+        return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "offline memory plan overlaps tensors that are live together");
+    }
+    first_scratch = L.count;
+    for (sc = it->scratch; sc; sc = sc->next) {
+        tl_plan_buffer *b = &L.bufs[L.count++];
+        memset(b, 0, sizeof *b);
+        b->bytes = sc->bytes;
+        b->first = sc->node->time_first;
+        b->last = sc->node->time_last;
+        if (b->last < b->first) { /* not on the walk (cannot happen: prepared nodes are reachable) */
+            b->first = 0;
+            b->last = end;
+        }
+    }
+    total = tl_plan_greedy(L.bufs, L.count, order);
+    if (total > it->arena_bytes - saved_tail) {
+        it->tail = saved_tail;
+        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "activations do not fit");
+    }
+    for (s = 0; s < it->n_subgraphs; s++) {
+        tl_subgraph *sg = &it->subgraphs[s];
+        for (i = 0; i < sg->n_tensors; i++) {
+            int32_t g = sg->tensor_base + i;
+            if (L.slot[g] >= 0) sg->tensors[i].data = it->arena + L.bufs[L.slot[g]].offset;
+        }
+    }
+    for (sc = it->scratch, k = first_scratch; sc; sc = sc->next, k++) sc->data = it->arena + L.bufs[k].offset;
+    it->tail = saved_tail;
+    it->head = total;
+    return TL_STATUS_OK;
+}

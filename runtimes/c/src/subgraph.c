@@ -1,0 +1,125 @@
+/* Subgraphs: preparing and running them. Subgraph 0 is the model's entry point; the others run
+ * only when a control flow kernel (WHILE, IF) calls them. A subgraph is prepared the first
+ * time a caller's prepare asks for it (tl_subgraph_prepare), so subgraphs nobody calls cost
+ * nothing but their tables. Calls form a graph that must be acyclic (TFLite has no recursion:
+ * a call back into a subgraph being prepared is refused) and at most TL_MAX_SUBGRAPH_DEPTH
+ * deep, which bounds the C stack of prepare, of the planner's walk and of eval. */
+#include "kernel_api.h"
+
+#define BUILTIN_CUSTOM 32
+
+enum { UNPREPARED = 0, PREPARING = 1, PREPARED = 2 };
+
+tl_tensor *tl_subgraph_tensor(const tl_subgraph *sg, int32_t index) {
+    return (index >= 0 && index < sg->n_tensors) ? &sg->tensors[index] : NULL;
+}
+
+int32_t tl_subgraph_num_inputs(const tl_subgraph *sg) { return (int32_t)sg->inputs.len; }
+int32_t tl_subgraph_num_outputs(const tl_subgraph *sg) { return (int32_t)sg->outputs.len; }
+
+tl_tensor *tl_subgraph_input(tl_interpreter *it, const tl_subgraph *sg, int32_t i) {
+    if (i < 0 || (uint32_t)i >= sg->inputs.len) return NULL;
+    return tl_subgraph_tensor(sg, tl_fb_vec_i32(&it->fb, sg->inputs, (uint32_t)i));
+}
+
+tl_tensor *tl_subgraph_output(tl_interpreter *it, const tl_subgraph *sg, int32_t i) {
+    if (i < 0 || (uint32_t)i >= sg->outputs.len) return NULL;
+    return tl_subgraph_tensor(sg, tl_fb_vec_i32(&it->fb, sg->outputs, (uint32_t)i));
+}
+
+static int allowed(const tl_interpreter *it, int32_t builtin) {
+    int32_t i;
+    if (it->allowed == NULL) return 1;
+    for (i = 0; i < it->n_allowed; i++)
+        if (it->allowed[i] == builtin) return 1;
+    return 0;
+}
+
+/* Finds every node's kernel, then prepares them in order. */
+static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
+    int32_t i;
+    for (i = 0; i < sg->n_nodes; i++) {
+        tl_node *node = &sg->nodes[i];
+        node->kernel = allowed(it, node->builtin) ? tl_find_kernel(node->builtin) : NULL;
+        if (node->kernel == NULL)
+            return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
+                           node->builtin == BUILTIN_CUSTOM ? "custom operator" :
+                           tl_builtin_has_kernel(node->builtin) ? "not in the op resolver" : "no kernel for this builtin");
+    }
+    for (i = 0; i < sg->n_nodes; i++) {
+        tl_node *node = &sg->nodes[i];
+        if (node->kernel->prepare) {
+            tl_status st = node->kernel->prepare(it, node);
+            if (st != TL_STATUS_OK) {
+                if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
+                return st;
+            }
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
+    tl_subgraph *sg0 = &it->subgraphs[0];
+    tl_status st;
+    int32_t s, i;
+    for (s = 0; s < it->n_subgraphs; s++) { /* a fresh start, also after a failed allocation */
+        it->subgraphs[s].state = UNPREPARED;
+        for (i = 0; i < it->subgraphs[s].n_nodes; i++) it->subgraphs[s].nodes[i].n_callees = 0;
+    }
+    it->scratch = NULL;
+    it->prepare_depth = 0;
+    sg0->state = PREPARING;
+    sg0->height = 1;
+    st = prepare_nodes(it, sg0);
+    sg0->state = PREPARED;
+    return st;
+}
+
+tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out) {
+    tl_subgraph *sg, *caller = node->subgraph;
+    int32_t i;
+    *out = NULL;
+    if (index < 0 || index >= it->n_subgraphs)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "subgraph index out of range");
+    if (node->n_callees >= TL_MAX_CALLEES)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "calls more subgraphs than a node may");
+    sg = &it->subgraphs[index];
+    if (sg->state == PREPARING)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                       "calls a subgraph that is already running (recursion is not supported, as in TFLite)");
+    if (sg->state == UNPREPARED) {
+        tl_status st;
+        if (it->prepare_depth + 2 > TL_MAX_SUBGRAPH_DEPTH)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "subgraph calls nest more than 16 deep");
+        for (i = 0; i < (int32_t)sg->inputs.len; i++)
+            if (tl_subgraph_input(it, sg, i)->is_constant)
+                return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a called subgraph's input is a constant tensor");
+        sg->state = PREPARING;
+        sg->height = 1;
+        it->prepare_depth++;
+        st = prepare_nodes(it, sg);
+        it->prepare_depth--;
+        sg->state = PREPARED;
+        if (st != TL_STATUS_OK) return st;
+    }
+    if (sg->height + 1 > caller->height) caller->height = sg->height + 1;
+    if (caller->height > TL_MAX_SUBGRAPH_DEPTH)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "subgraph calls nest more than 16 deep");
+    node->callees[node->n_callees++] = index;
+    *out = sg;
+    return TL_STATUS_OK;
+}
+
+tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
+    int32_t i;
+    for (i = 0; i < sg->n_nodes; i++) {
+        tl_node *node = &sg->nodes[i];
+        tl_status st = node->eval ? node->eval(it, node) : node->kernel->eval(it, node);
+        if (st != TL_STATUS_OK) {
+            if (it->error[0] == 0) tl_fail(it, node, st, "eval");
+            return st;
+        }
+    }
+    return TL_STATUS_OK;
+}

@@ -1,0 +1,117 @@
+"""Small multi-subgraph TFLite models for the C runtime's tests, written with the schema's object API
+(ai_edge_litert's generated schema module + flatbuffers), independently of the code under test.
+
+    m = Model()
+    g = m.subgraph()                                  # the first one is subgraph 0
+    x = g.input("x", [2], "float32")
+    y = g.tensor("y", [2], "bool")
+    g.op("LESS", [x, g.const("ten", np.full(2, 10, np.float32))], [y])
+    g.output(y)
+    data = m.build()
+
+Options are given by their schema names in snake_case (`g.op("WHILE", ..., cond_subgraph_index=1)`);
+the options table is the op's own (WHILE -> WhileOptions)."""
+from __future__ import annotations
+
+import numpy as np
+
+from tests.runtime_c.test_unidirectional_sequence_lstm import _schema
+
+DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9}
+OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions", "SPLIT": "SplitOptions",
+           "SPLIT_V": "SplitVOptions", "LESS": "LessOptions", "LESS_EQUAL": "LessEqualOptions",
+           "GREATER": "GreaterOptions", "GREATER_EQUAL": "GreaterEqualOptions", "EQUAL": "EqualOptions",
+           "NOT_EQUAL": "NotEqualOptions", "LOGICAL_AND": "LogicalAndOptions", "LOGICAL_OR": "LogicalOrOptions",
+           "LOGICAL_NOT": "LogicalNotOptions", "ADD": "AddOptions", "SUB": "SubOptions",
+           "FULLY_CONNECTED": "FullyConnectedOptions", "CONCATENATION": "ConcatenationOptions",
+           "RESHAPE": "ReshapeOptions"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
+class Subgraph:
+    def __init__(self, model: Model, index: int):
+        self.model, self.index = model, index
+        self.schema = model.schema
+        self.g = self.schema.SubGraphT()
+        self.g.tensors, self.g.inputs, self.g.outputs, self.g.operators = [], [], [], []
+
+    def tensor(self, name, shape, dtype, quant=None, buffer=0) -> int:
+        t = self.schema.TensorT()
+        t.name, t.shape, t.type, t.buffer = name, list(shape), DTYPES[dtype], buffer
+        if quant is not None:
+            q = self.schema.QuantizationParametersT()
+            q.scale, q.zeroPoint = list(quant["scale"]), list(quant["zero_point"])
+            t.quantization = q
+        self.g.tensors.append(t)
+        return len(self.g.tensors) - 1
+
+    def input(self, name, shape, dtype, quant=None) -> int:
+        i = self.tensor(name, shape, dtype, quant)
+        self.g.inputs.append(i)
+        return i
+
+    def const(self, name, array, quant=None) -> int:
+        array = np.asarray(array)
+        dtype = "bool" if array.dtype == np.bool_ else array.dtype.name
+        return self.tensor(name, array.shape, dtype, quant, buffer=self.model.buffer(array.tobytes()))
+
+    def output(self, *indices: int) -> None:
+        self.g.outputs.extend(indices)
+
+    def op(self, name: str, inputs, outputs, **options) -> None:
+        op = self.schema.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = self.model.opcode(name), list(inputs), list(outputs)
+        if name in OPTIONS:
+            table = getattr(self.schema, OPTIONS[name] + "T")()
+            for key, value in options.items():
+                if not hasattr(table, _camel(key)):
+                    raise ValueError(f"{OPTIONS[name]} has no field {key}")
+                setattr(table, _camel(key), value)
+            op.builtinOptionsType = getattr(self.schema.BuiltinOptions, OPTIONS[name])
+            op.builtinOptions = table
+        elif options:
+            raise ValueError(f"no options known for {name}")
+        self.g.operators.append(op)
+
+
+class Model:
+    def __init__(self):
+        self.schema, self.flatbuffers = _schema()
+        self.subgraphs: list[Subgraph] = []
+        self.codes: list[str] = []
+        self.buffers = [self.schema.BufferT()]
+
+    def subgraph(self) -> Subgraph:
+        self.subgraphs.append(Subgraph(self, len(self.subgraphs)))
+        return self.subgraphs[-1]
+
+    def buffer(self, data: bytes) -> int:
+        b = self.schema.BufferT()
+        b.data = np.frombuffer(data, np.uint8)
+        self.buffers.append(b)
+        return len(self.buffers) - 1
+
+    def opcode(self, name: str) -> int:
+        if name not in self.codes:
+            self.codes.append(name)
+        return self.codes.index(name)
+
+    def build(self) -> bytes:
+        s = self.schema
+        model = s.ModelT()
+        model.version, model.buffers = 3, self.buffers
+        model.subgraphs = [sg.g for sg in self.subgraphs]
+        model.operatorCodes = []
+        for name in self.codes:
+            code = s.OperatorCodeT()
+            code.builtinCode = getattr(s.BuiltinOperator, name)
+            code.deprecatedBuiltinCode = min(code.builtinCode, 127)
+            code.version = 1
+            model.operatorCodes.append(code)
+        b = self.flatbuffers.Builder(1024)
+        b.Finish(model.Pack(b), file_identifier=b"TFL3")
+        return bytes(b.Output())
