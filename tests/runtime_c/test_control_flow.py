@@ -333,6 +333,58 @@ def test_live_tensors_of_all_subgraphs_never_overlap(name, preserve):
         assert shared > 0, "subgraphs that never run together should reuse memory"
 
 
+def _with_offline_plan(content, offsets):
+    """The model with TFLM's "OfflineMemoryAllocation" metadata: int32 [version 1, subgraph count,
+    offset count, one offset per tensor of every subgraph, subgraph 0 first; -1 = plan online]."""
+    def fn(model):
+        s, _ = _schema()
+        words = np.array([1, len(model.subgraphs), len(offsets), *offsets], np.int32)
+        buf = s.BufferT()
+        buf.data = np.frombuffer(words.tobytes(), np.uint8)
+        model.buffers.append(buf)
+        meta = s.MetadataT()
+        meta.name, meta.buffer = "OfflineMemoryAllocation", len(model.buffers) - 1
+        model.metadata = [meta]
+    return _edit(content, fn)
+
+
+def _offsets(it):
+    """Each tensor's offset in the arena, subgraph after subgraph (-1: constant or unplanned)."""
+    base = (int(ffi.cast("uintptr_t", it._arena)) + 15) & ~15
+    out = []
+    for sg in range(lib.tl_interpreter_get_subgraph_count(it._it)):
+        for i in range(lib.tl_interpreter_get_subgraph_tensor_count(it._it, sg)):
+            t = lib.tl_interpreter_get_subgraph_tensor(it._it, sg, i)
+            placed = t.data != ffi.NULL and not t.is_constant
+            out.append(int(ffi.cast("uintptr_t", t.data)) - base if placed else -1)
+    return out
+
+
+def test_offline_plan_covering_every_subgraph_is_honoured():
+    content = rnn_model()
+    first = Interpreter(model_content=content)
+    first.allocate_tensors()
+    offsets = _offsets(first)
+    assert sum(o >= 0 for o in offsets[lib.tl_interpreter_get_subgraph_tensor_count(first._it, 0):]) > 10
+    # the same placement, shifted up by 64 bytes, given as the model's offline plan
+    planned = [o + 64 if o >= 0 else -1 for o in offsets]
+    rng = np.random.default_rng(9)
+    feeds = [_f32(rng.uniform(-1, 1, s)) for s in ((RNN_STEPS, RNN_BATCH, RNN_IN), (RNN_BATCH, RNN_UNITS),
+                                                   (RNN_BATCH, RNN_UNITS))]
+    got, want, it = _run(_with_offline_plan(content, planned), feeds)
+    _close(got, want)
+    assert _offsets(it) == planned
+    # a plan for subgraph 0 only, or one overlapping tensors live together, is refused
+    n0 = lib.tl_interpreter_get_subgraph_tensor_count(first._it, 0)
+    with pytest.raises(ValueError, match="every tensor of every subgraph"):
+        Interpreter(model_content=_with_offline_plan(content, planned[:n0])).allocate_tensors()
+    body = 1 + lib.tl_interpreter_get_subgraph_tensor_count(first._it, 1) + n0  # a body tensor live with its input 0
+    clash = list(planned)
+    clash[body] = planned[n0 + lib.tl_interpreter_get_subgraph_tensor_count(first._it, 1)]
+    with pytest.raises(ValueError, match="offline memory plan overlaps"):
+        Interpreter(model_content=_with_offline_plan(content, clash)).allocate_tensors()
+
+
 # ---- malformed control flow: refused at allocation, never a crash -----------------------------------
 
 def _edit(content, fn):
