@@ -1,10 +1,11 @@
 """WHILE and IF in the C runtime (several subgraphs) against the real LiteRT interpreter (BUILTIN_REF).
 
-Models: a counting WHILE loop, an IF choosing between two branches, nested control flow (an IF
+Models: a counting WHILE loop, the loop tf.while_loop converts to (int32 counter, ADD, LESS against
+a trip count given as input, GATHER of the step's row), an IF choosing between two branches, nested control flow (an IF
 inside a WHILE body), and a recurrent cell run by a WHILE over the time steps of a sequence the
 way TensorFlow's converter lowers a Keras RNN/LSTM without the fused op: an int32 step counter
 compared with LESS, the step's input taken with GATHER, the cell's gates cut with SPLIT and
-SPLIT_V (the counter advances by GATHER from a successor table, as the runtime has no int32 ADD).
+SPLIT_V (its counter advances by GATHER from a successor table; tf_style_loop uses int32 ADD).
 The recurrent cell is also checked against NumPy. Then the planner on these models (no two
 tensors of any subgraph that are live together share a byte, lifetimes computed here from the
 model), and malformed control flow refused at allocation with a message (missing subgraph,
@@ -100,6 +101,34 @@ def nested_model() -> bytes:
     return m.build()
 
 
+def tf_style_loop() -> bytes:
+    """The loop shape tf.while_loop converts to: an int32 counter i advanced by ADD, compared with
+    LESS against a trip count n given as input (n <= 6 rows), acc += seq[i] (GATHER) each step."""
+    m = Model()
+    main, cond, body = m.subgraph(), m.subgraph(), m.subgraph()
+    n, seq = main.input("n", [], "int32"), main.input("seq", [6, 3], "float32")
+    i0, acc0 = main.const("i0", np.array(0, np.int32)), main.const("acc0", np.zeros(3, np.float32))
+    outs = [main.tensor("i_out", [], "int32"), main.tensor("n_out", [], "int32"),
+            main.tensor("seq_out", [6, 3], "float32"), main.tensor("acc_out", [3], "float32")]
+    main.op("WHILE", [i0, n, seq, acc0], outs, cond_subgraph_index=1, body_subgraph_index=2)
+    main.output(outs[0], outs[3])
+    ci, cn = cond.input("i", [], "int32"), cond.input("n", [], "int32")
+    cond.input("seq", [6, 3], "float32")
+    cond.input("acc", [3], "float32")
+    more = cond.tensor("more", [], "bool")
+    cond.op("LESS", [ci, cn], [more])
+    cond.output(more)
+    bi, bn = body.input("i", [], "int32"), body.input("n", [], "int32")
+    bseq, bacc = body.input("seq", [6, 3], "float32"), body.input("acc", [3], "float32")
+    row, acc2 = body.tensor("row", [3], "float32"), body.tensor("acc2", [3], "float32")
+    i2 = body.tensor("i2", [], "int32")
+    body.op("GATHER", [bseq, bi], [row])
+    body.op("ADD", [bacc, row], [acc2])
+    body.op("ADD", [bi, body.const("one", np.array(1, np.int32))], [i2])
+    body.output(i2, bn, bseq, acc2)
+    return m.build()
+
+
 RNN_STEPS, RNN_BATCH, RNN_IN, RNN_UNITS = 5, 2, 3, 4
 
 
@@ -180,7 +209,8 @@ def rnn_numpy(seq, h, c, seed=0):
     return h, c
 
 
-MODELS = {"counting_loop": counting_loop, "if": if_model, "nested": nested_model, "rnn": rnn_model}
+MODELS = {"counting_loop": counting_loop, "if": if_model, "nested": nested_model, "rnn": rnn_model,
+          "tf_style_loop": tf_style_loop}
 
 
 def _run(content, feeds, preserve=False):
@@ -239,6 +269,15 @@ def test_while_rnn_over_time_steps_matches_litert_and_numpy(seed):
     h, c = rnn_numpy(seq.astype(np.float64), h0.astype(np.float64), c0.astype(np.float64))
     np.testing.assert_allclose(got[0], h, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got[1], c, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 6])
+def test_tf_style_int32_counter_loop_matches_litert(n):
+    seq = _f32(np.random.default_rng(n).uniform(-1, 1, (6, 3)))
+    got, want, _ = _run(tf_style_loop(), [np.array(n, np.int32), seq])
+    assert got[0].dtype == np.int32 and got[0] == n
+    _close(got, want)
+    np.testing.assert_allclose(got[1], seq[:n].sum(0), rtol=1e-5, atol=1e-6)
 
 
 def test_repeated_invokes_and_subgraph_tensors_readable():

@@ -1,5 +1,5 @@
-/* ADD: out = a + b (broadcasting, fused activation); float32, int8, int16. The arithmetic is
- * shared with SUB in common/add_sub.c. */
+/* ADD: out = a + b (broadcasting, fused activation); float32, int8, int16, int32, int64.
+ * The arithmetic is shared with SUB in common/add_sub.c. */
 #include "common/add_sub.h"
 
 static tl_status add_prepare(tl_interpreter *it, tl_node *node) {

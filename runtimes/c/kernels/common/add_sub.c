@@ -1,7 +1,10 @@
 /* ADD and SUB: out = a +- b with broadcasting and a fused activation.
  * Quantized (int8, int16): both inputs are rescaled to a common scale 2 * max(sa, sb) with
  * `left_shift` bits of headroom (20 for int8, 15 for int16), added or subtracted, then
- * rescaled to the output: LiteRT's reference arithmetic (its general-scale path), bit for bit. */
+ * rescaled to the output: LiteRT's reference arithmetic (its general-scale path), bit for bit.
+ * int32 and int64 (loop counters in WHILE bodies, index arithmetic): plain two's complement
+ * arithmetic, wrapping on overflow as LiteRT's compiled kernels do, then the activation's
+ * integer range (RELU: [0, max], RELU6: [0, 6], RELU_N1_TO_1: [-1, 1]). */
 #include "add_sub.h"
 
 #include "../../src/kernel_api.h"
@@ -16,7 +19,19 @@ typedef struct {
     float f_lo, f_hi;
     int32_t left_shift, a_offset, b_offset, out_offset;
     int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift, q_lo, q_hi;
+    int64_t i_lo, i_hi; /* int32 / int64 activation range */
 } add_data;
+
+/* The fused activation's range for plain integers (LiteRT's CalculateActivationRange). */
+static int int_activation_range(int8_t act, int64_t type_lo, int64_t type_hi, int64_t *lo, int64_t *hi) {
+    switch (act) {
+    case 0: *lo = type_lo; *hi = type_hi; return 1;
+    case 1: *lo = 0; *hi = type_hi; return 1;
+    case 2: *lo = -1; *hi = 1; return 1;
+    case 3: *lo = 0; *hi = 6; return 1;
+    default: return 0;
+    }
+}
 
 tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
@@ -54,7 +69,13 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8 and int16");
+    if (out->type == TL_TYPE_INT32 || out->type == TL_TYPE_INT64) {
+        int64_t type_hi = out->type == TL_TYPE_INT32 ? INT32_MAX : INT64_MAX;
+        if (!int_activation_range(act, -type_hi - 1, type_hi, &d->i_lo, &d->i_hi))
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return TL_STATUS_OK;
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, int16, int32 and int64");
 }
 
 static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
@@ -107,10 +128,49 @@ static tl_status eval_s16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* Wrapping add/sub through unsigned arithmetic (no signed overflow), then the activation clamp. */
+static tl_status eval_s32(tl_interpreter *it, tl_node *node) {
+    const add_data *d = node->op_data;
+    const int32_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int32_t *o = out->data;
+    int64_t i, n = tl_tensor_numel(out), ia, ib;
+    for (i = 0; i < n; i++) {
+        uint32_t x, y;
+        int32_t v;
+        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
+        x = (uint32_t)a[ia];
+        y = (uint32_t)b[ib];
+        v = (int32_t)(d->sign > 0 ? x + y : x - y);
+        o[i] = (int32_t)(v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v));
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status eval_s64(tl_interpreter *it, tl_node *node) {
+    const add_data *d = node->op_data;
+    const int64_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int64_t *o = out->data;
+    int64_t i, n = tl_tensor_numel(out), ia, ib;
+    for (i = 0; i < n; i++) {
+        uint64_t x, y;
+        int64_t v;
+        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
+        x = (uint64_t)a[ia];
+        y = (uint64_t)b[ib];
+        v = (int64_t)(d->sign > 0 ? x + y : x - y);
+        o[i] = v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v);
+    }
+    return TL_STATUS_OK;
+}
+
 tl_status tl_add_sub_eval(tl_interpreter *it, tl_node *node) {
     switch (tl_node_output(it, node, 0)->type) {
     case TL_TYPE_FLOAT32: return eval_f32(it, node);
     case TL_TYPE_INT8: return eval_s8(it, node);
+    case TL_TYPE_INT32: return eval_s32(it, node);
+    case TL_TYPE_INT64: return eval_s64(it, node);
     default: return eval_s16(it, node);
     }
 }
