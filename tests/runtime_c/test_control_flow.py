@@ -129,6 +129,30 @@ def tf_style_loop() -> bytes:
     return m.build()
 
 
+def two_signatures() -> bytes:
+    """Two entry points: "add_one" (subgraph 0: y = x + 1) and "choose" (subgraph 1: an IF over
+    subgraphs 2 and 3, y = x * W or x - 3), as multi-signature models hold them."""
+    m = Model()
+    main, choose, then_, else_ = (m.subgraph() for _ in range(4))
+    x, y = main.input("x", [4], "float32"), main.tensor("y", [4], "float32")
+    main.op("ADD", [x, main.const("one", _f32([1.0]))], [y])
+    main.output(y)
+    flag, cx, cy = choose.input("flag", [1], "bool"), choose.input("x", [1, 4], "float32"), \
+        choose.tensor("y", [1, 4], "float32")
+    choose.op("IF", [flag, cx], [cy], then_subgraph_index=2, else_subgraph_index=3)
+    choose.output(cy)
+    tx, ty = then_.input("x", [1, 4], "float32"), then_.tensor("y", [1, 4], "float32")
+    w = _f32(np.random.default_rng(8).uniform(-1, 1, (4, 4)))
+    then_.op("FULLY_CONNECTED", [tx, then_.const("w", w), -1], [ty])
+    then_.output(ty)
+    ex, ey = else_.input("x", [1, 4], "float32"), else_.tensor("y", [1, 4], "float32")
+    else_.op("SUB", [ex, else_.const("three", _f32([3.0]))], [ey])
+    else_.output(ey)
+    m.signature("add_one", main, {"x": x}, {"y": y})
+    m.signature("choose", choose, {"flag": flag, "x": cx}, {"y": cy})
+    return m.build()
+
+
 RNN_STEPS, RNN_BATCH, RNN_IN, RNN_UNITS = 5, 2, 3, 4
 
 
@@ -210,7 +234,7 @@ def rnn_numpy(seq, h, c, seed=0):
 
 
 MODELS = {"counting_loop": counting_loop, "if": if_model, "nested": nested_model, "rnn": rnn_model,
-          "tf_style_loop": tf_style_loop}
+          "tf_style_loop": tf_style_loop, "two_signatures": two_signatures}
 
 
 def _run(content, feeds, preserve=False):
@@ -280,6 +304,29 @@ def test_tf_style_int32_counter_loop_matches_litert(n):
     np.testing.assert_allclose(got[1], seq[:n].sum(0), rtol=1e-5, atol=1e-6)
 
 
+def test_signatures_of_several_subgraphs_match_litert():
+    content = two_signatures()
+    ours, ref = Interpreter(model_content=content), _litert(content)
+    assert ours.get_signature_list() == ref.get_signature_list()
+    x = _f32([1.0, -2.0, 0.5, 4.0])
+    for flag in (True, False, True):
+        args = {"flag": np.array([flag]), "x": x[None]}
+        got, want = ours.get_signature_runner("choose")(**args), ref.get_signature_runner("choose")(**args)
+        np.testing.assert_allclose(got["y"], want["y"], rtol=1e-5)
+        got, want = ours.get_signature_runner("add_one")(x=x), ref.get_signature_runner("add_one")(x=x)
+        np.testing.assert_allclose(got["y"], x + 1)
+        np.testing.assert_allclose(want["y"], x + 1)
+    # subgraph 0's input and output survive running the other entry point
+    ours.set_tensor(ours.get_input_details()[0]["index"], x * 2)
+    ours.invoke()
+    ours.get_signature_runner("choose")(flag=np.array([False]), x=x[None])
+    np.testing.assert_allclose(ours.get_tensor(ours.get_output_details()[0]["index"]), x * 2 + 1)
+    ours.invoke()
+    np.testing.assert_allclose(ours.get_tensor(ours.get_output_details()[0]["index"]), x * 2 + 1)
+    with pytest.raises(RuntimeError, match="not an entry subgraph"):
+        ours._invoke(2)
+
+
 def test_repeated_invokes_and_subgraph_tensors_readable():
     content = counting_loop(4.0, 1.0)
     it = Interpreter(model_content=content, experimental_preserve_all_tensors=True)
@@ -298,8 +345,9 @@ def test_repeated_invokes_and_subgraph_tensors_readable():
 # ---- the planner across subgraphs -------------------------------------------------------------------
 
 def _timeline_lifetimes(content):
-    """{(subgraph, tensor): [first, last]} from the model itself: subgraph 0 walked in order, a
-    control flow node spanning the walks of the subgraphs it calls (planner.c's rules)."""
+    """{(subgraph, tensor): [first, last]} from the model itself: each entry subgraph (0, then the
+    signatures') walked in order, a control flow node spanning the walks of the subgraphs it calls
+    (planner.c's rules)."""
     s, _ = _schema()
     model = s.ModelT.InitFromObj(s.Model.GetRootAsModel(content, 0))
     codes = [c.builtinCode for c in model.operatorCodes]
@@ -336,8 +384,16 @@ def _timeline_lifetimes(content):
         for t in g.outputs:
             use(sg, int(t), clock[0])
         clock[0] += 1
-    walk(0)
-    return life, clock[0] - 1
+    entries = sorted({0, *[sig.subgraphIndex for sig in (model.signatureDefs or [])]})
+    for e in entries:
+        walk(e)
+    end = clock[0] - 1
+    if len(entries) > 1:  # each entry's inputs and outputs live throughout
+        for e in entries:
+            for t in [*model.subgraphs[e].inputs, *model.subgraphs[e].outputs]:
+                if (e, int(t)) in life:
+                    life[(e, int(t))] = [0, end]
+    return life, end
 
 
 @pytest.mark.parametrize("preserve", [False, True], ids=["shared", "preserve_all"])

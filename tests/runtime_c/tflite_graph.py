@@ -84,6 +84,7 @@ class Model:
         self.subgraphs: list[Subgraph] = []
         self.codes: list[str] = []
         self.buffers = [self.schema.BufferT()]
+        self.signatures = []
 
     def subgraph(self) -> Subgraph:
         self.subgraphs.append(Subgraph(self, len(self.subgraphs)))
@@ -95,6 +96,20 @@ class Model:
         self.buffers.append(b)
         return len(self.buffers) - 1
 
+    def signature(self, key: str, subgraph: Subgraph, inputs: dict, outputs: dict) -> None:
+        """A SignatureDef naming `subgraph`'s tensors: {name: tensor index}."""
+        def maps(d):
+            out = []
+            for name, index in d.items():
+                t = self.schema.TensorMapT()
+                t.name, t.tensorIndex = name, index
+                out.append(t)
+            return out
+        sig = self.schema.SignatureDefT()
+        sig.signatureKey, sig.subgraphIndex = key, subgraph.index
+        sig.inputs, sig.outputs = maps(inputs), maps(outputs)
+        self.signatures.append(sig)
+
     def opcode(self, name: str) -> int:
         if name not in self.codes:
             self.codes.append(name)
@@ -105,6 +120,7 @@ class Model:
         model = s.ModelT()
         model.version, model.buffers = 3, self.buffers
         model.subgraphs = [sg.g for sg in self.subgraphs]
+        model.signatureDefs = self.signatures or None
         model.operatorCodes = []
         for name in self.codes:
             code = s.OperatorCodeT()

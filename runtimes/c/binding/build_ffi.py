@@ -45,6 +45,7 @@ tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
+tl_status tl_interpreter_invoke_subgraph(tl_interpreter *it, int32_t subgraph);
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
 int32_t tl_interpreter_get_input_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_output_count(const tl_interpreter *it);

@@ -176,7 +176,10 @@ class Interpreter:
     # -- data ---------------------------------------------------------------------------------------
     def set_tensor(self, tensor_index: int, value) -> None:
         self._require_allocated("set_tensor")
-        d = self._details(tensor_index)
+        self._set(tensor_index, value, 0)
+
+    def _set(self, tensor_index: int, value, subgraph: int) -> None:
+        d = self._details(tensor_index, subgraph)
         value = np.asarray(value)
         if value.dtype != d["dtype"]:
             raise ValueError(f"Cannot set tensor: Got value of type {value.dtype.name.upper()} but expected type "
@@ -184,7 +187,7 @@ class Interpreter:
         if tuple(value.shape) != tuple(d["shape"]):
             raise ValueError(f"Cannot set tensor: Dimension mismatch. Got {list(value.shape)} but expected "
                              f"{list(d['shape'])} for input {tensor_index}, name: {d['name']}")
-        t = self._tensor(tensor_index)
+        t = self._tensor(tensor_index, subgraph)
         if t.is_constant:
             raise ValueError(f"Cannot set tensor {tensor_index} ({d['name']}): it is a constant of the model")
         ffi.memmove(t.data, np.ascontiguousarray(value).tobytes(), t.bytes)
@@ -209,8 +212,11 @@ class Interpreter:
         return lambda: self._view(tensor_index)
 
     def invoke(self) -> None:
+        self._invoke(0)
+
+    def _invoke(self, subgraph: int) -> None:
         self._require_allocated("invoke")
-        status = lib.tl_interpreter_invoke(self._it)
+        status = lib.tl_interpreter_invoke_subgraph(self._it, int(subgraph))
         if status != 0:
             raise _error(RuntimeError, self._source, self._message(), status)
 
@@ -234,10 +240,8 @@ class Interpreter:
         key = signature_key or next(iter(self._signatures))
         if key not in self._signatures:
             raise ValueError(f"no signature {key!r}; the model has {list(self._signatures)}")
-        if self._signatures[key]["subgraph_index"] != 0:
-            raise NotImplementedError(f"signature {key!r} runs subgraph {self._signatures[key]['subgraph_index']}: "
-                                      "tensorlite's C runtime invokes subgraph 0 only (other subgraphs run when its "
-                                      "WHILE/IF ops call them)")
+        if self._signatures[key]["subgraph_index"] < 0:
+            raise ValueError(f"signature {key!r} names a subgraph the model does not have")
         return SignatureRunner(self, self._signatures[key])
 
     def arena_bytes_used(self) -> int:
@@ -279,16 +283,19 @@ class Interpreter:
 
 
 class SignatureRunner:
+    """Runs one SignatureDef's subgraph (LiteRT's runner): inputs and outputs by name."""
+
     def __init__(self, interpreter: Interpreter, signature: dict):
         self._it, self._sig = interpreter, signature
+        self._subgraph = signature["subgraph_index"]
         if not interpreter._allocated:
             interpreter.allocate_tensors()
 
     def get_input_details(self) -> dict:
-        return {name: self._it._details(i) for name, i in self._sig["inputs"].items()}
+        return {name: self._it._details(i, self._subgraph) for name, i in self._sig["inputs"].items()}
 
     def get_output_details(self) -> dict:
-        return {name: self._it._details(i) for name, i in self._sig["outputs"].items()}
+        return {name: self._it._details(i, self._subgraph) for name, i in self._sig["outputs"].items()}
 
     def __call__(self, **inputs) -> dict:
         missing = set(self._sig["inputs"]) - set(inputs)
@@ -297,6 +304,6 @@ class SignatureRunner:
             raise ValueError(f"signature inputs are {sorted(self._sig['inputs'])}; missing {sorted(missing)}, "
                              f"unknown {sorted(unknown)}")
         for name, value in inputs.items():
-            self._it.set_tensor(self._sig["inputs"][name], value)
-        self._it.invoke()
-        return {name: self._it.get_tensor(i) for name, i in self._sig["outputs"].items()}
+            self._it._set(self._sig["inputs"][name], value, self._subgraph)
+        self._it._invoke(self._subgraph)
+        return {name: self._it._view(i, self._subgraph).copy() for name, i in self._sig["outputs"].items()}

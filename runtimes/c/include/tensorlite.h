@@ -71,7 +71,7 @@ typedef struct tl_model {
     const uint8_t *data;
     size_t size;
     uint32_t version;         /* schema version (3) */
-    uint32_t subgraph_count;  /* subgraph 0 is invoked; the others run when its WHILE / IF call them */
+    uint32_t subgraph_count;  /* 0 and signatures' subgraphs are invoked; WHILE / IF call the others */
     uint32_t signature_count;
 } tl_model;
 
@@ -113,6 +113,12 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 
+/* Runs an entry subgraph: 0 (what tl_interpreter_invoke runs) or one a SignatureDef names
+ * (tl_interpreter_get_signature_subgraph); its tensors are tl_interpreter_get_subgraph_tensor's.
+ * With several entries, each entry's inputs and outputs keep their own memory, so invoking one
+ * leaves the others' inputs and outputs as they were. BAD_ARGUMENT for any other subgraph. */
+tl_status tl_interpreter_invoke_subgraph(tl_interpreter *it, int32_t subgraph);
+
 /* A watchdog for WHILE loops: invoke fails (INVOKE_FAILED, naming the node) when one loop runs
  * more than `limit` iterations. 0 (the default, as in LiteRT) never stops a loop. */
 tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
@@ -129,9 +135,10 @@ tl_tensor *tl_interpreter_get_output(tl_interpreter *it, int32_t index);
 int32_t tl_interpreter_get_input_tensor_index(const tl_interpreter *it, int32_t index);
 int32_t tl_interpreter_get_output_tensor_index(const tl_interpreter *it, int32_t index);
 
-/* SignatureDefs. `signature_key` NULL means the first signature. Only signatures of subgraph 0
- * resolve to tensors (the runtime invokes subgraph 0 only; a signature naming another subgraph
- * reports that subgraph and -1 for its tensors). NULL / -1 when absent. */
+/* SignatureDefs. `signature_key` NULL means the first signature. A signature's tensor indices
+ * refer to its own subgraph (tl_interpreter_get_signature_subgraph; run it with
+ * tl_interpreter_invoke_subgraph), and the by-name lookups return that subgraph's tensors.
+ * NULL / -1 when absent. */
 int32_t tl_interpreter_get_signature_count(const tl_interpreter *it);
 const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t signature);
 int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t signature);

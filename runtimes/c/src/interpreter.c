@@ -1,8 +1,8 @@
 /* Interpreter life cycle: init (the interpreter struct and every subgraph's tables go to the
  * arena's tail, see arena.c and model.c), allocate_tensors (resolve and prepare every kernel of
- * subgraph 0 and of the subgraphs its control flow calls, see subgraph.c, then plan activations
- * and scratch at the arena's head, see plan.c and planner.c), invoke (run subgraph 0's nodes in
- * order). */
+ * the entry subgraphs (0 and those signatures name) and of the subgraphs their control flow
+ * calls, see subgraph.c, then plan activations and scratch at the arena's head, see plan.c and
+ * planner.c), invoke (run an entry subgraph's nodes in order). */
 #include <stdio.h>
 #include <string.h>
 
@@ -168,12 +168,17 @@ tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
     return TL_STATUS_OK;
 }
 
-tl_status tl_interpreter_invoke(tl_interpreter *it) {
+tl_status tl_interpreter_invoke_subgraph(tl_interpreter *it, int32_t subgraph) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
+    if (subgraph < 0 || subgraph >= it->n_subgraphs || !it->subgraphs[subgraph].entry)
+        return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT,
+                       "not an entry subgraph (subgraph 0 or one a SignatureDef names)");
     it->error[0] = 0; /* a kernel's message from an earlier invoke must not mask this one's */
-    return tl_subgraph_invoke(it, &it->subgraphs[0]);
+    return tl_subgraph_invoke(it, &it->subgraphs[subgraph]);
 }
+
+tl_status tl_interpreter_invoke(tl_interpreter *it) { return tl_interpreter_invoke_subgraph(it, 0); }
 
 /* ---- queries ---------------------------------------------------------------------------------- */
 

@@ -62,6 +62,7 @@ typedef struct tl_subgraph {
     tl_fb_vec inputs, outputs;
     int32_t tensor_base;    /* position of tensor 0 in the planner's table of all subgraphs' tensors */
     uint8_t state;          /* 0: not prepared, 1: being prepared (a call back into it is recursion), 2: prepared */
+    uint8_t entry;          /* invoked directly: subgraph 0, or a subgraph a SignatureDef names */
     int32_t height;         /* longest chain of nested subgraph calls starting here (1: calls none) */
 } tl_subgraph;
 
@@ -121,8 +122,8 @@ tl_tensor *tl_subgraph_output(tl_interpreter *it, const tl_subgraph *sg, int32_t
 /* Its tensor `index`, NULL when out of range. */
 tl_tensor *tl_subgraph_tensor(const tl_subgraph *sg, int32_t index);
 
-/* Resolves and prepares subgraph 0 (and, through control flow kernels, what it calls), then
- * plans memory (subgraph.c and plan.c). */
+/* Resolves and prepares the entry subgraphs (0 and those SignatureDefs name) and, through
+ * control flow kernels, what they call; then plans memory (subgraph.c and plan.c). */
 tl_status tl_interpreter_prepare_all(tl_interpreter *it);
 tl_status tl_interpreter_plan(tl_interpreter *it);
 

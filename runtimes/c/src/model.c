@@ -50,11 +50,6 @@ tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size) {
     return TL_STATUS_OK;
 }
 
-/* Subgraph 0's tensor `index` (signatures address subgraph 0 only). */
-static tl_tensor *tensor_at(tl_interpreter *it, int32_t index) {
-    return tl_subgraph_tensor(&it->subgraphs[0], index);
-}
-
 static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor *t) {
     const tl_fb *fb = &it->fb;
     tl_fb_table q;
@@ -289,13 +284,15 @@ static const char *signature_io_name(const tl_interpreter *it, int32_t s, int fi
     return name;
 }
 
+/* Index of the signature's k-th input/output tensor in the signature's own subgraph. */
 static int32_t signature_io_tensor(const tl_interpreter *it, int32_t s, int fid, int32_t k) {
     tl_fb_table map;
     uint32_t index;
-    if (tl_interpreter_get_signature_subgraph(it, s) != 0) return -1;
+    int32_t sg = tl_interpreter_get_signature_subgraph(it, s);
+    if (sg < 0) return -1;
     if (!signature_map(it, s, fid, k, &map) || tl_fb_u32(&it->fb, map, MAP_TENSOR, 0, &index) != TL_STATUS_OK)
         return -1;
-    return index < (uint32_t)it->subgraphs[0].n_tensors ? (int32_t)index : -1;
+    return index < (uint32_t)it->subgraphs[sg].n_tensors ? (int32_t)index : -1;
 }
 
 int32_t tl_interpreter_get_signature_count(const tl_interpreter *it) {
@@ -343,7 +340,9 @@ static tl_tensor *by_name(tl_interpreter *it, const char *key, const char *name,
         if (key != NULL && (sk == NULL || strcmp(sk, key) != 0)) continue;
         for (k = 0; k < signature_io_count(it, s, fid); k++) {
             const char *nm = signature_io_name(it, s, fid, k);
-            if (nm != NULL && strcmp(nm, name) == 0) return tensor_at(it, signature_io_tensor(it, s, fid, k));
+            if (nm != NULL && strcmp(nm, name) == 0)
+                return tl_subgraph_tensor(&it->subgraphs[tl_interpreter_get_signature_subgraph(it, s)],
+                                          signature_io_tensor(it, s, fid, k));
         }
         return NULL; /* only the first (or the named) signature is searched */
     }

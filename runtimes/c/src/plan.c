@@ -72,7 +72,7 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
 
 tl_status tl_interpreter_plan(tl_interpreter *it) {
     size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
-    int32_t n = it->n_tensors_total, n_scratch = 0, s, i, k, first_scratch, end;
+    int32_t n = it->n_tensors_total, n_scratch = 0, s, i, k, first_scratch, end, n_entries = 0;
     lifetimes L;
     int32_t *order;
     tl_scratch *sc;
@@ -91,12 +91,16 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
             it->subgraphs[s].nodes[i].time_first = 0x7fffffff;
             it->subgraphs[s].nodes[i].time_last = -1;
         }
-    st = walk(it, &L, &it->subgraphs[0]);
-    if (st != TL_STATUS_OK) {
-        it->tail = saved_tail;
-        return st;
+    for (s = 0; s < it->n_subgraphs; s++) { /* entry points one after another: they never run together */
+        if (!it->subgraphs[s].entry) continue;
+        n_entries++;
+        st = walk(it, &L, &it->subgraphs[s]);
+        if (st != TL_STATUS_OK) {
+            it->tail = saved_tail;
+            return st;
+        }
     }
-    end = L.clock - 1; /* subgraph 0's outputs step: the end of the run */
+    end = L.clock - 1; /* the last entry's outputs step: the end of the timeline */
     for (s = 0; s < it->n_subgraphs; s++) {
         const tl_subgraph *sg = &it->subgraphs[s];
         for (i = 0; i < sg->n_tensors; i++) {
@@ -107,6 +111,23 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
                 b->first = 0;
                 b->last = end;
             }
+        }
+        if (sg->entry && n_entries > 1) { /* one entry's inputs and outputs survive invoking another */
+            int32_t io;
+            for (io = 0; io < (int32_t)(sg->inputs.len + sg->outputs.len); io++) {
+                int32_t t = io < (int32_t)sg->inputs.len ? tl_fb_vec_i32(&it->fb, sg->inputs, (uint32_t)io)
+                                                        : tl_fb_vec_i32(&it->fb, sg->outputs, (uint32_t)io - sg->inputs.len);
+                int32_t slot = (t >= 0 && t < sg->n_tensors) ? L.slot[sg->tensor_base + t] : -1;
+                if (slot >= 0) {
+                    L.bufs[slot].first = 0;
+                    L.bufs[slot].last = end;
+                }
+            }
+        }
+        for (i = 0; i < sg->n_tensors; i++) {
+            int32_t g = sg->tensor_base + i;
+            tl_plan_buffer *b = L.slot[g] >= 0 ? &L.bufs[L.slot[g]] : NULL;
+            if (b == NULL) continue;
             if (it->offline_plan.len) {
                 int32_t off = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)g);
                 if (off != -1) {

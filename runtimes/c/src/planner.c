@@ -28,7 +28,10 @@
  *     inside a subgraph needs to survive from one run to the next;
  *   - a subgraph called from several nodes is walked once per call site, and each of its
  *     tensors lives over the hull of its steps at all of them (conservative, never unsafe);
- *   - variables of any subgraph, and every tensor under preserve_all_tensors, live throughout.
+ *   - variables of any subgraph, and every tensor under preserve_all_tensors, live throughout;
+ *   - subgraphs that SignatureDefs name are entry points too: walked after subgraph 0, one after
+ *     another (they never run together); with several entries, each entry's inputs and outputs
+ *     live throughout, so invoking one leaves the others' inputs and outputs intact.
  * We chose this over giving each subgraph its own region (simpler, but the arena would be the
  * sum of all subgraphs' peaks) and over TFLite's per-subgraph arenas (which allocate at run
  * time): the whole model is still planned once, offline-plannable, with no malloc. The walk's

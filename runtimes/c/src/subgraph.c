@@ -1,7 +1,8 @@
 /* Subgraphs: preparing and running them. Subgraph 0 is the model's entry point; the others run
- * only when a control flow kernel (WHILE, IF) calls them. A subgraph is prepared the first
+ * when a control flow kernel (WHILE, IF) calls them. A subgraph is prepared the first
  * time a caller's prepare asks for it (tl_subgraph_prepare), so subgraphs nobody calls cost
- * nothing but their tables. Calls form a graph that must be acyclic (TFLite has no recursion:
+ * nothing but their tables. A subgraph a SignatureDef names is an entry point too: prepared at
+ * allocation and invoked directly (tl_interpreter_invoke_subgraph). Calls form a graph that must be acyclic (TFLite has no recursion:
  * a call back into a subgraph being prepared is refused) and at most TL_MAX_SUBGRAPH_DEPTH
  * deep, which bounds the C stack of prepare, of the planner's walk and of eval. */
 #include "kernel_api.h"
@@ -59,21 +60,35 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     return TL_STATUS_OK;
 }
 
-tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
-    tl_subgraph *sg0 = &it->subgraphs[0];
+/* Prepares an entry subgraph (and what it calls) unless a caller already did. */
+static tl_status prepare_entry(tl_interpreter *it, tl_subgraph *sg) {
     tl_status st;
-    int32_t s, i;
+    sg->entry = 1;
+    if (sg->state != UNPREPARED) return TL_STATUS_OK;
+    it->prepare_depth = 0;
+    sg->state = PREPARING;
+    sg->height = 1;
+    st = prepare_nodes(it, sg);
+    sg->state = PREPARED;
+    return st;
+}
+
+tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
+    int32_t s, i, n = tl_interpreter_get_signature_count(it);
     for (s = 0; s < it->n_subgraphs; s++) { /* a fresh start, also after a failed allocation */
         it->subgraphs[s].state = UNPREPARED;
+        it->subgraphs[s].entry = 0;
         for (i = 0; i < it->subgraphs[s].n_nodes; i++) it->subgraphs[s].nodes[i].n_callees = 0;
     }
     it->scratch = NULL;
-    it->prepare_depth = 0;
-    sg0->state = PREPARING;
-    sg0->height = 1;
-    st = prepare_nodes(it, sg0);
-    sg0->state = PREPARED;
-    return st;
+    for (s = -1; s < n; s++) { /* subgraph 0, then each signature's */
+        int32_t index = s < 0 ? 0 : tl_interpreter_get_signature_subgraph(it, s);
+        if (index >= 0) {
+            tl_status st = prepare_entry(it, &it->subgraphs[index]);
+            if (st != TL_STATUS_OK) return st;
+        }
+    }
+    return TL_STATUS_OK;
 }
 
 tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out) {

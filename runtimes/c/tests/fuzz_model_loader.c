@@ -41,6 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             memset(t->data, 0x5a, t->bytes);
         }
         (void)tl_interpreter_invoke(it);
+        for (s = 0; s < tl_interpreter_get_signature_count(it); s++) /* other entry points */
+            (void)tl_interpreter_invoke_subgraph(it, tl_interpreter_get_signature_subgraph(it, s));
     }
     if (it) (void)tl_interpreter_error_message(it);
     return 0;
