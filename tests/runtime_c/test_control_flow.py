@@ -514,6 +514,14 @@ def _deep_chain(depth):
     return m.build()
 
 
+def _constant_body_input(model):
+    s, _ = _schema()
+    buf = s.BufferT()
+    buf.data = np.frombuffer(_f32([0.0]).tobytes(), np.uint8)
+    model.buffers.append(buf)
+    model.subgraphs[2].tensors[0].buffer = len(model.buffers) - 1  # the body's input "i"
+
+
 BAD = {
     "missing subgraph": (lambda: _edit(counting_loop(), _set_while(1, 7)), "subgraph index out of range"),
     "negative subgraph": (lambda: _edit(counting_loop(), _set_while(-1, 2)), "subgraph index out of range"),
@@ -528,6 +536,7 @@ BAD = {
     "if without condition": (lambda: _edit(if_model(), lambda m: setattr(
         m.subgraphs[0].tensors[0], "type", 0)), "condition"),
     "nesting too deep": (lambda: _deep_chain(18), "nest more than 16 deep"),
+    "constant subgraph input": (lambda: _edit(counting_loop(), _constant_body_input), "input is a constant tensor"),
 }
 
 

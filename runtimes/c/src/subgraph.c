@@ -103,13 +103,13 @@ tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, 
     if (sg->state == PREPARING)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "calls a subgraph that is already running (recursion is not supported, as in TFLite)");
+    for (i = 0; i < (int32_t)sg->inputs.len; i++) /* the caller writes them: never into the model's bytes */
+        if (tl_subgraph_input(it, sg, i)->is_constant)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a called subgraph's input is a constant tensor");
     if (sg->state == UNPREPARED) {
         tl_status st;
         if (it->prepare_depth + 2 > TL_MAX_SUBGRAPH_DEPTH)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "subgraph calls nest more than 16 deep");
-        for (i = 0; i < (int32_t)sg->inputs.len; i++)
-            if (tl_subgraph_input(it, sg, i)->is_constant)
-                return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a called subgraph's input is a constant tensor");
         sg->state = PREPARING;
         sg->height = 1;
         it->prepare_depth++;
