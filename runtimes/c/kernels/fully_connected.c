@@ -1,6 +1,10 @@
 /* FULLY_CONNECTED: out[b, o] = act(sum_i in[b, i] * w[o, i] + bias[o]); weights [units, depth].
  * int8: int32 accumulation of (in - in_zp) * (w - w_zp), then requantized per output channel
- * (per-tensor when the weights have one scale) with LiteRT's multiplier + shift. */
+ * (per-tensor when the weights have one scale) as LiteRT's reference kernel does it: in double,
+ * round(acc * in_scale * w_scale / out_scale), half away from zero. (TFLM and LiteRT's optimized
+ * kernels use an integer multiplier + shift instead, which can differ by 1 LSB near ties.) */
+#include <math.h>
+
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
 
@@ -10,11 +14,30 @@ typedef struct {
     int32_t batches, depth, units;
     float f_lo, f_hi;
     int32_t in_offset, w_offset, out_offset, q_lo, q_hi;
-    int32_t *mult, *shift; /* per output unit */
+    double *scale; /* per output unit: in_scale * w_scale / out_scale */
 } fc_data;
 
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node);
+
+static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *w,
+                                const tl_tensor *out, fc_data *d) {
+    int32_t o;
+    tl_status st;
+    if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, w)) != TL_STATUS_OK ||
+        (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
+        return st;
+    if (w->quant_count > 1 && w->quant_count != d->units)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count does not match the units");
+    d->scale = tl_alloc_persistent(it, sizeof(double) * (size_t)d->units);
+    if (!d->scale) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization scales");
+    for (o = 0; o < d->units; o++) {
+        d->scale[o] = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
+        if (!(d->scale[o] >= 0.0) || d->scale[o] > 1e9)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    }
+    return TL_STATUS_OK;
+}
 
 static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
@@ -50,8 +73,7 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
         if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
         if ((int64_t)d->depth * 255 * 255 > INT32_MAX)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
-        st = tl_prepare_channel_multipliers(it, node, in, w, out, d->units, &d->mult, &d->shift);
-        if (st != TL_STATUS_OK) return st;
+        if ((st = prepare_scales(it, node, in, w, out, d)) != TL_STATUS_OK) return st;
         node->eval = tl_fully_connected_eval_s8;
         d->in_offset = -in->zero_point;
         d->w_offset = -w->zero_point;
@@ -88,12 +110,13 @@ static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
     int32_t b, o, i;
     for (b = 0; b < d->batches; b++) {
         for (o = 0; o < d->units; o++) {
-            int32_t acc = 0, r;
+            int32_t acc = 0;
+            double r;
             for (i = 0; i < d->depth; i++)
                 acc += (x[b * d->depth + i] + d->in_offset) * (w[o * d->depth + i] + d->w_offset);
-            r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[o] : 0), d->mult[o], d->shift[o]);
-            r = tl_add_sat(r, d->out_offset);
-            y[b * d->units + o] = (int8_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
+            r = round((double)tl_add_sat(acc, bias ? bias[o] : 0) * d->scale[o]) + d->out_offset;
+            r = r < d->q_lo ? d->q_lo : r > d->q_hi ? d->q_hi : r; /* clamped before the cast: no overflow */
+            y[b * d->units + o] = (int8_t)r;
         }
     }
     return TL_STATUS_OK;

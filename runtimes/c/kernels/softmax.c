@@ -2,7 +2,8 @@
  * int8 follows LiteRT's reference kernel bit for bit: input differences scaled by beta into
  * a fixed-point number with 5 integer bits, exp in fixed point, the sum's reciprocal by
  * Newton-Raphson, output in units of 1/256 with zero point -128 (the only int8 output
- * quantization TFLite allows for softmax). */
+ * quantization TFLite allows for softmax), or int16 in units of 1/65536 with zero point -32768
+ * (int8 in, int16 out: LiteRT's same arithmetic with 16 output bits). */
 #include <math.h>
 
 #include "../src/kernel_api.h"
@@ -13,10 +14,15 @@ enum { OPT_BETA = 0 };
 typedef struct {
     float beta;
     int32_t rows, depth;
-    int32_t input_multiplier, input_left_shift, diff_min; /* int8 */
+    int32_t input_multiplier, input_left_shift, diff_min; /* int8 input */
+    int32_t out_bits;                                    /* 8 or 16 */
 } softmax_data;
 
 enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
+
+static tl_status tl_softmax_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node);
 
 static tl_status softmax_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
@@ -24,21 +30,29 @@ static tl_status softmax_prepare(tl_interpreter *it, tl_node *node) {
     if (!in || !out || !tl_same_shape(in, out) || in->ndim < 1)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must have one shape");
     if (!((in->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) ||
-          (in->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8)))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SOFTMAX supports float32 and int8");
+          (in->type == TL_TYPE_INT8 && (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16))))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SOFTMAX supports float32, int8 and int8 -> int16");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
     if (tl_fb_f32(&it->fb, node->options, OPT_BETA, 1.0f, &d->beta) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     d->depth = in->dims[in->ndim - 1];
+    node->eval = in->type == TL_TYPE_FLOAT32 ? tl_softmax_eval_f32
+                 : out->type == TL_TYPE_INT8 ? tl_softmax_eval_s8 : tl_softmax_eval_s8_s16;
     d->rows = d->depth ? (int32_t)(tl_tensor_numel(in) / d->depth) : 0;
     if (in->type == TL_TYPE_INT8) {
-        double real, radius;
+        double real, radius, unit;
         tl_status st;
         if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out)) return TL_STATUS_MODEL_INVALID;
-        if (out->zero_point != -128 || out->scale != 1.0f / 256)
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int8 softmax output must have scale 1/256, zero point -128");
+        d->out_bits = out->type == TL_TYPE_INT8 ? 8 : 16;
+        /* The output is in units of 2^-bits from -2^(bits-1) whatever the tensor says; refuse
+         * parameters that would misread it (LiteRT's tolerance: 0.1% of the scale). */
+        unit = 1.0 / (double)(1L << d->out_bits);
+        if (out->zero_point != -(1 << (d->out_bits - 1)) || fabs(out->scale - unit) > 0.001 * unit)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, d->out_bits == 8
+                           ? "int8 softmax output must have scale 1/256, zero point -128"
+                           : "int16 softmax output of an int8 input must have scale 1/65536, zero point -32768");
         real = (double)d->beta * in->scale * (double)(1u << (31 - SCALED_DIFF_INTEGER_BITS));
         if (real > 2147483647.0) real = 2147483647.0;
         st = tl_quantize_multiplier_checked(it, node, real, &d->input_multiplier, &d->input_left_shift);
@@ -85,6 +99,39 @@ static int count_leading_zeros(uint32_t x) {
     return n;
 }
 
+/* Per row of int8 input: the max, and 1/sum(exp) as a fixed-point reciprocal with its exponent. */
+typedef struct {
+    int32_t max, reciprocal, bits_over_unit;
+} softmax_row;
+
+static softmax_row softmax_row_s8(const softmax_data *d, const int8_t *xr) {
+    softmax_row row;
+    int32_t i, sum = 0, headroom;
+    row.max = xr[0];
+    for (i = 1; i < d->depth; i++) row.max = xr[i] > row.max ? xr[i] : row.max;
+    for (i = 0; i < d->depth; i++) { /* sum of exps with 12 integer bits */
+        int32_t diff = xr[i] - row.max;
+        if (diff >= d->diff_min)
+            sum = tl_add_sat(sum, tl_fp_mul_pot(tl_fp_exp_negative(scaled_diff(d, diff)), -ACCUMULATION_INTEGER_BITS));
+    }
+    /* 1/sum: normalise sum to [1, 2), then 1/(1 + x) by Newton-Raphson */
+    headroom = count_leading_zeros((uint32_t)sum);
+    row.bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;
+    row.reciprocal = tl_fp_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - (1u << 31)));
+    return row;
+}
+
+/* One output in the output type's units, offset by its zero point -2^(bits-1), clamped. */
+static int32_t softmax_out_s8(const softmax_data *d, const softmax_row *row, int32_t x) {
+    const int32_t zero = -(1 << (d->out_bits - 1)), diff = x - row->max;
+    int32_t out = zero;
+    if (diff >= d->diff_min) {
+        int32_t e = tl_fp_exp_negative(scaled_diff(d, diff));
+        out = tl_rounding_divide_by_pot(tl_srdhm(row->reciprocal, e), row->bits_over_unit + 31 - d->out_bits) + zero;
+    }
+    return tl_clamp_i32(out, zero, -zero - 1);
+}
+
 static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node) {
     const softmax_data *d = node->op_data;
     const int8_t *x = tl_node_input(it, node, 0)->data;
@@ -92,33 +139,23 @@ static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node) {
     int32_t r, i;
     for (r = 0; r < d->rows; r++) {
         const int8_t *xr = x + (int64_t)r * d->depth;
-        int8_t *yr = y + (int64_t)r * d->depth;
-        int32_t max = xr[0], sum = 0, headroom, bits_over_unit, reciprocal;
-        for (i = 1; i < d->depth; i++) max = xr[i] > max ? xr[i] : max;
-        for (i = 0; i < d->depth; i++) { /* sum of exps with 12 integer bits */
-            int32_t diff = xr[i] - max;
-            if (diff >= d->diff_min)
-                sum = tl_add_sat(sum, tl_fp_mul_pot(tl_fp_exp_negative(scaled_diff(d, diff)), -ACCUMULATION_INTEGER_BITS));
-        }
-        /* 1/sum: normalise sum to [1, 2), then 1/(1 + x) by Newton-Raphson */
-        headroom = count_leading_zeros((uint32_t)sum);
-        bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;
-        reciprocal = tl_fp_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - (1u << 31)));
-        for (i = 0; i < d->depth; i++) {
-            int32_t diff = xr[i] - max, out = -128;
-            if (diff >= d->diff_min) {
-                int32_t e = tl_fp_exp_negative(scaled_diff(d, diff));
-                out = tl_rounding_divide_by_pot(tl_srdhm(reciprocal, e), bits_over_unit + 31 - 8) - 128;
-            }
-            yr[i] = (int8_t)tl_clamp_i32(out, -128, 127);
-        }
+        softmax_row row = softmax_row_s8(d, xr);
+        for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (int8_t)softmax_out_s8(d, &row, xr[i]);
     }
     return TL_STATUS_OK;
 }
 
-static tl_status softmax_eval(tl_interpreter *it, tl_node *node) {
-    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_softmax_eval_f32(it, node)
-                                                                  : tl_softmax_eval_s8(it, node);
+static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node) {
+    const softmax_data *d = node->op_data;
+    const int8_t *x = tl_node_input(it, node, 0)->data;
+    int16_t *y = tl_node_output(it, node, 0)->data;
+    int32_t r, i;
+    for (r = 0; r < d->rows; r++) {
+        const int8_t *xr = x + (int64_t)r * d->depth;
+        softmax_row row = softmax_row_s8(d, xr);
+        for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (int16_t)softmax_out_s8(d, &row, xr[i]);
+    }
+    return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare, softmax_eval};
+const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare, tl_softmax_eval_f32};
