@@ -24,7 +24,7 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "NOT_EQUAL": "NotEqualOptions", "LOGICAL_AND": "LogicalAndOptions", "LOGICAL_OR": "LogicalOrOptions",
            "LOGICAL_NOT": "LogicalNotOptions", "ADD": "AddOptions", "SUB": "SubOptions",
            "FULLY_CONNECTED": "FullyConnectedOptions", "CONCATENATION": "ConcatenationOptions",
-           "RESHAPE": "ReshapeOptions"}
+           "RESHAPE": "ReshapeOptions", "TRANSPOSE_CONV": "TransposeConvOptions", "SOFTMAX": "SoftmaxOptions"}
 
 
 def _camel(name: str) -> str:

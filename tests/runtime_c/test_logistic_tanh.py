@@ -1,0 +1,79 @@
+"""LOGISTIC and TANH in the C runtime against LiteRT (BUILTIN_REF) and NumPy on single-op models:
+float32 over the whole range (LiteRT's logistic cut-offs at -9 and 16.6 included) and int8 over
+all 256 input values for several input quantizations (bit-exact). int16 is refused by name;
+an int8 LOGISTIC output scale other than 1/256 is refused as LiteRT refuses it. SOFTMAX int8 ->
+int16 is covered by keyword_scrambled in tests/conformance and here on a wider row."""
+import numpy as np
+import pytest
+from tensorlite.runtime import Interpreter
+
+from .test_unidirectional_sequence_lstm import _litert
+from .tflite_graph import Model
+
+
+def unary_model(op, dtype, shape, in_q=None, out_q=None, out_dtype=None, **options):
+    m = Model()
+    g = m.subgraph()
+    x = g.input("x", shape, dtype, in_q)
+    y = g.tensor("y", shape, out_dtype or dtype, out_q)
+    g.op(op, [x], [y], **options)
+    g.output(y)
+    return m.build()
+
+
+def _run(content, x):
+    outs = []
+    for it in (Interpreter(model_content=content), _litert(content)):
+        it.allocate_tensors()
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        outs.append(it.get_tensor(it.get_output_details()[0]["index"]))
+    return outs
+
+
+@pytest.mark.parametrize("op,f", [("LOGISTIC", lambda v: 1 / (1 + np.exp(-v))), ("TANH", np.tanh)])
+def test_float32(op, f):
+    x = np.linspace(-30, 30, 1201, dtype=np.float32).reshape(1, 1201)
+    ours, ref = _run(unary_model(op, "float32", [1, 1201]), x)
+    np.testing.assert_allclose(ours, ref, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(ours, f(x.astype(np.float64)), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("op,out_q", [("LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]}),
+                                      ("TANH", {"scale": [1 / 128], "zero_point": [0]})])
+@pytest.mark.parametrize("in_q", [(0.0388, -2), (0.1, 0), (0.01, 100), (0.5, -128)])
+def test_int8_every_value_bit_exact(op, out_q, in_q):
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    content = unary_model(op, "int8", [1, 256], {"scale": [in_q[0]], "zero_point": [in_q[1]]}, out_q)
+    ours, ref = _run(content, x)
+    np.testing.assert_array_equal(ours, ref)
+    f = (lambda v: 1 / (1 + np.exp(-v))) if op == "LOGISTIC" else np.tanh
+    want = np.clip(np.round(f(in_q[0] * (x.astype(np.float64) - in_q[1])) / out_q["scale"][0]) + out_q["zero_point"][0],
+                   -128, 127)
+    assert np.abs(ours.astype(int) - want).max() <= 1  # the float table, checked independently of LiteRT
+
+
+def test_softmax_int8_to_int16_bit_exact():
+    rng = np.random.default_rng(0)
+    x = rng.integers(-128, 128, (3, 40)).astype(np.int8)
+    content = unary_model("SOFTMAX", "int8", [3, 40], {"scale": [0.07], "zero_point": [2]},
+                          {"scale": [1 / 65536], "zero_point": [-32768]}, out_dtype="int16", beta=1.0)
+    ours, ref = _run(content, x)
+    np.testing.assert_array_equal(ours, ref)
+    e = np.exp(0.07 * (x.astype(np.float64) - x.max(axis=1, keepdims=True)))
+    want = e / e.sum(axis=1, keepdims=True) * 65536 - 32768
+    assert np.abs(ours - want).max() <= 2
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])
+def test_int16_refused_by_name(op):
+    q = {"scale": [1 / 32768], "zero_point": [0]}
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*int16: not implemented"):
+        Interpreter(model_content=unary_model(op, "int16", [1, 8], q, q)).allocate_tensors()
+
+
+def test_int8_logistic_output_scale_refused():
+    content = unary_model("LOGISTIC", "int8", [1, 8], {"scale": [0.1], "zero_point": [0]},
+                          {"scale": [0.01], "zero_point": [-128]})
+    with pytest.raises(ValueError, match=r"node 0 \(LOGISTIC\): .*1/256"):
+        Interpreter(model_content=content).allocate_tensors()
