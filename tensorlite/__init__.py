@@ -22,6 +22,7 @@ from tensorlite.training.dtypes import int16 as int16
 from tensorlite.training.dtypes import int32 as int32
 from tensorlite.training.dtypes import int64 as int64
 from tensorlite.training.dtypes import uint8 as uint8
+from tensorlite.training.function import function as function
 from tensorlite.training.ops.activations import sigmoid as sigmoid
 from tensorlite.training.ops.activations import tanh as tanh
 from tensorlite.training.ops.binary import add as add

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from .devices import current_device, get_device
+from .graph.trace import active as active_recorder
 from .ops.registry import OPS, OpDef
 from .tape import record_operation
 from .tensor import Tensor, convert_to_tensor
@@ -46,6 +47,9 @@ def apply(op: OpDef | str, *inputs, **attrs):
     results = tuple(result) if multi else (result,)
     outs = tuple(Tensor(_conform(op, dev.xp, r, s), s.dtype, dev.name) for r, s in zip(results, specs))
     record_operation(op, tensors, outs, full)
+    recorder = active_recorder()
+    if recorder is not None:
+        recorder.record(op, tensors, outs, full)
     return outs if multi else outs[0]
 
 

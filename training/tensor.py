@@ -61,6 +61,7 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         from .devices import get_device
+        self._concrete("numpy()")
         return get_device(self.device).get(self._value)
 
     def __array__(self, dtype=None, copy=None):
@@ -78,18 +79,28 @@ class Tensor:
             raise TypeError("len() of a scalar tensor")
         return self._value.shape[0]
 
+    def _concrete(self, what: str) -> None:
+        from .graph.trace import active
+        recorder = active()
+        if recorder is not None:
+            recorder.check_concrete(self, what)
+
     def __bool__(self) -> bool:
+        self._concrete("bool() (a Python if/while/and/or)")
         if self.size != 1:
             raise ValueError(f"the truth value of a tensor with shape {list(self.shape)} is ambiguous")
         return bool(self.numpy())
 
     def __float__(self) -> float:
+        self._concrete("float()")
         return float(self.numpy())
 
     def __int__(self) -> int:
+        self._concrete("int()")
         return int(self.numpy())
 
     def __index__(self) -> int:
+        self._concrete("use as an index")
         if not self.dtype.is_integer:
             raise TypeError(f"only integer scalar tensors can be used as an index, got {self.dtype.name}")
         return int(self.numpy())
@@ -163,9 +174,13 @@ class Variable:
         return self.read_value()
 
     def read_value(self) -> Tensor:
+        from .graph.trace import active
         from .tape import record_variable_read
         t = Tensor(self._value, self.dtype, self.device)
         record_variable_read(self, t)
+        recorder = active()
+        if recorder is not None:
+            recorder.read(self, t)
         return t
 
     def _check(self, value, what: str) -> Tensor:
@@ -176,14 +191,25 @@ class Variable:
         return t
 
     def assign(self, value) -> Variable:
-        self._value = self._check(value, "assign")._value
+        from .graph.trace import active
+        t = self._check(value, "assign")
+        recorder = active()
+        if recorder is not None:  # inside tl.function: the graph assigns this value at each call
+            recorder.assign(self, t)
+        self._value = t._value
         return self
 
     def assign_add(self, delta) -> Variable:
+        from .graph.trace import active
+        if active() is not None:  # traced: an add op the graph records
+            return self.assign(self.read_value() + self._check(delta, "assign_add"))
         self._value = self._value + self._check(delta, "assign_add")._value
         return self
 
     def assign_sub(self, delta) -> Variable:
+        from .graph.trace import active
+        if active() is not None:
+            return self.assign(self.read_value() - self._check(delta, "assign_sub"))
         self._value = self._value - self._check(delta, "assign_sub")._value
         return self
 

@@ -1,0 +1,212 @@
+"""tl.function and the Graph IR: traced equals eager over the whole op table (forward, and the
+gradient of a traced function both through a tape outside it and computed inside it); IR
+verifier, dump and save/load; executor memory; retracing rules; variable capture and assignment;
+tracing errors that name the user's line."""
+import numpy as np
+import pytest
+from tensorlite.training.dispatch import apply
+from tensorlite.training.function import TracingError
+from tensorlite.training.graph.executor import Executor
+from tensorlite.training.graph.ir import Graph, Node, Value
+from tensorlite.training.ops.registry import OPS
+
+import tensorlite as tl
+from tests.reference import all_cases
+
+CASES, _ = all_cases()
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _close(a, b, rtol=1e-6):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape and a.dtype == b.dtype
+    if a.dtype.kind in "biu":
+        np.testing.assert_array_equal(a, b)
+    else:
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-7)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_traced_forward_equals_eager(case):
+    f = tl.function(lambda *xs: apply(case.op, *xs, **case.attrs))
+    want = _as_tuple(apply(case.op, *case.inputs, **case.attrs))
+    first = _as_tuple(f(*case.inputs))          # the tracing call runs eagerly
+    second = _as_tuple(f(*case.inputs))         # the graph, through the executor
+    for w, a, b in zip(want, first, second):
+        _close(a.numpy(), w.numpy())
+        _close(b.numpy(), w.numpy())
+    cf = f.get_concrete_function(*case.inputs)
+    cf.graph.verify()
+    assert [n.op for n in cf.graph.nodes] == [case.op] or OPS[case.op].decompose is not None
+
+
+def _grad_cases():
+    return [c for c in CASES if c.grad and not OPS[c.op].nondifferentiable
+            and any(x.dtype.kind == "f" for x in c.inputs)]
+
+
+def _loss(case, xs):
+    total = None
+    for o in _as_tuple(apply(case.op, *xs, **case.attrs)):
+        if o.dtype.is_floating:
+            term = tl.reduce_sum(o * o)
+            total = term if total is None else total + term
+    return total
+
+
+@pytest.mark.parametrize("case", _grad_cases(), ids=lambda c: c.id)
+def test_traced_gradient_equals_eager(case):
+    xs = [tl.constant(x) for x in case.inputs]
+    fl = [i for i, x in enumerate(case.inputs) if x.dtype.kind == "f"]
+
+    def grads(*args):
+        args = list(args)
+        with tl.GradientTape() as tape:
+            for i in fl:
+                tape.watch(args[i])
+            loss = _loss(case, args)
+        return [g for g in tape.gradient(loss, [args[i] for i in fl]) if g is not None]
+
+    want = grads(*xs)
+    inside = tl.function(grads)           # the tape runs inside the trace: its ops are graph nodes
+    inside(*xs)
+    got_inside = inside(*xs)
+    for w, g in zip(want, got_inside):
+        _close(g.numpy(), w.numpy(), rtol=1e-5)
+    outer = tl.function(lambda *args: _loss(case, args))
+    outer(*xs)                            # traced; the next call under a tape replays it
+    with tl.GradientTape() as tape:
+        for i in fl:
+            tape.watch(xs[i])
+        loss = outer(*xs)
+    got_outside = [g for g in tape.gradient(loss, [xs[i] for i in fl]) if g is not None]
+    for w, g in zip(want, got_outside):
+        _close(g.numpy(), w.numpy(), rtol=1e-5)
+
+
+def test_variables_captured_by_reference_and_assigned_each_call():
+    v = tl.Variable(np.ones((3, 2), np.float32), name="w")
+
+    @tl.function
+    def step(x):
+        y = tl.matmul(x, v)
+        v.assign_add(tl.ones_like(v))
+        return y
+
+    x = tl.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+    outs = [step(x).numpy() for _ in range(3)]
+    for k, o in enumerate(outs):  # each call reads the value the previous call assigned
+        np.testing.assert_allclose(o, x.numpy() @ np.full((3, 2), 1.0 + k, np.float32))
+    np.testing.assert_allclose(v.numpy(), np.full((3, 2), 4.0))
+    v.assign(np.zeros((3, 2), np.float32))  # assigned outside: the graph sees it
+    np.testing.assert_allclose(step(x).numpy(), 0.0)
+    before = v.numpy().copy()
+    step.get_concrete_function(tl.TensorSpec([5, 3], tl.float32))  # a trace for the graph only
+    np.testing.assert_allclose(v.numpy(), before)
+
+
+def test_traced_sgd_train_step_equals_eager():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((16, 4)).astype(np.float32), rng.standard_normal((16, 1)).astype(np.float32)
+
+    def make():
+        w = tl.Variable(np.full((4, 1), 0.1, np.float32))
+        b = tl.Variable(np.zeros((1,), np.float32))
+        opt = tl.keras.optimizers.SGD(0.05, momentum=0.9)
+
+        def step(xb, yb):
+            with tl.GradientTape() as tape:
+                loss = tl.reduce_mean(tl.square(tl.matmul(xb, w) + b - yb))
+            opt.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))
+            return loss
+        return w, b, step
+
+    w1, b1, eager = make()
+    w2, b2, step = make()
+    traced = tl.function(step)
+    for _ in range(5):
+        le = eager(tl.constant(x), tl.constant(y))
+        lt = traced(tl.constant(x), tl.constant(y))
+        np.testing.assert_allclose(lt.numpy(), le.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(w2.numpy(), w1.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(b2.numpy(), b1.numpy(), rtol=1e-6)
+    assert traced.trace_count == 1
+
+
+def test_retracing_rules():
+    f = tl.function(lambda x, k=1: x * k)
+    a = tl.constant(np.ones((2, 3), np.float32))
+    f(a)
+    f(a + 1)
+    assert f.trace_count == 1  # same dtype and shape: the cached graph
+    f(tl.constant(np.ones((4, 3), np.float32)))
+    f(a, k=2)
+    f(tl.constant(np.ones((2, 3), np.int32)))
+    assert f.trace_count == 4  # new shape, new Python value, new dtype
+    np.testing.assert_allclose(f(a, k=2).numpy(), 2.0)
+    with pytest.warns(UserWarning, match="traced 6 times"):
+        for n in range(5, 7):
+            f(tl.constant(np.ones((n, 3), np.float32)))
+
+
+def test_input_signature_checks_calls():
+    f = tl.function(lambda x: x + 1, input_signature=[tl.TensorSpec([None, 3], tl.float32)])
+    np.testing.assert_allclose(f(tl.constant(np.zeros((5, 3), np.float32))).numpy(), 1.0)
+    with pytest.raises(TypeError, match="does not match input_signature float32\\[None, 3\\]"):
+        f(tl.constant(np.zeros((5, 4), np.float32)))
+
+
+def test_python_branch_on_tensor_names_the_line():
+    @tl.function
+    def f(x):
+        if tl.reduce_sum(x) > 0:  # the offending line
+            return x
+        return -x
+
+    with pytest.raises(TracingError, match=r"test_function.py:\d+: .*the offending line.*tl.where / tl.cond"):
+        f(tl.constant(np.ones(3, np.float32)))
+    with pytest.raises(TracingError, match="numpy"):
+        tl.function(lambda x: x * float(np.sum(x.numpy())))(tl.constant(np.ones(3, np.float32)))
+
+
+def test_ir_verify_dump_and_save_load(tmp_path):
+    f = tl.function(lambda x, y: tl.nn.relu(tl.matmul(x, y) + 1.0))
+    x = tl.constant(np.arange(6, dtype=np.float32).reshape(2, 3) - 2)
+    y = tl.constant(np.ones((3, 4), np.float32))
+    want = f(x, y).numpy()
+    g = f.get_concrete_function(x, y).graph
+    text = g.dump()
+    assert "matmul(%" in text and "relu(%" in text and "return %" in text
+    g.save(str(tmp_path / "g"))
+    g2 = Graph.load(str(tmp_path / "g"))
+    outs, _ = Executor(g2).run([x.numpy(), y.numpy()], {})
+    np.testing.assert_array_equal(outs[0], want)
+    bad = Graph("bad", inputs=[Value(1, "float32", (2,))])
+    bad.nodes = [Node("relu", [Value(9, "float32", (2,))], [Value(2, "float32", (2,))])]
+    with pytest.raises(ValueError, match="node 0 \\(relu\\): input %9.* used before it is defined"):
+        bad.verify()
+    bad.nodes = [Node("relu", [bad.inputs[0]], [Value(2, "int32", (2,))])]
+    with pytest.raises(ValueError, match="node 0 \\(relu\\): output .* inference gives float32\\[2\\]"):
+        bad.verify()
+    (tmp_path / "g" / "graph.json").write_text('{"name": "x"}')
+    with pytest.raises(ValueError, match="not a valid tensorlite graph"):
+        Graph.load(str(tmp_path / "g"))
+
+
+def test_executor_frees_by_lifetime():
+    @tl.function
+    def chain(x):
+        for _ in range(8):
+            x = tl.nn.relu(x * 1.5 + 0.5)
+        return x
+
+    x = tl.constant(np.ones((256, 256), np.float32))
+    chain(x)
+    out = chain(x)
+    cf = chain.get_concrete_function(x)
+    np.testing.assert_allclose(out.numpy(), cf._executor.run([x.numpy()], {})[0][0])
+    step = 256 * 256 * 4
+    assert cf.peak_bytes <= 3 * step < Executor(cf.graph).total_bytes()  # 24 intermediates, at most 3 live

@@ -1,0 +1,178 @@
+"""`tl.function`: traces a Python function into a Graph on its first call for each input signature
+and runs the graph afterwards (TensorFlow's tf.function, by recording; see graph/trace.py).
+
+Arguments that are tensors, arrays or variables are graph inputs (keyed by dtype and shape); other
+arguments are Python values baked into the trace (keyed by value). Variables the function reads
+are captured by reference and read at each call; assignments to them happen at each call too.
+Under an active GradientTape (or inside another function's trace) a concrete function replays its
+nodes through `dispatch.apply`, so tapes see every op and gradients flow through it.
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+
+import numpy as np
+
+from .dtypes import as_dtype
+from .graph.executor import Executor
+from .graph.ir import Graph
+from .graph.trace import Recorder, TracingError
+from .graph.trace import active as active_recorder
+from .ops.registry import OPS
+from .spec import TensorSpec
+from .tape import _active as active_tapes
+from .tape import _flatten
+from .tensor import Tensor, Variable, convert_to_tensor
+
+RETRACE_WARNING = 5  # traces of one function before a warning (TensorFlow warns too)
+
+__all__ = ["function", "Function", "ConcreteFunction", "TracingError"]
+
+
+class ConcreteFunction:
+    """One traced graph with its captured variables; call it with tensors of its signature."""
+
+    def __init__(self, graph: Graph, variables: dict[int, Variable], assigned: list[Variable], rebuild):
+        self.graph, self._variables, self._assigned, self._rebuild = graph, variables, assigned, rebuild
+        self._executor = Executor(graph)
+        self.structured_input_signature = [TensorSpec(v.shape, v.dtype) for v in graph.inputs]
+
+    @property
+    def peak_bytes(self) -> int:
+        return self._executor.peak_bytes
+
+    def __call__(self, *tensors):
+        if len(tensors) != len(self.graph.inputs):
+            raise TypeError(f"{self.graph.name}: expected {len(self.graph.inputs)} tensors, got {len(tensors)}")
+        ts = [convert_to_tensor(t) for t in tensors]
+        for t, v in zip(ts, self.graph.inputs):
+            if t.dtype.name != v.dtype or tuple(t.shape) != v.shape:
+                raise TypeError(f"{self.graph.name}: input {v.name!r} expects {v.dtype}{list(v.shape)}, got "
+                                f"{t.dtype.name}{list(t.shape)}")
+        if active_recorder() is not None or any(tape._recording for tape in active_tapes()):
+            return self._replay(ts)
+        outs, assigned = self._executor.run([t._value for t in ts],
+                                            {vid: var._value for vid, var in self._variables.items()})
+        for var, a in zip(self._assigned, assigned):
+            var._value = a
+        return self._rebuild([Tensor(a, as_dtype(v.dtype)) for a, v in zip(outs, self.graph.outputs)])
+
+    def _replay(self, ts):
+        """Runs the nodes as eager ops (tapes and an outer trace record them)."""
+        from .dispatch import apply
+        env = {vid: convert_to_tensor(a) for vid, a in self.graph.constants.items()}
+        env.update({vid: var.read_value() for vid, var in self._variables.items()})
+        env.update({v.id: t for v, t in zip(self.graph.inputs, ts)})
+        for n in self.graph.nodes:
+            outs = apply(OPS[n.op], *[env[v.id] for v in n.inputs], **n.attrs)
+            for v, o in zip(n.outputs, outs if isinstance(outs, tuple) else (outs,)):
+                env[v.id] = o
+        for var, (_, v) in zip(self._assigned, self.graph.assigns):
+            var.assign(env[v.id])
+        return self._rebuild([env[v.id] for v in self.graph.outputs])
+
+
+class Function:
+    def __init__(self, fn, input_signature=None, name: str | None = None):
+        self._fn = fn
+        self._signature = None if input_signature is None else [
+            s if isinstance(s, TensorSpec) else TensorSpec(*s) for s in input_signature]
+        self._name = name or getattr(fn, "__name__", "function")
+        self._cache: dict = {}
+        self.trace_count = 0
+        functools.update_wrapper(self, fn)
+
+    def __get__(self, obj, objtype=None):  # methods: bind like a function does
+        if obj is None:
+            return self
+        bound = self.__dict__.setdefault("_bound", {})
+        key = id(obj)
+        if key not in bound:
+            bound[key] = Function(self._fn.__get__(obj, objtype), self._signature, self._name)
+        return bound[key]
+
+    def _check_signature(self, tensors):
+        if self._signature is None:
+            return
+        if len(tensors) != len(self._signature):
+            raise TypeError(f"{self._name}: input_signature has {len(self._signature)} tensors, got {len(tensors)}")
+        for i, (t, s) in enumerate(zip(tensors, self._signature)):
+            if not s.is_compatible_with(t.spec):
+                raise TypeError(f"{self._name}: argument {i} is {t.dtype.name}{list(t.shape)}, which does not match "
+                                f"input_signature {s.dtype.name}{list(s.shape)}")
+
+    def _split(self, args, kwargs):
+        """Tensor leaves (graph inputs) and the hashable rest of the call (part of the cache key)."""
+        leaves, rebuild = _flatten([list(args), dict(sorted(kwargs.items()))])
+        tensors, static = [], []
+        for x in leaves:
+            if isinstance(x, (Tensor, Variable, np.ndarray)):
+                tensors.append(convert_to_tensor(x) if not isinstance(x, Variable) else x)
+                static.append(None)
+            else:
+                try:
+                    hash(x)
+                except TypeError:
+                    raise TypeError(f"{self._name}: argument {x!r} is neither a tensor nor hashable") from None
+                static.append(x)
+        return tensors, static, rebuild
+
+    def __call__(self, *args, **kwargs):
+        tensors, static, rebuild = self._split(args, kwargs)
+        plain = [t.read_value() if isinstance(t, Variable) else t for t in tensors]
+        self._check_signature(plain)
+        key = (tuple(static), tuple((t.dtype.name, tuple(t.shape)) for t in plain))
+        cf = self._cache.get(key)
+        if cf is not None:
+            return cf(*plain)
+        return self._trace(key, tensors, plain, static, rebuild)
+
+    def _trace(self, key, tensors, plain, static, rebuild, restore_variables=False):
+        self.trace_count += 1
+        if self.trace_count > RETRACE_WARNING:
+            warnings.warn(f"tl.function {self._name!r} has been traced {self.trace_count} times: each new input "
+                          "shape, dtype or Python argument value traces again. Pass tensors instead of Python "
+                          "numbers, or give input_signature", stacklevel=3)
+        rec = Recorder(self._name)
+        with rec:
+            # fresh tensors per call: graph inputs must be values of this call only
+            fresh = [Tensor(t._value, t.dtype, t.device) for t in plain]
+            for i, t in enumerate(fresh):
+                rec.input(t, f"arg{i}")
+            it = iter(fresh)
+            leaves = [next(it) if s is None else s for s in static]
+            args_list, kw = rebuild(leaves)
+            result = self._fn(*args_list, **kw)
+            out_leaves, out_rebuild = _flatten(result)
+            for o in out_leaves:
+                if not isinstance(o, Tensor):
+                    raise TracingError(f"{self._name}: returned {type(o).__name__}; a traced function returns "
+                                       "tensors (or nests of them)")
+            graph = rec.finish(out_leaves)
+        if restore_variables:  # a trace made only to get the graph leaves no side effects
+            for var, value in rec.before.values():
+                var._value = value
+        graph.verify()
+        assigned = [rec.assigned[k] for k in rec.assigned]
+        self._cache[key] = ConcreteFunction(graph, dict(rec.variables), assigned, out_rebuild)
+        return result
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        """The concrete function for these arguments (tensors or TensorSpecs), tracing if needed.
+        A TensorSpec traces on zeros of its shape (None dims: 1); variables keep their values."""
+        args = [Tensor(np.zeros([1 if d is None else d for d in a.shape], a.dtype.as_numpy_dtype), a.dtype)
+                if isinstance(a, TensorSpec) else a for a in args]
+        tensors, static, rebuild = self._split(args, kwargs)
+        plain = [t.read_value() if isinstance(t, Variable) else t for t in tensors]
+        key = (tuple(static), tuple((t.dtype.name, tuple(t.shape)) for t in plain))
+        if key not in self._cache:
+            self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
+        return self._cache[key]
+
+
+def function(func=None, *, input_signature=None, name: str | None = None):
+    """Decorator (also `tl.function(f)`): traced on first call per signature, graph afterwards."""
+    if func is None:
+        return lambda f: Function(f, input_signature, name)
+    return Function(func, input_signature, name)
