@@ -78,14 +78,16 @@ def train_dataset(x, y, batch_size: int = BATCH_SIZE, seed: int = SEED):
             .prefetch(tl.data.AUTOTUNE))
 
 
-def train_digits_cnn(x, y, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = SEED):
-    """Seeds tl.random, builds, compiles and fits the CNN; returns (model, history)."""
+def train_digits_cnn(x, y, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = SEED,
+                     run_eagerly: bool = False):
+    """Seeds tl.random, builds, compiles and fits the CNN (graph mode unless run_eagerly); returns
+    (model, history)."""
     import tensorlite as tl
 
     tl.random.set_seed(seed)
     model = build_digits_cnn()
     model.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=LEARNING_RATE),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"], run_eagerly=run_eagerly)
     history = model.fit(train_dataset(x, y, batch_size, seed), epochs=epochs, verbose=0)
     return model, history
 

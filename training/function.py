@@ -26,6 +26,7 @@ from .tape import _flatten
 from .tensor import Tensor, Variable, convert_to_tensor
 
 RETRACE_WARNING = 5  # traces of one function before a warning (TensorFlow warns too)
+_TENSOR = object()  # marks a tensor argument's place among the Python ones
 
 __all__ = ["function", "Function", "ConcreteFunction", "TracingError"]
 
@@ -109,7 +110,7 @@ class Function:
         for x in leaves:
             if isinstance(x, (Tensor, Variable, np.ndarray)):
                 tensors.append(convert_to_tensor(x) if not isinstance(x, Variable) else x)
-                static.append(None)
+                static.append(_TENSOR)
             else:
                 try:
                     hash(x)
@@ -141,7 +142,7 @@ class Function:
             for i, t in enumerate(fresh):
                 rec.input(t, f"arg{i}")
             it = iter(fresh)
-            leaves = [next(it) if s is None else s for s in static]
+            leaves = [next(it) if s is _TENSOR else s for s in static]
             args_list, kw = rebuild(leaves)
             result = self._fn(*args_list, **kw)
             out_leaves, out_rebuild = _flatten(result)

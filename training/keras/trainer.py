@@ -78,6 +78,15 @@ def _batches(x, y, sample_weight, batch_size, shuffle):
     return _ArrayBatches(_to_numpy(x), _to_numpy(y), _to_numpy(sample_weight), batch_size or 32, shuffle)
 
 
+def _all_layers(layer) -> list:
+    found, stack = [], [layer]
+    while stack:
+        cur = stack.pop()
+        found.append(cur)
+        stack.extend(getattr(cur, "layers", None) or [])
+    return found
+
+
 class Trainer:
     def __init__(self):
         self.optimizer = None
@@ -92,6 +101,7 @@ class Trainer:
             else losses_mod.get(loss)
         self.loss_weights = loss_weights
         self.run_eagerly = run_eagerly
+        self._train_function = tl.function(self._train_core, name="train_step")
         first_loss = self.loss[0] if isinstance(self.loss, list) else self.loss
         self.compiled_metrics = [metrics_mod.get(m, first_loss) for m in (metrics or [])]
         self._loss_tracker = metrics_mod.Mean("loss")
@@ -124,14 +134,30 @@ class Trainer:
         for m in self.compiled_metrics:
             m.update_state(yt, first, sample_weight)
 
-    def train_step(self, data) -> dict:
-        x, y, sw = _unpack(data)
+    def _train_core(self, x, y, sw):
+        """Forward, loss, gradients and the optimizer step: what graph mode traces."""
         with tl.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(y, y_pred, sw)
         variables = self.trainable_variables
         grads = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
+        return loss, y_pred
+
+    def _runs_eagerly(self) -> bool:
+        """compile(run_eagerly=True) opts out of graph mode; so do seeded Dropout layers (their per-call
+        seed is Python state a trace would freeze) and learning-rate schedules (not traceable yet)."""
+        if self.run_eagerly:
+            return True
+        from .layers.core import Dropout
+        from .optimizers.schedules import LearningRateSchedule
+        seeded = any(isinstance(layer, Dropout) and layer.seed is not None for layer in _all_layers(self))
+        return seeded or isinstance(self.optimizer._lr, LearningRateSchedule)
+
+    def train_step(self, data) -> dict:
+        x, y, sw = _unpack(data)
+        run = self._train_core if self._runs_eagerly() else self._train_function
+        loss, y_pred = run(x, y, sw)
         self._update_metrics(y, y_pred, sw, loss)
         return self._logs()
 

@@ -1,8 +1,11 @@
 """Optimizers with Keras 3's update equations. Slot variables are keyed by the variable's
-identity; `iterations` counts applied steps; `learning_rate` may be a schedule."""
+identity; `iterations` counts applied steps (a variable, so a traced train step advances it at
+each call); `learning_rate` may be a schedule (eager only for now: a traced step refuses it)."""
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 import tensorlite as tl
 
@@ -13,9 +16,14 @@ from .schedules import LearningRateSchedule
 class Optimizer:
     def __init__(self, learning_rate=0.001, name=None):
         self._lr = learning_rate
-        self.iterations = 0
+        self._iterations = None  # int64 tl.Variable, made at the first step
+        self._step = 0           # the step being applied: a Python int eagerly, a float64 tensor traced
         self.name = name or type(self).__name__
         self._slots: dict = {}
+
+    @property
+    def iterations(self) -> int:
+        return 0 if self._iterations is None else int(self._iterations.numpy())
 
     @property
     def learning_rate(self) -> float:
@@ -34,9 +42,21 @@ class Optimizer:
         return self._slots[key]
 
     def apply_gradients(self, grads_and_vars) -> None:
+        from tensorlite.training.graph.trace import active
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
-        lr = self.learning_rate
-        self.iterations += 1
+        if self._iterations is None:
+            self._iterations = tl.Variable(np.int64(0), trainable=False, name=f"{self.name}/iterations")
+        if active() is None:
+            lr = self.learning_rate
+            self._iterations.assign_add(np.int64(1))
+            self._step = self.iterations
+        else:  # inside tl.function: the step count is a graph value, read and advanced at each call
+            if isinstance(self._lr, LearningRateSchedule):
+                raise NotImplementedError(f"{self.name}: a learning-rate schedule inside tl.function (or graph-mode "
+                                          "fit) is not supported yet; use compile(..., run_eagerly=True)")
+            lr = float(self._lr)
+            self._iterations.assign_add(np.int64(1))
+            self._step = tl.cast(self._iterations.read_value(), tl.float64)
         for g, v in pairs:
             self.update(v, tl.convert_to_tensor(g), lr)
 
@@ -76,8 +96,12 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def update(self, var, grad, lr):
-        t = self.iterations
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        t = self._step
+        if isinstance(t, int):
+            alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        else:  # a traced step: the same formula in float64 tensor ops of the step count
+            decay1, decay2 = tl.exp(t * math.log(self.beta_1)), tl.exp(t * math.log(self.beta_2))
+            alpha = tl.cast(lr * tl.sqrt(1.0 - decay2) / (1.0 - decay1), var.dtype)
         m, v = self.slot(var, "m"), self.slot(var, "v")
         m.assign_add((grad - m.read_value()) * (1 - self.beta_1))
         v.assign_add((tl.square(grad) - v.read_value()) * (1 - self.beta_2))
