@@ -8,6 +8,7 @@ from tensorlite import image as image  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
 from tensorlite import random as random  # noqa: E402
+from tensorlite import saved_model as saved_model  # noqa: E402
 from tensorlite.training import data as data  # noqa: E402
 from tensorlite.training import ops as _ops  # noqa: F401  (op table + operators)
 from tensorlite.training.devices import device as device
@@ -23,6 +24,7 @@ from tensorlite.training.dtypes import int32 as int32
 from tensorlite.training.dtypes import int64 as int64
 from tensorlite.training.dtypes import uint8 as uint8
 from tensorlite.training.function import function as function
+from tensorlite.training.module import Module as Module
 from tensorlite.training.ops.activations import sigmoid as sigmoid
 from tensorlite.training.ops.activations import tanh as tanh
 from tensorlite.training.ops.binary import add as add

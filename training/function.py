@@ -10,6 +10,7 @@ nodes through `dispatch.apply`, so tapes see every op and gradients flow through
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 
 import numpy as np
@@ -34,8 +35,10 @@ __all__ = ["function", "Function", "ConcreteFunction", "TracingError"]
 class ConcreteFunction:
     """One traced graph with its captured variables; call it with tensors of its signature."""
 
-    def __init__(self, graph: Graph, variables: dict[int, Variable], assigned: list[Variable], rebuild):
+    def __init__(self, graph: Graph, variables: dict[int, Variable], assigned: list[Variable], rebuild,
+                 structure=None):
         self.graph, self._variables, self._assigned, self._rebuild = graph, variables, assigned, rebuild
+        self.output_structure = structure  # JSON form of the returned nest (see _structure)
         self._executor = Executor(graph)
         self.structured_input_signature = [TensorSpec(v.shape, v.dtype) for v in graph.inputs]
 
@@ -103,14 +106,34 @@ class Function:
                 raise TypeError(f"{self._name}: argument {i} is {t.dtype.name}{list(t.shape)}, which does not match "
                                 f"input_signature {s.dtype.name}{list(s.shape)}")
 
+    def _leaf_names(self, args, kwargs) -> list[str]:
+        """A name per flattened argument leaf: the parameter's name (TensorFlow names graph inputs so),
+        with _<i> for the leaves of a nested argument."""
+        try:
+            params = list(inspect.signature(self._fn).parameters)
+        except (TypeError, ValueError):
+            params = []
+        names = []
+        for i, a in enumerate(args):
+            n = len(_flatten(a)[0])
+            base = params[i] if i < len(params) else f"arg{i}"
+            names += [base] if n == 1 else [f"{base}_{j}" for j in range(n)]
+        for k, a in sorted(kwargs.items()):
+            n = len(_flatten(a)[0])
+            names += [k] if n == 1 else [f"{k}_{j}" for j in range(n)]
+        return names
+
     def _split(self, args, kwargs):
         """Tensor leaves (graph inputs) and the hashable rest of the call (part of the cache key)."""
         leaves, rebuild = _flatten([list(args), dict(sorted(kwargs.items()))])
         tensors, static = [], []
-        for x in leaves:
+        names = self._leaf_names(args, kwargs)
+        self._input_names = []
+        for x, name in zip(leaves, names):
             if isinstance(x, (Tensor, Variable, np.ndarray)):
                 tensors.append(convert_to_tensor(x) if not isinstance(x, Variable) else x)
                 static.append(_TENSOR)
+                self._input_names.append(name)
             else:
                 try:
                     hash(x)
@@ -139,8 +162,8 @@ class Function:
         with rec:
             # fresh tensors per call: graph inputs must be values of this call only
             fresh = [Tensor(t._value, t.dtype, t.device) for t in plain]
-            for i, t in enumerate(fresh):
-                rec.input(t, f"arg{i}")
+            for t, name in zip(fresh, self._input_names):
+                rec.input(t, name)
             it = iter(fresh)
             leaves = [next(it) if s is _TENSOR else s for s in static]
             args_list, kw = rebuild(leaves)
@@ -156,7 +179,7 @@ class Function:
                 var._value = value
         graph.verify()
         assigned = [rec.assigned[k] for k in rec.assigned]
-        self._cache[key] = ConcreteFunction(graph, dict(rec.variables), assigned, out_rebuild)
+        self._cache[key] = ConcreteFunction(graph, dict(rec.variables), assigned, out_rebuild, _structure(result))
         return result
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
@@ -170,6 +193,28 @@ class Function:
         if key not in self._cache:
             self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
         return self._cache[key]
+
+
+def _structure(x):
+    """The nest of a function's result as JSON: "t" for a tensor, lists for lists and tuples, and
+    {"dict": {key: ...}} for dicts (saved models rebuild outputs from it)."""
+    if isinstance(x, dict):
+        return {"dict": {str(k): _structure(v) for k, v in x.items()}}
+    if isinstance(x, (list, tuple)):
+        return [_structure(v) for v in x]
+    return "t"
+
+
+def rebuild_structure(structure, leaves: list):
+    it = iter(leaves)
+
+    def build(s):
+        if s == "t":
+            return next(it)
+        if isinstance(s, dict):
+            return {k: build(v) for k, v in s["dict"].items()}
+        return [build(v) for v in s]
+    return build(structure)
 
 
 def function(func=None, *, input_signature=None, name: str | None = None):

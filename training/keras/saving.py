@@ -20,9 +20,10 @@ MAGIC = b"TLWEIGHTS1\n"
 def save_arrays(path: str, named: list[tuple[str, np.ndarray]]) -> None:
     entries, chunks, offset = [], [], 0
     for name, a in named:
+        shape = list(np.shape(a))  # before ascontiguousarray, which makes a 0-d array 1-d
         a = np.ascontiguousarray(a)
         raw = a.astype(a.dtype.newbyteorder("<")).tobytes()
-        entries.append({"name": name, "dtype": a.dtype.str.lstrip("<>|="), "shape": list(a.shape),
+        entries.append({"name": name, "dtype": a.dtype.str.lstrip("<>|="), "shape": shape,
                         "offset": offset, "nbytes": len(raw)})
         chunks.append(raw)
         offset += len(raw)
