@@ -4,6 +4,7 @@
 
 Public names are TensorFlow's, re-exported explicitly here from their card and module files.
 """
+from tensorlite import config as config  # noqa: E402
 from tensorlite import image as image  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402

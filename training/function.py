@@ -18,6 +18,7 @@ import numpy as np
 from .dtypes import as_dtype
 from .graph.executor import Executor
 from .graph.ir import Graph
+from .graph.passes import optimize
 from .graph.trace import Recorder, TracingError
 from .graph.trace import active as active_recorder
 from .ops.registry import OPS
@@ -178,6 +179,7 @@ class Function:
             for var, value in rec.before.values():
                 var._value = value
         graph.verify()
+        optimize(graph)
         assigned = [rec.assigned[k] for k in rec.assigned]
         self._cache[key] = ConcreteFunction(graph, dict(rec.variables), assigned, out_rebuild, _structure(result))
         return result

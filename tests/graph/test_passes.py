@@ -1,0 +1,114 @@
+"""Each graph optimizer pass on a graph built for it: the node list before and after, and the
+outputs (run by the executor) unchanged. Plus the pass manager: options (tl.config.optimizer),
+the before/after dump, and optimized tl.functions still equal eager."""
+import numpy as np
+import pytest
+from tensorlite.training.graph import passes
+from tensorlite.training.graph.executor import Executor
+from tensorlite.training.graph.passes import arithmetic, constant_folding, cse, dce
+
+import tensorlite as tl
+
+X = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+
+
+def traced_graph(fn, *args):
+    """The graph of fn without optimization, and its outputs on args."""
+    saved = tl.config.optimizer.get_experimental_options()
+    tl.config.optimizer.set_experimental_options({k: False for k in saved})
+    try:
+        f = tl.function(fn)
+        cf = f.get_concrete_function(*[tl.constant(a) for a in args])
+    finally:
+        tl.config.optimizer.set_experimental_options(saved)
+    return cf.graph, Executor(cf.graph).run(list(args), {})[0]
+
+
+def check(graph, before_outs, args):
+    graph.verify()
+    after = Executor(graph).run(list(args), {})[0]
+    for a, b in zip(before_outs, after):
+        np.testing.assert_array_equal(a, b)
+
+
+def ops(graph):
+    return [n.op for n in graph.nodes]
+
+
+def test_dead_code_elimination():
+    def f(x):
+        unused = tl.exp(x) * 3.0  # noqa: F841  (dead)
+        return tl.nn.relu(x)
+    g, outs = traced_graph(f, X)
+    assert ops(g) == ["exp", "mul", "relu"]
+    assert dce.run(g) == 2
+    assert ops(g) == ["relu"] and not g.constants
+    check(g, outs, [X])
+
+
+def test_common_subexpression_elimination():
+    g, outs = traced_graph(lambda x: tl.tanh(x * 2.0) + tl.tanh(x * 2.0), X)
+    assert ops(g) == ["mul", "tanh", "mul", "tanh", "add"]
+    assert cse.run(g) >= 3  # the constant 2.0, then mul, then tanh
+    dce.run(g)
+    assert ops(g) == ["mul", "tanh", "add"]
+    assert g.nodes[2].inputs[0] is g.nodes[2].inputs[1]
+    check(g, outs, [X])
+
+
+def test_constant_folding():
+    def f(x):
+        w = tl.constant(np.arange(4, dtype=np.float32))
+        scale = tl.exp(w) / tl.reduce_sum(tl.exp(w))  # constant subgraph
+        return x * scale
+    g, outs = traced_graph(f, X)
+    assert ops(g) == ["exp", "exp", "reduce_sum", "div", "mul"]
+    assert constant_folding.run(g) == 4
+    dce.run(g)
+    assert ops(g) == ["mul"] and len(g.constants) == 1
+    check(g, outs, [X])
+
+
+def test_arithmetic_simplification():
+    def f(x):
+        y = (x * 1.0 + 0.0) - 0.0
+        z = tl.transpose(tl.transpose(y, [1, 0]), [1, 0])
+        return z / 1.0, x + tl.zeros([2, 3, 4])  # broadcasting add: must stay
+    g, outs = traced_graph(f, X)
+    assert ops(g).count("transpose") == 2
+    assert arithmetic.run(g) == 5  # *1, +0, -0, the transpose pair, /1; the broadcasting add stays
+    dce.run(g)
+    assert ops(g) == ["add"]
+    assert g.outputs[0] is g.inputs[0]
+    check(g, outs, [X])
+
+
+def test_pass_manager_options_and_dump():
+    tl.config.optimizer.set_experimental_options({"dead_code_elimination": False})
+    try:
+        assert tl.config.optimizer.get_experimental_options()["dead_code_elimination"] is False
+        g, outs = traced_graph(lambda x: tl.nn.relu(x * 1.0 + tl.exp(tl.constant(0.0))) + 0.0 * tl.exp(x), X)
+        passes.optimize(g, dump=True)
+        assert [name for name, _, _ in g.history][:1] == ["constant_folding"]
+        assert "exp" in g.history[0][1]  # the before listing
+        assert "exp" in ops(g)  # dead code stays: DCE is off
+    finally:
+        tl.config.optimizer.set_experimental_options({"dead_code_elimination": True})
+    passes.optimize(g)
+    assert "exp" in ops(g)  # 0 * exp(x) is not simplified (NaN/inf semantics): exp stays live
+    check(g, outs, [X])
+    with pytest.raises(ValueError, match="unknown optimizer options"):
+        tl.config.optimizer.set_experimental_options({"layout": True})
+    assert tl.config.list_physical_devices() == ["cpu"]
+
+
+def test_optimized_function_equals_eager():
+    def f(x):
+        w = tl.constant(np.full((4, 5), 0.5, np.float32))
+        h = tl.matmul(x, w * 2.0) * 1.0
+        return tl.nn.softmax(h + tl.reduce_mean(tl.exp(w))) + tl.nn.softmax(h + tl.reduce_mean(tl.exp(w)))
+    traced = tl.function(f)
+    traced(tl.constant(X))
+    np.testing.assert_allclose(traced(tl.constant(X)).numpy(), f(tl.constant(X)).numpy(), rtol=1e-6)
+    g = traced.get_concrete_function(tl.constant(X)).graph
+    assert ops(g) == ["matmul", "add", "softmax", "add"]

@@ -1,0 +1,34 @@
+"""Constant folding: a node whose inputs are all constants is computed now, with its CPU kernel,
+and its outputs become constants (up to MAX_ELEMENTS each, so folding never blows up the graph).
+The node itself is left for dead-code elimination."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops.registry import OPS
+from ..ir import Graph
+
+MAX_ELEMENTS = 1 << 20
+
+
+def run(graph: Graph) -> int:
+    folded = 0
+    for n in graph.nodes:
+        if not n.inputs or any(v.id not in graph.constants for v in n.inputs):
+            continue
+        if any(v.id in graph.constants for v in n.outputs):
+            continue  # folded in an earlier round
+        if any(np.prod(v.shape, dtype=np.int64) > MAX_ELEMENTS for v in n.outputs):
+            continue
+        op = OPS[n.op]
+        kernel = op.kernels.get("cpu")
+        if kernel is None:
+            continue
+        result = kernel(np, *[graph.constants[v.id] for v in n.inputs], **{**op.attrs, **n.attrs})
+        results = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+        for v, r in zip(n.outputs, results):
+            graph.constants[v.id] = np.asarray(r).astype(v.dtype if v.dtype != "bool" else np.bool_)
+        n.inputs, n.outputs = [], []  # the node now computes nothing; its outputs are constants
+        folded += 1
+    graph.nodes = [n for n in graph.nodes if n.outputs]
+    return folded
