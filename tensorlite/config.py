@@ -9,5 +9,6 @@ optimizer = SimpleNamespace(set_experimental_options=set_experimental_options,
 
 
 def list_physical_devices(device_type: str | None = None) -> list[str]:
-    """Device names this process can place ops on (e.g. ["cpu"]), optionally of one type."""
-    return [name for name in _DEVICES if device_type is None or name == device_type.lower()]
+    """Device names this process can place ops on now (e.g. ["cpu", "xla"]), optionally of one type."""
+    return [name for name, dev in _DEVICES.items()
+            if (device_type is None or name == device_type.lower()) and dev.available()[0]]

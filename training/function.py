@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import warnings
 
 import numpy as np
 
+from .devices import current_device, get_device
 from .dtypes import as_dtype
 from .graph.executor import Executor
 from .graph.ir import Graph
@@ -27,6 +29,7 @@ from .tape import _active as active_tapes
 from .tape import _flatten
 from .tensor import Tensor, Variable, convert_to_tensor
 
+log = logging.getLogger("tensorlite.placement")
 RETRACE_WARNING = 5  # traces of one function before a warning (TensorFlow warns too)
 _TENSOR = object()  # marks a tensor argument's place among the Python ones
 
@@ -41,6 +44,7 @@ class ConcreteFunction:
         self.graph, self._variables, self._assigned, self._rebuild = graph, variables, assigned, rebuild
         self.output_structure = structure  # JSON form of the returned nest (see _structure)
         self._executor = Executor(graph)
+        self._device_executors: dict = {}
         self.structured_input_signature = [TensorSpec(v.shape, v.dtype) for v in graph.inputs]
 
     @property
@@ -57,11 +61,29 @@ class ConcreteFunction:
                                 f"{t.dtype.name}{list(t.shape)}")
         if active_recorder() is not None or any(tape._recording for tape in active_tapes()):
             return self._replay(ts)
-        outs, assigned = self._executor.run([t._value for t in ts],
-                                            {vid: var._value for vid, var in self._variables.items()})
+        dev = current_device()
+        executor = self._executor
+        if dev.name != "cpu":
+            executor = self._device_executor(dev)
+            if executor is None:  # some op lacks a kernel there: op by op, with CPU fallback
+                return self._replay(ts)
+        captures = {vid: dev.put(get_device(var.device).get(var._value)) for vid, var in self._variables.items()}
+        outs, assigned = executor.run([dev.put(get_device(t.device).get(t._value)) for t in ts], captures)
         for var, a in zip(self._assigned, assigned):
-            var._value = a
-        return self._rebuild([Tensor(a, as_dtype(v.dtype)) for a, v in zip(outs, self.graph.outputs)])
+            var._value = get_device(var.device).put(dev.get(a))
+        return self._rebuild([Tensor(a, as_dtype(v.dtype), dev.name) for a, v in zip(outs, self.graph.outputs)])
+
+    def _device_executor(self, dev):
+        """The compiled executor for the XLA device (None when an op has no XLA kernel)."""
+        if dev.name not in self._device_executors:
+            from .graph import xla
+            missing = xla.unsupported(self.graph)
+            if missing:
+                log.info("%s: no XLA kernel for %s: running op by op", self.graph.name, ", ".join(missing))
+                self._device_executors[dev.name] = None
+            else:
+                self._device_executors[dev.name] = xla.XlaExecutor(self.graph)
+        return self._device_executors[dev.name]
 
     def _replay(self, ts):
         """Runs the nodes as eager ops (tapes and an outer trace record them)."""

@@ -46,8 +46,16 @@ def patches(xp, x, k_hw, strides, dilations, pads, pad_value=0.0):
     """[N, OH, OW, C, KH, KW] windows of the padded NHWC input (a view, no copy before padding)."""
     x = xp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=pad_value)
     eff = ((k_hw[0] - 1) * dilations[0] + 1, (k_hw[1] - 1) * dilations[1] + 1)
-    w = xp.lib.stride_tricks.sliding_window_view(x, eff, axis=(1, 2))
-    return w[:, ::strides[0], ::strides[1], :, ::dilations[0], ::dilations[1]]
+    if hasattr(xp, "lib") and hasattr(xp.lib, "stride_tricks"):  # NumPy / CuPy: a strided view
+        w = xp.lib.stride_tricks.sliding_window_view(x, eff, axis=(1, 2))
+        return w[:, ::strides[0], ::strides[1], :, ::dilations[0], ::dilations[1]]
+    # jax.numpy (XLA): one strided slice per tap, stacked; XLA fuses them
+    oh = (x.shape[1] - eff[0]) // strides[0] + 1
+    ow = (x.shape[2] - eff[1]) // strides[1] + 1
+    taps = [[x[:, i * dilations[0]:i * dilations[0] + (oh - 1) * strides[0] + 1:strides[0],
+               j * dilations[1]:j * dilations[1] + (ow - 1) * strides[1] + 1:strides[1], :]
+             for j in range(k_hw[1])] for i in range(k_hw[0])]
+    return xp.stack([xp.stack(row, axis=-1) for row in taps], axis=-2)
 
 
 def _check(op, x, w, groups, w_arg="filters"):
