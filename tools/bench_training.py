@@ -9,8 +9,9 @@ BatchNormalization settings (moving averages keep 0.9 of the old value, eps 1e-3
 arrays shuffled every epoch. The clock covers the whole training call: tensorlite's
 `model.fit(x, y, ...)` and PyTorch's loop (shuffle, batch, forward, backward, step). Thread
 counts are left at each library's default and printed. Samples/second is images per second of
-training. Ratios: tensorlite graph mode (fit's default, a traced train step) / PyTorch, and graph /
-eager (`run_eagerly=True`); above 1, the first is faster.
+training. Rows: tensorlite eager (`run_eagerly=True`), graph mode (fit's default, a traced train
+step run by the NumPy executor), the same graph compiled by XLA (`with tl.device("xla")`, when JAX
+is installed), PyTorch. Ratios: above 1, the first is faster.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make `tools` importable from t
 from tools import pipeline  # noqa: E402
 
 
-def bench_tensorlite(data, epochs: int, batch_size: int, seed: int, run_eagerly: bool = False) -> dict:
+def bench_tensorlite(data, epochs: int, batch_size: int, seed: int, run_eagerly: bool = False,
+                     device: str = "cpu") -> dict:
     import tensorlite as tl
 
     (x, y), (x_test, y_test) = data
@@ -37,7 +39,8 @@ def bench_tensorlite(data, epochs: int, batch_size: int, seed: int, run_eagerly:
     model.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=pipeline.LEARNING_RATE),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"], run_eagerly=run_eagerly)
     start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+    with tl.device(device):
+        model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
     seconds = time.perf_counter() - start
     probs = np.asarray(model.predict(x_test, batch_size=256, verbose=0))
     return {"seconds": seconds, "test_accuracy": float(np.mean(probs.argmax(-1) == y_test)),
@@ -90,6 +93,11 @@ def _numpy_threads() -> str:
     return f"BLAS default ({os.cpu_count()} cores)"
 
 
+def tl_xla_available() -> bool:
+    from tensorlite.training.devices import xla
+    return xla.available()[0]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=pipeline.EPOCHS)
@@ -105,8 +113,10 @@ def main(argv=None) -> int:
     data = pipeline.digits_arrays()
     n = len(data[0][0]) * args.epochs
     results = {}
-    runs = (("tl eager", lambda *a: bench_tensorlite(*a, run_eagerly=True)), ("tl graph", bench_tensorlite),
-            ("pytorch", bench_torch))
+    runs = [("tl eager", lambda *a: bench_tensorlite(*a, run_eagerly=True)), ("tl graph", bench_tensorlite)]
+    if tl_xla_available():
+        runs.append(("tl xla", lambda *a: bench_tensorlite(*a, device="xla")))
+    runs.append(("pytorch", bench_torch))
     for name, fn in runs:
         r = fn(data, args.epochs, args.batch_size, args.seed)
         r["samples_per_s"] = n / r["seconds"]
@@ -120,6 +130,9 @@ def main(argv=None) -> int:
               f"{r['weights']:>8}  {r['threads']}")
     print(f"ratio tensorlite graph / pytorch (samples/s): {ratio:.3f}")
     print(f"ratio tensorlite graph / eager (samples/s): {speedup:.3f}")
+    if "tl xla" in results:
+        print(f"ratio tensorlite xla / pytorch (samples/s): "
+              f"{results['tl xla']['samples_per_s'] / results['pytorch']['samples_per_s']:.3f}")
     if args.json:
         tmp = f"{args.json}.tmp"
         with open(tmp, "w") as f:

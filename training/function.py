@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from .devices import current_device, get_device
+from .devices import current_device, device, get_device
 from .dtypes import as_dtype
 from .graph.executor import Executor
 from .graph.ir import Graph
@@ -182,7 +182,9 @@ class Function:
                           "shape, dtype or Python argument value traces again. Pass tensors instead of Python "
                           "numbers, or give input_signature", stacklevel=3)
         rec = Recorder(self._name)
-        with rec:
+        # the graph does not depend on the device: trace with the CPU kernels (eager ops on an
+        # accelerator are the slow path), then the call after this one runs compiled there
+        with device("cpu"), rec:
             # fresh tensors per call: graph inputs must be values of this call only
             fresh = [Tensor(t._value, t.dtype, t.device) for t in plain]
             for t, name in zip(fresh, self._input_names):

@@ -89,3 +89,22 @@ def test_fallback_is_logged_and_tpu_is_refused(caplog):
     with pytest.raises(RuntimeError, match="device 'tpu' is not available: no TPU"):
         with tl.device("tpu"):
             pass
+
+
+def test_digits_train_step_compiled_by_xla_equals_cpu():
+    from tensorlite.tools import pipeline
+    (x, y), _ = pipeline.digits_arrays()
+    models = []
+    for dev in ("cpu", "xla"):
+        tl.random.set_seed(0)
+        m = pipeline.build_digits_cnn()
+        m.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=pipeline.LEARNING_RATE),
+                  loss="sparse_categorical_crossentropy")
+        with tl.device(dev):
+            for i in range(3):  # the first call traces (on the CPU), the next ones run the graph
+                m.train_step((x[32 * i:32 * i + 32], y[32 * i:32 * i + 32]))
+        models.append(m)
+    cf = next(iter(models[1]._train_function._cache.values()))
+    assert cf._device_executors["xla"] is not None  # compiled whole: every op has an XLA kernel
+    for a, b in zip(models[0].weights, models[1].weights, strict=True):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5, err_msg=a.name)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 name = "xla"
-CPU_ONLY = {"conv2d_backprop_input", "strided_slice_grad", "unsorted_segment_sum", "gather",
-            "max_pool2d_grad", "avg_pool2d_grad"}
+CPU_ONLY = {"unsorted_segment_sum", "gather"}  # their CPU kernels check indices in Python
+# gradient ops whose CPU kernels write in place: on XLA they are the vjp of their forward kernel
+VJP = {"conv2d_backprop_input": ("conv2d", "input_shape"), "avg_pool2d_grad": ("avg_pool2d", "input_shape"),
+       "strided_slice_grad": ("strided_slice", "shape")}
 _jax = None
 
 
@@ -57,3 +59,25 @@ def _register() -> None:
     for op_name, op in OPS.items():
         if op_name not in CPU_ONLY and "cpu" in op.kernels and "xla" not in op.kernels:
             op.kernels["xla"] = op.kernels["cpu"]
+    for grad_name, (fwd_name, shape_attr) in VJP.items():
+        OPS[grad_name].kernels["xla"] = _linear_vjp(OPS[fwd_name].kernels["cpu"], shape_attr)
+    OPS["max_pool2d_grad"].kernels["xla"] = _max_pool_vjp(OPS["max_pool2d"].kernels["cpu"])
+
+
+def _linear_vjp(forward, shape_attr):
+    """grad(dy, *rest, <shape_attr>=input shape, **attrs): the forward is linear in its first input, so
+    its vjp at zeros of that shape is the gradient."""
+    def kernel(xp, dy, *rest, **attrs):
+        shape = tuple(attrs.pop(shape_attr))
+        _, pullback = _jax.vjp(lambda a: forward(xp, a, *rest, **attrs), xp.zeros(shape, dy.dtype))
+        return pullback(dy)[0]
+    return kernel
+
+
+def _max_pool_vjp(forward):
+    """max_pool2d_grad(x, dy): the vjp of max pooling at x. Ties within a window share the gradient
+    equally here (JAX's rule for max), where the CPU kernel gives it to one element."""
+    def kernel(xp, x, dy, **attrs):
+        _, pullback = _jax.vjp(lambda a: forward(xp, a, **attrs), x)
+        return pullback(dy)[0]
+    return kernel
