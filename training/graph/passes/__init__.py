@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 
 from ..ir import Graph
-from . import arithmetic, constant_folding, cse, dce
+from . import arithmetic, bn_folding, constant_folding, cse, dce
+from .freeze import freeze as freeze
 
 log = logging.getLogger("tensorlite.graph")
 
 # name -> pass module, in the order they run (folding first exposes simplifications; DCE last)
 PASSES = {"constant_folding": constant_folding, "arithmetic_optimization": arithmetic,
-          "common_subgraph_elimination": cse, "dead_code_elimination": dce}
+          "batch_norm_folding": bn_folding, "common_subgraph_elimination": cse, "dead_code_elimination": dce}
 _options = {name: True for name in PASSES}
 
 
