@@ -1,0 +1,51 @@
+#include "lut_activation.h"
+
+#include <math.h>
+
+#include "quant_math.h"
+
+typedef struct {
+    int8_t lut[256]; /* indexed by the input byte + 128 */
+} lut_data;
+
+static tl_status lut_eval_s8(tl_interpreter *it, tl_node *node) {
+    const lut_data *d = node->op_data;
+    const int8_t *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int8_t *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) y[i] = d->lut[x[i] + 128];
+    return TL_STATUS_OK;
+}
+
+tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
+                                    float out_scale, tl_status (*eval_f32)(tl_interpreter *, tl_node *)) {
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    lut_data *d;
+    tl_status st;
+    float inverse_scale;
+    int32_t v;
+    if (!in || !out || in->type != out->type || !tl_same_shape(in, out))
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must have one type and shape");
+    if (in->type == TL_TYPE_FLOAT32) {
+        node->eval = eval_f32;
+        return TL_STATUS_OK;
+    }
+    if (in->type != TL_TYPE_INT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32 and int8 (int16: not implemented)");
+    if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
+        return st;
+    if (out_scale > 0.0f && out->scale != out_scale)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int8 output must have scale 1/256");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    inverse_scale = 1.0f / out->scale;
+    for (v = -128; v <= 127; v++) { /* |f| <= 1 for the activations using this: y stays finite */
+        float y = roundf(f(in->scale * (float)(v - in->zero_point)) * inverse_scale);
+        int32_t q = (int32_t)(y + (float)out->zero_point);
+        d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+    }
+    node->eval = lut_eval_s8;
+    return TL_STATUS_OK;
+}
