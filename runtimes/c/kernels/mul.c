@@ -1,0 +1,97 @@
+/* MUL: out = a * b with broadcasting and a fused activation. float32; int8 and int16 (int16 with
+ * zero points 0) as LiteRT's reference: (a - za) * (b - zb) requantized by s_a * s_b / s_out (that
+ * product formed in float, as LiteRT does) plus the output zero point; int32 wraps on overflow as
+ * LiteRT's compiled kernel does, then the activation's range. */
+#include "../src/kernel_api.h"
+#include "common/broadcast.h"
+#include "common/quant_math.h"
+
+enum { OPT_ACTIVATION = 0 };
+
+typedef struct {
+    tl_broadcast bc;
+    float f_lo, f_hi;
+    int32_t a_offset, b_offset, out_offset, mult, shift, q_lo, q_hi;
+} mul_data;
+
+static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node);
+static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node);
+
+static tl_status mul_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
+    mul_data *d;
+    int8_t act;
+    tl_status st;
+    if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
+    if (a->type != out->type || b->type != out->type)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    if (!tl_broadcast_init(&d->bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
+    if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    if (out->type == TL_TYPE_FLOAT32) {
+        node->eval = tl_mul_eval_f32;
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    if (out->type == TL_TYPE_INT32) {
+        node->eval = tl_mul_eval_s32;
+        if (act == 0) d->q_lo = INT32_MIN, d->q_hi = INT32_MAX;
+        else if (act == 1) d->q_lo = 0, d->q_hi = INT32_MAX;
+        else if (act == 2) d->q_lo = -1, d->q_hi = 1;
+        else if (act == 3) d->q_lo = 0, d->q_hi = 6;
+        else return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return TL_STATUS_OK;
+    }
+    if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, int16 and int32");
+    if ((st = tl_check_quantized(it, node, a)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, b)) != TL_STATUS_OK ||
+        (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
+        return st;
+    if (out->type == TL_TYPE_INT16 && (a->zero_point || b->zero_point || out->zero_point))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 MUL needs zero points 0");
+    d->a_offset = -a->zero_point;
+    d->b_offset = -b->zero_point;
+    d->out_offset = out->zero_point;
+    st = tl_quantize_multiplier_checked(it, node, (double)(a->scale * b->scale / out->scale), &d->mult, &d->shift);
+    if (st != TL_STATUS_OK) return st;
+    node->eval = out->type == TL_TYPE_INT8 ? tl_mul_eval_s8 : tl_mul_eval_s16;
+    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
+               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+}
+
+#define MUL_LOOP(T, EXPR)                                                                   \
+    const mul_data *d = node->op_data;                                                      \
+    const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;  \
+    tl_tensor *out = tl_node_output(it, node, 0);                                           \
+    T *y = out->data;                                                                       \
+    int64_t i, n = tl_tensor_numel(out), oa, ob;                                            \
+    for (i = 0; i < n; i++) {                                                               \
+        tl_broadcast_offsets(&d->bc, i, &oa, &ob);                                          \
+        y[i] = EXPR;                                                                        \
+    }                                                                                       \
+    return TL_STATUS_OK
+
+static float clamp_f(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static int32_t mul_q(const mul_data *d, int32_t a, int32_t b) {
+    int32_t r = tl_multiply_by_quantized_multiplier((a + d->a_offset) * (b + d->b_offset), d->mult, d->shift);
+    return tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
+}
+
+static int32_t mul_wrap_s32(const mul_data *d, int32_t a, int32_t b) {
+    int32_t r = (int32_t)(uint32_t)((uint64_t)(int64_t)a * (uint64_t)(int64_t)b);
+    return tl_clamp_i32(r, d->q_lo, d->q_hi);
+}
+
+static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node) { MUL_LOOP(float, clamp_f(a[oa] * b[ob], d->f_lo, d->f_hi)); }
+static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node) { MUL_LOOP(int8_t, (int8_t)mul_q(d, a[oa], b[ob])); }
+static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node) { MUL_LOOP(int16_t, (int16_t)mul_q(d, a[oa], b[ob])); }
+static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node) { MUL_LOOP(int32_t, mul_wrap_s32(d, a[oa], b[ob])); }
+
+/* eval is chosen per type by prepare (node->eval). */
+const tl_kernel tl_kernel_mul = {18, "MUL", mul_prepare, tl_mul_eval_f32};
