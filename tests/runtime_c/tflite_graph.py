@@ -25,7 +25,7 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "LOGICAL_NOT": "LogicalNotOptions", "ADD": "AddOptions", "SUB": "SubOptions",
            "FULLY_CONNECTED": "FullyConnectedOptions", "CONCATENATION": "ConcatenationOptions",
            "RESHAPE": "ReshapeOptions", "TRANSPOSE_CONV": "TransposeConvOptions", "SOFTMAX": "SoftmaxOptions",
-           "MUL": "MulOptions"}
+           "MUL": "MulOptions", "MAXIMUM": "MaximumMinimumOptions", "MINIMUM": "MaximumMinimumOptions"}
 
 
 def _camel(name: str) -> str:
