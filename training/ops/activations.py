@@ -187,3 +187,13 @@ def silu(features, beta=1.0, name=None):
 
 
 swish = silu
+
+
+@leaky_relu_op.lower
+def _lower_leaky_relu(ctx, node, alpha):
+    ctx.emit("LEAKY_RELU", ctx.inputs(), ctx.outputs(), alpha=float(alpha))
+
+
+@gelu_op.lower
+def _lower_gelu(ctx, node, approximate):
+    ctx.emit("GELU", ctx.inputs(), ctx.outputs(), approximate=bool(approximate))

@@ -5,8 +5,11 @@ and the `tl.nn.moments` / `tl.nn.batch_normalization` functions.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .binary import add, divide, multiply, subtract
 from .infer import FLOATS, broadcast_shape, check_dtype, same_dtype
 from .reduce import reduce_mean
@@ -68,3 +71,17 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
         mean, variance = apply("reshape", mean, shape=tuple(shape)), apply("reshape", variance, shape=tuple(shape))
     return mean, variance
 
+
+@batch_norm_op.lower
+def _lower_batch_norm(ctx, node, variance_epsilon):
+    """Inference batch norm with constant statistics: x * scale + shift (MUL, ADD). After a conv or
+    dense layer the converter's batch-norm folding has already removed it."""
+    x, mean, var, beta, gamma = node.inputs
+    m, v = lu.constant_or_fail(ctx, mean, "the mean"), lu.constant_or_fail(ctx, var, "the variance")
+    b = lu.constant_or_fail(ctx, beta, "beta") if beta is not None else 0
+    g = lu.constant_or_fail(ctx, gamma, "gamma") if gamma is not None else 1
+    scale = (g / np.sqrt(v + variance_epsilon)).astype(x.dtype)
+    shift = (b - m * scale).astype(x.dtype)
+    scaled = ctx.temp(x.dtype, x.shape)
+    ctx.emit("MUL", [ctx.tensor(x), ctx.const(scale)], [scaled], fused_activation_function=0)
+    ctx.emit("ADD", [scaled, ctx.const(shift)], ctx.outputs(), fused_activation_function=0)

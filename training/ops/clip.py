@@ -53,3 +53,19 @@ def _clip_grad(dy, inputs, out):
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     return apply(clip_op, *operands(t, clip_value_min, clip_value_max))
+
+
+@clip_op.lower
+def _lower_clip(ctx, node):
+    """RELU6 / RELU_N1_TO_1 / RELU for those constant bounds, else MINIMUM then MAXIMUM."""
+    t, lo, hi = node.inputs
+    la, ha = ctx.constant(lo), ctx.constant(hi)
+    if la is not None and ha is not None and la.size == 1 and ha.size == 1 and t.dtype == "float32":
+        bounds = (float(la.ravel()[0]), float(ha.ravel()[0]))
+        named = {(0.0, 6.0): "RELU6", (-1.0, 1.0): "RELU_N1_TO_1", (0.0, float("inf")): "RELU"}.get(bounds)
+        if named:
+            ctx.emit(named, [ctx.tensor(t)], ctx.outputs())
+            return
+    low = ctx.temp(t.dtype, node.outputs[0].shape)
+    ctx.emit("MINIMUM", [ctx.tensor(t), ctx.tensor(hi)], [low])
+    ctx.emit("MAXIMUM", [low, ctx.tensor(lo)], ctx.outputs())

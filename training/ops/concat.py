@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .infer import normalize_axis, same_dtype
 from .registry import define_op
 
@@ -51,3 +52,9 @@ def concat(values, axis, name=None):
     if not isinstance(values, (list, tuple)):
         values = [values]
     return apply(concat_op, *values, axis=int(axis))
+
+
+@concat_op.lower
+def _lower_concat(ctx, node, axis):
+    ctx.emit("CONCATENATION", ctx.inputs(), ctx.outputs(), axis=lu.axis(axis, len(node.outputs[0].shape)),
+             fused_activation_function=0)

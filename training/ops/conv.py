@@ -10,8 +10,11 @@ window view of the padded input contracted with the filter in one einsum.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .infer import FLOATS, check_dtype, check_rank, same_dtype
 from .registry import define_op
 
@@ -196,3 +199,36 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     groups = x.shape[-1] // filters.shape[2] if filters.shape[2] else 1
     return apply(conv2d_op, x, filters, strides=hw(strides, "strides", "conv2d"), padding=padding.upper(),
                  dilations=hw(dilations, "dilations", "conv2d"), groups=int(groups))
+
+
+@conv2d_op.lower
+def _lower_conv2d(ctx, node, strides, padding, dilations, groups):
+    """CONV_2D wants filters OHWI (ours are HWIO) and a bias; the converter fuses a following bias
+    add and activation into it."""
+    x, w = node.inputs
+    if groups != 1:
+        raise ctx.fail(f"grouped convolution (groups={groups}) has no TFLite builtin",
+                       "Use DepthwiseConv2D when groups equals the input channels")
+    wa = ctx.constant(w)
+    if wa is not None:
+        filt = ctx.const(wa.transpose(3, 0, 1, 2).copy(), f"{ctx.tensor(node.outputs[0])}/filter")
+    else:
+        filt = ctx.temp(w.dtype, (w.shape[3], w.shape[0], w.shape[1], w.shape[2]))
+        ctx.emit("TRANSPOSE", [ctx.tensor(w), ctx.const([3, 0, 1, 2])], [filt])
+    bias = ctx.const(np.zeros(w.shape[3], w.dtype))
+    ctx.emit("CONV_2D", [ctx.tensor(x), filt, bias], ctx.outputs(), padding=lu.padding(ctx, padding),
+             stride_h=strides[0], stride_w=strides[1], dilation_h_factor=dilations[0],
+             dilation_w_factor=dilations[1], fused_activation_function=0)
+
+
+@conv2d_backprop_input_op.lower
+def _lower_conv2d_transpose(ctx, node, strides, padding, dilations, groups, input_shape):
+    """TRANSPOSE_CONV(output_shape, weights [O, H, W, I], input): our filter is [H, W, O, I] as for
+    the conv2d it is the gradient of."""
+    dy, w = node.inputs
+    if groups != 1 or tuple(dilations) != (1, 1):
+        raise ctx.fail("TRANSPOSE_CONV supports neither groups nor dilations", "Use groups=1, dilation 1")
+    wa = lu.constant_or_fail(ctx, w, "the filter")
+    ctx.emit("TRANSPOSE_CONV", [ctx.const(list(input_shape)), ctx.const(wa.transpose(2, 0, 1, 3).copy()),
+                                ctx.tensor(dy)], ctx.outputs(), padding=lu.padding(ctx, padding),
+             stride_h=strides[0], stride_w=strides[1], fused_activation_function=0)

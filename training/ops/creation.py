@@ -102,3 +102,10 @@ def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001  (tf
 
 def eye(num_rows, num_columns=None, dtype=float32, name=None):
     return convert_to_tensor(np.eye(num_rows, num_columns, dtype=as_dtype(dtype).as_numpy_dtype))
+
+
+@cast_op.lower
+def _lower_cast(ctx, node, dtype):
+    from tensorlite.converter.model import tensor_type
+    ctx.emit("CAST", ctx.inputs(), ctx.outputs(), in_data_type=tensor_type(node.inputs[0].dtype),
+             out_data_type=tensor_type(node.outputs[0].dtype))

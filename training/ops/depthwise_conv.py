@@ -5,8 +5,11 @@ channel order c*M+m is the same), so the kernel and the gradient reuse the conv2
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .conv import ATTRS, _conv2d, _conv_infer, conv2d_backprop_filter_op, conv2d_backprop_input_op, hw, nhwc_only
 from .infer import check_rank
 from .registry import define_op
@@ -62,3 +65,15 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data
     return apply(conv2d_backprop_input_op, input, filters, input_shape=shape,
                  strides=hw(strides, "strides", "conv2d_transpose"), padding=padding.upper(),
                  dilations=hw(dilations, "dilations", "conv2d_transpose"), groups=1)
+
+
+@depthwise_conv2d_op.lower
+def _lower_depthwise_conv2d(ctx, node, strides, padding, dilations):
+    """DEPTHWISE_CONV_2D's filter is [1, KH, KW, C*M] with output channel c*M+m, ours [KH, KW, C, M]."""
+    x, w = node.inputs
+    wa = lu.constant_or_fail(ctx, w, "the depthwise filter")
+    kh, kw, c, m = wa.shape
+    ctx.emit("DEPTHWISE_CONV_2D", [ctx.tensor(x), ctx.const(wa.reshape(1, kh, kw, c * m).copy()),
+                                   ctx.const(np.zeros(c * m, wa.dtype))], ctx.outputs(),
+             padding=lu.padding(ctx, padding), stride_h=strides[0], stride_w=strides[1], depth_multiplier=m,
+             dilation_h_factor=dilations[0], dilation_w_factor=dilations[1], fused_activation_function=0)

@@ -137,3 +137,8 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """`tf.math.unsorted_segment_sum`: out[j] = sum of data[i...] where segment_ids[i...] == j."""
     n = static_int(num_segments, "num_segments")
     return apply(unsorted_segment_sum_op, data, segment_ids, num_segments=n)
+
+
+@gather_op.lower
+def _lower_gather(ctx, node, axis, batch_dims):
+    ctx.emit("GATHER", ctx.inputs(), ctx.outputs(), axis=int(axis), batch_dims=int(batch_dims))

@@ -1,6 +1,8 @@
 """Card: `matmul`, batched over leading dims that broadcast, with optional transposes."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..spec import TensorSpec
 from .common import operands
@@ -53,3 +55,17 @@ def _matmul_grad(dy, inputs, out, transpose_a, transpose_b):
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     return apply(matmul_op, *operands(a, b), transpose_a=bool(transpose_a), transpose_b=bool(transpose_b))
+
+
+@matmul_op.lower
+def _lower_matmul(ctx, node, transpose_a, transpose_b):
+    """x @ W with a constant 2-D W is FULLY_CONNECTED (weights [out, in], no bias until one is fused);
+    anything else is BATCH_MATMUL."""
+    a, b = node.inputs
+    wa = ctx.constant(b)
+    if wa is not None and wa.ndim == 2 and not transpose_a and len(a.shape) >= 2 and a.dtype == "float32":
+        weights = wa if transpose_b else wa.T
+        ctx.emit("FULLY_CONNECTED", [ctx.tensor(a), ctx.const(np.ascontiguousarray(weights)), -1], ctx.outputs(),
+                 fused_activation_function=0, keep_num_dims=len(a.shape) > 2)
+    else:
+        ctx.emit("BATCH_MATMUL", ctx.inputs(), ctx.outputs(), adj_x=bool(transpose_a), adj_y=bool(transpose_b))

@@ -2,6 +2,8 @@
 off_value elsewhere; indices outside [0, depth) give all off_value. No gradient (nondifferentiable)."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..dtypes import as_dtype, float32, int32, int64, uint8
 from ..spec import TensorSpec
@@ -49,3 +51,12 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     off = 0 if off_value is None else _scalar(off_value)
     return apply(one_hot_op, indices, depth=static_int(depth, "depth"), on_value=on, off_value=off,
                  axis=-1 if axis is None else static_int(axis, "axis"), dtype=dtype)
+
+
+@one_hot_op.lower
+def _lower_one_hot(ctx, node, depth, on_value, off_value, axis, dtype):
+    dt = as_dtype(dtype).as_numpy_dtype
+    def scalar(v, t):
+        return ctx.const(np.asarray(v, t).reshape(()))
+    ctx.emit("ONE_HOT", [ctx.tensor(node.inputs[0]), scalar(depth, np.int32), scalar(on_value, dt),
+                         scalar(off_value, dt)], ctx.outputs(), axis=int(axis))

@@ -117,3 +117,20 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
             constant_values = constant_values.numpy()
         return apply(pad_op, tensor, paddings=pairs, constant_values=np.asarray(constant_values).item())
     return apply(mirror_pad_op, tensor, paddings=pairs, mode=m)
+
+
+@pad_op.lower
+def _lower_pad(ctx, node, paddings, constant_values):
+    pads = ctx.const(np.asarray(paddings, np.int32).reshape(-1, 2))
+    if constant_values == 0:
+        ctx.emit("PAD", [ctx.tensor(node.inputs[0]), pads], ctx.outputs())
+    else:
+        value = ctx.const(np.asarray(constant_values, node.inputs[0].dtype).reshape(()))
+        ctx.emit("PADV2", [ctx.tensor(node.inputs[0]), pads, value], ctx.outputs())
+
+
+@mirror_pad_op.lower
+def _lower_mirror_pad(ctx, node, paddings, mode):
+    pads = ctx.const(np.asarray(paddings, np.int32).reshape(-1, 2))
+    ctx.emit("MIRROR_PAD", [ctx.tensor(node.inputs[0]), pads], ctx.outputs(),
+             mode={"REFLECT": 0, "SYMMETRIC": 1}[mode.upper()])

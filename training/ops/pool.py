@@ -12,6 +12,7 @@ import numpy as np
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .conv import conv_geometry, hw, nhwc_only, patches
 from .infer import FLOATS, check_dtype, check_rank
 from .registry import define_op
@@ -154,3 +155,14 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
 
 def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
     return _pool(avg_pool2d_op, "avg_pool2d", input, ksize, strides, padding, data_format)
+
+
+def _lower_pool(builtin):
+    def rule(ctx, node, ksize, strides, padding):
+        ctx.emit(builtin, ctx.inputs(), ctx.outputs(), padding=lu.padding(ctx, padding), stride_h=strides[0],
+                 stride_w=strides[1], filter_height=ksize[0], filter_width=ksize[1], fused_activation_function=0)
+    return rule
+
+
+max_pool2d_op.lower(_lower_pool("MAX_POOL_2D"))
+avg_pool2d_op.lower(_lower_pool("AVERAGE_POOL_2D"))

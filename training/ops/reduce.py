@@ -6,6 +6,7 @@ import math
 from ..dispatch import apply
 from ..dtypes import as_dtype, int64
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .binary import add, divide, equal, multiply
 from .common import axis_tuple
 from .creation import cast, zeros_like
@@ -154,3 +155,25 @@ def argmax(input, axis=None, output_type=int64, name=None):  # noqa: A002  (tf.a
 def argmin(input, axis=None, output_type=int64, name=None):  # noqa: A002
     return apply(argmin_op, input, axis=0 if axis is None else int(axis), output_type=as_dtype(output_type))
 
+
+def _lower_reduce(builtin):
+    def rule(ctx, node, axis, keepdims):
+        rank = len(node.inputs[0].shape)
+        axes = list(range(rank)) if axis is None else [lu.axis(a, rank) for a in axis_tuple(axis)]
+        ctx.emit(builtin, [ctx.tensor(node.inputs[0]), ctx.const(axes)], ctx.outputs(), keep_dims=bool(keepdims))
+    return rule
+
+
+def _lower_arg(builtin):
+    def rule(ctx, node, axis, output_type):
+        ctx.emit(builtin, [ctx.tensor(node.inputs[0]), ctx.const([lu.axis(axis, len(node.inputs[0].shape))])],
+                 ctx.outputs(), output_type={"int32": 2, "int64": 4}[as_dtype(output_type).name])
+    return rule
+
+
+reduce_sum_op.lower(_lower_reduce("SUM"))
+reduce_mean_op.lower(_lower_reduce("MEAN"))
+reduce_max_op.lower(_lower_reduce("REDUCE_MAX"))
+reduce_min_op.lower(_lower_reduce("REDUCE_MIN"))
+argmax_op.lower(_lower_arg("ARG_MAX"))
+argmin_op.lower(_lower_arg("ARG_MIN"))

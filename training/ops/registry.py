@@ -23,7 +23,8 @@ class OpDef:
     kernels: dict[str, Callable[..., Any]] = field(default_factory=dict)
     grad_rule: Callable[..., Any] | None = None
     decompose: Callable[..., Any] | None = None
-    tflite: Any = None
+    tflite: Any = None          # the TFLite builtin it lowers to (a name, for reading and listing)
+    lowering: Callable[..., Any] | None = None
     onnx: Any = None
     quant: Any = None
     support: dict[str, set[str]] = field(default_factory=dict)
@@ -40,6 +41,14 @@ class OpDef:
         """Decorator: register `fn(dy, inputs, out, **attrs) -> tuple` (one entry per input, None
         where there is no gradient). For multi-output ops `dy` and `out` are tuples."""
         self.grad_rule = fn
+        return fn
+
+    def lower(self, fn):
+        """Decorator: register the TFLite lowering `fn(ctx, node, **attrs)`; `ctx` is the converter's
+        LoweringContext (converter/lower.py): ctx.inputs()/outputs() tensor indices, ctx.constant(value),
+        ctx.const(array), ctx.temp(dtype, shape), ctx.emit(builtin, inputs, outputs, **options),
+        ctx.fail(why, hint)."""
+        self.lowering = fn
         return fn
 
     def __repr__(self) -> str:

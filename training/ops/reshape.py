@@ -44,3 +44,9 @@ def reshape(tensor, shape, name=None):
     if hasattr(shape, "numpy"):
         shape = shape.numpy().tolist()
     return apply(reshape_op, tensor, shape=tuple(int(d) for d in shape))
+
+
+@reshape_op.lower
+def _lower_reshape(ctx, node, shape):
+    shape = [int(d) for d in shape]
+    ctx.emit("RESHAPE", [ctx.tensor(node.inputs[0]), ctx.const(shape)], ctx.outputs(), new_shape=shape)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu  # noqa: F401
 from .infer import FLOATS, check_dtype, check_rank
 from .registry import define_op
 
@@ -92,6 +93,11 @@ def _define(kind: str, matrix, tflite: str):
         wy = matrix(in_hw[0], size[0], align_corners, half_pixel_centers)
         wx = matrix(in_hw[1], size[1], align_corners, half_pixel_centers)
         return xp.asarray(wy, dtype), xp.asarray(wx, dtype)
+
+    @fwd.lower
+    def _lower(ctx, node, size, align_corners, half_pixel_centers):
+        ctx.emit(tflite, [ctx.tensor(node.inputs[0]), ctx.const([int(size[0]), int(size[1])])], ctx.outputs(),
+                 align_corners=bool(align_corners), half_pixel_centers=bool(half_pixel_centers))
 
     @fwd.kernel("cpu", "cuda")
     def _resize(xp, x, size, align_corners, half_pixel_centers):

@@ -187,3 +187,29 @@ def broadcast_to(input, shape, name=None):  # noqa: A002  (tf.broadcast_to)
 def shape(input, out_type=int32, name=None):  # noqa: A002  (tf.shape)
     return apply(shape_op, input, out_type=as_dtype(out_type))
 
+
+@expand_dims_op.lower
+def _lower_expand_dims(ctx, node, axis):
+    ctx.emit("EXPAND_DIMS", [ctx.tensor(node.inputs[0]), ctx.const(np.asarray(axis, np.int32).reshape(()))],
+             ctx.outputs())
+
+
+@squeeze_op.lower
+def _lower_squeeze(ctx, node, axis):
+    x = node.inputs[0]
+    ctx.emit("SQUEEZE", ctx.inputs(), ctx.outputs(), squeeze_dims=sorted(_squeeze_axes(x, axis)))
+
+
+@tile_op.lower
+def _lower_tile(ctx, node, multiples):
+    ctx.emit("TILE", [ctx.tensor(node.inputs[0]), ctx.const([int(m) for m in multiples])], ctx.outputs())
+
+
+@broadcast_to_op.lower
+def _lower_broadcast_to(ctx, node, shape):
+    ctx.emit("BROADCAST_TO", [ctx.tensor(node.inputs[0]), ctx.const([int(d) for d in shape])], ctx.outputs())
+
+
+@shape_op.lower
+def _lower_shape(ctx, node, out_type):
+    ctx.emit("SHAPE", ctx.inputs(), ctx.outputs(), out_type={"int32": 2, "int64": 4}[as_dtype(out_type).name])

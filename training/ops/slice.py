@@ -55,3 +55,8 @@ def _slice_grad(dy, inputs, out, begin, size):
 
 def slice(input_, begin, size, name=None):  # noqa: A001  (tf.slice)
     return apply(slice_op, input_, begin=static_ints(begin, "begin"), size=static_ints(size, "size"))
+
+
+@slice_op.lower
+def _lower_slice(ctx, node, begin, size):
+    ctx.emit("SLICE", [ctx.tensor(node.inputs[0]), ctx.const(list(begin)), ctx.const(list(size))], ctx.outputs())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .binary import multiply, subtract
 from .creation import cast
 from .infer import FLOATS, check_dtype, normalize_axis, same_as
@@ -98,3 +99,17 @@ def log_sigmoid(x, name=None):
     from ..tensor import convert_to_tensor
     x = convert_to_tensor(x)
     return multiply(sigmoid_cross_entropy_with_logits(apply("ones_like", x), x), -1.0)
+
+
+def _lower_softmax(builtin, **options):
+    def rule(ctx, node, axis):
+        rank = len(node.inputs[0].shape)
+        if lu.axis(axis, rank) != rank - 1:
+            raise ctx.fail(f"{builtin} works on the last axis, this one is on axis {axis}",
+                           "Transpose the axis last first")
+        ctx.emit(builtin, ctx.inputs(), ctx.outputs(), **options)
+    return rule
+
+
+softmax_op.lower(_lower_softmax("SOFTMAX", beta=1.0))
+log_softmax_op.lower(_lower_softmax("LOG_SOFTMAX"))

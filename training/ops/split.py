@@ -3,8 +3,11 @@ may be -1 (the rest). TFLite has SPLIT for equal parts and SPLIT_V for sizes; th
 SPLIT and the converter picks SPLIT_V when the attribute is a tuple."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .infer import normalize_axis
 from .registry import define_op
 from .shape_ops import static_ints
@@ -73,3 +76,15 @@ def split(value, num_or_size_splits, axis=0, num=None, name=None):
     if num is not None and num != len(parts):
         raise ValueError(f"split: num={num} but num_or_size_splits gives {len(parts)} parts")
     return parts
+
+
+@split_op.lower
+def _lower_split(ctx, node, num_or_size_splits, axis):
+    """SPLIT(axis, x) for equal parts, SPLIT_V(x, sizes, axis) for given sizes."""
+    x = node.inputs[0]
+    a = ctx.const(np.asarray(lu.axis(axis, len(x.shape)), np.int32).reshape(()))
+    if isinstance(num_or_size_splits, (int, np.integer)):
+        ctx.emit("SPLIT", [a, ctx.tensor(x)], ctx.outputs(), num_splits=len(node.outputs))
+    else:
+        sizes = [o.shape[lu.axis(axis, len(x.shape))] for o in node.outputs]
+        ctx.emit("SPLIT_V", [ctx.tensor(x), ctx.const(sizes), a], ctx.outputs(), num_splits=len(node.outputs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .infer import normalize_axis, same_dtype
 from .registry import define_op
 
@@ -72,3 +73,15 @@ def unstack(value, num=None, axis=0, name="unstack"):
     """`tf.unstack`: a list of tensors, one per index along `axis`."""
     parts = apply(unstack_op, value, num=None if num is None else int(num), axis=int(axis))
     return list(parts) if isinstance(parts, tuple) else [parts]
+
+
+@stack_op.lower
+def _lower_stack(ctx, node, axis):
+    ctx.emit("PACK", ctx.inputs(), ctx.outputs(), values_count=len(node.inputs),
+             axis=lu.axis(axis, len(node.outputs[0].shape)))
+
+
+@unstack_op.lower
+def _lower_unstack(ctx, node, num, axis):
+    ctx.emit("UNPACK", ctx.inputs(), ctx.outputs(), num=len(node.outputs),
+             axis=lu.axis(axis, len(node.inputs[0].shape)))

@@ -208,3 +208,11 @@ def getitem(x, key):
         end.append(e)
         strides.append(s)
     return apply(strided_slice_op, x, begin=tuple(begin), end=tuple(end), strides=tuple(strides), **masks)
+
+
+@strided_slice_op.lower
+def _lower_strided_slice(ctx, node, begin, end, strides, begin_mask, end_mask, ellipsis_mask, new_axis_mask,
+                         shrink_axis_mask):
+    ctx.emit("STRIDED_SLICE", [ctx.tensor(node.inputs[0]), ctx.const(list(begin)), ctx.const(list(end)),
+                               ctx.const(list(strides))], ctx.outputs(), begin_mask=begin_mask, end_mask=end_mask,
+             ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask, shrink_axis_mask=shrink_axis_mask)

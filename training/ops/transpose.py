@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import lower_util as lu
 from .infer import same_as
 from .registry import define_op
 from .shape_ops import static_ints
@@ -42,3 +43,10 @@ def _transpose_grad(dy, inputs, out, perm):
 def transpose(a, perm=None, conjugate=False, name=None):
     """`tf.transpose`. `conjugate` has no effect: tensorlite has no complex dtypes."""
     return apply(transpose_op, a, perm=None if perm is None else static_ints(perm, "perm"))
+
+
+@transpose_op.lower
+def _lower_transpose(ctx, node, perm):
+    rank = len(node.inputs[0].shape)
+    perm = list(range(rank))[::-1] if perm is None else [lu.axis(int(p), rank) for p in perm]
+    ctx.emit("TRANSPOSE", [ctx.tensor(node.inputs[0]), ctx.const(perm)], ctx.outputs())

@@ -1,0 +1,176 @@
+"""`tl.lite.Converter` (also `tl.lite.TFLiteConverter`): a Keras model, traced functions or a saved
+model -> `.tflite` bytes.
+
+    converter = tl.lite.Converter.from_keras_model(model)
+    open("model.tflite", "wb").write(converter.convert())
+
+convert() per function: copy the traced graph, freeze the variables into constants, run the graph
+optimizer (constant folding, batch-norm folding, CSE, DCE, ...), lower each op through its card's
+rule, fuse biases and activations, then write one subgraph with a SignatureDef per function.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from tensorlite.training.graph.ir import Graph
+from tensorlite.training.graph.passes import freeze
+from tensorlite.training.graph.passes import optimize as optimize_graph
+
+from . import fuse
+from .lower import ConversionError, lower_graph
+from .model import Model, Signature
+from .writer import write
+
+
+@dataclass
+class _Function:
+    key: str                      # signature key
+    graph: Graph
+    variables: dict               # capture value id -> array
+    input_shapes: list | None     # per input, the spec shape with None for dynamic dims
+    output_names: list[str]
+
+
+class Converter:
+    """Converts traced graphs into a TFLite model; build one with a `from_*` class method."""
+
+    def __init__(self, functions: list[_Function]):
+        if not functions:
+            raise ValueError("Converter: nothing to convert")
+        self._functions = functions
+        self.optimizations: list = []          # tl.lite.Optimize.DEFAULT asks for quantization
+        self.representative_dataset = None
+        self.description = "converted by tensorlite"
+
+    # ---- entry points ----
+    @classmethod
+    def from_keras_model(cls, model) -> Converter:
+        """The model's inference call (training=False) on its declared inputs; a None batch
+        dimension becomes -1 in the inputs' shape_signature."""
+        import tensorlite as tl
+        specs = _keras_input_specs(model)
+        fn = tl.function(lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False),
+                         name=getattr(model, "name", "model"))
+        cf = fn.get_concrete_function(*[tl.TensorSpec(s.shape, s.dtype) for s in specs])
+        names = [getattr(s, "name", "") or f"input_{i}" for i, s in enumerate(specs)]
+        for v, name in zip(cf.graph.inputs, names):
+            v.name = name
+        out_names = _output_names(model, cf)
+        return cls([_Function("serving_default", cf.graph, _values(cf), [tuple(s.shape) for s in specs],
+                              out_names)])
+
+    @classmethod
+    def from_concrete_functions(cls, functions, trackable_obj=None) -> Converter:
+        """Concrete functions (`fn.get_concrete_function(spec)`); one signature each
+        (serving_default for the first, then each function's graph name)."""
+        from tensorlite.training.function import ConcreteFunction
+        out = []
+        for i, cf in enumerate(functions):
+            if not isinstance(cf, ConcreteFunction):
+                raise TypeError(f"from_concrete_functions: item {i} is {type(cf).__name__}, not a ConcreteFunction "
+                                "(call fn.get_concrete_function(tl.TensorSpec(...)))")
+            shapes = [tuple(s.shape) for s in cf.structured_input_signature]
+            out.append(_Function("serving_default" if i == 0 else cf.graph.name, cf.graph, _values(cf), shapes,
+                                 _structure_names(cf.output_structure, len(cf.graph.outputs))))
+        return cls(out)
+
+    @classmethod
+    def from_saved_model(cls, saved_model_dir: str, signature_keys: list[str] | None = None) -> Converter:
+        from tensorlite.training.saved_model import load
+        loaded = load(saved_model_dir)
+        keys = signature_keys or list(loaded.signatures)
+        missing = [k for k in keys if k not in loaded.signatures]
+        if missing:
+            raise ValueError(f"{saved_model_dir}: no signature(s) {missing}; it has {sorted(loaded.signatures)}")
+        out = []
+        for key in keys:
+            fn = loaded.signatures[key]
+            values = {vid: np.asarray(var._value) for vid, var in fn._captures.items()}
+            out.append(_Function(key, fn.graph, values, [tuple(s.shape) for s in fn.input_signature],
+                                 _structure_names(fn._outputs, len(fn.graph.outputs))))
+        return cls(out)
+
+    @classmethod
+    def from_onnx(cls, path: str) -> Converter:
+        raise NotImplementedError("Converter.from_onnx: the ONNX importer is not built yet (issue: converter, "
+                                  "part 5); convert a tensorlite saved model or Keras model instead")
+
+    # ---- conversion ----
+    def convert(self) -> bytes:
+        if self.optimizations or self.representative_dataset is not None:
+            raise NotImplementedError("Converter: quantization (optimizations / representative_dataset) is the "
+                                      "quantizer's job, which is not built yet; convert to float32 without them")
+        model = Model(description=self.description)
+        for f in self._functions:
+            graph = copy.deepcopy(f.graph)
+            graph.name = f.key
+            freeze(graph, {vid: f.variables[vid] for vid in graph.captures})
+            optimize_graph(graph)
+            sg, _ = lower_graph(graph, f.key)
+            fuse.optimize(sg)
+            _mark_dynamic(sg, f.input_shapes)
+            index = len(model.subgraphs)
+            model.subgraphs.append(sg)
+            in_names = [v.name or f"input_{i}" for i, v in enumerate(graph.inputs)]
+            model.signatures.append(Signature(f.key, dict(zip(in_names, sg.inputs)),
+                                              dict(zip(f.output_names, sg.outputs)), index))
+        return write(model)
+
+
+TFLiteConverter = Converter
+
+
+class Optimize:
+    """TF's names for the optimization flags (the quantizer reads them)."""
+    DEFAULT = "DEFAULT"
+
+
+def _values(cf) -> dict:
+    return {vid: np.asarray(var._value) for vid, var in cf._variables.items()}
+
+
+def _keras_input_specs(model):
+    inputs = getattr(model, "inputs", None)
+    if not inputs:
+        raise ConversionError(f"from_keras_model: {getattr(model, 'name', model)!r} has no known inputs; build it "
+                              "with an Input layer (or input_shape=), or convert a traced function with "
+                              "from_concrete_functions")
+    return inputs
+
+
+def _output_names(model, cf) -> list[str]:
+    n = len(cf.graph.outputs)
+    outs = getattr(model, "outputs", None) or []
+    names = []
+    for i in range(n):
+        layer = getattr(getattr(outs[i], "node", None), "layer", None) if i < len(outs) else None
+        names.append(getattr(layer, "name", None) or f"output_{i}")
+    return names if len(set(names)) == n else [f"output_{i}" for i in range(n)]
+
+
+def _structure_names(structure, n: int) -> list[str]:
+    if isinstance(structure, dict) and all(v == "t" for v in structure.get("dict", {}).values()) \
+            and len(structure["dict"]) == n:
+        return list(structure["dict"])
+    return [f"output_{i}" for i in range(n)]
+
+
+def _mark_dynamic(sg, input_shapes) -> None:
+    """A None dimension in an input's spec becomes -1 in its shape_signature; the same leading
+    dimension of the outputs follows a dynamic batch."""
+    if not input_shapes:
+        return
+    dynamic_batch = False
+    for t_index, shape in zip(sg.inputs, input_shapes):
+        t = sg.tensors[t_index]
+        if any(d is None for d in shape) and len(shape) == len(t.shape):
+            t.shape_signature = tuple(-1 if d is None else int(d) for d in shape)
+            dynamic_batch |= shape[0] is None
+    if dynamic_batch:
+        for t_index in sg.outputs:
+            t = sg.tensors[t_index]
+            if t.shape and t.shape[0] == 1:
+                t.shape_signature = (-1,) + tuple(t.shape[1:])
