@@ -14,7 +14,6 @@ import copy
 from dataclasses import dataclass
 
 import numpy as np
-
 from tensorlite.training.graph.ir import Graph
 from tensorlite.training.graph.passes import freeze
 from tensorlite.training.graph.passes import optimize as optimize_graph

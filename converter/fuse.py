@@ -3,7 +3,7 @@
 - bias fusion: CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED / TRANSPOSE_CONV followed by an ADD of
   a constant per-channel vector take the vector as their bias;
 - activation fusion: an op with a fused_activation_function field followed by RELU, RELU6,
-  RELU_N1_TO_1 or TANH (float32) takes it as its fused activation;
+  RELU_N1_TO_1 (float32) takes it as its fused activation;
 - unused tensors are dropped and indices compacted.
 
 A rewrite applies only when the intermediate tensor has no other reader and is not a subgraph
@@ -16,7 +16,7 @@ import numpy as np
 from .model import Operator, Subgraph
 
 _BIAS_INPUT = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2, "TRANSPOSE_CONV": 3}
-_ACTIVATIONS = {"RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4}
+_ACTIVATIONS = {"RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3}  # TANH: LiteRT kernels ignore it
 _FUSABLE = {"ADD", "SUB", "MUL", "DIV", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV",
             "CONCATENATION", "AVERAGE_POOL_2D", "MAX_POOL_2D"}
 
@@ -79,8 +79,6 @@ def fuse_activations(sg: Subgraph) -> int:
             continue
         act = _sole_reader(sg, readers, op.outputs[0])
         if act is None or act.opcode not in _ACTIVATIONS or sg.tensors[op.outputs[0]].dtype != "float32":
-            continue
-        if act.opcode == "TANH" and op.opcode in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
             continue
         op.options["fused_activation_function"] = _ACTIVATIONS[act.opcode]
         op.outputs[0] = act.outputs[0]

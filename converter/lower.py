@@ -51,7 +51,7 @@ class LoweringContext:
         """A new constant tensor (int lists default to int32, TFLite's index type)."""
         a = np.asarray(array, dtype=dtype if dtype is not None else (np.int32 if _is_int_list(array) else None))
         return self.sg.add_tensor(Tensor(name or f"{self._prefix()}/const{len(self.sg.tensors)}", _dtype_name(a),
-                                         tuple(a.shape), np.ascontiguousarray(a)))
+                                         tuple(a.shape), np.array(a, order="C")))
 
     def temp(self, dtype: str, shape, name: str = "") -> int:
         return self.sg.add_tensor(Tensor(name or f"{self._prefix()}/tmp{len(self.sg.tensors)}", dtype, tuple(shape)))

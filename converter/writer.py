@@ -74,7 +74,7 @@ class _Writer:
         b.StartVector(1, len(data), 16)         # Buffer.data is force_align: 16
         b.head -= len(data)
         b.Bytes[b.head:b.head + len(data)] = data
-        return b.EndVector(len(data))
+        return b.EndVector()
 
     def _table(self, fields: list[tuple[int, str, object]]):
         """fields: (slot, kind, value) with value already an offset for 'offset' kinds."""
@@ -110,7 +110,7 @@ class _Writer:
     def tensor(self, t: Tensor):
         name = self.b.CreateString(t.name)
         if t.data is not None:
-            data = np.ascontiguousarray(t.data, dtype=np.dtype(t.dtype if t.dtype != "bool" else np.bool_))
+            data = np.array(t.data, dtype=np.dtype(t.dtype if t.dtype != "bool" else np.bool_), order="C")  # keeps 0-d
             if tuple(data.shape) != tuple(t.shape):
                 raise ValueError(f"tensor {t.name!r}: data shape {data.shape} differs from its shape {t.shape}")
             buffer = self.buffer_for(data.tobytes())

@@ -86,3 +86,10 @@ def abs(x, name=None):  # noqa: A001  (tf.abs)
 
 def sign(x, name=None):
     return apply(sign_op, x)
+
+
+@square_op.lower
+def _lower_square(ctx, node):
+    """x * x as MUL: bit-identical to SQUARE and runs on every TFLite runtime (TFLite Micro has no SQUARE)."""
+    x = ctx.tensor(node.inputs[0])
+    ctx.emit("MUL", [x, x], ctx.outputs(), fused_activation_function=0)
