@@ -98,16 +98,20 @@ class Converter:
                                   "part 5); convert a tensorlite saved model or Keras model instead")
 
     # ---- conversion ----
-    def convert(self) -> bytes:
+    def convert(self, progress=None) -> bytes:
+        """The .tflite bytes; `progress(stage)` is called with a short description of each stage."""
+        say = progress or (lambda stage: None)
         if self.optimizations or self.representative_dataset is not None:
             raise NotImplementedError("Converter: quantization (optimizations / representative_dataset) is the "
                                       "quantizer's job, which is not built yet; convert to float32 without them")
         model = Model(description=self.description)
         for f in self._functions:
+            say(f"{f.key}: freezing and optimizing the graph")
             graph = copy.deepcopy(f.graph)
             graph.name = f.key
             freeze(graph, {vid: f.variables[vid] for vid in graph.captures})
             optimize_graph(graph)
+            say(f"{f.key}: lowering {len(graph.nodes)} ops to TFLite builtins")
             sg, _ = lower_graph(graph, f.key)
             fuse.optimize(sg)
             _mark_dynamic(sg, f.input_shapes)
@@ -116,6 +120,7 @@ class Converter:
             in_names = [v.name or f"input_{i}" for i, v in enumerate(graph.inputs)]
             model.signatures.append(Signature(f.key, dict(zip(in_names, sg.inputs)),
                                               dict(zip(f.output_names, sg.outputs)), index))
+        say("writing the FlatBuffer")
         return write(model)
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import pipeline
+from . import convert_cmd, pipeline
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
     "pipeline": ("the main job: train the digits CNN, evaluate it, print the results table",
                  pipeline.add_arguments, pipeline.run_pipeline),
+    "convert": ("convert a saved model or an ONNX file to a .tflite model",
+                convert_cmd.add_arguments, convert_cmd.run_convert),
 }
 
 
@@ -32,8 +34,8 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    COMMANDS[args.command][2](args)
-    return 0
+    result = COMMANDS[args.command][2](args)
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

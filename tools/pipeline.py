@@ -30,7 +30,9 @@ EPOCHS = 12
 BATCH_SIZE = 32
 LEARNING_RATE = 1e-2
 SEED = 0
-ROW_KERAS = "tensorlite keras, float32, eager CPU"
+ROW_KERAS = "keras model, float32"
+ROW_LITERT = ".tflite float32, LiteRT"
+ROW_C = ".tflite float32, tensorlite C"
 
 
 def digits_arrays():
@@ -116,7 +118,7 @@ class Results:
         from rich.table import Table
 
         table = Table(title="tensorlite pipeline: digits CNN")
-        table.add_column("model")
+        table.add_column("model", no_wrap=True)
         for c in self.columns():
             table.add_column(c, justify="right")
         for name, cells in self.rows.items():
@@ -169,6 +171,57 @@ def stage_evaluate(run: Run) -> None:
     run.results.set(ROW_KERAS, "predict ms/image", 1000 * seconds / len(x))
 
 
+def stage_convert(run: Run) -> None:
+    """The trained model to a float32 .tflite (tl.lite.Converter), kept in --output-dir."""
+    import tempfile
+
+    import tensorlite as tl
+
+    start = time.perf_counter()
+    data = tl.lite.Converter.from_keras_model(run.artifacts["model"]).convert()
+    seconds = time.perf_counter() - start
+    out_dir = run.args.output_dir or tempfile.mkdtemp(prefix="tensorlite-pipeline-")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "digits.tflite")
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+    run.artifacts["tflite_path"] = path
+    run.results.set(ROW_KERAS, "model bytes", 4 * count_weights(run.artifacts["model"]))
+    for row in (ROW_LITERT, ROW_C):
+        run.results.set(row, "model bytes", len(data))
+    run.results.set(ROW_LITERT, "convert time (s)", seconds)
+
+
+def _interpreters(path: str) -> dict:
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+
+    import tensorlite as tl
+
+    return {ROW_LITERT: LiteRT(model_path=path, num_threads=1), ROW_C: tl.lite.Interpreter(model_path=path)}
+
+
+def stage_run_tflite(run: Run) -> None:
+    """Every test image through LiteRT and through tensorlite's C runtime, one image per invoke:
+    accuracy, latency, and agreement with the Keras model's predictions."""
+    _, (x, y) = run.artifacts["digits"]
+    keras_probs = run.artifacts["test_predictions"]
+    for row, it in _interpreters(run.artifacts["tflite_path"]).items():
+        it.allocate_tensors()
+        inp, out = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
+        probs = np.empty_like(keras_probs)
+        start = time.perf_counter()
+        for i in range(len(x)):
+            it.set_tensor(inp, x[i:i + 1])
+            it.invoke()
+            probs[i] = it.get_tensor(out)[0]
+        seconds = time.perf_counter() - start
+        run.results.set(row, "test accuracy", float(np.mean(probs.argmax(-1) == y)))
+        run.results.set(row, "predict ms/image", 1000 * seconds / len(x))
+        run.results.set(row, "top-1 agrees with keras", float(np.mean(probs.argmax(-1) == keras_probs.argmax(-1))))
+        run.results.set(row, "max |p - p_keras|", float(np.max(np.abs(probs - keras_probs))))
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -180,6 +233,8 @@ STAGES = [
     Stage("load", stage_load, "the embedded digits dataset, split 1,437 / 360"),
     Stage("train", stage_train, "fit the CNN on a tl.data pipeline"),
     Stage("evaluate", stage_evaluate, "test accuracy of the trained model"),
+    Stage("convert", stage_convert, "convert it to a float32 .tflite with tl.lite.Converter"),
+    Stage("run", stage_run_tflite, "run the .tflite in LiteRT and in tensorlite's C runtime"),
 ]
 
 
@@ -188,6 +243,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"default {BATCH_SIZE}")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed of tl.random (default {SEED})")
     parser.add_argument("--json", metavar="PATH", help="also write the results table as JSON")
+    parser.add_argument("--output-dir", metavar="DIR", help="where digits.tflite is written (default: a temp folder)")
 
 
 def run_pipeline(args: argparse.Namespace, stages=None, file=None) -> Run:

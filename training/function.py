@@ -211,6 +211,7 @@ class Function:
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """The concrete function for these arguments (tensors or TensorSpecs), tracing if needed.
         A TensorSpec traces on zeros of its shape (None dims: 1); variables keep their values."""
+        specs = [a for a in args if isinstance(a, TensorSpec)]
         args = [Tensor(np.zeros([1 if d is None else d for d in a.shape], a.dtype.as_numpy_dtype), a.dtype)
                 if isinstance(a, TensorSpec) else a for a in args]
         tensors, static, rebuild = self._split(args, kwargs)
@@ -218,7 +219,10 @@ class Function:
         key = (tuple(static), tuple((t.dtype.name, tuple(t.shape)) for t in plain))
         if key not in self._cache:
             self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
-        return self._cache[key]
+        cf = self._cache[key]
+        if len(specs) == len(cf.graph.inputs):  # keep None dims: the graph runs at 1, a converter marks them -1
+            cf.structured_input_signature = specs
+        return cf
 
 
 def _structure(x):

@@ -11,7 +11,7 @@ from tensorlite.tools import cli, pipeline
 
 
 def args(tmp_path=None):
-    return argparse.Namespace(epochs=1, batch_size=8, seed=0,
+    return argparse.Namespace(epochs=1, batch_size=8, seed=0, output_dir=None,
                               json=str(tmp_path / "r.json") if tmp_path else None)
 
 
@@ -49,7 +49,7 @@ def test_a_failing_stage_is_named(capsys):
 
 
 def test_the_default_stages_are_the_main_job():
-    assert [s.name for s in pipeline.STAGES] == ["load", "train", "evaluate"]
+    assert [s.name for s in pipeline.STAGES] == ["load", "train", "evaluate", "convert", "run"]
 
 
 def test_cli_lists_commands_and_parses_pipeline_options(capsys):
@@ -59,3 +59,17 @@ def test_cli_lists_commands_and_parses_pipeline_options(capsys):
     assert (parsed.command, parsed.epochs, parsed.seed, parsed.batch_size) == ("pipeline", 2, 5, 32)
     done = subprocess.run([sys.executable, "-m", "tensorlite", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "pipeline" in done.stdout
+
+
+def test_main_job_converts_and_runs_in_litert_and_c(tmp_path):
+    """One epoch of the real job: the .tflite gives the Keras model's predictions in LiteRT and in
+    the C runtime (the table's agreement columns), and is kept in --output-dir."""
+    a = args(tmp_path)
+    a.output_dir = str(tmp_path / "out")
+    run = pipeline.run_pipeline(a, file=io.StringIO())
+    rows = run.results.rows
+    assert (tmp_path / "out" / "digits.tflite").stat().st_size == rows[pipeline.ROW_C]["model bytes"]
+    for row in (pipeline.ROW_LITERT, pipeline.ROW_C):
+        assert rows[row]["max |p - p_keras|"] < 1e-4
+        assert rows[row]["top-1 agrees with keras"] == 1.0
+        assert rows[row]["test accuracy"] == rows[pipeline.ROW_KERAS]["test accuracy"]
