@@ -66,8 +66,9 @@ class LoweringContext:
         return v
 
     # ---- operators ----
-    def emit(self, builtin: str, inputs: list[int], outputs: list[int], **options) -> None:
-        self.sg.operators.append(Operator(builtin, list(inputs), list(outputs), dict(options)))
+    def emit(self, builtin: str, inputs: list[int], outputs: list[int], version: int = 1, **options) -> None:
+        """Appends one operator; `version` is its operator-code version (most kernels register 1)."""
+        self.sg.operators.append(Operator(builtin, list(inputs), list(outputs), dict(options), version=version))
 
     def inputs(self) -> list[int]:
         return [self.tensor(v) for v in self.node.inputs]

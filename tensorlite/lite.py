@@ -1,9 +1,9 @@
-"""`tl.lite`: the TFLite runtime API (`tl.lite.Interpreter`, LiteRT's names), backed by
-tensorlite's C99 runtime."""
-from tensorlite.runtime import Interpreter as Interpreter
-from tensorlite.runtime import OpResolverType as OpResolverType
-from tensorlite.runtime import SignatureRunner as SignatureRunner
+"""`tl.lite`: TFLite with LiteRT's and TensorFlow's names: `tl.lite.Interpreter` (tensorlite's C99
+runtime) and `tl.lite.Converter` / `tl.lite.TFLiteConverter` (tensorlite's converter)."""
 from tensorlite.converter import ConversionError as ConversionError
 from tensorlite.converter import Converter as Converter
 from tensorlite.converter import Optimize as Optimize
 from tensorlite.converter import TFLiteConverter as TFLiteConverter
+from tensorlite.runtime import Interpreter as Interpreter
+from tensorlite.runtime import OpResolverType as OpResolverType
+from tensorlite.runtime import SignatureRunner as SignatureRunner

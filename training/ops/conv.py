@@ -206,19 +206,36 @@ def _lower_conv2d(ctx, node, strides, padding, dilations, groups):
     """CONV_2D wants filters OHWI (ours are HWIO) and a bias; the converter fuses a following bias
     add and activation into it."""
     x, w = node.inputs
+    options = dict(padding=lu.padding(ctx, padding), stride_h=strides[0], stride_w=strides[1],
+                   dilation_h_factor=dilations[0], dilation_w_factor=dilations[1], fused_activation_function=0)
     if groups != 1:
-        raise ctx.fail(f"grouped convolution (groups={groups}) has no TFLite builtin",
-                       "Use DepthwiseConv2D when groups equals the input channels")
+        _lower_grouped_conv2d(ctx, node, groups, options)
+        return
     wa = ctx.constant(w)
     if wa is not None:
-        filt = ctx.const(wa.transpose(3, 0, 1, 2).copy(), f"{ctx.tensor(node.outputs[0])}/filter")
+        filt = ctx.const(wa.transpose(3, 0, 1, 2).copy())
     else:
         filt = ctx.temp(w.dtype, (w.shape[3], w.shape[0], w.shape[1], w.shape[2]))
         ctx.emit("TRANSPOSE", [ctx.tensor(w), ctx.const([3, 0, 1, 2])], [filt])
     bias = ctx.const(np.zeros(w.shape[3], w.dtype))
-    ctx.emit("CONV_2D", [ctx.tensor(x), filt, bias], ctx.outputs(), padding=lu.padding(ctx, padding),
-             stride_h=strides[0], stride_w=strides[1], dilation_h_factor=dilations[0],
-             dilation_w_factor=dilations[1], fused_activation_function=0)
+    ctx.emit("CONV_2D", [ctx.tensor(x), filt, bias], ctx.outputs(), **options)
+
+
+def _lower_grouped_conv2d(ctx, node, groups, options):
+    """SPLIT the input channels into `groups`, one CONV_2D per group, CONCATENATION of the outputs
+    (every TFLite runtime has these three; grouped CONV_2D is not universal)."""
+    x, w = node.inputs
+    wa = lu.constant_or_fail(ctx, w, "the grouped convolution's filter")
+    out = node.outputs[0]
+    cin, cout = x.shape[3] // groups, w.shape[3] // groups
+    parts_in = [ctx.temp(x.dtype, x.shape[:3] + (cin,)) for _ in range(groups)]
+    ctx.emit("SPLIT", [ctx.const(np.asarray(3, np.int32)), ctx.tensor(x)], parts_in, num_splits=groups)
+    parts_out = []
+    for g, part in enumerate(parts_in):
+        filt = wa[..., g * cout:(g + 1) * cout].transpose(3, 0, 1, 2).copy()
+        parts_out.append(ctx.temp(out.dtype, out.shape[:3] + (cout,)))
+        ctx.emit("CONV_2D", [part, ctx.const(filt), ctx.const(np.zeros(cout, wa.dtype))], [parts_out[-1]], **options)
+    ctx.emit("CONCATENATION", parts_out, ctx.outputs(), axis=3, fused_activation_function=0)
 
 
 @conv2d_backprop_input_op.lower

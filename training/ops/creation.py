@@ -104,6 +104,14 @@ def eye(num_rows, num_columns=None, dtype=float32, name=None):
     return convert_to_tensor(np.eye(num_rows, num_columns, dtype=as_dtype(dtype).as_numpy_dtype))
 
 
+@ones_like_op.lower
+def _lower_ones_like(ctx, node):
+    """FILL(shape, 1): TFLite has no ONES_LIKE builtin; shapes are static here."""
+    x = node.inputs[0]
+    one = ctx.const(np.ones((), np.dtype(x.dtype if x.dtype != "bool" else np.bool_)))
+    ctx.emit("FILL", [ctx.const([int(d) for d in x.shape]), one], ctx.outputs())
+
+
 @cast_op.lower
 def _lower_cast(ctx, node, dtype):
     from tensorlite.converter.model import tensor_type

@@ -58,5 +58,10 @@ def _lower_one_hot(ctx, node, depth, on_value, off_value, axis, dtype):
     dt = as_dtype(dtype).as_numpy_dtype
     def scalar(v, t):
         return ctx.const(np.asarray(v, t).reshape(()))
-    ctx.emit("ONE_HOT", [ctx.tensor(node.inputs[0]), scalar(depth, np.int32), scalar(on_value, dt),
+    indices = ctx.tensor(node.inputs[0])
+    if node.inputs[0].dtype not in ("int32", "int64"):  # ONE_HOT takes int32/int64 indices
+        wide = ctx.temp("int32", node.inputs[0].shape)
+        ctx.emit("CAST", [indices], [wide], in_data_type=3, out_data_type=2)  # UINT8 -> INT32
+        indices = wide
+    ctx.emit("ONE_HOT", [indices, scalar(depth, np.int32), scalar(on_value, dt),
                          scalar(off_value, dt)], ctx.outputs(), axis=int(axis))

@@ -197,7 +197,8 @@ def _lower_expand_dims(ctx, node, axis):
 @squeeze_op.lower
 def _lower_squeeze(ctx, node, axis):
     x = node.inputs[0]
-    ctx.emit("SQUEEZE", ctx.inputs(), ctx.outputs(), squeeze_dims=sorted(_squeeze_axes(x, axis)))
+    axes = _squeeze_axes(TensorSpec(x.shape, as_dtype(x.dtype)), axis)
+    ctx.emit("SQUEEZE", ctx.inputs(), ctx.outputs(), squeeze_dims=sorted(axes))
 
 
 @tile_op.lower
@@ -207,7 +208,9 @@ def _lower_tile(ctx, node, multiples):
 
 @broadcast_to_op.lower
 def _lower_broadcast_to(ctx, node, shape):
-    ctx.emit("BROADCAST_TO", [ctx.tensor(node.inputs[0]), ctx.const([int(d) for d in shape])], ctx.outputs())
+    # LiteRT registers BROADCAST_TO from version 2 (version 1 was never released)
+    ctx.emit("BROADCAST_TO", [ctx.tensor(node.inputs[0]), ctx.const([int(d) for d in shape])], ctx.outputs(),
+             version=2)
 
 
 @shape_op.lower

@@ -102,12 +102,20 @@ def log_sigmoid(x, name=None):
 
 
 def _lower_softmax(builtin, **options):
+    """TFLite's softmaxes work on the last axis: another axis is swapped last and back."""
     def rule(ctx, node, axis):
-        rank = len(node.inputs[0].shape)
-        if lu.axis(axis, rank) != rank - 1:
-            raise ctx.fail(f"{builtin} works on the last axis, this one is on axis {axis}",
-                           "Transpose the axis last first")
-        ctx.emit(builtin, ctx.inputs(), ctx.outputs(), **options)
+        x = node.inputs[0]
+        rank, a = len(x.shape), lu.axis(axis, len(node.inputs[0].shape))
+        if a == rank - 1:
+            ctx.emit(builtin, ctx.inputs(), ctx.outputs(), **options)
+            return
+        perm = list(range(rank))
+        perm[a], perm[-1] = perm[-1], perm[a]
+        shape = tuple(x.shape[p] for p in perm)
+        moved, done = ctx.temp(x.dtype, shape), ctx.temp(x.dtype, shape)
+        ctx.emit("TRANSPOSE", [ctx.tensor(x), ctx.const(perm)], [moved])
+        ctx.emit(builtin, [moved], [done], **options)
+        ctx.emit("TRANSPOSE", [done, ctx.const(perm)], ctx.outputs())
     return rule
 
 

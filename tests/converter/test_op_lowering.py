@@ -1,0 +1,78 @@
+"""Every op of the table that deploys, lowered alone and run in LiteRT: one traced function per
+reference case (tests/reference/), its first input a graph input and the others constants, the
+.tflite's output compared with the case's independent NumPy reference.
+
+Ops without a TFLite form (gradient ops, erf) must refuse with ConversionError naming the op;
+test_every_op_is_accounted_for keeps both lists honest as the table grows."""
+import numpy as np
+import pytest
+from tensorlite.training.dispatch import apply
+from tensorlite.training.ops.registry import OPS
+
+import tensorlite as tl
+from tests.reference import all_cases
+
+CASES, _ = all_cases()
+
+# Ops that only training graphs hold; the converter refuses them (erf deploys inside gelu).
+# Cases whose attributes TFLite cannot express: refused with a message naming the attribute.
+REFUSED = {"conv2d_backprop_input-dilation2": "dilations", "conv2d_backprop_input-groups2": "groups"}
+# Training-only behaviour: an inference graph passes the input through.
+PASS_THROUGH = {"dropout"}
+NOT_DEPLOYED = {"avg_pool2d_grad", "conv2d_backprop_filter", "max_pool2d_grad", "max_pool2d_grad_grad",
+                "resize_bilinear_grad", "resize_nearest_grad", "strided_slice_grad", "unsorted_segment_sum", "erf"}
+# TFLite tensor types LiteRT's kernels take for these cases
+DEPLOYED_DTYPES = {"float32", "int32", "int64", "bool", "int8", "uint8", "int16"}
+
+
+def _deployable(case) -> bool:
+    return case.op not in NOT_DEPLOYED and case.id not in REFUSED and bool(case.inputs) and all(
+        np.asarray(x).dtype.name in DEPLOYED_DTYPES for x in case.inputs)
+
+
+def test_every_op_is_accounted_for():
+    deployed = {c.op for c in CASES if _deployable(c)}
+    missing = sorted(set(OPS) - deployed - NOT_DEPLOYED)
+    assert not missing, f"ops with no deployable reference case and not declared training-only: {missing}"
+
+
+def _convert(case):
+    first, *rest = case.inputs
+    rest = [np.asarray(r) for r in rest]
+    fn = tl.function(lambda x: apply(OPS[case.op], x, *rest, **case.attrs))
+    cf = fn.get_concrete_function(tl.TensorSpec(np.shape(first), tl.as_dtype(np.asarray(first).dtype)))
+    return tl.lite.Converter.from_concrete_functions([cf]).convert()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if _deployable(c)], ids=lambda c: c.id)
+def test_lowered_op_matches_reference_in_litert(case):
+    from ai_edge_litert.interpreter import Interpreter
+    it = Interpreter(model_content=_convert(case))
+    it.allocate_tensors()
+    it.set_tensor(it.get_input_details()[0]["index"], np.asarray(case.inputs[0]))
+    it.invoke()
+    got = [it.get_tensor(d["index"]) for d in it.get_output_details()]
+    want = case.inputs[0] if case.op in PASS_THROUGH else case.ref(*case.inputs, **case.attrs)
+    want = list(want) if isinstance(want, (tuple, list)) else [want]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        w = np.asarray(w)
+        assert g.shape == w.shape, (g.shape, w.shape)
+        if w.dtype.kind in "biu":
+            np.testing.assert_array_equal(g, w.astype(g.dtype))
+        else:
+            np.testing.assert_allclose(g.astype(np.float64), w, rtol=max(case.rtol, 1e-5), atol=max(case.atol, 1e-5))
+
+
+@pytest.mark.parametrize("op", sorted(NOT_DEPLOYED))
+def test_training_only_op_refuses_by_name(op):
+    case = next(c for c in CASES if c.op == op)
+    with pytest.raises(tl.lite.ConversionError, match=rf"\({op} .*no TFLite lowering"):
+        _convert(case)
+
+
+@pytest.mark.parametrize("case_id", sorted(REFUSED))
+def test_inexpressible_attributes_refuse_by_name(case_id):
+    case = next(c for c in CASES if c.id == case_id)
+    with pytest.raises(tl.lite.ConversionError, match=REFUSED[case_id]):
+        _convert(case)
