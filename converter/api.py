@@ -94,8 +94,8 @@ class Converter:
 
     @classmethod
     def from_onnx(cls, path: str) -> Converter:
-        raise NotImplementedError("Converter.from_onnx: the ONNX importer is not built yet (issue: converter, "
-                                  "part 5); convert a tensorlite saved model or Keras model instead")
+        raise NotImplementedError(f"{path}: the ONNX importer is not built yet (Converter.from_onnx); convert a "
+                                  "tensorlite saved model or Keras model instead")
 
     # ---- conversion ----
     def convert(self, progress=None) -> bytes:
