@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import convert_cmd, pipeline
+from . import codegen_cmd, convert_cmd, pipeline
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -16,6 +16,8 @@ COMMANDS = {
                  pipeline.add_arguments, pipeline.run_pipeline),
     "convert": ("convert a saved model or an ONNX file to a .tflite model",
                 convert_cmd.add_arguments, convert_cmd.run_convert),
+    "codegen": ("write a .tflite as C source (model array, its kernel list) for firmware",
+                codegen_cmd.add_arguments, codegen_cmd.run_codegen),
 }
 
 

@@ -260,6 +260,13 @@ class Interpreter:
                                       for k in range(lib.tl_interpreter_get_node_output_count(it, n))], np.int32)}
                 for n in range(lib.tl_interpreter_get_node_count(it))]
 
+    def builtin_codes(self) -> list[int]:
+        """The TFLite BuiltinOperator codes this model's operators use (every subgraph), sorted.
+        Works before allocation (`tensorlite codegen` builds a firmware's op table from it)."""
+        return sorted({int(lib.tl_interpreter_get_subgraph_node_builtin(self._it, sg, n))
+                       for sg in range(lib.tl_interpreter_get_subgraph_count(self._it))
+                       for n in range(lib.tl_interpreter_get_subgraph_node_count(self._it, sg))})
+
     def unsupported_ops(self) -> list[str]:
         """Names of the operators of this model (any subgraph) that the C runtime has no kernel for (CUSTOM ops
         as "CUSTOM <code>"), or whose kernel refuses these tensor types (e.g. int16 SOFTMAX), sorted;

@@ -1,15 +1,22 @@
-/* Builtin code -> kernel (from builtin_ops.def) and builtin code -> name (builtin_names.def). */
+/* Builtin code -> kernel (from builtin_ops.def) and builtin code -> name (builtin_names.def).
+ * A firmware build may compile this file with -DTL_BUILTIN_OPS='"model_ops.def"' (a subset of
+ * builtin_ops.def's lines, `tensorlite codegen` writes one per model): only those kernels are
+ * then referenced, and the linker's --gc-sections drops the others. */
 #include <stddef.h>
 
 #include "kernel_api.h"
 
+#ifndef TL_BUILTIN_OPS
+#define TL_BUILTIN_OPS "builtin_ops.def"
+#endif
+
 #define X(code, name, stem) extern const tl_kernel tl_kernel_##stem;
-#include "builtin_ops.def"
+#include TL_BUILTIN_OPS
 #undef X
 
 static const tl_kernel *const kernels[] = {
 #define X(code, name, stem) &tl_kernel_##stem,
-#include "builtin_ops.def"
+#include TL_BUILTIN_OPS
 #undef X
 };
 

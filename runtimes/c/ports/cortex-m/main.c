@@ -1,0 +1,94 @@
+/* Firmware: run one model (compiled in as a C array by `tensorlite codegen`) on one input and
+ * print each output's bytes as hex over semihosting, so the host can compare them bit for bit:
+ *
+ *     arena <bytes used>
+ *     output <index> <type> <bytes>
+ *     <hex, 32 bytes per line> ...
+ *     done
+ *
+ * Exit code 0 on success, 1 when the runtime returns an error (its message is printed). */
+#include <stdint.h>
+#include <string.h>
+
+#include "semihost.h"
+#include "tensorlite.h"
+
+#ifndef TL_ARENA_BYTES
+#define TL_ARENA_BYTES (1024u * 1024u)
+#endif
+
+extern const unsigned char g_model[];
+extern const unsigned int g_model_len;
+extern const unsigned char g_input[];
+extern const unsigned int g_input_len;
+
+static uint8_t arena[TL_ARENA_BYTES] __attribute__((aligned(16)));
+
+static void put_uint(const char *prefix, unsigned long v, const char *suffix) {
+    char buf[24];
+    int i = (int)sizeof buf - 1;
+    buf[i] = '\0';
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v && i > 0);
+    semihost_puts(prefix);
+    semihost_puts(buf + i);
+    semihost_puts(suffix);
+}
+
+static void put_hex(const uint8_t *p, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    char line[2 * 32 + 2];
+    size_t i = 0;
+    while (i < n) {
+        size_t k = 0;
+        for (; k < 32 && i < n; k++, i++) {
+            line[2 * k] = digits[p[i] >> 4];
+            line[2 * k + 1] = digits[p[i] & 15];
+        }
+        line[2 * k] = '\n';
+        line[2 * k + 1] = '\0';
+        semihost_puts(line);
+    }
+}
+
+static int fail(tl_interpreter *it, tl_status st) {
+    semihost_puts("error: ");
+    semihost_puts(it ? tl_interpreter_error_message(it) : tl_status_message(st));
+    semihost_puts("\n");
+    return 1;
+}
+
+int main(void) {
+    tl_model model;
+    tl_interpreter *it = NULL;
+    tl_status st = tl_model_init(&model, g_model, g_model_len);
+    size_t offset = 0;
+    int32_t i, n;
+    if (st != TL_STATUS_OK) return fail(NULL, st);
+    it = tl_interpreter_init(&model, NULL, arena, sizeof arena, &st);
+    if (st != TL_STATUS_OK) return fail(it, st);
+    st = tl_interpreter_allocate_tensors(it);
+    if (st != TL_STATUS_OK) return fail(it, st);
+    n = tl_interpreter_get_input_count(it);
+    for (i = 0; i < n; i++) {
+        tl_tensor *in = tl_interpreter_get_input(it, i);
+        if (offset + in->bytes <= g_input_len) memcpy(in->data, g_input + offset, in->bytes);
+        else memset(in->data, 0, in->bytes);
+        offset += in->bytes;
+    }
+    st = tl_interpreter_invoke(it);
+    if (st != TL_STATUS_OK) return fail(it, st);
+    put_uint("arena ", (unsigned long)tl_interpreter_arena_bytes_used(it), "\n");
+    n = tl_interpreter_get_output_count(it);
+    for (i = 0; i < n; i++) {
+        const tl_tensor *out = tl_interpreter_get_output(it, i);
+        put_uint("output ", (unsigned long)i, "");
+        put_uint(" ", (unsigned long)out->type, "");
+        put_uint(" ", (unsigned long)out->bytes, "\n");
+        put_hex((const uint8_t *)out->data, out->bytes);
+    }
+    semihost_puts("done\n");
+    return 0;
+}
