@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.runtime_c.test_unidirectional_sequence_lstm import _schema
+import tensorlite as tl
+from tests.runtime_c.test_unidirectional_sequence_lstm import _litert, _schema
 
 DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9}
 OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions", "SPLIT": "SplitOptions",
@@ -132,3 +133,37 @@ class Model:
         b = self.flatbuffers.Builder(1024)
         b.Finish(model.Pack(b), file_identifier=b"TFL3")
         return bytes(b.Output())
+
+
+def run_both(content: bytes, feeds) -> tuple[list, list]:
+    """Runs `content` with `feeds` (one array per graph input, in order) on tensorlite's
+    tl.lite.Interpreter and on LiteRT's reference kernels (BUILTIN_REF); returns each one's outputs."""
+    results = []
+    for it in (tl.lite.Interpreter(model_content=content), _litert(content)):
+        it.allocate_tensors()
+        for d, v in zip(it.get_input_details(), feeds):
+            it.set_tensor(d["index"], v)
+        it.invoke()
+        results.append([it.get_tensor(d["index"]).copy() for d in it.get_output_details()])
+    return results[0], results[1]
+
+
+def one_op(name: str, inputs, outputs, consts=(), **options) -> bytes:
+    """A one-op model: `inputs` are (shape, dtype[, quant]) graph inputs or, by position in
+    `consts`, constant arrays ({input position: array or (array, quant)}); `outputs` (shape, dtype[, quant])."""
+    consts = dict(consts)
+    m = Model()
+    g = m.subgraph()
+    ins = []
+    for k, spec in enumerate(inputs):
+        if k in consts:
+            c = consts[k]
+            ins.append(g.const(f"c{k}", *c) if isinstance(c, tuple) else g.const(f"c{k}", c))
+        elif spec is None:
+            ins.append(-1)
+        else:
+            ins.append(g.input(f"x{k}", *spec))
+    outs = [g.tensor(f"y{k}", *spec) for k, spec in enumerate(outputs)]
+    g.op(name, ins, outs, **options)
+    g.output(*outs)
+    return m.build()
