@@ -26,7 +26,8 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "LOGICAL_NOT": "LogicalNotOptions", "ADD": "AddOptions", "SUB": "SubOptions",
            "FULLY_CONNECTED": "FullyConnectedOptions", "CONCATENATION": "ConcatenationOptions",
            "RESHAPE": "ReshapeOptions", "TRANSPOSE_CONV": "TransposeConvOptions", "SOFTMAX": "SoftmaxOptions",
-           "MUL": "MulOptions", "MAXIMUM": "MaximumMinimumOptions", "MINIMUM": "MaximumMinimumOptions"}
+           "MUL": "MulOptions", "MAXIMUM": "MaximumMinimumOptions", "MINIMUM": "MaximumMinimumOptions",
+           "CAST": "CastOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions", "REDUCE_MAX": "ReducerOptions"}
 
 
 def _camel(name: str) -> str:

@@ -1,0 +1,147 @@
+#include "reduce.h"
+
+#include <float.h>
+#include <string.h>
+
+#include "quant_math.h"
+
+enum { OPT_KEEP_DIMS = 0 };
+
+typedef struct {
+    int32_t n_kept, n_red; /* kept (output) dims and reduced dims, input order */
+    int32_t kept_dims[TL_MAX_DIMS], kept_stride[TL_MAX_DIMS], red_dims[TL_MAX_DIMS], red_stride[TL_MAX_DIMS];
+    int64_t n_out, count; /* output elements; input elements per output */
+    int32_t in_zp, out_zp, mult, shift;
+} reduce_data;
+
+/* Input offset of the `flat`-th (row-major) index over the given dims. */
+static int64_t offset_of(int64_t flat, int32_t n, const int32_t *dims, const int32_t *stride) {
+    int64_t off = 0;
+    int32_t i;
+    for (i = n - 1; i >= 0; i--) {
+        off += (flat % dims[i]) * stride[i];
+        flat /= dims[i];
+    }
+    return off;
+}
+
+#define REDUCE_LOOP(T, INIT, STEP, FINISH)                                         \
+    const reduce_data *d = node->op_data;                                          \
+    const T *x = tl_node_input(it, node, 0)->data;                                 \
+    int64_t o, r;                                                                  \
+    for (o = 0; o < d->n_out; o++) {                                               \
+        const T *base = x + offset_of(o, d->n_kept, d->kept_dims, d->kept_stride); \
+        INIT;                                                                      \
+        for (r = 0; r < d->count; r++) {                                           \
+            T v = base[offset_of(r, d->n_red, d->red_dims, d->red_stride)];        \
+            STEP;                                                                  \
+        }                                                                          \
+        FINISH;                                                                    \
+    }                                                                              \
+    return TL_STATUS_OK
+
+static tl_status tl_reduce_sum_f32(tl_interpreter *it, tl_node *node) {
+    float *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(float, float acc = 0.0f, acc += v, y[o] = acc);
+}
+
+static tl_status tl_reduce_mean_f32(tl_interpreter *it, tl_node *node) {
+    float *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(float, float acc = 0.0f, acc += v, y[o] = acc / (float)d->count);
+}
+
+static tl_status tl_reduce_max_f32(tl_interpreter *it, tl_node *node) {
+    float *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(float, float acc = -FLT_MAX, acc = v > acc ? v : acc, y[o] = acc);
+}
+
+static tl_status tl_reduce_mean_s8(tl_interpreter *it, tl_node *node) {
+    int8_t *y = tl_node_output(it, node, 0)->data;
+    /* prepare bounds count so that the int32 sum cannot overflow */
+    REDUCE_LOOP(int8_t, int32_t acc = 0, acc += v,
+                y[o] = (int8_t)tl_clamp_i32(
+                    tl_add_sat(tl_multiply_by_quantized_multiplier(acc - d->in_zp * (int32_t)d->count, d->mult, d->shift),
+                               d->out_zp),
+                    INT8_MIN, INT8_MAX));
+}
+
+static int32_t read_i32(const tl_tensor *t, int64_t i) {
+    int32_t v;
+    memcpy(&v, (const uint8_t *)t->data + i * 4, 4);
+    return v;
+}
+
+static tl_status prepare_mean_s8(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
+                                 reduce_data *d) {
+    tl_status st;
+    int32_t shift = 0;
+    if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
+        return st;
+    if (d->count > (INT32_MAX >> 8)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "too many elements per mean for int32 sums");
+    st = tl_quantize_multiplier_checked(it, node, (double)in->scale / (double)out->scale, &d->mult, &d->shift);
+    if (st != TL_STATUS_OK) return st;
+    /* fold 1 / count into the multiplier: shift = floor(log2(count)), at most 32 and 31 + shift */
+    while (((int64_t)1 << (shift + 1)) <= d->count) shift++;
+    if (shift > 32) shift = 32;
+    if (shift > 31 + d->shift) shift = 31 + d->shift;
+    d->mult = (int32_t)(((int64_t)d->mult << shift) / d->count);
+    d->shift -= shift;
+    d->in_zp = in->zero_point;
+    d->out_zp = out->zero_point;
+    return TL_STATUS_OK;
+}
+
+tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind kind) {
+    tl_tensor *in = tl_node_input(it, node, 0), *axes = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
+    reduce_data *d;
+    uint8_t keep_dims;
+    int reduced[TL_MAX_DIMS] = {0};
+    int32_t i, k, stride[TL_MAX_DIMS], expect[TL_MAX_DIMS], n_expect = 0;
+    int64_t n_axes, s = 1;
+    if (!in || !axes || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, axes and output");
+    if ((!axes->is_constant && tl_tensor_numel(axes) != 0) || axes->type != TL_TYPE_INT32) /* an empty one has no data */
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "axes must be a constant int32 tensor");
+    if (in->type != out->type) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
+    if (tl_fb_u8(&it->fb, node->options, OPT_KEEP_DIMS, 0, &keep_dims) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    n_axes = tl_tensor_numel(axes);
+    for (k = 0; k < n_axes; k++) {
+        int32_t a = read_i32(axes, k);
+        if (a < -in->ndim || a >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "axis out of range");
+        reduced[a < 0 ? a + in->ndim : a] = 1;
+    }
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    for (i = in->ndim - 1; i >= 0; i--) {
+        stride[i] = (int32_t)s;
+        s *= in->dims[i];
+    }
+    d->n_out = d->count = 1;
+    for (i = 0; i < in->ndim; i++) {
+        if (in->dims[i] <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "empty input");
+        if (reduced[i]) {
+            d->red_dims[d->n_red] = in->dims[i];
+            d->red_stride[d->n_red++] = stride[i];
+            d->count *= in->dims[i];
+            if (keep_dims) expect[n_expect++] = 1;
+        } else {
+            d->kept_dims[d->n_kept] = in->dims[i];
+            d->kept_stride[d->n_kept++] = stride[i];
+            d->n_out *= in->dims[i];
+            expect[n_expect++] = in->dims[i];
+        }
+    }
+    if (out->ndim != n_expect) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output rank does not match axes and keep_dims");
+    for (i = 0; i < n_expect; i++)
+        if (out->dims[i] != expect[i]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the reduction");
+    if (in->type == TL_TYPE_FLOAT32) {
+        node->eval = kind == TL_REDUCE_MEAN ? tl_reduce_mean_f32 : kind == TL_REDUCE_SUM ? tl_reduce_sum_f32 : tl_reduce_max_f32;
+        return TL_STATUS_OK;
+    }
+    if (kind == TL_REDUCE_MEAN && in->type == TL_TYPE_INT8) {
+        node->eval = tl_reduce_mean_s8;
+        return prepare_mean_s8(it, node, in, out, d);
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, kind == TL_REDUCE_MEAN ? "MEAN supports float32 and int8" : "supports float32");
+}

@@ -1,0 +1,17 @@
+/* MEAN, SUM and REDUCE_MAX share one kernel: the input reduced over the axes a constant int32
+ * tensor lists (negative counts from the end, repeats ignored, none: a copy), keep_dims as the
+ * ReducerOptions say. Each output element accumulates its inputs in row-major order, as LiteRT's
+ * reference does: float32 sums in float (MEAN then divides by the count in float), REDUCE_MAX
+ * keeps `x > acc ? x : acc` from the lowest float (NaN never wins). int8 MEAN is LiteRT's
+ * reference integer mean: int32 sum minus zp_in * count, requantized by s_in / s_out with the
+ * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. */
+#ifndef TL_REDUCE_H
+#define TL_REDUCE_H
+
+#include "../../src/kernel_api.h"
+
+typedef enum { TL_REDUCE_MEAN, TL_REDUCE_SUM, TL_REDUCE_MAX } tl_reduce_kind;
+
+tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind kind);
+
+#endif

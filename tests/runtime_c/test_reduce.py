@@ -1,0 +1,65 @@
+"""MEAN, SUM and REDUCE_MAX (one shared kernel) in the C runtime against LiteRT (BUILTIN_REF) on
+one-op models: float32 over several shapes, axis sets (negative, repeated, none, all) and keep_dims
+(rtol 1e-5); int8 MEAN with several scales and zero points, bit-exact."""
+import numpy as np
+import pytest
+
+import tensorlite as tl
+
+from .tflite_graph import one_op, run_both
+
+CASES = [((2, 3, 4), [1]), ((2, 3, 4), [0, 2]), ((2, 3, 4), [-1]), ((2, 3, 4), [2, -1]), ((2, 3, 4), [0, 1, 2]),
+         ((1, 5, 5, 8), [1, 2]), ((4, 7), []), ((6,), [0]), ((3, 1, 4, 2, 5), [1, 3])]
+
+
+def _out_shape(shape, axes, keep):
+    red = {a % len(shape) for a in axes}
+    return tuple(1 if i in red else d for i, d in enumerate(shape) if keep or i not in red)
+
+
+@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX"])
+@pytest.mark.parametrize("shape,axes", CASES)
+@pytest.mark.parametrize("keep", [False, True])
+def test_float32_matches_litert(op, shape, axes, keep):
+    x = (np.random.default_rng(len(shape) + len(axes)).standard_normal(shape) * 4).astype(np.float32)
+    if op == "REDUCE_MAX":
+        x.flat[::7] = -np.inf
+    content = one_op(op, [(shape, "float32"), None], [(_out_shape(shape, axes, keep), "float32")],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours, ref = run_both(content, [x])
+    assert ours[0].shape == ref[0].shape
+    np.testing.assert_allclose(ours[0], ref[0], rtol=1e-5, atol=1e-6)
+
+
+def _q(scale, zp):
+    return {"scale": [scale], "zero_point": [zp]}
+
+
+@pytest.mark.parametrize("shape,axes", CASES)
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("quant", [(0.05, 0, 0.05, 0), (0.1, -7, 0.1, -7), (0.1, 12, 0.03, -20),
+                                   (0.02, -128, 0.2, 100), (0.5, 3, 0.01, 0)])
+def test_int8_mean_bit_exact(shape, axes, keep, quant):
+    s_in, z_in, s_out, z_out = quant
+    x = np.random.default_rng(3).integers(-128, 128, shape).astype(np.int8)
+    content = one_op("MEAN", [(shape, "int8", _q(s_in, z_in)), None],
+                     [(_out_shape(shape, axes, keep), "int8", _q(s_out, z_out))],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
+def _refused(content, op, match):
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
+        tl.lite.Interpreter(model_content=content).allocate_tensors()
+
+
+def test_bad_models_refused():
+    axes = {1: np.array([1], np.int32)}
+    _refused(one_op("SUM", [((2, 3), "float32"), None], [((2, 3), "float32")], consts=axes), "SUM",
+             "output rank")
+    _refused(one_op("MEAN", [((2, 3), "float32"), None], [((2,), "float32")],
+                    consts={1: np.array([2], np.int32)}), "MEAN", "axis out of range")
+    _refused(one_op("MEAN", [((2, 3), "float32"), ((1,), "int32")], [((2,), "float32")]), "MEAN",
+             "axes must be a constant")
+    _refused(one_op("SUM", [((2, 3), "int32"), None], [((2,), "int32")], consts=axes), "SUM", "supports float32")
