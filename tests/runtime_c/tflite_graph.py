@@ -27,7 +27,8 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "FULLY_CONNECTED": "FullyConnectedOptions", "CONCATENATION": "ConcatenationOptions",
            "RESHAPE": "ReshapeOptions", "TRANSPOSE_CONV": "TransposeConvOptions", "SOFTMAX": "SoftmaxOptions",
            "MUL": "MulOptions", "MAXIMUM": "MaximumMinimumOptions", "MINIMUM": "MaximumMinimumOptions",
-           "CAST": "CastOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions", "REDUCE_MAX": "ReducerOptions"}
+           "CAST": "CastOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions", "REDUCE_MAX": "ReducerOptions",
+           "DIV": "DivOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions"}
 
 
 def _camel(name: str) -> str:
