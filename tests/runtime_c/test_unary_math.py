@@ -1,0 +1,32 @@
+"""RSQRT, SQRT, EXP, LOG, NEG and ABS (one shared float32 kernel) in the C runtime against LiteRT
+(BUILTIN_REF) on one-op models: several shapes, values spanning zero, negatives (NaN results),
+infinities and NaN; rtol 1e-6."""
+import numpy as np
+import pytest
+
+import tensorlite as tl
+
+from .tflite_graph import one_op, run_both
+
+OPS = ["RSQRT", "SQRT", "EXP", "LOG", "NEG", "ABS"]
+SPECIAL = [0.0, -0.0, -1.0, 1.0, np.inf, -np.inf, np.nan, 1e-30, 88.0, 89.0, -104.0, 1e30]
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("shape", [(12,), (3, 4, 5), (1, 2, 3, 4, 5)])
+def test_matches_litert(op, shape):
+    rng = np.random.default_rng(OPS.index(op))
+    x = (rng.standard_normal(shape) * 4).astype(np.float32)
+    if op in ("RSQRT", "SQRT", "LOG"):
+        x = np.abs(x) * 10
+    x.flat[:len(SPECIAL)] = SPECIAL
+    ours, ref = run_both(one_op(op, [(shape, "float32")], [(shape, "float32")]), [x])
+    np.testing.assert_allclose(ours[0], ref[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_refusals(op):
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*float32 only"):
+        tl.lite.Interpreter(model_content=one_op(op, [((4,), "int8")], [((4,), "int8")])).allocate_tensors()
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*shapes differ"):
+        tl.lite.Interpreter(model_content=one_op(op, [((4,), "float32")], [((2, 2), "float32")])).allocate_tensors()
