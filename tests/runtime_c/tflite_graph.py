@@ -28,7 +28,10 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "RESHAPE": "ReshapeOptions", "TRANSPOSE_CONV": "TransposeConvOptions", "SOFTMAX": "SoftmaxOptions",
            "MUL": "MulOptions", "MAXIMUM": "MaximumMinimumOptions", "MINIMUM": "MaximumMinimumOptions",
            "CAST": "CastOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions", "REDUCE_MAX": "ReducerOptions",
-           "DIV": "DivOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions"}
+           "DIV": "DivOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions",
+           "GELU": "GeluOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "ARG_MAX": "ArgMaxOptions",
+           "BATCH_MATMUL": "BatchMatMulOptions", "SLICE": "SliceOptions", "UNPACK": "UnpackOptions",
+           "SELECT_V2": "SelectV2Options", "SQUEEZE": "SqueezeOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions"}
 
 
 def _camel(name: str) -> str:

@@ -41,8 +41,9 @@ tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
     inverse_scale = 1.0f / out->scale;
-    for (v = -128; v <= 127; v++) { /* |f| <= 1 for the activations using this: y stays finite */
+    for (v = -128; v <= 127; v++) {
         float y = roundf(f(in->scale * (float)(v - in->zero_point)) * inverse_scale);
+        y = y > 1e6f ? 1e6f : (y < -1e6f ? -1e6f : y); /* unbounded f (GELU): the int32 conversion stays defined */
         int32_t q = (int32_t)(y + (float)out->zero_point);
         d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
     }

@@ -1,4 +1,4 @@
-/* Elementwise activations computed, for int8, through a 256-entry table (LOGISTIC, TANH). */
+/* Elementwise activations computed, for int8, through a 256-entry table (LOGISTIC, TANH, GELU). */
 #ifndef TL_LUT_ACTIVATION_H
 #define TL_LUT_ACTIVATION_H
 

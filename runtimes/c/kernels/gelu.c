@@ -1,0 +1,50 @@
+/* GELU: 0.5 x (1 + erf(x / sqrt 2)), computed as 0.5 x erfc(-x / sqrt 2) as LiteRT does, or with
+ * the `approximate` option 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). float32 in float;
+ * int8 through the 256-entry table LiteRT builds from the same float functions. */
+#include <math.h>
+
+#include "../src/kernel_api.h"
+#include "common/lut_activation.h"
+
+enum { OPT_APPROXIMATE = 0 };
+
+static float gelu_exact(float x) {
+    return 0.5f * x * erfcf(x * -0.70710678118654752f);
+}
+
+static float gelu_tanh(float x) {
+    return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+}
+
+static tl_status tl_gelu_eval_f32(tl_interpreter *it, tl_node *node) {
+    const float *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) y[i] = gelu_exact(x[i]);
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_gelu_eval_f32_approximate(tl_interpreter *it, tl_node *node) {
+    const float *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) y[i] = gelu_tanh(x[i]);
+    return TL_STATUS_OK;
+}
+
+static tl_status gelu_prepare(tl_interpreter *it, tl_node *node) {
+    uint8_t approximate;
+    if (tl_fb_u8(&it->fb, node->options, OPT_APPROXIMATE, 0, &approximate) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    return approximate ? tl_lut_activation_prepare(it, node, gelu_tanh, 0.0f, tl_gelu_eval_f32_approximate)
+                       : tl_lut_activation_prepare(it, node, gelu_exact, 0.0f, tl_gelu_eval_f32);
+}
+
+/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
+static tl_status gelu_unreachable(tl_interpreter *it, tl_node *node) {
+    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
+}
+
+const tl_kernel tl_kernel_gelu = {150, "GELU", gelu_prepare, gelu_unreachable};
