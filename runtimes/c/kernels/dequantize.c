@@ -1,17 +1,11 @@
 /* DEQUANTIZE: int8/int16 -> float32, x = scale * (q - zero_point), computed in double and
- * rounded once to float as LiteRT's reference kernel does. (float16 weights: not yet.) */
+ * rounded once to float as LiteRT's reference kernel does; float16 -> float32 (weights stored in
+ * half precision), exactly (every half value is a float: subnormals, infinities, NaN payloads). */
+#include <string.h>
+
 #include "../src/kernel_api.h"
 
-static tl_status dequantize_prepare(tl_interpreter *it, tl_node *node) {
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
-    if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8 and int16 to float32");
-    return tl_check_quantized(it, node, in);
-}
-
-static tl_status dequantize_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_dequantize_eval_q(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     float *y = out->data;
     double scale = in->scale;
@@ -23,4 +17,44 @@ static tl_status dequantize_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_dequantize = {6, "DEQUANTIZE", dequantize_prepare, dequantize_eval};
+/* IEEE binary16 bits -> binary32 bits. */
+static uint32_t half_to_float_bits(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
+    if (exp == 0x1f) return sign | 0x7f800000u | (mant << 13); /* inf, NaN (payload kept) */
+    if (exp != 0) return sign | ((exp + 112) << 23) | (mant << 13);
+    if (mant == 0) return sign; /* +-0 */
+    exp = 113; /* subnormal: normalize */
+    while (!(mant & 0x400u)) {
+        mant <<= 1;
+        exp--;
+    }
+    return sign | (exp << 23) | ((mant & 0x3ffu) << 13);
+}
+
+static tl_status tl_dequantize_eval_f16(tl_interpreter *it, tl_node *node) {
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    const uint16_t *x = in->data;
+    float *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) {
+        uint32_t bits = half_to_float_bits(x[i]);
+        memcpy(&y[i], &bits, 4);
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status dequantize_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
+    if (out->type == TL_TYPE_FLOAT32 && in->type == TL_TYPE_FLOAT16) {
+        node->eval = tl_dequantize_eval_f16;
+        return TL_STATUS_OK;
+    }
+    if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8, int16 and float16 to float32");
+    node->eval = tl_dequantize_eval_q;
+    return tl_check_quantized(it, node, in);
+}
+
+const tl_kernel tl_kernel_dequantize = {6, "DEQUANTIZE", dequantize_prepare, tl_dequantize_eval_q};
