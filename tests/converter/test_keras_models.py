@@ -109,11 +109,7 @@ def test_litert_runs_converted_model(name):
 # Builtins the C runtime does not have yet, per model: a declared gap. The test checks that the
 # runtime refuses exactly these (so a new kernel must also be entered here, and then is tested).
 C_RUNTIME_GAPS = {
-    "dense_activations": {"EXP", "GELU", "HARD_SWISH", "LOG_SOFTMAX", "SELECT_V2"},
-    "global_max_pool": {"REDUCE_MAX"},
-    "layer_norm": {"MEAN", "RSQRT"},
     "padding_upsampling": {"TILE"},
-    "pools": {"MEAN"},
 }
 
 

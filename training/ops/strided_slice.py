@@ -211,8 +211,29 @@ def getitem(x, key):
 
 
 @strided_slice_op.lower
-def _lower_strided_slice(ctx, node, begin, end, strides, begin_mask, end_mask, ellipsis_mask, new_axis_mask,
-                         shrink_axis_mask):
-    ctx.emit("STRIDED_SLICE", [ctx.tensor(node.inputs[0]), ctx.const(list(begin)), ctx.const(list(end)),
-                               ctx.const(list(strides))], ctx.outputs(), begin_mask=begin_mask, end_mask=end_mask,
-             ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask, shrink_axis_mask=shrink_axis_mask)
+def _lower_strided_slice(ctx, node, **spec):
+    """The spec expanded against the static shape (plan): one begin/end/stride per input dimension,
+    no ellipsis or new-axis bits (which many runtimes lack), shrink bits kept; new axes come back
+    with a RESHAPE."""
+    x, out = node.inputs[0], node.outputs[0]
+    dims, _ = plan("strided_slice", x.shape, **spec)
+    begin, end, strides, end_mask, shrink = [], [], [], 0, 0
+    for d, (start, step, size, shrunk) in enumerate(dims):
+        if shrunk:
+            begin.append(start), end.append(start + 1), strides.append(1)
+            shrink |= 1 << d
+        elif size == 0:
+            raise ctx.fail("the slice is empty (a zero-size dimension)",
+                           "LiteRT computes empty STRIDED_SLICE shapes differently; drop the empty slice")
+        else:
+            stop = start + size * step
+            begin.append(start), strides.append(step)
+            end.append(stop if stop >= 0 else 0)
+            end_mask |= (1 << d) if stop < 0 else 0   # a backward slice through element 0
+    sliced = tuple(size for _, _, size, shrunk in dims if not shrunk)
+    target = ctx.tensor(out) if sliced == tuple(out.shape) else ctx.temp(out.dtype, sliced)
+    ctx.emit("STRIDED_SLICE", [ctx.tensor(x), ctx.const(begin), ctx.const(end), ctx.const(strides)], [target],
+             begin_mask=0, end_mask=end_mask, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=shrink)
+    if sliced != tuple(out.shape):
+        shape = [int(v) for v in out.shape]
+        ctx.emit("RESHAPE", [target, ctx.const(shape)], [ctx.tensor(out)], new_shape=shape)
