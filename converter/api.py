@@ -100,6 +100,12 @@ class Converter:
     # ---- conversion ----
     def convert(self, progress=None) -> bytes:
         """The .tflite bytes; `progress(stage)` is called with a short description of each stage."""
+        model = self.convert_model(progress)
+        (progress or (lambda stage: None))("writing the FlatBuffer")
+        return write(model)
+
+    def convert_model(self, progress=None) -> Model:
+        """The converted model as `converter.model.Model` data, before it is written."""
         say = progress or (lambda stage: None)
         if self.optimizations or self.representative_dataset is not None:
             raise NotImplementedError("Converter: quantization (optimizations / representative_dataset) is the "
@@ -120,8 +126,7 @@ class Converter:
             in_names = [v.name or f"input_{i}" for i, v in enumerate(graph.inputs)]
             model.signatures.append(Signature(f.key, dict(zip(in_names, sg.inputs)),
                                               dict(zip(f.output_names, sg.outputs)), index))
-        say("writing the FlatBuffer")
-        return write(model)
+        return model
 
 
 TFLiteConverter = Converter

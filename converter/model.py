@@ -68,6 +68,7 @@ class Operator:
     custom: bool = False
     custom_options: bytes | None = None
     version: int = 1
+    intermediates: list[int] = field(default_factory=list)  # e.g. a quantized LSTM's gate outputs
 
 
 @dataclass(eq=False)

@@ -145,14 +145,20 @@ class _Writer:
         unknown = set(op.options) - known
         if unknown:
             raise ValueError(f"{table} has no field(s) {sorted(unknown)}; fields: {sorted(known)}")
-        vectors = {name: self._vector([int(v) for v in op.options[name]], "i32")
-                   for name, kind, _ in fields if kind == "[i32]" and op.options.get(name) is not None}
+        vectors = {}                            # vectors and strings are built before the table
+        for name, kind, _ in fields:
+            value = op.options.get(name)
+            if value is None or kind not in ("[i32]", "[f32]", "string"):
+                continue
+            vectors[name] = (self.b.CreateString(value) if kind == "string" else
+                             self._vector([int(v) for v in value], "i32") if kind == "[i32]" else
+                             self._vector([float(v) for v in value], "f32"))
         slots = []
         for slot, (name, kind, default) in enumerate(fields):
             if kind is None or name not in op.options:
                 continue
             value = op.options[name]
-            if kind == "[i32]":
+            if kind in ("[i32]", "[f32]", "string"):
                 slots.append((slot, "offset", vectors.get(name)))
             elif value != default:
                 slots.append((slot, kind, float(value) if kind == "f32" else int(value)))
@@ -164,8 +170,10 @@ class _Writer:
         outputs = self._vector(op.outputs, "i32")
         union_type, options = (0, None) if op.custom else self.options(op)
         custom = self._data(op.custom_options) if op.custom_options is not None else None
+        intermediates = self._vector(op.intermediates, "i32") if op.intermediates else None
         return self._table([(0, "u32", opcode or None), (1, "offset", inputs), (2, "offset", outputs),
-                            (3, "u8", union_type or None), (4, "offset", options), (5, "offset", custom)])
+                            (3, "u8", union_type or None), (4, "offset", options), (5, "offset", custom),
+                            (8, "offset", intermediates)])
 
     def subgraph(self, g: Subgraph):
         tensors = [self.tensor(t) for t in g.tensors]
