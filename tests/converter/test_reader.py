@@ -279,6 +279,70 @@ def test_handmade_model_reads_as_litert_reads_it():
     assert_matches_litert(read(raw), raw)
 
 
+def _move_data_after_flatbuffer(raw: bytes) -> bytes:
+    """The model re-packed by LiteRT's schema module with every buffer's data and every custom
+    options vector moved behind the FlatBuffer (Buffer.offset/size, large_custom_options_offset/
+    size), the layout of models over 2 GB."""
+    import flatbuffers
+    schema = _schema()
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
+    blobs = []                                     # (object, attribute prefix, bytes)
+    for b in m.buffers:
+        if b.data is not None and len(b.data):
+            blobs.append((b, "", bytes(np.asarray(b.data, np.uint8))))
+            b.data = None
+    for g in m.subgraphs:
+        for op in g.operators:
+            if op.customOptions is not None and len(op.customOptions):
+                blobs.append((op, "largeCustomOptions", bytes(np.asarray(op.customOptions, np.uint8))))
+                op.customOptions = None
+
+    def pack(offsets):
+        for (obj, prefix, blob), off in zip(blobs, offsets):
+            setattr(obj, prefix + "Offset" if prefix else "offset", off)
+            setattr(obj, prefix + "Size" if prefix else "size", len(blob))
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+    head = pack([2] * len(blobs))                  # placeholders of the same width fix the layout
+    offsets, tail = [], b""
+    for _, _, blob in blobs:
+        pad = (-(len(head) + len(tail))) % 16
+        tail += b"\0" * pad
+        offsets.append(len(head) + len(tail))
+        tail += blob
+    packed = pack(offsets)
+    assert len(packed) == len(head) and blobs
+    return packed + tail
+
+
+@pytest.mark.parametrize("name", ["hello_world_float.tflite", "audio_preprocessor_int8.tflite"])
+def test_data_after_the_flatbuffer(name):
+    raw = _corpus_file(name)
+    moved = _move_data_after_flatbuffer(raw)
+    if name.startswith("hello"):                    # the layout is right: LiteRT runs it as the original
+        from ai_edge_litert.interpreter import Interpreter
+        outs = []
+        for data in (raw, moved):
+            it = Interpreter(model_content=data)
+            it.allocate_tensors()
+            it.set_tensor(it.get_input_details()[0]["index"], np.array([[1.3]], np.float32))
+            it.invoke()
+            outs.append(it.get_tensor(it.get_output_details()[0]["index"]))
+        assert outs[0] == outs[1]
+    got, want = read(moved, name), read(raw, name)
+    for gg, wg in zip(got.subgraphs, want.subgraphs):
+        for gt, wt in zip(gg.tensors, wg.tensors):
+            assert (gt.data is None) == (wt.data is None)
+            if wt.data is not None:
+                assert gt.data.tobytes() == wt.data.tobytes() and gt.data.shape == wt.data.shape
+        assert [op.custom_options for op in gg.operators] == [op.custom_options for op in wg.operators]
+    assert got.metadata == want.metadata
+    assert any(t.data is not None for t in got.subgraphs[0].tensors)
+    with pytest.raises(ValueError, match="lies outside the"):
+        read(moved[:len(moved) - 1], name)             # the last blob now ends past the file
+
+
 # ---- (c) malformed files ------------------------------------------------------------------------
 
 def _read_or_value_error(data: bytes, source: str):
