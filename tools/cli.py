@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import codegen_cmd, convert_cmd, pipeline
+from . import codegen_cmd, convert_cmd, inspect_cmd, pipeline
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -18,6 +18,8 @@ COMMANDS = {
                 convert_cmd.add_arguments, convert_cmd.run_convert),
     "codegen": ("write a .tflite as C source (model array, its kernel list) for firmware",
                 codegen_cmd.add_arguments, codegen_cmd.run_codegen),
+    "inspect": ("what a .tflite model holds: inputs, outputs, operators, parameters, MACs, C runtime arena",
+                inspect_cmd.add_arguments, inspect_cmd.run_inspect),
 }
 
 
