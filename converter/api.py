@@ -21,6 +21,7 @@ from tensorlite.training.graph.passes import optimize as optimize_graph
 from . import fuse
 from .lower import ConversionError, lower_graph
 from .model import Model, Signature
+from .onnx import import_model as import_onnx
 from .writer import write
 
 
@@ -93,9 +94,11 @@ class Converter:
         return cls(out)
 
     @classmethod
-    def from_onnx(cls, path: str) -> Converter:
-        raise NotImplementedError(f"{path}: the ONNX importer is not built yet (Converter.from_onnx); convert a "
-                                  "tensorlite saved model or Keras model instead")
+    def from_onnx(cls, path) -> Converter:
+        """An ONNX model (path or onnx.ModelProto, opset 13+): NCHW inputs and outputs stay NCHW (one
+        transpose each at the boundary), the inside runs in NHWC; a dynamic batch becomes -1."""
+        graph, shapes, out_names = import_onnx(path)
+        return cls([_Function("serving_default", graph, {}, shapes, out_names)])
 
     # ---- conversion ----
     def convert(self, progress=None) -> bytes:
