@@ -403,7 +403,7 @@ def load(model):
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as e:
-        raise ONNXImportError(f"malformed ONNX model: {str(e).strip().splitlines()[0]}") from None
+        raise ONNXImportError(f"malformed ONNX model: {' '.join(str(e).split())[:600]}") from None
     opset = _default_opset(model)
     if opset < MIN_OPSET:
         raise ONNXImportError(f"ONNX model uses opset {opset}; the importer reads opset {MIN_OPSET} and newer. "
