@@ -497,8 +497,52 @@ def _batch_norm(im, node, attrs):
 # ---- convolution and pooling (channels last) ----
 def _spatial(im, x: Held, what: str):
     if x.rank != 4:
-        raise im.fail(f"{what} of a rank-{x.rank} input; only 2-D ({'NCHW'}) {what} converts",
-                      "TFLite's builtins are 2-D; reshape 1-D data to [N, C, 1, W]")
+        raise im.fail(f"{what} of a rank-{x.rank} input; only 1-D and 2-D (NCW, NCHW) {what} converts",
+                      "TFLite's window builtins are 2-D")
+
+
+WINDOW_ATTRS = {"kernel_shape": 1, "strides": 1, "dilations": 1, "output_padding": 0}
+
+
+def one_d(fn):
+    """Lets a 2-D window rule take 1-D data: [N, C, L] runs as [N, C, 1, L] (in NHWC, a reshape of
+    the channels-last [N, L, C]), with the window attributes and weights given a unit height."""
+    def rule1d(im, node, attrs):
+        x = im.input(0)
+        if x is None or x.rank != 3:
+            return fn(im, node, attrs)
+        from onnx import helper
+        n, c, length = x.shape
+        held = {"x": Held(im.reshape(im.layout(x, (0, 2, 1)), (n, 1, length, c), 0 if x.batch else None),
+                          NHWC, x.batch)}
+        if len(node.input) > 1 and node.input[1]:
+            w = im.array(im.input(1), "the weights")
+            held["w"] = Held(im.const(w.reshape(w.shape[0], w.shape[1], 1, w.shape[2])))
+        if len(node.input) > 2 and node.input[2]:
+            held["b"] = im.input(2)
+        names = {k: f"{node.output[0]}/2d/{k}" for k in held}
+        for k, h in held.items():
+            im.set_held(names[k], h)
+        a2 = dict(attrs)
+        for k, unit in WINDOW_ATTRS.items():
+            if k in a2:
+                a2[k] = [unit] + list(a2[k])
+        if "pads" in a2:
+            a2["pads"] = [0, a2["pads"][0], 0, a2["pads"][1]]
+        if "output_shape" in a2:
+            a2["output_shape"] = [1] + list(a2["output_shape"])[-1:]
+        inputs = [names[k] if k in names else "" for k in ("x", "w", "b")][:len(node.input)]
+        out = f"{node.output[0]}/2d/y"
+        node2 = helper.make_node(node.op_type, inputs, [out] + list(node.output[1:]), name=node.name or None)
+        im.node = node2
+        try:
+            fn(im, node2, a2)
+        finally:
+            im.node = node
+        y = im.get(out)
+        _, _, ol, oc = y.value.shape
+        im.set(node.output[0], im.reshape(y.value, (n, ol, oc), 0 if y.batch else None), (0, 2, 1), y.batch)
+    return rule1d
 
 
 def _window_pads(im, attrs, in_hw, k_eff, strides):
@@ -542,6 +586,7 @@ NHWC = (0, 2, 3, 1)
 
 
 @rule("Conv")
+@one_d
 def _conv(im, node, attrs):
     x = im.input(0)
     _spatial(im, x, "convolution")
@@ -565,9 +610,12 @@ def _conv(im, node, attrs):
         m = o // c
         filt = np.ascontiguousarray(w.reshape(c, m, kh, kw).transpose(2, 3, 0, 1))
         y = im.op("depthwise_conv2d", v, im.const(filt), strides=strides, padding=mode, dilations=dil)
-    else:
-        raise im.fail(f"grouped convolution (group={group} of {c} channels) has no TFLite builtin",
-                      "Only group=1 and depthwise (group = input channels) convert")
+    else:   # grouped: one CONV_2D per group on a channel split, concatenated
+        og = o // group
+        parts = im.op("split", v, num_or_size_splits=group, axis=3)
+        y = im.op("concat", *[im.op("conv2d", p, im.const(np.ascontiguousarray(
+            w[g * og:(g + 1) * og].transpose(2, 3, 1, 0))), strides=strides, padding=mode, dilations=dil)
+            for g, p in enumerate(parts)], axis=3)
     b = im.input(2)
     if b is not None:
         y = im.op("add", y, im.const(im.array(b, "the bias").astype(y.dtype)))
@@ -575,13 +623,13 @@ def _conv(im, node, attrs):
 
 
 @rule("ConvTranspose")
+@one_d
 def _conv_transpose(im, node, attrs):
     x = im.input(0)
     _spatial(im, x, "transposed convolution")
     w = im.array(im.input(1), "the weights")
     cin, cout, kh, kw = w.shape
-    if attrs.get("group", 1) != 1:
-        raise im.fail("grouped ConvTranspose has no TFLite builtin", "Use group=1")
+    group = attrs.get("group", 1)
     if tuple(attrs.get("dilations", (1, 1))) != (1, 1):
         raise im.fail("dilated ConvTranspose has no TFLite builtin (TRANSPOSE_CONV)", "Use dilations 1")
     strides = tuple(attrs.get("strides", (1, 1)))
@@ -614,9 +662,14 @@ def _conv_transpose(im, node, attrs):
         if size[i] - (full[i] - outpad[i]) >= strides[i]:
             raise im.fail(f"output size {out_hw} needs more padding than the stride allows")
     n = x.shape[0]
-    y = im.op("conv2d_backprop_input", im.layout(x, NHWC),
-              im.const(np.ascontiguousarray(w.transpose(2, 3, 1, 0))), input_shape=(n, size[0], size[1], cout),
-              strides=strides, padding="VALID")
+    v = im.layout(x, NHWC)
+    parts = im.op("split", v, num_or_size_splits=group, axis=3) if group > 1 else (v,)
+    cig = cin // group
+    ys = [im.op("conv2d_backprop_input", p, im.const(np.ascontiguousarray(w[g * cig:(g + 1) * cig].transpose(
+        2, 3, 1, 0))), input_shape=(n, size[0], size[1], cout), strides=strides, padding="VALID")
+        for g, p in enumerate(parts)]   # grouped: one TRANSPOSE_CONV per group, concatenated
+    y = ys[0] if group == 1 else im.op("concat", *ys, axis=3)
+    cout *= group
     if tuple(size) != tuple(out_hw):
         y = im.op("slice", y, begin=(0, pads[0][0], pads[1][0], 0),
                   size=(-1 if x.batch else n, out_hw[0], out_hw[1], cout))
@@ -636,6 +689,7 @@ def _window_counts(n, k, s, pad_begin, pad_end, include_pad):
 
 
 @rule("MaxPool", "AveragePool")
+@one_d
 def _pool(im, node, attrs):
     x = im.input(0)
     what = "max pooling" if node.op_type == "MaxPool" else "average pooling"

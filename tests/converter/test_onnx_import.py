@@ -139,7 +139,7 @@ def unet_block():
     b = Builder()
     skip = _conv_bn(b, "x", 4, 6, act="relu")                      # [1, 6, 8, 8]
     y = b("AveragePool", skip, kernel_shape=[2, 2], strides=[2, 2])
-    y = b("Conv", y, b.w(6, 6, 3, 3), b.w(6), kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = b("Conv", y, b.w(6, 3, 3, 3), b.w(6), kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=2)   # grouped
     y = b("LeakyRelu", y, alpha=0.1)
     y = b("Resize", y, "", b.w(value=np.array([1, 1, 2, 2], np.float32)), mode="nearest")
     y = b("Concat", skip, y, axis=1)                               # channels
@@ -245,11 +245,23 @@ def test_lone_erf_is_refused():
 
 def test_unsupported_attribute_names_the_node():
     b = Builder()
-    y = b("Conv", "x", b.w(4, 2, 3, 3), kernel_shape=[3, 3], group=2)
+    y = b("ConvTranspose", "x", b.w(4, 2, 3, 3), kernel_shape=[3, 3], dilations=[2, 2])
     model = b.model([helper.make_tensor_value_info("x", F, [1, 4, 6, 6])],
-                    [helper.make_tensor_value_info(y, F, [1, 4, 4, 4])])
-    with pytest.raises(ValueError, match=r"node 'conv_\d+' \(Conv\): grouped convolution"):
+                    [helper.make_tensor_value_info(y, F, [1, 2, 10, 10])])
+    with pytest.raises(ValueError, match=r"node 'convtranspose_\d+' \(ConvTranspose\): dilated ConvTranspose"):
         import_model(model)
+
+
+def test_one_d_convolution_and_pooling(tmp_path):
+    """[N, C, L] data runs through the 2-D builtins with a unit height; still one transpose per end."""
+    b = Builder()
+    y = b("Conv", "x", b.w(8, 4, 3), b.w(8), kernel_shape=[3], pads=[2, 0], dilations=[1])   # causal
+    y = b("MaxPool", b("Relu", y), kernel_shape=[2], strides=[2])
+    y = b("ConvTranspose", y, b.w(8, 4, 2), kernel_shape=[2], strides=[2])
+    model = b.model([helper.make_tensor_value_info("x", F, [1, 4, 10])],
+                    [helper.make_tensor_value_info(y, F, [1, 4, 10])])
+    ops = _ops(_check(model, tmp_path, [RNG.normal(0, 1, (1, 4, 10)).astype(np.float32)]))
+    assert ops.count("TRANSPOSE") == 2
 
 
 def test_malformed_models(tmp_path):
