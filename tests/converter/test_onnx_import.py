@@ -292,3 +292,22 @@ def test_malformed_models(tmp_path):
         import_model(dyn)
     graph, shapes, _ = import_model(dyn, input_shapes={"x": (1, 5)})
     assert shapes == [(1, 5)]
+
+
+@pytest.mark.parametrize("order", ["half_x_first", "x_then_half", "half_then_x"])
+def test_gelu_patterns_from_erf(order, tmp_path):
+    """The products of x * 0.5 * (1 + erf(x / sqrt(2))) in the orders exporters write them become
+    one GELU; the Erf never reaches the .tflite."""
+    b = Builder()
+    h = b("MatMul", "x", b.w(6, 6))
+    e = b("Add", b("Erf", b("Mul", h, b.w(value=np.float32(1 / np.sqrt(2))))), b.w(value=np.float32(1.0)))
+    half = b.w(value=np.float32(0.5))
+    if order == "half_x_first":
+        y = b("Mul", b("Mul", h, half), e)
+    elif order == "x_then_half":
+        y = b("Mul", b("Mul", e, h), half)
+    else:
+        y = b("Mul", b("Mul", e, half), h)
+    model = b.model([helper.make_tensor_value_info("x", F, [2, 6])], [helper.make_tensor_value_info(y, F, [2, 6])])
+    ops = _ops(_check(model, tmp_path, [RNG.normal(0, 2, (2, 6)).astype(np.float32)]))
+    assert "GELU" in ops and "MUL" not in ops
