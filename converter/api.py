@@ -11,6 +11,7 @@ rule, fuse biases and activations, then write one subgraph with a SignatureDef p
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +98,12 @@ class Converter:
     def from_onnx(cls, path) -> Converter:
         """An ONNX model (path or onnx.ModelProto, opset 13+): NCHW inputs and outputs stay NCHW (one
         transpose each at the boundary), the inside runs in NHWC; a dynamic batch becomes -1."""
-        graph, shapes, out_names = import_onnx(path)
+        try:
+            graph, shapes, out_names = import_onnx(path)
+        except ValueError as e:  # name the file the error is about
+            if isinstance(path, (str, os.PathLike)) and str(path) not in str(e):
+                raise ValueError(f"{path}: {e}") from None
+            raise
         return cls([_Function("serving_default", graph, {}, shapes, out_names)])
 
     # ---- conversion ----
