@@ -91,3 +91,30 @@ def test_convert_refuses_bad_input(tmp_path, case):
         src = tmp_path / "sm"
         frag = ("(erf", "no TFLite lowering")
     _assert_refused(tmp_path, _cli(str(src), "-o", str(out)), out, *frag)
+
+
+def test_convert_onnx_file(tmp_path):
+    """An .onnx file (a Gemm + Relu MLP built with onnx.helper) converts; LiteRT equals onnxruntime."""
+    import onnx
+    import onnxruntime as ort
+    from ai_edge_litert.interpreter import Interpreter
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(0)
+    w, b = rng.normal(size=(3, 5)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], transB=1), helper.make_node("Relu", ["h"], ["y"])],
+        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    src, out = tmp_path / "mlp.onnx", tmp_path / "mlp.tflite"
+    onnx.save(model, str(src))
+    r = _cli(str(src), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    x = rng.normal(size=(2, 5)).astype(np.float32)
+    want = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    it = Interpreter(model_path=str(out))
+    it.allocate_tensors()
+    it.set_tensor(it.get_input_details()[0]["index"], x)
+    it.invoke()
+    np.testing.assert_allclose(it.get_tensor(it.get_output_details()[0]["index"]), want, rtol=1e-5, atol=1e-6)
