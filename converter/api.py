@@ -127,14 +127,14 @@ class Converter:
             freeze(graph, {vid: f.variables[vid] for vid in graph.captures})
             optimize_graph(graph)
             say(f"{f.key}: lowering {len(graph.nodes)} ops to TFLite builtins")
-            sg, _ = lower_graph(graph, f.key)
-            fuse.optimize(sg)
-            _mark_dynamic(sg, f.input_shapes)
             index = len(model.subgraphs)
-            model.subgraphs.append(sg)
+            sg, _ = lower_graph(graph, f.key, model.subgraphs)   # appends it, then its branches
+            _mark_dynamic(sg, f.input_shapes)
             in_names = [v.name or f"input_{i}" for i, v in enumerate(graph.inputs)]
             model.signatures.append(Signature(f.key, dict(zip(in_names, sg.inputs)),
                                               dict(zip(f.output_names, sg.outputs)), index))
+        for sg in model.subgraphs:
+            fuse.optimize(sg)
         return model
 
 

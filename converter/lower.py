@@ -22,8 +22,8 @@ class ConversionError(ValueError):
 class LoweringContext:
     """What a lowering rule sees: tensor indices for IR values, constants, temporaries, emit()."""
 
-    def __init__(self, graph: Graph, subgraph: Subgraph):
-        self.graph, self.sg = graph, subgraph
+    def __init__(self, graph: Graph, subgraph: Subgraph, subgraphs: list[Subgraph]):
+        self.graph, self.sg, self.subgraphs = graph, subgraph, subgraphs
         self._tensor_of: dict[int, int] = {}
         self._alias: dict[int, Value] = {}
         self.node: Node | None = None
@@ -76,6 +76,11 @@ class LoweringContext:
     def outputs(self) -> list[int]:
         return [self.tensor(v) for v in self.node.outputs]
 
+    def subgraph(self, graph: Graph) -> int:
+        """Lowers `graph` (a branch or loop body) into a new subgraph of the model; its index."""
+        _, ctx = lower_graph(graph, graph.name, self.subgraphs)
+        return self.subgraphs.index(ctx.sg)
+
     def fail(self, why: str, hint: str = "") -> ConversionError:
         n = self.node
         return ConversionError(f"node {self.node_index} ({n.op} -> {', '.join(map(repr, n.outputs))}) in graph "
@@ -85,13 +90,17 @@ class LoweringContext:
         return f"{self.node.op}{self.node_index}" if self.node is not None else "graph"
 
 
-def lower_graph(graph: Graph, name: str = "main") -> tuple[Subgraph, LoweringContext]:
-    """One TFLite subgraph computing `graph` (frozen: no captured variables, no assignments)."""
+def lower_graph(graph: Graph, name: str = "main", subgraphs: list[Subgraph] | None = None
+                ) -> tuple[Subgraph, LoweringContext]:
+    """One TFLite subgraph computing `graph` (frozen: no captured variables, no assignments),
+    appended to `subgraphs` before the subgraphs its control flow needs."""
     if graph.captures:
         raise ConversionError(f"graph {graph.name!r} still reads variables {sorted(graph.captures.values())}: "
                               "freeze it first (the converter's entry points do)")
     sg = Subgraph(name)
-    ctx = LoweringContext(graph, sg)
+    subgraphs = [] if subgraphs is None else subgraphs
+    subgraphs.append(sg)
+    ctx = LoweringContext(graph, sg, subgraphs)
     sg.inputs = [ctx.tensor(v) for v in graph.inputs]
     for i, node in enumerate(graph.nodes):
         ctx.node, ctx.node_index = node, i

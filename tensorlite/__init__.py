@@ -47,6 +47,8 @@ from tensorlite.training.ops.binary import squared_difference as squared_differe
 from tensorlite.training.ops.binary import subtract as subtract
 from tensorlite.training.ops.clip import clip_by_value as clip_by_value
 from tensorlite.training.ops.concat import concat as concat
+from tensorlite.training.ops.control_flow import cond as cond
+from tensorlite.training.ops.control_flow import while_loop as while_loop
 from tensorlite.training.ops.creation import cast as cast
 from tensorlite.training.ops.creation import eye as eye
 from tensorlite.training.ops.creation import fill as fill

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 name = "xla"
-CPU_ONLY = {"unsorted_segment_sum", "gather"}  # their CPU kernels check indices in Python
+CPU_ONLY = {"unsorted_segment_sum", "gather",  # their CPU kernels check indices in Python
+            "cond", "while"}                # they run their graphs with the NumPy executor
 # gradient ops whose CPU kernels write in place: on XLA they are the vjp of their forward kernel
 VJP = {"conv2d_backprop_input": ("conv2d", "input_shape"), "avg_pool2d_grad": ("avg_pool2d", "input_shape"),
        "strided_slice_grad": ("strided_slice", "shape")}

@@ -73,6 +73,9 @@ class Graph:
                         or len(s.shape) != len(v.shape):
                     raise ValueError(f"{where}: output {v} but inference gives {s.dtype.name}{list(s.shape)}")
                 defined.add(v.id)
+            for a in n.attrs.values():
+                if isinstance(a, Graph):  # control flow: branches and loop bodies are graphs too
+                    a.verify()
         for v in self.outputs + [v for _, v in self.assigns]:
             if v.id not in defined:
                 raise ValueError(f"graph {self.name!r}: output {v} is never defined")
@@ -85,9 +88,13 @@ class Graph:
         for vid, name in self.captures.items():
             lines.append(f"  %{vid} = variable {name!r}")
         for n in self.nodes:
-            attrs = ", ".join(f"{k}={v!r}" for k, v in n.attrs.items())
+            attrs = ", ".join(f"{k}=<graph {v.name}>" if isinstance(v, Graph) else f"{k}={v!r}"
+                              for k, v in n.attrs.items())
             outs = ", ".join(map(repr, n.outputs))
             lines.append(f"  {outs} = {n.op}({', '.join(f'%{v.id}' for v in n.inputs)}{', ' if attrs else ''}{attrs})")
+            for v in n.attrs.values():
+                if isinstance(v, Graph):  # control flow: the branch or loop graph, indented
+                    lines += ["    " + line for line in v.dump().splitlines()]
         for name, v in self.assigns:
             lines.append(f"  assign {name!r} <- %{v.id}")
         lines.append(f"  return {', '.join(f'%{v.id}' for v in self.outputs)}")
@@ -111,11 +118,20 @@ class Graph:
         doc["values"] = {str(k): v for k, v in values.items()}
         return doc
 
+    def all_constants(self) -> dict[int, np.ndarray]:
+        """Constants of this graph and of the graphs its control-flow nodes hold (ids are unique)."""
+        out = dict(self.constants)
+        for n in self.nodes:
+            for a in n.attrs.values():
+                if isinstance(a, Graph):
+                    out.update(a.all_constants())
+        return out
+
     def save(self, folder: str) -> None:
         """Writes graph.json and constants.tlw into `folder` (each written to a temp file and renamed)."""
         from ..keras.saving import save_arrays
         os.makedirs(folder, exist_ok=True)
-        save_arrays(os.path.join(folder, "constants.tlw"), [(str(k), a) for k, a in self.constants.items()])
+        save_arrays(os.path.join(folder, "constants.tlw"), [(str(k), a) for k, a in self.all_constants().items()])
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-graph-")
         with os.fdopen(fd, "w") as f:
             json.dump(self.to_json(), f, indent=1)
@@ -136,7 +152,7 @@ class Graph:
                     for k, v in doc["values"].items()}
             g = Graph(doc["name"], [vals[i] for i in doc["inputs"]], [vals[i] for i in doc["outputs"]])
             g.nodes = [Node(n["op"], [vals[i] for i in n["inputs"]], [vals[i] for i in n["outputs"]],
-                            _attrs_from_json(n["attrs"])) for n in doc["nodes"]]
+                            _attrs_from_json(n["attrs"], constants)) for n in doc["nodes"]]
             missing = [i for i in doc["constants"] if i not in constants]
             if missing:
                 raise ValueError(f"constants {missing} are missing from the weights file")
@@ -166,7 +182,9 @@ def _value_of(g: Graph, vid: int) -> Value:
 def _attrs_to_json(attrs: dict) -> dict:
     out = {}
     for k, v in attrs.items():
-        if hasattr(v, "name") and hasattr(v, "as_numpy_dtype"):
+        if isinstance(v, Graph):
+            out[k] = {"graph": v.to_json()}
+        elif hasattr(v, "name") and hasattr(v, "as_numpy_dtype"):
             out[k] = {"dtype": v.name}
         elif isinstance(v, tuple):
             out[k] = {"tuple": [_attrs_to_json({"_": x})["_"] for x in v]}
@@ -178,13 +196,15 @@ def _attrs_to_json(attrs: dict) -> dict:
     return out
 
 
-def _attrs_from_json(attrs: dict) -> dict:
+def _attrs_from_json(attrs: dict, constants: dict | None = None) -> dict:
     out = {}
     for k, v in attrs.items():
-        if isinstance(v, dict) and "dtype" in v:
+        if isinstance(v, dict) and "graph" in v:
+            out[k] = Graph.from_json(v["graph"], constants or {})
+        elif isinstance(v, dict) and "dtype" in v:
             out[k] = as_dtype(v["dtype"])
         elif isinstance(v, dict) and "tuple" in v:
-            out[k] = tuple(_attrs_from_json({"_": x})["_"] for x in v["tuple"])
+            out[k] = tuple(_attrs_from_json({"_": x}, constants)["_"] for x in v["tuple"])
         else:
             out[k] = v
     return out

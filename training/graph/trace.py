@@ -123,3 +123,47 @@ class Recorder:
         g.outputs = [self.value_for(t) for t in outputs]
         g.assigns = [(f"{var.name}:{var._id}", self.var_current[vid]) for vid, var in self.assigned.items()]
         return g
+
+
+class BranchRecorder(Recorder):
+    """Records a branch of tl.cond or the condition/body of tl.while_loop into its own Graph while
+    its parent records the enclosing function. A tensor of the parent's trace used inside becomes
+    an input of the branch graph (`captured`: parent tensor -> branch input Value, in first-use
+    order); variables are read through the parent (their reads are parent values too)."""
+
+    def __init__(self, parent: Recorder, name: str):
+        super().__init__(name)
+        self.parent = parent
+        self.captured: dict[int, tuple] = {}     # parent tensor _id -> (tensor, branch input Value)
+
+    def value_for(self, t) -> Value:
+        v = self.values.get(t._id)
+        if v is not None:
+            return v
+        if self.parent.is_traced(t):
+            v = self._new(t)
+            self.captured[t._id] = (t, v)
+            return v
+        return super().value_for(t)
+
+    def is_traced(self, t) -> bool:
+        return super().is_traced(t) or self.parent.is_traced(t)
+
+    def read(self, var, t) -> None:
+        self.parent.read(var, t)
+
+    def assign(self, var, t) -> None:
+        raise TracingError(f"{self.graph.name}: assigning variable {var.name!r} inside a tl.cond branch or "
+                           f"tl.while_loop body is not supported yet (at {_user_line()}); return the new value "
+                           "and assign it after the control flow")
+
+    def finish(self, outputs) -> Graph:
+        g = self.graph
+        g.outputs = [self.value_for(t) for t in outputs]
+        g.inputs = g.inputs + [v for _, v in self.captured.values()]
+        return g
+
+
+def new_value(dtype: str, shape: tuple, name: str = "") -> Value:
+    """A fresh Value (unique id) for graph inputs made by control flow."""
+    return Value(next(_value_ids), dtype, tuple(shape), name)

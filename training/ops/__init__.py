@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     binary,
     clip,
     concat,
+    control_flow,
     conv,
     creation,
     depthwise_conv,
