@@ -120,6 +120,7 @@ class Converter:
             raise NotImplementedError("Converter: quantization (optimizations / representative_dataset) is the "
                                       "quantizer's job, which is not built yet; convert to float32 without them")
         model = Model(description=self.description)
+        entries = []
         for f in self._functions:
             say(f"{f.key}: freezing and optimizing the graph")
             graph = copy.deepcopy(f.graph)
@@ -131,10 +132,13 @@ class Converter:
             sg, _ = lower_graph(graph, f.key, model.subgraphs)   # appends it, then its branches
             _mark_dynamic(sg, f.input_shapes)
             in_names = [v.name or f"input_{i}" for i, v in enumerate(graph.inputs)]
-            model.signatures.append(Signature(f.key, dict(zip(in_names, sg.inputs)),
-                                              dict(zip(f.output_names, sg.outputs)), index))
+            entries.append((f.key, in_names, f.output_names, index))
         for sg in model.subgraphs:
-            fuse.optimize(sg)
+            fuse.optimize(sg)   # renumbers tensors: signatures are made after it
+        for key, in_names, out_names, index in entries:
+            sg = model.subgraphs[index]
+            model.signatures.append(Signature(key, dict(zip(in_names, sg.inputs)), dict(zip(out_names, sg.outputs)),
+                                              index))
         return model
 
 

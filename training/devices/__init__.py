@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import threading
 
-from . import cpu, tpu, xla
+from . import cpu, cuda, tpu, xla
 
-DEVICES = {"cpu": cpu, "xla": xla, "tpu": tpu}
+DEVICES = {"cpu": cpu, "cuda": cuda, "xla": xla, "tpu": tpu}
 _state = threading.local()
 
 
@@ -24,7 +24,7 @@ def current_device():
 
 @contextlib.contextmanager
 def device(name: str):
-    """Places the ops created inside the block on `name` ("cpu", "xla", "tpu")."""
+    """Places the ops created inside the block on `name` ("cpu", "cuda", "xla", "tpu")."""
     dev = get_device(name)
     ok, reason = dev.available()
     if not ok:

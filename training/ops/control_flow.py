@@ -68,12 +68,12 @@ def _run(graph, arrays: list) -> list:
     return ex.run(list(arrays), {})[0]
 
 
-@cond_op.kernel("cpu", "cuda")
+@cond_op.kernel("cpu")
 def _cond(xp, pred, *inputs, then_graph, else_graph):
     return tuple(_run(then_graph if bool(np.asarray(pred)) else else_graph, inputs))
 
 
-@while_op.kernel("cpu", "cuda")
+@while_op.kernel("cpu")
 def _while(xp, *inputs, cond_graph, body_graph, num_loop_vars):
     values, captures = list(inputs[:num_loop_vars]), list(inputs[num_loop_vars:])
     while bool(np.asarray(_run(cond_graph, values + captures)[0])):
