@@ -1,7 +1,7 @@
 """Deployment rewrites on lowered TFLite subgraphs, as TensorFlow's converter makes them:
 
 - bias fusion: CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED / TRANSPOSE_CONV followed by an ADD of
-  a constant per-channel vector take the vector as their bias;
+  a constant per-channel vector take the vector as their bias (and the ADD's fused activation);
 - activation fusion: an op with a fused_activation_function field followed by RELU, RELU6,
   RELU_N1_TO_1 (float32) takes it as its fused activation;
 - unused tensors are dropped and indices compacted.
@@ -44,7 +44,8 @@ def fuse_bias(sg: Subgraph) -> int:
             continue
         out = op.outputs[0]
         add = _sole_reader(sg, readers, out)
-        if add is None or add.opcode != "ADD" or add.options.get("fused_activation_function", 0) != 0:
+        act = add.options.get("fused_activation_function", 0) if add is not None else 0
+        if add is None or add.opcode != "ADD" or (act and op.opcode == "TRANSPOSE_CONV"):
             continue
         other = add.inputs[1] if add.inputs[0] == out else add.inputs[0]
         t, channels = sg.tensors[other], sg.tensors[out].shape[-1]
@@ -65,6 +66,8 @@ def fuse_bias(sg: Subgraph) -> int:
             op.inputs.append(-1)
         op.inputs[slot] = old
         op.outputs[0] = add.outputs[0]
+        if act:   # the add's fused activation moves with it
+            op.options["fused_activation_function"] = act
         sg.operators.remove(add)
         readers = _readers(sg)
         done += 1

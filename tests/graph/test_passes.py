@@ -134,7 +134,57 @@ def test_batch_norm_folding_in_a_frozen_inference_graph(kind):
     assert "batch_norm" in ops(g)
     passes.freeze(g, {vid: var.numpy() for vid, var in cf._variables.items()})
     passes.optimize(g)
-    assert "batch_norm" not in ops(g) and ops(g)[-2:] == ["add", "relu"]
+    # the folded bias add takes the relu as its fused activation (the remapping pass)
+    assert "batch_norm" not in ops(g) and ops(g)[-1] == "add" and g.nodes[-1].attrs["activation"] == "relu"
     assert ops(g)[0] == ("matmul" if kind == "dense" else "conv2d") and not g.captures
     got = Executor(g).run([x], {})[0][0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_activation_fusion():
+    """relu/relu6 read only by nothing else fold into conv2d, depthwise_conv2d, matmul and add; a
+    relu whose input is also read elsewhere stays."""
+    from tensorlite.training.graph.passes import activation_fusion
+    rng = np.random.default_rng(1)
+    img = rng.standard_normal((1, 5, 5, 2)).astype(np.float32)
+    w = tl.constant(rng.standard_normal((3, 3, 2, 4)).astype(np.float32))
+    dw = tl.constant(rng.standard_normal((3, 3, 4, 1)).astype(np.float32))
+    m = tl.constant(rng.standard_normal((4, 3)).astype(np.float32))
+
+    def f(x):
+        h = tl.nn.relu(tl.nn.conv2d(x, w, 1, "SAME"))
+        h = tl.nn.relu6(tl.nn.depthwise_conv2d(h, dw, [1, 1, 1, 1], "VALID"))
+        y = tl.reshape(h, [-1, 4])
+        kept = y @ m + 1.0
+        return tl.nn.relu(tl.nn.relu(y @ m) + 0.5), tl.nn.relu(kept), kept   # `kept` is read twice: no fusion
+
+    g, before = traced_graph(f, img)
+    assert ops(g).count("relu") + ops(g).count("relu6") == 5
+    assert activation_fusion.run(g) == 4
+    assert ops(g).count("relu") == 1 and "relu6" not in ops(g)
+    fused = {n.op: n.attrs["activation"] for n in g.nodes if n.attrs.get("activation")}
+    assert fused == {"conv2d": "relu", "depthwise_conv2d": "relu6", "matmul": "relu", "add": "relu"}
+    check(g, before, [img])
+
+
+def test_fused_graph_gradients_equal_unfused():
+    """A fused function differentiated by an outer tape (it replays the fused ops): the gradient
+    masks dy by the activation as the separate relu did."""
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    w = tl.Variable(rng.standard_normal((3, 5)).astype(np.float32))
+    b = tl.Variable(rng.standard_normal((5,)).astype(np.float32))
+
+    def model(x):
+        return tl.nn.relu6(tl.nn.relu(x @ w) * 4.0 + b)
+
+    fused = tl.function(model)
+    cf = fused.get_concrete_function(tl.TensorSpec([4, 3], tl.float32))
+    assert {n.attrs.get("activation") for n in cf.graph.nodes} >= {"relu", "relu6"}
+    grads = []
+    for fn in (fused, model):
+        with tl.GradientTape() as tape:
+            loss = tl.reduce_sum(tl.square(fn(tl.constant(x))))
+        grads.append([g.numpy() for g in tape.gradient(loss, [w, b])])
+    for g1, g2 in zip(*grads):
+        np.testing.assert_allclose(g1, g2, rtol=1e-6)

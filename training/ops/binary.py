@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from ..dispatch import apply
 from ..dtypes import bool_
+from . import fusion
 from .common import operands
 from .infer import ALL, FLOATS, NUMERIC, binary
 from .registry import define_op
 
-add_op = define_op("add", infer=binary("add"), tflite="ADD", onnx="Add")
+add_op = define_op("add", infer=binary("add"), attrs={"activation": None}, tflite="ADD", onnx="Add")
 sub_op = define_op("sub", infer=binary("sub"), tflite="SUB", onnx="Sub")
 mul_op = define_op("mul", infer=binary("mul"), tflite="MUL", onnx="Mul")
 div_op = define_op("div", infer=binary("div"), tflite="DIV", onnx="Div")
@@ -19,13 +20,20 @@ squared_difference_op = define_op("squared_difference", infer=binary("squared_di
 
 
 @add_op.kernel("cpu", "cuda")
-def _add(xp, x, y):
-    return xp.add(x, y)
+def _add(xp, x, y, activation=None):
+    fusion.check("add", activation)
+    return fusion.apply_activation(xp, xp.add(x, y), activation)
 
 
 @add_op.grad
-def _add_grad(dy, inputs, out):
+def _add_grad(dy, inputs, out, activation=None):
+    dy = fusion.mask_gradient(dy, out, activation)
     return dy, dy
+
+
+@add_op.lower
+def _lower_add(ctx, node, activation):
+    ctx.emit("ADD", ctx.inputs(), ctx.outputs(), fused_activation_function=fusion.TFLITE_CODE[activation])
 
 
 @sub_op.kernel("cpu", "cuda")

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import fusion
 from . import lower_util as lu
 from .infer import FLOATS, check_dtype, check_rank, same_dtype
 from .registry import define_op
@@ -74,8 +75,9 @@ def _check(op, x, w, groups, w_arg="filters"):
                          f"{w.shape[2] * groups} (filters[2] * groups={groups})")
 
 
-def _conv_infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, groups) -> TensorSpec:
+def _conv_infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, groups, activation=None) -> TensorSpec:
     _check("conv2d", x, w, groups)
+    fusion.check("conv2d", activation)
     (oh, ow), _ = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
     return TensorSpec((x.shape[0], oh, ow, w.shape[3]), x.dtype)
 
@@ -96,7 +98,7 @@ def _filter_infer(x: TensorSpec, dy: TensorSpec, filter_shape, strides, padding,
     return w
 
 
-conv2d_op = define_op("conv2d", infer=_conv_infer, attrs=ATTRS, tflite="CONV_2D", onnx="Conv")
+conv2d_op = define_op("conv2d", infer=_conv_infer, attrs={**ATTRS, "activation": None}, tflite="CONV_2D", onnx="Conv")
 conv2d_backprop_input_op = define_op("conv2d_backprop_input", infer=_input_infer,
                                      attrs={**ATTRS, "input_shape": ()}, tflite="TRANSPOSE_CONV",
                                      onnx="ConvTranspose")
@@ -110,6 +112,10 @@ def _grouped(w, groups):
 
 
 @conv2d_op.kernel("cpu", "cuda")
+def _fused_conv2d(xp, x, w, activation=None, **attrs):
+    return fusion.apply_activation(xp, _conv2d(xp, x, w, **attrs), activation)
+
+
 def _conv2d(xp, x, w, strides, padding, dilations, groups):
     _, pads = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
     p = patches(xp, x, w.shape[:2], strides, dilations, pads)            # n h w C k l
@@ -120,8 +126,9 @@ def _conv2d(xp, x, w, strides, padding, dilations, groups):
 
 
 @conv2d_op.grad
-def _conv2d_grad(dy, inputs, out, **attrs):
+def _conv2d_grad(dy, inputs, out, activation=None, **attrs):
     x, w = inputs
+    dy = fusion.mask_gradient(dy, out, activation)
     return (apply(conv2d_backprop_input_op, dy, w, input_shape=tuple(x.shape), **attrs),
             apply(conv2d_backprop_filter_op, x, dy, filter_shape=tuple(w.shape), **attrs))
 
@@ -202,12 +209,13 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
 
 
 @conv2d_op.lower
-def _lower_conv2d(ctx, node, strides, padding, dilations, groups):
+def _lower_conv2d(ctx, node, strides, padding, dilations, groups, activation):
     """CONV_2D wants filters OHWI (ours are HWIO) and a bias; the converter fuses a following bias
     add and activation into it."""
     x, w = node.inputs
     options = dict(padding=lu.padding(ctx, padding), stride_h=strides[0], stride_w=strides[1],
-                   dilation_h_factor=dilations[0], dilation_w_factor=dilations[1], fused_activation_function=0)
+                   dilation_h_factor=dilations[0], dilation_w_factor=dilations[1],
+                   fused_activation_function=fusion.TFLITE_CODE[activation])
     if groups != 1:
         _lower_grouped_conv2d(ctx, node, groups, options)
         return

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import fusion
 from . import lower_util as lu
 from .conv import ATTRS, _conv2d, _conv_infer, conv2d_backprop_filter_op, conv2d_backprop_input_op, hw, nhwc_only
 from .infer import check_rank
@@ -22,7 +23,8 @@ def _as_grouped(shape) -> tuple:
     return (kh, kw, 1, c * m)
 
 
-def _infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations) -> TensorSpec:
+def _infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, activation=None) -> TensorSpec:
+    fusion.check("depthwise_conv2d", activation)
     check_rank("depthwise_conv2d", w, 4, "filter")
     check_rank("depthwise_conv2d", x, 4, "input")
     if x.shape[3] != w.shape[2]:
@@ -32,18 +34,20 @@ def _infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations) -> TensorS
     return _conv_infer(x, grouped, strides, padding, dilations, x.shape[3])
 
 
-depthwise_conv2d_op = define_op("depthwise_conv2d", infer=_infer, attrs=DW_ATTRS,
+depthwise_conv2d_op = define_op("depthwise_conv2d", infer=_infer, attrs={**DW_ATTRS, "activation": None},
                                 tflite="DEPTHWISE_CONV_2D", onnx="Conv")
 
 
 @depthwise_conv2d_op.kernel("cpu", "cuda")
-def _depthwise_conv2d(xp, x, w, strides, padding, dilations):
-    return _conv2d(xp, x, w.reshape(_as_grouped(w.shape)), strides, padding, dilations, x.shape[3])
+def _depthwise_conv2d(xp, x, w, strides, padding, dilations, activation=None):
+    y = _conv2d(xp, x, w.reshape(_as_grouped(w.shape)), strides, padding, dilations, x.shape[3])
+    return fusion.apply_activation(xp, y, activation)
 
 
 @depthwise_conv2d_op.grad
-def _depthwise_conv2d_grad(dy, inputs, out, **attrs):
+def _depthwise_conv2d_grad(dy, inputs, out, activation=None, **attrs):
     x, w = inputs
+    dy = fusion.mask_gradient(dy, out, activation)
     groups = x.shape[3]
     wg = apply("reshape", w, shape=_as_grouped(w.shape))
     dx = apply(conv2d_backprop_input_op, dy, wg, input_shape=tuple(x.shape), groups=groups, **attrs)
@@ -68,7 +72,7 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data
 
 
 @depthwise_conv2d_op.lower
-def _lower_depthwise_conv2d(ctx, node, strides, padding, dilations):
+def _lower_depthwise_conv2d(ctx, node, strides, padding, dilations, activation):
     """DEPTHWISE_CONV_2D's filter is [1, KH, KW, C*M] with output channel c*M+m, ours [KH, KW, C, M]."""
     x, w = node.inputs
     wa = lu.constant_or_fail(ctx, w, "the depthwise filter")
@@ -76,4 +80,5 @@ def _lower_depthwise_conv2d(ctx, node, strides, padding, dilations):
     ctx.emit("DEPTHWISE_CONV_2D", [ctx.tensor(x), ctx.const(wa.reshape(1, kh, kw, c * m).copy()),
                                    ctx.const(np.zeros(c * m, wa.dtype))], ctx.outputs(),
              padding=lu.padding(ctx, padding), stride_h=strides[0], stride_w=strides[1], depth_multiplier=m,
-             dilation_h_factor=dilations[0], dilation_w_factor=dilations[1], fused_activation_function=0)
+             dilation_h_factor=dilations[0], dilation_w_factor=dilations[1],
+             fused_activation_function=fusion.TFLITE_CODE[activation])

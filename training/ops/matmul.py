@@ -5,12 +5,14 @@ import numpy as np
 
 from ..dispatch import apply
 from ..spec import TensorSpec
+from . import fusion
 from .common import operands
 from .infer import FLOATS, INTS, broadcast_shape, check_dtype, same_dtype
 from .registry import define_op
 
 
-def _infer(a: TensorSpec, b: TensorSpec, transpose_a: bool, transpose_b: bool) -> TensorSpec:
+def _infer(a: TensorSpec, b: TensorSpec, transpose_a: bool, transpose_b: bool, activation=None) -> TensorSpec:
+    fusion.check("matmul", activation)
     check_dtype("matmul", a, FLOATS + INTS, "a")
     same_dtype("matmul", a, b)
     if a.rank < 2 or b.rank < 2:
@@ -24,22 +26,23 @@ def _infer(a: TensorSpec, b: TensorSpec, transpose_a: bool, transpose_b: bool) -
     return TensorSpec(batch + (m, n), a.dtype)
 
 
-matmul_op = define_op("matmul", infer=_infer, attrs={"transpose_a": False, "transpose_b": False},
+matmul_op = define_op("matmul", infer=_infer, attrs={"transpose_a": False, "transpose_b": False, "activation": None},
                       tflite="BATCH_MATMUL", onnx="MatMul")
 
 
 @matmul_op.kernel("cpu", "cuda")
-def _matmul(xp, a, b, transpose_a, transpose_b):
+def _matmul(xp, a, b, transpose_a, transpose_b, activation=None):
     if transpose_a:
         a = xp.swapaxes(a, -1, -2)
     if transpose_b:
         b = xp.swapaxes(b, -1, -2)
-    return xp.matmul(a, b)
+    return fusion.apply_activation(xp, xp.matmul(a, b), activation)
 
 
 @matmul_op.grad
-def _matmul_grad(dy, inputs, out, transpose_a, transpose_b):
+def _matmul_grad(dy, inputs, out, transpose_a, transpose_b, activation=None):
     a, b = inputs
+    dy = fusion.mask_gradient(dy, out, activation)
 
     def mm(x, y, ta=False, tb=False):
         return apply(matmul_op, x, y, transpose_a=ta, transpose_b=tb)
@@ -58,7 +61,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
 
 @matmul_op.lower
-def _lower_matmul(ctx, node, transpose_a, transpose_b):
+def _lower_matmul(ctx, node, transpose_a, transpose_b, activation):
     """x @ W with a constant 2-D W is FULLY_CONNECTED (weights [out, in], no bias until one is fused);
     anything else is BATCH_MATMUL."""
     a, b = node.inputs
@@ -66,6 +69,11 @@ def _lower_matmul(ctx, node, transpose_a, transpose_b):
     if wa is not None and wa.ndim == 2 and not transpose_a and len(a.shape) >= 2 and a.dtype == "float32":
         weights = wa if transpose_b else wa.T
         ctx.emit("FULLY_CONNECTED", [ctx.tensor(a), ctx.const(np.ascontiguousarray(weights)), -1], ctx.outputs(),
-                 fused_activation_function=0, keep_num_dims=len(a.shape) > 2)
-    else:
+                 fused_activation_function=fusion.TFLITE_CODE[activation], keep_num_dims=len(a.shape) > 2)
+    elif activation is None:
         ctx.emit("BATCH_MATMUL", ctx.inputs(), ctx.outputs(), adj_x=bool(transpose_a), adj_y=bool(transpose_b))
+    else:  # BATCH_MATMUL has no fused activation
+        out = node.outputs[0]
+        pre = ctx.temp(out.dtype, out.shape)
+        ctx.emit("BATCH_MATMUL", ctx.inputs(), [pre], adj_x=bool(transpose_a), adj_y=bool(transpose_b))
+        ctx.emit(activation.upper(), [pre], ctx.outputs())

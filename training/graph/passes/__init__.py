@@ -6,14 +6,15 @@ from __future__ import annotations
 import logging
 
 from ..ir import Graph
-from . import arithmetic, bn_folding, constant_folding, cse, dce
+from . import activation_fusion, arithmetic, bn_folding, constant_folding, cse, dce
 from .freeze import freeze as freeze
 
 log = logging.getLogger("tensorlite.graph")
 
 # name -> pass module, in the order they run (folding first exposes simplifications; DCE last)
 PASSES = {"constant_folding": constant_folding, "arithmetic_optimization": arithmetic,
-          "batch_norm_folding": bn_folding, "common_subgraph_elimination": cse, "dead_code_elimination": dce}
+          "batch_norm_folding": bn_folding, "remapping": activation_fusion, "common_subgraph_elimination": cse,
+          "dead_code_elimination": dce}
 _options = {name: True for name in PASSES}
 
 

@@ -23,7 +23,7 @@ def run(graph: Graph) -> int:
         out = n.outputs[0] if len(n.outputs) == 1 else None
         if out is None:
             continue
-        if n.op in NEUTRAL and len(n.inputs) == 2:
+        if n.op in NEUTRAL and len(n.inputs) == 2 and n.attrs.get("activation") is None:
             positions, neutral = NEUTRAL[n.op]
             for p in positions:
                 c, x = n.inputs[p], n.inputs[1 - p]

@@ -44,12 +44,13 @@ def run(graph: Graph) -> int:
         mean, var, offset, scale = (s.astype(np.float64) for s in stats)
         k = scale / np.sqrt(var + bn.attrs.get("variance_epsilon", 1e-3))
         bias_node, lin = None, producer.get(x.id)
-        if lin is not None and lin.op == "add" and _uses(graph, x) == 1:  # conv + bias + BN
+        if lin is not None and lin.op == "add" and _uses(graph, x) == 1 and lin.attrs.get("activation") is None:
             c = [v for v in lin.inputs if v.id in graph.constants]
             other = [v for v in lin.inputs if v.id not in graph.constants]
             if len(c) == 1 and len(other) == 1 and _per_channel(graph.constants[c[0].id], channels) is not None:
                 bias_node, lin = lin, producer.get(other[0].id)
-        if lin is None or lin.op not in LINEAR or lin.inputs[1].id not in graph.constants:
+        if lin is None or lin.op not in LINEAR or lin.inputs[1].id not in graph.constants \
+                or lin.attrs.get("activation") is not None:   # a fused activation sits between
             continue
         if lin.op == "matmul" and (lin.attrs.get("transpose_b") or len(lin.inputs[1].shape) != 2):
             continue
