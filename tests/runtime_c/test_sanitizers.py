@@ -1,4 +1,4 @@
-"""ASan + UBSan: the C tests, every corpus model, and tens of thousands of hostile mutations
+"""ASan + UBSan: the C tests (the FlexBuffer reader on ~225k hostile custom-options blobs), every corpus model, and tens of thousands of hostile mutations
 (truncation at every byte, bit flips, random 32-bit overwrites) return a status, never crash.
 The mutated models include control flow ones (WHILE, IF, several subgraphs; from
 test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting."""
@@ -16,8 +16,9 @@ def _run(args):
 
 def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
     out = make(tmp_path, mode="sanitize")
-    planner = _run([out / "tests" / "test_planner"])
-    assert planner.returncode == 0, planner.stdout + planner.stderr
+    for test in ("test_planner", "test_flexbuffer"):  # test_flexbuffer: ~225k hostile FlexBuffer blobs
+        r = _run([out / "tests" / test])
+        assert r.returncode == 0, r.stdout + r.stderr
 
     for model in sorted(CORPUS.glob("*.tflite")) + sorted(CORPUS.glob("seanet/*.tflite")):
         r = _run([out / "tl_run", model])
