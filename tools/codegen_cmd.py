@@ -38,7 +38,8 @@ def model_ops(codes: list[int]) -> str:
     from tensorlite.converter.schema import BUILTIN_OPS
     names = {v: k for k, v in BUILTIN_OPS.items()}
     lines = ["/* Kernels of one model, written by `tensorlite codegen` (format: src/builtin_ops.def). */"]
-    lines += [f"X({c}, {names[c]}, {names[c].lower()})" for c in codes]
+    # CUSTOM (32) is no builtin kernel: custom kernels come from src/custom_ops.def, always compiled in
+    lines += [f"X({c}, {names[c]}, {names[c].lower()})" for c in codes if c != 32]
     return "\n".join(lines) + "\n"
 
 

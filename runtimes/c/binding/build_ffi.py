@@ -79,6 +79,7 @@ size_t tl_interpreter_arena_bytes_used(const tl_interpreter *it);
 const char *tl_interpreter_error_message(const tl_interpreter *it);
 const char *tl_builtin_get_name(int32_t builtin_code);
 int tl_builtin_has_kernel(int32_t builtin_code);
+int tl_custom_has_kernel(const char *custom_code);
 """
 
 ffibuilder = FFI()

@@ -17,9 +17,9 @@ from ._tl_c import ffi, lib
 _ARENA_TOO_SMALL = 4
 _TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
-           9: np.int8, 10: np.float64}
+           9: np.int8, 10: np.float64, 12: np.uint64, 15: np.uint32, 16: np.uint16}
 _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
-               7: "INT16", 9: "INT8", 10: "FLOAT64"}
+               7: "INT16", 9: "INT8", 10: "FLOAT64", 12: "UINT64", 15: "UINT32", 16: "UINT16"}
 
 
 def _error(kind, source: str, message: str, status: int | None = None):
@@ -275,9 +275,11 @@ class Interpreter:
         for sg in range(lib.tl_interpreter_get_subgraph_count(self._it)):
             for n in range(lib.tl_interpreter_get_subgraph_node_count(self._it, sg)):
                 code = lib.tl_interpreter_get_subgraph_node_builtin(self._it, sg, n)
-                if lib.tl_builtin_has_kernel(code):
-                    continue
                 name = lib.tl_interpreter_get_subgraph_node_op_name(self._it, sg, n)
+                if code == 32 and name != ffi.NULL and lib.tl_custom_has_kernel(name):
+                    continue
+                if code != 32 and lib.tl_builtin_has_kernel(code):
+                    continue
                 name = ffi.string(name).decode() if name != ffi.NULL else f"builtin code {code}"
                 missing.add(f"CUSTOM {name}" if code == 32 else name)
         if not missing:  # every op has a kernel: does each kernel take these tensor types?

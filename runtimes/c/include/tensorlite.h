@@ -44,7 +44,8 @@ typedef enum {
 /* Element types, with the TFLite schema's TensorType values. */
 typedef enum {
     TL_TYPE_FLOAT32 = 0, TL_TYPE_FLOAT16 = 1, TL_TYPE_INT32 = 2, TL_TYPE_UINT8 = 3, TL_TYPE_INT64 = 4,
-    TL_TYPE_STRING = 5, TL_TYPE_BOOL = 6, TL_TYPE_INT16 = 7, TL_TYPE_INT8 = 9, TL_TYPE_FLOAT64 = 10
+    TL_TYPE_STRING = 5, TL_TYPE_BOOL = 6, TL_TYPE_INT16 = 7, TL_TYPE_INT8 = 9, TL_TYPE_FLOAT64 = 10,
+    TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
 } tl_type;
 
 typedef struct tl_tensor {
@@ -184,6 +185,8 @@ const char *tl_interpreter_error_message(const tl_interpreter *it);
  * build has a kernel for it (1) or not (0). */
 const char *tl_builtin_get_name(int32_t builtin_code);
 int tl_builtin_has_kernel(int32_t builtin_code);
+/* 1 if this build has a kernel for the CUSTOM operator with this custom code (e.g. "SignalRfft"). */
+int tl_custom_has_kernel(const char *custom_code);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* CAST between float32, int8, uint8, int16, int32, int64 and bool, elementwise, as LiteRT 2.3:
+/* CAST between float32, int8, uint8, int16, int32, uint32, int64 and bool, elementwise, as LiteRT 2.3:
  * float -> integer truncates toward zero and saturates to the type's range, NaN giving the
  * type's maximum; integer -> narrower integer wraps (two's complement); anything -> bool is
  * x != 0 (NaN -> true); bool -> number is 0 or 1; integer -> float rounds to nearest. */
@@ -6,7 +6,7 @@
 
 static int cast_type_ok(tl_type t) {
     return t == TL_TYPE_FLOAT32 || t == TL_TYPE_INT8 || t == TL_TYPE_UINT8 || t == TL_TYPE_INT16 ||
-           t == TL_TYPE_INT32 || t == TL_TYPE_INT64 || t == TL_TYPE_BOOL;
+           t == TL_TYPE_INT32 || t == TL_TYPE_UINT32 || t == TL_TYPE_INT64 || t == TL_TYPE_BOOL;
 }
 
 /* Float to an integer range [lo, hi]: hi_excl is hi + 1 as a double (2^63 for int64, exact);
@@ -21,6 +21,7 @@ static int64_t sat_f(double v, double lo, double hi_excl, int64_t min, int64_t m
 #define F2I_U8(v) (uint8_t)sat_f(v, 0.0, 256.0, 0, UINT8_MAX)
 #define F2I_S16(v) (int16_t)sat_f(v, -32768.0, 32768.0, INT16_MIN, INT16_MAX)
 #define F2I_S32(v) (int32_t)sat_f(v, -2147483648.0, 2147483648.0, INT32_MIN, INT32_MAX)
+#define F2I_U32(v) (uint32_t)sat_f(v, 0.0, 4294967296.0, 0, UINT32_MAX)
 #define F2I_S64(v) (int64_t)sat_f(v, -9223372036854775808.0, 9223372036854775808.0, INT64_MIN, INT64_MAX)
 
 /* Integer narrowing keeps the low bits (through unsigned, then two's complement reinterpretation). */
@@ -28,6 +29,7 @@ static int64_t sat_f(double v, double lo, double hi_excl, int64_t min, int64_t m
 #define I2I_U8(v) (uint8_t)(uint64_t)(int64_t)(v)
 #define I2I_S16(v) (int16_t)(uint16_t)(uint64_t)(int64_t)(v)
 #define I2I_S32(v) (int32_t)(uint32_t)(uint64_t)(int64_t)(v)
+#define I2I_U32(v) (uint32_t)(uint64_t)(int64_t)(v)
 #define I2I_S64(v) (int64_t)(v)
 
 #define LOOP(DT, EXPR)                          \
@@ -50,6 +52,7 @@ static int64_t sat_f(double v, double lo, double hi_excl, int64_t min, int64_t m
         case TL_TYPE_UINT8: LOOP(uint8_t, CONV##_U8(READ(x[i])));                      \
         case TL_TYPE_INT16: LOOP(int16_t, CONV##_S16(READ(x[i])));                     \
         case TL_TYPE_INT32: LOOP(int32_t, CONV##_S32(READ(x[i])));                     \
+        case TL_TYPE_UINT32: LOOP(uint32_t, CONV##_U32(READ(x[i])));                   \
         case TL_TYPE_INT64: LOOP(int64_t, CONV##_S64(READ(x[i])));                     \
         default: LOOP(uint8_t, (uint8_t)(x[i] != 0));                                  \
         }                                                                              \
@@ -64,6 +67,7 @@ CAST_FROM(tl_cast_eval_s8, int8_t, AS_IS, I2I)
 CAST_FROM(tl_cast_eval_u8, uint8_t, AS_IS, I2I)
 CAST_FROM(tl_cast_eval_s16, int16_t, AS_IS, I2I)
 CAST_FROM(tl_cast_eval_s32, int32_t, AS_IS, I2I)
+CAST_FROM(tl_cast_eval_u32, uint32_t, AS_IS, I2I)
 CAST_FROM(tl_cast_eval_s64, int64_t, AS_IS, I2I)
 CAST_FROM(tl_cast_eval_bool, uint8_t, AS_BOOL, I2I)
 
@@ -72,7 +76,7 @@ static tl_status cast_prepare(tl_interpreter *it, tl_node *node) {
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
     if (!cast_type_ok(in->type) || !cast_type_ok(out->type))
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                       "CAST supports float32, int8, uint8, int16, int32, int64 and bool");
+                       "CAST supports float32, int8, uint8, int16, int32, uint32, int64 and bool");
     if (tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
     switch (in->type) {
@@ -81,6 +85,7 @@ static tl_status cast_prepare(tl_interpreter *it, tl_node *node) {
     case TL_TYPE_UINT8: node->eval = tl_cast_eval_u8; break;
     case TL_TYPE_INT16: node->eval = tl_cast_eval_s16; break;
     case TL_TYPE_INT32: node->eval = tl_cast_eval_s32; break;
+    case TL_TYPE_UINT32: node->eval = tl_cast_eval_u32; break;
     case TL_TYPE_INT64: node->eval = tl_cast_eval_s64; break;
     default: node->eval = tl_cast_eval_bool; break;
     }

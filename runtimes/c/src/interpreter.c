@@ -44,10 +44,10 @@ tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, con
 
 size_t tl_type_size(tl_type type) {
     switch (type) {
-    case TL_TYPE_FLOAT32: case TL_TYPE_INT32: return 4;
-    case TL_TYPE_FLOAT16: case TL_TYPE_INT16: return 2;
+    case TL_TYPE_FLOAT32: case TL_TYPE_INT32: case TL_TYPE_UINT32: return 4;
+    case TL_TYPE_FLOAT16: case TL_TYPE_INT16: case TL_TYPE_UINT16: return 2;
     case TL_TYPE_UINT8: case TL_TYPE_INT8: case TL_TYPE_BOOL: return 1;
-    case TL_TYPE_INT64: case TL_TYPE_FLOAT64: return 8;
+    case TL_TYPE_INT64: case TL_TYPE_FLOAT64: case TL_TYPE_UINT64: return 8;
     default: return 0;
     }
 }
@@ -165,6 +165,12 @@ tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
             if (t->is_variable && !t->is_constant && t->data) /* int8 state starts at its zero point, as in LiteRT and TFLM */
                 memset(t->data, t->type == TL_TYPE_INT8 ? (int)(t->zero_point & 0xFF) : 0, t->bytes);
         }
+    for (s = 0; s < it->n_subgraphs; s++) /* state kernels keep in op data (prepared nodes only) */
+        if (it->subgraphs[s].state == 2)
+            for (i = 0; i < it->subgraphs[s].n_nodes; i++) {
+                tl_node *node = &it->subgraphs[s].nodes[i];
+                if (node->reset) node->reset(it, node);
+            }
     return TL_STATUS_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fb_reader.h"
+#include "flexbuffer.h"
 #include "tensorlite.h"
 
 /* Control flow limits: subgraphs one node may run (WHILE: cond and body; IF: then and else),
@@ -30,6 +31,9 @@ typedef struct tl_node {
      * optimized variant picked by a shape check); NULL runs kernel->eval. */
     tl_status (*eval)(struct tl_interpreter *it, struct tl_node *node);
     void *op_data;          /* persistent data written by prepare */
+    /* Kernels that keep state in op data across invokes (not in variable tensors) set this in
+     * prepare: tl_interpreter_reset_variables (also run at the end of allocation) calls it. */
+    void (*reset)(struct tl_interpreter *it, struct tl_node *node);
     struct tl_subgraph *subgraph;  /* the subgraph holding this node (its tensor indices refer to it) */
     int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
     int32_t n_callees;
@@ -91,8 +95,9 @@ struct tl_interpreter {
     char error[192];
 };
 
-/* Kernel lookup (op_table.c). */
+/* Kernel lookup (op_table.c): builtins by code, CUSTOM operators by custom code (NULL: none). */
 const tl_kernel *tl_find_kernel(int32_t builtin);
+const tl_kernel *tl_find_custom_kernel(const char *code);
 
 /* Reads every subgraph's tensor and node tables, the signatures and the offline memory plan
  * into the interpreter (model.c); errors are recorded with tl_fail. */
@@ -141,6 +146,10 @@ size_t tl_type_size(tl_type type);
 int64_t tl_tensor_numel(const tl_tensor *t);
 int tl_same_shape(const tl_tensor *a, const tl_tensor *b);
 float tl_tensor_scale(const tl_tensor *t, int32_t channel);
+
+/* A CUSTOM node's custom_options as a FlexBuffer map (error, and a message naming the node, when
+ * absent or malformed); read its values with tl_flex_map_i32 & co. */
+tl_status tl_node_flex_options(tl_interpreter *it, const tl_node *node, tl_flex_map *out);
 
 /* Fused activations (TFLite ActivationFunctionType): NONE=0, RELU=1, RELU_N1_TO_1=2, RELU6=3. */
 tl_status tl_activation_range_f32(int8_t act, float *lo, float *hi);

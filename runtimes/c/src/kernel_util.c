@@ -79,3 +79,10 @@ tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node
     }
     return TL_STATUS_OK;
 }
+
+tl_status tl_node_flex_options(tl_interpreter *it, const tl_node *node, tl_flex_map *out) {
+    const uint8_t *p = node->custom_options.len ? it->fb.buf + node->custom_options.pos : NULL;
+    if (tl_flex_map_root(p, node->custom_options.len, out) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "custom options are not a FlexBuffer map");
+    return TL_STATUS_OK;
+}

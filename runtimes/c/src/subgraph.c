@@ -41,11 +41,15 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     int32_t i;
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        node->kernel = allowed(it, node->builtin) ? tl_find_kernel(node->builtin) : NULL;
+        /* CUSTOM operators by custom code (a resolver lets them through when it lists code 32) */
+        const tl_kernel *k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
+                                                             : tl_find_kernel(node->builtin);
+        node->kernel = allowed(it, node->builtin) ? k : NULL;
+        node->reset = NULL;
         if (node->kernel == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
-                           node->builtin == BUILTIN_CUSTOM ? "custom operator" :
-                           tl_builtin_has_kernel(node->builtin) ? "not in the op resolver" : "no kernel for this builtin");
+                           k ? "not in the op resolver" :
+                           node->builtin == BUILTIN_CUSTOM ? "no kernel for this custom operator" : "no kernel for this builtin");
     }
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
