@@ -47,7 +47,8 @@ def test_cast_matches_litert(src, dst):
 
 def test_cast_unsupported_type_refused():
     content = one_op("CAST", [((4,), "float32")], [((4,), "float16")])
-    with pytest.raises(ValueError, match=r"node 0 \(CAST\): .*float32, int8, uint8, int16, int32, int64 and bool"):
+    with pytest.raises(ValueError,
+                       match=r"node 0 \(CAST\): .*float32, int8, uint8, int16, int32, uint32, int64 and bool"):
         tl.lite.Interpreter(model_content=content).allocate_tensors()
 
 
@@ -55,3 +56,15 @@ def test_cast_size_mismatch_refused():
     content = one_op("CAST", [((4,), "float32")], [((5,), "int32")])
     with pytest.raises(ValueError, match=r"node 0 \(CAST\): .*sizes differ"):
         tl.lite.Interpreter(model_content=content).allocate_tensors()
+
+
+@pytest.mark.parametrize("other", ["int8", "int16", "int32", "int64", "uint8"])
+def test_cast_uint32_integers_match_litert(other):
+    """uint32 (TFLM's signal ops produce it) to and from the integer types: wrap and widen as LiteRT."""
+    rng = np.random.default_rng(32)
+    u = np.concatenate([np.array([0, 1, 255, 256, 32767, 32768, 2**31 - 1, 2**31, 2**32 - 1], np.uint32),
+                        rng.integers(0, 2**32 - 1, 40, endpoint=True, dtype=np.uint64).astype(np.uint32)])
+    for src, dst, x in (("uint32", other, u), (other, "uint32", _data(rng, other))):
+        ours, ref = run_both(one_op("CAST", [(x.shape, src)], [(x.shape, dst)]), [x])
+        assert ours[0].dtype == ref[0].dtype == np.dtype(dst)
+        np.testing.assert_array_equal(ours[0], ref[0])

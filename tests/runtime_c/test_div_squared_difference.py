@@ -1,6 +1,6 @@
 """DIV (with each fused activation) and SQUARED_DIFFERENCE in the C runtime against LiteRT
 (BUILTIN_REF) on one-op float32 models with broadcasting; division by zero and NaN included
-(rtol 1e-6, NaN where LiteRT has NaN)."""
+(rtol 1e-6, NaN where LiteRT has NaN). int32 DIV bit-exact against LiteRT (nonzero divisors)."""
 import numpy as np
 import pytest
 
@@ -46,6 +46,32 @@ def test_refusals(op):
     bad = one_op(op, [((2, 3), "float32"), ((4,), "float32")], [((2, 3), "float32")])
     with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*broadcast"):
         tl.lite.Interpreter(model_content=bad).allocate_tensors()
-    ints = one_op(op, [((2,), "int32"), ((2,), "int32")], [((2,), "int32")])
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*float32 only"):
+    ints = one_op(op, [((2,), "int16"), ((2,), "int16")], [((2,), "int16")])  # DIV takes int32 too, not int16
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*float32"):
         tl.lite.Interpreter(model_content=ints).allocate_tensors()
+
+
+@pytest.mark.parametrize("shapes", SHAPES[:4])
+@pytest.mark.parametrize("act", [0, 1, 3])
+def test_div_int32_matches_litert(shapes, act):
+    """int32 DIV (TFLM's audio preprocessor uses it): C division, truncating toward zero, then the clamp."""
+    sa, sb = shapes
+    rng = np.random.default_rng(act + 40)
+    a = rng.integers(-100000, 100000, sa).astype(np.int32)
+    b = rng.integers(1, 300, sb).astype(np.int32) * rng.choice(np.array([-1, 1], np.int32), sb)
+    content = one_op("DIV", [(sa, "int32"), (sb, "int32")], [(np.broadcast_shapes(sa, sb), "int32")],
+                     fused_activation_function=act)
+    ours, ref = run_both(content, [a, b])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
+def test_div_int32_by_zero_is_zero():
+    """x / 0 and INT32_MIN / -1 are undefined in the reference; here they give 0 and INT32_MIN, never a trap."""
+    content = one_op("DIV", [((3,), "int32"), ((3,), "int32")], [((3,), "int32")])
+    it = tl.lite.Interpreter(model_content=content)
+    it.allocate_tensors()
+    a, b = it.get_input_details()
+    it.set_tensor(a["index"], np.array([7, -2**31, -2**31], np.int32))
+    it.set_tensor(b["index"], np.array([0, -1, 2], np.int32))
+    it.invoke()
+    np.testing.assert_array_equal(it.get_tensor(it.get_output_details()[0]["index"]), [0, -2**31, -2**30])

@@ -1,5 +1,6 @@
-"""ASan + UBSan: the C tests (the FlexBuffer reader on ~225k hostile custom-options blobs), every corpus model, and tens of thousands of hostile mutations
-(truncation at every byte, bit flips, random 32-bit overwrites) return a status, never crash.
+"""ASan + UBSan: the C tests (the FlexBuffer reader on ~225k hostile custom-options blobs), every
+corpus model, and tens of thousands of hostile mutations (truncation at every byte, bit flips,
+random 32-bit overwrites) return a status, never crash.
 The mutated models include control flow ones (WHILE, IF, several subgraphs; from
 test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting."""
 import subprocess

@@ -18,7 +18,8 @@ import numpy as np
 import tensorlite as tl
 from tests.runtime_c.test_unidirectional_sequence_lstm import _litert, _schema
 
-DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9}
+DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9,
+          "uint64": 12, "uint32": 15, "uint16": 16}
 OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions", "SPLIT": "SplitOptions",
            "SPLIT_V": "SplitVOptions", "LESS": "LessOptions", "LESS_EQUAL": "LessEqualOptions",
            "GREATER": "GreaterOptions", "GREATER_EQUAL": "GreaterEqualOptions", "EQUAL": "EqualOptions",
@@ -68,6 +69,15 @@ class Subgraph:
 
     def output(self, *indices: int) -> None:
         self.g.outputs.extend(indices)
+
+    def custom(self, code: str, inputs, outputs, options: bytes = b"") -> None:
+        """A CUSTOM operator with this custom code; `options` are its raw custom_options bytes
+        (e.g. a FlexBuffer map from flatbuffers.flexbuffers.Dumps)."""
+        op = self.schema.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = self.model.opcode("CUSTOM:" + code), list(inputs), list(outputs)
+        op.customOptions = list(options) if options else None
+        op.customOptionsFormat = 0  # FLEXBUFFERS
+        self.g.operators.append(op)
 
     def op(self, name: str, inputs, outputs, **options) -> None:
         op = self.schema.OperatorT()
@@ -131,6 +141,8 @@ class Model:
         model.operatorCodes = []
         for name in self.codes:
             code = s.OperatorCodeT()
+            if name.startswith("CUSTOM:"):
+                name, code.customCode = "CUSTOM", name[len("CUSTOM:"):]
             code.builtinCode = getattr(s.BuiltinOperator, name)
             code.deprecatedBuiltinCode = min(code.builtinCode, 127)
             code.version = 1
