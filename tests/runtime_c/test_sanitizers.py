@@ -8,7 +8,8 @@ import subprocess
 from .cbuild import CORPUS, make
 from .test_control_flow import MODELS as CONTROL_FLOW_MODELS
 
-MUTATED = ["hello_world_int8.tflite", "magic_wand.tflite", "add_model_quant8.tflite", "hello_world_float.tflite"]
+MUTATED = ["hello_world_int8.tflite", "magic_wand.tflite", "add_model_quant8.tflite", "hello_world_float.tflite",
+           "audio_preprocessor_int8.tflite"]  # the last: CUSTOM ops, FlexBuffer options
 
 
 def _run(args):
