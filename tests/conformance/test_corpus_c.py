@@ -17,7 +17,7 @@ from tensorlite.runtime import Interpreter
 
 from tests.conftest import skip_or_fail
 
-from .pending import KERNELS_COMPLETE, PERMANENT
+from .pending import BIT_EXACT, KERNELS_COMPLETE, PERMANENT
 
 # The corpus lives in shared/ beside the checkout: <repo>/../shared/models/tflm.
 CORPUS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "models" / "tflm"
@@ -93,6 +93,8 @@ def test_model_matches_golden(model):
         it.invoke()
         for j, d in enumerate(outs):
             _compare(model, s, j, it.get_tensor(d["index"]), g[f"{source}_{s}_{j}"], stats)
+    if model in BIT_EXACT:
+        assert stats["bit_exact"] == stats["outputs"], f"{model}: {stats}"
     SUMMARY[model] = stats
 
 
