@@ -79,7 +79,8 @@ typedef struct tl_model {
 typedef struct tl_interpreter tl_interpreter;
 
 /* Restricts the kernels an interpreter may use to these TFLite BuiltinOperator codes
- * (e.g. {9} for FULLY_CONNECTED only); a model needing another op fails to allocate.
+ * (e.g. {9} for FULLY_CONNECTED only); a model needing another op fails to allocate. Listing 32
+ * (CUSTOM) allows the custom kernels this build has (src/custom_ops.def).
  * Pass NULL instead of a resolver for every builtin kernel of this build. */
 typedef struct tl_op_resolver {
     const int32_t *builtins;
