@@ -233,3 +233,18 @@ def test_bad_options_are_refused(code, inputs, outputs, options, consts, match):
     content = _model(code, inputs, outputs, options, consts)
     with pytest.raises(ValueError, match=rf"node 0 \(CUSTOM {code}\).*{match}"):
         tl.lite.Interpreter(model_content=content).allocate_tensors()
+
+
+@pytest.mark.parametrize("model", ["audio_preprocessor_int8", "audio_preprocessor_float"])
+def test_corpus_audio_preprocessor_over_a_stream(model):
+    """The whole corpus front end over 25 consecutive 30 ms frames of structured audio (silence, a
+    chirp, a loud clipped tone, quiet noise), so the noise estimate evolves as in use: every frame's
+    output equal to TFLM's (the goldens only hold single frames of full-range noise)."""
+    from .cbuild import CORPUS
+    content = (CORPUS / f"{model}.tflite").read_bytes()
+    t = np.arange(25 * 480) / 16000.0
+    signal = np.concatenate([np.zeros(3 * 480), 8000 * np.sin(2 * np.pi * (200 + 2000 * t[:10 * 480]) * t[:10 * 480]),
+                             np.clip(60000 * np.sin(2 * np.pi * 1000 * t[:6 * 480]), -32768, 32767),
+                             RNG.normal(0, 30, 6 * 480)])
+    frames = [[np.round(signal[k * 480:(k + 1) * 480]).astype(np.int16).reshape(1, 480)] for k in range(25)]
+    _assert_same(*_run(content, frames))
