@@ -32,7 +32,14 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "DIV": "DivOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions",
            "GELU": "GeluOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "ARG_MAX": "ArgMaxOptions",
            "BATCH_MATMUL": "BatchMatMulOptions", "SLICE": "SliceOptions", "UNPACK": "UnpackOptions",
-           "SELECT_V2": "SelectV2Options", "SQUEEZE": "SqueezeOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions"}
+           "SELECT_V2": "SelectV2Options", "SQUEEZE": "SqueezeOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions",
+           "CONV_2D": "Conv2DOptions", "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions", "TILE": "TileOptions",
+           "FILL": "FillOptions", "ZEROS_LIKE": "ZerosLikeOptions", "BROADCAST_TO": "BroadcastToOptions",
+           "MIRROR_PAD": "MirrorPadOptions", "PADV2": "PadV2Options", "ONE_HOT": "OneHotOptions",
+           "POW": "PowOptions", "SIGN": "SignOptions", "REDUCE_MIN": "ReducerOptions", "ARG_MIN": "ArgMinOptions",
+           "ABS": "AbsOptions"}
+# Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.
+VERSIONS = {"BROADCAST_TO": 2}
 
 
 def _camel(name: str) -> str:
@@ -53,6 +60,7 @@ class Subgraph:
         if quant is not None:
             q = self.schema.QuantizationParametersT()
             q.scale, q.zeroPoint = list(quant["scale"]), list(quant["zero_point"])
+            q.quantizedDimension = quant.get("quantized_dimension", 0)
             t.quantization = q
         self.g.tensors.append(t)
         return len(self.g.tensors) - 1
@@ -145,7 +153,7 @@ class Model:
                 name, code.customCode = "CUSTOM", name[len("CUSTOM:"):]
             code.builtinCode = getattr(s.BuiltinOperator, name)
             code.deprecatedBuiltinCode = min(code.builtinCode, 127)
-            code.version = 1
+            code.version = VERSIONS.get(name, 1)
             model.operatorCodes.append(code)
         b = self.flatbuffers.Builder(1024)
         b.Finish(model.Pack(b), file_identifier=b"TFL3")

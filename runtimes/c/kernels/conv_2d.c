@@ -1,8 +1,14 @@
 /* CONV_2D, NHWC input, filter [out_c, kh, kw, in_c], bias [out_c].
  * float32: out = act(sum x * w + bias). int8 (per-channel weights, int32 bias): int32
  * accumulation of (x - in_zp) * w, plus bias, requantized per output channel (LiteRT
- * reference ConvPerChannel). Grouped convolution: in_c of the filter divides the input's. */
+ * reference ConvPerChannel). Grouped convolution: in_c of the filter divides the input's.
+ * Hybrid (float32 input and output, int8 filter with zero point 0, float32 bias), as LiteRT:
+ * with one filter scale (or per-channel scales that are all equal) and no groups, each batch is
+ * quantized symmetrically (common/hybrid.h) and out = act((float)acc * (row_scale * w_scale) +
+ * bias) (EvalHybrid); with differing per-channel scales or groups, asymmetrically, and out =
+ * act((float)acc * w_scale[oc] * row_scale + bias), acc summing w * (q - zp) (EvalHybridPerChannel). */
 #include "../src/kernel_api.h"
+#include "common/hybrid.h"
 #include "common/quant_math.h"
 #include "common/window.h"
 
@@ -14,7 +20,12 @@ typedef struct {
     float f_lo, f_hi;
     int32_t in_offset, out_offset, q_lo, q_hi;
     int32_t *mult, *shift;
+    float *w_scale;      /* hybrid: per output channel */
+    uint8_t per_channel; /* hybrid: asymmetric per-channel path */
+    tl_scratch *scratch; /* hybrid: row scales [batches], zero points [batches], quantized input */
 } conv_data;
+
+static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
@@ -79,7 +90,22 @@ static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "CONV_2D supports float32, int8 and int16x8");
+    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
+        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
+        if ((int64_t)d->win.filter_h * d->win.filter_w * d->filter_c * 255 * 128 > INT32_MAX)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
+        if (tl_tensor_numel(in) <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid input is empty");
+        if ((st = tl_hybrid_prepare_weights(it, node, f, 0, d->out_c, &d->w_scale)) != TL_STATUS_OK) return st;
+        d->per_channel = d->in_c != d->filter_c;
+        for (c = 1; c < d->out_c; c++)
+            if (d->w_scale[c] != d->w_scale[0]) d->per_channel = 1;
+        d->scratch = tl_request_scratch(it, node, (size_t)d->batches * 8 + (size_t)tl_tensor_numel(in));
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
+        node->eval = tl_conv_2d_eval_hybrid;
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
 }
 
 /* The accumulation loop, shared by both types through a macro over the element types. */
@@ -152,6 +178,36 @@ static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node) {
         int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);
         int32_t r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
+    })
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
+    const conv_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const float *xf = tl_node_input(it, node, 0)->data;
+    const int8_t *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    float *row_scale = d->scratch->data;
+    int32_t *zp = (int32_t *)(row_scale + d->batches);
+    int8_t *x = (int8_t *)(zp + d->batches);
+    int64_t in_size = (int64_t)d->in_h * d->in_w * d->in_c;
+    int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
+    for (b = 0; b < d->batches; b++) {
+        if (d->per_channel) {
+            tl_hybrid_quantize_asymmetric(xf + b * in_size, in_size, x + b * in_size, &row_scale[b], &zp[b]);
+        } else {
+            tl_hybrid_quantize_symmetric(xf + b * in_size, in_size, x + b * in_size, &row_scale[b]);
+            row_scale[b] *= d->w_scale[0];
+            zp[b] = 0;
+        }
+    }
+    CONV_LOOP(int8_t, int8_t, int32_t, -zp[b], {
+        float v = d->per_channel ? (float)acc * d->w_scale[oc] * row_scale[b] : (float)acc * row_scale[b];
+        if (bias) v += bias[oc];
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
     })
     return TL_STATUS_OK;
 }

@@ -1,7 +1,11 @@
 /* DEPTHWISE_CONV_2D, NHWC input, filter [1, kh, kw, in_c * M]: output channel c*M + m sees only
  * input channel c. float32, and int8 with per-channel weights (LiteRT reference
- * DepthwiseConvPerChannel arithmetic). */
+ * DepthwiseConvPerChannel arithmetic). Hybrid (float32 input and output, int8 filter with zero
+ * point 0, float32 bias), as LiteRT's EvalHybridPerChannel: each batch quantized asymmetrically
+ * (common/hybrid.h), acc = sum w * (q - zp), out = act((float)acc * (w_scale[oc] * row_scale) + bias);
+ * one filter scale serves every channel. */
 #include "../src/kernel_api.h"
+#include "common/hybrid.h"
 #include "common/quant_math.h"
 #include "common/window.h"
 
@@ -14,7 +18,11 @@ typedef struct {
     float f_lo, f_hi;
     int32_t in_offset, out_offset, q_lo, q_hi;
     int32_t *mult, *shift;
+    float *w_scale;      /* hybrid: per output channel */
+    tl_scratch *scratch; /* hybrid: row scales [batches], zero points [batches], quantized input */
 } dw_data;
+
+static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
@@ -68,7 +76,19 @@ static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEPTHWISE_CONV_2D supports float32 and int8");
+    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
+        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
+        if ((int64_t)d->win.filter_h * d->win.filter_w * 255 * 128 > INT32_MAX)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
+        if (tl_tensor_numel(in) <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid input is empty");
+        if ((st = tl_hybrid_prepare_weights(it, node, f, 3, d->out_c, &d->w_scale)) != TL_STATUS_OK) return st;
+        d->scratch = tl_request_scratch(it, node, (size_t)d->batches * 8 + (size_t)tl_tensor_numel(in));
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
+        node->eval = tl_depthwise_conv_2d_eval_hybrid;
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
 }
 
 #define DW_LOOP(IN_T, ACC_T, INPUT_OFFSET, FINISH)                                                     \
@@ -120,6 +140,29 @@ static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node)
         int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] =
             (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
+    })
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
+    const dw_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const float *xf = tl_node_input(it, node, 0)->data;
+    const int8_t *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    float *row_scale = d->scratch->data;
+    int32_t *zp = (int32_t *)(row_scale + d->batches);
+    int8_t *x = (int8_t *)(zp + d->batches);
+    int64_t in_size = (int64_t)d->in_h * d->in_w * d->in_c;
+    int32_t b, oy, ox, oc;
+    for (b = 0; b < d->batches; b++)
+        tl_hybrid_quantize_asymmetric(xf + b * in_size, in_size, x + b * in_size, &row_scale[b], &zp[b]);
+    DW_LOOP(int8_t, int32_t, -zp[b], {
+        float v = (float)acc * (d->w_scale[oc] * row_scale[b]);
+        if (bias) v += bias[oc];
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
     })
     return TL_STATUS_OK;
 }

@@ -2,23 +2,32 @@
  * int8: int32 accumulation of (in - in_zp) * (w - w_zp), then requantized per output channel
  * (per-tensor when the weights have one scale) as LiteRT's reference kernel does it: in double,
  * round(acc * in_scale * w_scale / out_scale), half away from zero. (TFLM and LiteRT's optimized
- * kernels use an integer multiplier + shift instead, which can differ by 1 LSB near ties.) */
+ * kernels use an integer multiplier + shift instead, which can differ by 1 LSB near ties.)
+ * Hybrid (float32 input and output, int8 weights with zero point 0, per-tensor or per-unit
+ * scales, float32 bias), as LiteRT's EvalHybridDense: each batch row is quantized to int8
+ * (symmetric, or asymmetric when asymmetric_quantize_inputs is set; common/hybrid.h), then
+ * out[b, o] = act(bias[o] + (float)sum_i w[o, i] * (q[b, i] - zp[b]) * (row_scale[b] * w_scale[o])). */
 #include <math.h>
 
 #include "../src/kernel_api.h"
+#include "common/hybrid.h"
 #include "common/quant_math.h"
 
-enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2 };
+enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2, OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3 };
 
 typedef struct {
     int32_t batches, depth, units;
     float f_lo, f_hi;
     int32_t in_offset, w_offset, out_offset, q_lo, q_hi;
     double *scale; /* per output unit: in_scale * w_scale / out_scale */
+    float *w_scale; /* hybrid: per output unit */
+    uint8_t asymmetric; /* hybrid: asymmetric_quantize_inputs */
+    tl_scratch *scratch; /* hybrid: row scales [batches], zero points [batches], quantized input */
 } fc_data;
 
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *w,
                                 const tl_tensor *out, fc_data *d) {
@@ -81,7 +90,20 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32 and int8");
+    if (in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
+        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
+        if ((int64_t)d->depth * 255 * 128 > INT32_MAX)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
+        if (tl_fb_u8(&it->fb, node->options, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0, &d->asymmetric) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+        if ((st = tl_hybrid_prepare_weights(it, node, w, 0, d->units, &d->w_scale)) != TL_STATUS_OK) return st;
+        d->scratch = tl_request_scratch(it, node, (size_t)d->batches * 8 + (size_t)numel);
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
+        node->eval = tl_fully_connected_eval_hybrid;
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32, int8 and hybrid float32 x int8");
 }
 
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node) {
@@ -117,6 +139,39 @@ static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
             r = round((double)tl_add_sat(acc, bias ? bias[o] : 0) * d->scale[o]) + d->out_offset;
             r = r < d->q_lo ? d->q_lo : r > d->q_hi ? d->q_hi : r; /* clamped before the cast: no overflow */
             y[b * d->units + o] = (int8_t)r;
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *node) {
+    const fc_data *d = node->op_data;
+    const float *x = tl_node_input(it, node, 0)->data;
+    const int8_t *w = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    float *row_scale = d->scratch->data;
+    int32_t *zp = (int32_t *)(row_scale + d->batches);
+    int8_t *q = (int8_t *)(zp + d->batches);
+    int32_t b, o, i;
+    for (b = 0; b < d->batches; b++) {
+        if (d->asymmetric) {
+            tl_hybrid_quantize_asymmetric(x + (int64_t)b * d->depth, d->depth, q + (int64_t)b * d->depth, &row_scale[b], &zp[b]);
+        } else {
+            tl_hybrid_quantize_symmetric(x + (int64_t)b * d->depth, d->depth, q + (int64_t)b * d->depth, &row_scale[b]);
+            zp[b] = 0;
+        }
+    }
+    for (b = 0; b < d->batches; b++) {
+        const int8_t *qb = q + (int64_t)b * d->depth;
+        for (o = 0; o < d->units; o++) {
+            const int8_t *wo = w + (int64_t)o * d->depth;
+            int32_t acc = 0; /* prepare bounds depth: no overflow */
+            float v;
+            for (i = 0; i < d->depth; i++) acc += wo[i] * (qb[i] - zp[b]);
+            v = (bias ? bias[o] : 0.0f) + (float)acc * (row_scale[b] * d->w_scale[o]);
+            y[(int64_t)b * d->units + o] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
         }
     }
     return TL_STATUS_OK;
