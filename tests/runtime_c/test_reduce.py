@@ -1,6 +1,7 @@
-"""MEAN, SUM and REDUCE_MAX (one shared kernel) in the C runtime against LiteRT (BUILTIN_REF) on
-one-op models: float32 over several shapes, axis sets (negative, repeated, none, all) and keep_dims
-(rtol 1e-5); int8 MEAN with several scales and zero points, bit-exact."""
+"""MEAN, SUM, REDUCE_MAX and REDUCE_MIN (one shared kernel) in the C runtime against LiteRT
+(BUILTIN_REF) on one-op models: float32 over several shapes, axis sets (negative, repeated, none,
+all) and keep_dims (rtol 1e-5); int8 MEAN with several scales and zero points, REDUCE_MAX/MIN on
+int8, uint8, int16, int32, int64 and int32 SUM (wrapping on overflow), bit-exact."""
 import numpy as np
 import pytest
 
@@ -17,18 +18,48 @@ def _out_shape(shape, axes, keep):
     return tuple(1 if i in red else d for i, d in enumerate(shape) if keep or i not in red)
 
 
-@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX"])
+@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN"])
 @pytest.mark.parametrize("shape,axes", CASES)
 @pytest.mark.parametrize("keep", [False, True])
 def test_float32_matches_litert(op, shape, axes, keep):
     x = (np.random.default_rng(len(shape) + len(axes)).standard_normal(shape) * 4).astype(np.float32)
     if op == "REDUCE_MAX":
         x.flat[::7] = -np.inf
+    if op == "REDUCE_MIN":
+        x.flat[::7] = np.inf
+        x.flat[3::11] = np.nan
     content = one_op(op, [(shape, "float32"), None], [(_out_shape(shape, axes, keep), "float32")],
                      consts={1: np.array(axes, np.int32)}, keep_dims=keep)
     ours, ref = run_both(content, [x])
     assert ours[0].shape == ref[0].shape
     np.testing.assert_allclose(ours[0], ref[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("shape,axes", CASES[:6])
+@pytest.mark.parametrize("keep", [False, True])
+def test_int_min_max_matches_litert(op, dtype, shape, axes, keep):
+    info = np.iinfo(dtype)
+    x = np.random.default_rng(len(shape)).integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+    q = {"scale": [0.5], "zero_point": [3]} if dtype in ("int8", "uint8") else (
+        {"scale": [0.5], "zero_point": [0]} if dtype == "int16" else None)
+    spec = (shape, dtype, q) if q else (shape, dtype)
+    out = _out_shape(shape, axes, keep)
+    content = one_op(op, [spec, None], [(out, dtype, q) if q else (out, dtype)],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
+@pytest.mark.parametrize("shape,axes", CASES)
+@pytest.mark.parametrize("keep", [False, True])
+def test_int32_sum_matches_litert(shape, axes, keep):
+    x = np.random.default_rng(len(shape) + 5).integers(-(2**31), 2**31, shape).astype(np.int32)  # sums overflow
+    content = one_op("SUM", [(shape, "int32"), None], [(_out_shape(shape, axes, keep), "int32")],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], ref[0])
 
 
 def _q(scale, zp):
@@ -62,4 +93,8 @@ def test_bad_models_refused():
                     consts={1: np.array([2], np.int32)}), "MEAN", "axis out of range")
     _refused(one_op("MEAN", [((2, 3), "float32"), ((1,), "int32")], [((2,), "float32")]), "MEAN",
              "axes must be a constant")
-    _refused(one_op("SUM", [((2, 3), "int32"), None], [((2,), "int32")], consts=axes), "SUM", "supports float32")
+    _refused(one_op("SUM", [((2, 3), "int16"), None], [((2,), "int16")], consts=axes), "SUM", "supports float32")
+    _refused(one_op("REDUCE_MIN", [((2, 3), "int8", _q(0.5, 0)), None], [((2,), "int8", _q(0.25, 0))], consts=axes),
+             "REDUCE_MIN", "quantization differ")
+    _refused(one_op("REDUCE_MIN", [((2, 3), "bool"), None], [((2,), "bool")], consts=axes), "REDUCE_MIN",
+             "supports float32")

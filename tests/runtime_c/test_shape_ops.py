@@ -1,4 +1,4 @@
-"""SLICE, UNPACK, SQUEEZE, SELECT_V2 and ARG_MAX in the C runtime against LiteRT (BUILTIN_REF) on
+"""SLICE, UNPACK, SQUEEZE, SELECT_V2, ARG_MAX and ARG_MIN in the C runtime against LiteRT (BUILTIN_REF) on
 one-op models, over several shapes, parameters and element types; all outputs bit-exact (they move
 or compare values). ARG_MAX: ties (first index wins), NaN (never the maximum, as LiteRT 2.3),
 int32 and int64 outputs."""
@@ -78,12 +78,13 @@ def test_select_v2(dtype, sc, sx, sy):
                                         ((1, 4, 4, 6), 3)])
 @pytest.mark.parametrize("out_type", ["int32", "int64"])
 @pytest.mark.parametrize("axis_type", [np.int32, np.int64])
-def test_arg_max(dtype, shape, axis, out_type, axis_type):
+@pytest.mark.parametrize("op", ["ARG_MAX", "ARG_MIN"])
+def test_arg_max(dtype, shape, axis, out_type, axis_type, op):
     rng = np.random.default_rng(4)
     x = rng.integers(0, 5, shape).astype(dtype)  # few values: many ties
     out = tuple(d for i, d in enumerate(shape) if i != axis % len(shape))
     code = {"int32": 2, "int64": 4}[out_type]
-    content = one_op("ARG_MAX", [(shape, dtype), None], [(out, out_type)],
+    content = one_op(op, [(shape, dtype), None], [(out, out_type)],
                      consts={1: np.array([axis], axis_type)}, output_type=code)
     _check(content, [x])
 
@@ -114,6 +115,24 @@ def test_arg_max_nan_reference_rule(shape, axis):
     it.set_tensor(it.get_input_details()[0]["index"], x)
     it.invoke()
     np.testing.assert_array_equal(it.get_tensor(it.get_output_details()[0]["index"]), _reference_arg_max(x, axis))
+
+
+@pytest.mark.parametrize("shape,axis", [((6, 7), 1), ((5, 4, 3), 0), ((2, 9), 1), ((4, 6, 2), 1)])
+def test_arg_min_nan_rule(shape, axis):
+    """ARG_MIN's NaN rule (a NaN never wins, a number replaces a NaN; all NaN: index 0), against the
+    rule written in NumPy and, where the axis is not the last, LiteRT (its last-axis x86 path lets a
+    NaN take the running minimum)."""
+    rng = np.random.default_rng(6)
+    x = rng.integers(0, 5, shape).astype(np.float32)
+    x.flat[::4] = np.nan
+    x.reshape(-1, shape[-1])[-1] = np.nan
+    out = tuple(d for i, d in enumerate(shape) if i != axis % len(shape))
+    content = one_op("ARG_MIN", [(shape, "float32"), None], [(out, "int32")],
+                     consts={1: np.array([axis], np.int32)}, output_type=2)
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], _reference_arg_max(-x, axis))
+    if axis != len(shape) - 1:
+        np.testing.assert_array_equal(ours[0], ref[0])
 
 
 def _refused(content, op, match):

@@ -1,8 +1,24 @@
-/* ABS: y = |x|, float32 (shared kernel in common/unary_f32.c). */
+/* ABS: y = |x|, float32 (shared kernel in common/unary_f32.c) and int32 (as LiteRT's std::abs
+ * compiles: |INT32_MIN| stays INT32_MIN, written here without overflow). */
 #include "common/unary_f32.h"
 
+static tl_status tl_abs_eval_s32(tl_interpreter *it, tl_node *node) {
+    const int32_t *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int32_t *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    for (i = 0; i < n; i++) y[i] = (x[i] < 0 && x[i] != INT32_MIN) ? -x[i] : x[i];
+    return TL_STATUS_OK;
+}
+
 static tl_status abs_prepare(tl_interpreter *it, tl_node *node) {
-    return tl_unary_f32_prepare(it, node, TL_UNARY_ABS, "ABS supports float32 only");
+    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    if (in && out && in->type == TL_TYPE_INT32 && out->type == TL_TYPE_INT32) {
+        if (!tl_same_shape(in, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output shapes differ");
+        node->eval = tl_abs_eval_s32;
+        return TL_STATUS_OK;
+    }
+    return tl_unary_f32_prepare(it, node, TL_UNARY_ABS, "ABS supports float32 and int32");
 }
 
 /* eval is chosen by prepare (node->eval); the table entry's is never reached. */

@@ -1,8 +1,11 @@
-/* MEAN, SUM and REDUCE_MAX share one kernel: the input reduced over the axes a constant int32
+/* MEAN, SUM, REDUCE_MAX and REDUCE_MIN share one kernel: the input reduced over the axes a constant int32
  * tensor lists (negative counts from the end, repeats ignored, none: a copy), keep_dims as the
  * ReducerOptions say. Each output element accumulates its inputs in row-major order, as LiteRT's
  * reference does: float32 sums in float (MEAN then divides by the count in float), REDUCE_MAX
- * keeps `x > acc ? x : acc` from the lowest float (NaN never wins). int8 MEAN is LiteRT's
+ * keeps `x > acc ? x : acc` from the lowest float (NaN never wins), REDUCE_MIN `x < acc ? x : acc`
+ * from the largest; both also on int8, int16, uint8 (raw values: input and output quantization
+ * must be equal), int32 and int64 from the type's limit, as LiteRT's ReduceGeneric. int32 SUM adds
+ * in int32 and wraps on overflow (LiteRT's compiled behaviour), in any order alike. int8 MEAN is LiteRT's
  * reference integer mean: int32 sum minus zp_in * count, requantized by s_in / s_out with the
  * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. */
 #ifndef TL_REDUCE_H
@@ -10,7 +13,7 @@
 
 #include "../../src/kernel_api.h"
 
-typedef enum { TL_REDUCE_MEAN, TL_REDUCE_SUM, TL_REDUCE_MAX } tl_reduce_kind;
+typedef enum { TL_REDUCE_MEAN, TL_REDUCE_SUM, TL_REDUCE_MAX, TL_REDUCE_MIN } tl_reduce_kind;
 
 tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind kind);
 

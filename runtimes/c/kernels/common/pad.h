@@ -1,0 +1,22 @@
+/* PAD, PADV2 and MIRROR_PAD: the paddings input ([rank, 2] int32 or int64, `before` and `after`
+ * per dim) must be a constant of the model, so the output shape is checked once in prepare. */
+#ifndef TL_PAD_H
+#define TL_PAD_H
+
+#include "../../src/kernel_api.h"
+
+typedef struct {
+    int32_t before[TL_MAX_DIMS];
+    int32_t ndim;
+    size_t elem;
+    int32_t mirror_offset; /* MIRROR_PAD: 1 REFLECT (edge not repeated), 0 SYMMETRIC */
+} tl_pad_data;
+
+/* Checks types and shapes, reads the paddings into new op data (each side at most `max_pad(dim)`
+ * = dim - max_pad_less when max_pad_less >= 0; no bound when -1) and sets node->op_data. */
+tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_pad_less, tl_pad_data **out_d);
+
+/* Input offset of output element o for constant padding (-1 when it lies in the padding). */
+int64_t tl_pad_source(const tl_pad_data *d, const tl_tensor *in, const tl_tensor *out, int64_t o);
+
+#endif

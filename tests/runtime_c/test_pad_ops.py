@@ -1,0 +1,106 @@
+"""MIRROR_PAD (REFLECT and SYMMETRIC) and PADV2 in the C runtime against LiteRT (BUILTIN_REF) on
+one-op models, bit-exact: several shapes, paddings up to LiteRT's limits (dim - 1 for REFLECT, dim
+for SYMMETRIC), element types (quantized int8 with its zero point; PADV2's value as a constant and
+as a graph input, or absent), and models prepare must refuse."""
+import numpy as np
+import pytest
+
+import tensorlite as tl
+
+from .tflite_graph import one_op, run_both
+
+
+def _data(rng, dtype, shape):
+    if dtype == "float32":
+        return rng.standard_normal(shape).astype(np.float32)
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    return rng.integers(-100, 100, shape).astype(dtype)
+
+
+def _check(content, feeds):
+    ours, ref = run_both(content, feeds)
+    for a, b in zip(ours, ref):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def _refused(content, op, match):
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
+        tl.lite.Interpreter(model_content=content).allocate_tensors()
+
+
+def _out(shape, pads):
+    return tuple(d + lo + hi for d, (lo, hi) in zip(shape, pads))
+
+
+MIRROR_CASES = [((5,), [[2, 3]]), ((3, 4), [[1, 2], [3, 0]]), ((2, 3, 4), [[1, 1], [0, 2], [3, 3]]),
+                ((1, 4, 4, 2), [[0, 0], [2, 2], [1, 3], [0, 1]]), ((4, 4), [[0, 0], [0, 0]])]
+
+
+@pytest.mark.parametrize("mode", [0, 1])
+@pytest.mark.parametrize("shape,pads", MIRROR_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int32", "int64"])
+@pytest.mark.parametrize("pad_type", ["int32", "int64"])
+def test_mirror_pad(mode, shape, pads, dtype, pad_type):
+    if mode == 0:  # REFLECT: at most dim - 1 on each side
+        pads = [[min(lo, d - 1), min(hi, d - 1)] for d, (lo, hi) in zip(shape, pads)]
+    x = _data(np.random.default_rng(len(shape)), dtype, shape)
+    content = one_op("MIRROR_PAD", [(shape, dtype), None], [(_out(shape, pads), dtype)],
+                     consts={1: np.array(pads, pad_type)}, mode=mode)
+    _check(content, [x])
+
+
+def test_mirror_pad_full_width():
+    """SYMMETRIC pads up to the whole dim, REFLECT up to dim - 1."""
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    for mode, pads in ((1, [[3, 3], [4, 4]]), (0, [[2, 2], [3, 3]])):
+        content = one_op("MIRROR_PAD", [((3, 4), "float32"), None], [(_out((3, 4), pads), "float32")],
+                         consts={1: np.array(pads, np.int32)}, mode=mode)
+        _check(content, [x])
+
+
+PAD_CASES = [((5,), [[2, 3]]), ((3, 4), [[1, 2], [3, 0]]), ((2, 3, 4), [[1, 0], [0, 2], [2, 1]]),
+             ((1, 2, 3, 2), [[0, 1], [2, 2], [1, 0], [0, 3]])]
+
+
+@pytest.mark.parametrize("shape,pads", PAD_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "int32", "int64", "int8", "bool"])
+@pytest.mark.parametrize("value_kind", ["const", "input", "absent"])
+def test_padv2(shape, pads, dtype, value_kind):
+    rng = np.random.default_rng(len(shape) + 10)
+    x = _data(rng, dtype, shape)
+    value = np.array(True if dtype == "bool" else 7, dtype)
+    q = {"scale": [0.5], "zero_point": [-4]} if dtype == "int8" else None
+    spec = (shape, dtype, q) if q else (shape, dtype)
+    out = (_out(shape, pads), dtype, q) if q else (_out(shape, pads), dtype)
+    consts = {1: np.array(pads, np.int32)}
+    if value_kind == "const":
+        consts[2] = (value, q) if q else value
+        inputs, feeds = [spec, None, None], [x]
+    elif value_kind == "input":
+        inputs, feeds = [spec, None, ((), dtype, q) if q else ((), dtype)], [x, value]
+    else:
+        inputs, feeds = [spec, None], [x]
+    _check(one_op("PADV2", inputs, [out], consts=consts), feeds)
+
+
+def test_bad_models_refused():
+    pads = {1: np.array([[2, 2]], np.int32)}
+    _refused(one_op("MIRROR_PAD", [((2,), "float32"), None], [((6,), "float32")], consts=pads, mode=0), "MIRROR_PAD",
+             "exceed the input dim")
+    _refused(one_op("MIRROR_PAD", [((1,), "float32"), None], [((5,), "float32")], consts=pads, mode=1), "MIRROR_PAD",
+             "exceed the input dim")
+    _refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((7,), "float32")], consts=pads, mode=2), "MIRROR_PAD",
+             "REFLECT or SYMMETRIC")
+    _refused(one_op("MIRROR_PAD", [((3,), "float32"), ((1, 2), "int32")], [((7,), "float32")]), "MIRROR_PAD",
+             "constant")
+    _refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((8,), "float32")], consts=pads), "MIRROR_PAD",
+             "output shape")
+    _refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
+                    consts={**pads, 2: np.array(1, np.int32)}), "PADV2", "constant_values type")
+    _refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
+                    consts={**pads, 2: np.array([1, 2], np.float32)}), "PADV2", "one value")
+    q, q2 = {"scale": [0.5], "zero_point": [1]}, {"scale": [0.25], "zero_point": [1]}
+    _refused(one_op("PADV2", [((3,), "int8", q), None, None], [((7,), "int8", q)],
+                    consts={**pads, 2: (np.array(1, np.int8), q2)}), "PADV2", "quantization")
