@@ -1,7 +1,9 @@
 """LOGISTIC and TANH in the C runtime against LiteRT (BUILTIN_REF) and NumPy on single-op models:
 float32 over the whole range (LiteRT's logistic cut-offs at -9 and 16.6 included) and int8 over
-all 256 input values for several input quantizations (bit-exact). int16 is refused by name;
-an int8 LOGISTIC output scale other than 1/256 is refused as LiteRT refuses it. SOFTMAX int8 ->
+all 256 input values for several input quantizations (bit-exact); int16 (LiteRT's reference integer
+kernels) over all 65,536 input values for power-of-two and other input scales (bit-exact, and within
+a few LSB of the float function); int16 models LiteRT refuses (zero points, output scale) are
+refused; an int8 LOGISTIC output scale other than 1/256 is refused as LiteRT refuses it. SOFTMAX int8 ->
 int16 is covered by keyword_scrambled in tests/conformance and here on a wider row."""
 import numpy as np
 import pytest
@@ -65,11 +67,32 @@ def test_softmax_int8_to_int16_bit_exact():
     assert np.abs(ours - want).max() <= 2
 
 
+INT16_SCALES = [2.0**-12, 2.0**-11, 2.0**-10, 2.0**-15, 1 / 3000, 0.001, 3.0e-4, 1.0e-5, 1.0e-10, 0.02, 1.0, 5.0]
+
+
 @pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])
-def test_int16_refused_by_name(op):
+@pytest.mark.parametrize("in_scale", INT16_SCALES)
+def test_int16_every_value_bit_exact(op, in_scale):
+    x = np.arange(-32768, 32768, dtype=np.int16).reshape(1, 65536)
+    out_q = {"scale": [1 / 32768], "zero_point": [0]}
+    content = unary_model(op, "int16", [1, 65536], {"scale": [in_scale], "zero_point": [0]}, out_q)
+    ours, ref = _run(content, x)
+    np.testing.assert_array_equal(ours, ref)
+    f = (lambda v: 0.5 + 0.5 * np.tanh(v / 2)) if op == "LOGISTIC" else np.tanh
+    want = f(in_scale * x.astype(np.float64)) * 32768
+    assert np.abs(ours - want).max() <= 16  # the fixed-point table, checked independently of LiteRT
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])
+def test_int16_bad_models_refused(op):
     q = {"scale": [1 / 32768], "zero_point": [0]}
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*int16: not implemented"):
-        Interpreter(model_content=unary_model(op, "int16", [1, 8], q, q)).allocate_tensors()
+    bad = [({"scale": [0.001], "zero_point": [3]}, q, "zero points 0"),
+           (q, {"scale": [1 / 32768], "zero_point": [5]}, "zero points 0"),
+           (q, {"scale": [1 / 16384], "zero_point": [0]}, "output scale must be 2\\^-15"),
+           ({"scale": [6.0], "zero_point": [0]}, q, "input scale too large")]
+    for in_q, out_q, match in bad:
+        with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
+            Interpreter(model_content=unary_model(op, "int16", [1, 8], in_q, out_q)).allocate_tensors()
 
 
 def test_int8_logistic_output_scale_refused():
