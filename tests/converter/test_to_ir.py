@@ -34,11 +34,13 @@ FLOAT_CORPUS = ["add_model_float", "hello_world_float", "magic_wand", "mnist_lst
 RELOWERED_DIFFERENTLY = {"ones_like": [["RESHAPE"]]}
 
 
-def _litert(data: bytes):
+def _litert(data: bytes, reference_kernels: bool = False):
     try:
-        from ai_edge_litert.interpreter import Interpreter
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
     except ImportError:
         skip_or_fail("ai-edge-litert is not installed (pip install -e '.[test]')")
+    if reference_kernels:  # BUILTIN_REF, as the corpus goldens; also runs graphs without inputs (no XNNPACK)
+        return Interpreter(model_content=data, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
     return Interpreter(model_content=data)
 
 
@@ -205,6 +207,66 @@ def test_lstm_matches_litert(variant):
     it.invoke()
     want = it.get_tensor(it.get_output_details()[0]["index"])
     (got,), _ = Executor(read_graph(data)).run([x], {})
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+# ---- builtins TensorFlow's converter emits that our lowering does not: LiteRT as reference
+
+def _f32(rng, shape):
+    return rng.normal(0, 1, shape).astype(np.float32)
+
+
+def _handmade_cases():
+    """name -> (operator, its input tensors (the first is the graph input), output tensor)."""
+    rng = np.random.default_rng(3)
+    x4 = Tensor("x", "float32", (1, 5, 5, 4))
+    return {
+        "select_v1": ("SELECT", {}, [Tensor("m", "bool", (3, 4)), Tensor("a", "float32", (3, 4), _f32(rng, (3, 4))),
+                                     Tensor("b", "float32", (3, 4), _f32(rng, (3, 4)))],
+                      Tensor("y", "float32", (3, 4))),
+        "softmax_beta": ("SOFTMAX", {"beta": 0.37}, [Tensor("x", "float32", (2, 6))], Tensor("y", "float32", (2, 6))),
+        "dequantize_float16_weights": (
+            "DEQUANTIZE", {}, [Tensor("w16", "float16", (3, 4), _f32(rng, (3, 4)).astype(np.float16))],
+            Tensor("y", "float32", (3, 4))),
+        "fully_connected_computed_weights": (
+            "FULLY_CONNECTED", {"fused_activation_function": 1, "keep_num_dims": False},
+            [Tensor("x", "float32", (2, 3, 4)), Tensor("w", "float32", (5, 4)),
+             Tensor("b", "float32", (5,), _f32(rng, 5))],
+            Tensor("y", "float32", (6, 5))),
+        "conv_relu_n1_to_1_strided": (
+            "CONV_2D", {"padding": 0, "stride_h": 2, "stride_w": 1, "dilation_h_factor": 1, "dilation_w_factor": 1,
+                        "fused_activation_function": 2},
+            [x4, Tensor("f", "float32", (3, 3, 2, 4), _f32(rng, (3, 3, 2, 4))),
+             Tensor("b", "float32", (3,), _f32(rng, 3))], Tensor("y", "float32", (1, 3, 5, 3))),
+        "depthwise_multiplier_valid": (
+            "DEPTHWISE_CONV_2D", {"padding": 1, "stride_h": 1, "stride_w": 2, "depth_multiplier": 2,
+                                  "dilation_h_factor": 2, "dilation_w_factor": 1, "fused_activation_function": 3},
+            [x4, Tensor("f", "float32", (1, 2, 3, 8), _f32(rng, (1, 2, 3, 8))),
+             Tensor("b", "float32", (8,), _f32(rng, 8))], Tensor("y", "float32", (1, 3, 2, 8))),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_handmade_cases()))
+def test_handmade_builtin_matches_litert(name):
+    opcode, options, ins, out = _handmade_cases()[name]
+    g = Subgraph(name="main")
+    idx = [g.add_tensor(t) for t in ins]
+    y = g.add_tensor(out)
+    g.operators = [Operator(opcode, idx, [y], options)]
+    g.inputs = [i for i, t in zip(idx, ins) if t.data is None]
+    g.outputs = [y]
+    data = write(Model(subgraphs=[g]))
+    rng = np.random.default_rng(4)
+    xs = [rng.integers(0, 2, t.shape).astype(bool) if t.dtype == "bool" else _f32(rng, t.shape)
+          for t in ins if t.data is None]
+    it = _litert(data, reference_kernels=True)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), xs):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    want = it.get_tensor(it.get_output_details()[0]["index"])
+    (got,), _ = Executor(read_graph(data)).run(xs, {})
+    assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
