@@ -56,8 +56,6 @@ class _Builder:
     """Converts one subgraph; `ids` numbers Values across nested graphs (so they stay unique)."""
 
     def __init__(self, model: Model, index: int, ids, stack: tuple):
-        if index in stack:
-            raise ValueError(f"subgraph {index} calls itself (through subgraphs {list(stack)})")
         self.model, self.index, self.ids, self.stack = model, index, ids, stack + (index,)
         self.sg = model.subgraphs[index]
         self.graph = Graph(self._name())
@@ -215,8 +213,10 @@ class _Builder:
     def subgraph(self, index) -> Graph:
         if not isinstance(index, int) or not 0 <= index < len(self.model.subgraphs):
             raise self.invalid(f"subgraph index {index} is out of range ({len(self.model.subgraphs)} subgraphs)")
-        g = _Builder(self.model, index, self.ids, self.stack).build()
-        return g
+        if index in self.stack:
+            raise self.invalid(f"subgraph {index} is already being converted (a recursive call through "
+                               f"subgraphs {list(self.stack)})")
+        return _Builder(self.model, index, self.ids, self.stack).build()
 
 
 def _np_dtype(dtype: str):
