@@ -5,6 +5,7 @@ from tensorlite.training.ops.activations import tanh as tanh
 from tensorlite.training.ops.binary import add as add
 from tensorlite.training.ops.binary import divide as divide
 from tensorlite.training.ops.binary import equal as equal
+from tensorlite.training.ops.binary import floormod as floormod
 from tensorlite.training.ops.binary import greater as greater
 from tensorlite.training.ops.binary import greater_equal as greater_equal
 from tensorlite.training.ops.binary import less as less

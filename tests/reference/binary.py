@@ -22,6 +22,8 @@ CASES = [
     Case("maximum", [sep, b], np.maximum),
     Case("minimum", [sep, b], np.minimum),
     Case("squared_difference", [a, b], lambda x, y: (x - y) ** 2),
+    Case("floor_mod", [a * 5, pos], np.mod),
+    Case("floor_mod", [ia * 7, ib], lambda x, y: np.mod(x, y).astype(np.int32), name="int32_signs"),
     Case("equal", [ia, ia.T.copy().reshape(3, 4)], np.equal),
     Case("not_equal", [ia, ib], np.not_equal),
     Case("less", [a, b], np.less),

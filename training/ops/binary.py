@@ -15,6 +15,7 @@ div_op = define_op("div", infer=binary("div"), tflite="DIV", onnx="Div")
 pow_op = define_op("pow", infer=binary("pow", FLOATS), tflite="POW", onnx="Pow")
 maximum_op = define_op("maximum", infer=binary("maximum"), tflite="MAXIMUM", onnx="Max")
 minimum_op = define_op("minimum", infer=binary("minimum"), tflite="MINIMUM", onnx="Min")
+floor_mod_op = define_op("floor_mod", infer=binary("floor_mod", NUMERIC), tflite="FLOOR_MOD", onnx="Mod")
 squared_difference_op = define_op("squared_difference", infer=binary("squared_difference", FLOATS),
                                 tflite="SQUARED_DIFFERENCE")
 
@@ -111,6 +112,23 @@ def _minimum_grad(dy, inputs, out):
     return apply("where", take_x, dy, zeros), apply("where", take_x, zeros, dy)
 
 
+@floor_mod_op.kernel("cpu", "cuda")
+def _floor_mod(xp, x, y):
+    """x - floor(x / y) * y: the remainder takes the divisor's sign (Python's %); an integer
+    divisor of 0 gives 0, as the C runtime does."""
+    if xp.issubdtype(x.dtype, xp.integer):
+        safe = xp.where(y == 0, 1, y)
+        return xp.where(y == 0, 0, xp.mod(x, safe)).astype(x.dtype)
+    return xp.mod(x, y)
+
+
+@floor_mod_op.grad
+def _floor_mod_grad(dy, inputs, out):
+    """d/dx = 1, d/dy = -floor(x / y), with floor(x / y) = (x - out) / y."""
+    x, y = inputs
+    return dy, negative(multiply(dy, divide(subtract(x, out), y)))
+
+
 @squared_difference_op.kernel("cpu", "cuda")
 def _squared_difference(xp, x, y):
     d = x - y
@@ -168,6 +186,11 @@ def maximum(x, y, name=None):
 
 def minimum(x, y, name=None):
     return apply(minimum_op, *operands(x, y))
+
+
+def floormod(x, y, name=None):
+    """x % y with the divisor's sign (TensorFlow's tf.math.floormod, and `x % y` on tensors)."""
+    return apply(floor_mod_op, *operands(x, y))
 
 
 def squared_difference(x, y, name=None):

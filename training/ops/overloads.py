@@ -20,6 +20,8 @@ _METHODS = {
     "__rmul__": lambda x, y: b.multiply(y, x),
     "__truediv__": lambda x, y: b.divide(x, y),
     "__rtruediv__": lambda x, y: b.divide(y, x),
+    "__mod__": lambda x, y: b.floormod(x, y),
+    "__rmod__": lambda x, y: b.floormod(y, x),
     "__pow__": lambda x, y: b.pow(x, y),
     "__rpow__": lambda x, y: b.pow(y, x),
     "__matmul__": lambda x, y: matmul.matmul(x, y),

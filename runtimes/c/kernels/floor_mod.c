@@ -1,0 +1,78 @@
+/* FLOOR_MOD: x - floor(x / y) * y, the remainder with the divisor's sign (Python's %), NumPy
+ * broadcasting; int32, int64 (C's truncating % corrected by y when the signs differ) and float32
+ * (fmodf corrected the same way), as LiteRT's reference. A constant zero divisor is refused at
+ * prepare; a zero divisor fed at run time gives 0 (LiteRT fails the invoke; eval cannot). */
+#include <math.h>
+
+#include "../src/kernel_api.h"
+#include "common/broadcast.h"
+
+#define FLOOR_MOD_INT(name, T)                                                                   \
+    static tl_status name(tl_interpreter *it, tl_node *node) {                                    \
+        const tl_broadcast *bc = node->op_data;                                                   \
+        const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;     \
+        tl_tensor *out = tl_node_output(it, node, 0);                                             \
+        T *y = out->data;                                                                         \
+        int64_t i, n = tl_tensor_numel(out), oa, ob;                                              \
+        for (i = 0; i < n; i++) {                                                                 \
+            T x, d, r;                                                                            \
+            tl_broadcast_offsets(bc, i, &oa, &ob);                                                \
+            x = a[oa];                                                                            \
+            d = b[ob];                                                                            \
+            if (d == 0 || (d == -1)) { /* -1: x % -1 is 0, and INT_MIN % -1 would trap */         \
+                y[i] = 0;                                                                         \
+                continue;                                                                         \
+            }                                                                                     \
+            r = (T)(x % d);                                                                       \
+            y[i] = (r != 0 && ((d < 0) != (r < 0))) ? (T)(r + d) : r;                             \
+        }                                                                                         \
+        return TL_STATUS_OK;                                                                      \
+    }
+
+FLOOR_MOD_INT(tl_floor_mod_eval_s32, int32_t)
+FLOOR_MOD_INT(tl_floor_mod_eval_s64, int64_t)
+
+static tl_status tl_floor_mod_eval_f32(tl_interpreter *it, tl_node *node) {
+    const tl_broadcast *bc = node->op_data;
+    const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
+    int64_t i, n = tl_tensor_numel(out), oa, ob;
+    for (i = 0; i < n; i++) {
+        float d, r;
+        tl_broadcast_offsets(bc, i, &oa, &ob);
+        d = b[ob];
+        r = fmodf(a[oa], d);
+        y[i] = (r != 0.0f && ((d < 0.0f) != (r < 0.0f))) ? r + d : r;
+    }
+    return TL_STATUS_OK;
+}
+
+static int has_constant_zero(const tl_tensor *t) {
+    int64_t i, n = tl_tensor_numel(t);
+    if (!t->is_constant) return 0;
+    for (i = 0; i < n; i++) {
+        if (t->type == TL_TYPE_INT32 && ((const int32_t *)t->data)[i] == 0) return 1;
+        if (t->type == TL_TYPE_INT64 && ((const int64_t *)t->data)[i] == 0) return 1;
+    }
+    return 0;
+}
+
+static tl_status floor_mod_prepare(tl_interpreter *it, tl_node *node) {
+    tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
+    tl_broadcast *bc;
+    if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
+    if (a->type != b->type || a->type != out->type ||
+        (a->type != TL_TYPE_INT32 && a->type != TL_TYPE_INT64 && a->type != TL_TYPE_FLOAT32))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FLOOR_MOD supports int32, int64 and float32 (all alike)");
+    if (has_constant_zero(b)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a constant divisor holds 0");
+    bc = tl_alloc_persistent(it, sizeof *bc);
+    if (!bc) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = bc;
+    if (!tl_broadcast_init(bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
+    node->eval = a->type == TL_TYPE_INT32 ? tl_floor_mod_eval_s32
+               : a->type == TL_TYPE_INT64 ? tl_floor_mod_eval_s64 : tl_floor_mod_eval_f32;
+    return TL_STATUS_OK;
+}
+
+const tl_kernel tl_kernel_floor_mod = {95, "FLOOR_MOD", floor_mod_prepare, tl_floor_mod_eval_f32};
