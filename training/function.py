@@ -173,6 +173,11 @@ class Function:
         cf = self._cache.get(key)
         if cf is not None:
             return cf(*plain)
+        if active_recorder() is not None or any(tape._recording for tape in active_tapes()):
+            # a tape or an enclosing trace must see this call as the function's graph: trace without
+            # side effects, then run the concrete function (which replays its graph for them)
+            self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
+            return self._cache[key](*plain)
         return self._trace(key, tensors, plain, static, rebuild)
 
     def _trace(self, key, tensors, plain, static, rebuild, restore_variables=False):

@@ -178,3 +178,27 @@ def test_control_flow_converts_to_if_and_while(tmp_path):
         for it in (Interpreter(model_content=data), tl.lite.Interpreter(model_content=data)):
             got = it.get_signature_runner("serving_default")(x=x, n=np.array(n, np.int32))
             np.testing.assert_allclose(list(got.values())[0], want, rtol=1e-6)
+
+
+def test_gradient_through_a_function_holding_a_while_loop():
+    """A traced function with a while node, called under an outer tape: the tape sees one op and its
+    gradient reruns the loop (finite differences)."""
+    @tl.function
+    def f(x, n):
+        return tl.while_loop(lambda i, v: i < n, lambda i, v: (i + 1, tl.tanh(v) * 1.5 + x),
+                             [tl.constant(0), x])[1]
+
+    def f_np(x, n):
+        v = x.astype(np.float64)
+        for _ in range(n):
+            v = np.tanh(v) * 1.5 + x
+        return float(np.sum(v * v))
+
+    x0 = np.array([0.3, -0.8, 1.2], np.float32)
+    for n in (0, 1, 3):
+        x = tl.constant(x0)
+        with tl.GradientTape() as tape:
+            tape.watch(x)
+            loss = tl.reduce_sum(tl.square(f(x, tl.constant(n))))
+        np.testing.assert_allclose(tape.gradient(loss, x).numpy(), _fd(lambda a, n=n: f_np(a, n), x0),
+                                   rtol=2e-3, atol=1e-3)

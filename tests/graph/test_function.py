@@ -210,3 +210,29 @@ def test_executor_frees_by_lifetime():
     np.testing.assert_allclose(out.numpy(), cf._executor.run([x.numpy()], {})[0][0])
     step = 256 * 256 * 4
     assert cf.peak_bytes <= 3 * step < Executor(cf.graph).total_bytes()  # 24 intermediates, at most 3 live
+
+
+def test_first_call_under_a_tape_or_inside_a_trace_is_connected():
+    """The call that traces must still be differentiable and, inside another traced function, be
+    recorded as ops (not frozen as a constant); variables it assigns change once."""
+    v = tl.Variable(np.float32(1.0))
+
+    @tl.function
+    def inner(x):
+        v.assign_add(1.0)
+        return tl.tanh(x) * 2.0
+
+    x = tl.constant(np.array([0.5, 1.0], np.float32))
+    with tl.GradientTape() as tape:
+        tape.watch(x)
+        y = tl.reduce_sum(inner(x))
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), 2 * (1 - np.tanh([0.5, 1.0]) ** 2), rtol=1e-6)
+    assert float(v.numpy()) == 2.0
+
+    @tl.function
+    def outer(a):
+        return inner(a * 2.0) + 1.0
+
+    for a in ([0.1, 0.2], [-1.0, 3.0]):
+        a = np.array(a, np.float32)
+        np.testing.assert_allclose(outer(a).numpy(), np.tanh(a * 2) * 2 + 1, rtol=1e-6)

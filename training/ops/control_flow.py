@@ -5,8 +5,10 @@ condition and body) as Graph attributes, traced from the Python functions (Tenso
 while_v2). Tensors of the enclosing trace a branch uses become extra inputs of the node, after
 the predicate (cond) or the loop variables (while), and every branch graph takes all of them.
 
-Gradients: `cond`'s is a cond of the branches' gradients. A `while` inside a traced function has
-no gradient yet (it raises); eager loops are ordinary Python and differentiate as usual.
+Gradients: `cond`'s is a cond of the branches' gradients. A `while` node is differentiated by
+running the loop again under a tape when its inputs are concrete (a traced function called under
+a tape); a gradient taken while tracing raises (it would need every iteration's values). Eager
+loops are ordinary Python and differentiate as usual.
 TFLite: `cond` lowers to IF and `while` to WHILE, each branch or body a subgraph.
 """
 from __future__ import annotations
@@ -112,10 +114,35 @@ def _cond_grad(dy, inputs, out, then_graph, else_graph):
 
 
 @while_op.grad
-def _while_grad(dy, inputs, out, **attrs):
-    raise NotImplementedError("while: the gradient of a tl.while_loop inside tl.function is not implemented "
-                              "(it needs the loop's intermediate values); differentiate it eagerly, or unroll "
-                              "the loop with a Python for")
+def _while_grad(dy, inputs, out, cond_graph, body_graph, num_loop_vars):
+    """Eagerly (a traced function called under a tape): the loop runs again as eager ops under a
+    tape, which then differentiates it. While tracing, the trip count is not known, and TensorFlow's
+    answer (stacks of every iteration's values) is not built: that raises."""
+    from ..graph.trace import active
+    from ..tape import GradientTape
+    recorder = active()
+    if recorder is not None and any(recorder.is_traced(x) for x in inputs):
+        raise NotImplementedError("while: the gradient of a tl.while_loop inside tl.function is not implemented "
+                                  "(it needs every iteration's values); take the gradient outside the function, "
+                                  "or unroll the loop with a Python for")
+    xs = list(inputs)
+    first = {}
+    for i, x in enumerate(xs):   # a tensor both loop variable and capture gets its gradient once
+        first.setdefault(x._id, i)
+    floats = [i for i, x in enumerate(xs) if x.dtype.is_floating and first[x._id] == i]
+    dys = list(dy) if isinstance(dy, (tuple, list)) else [dy]
+    with GradientTape() as tape:
+        for i in floats:
+            tape.watch(xs[i])
+        values, captures = xs[:num_loop_vars], xs[num_loop_vars:]
+        while bool(np.asarray(replay(cond_graph, values + captures)[0]._value)):
+            values = replay(body_graph, values + captures)
+    pairs = [(o, d) for o, d in zip(values, dys) if o.dtype.is_floating and d is not None]
+    grads = tape.gradient([o for o, _ in pairs], [xs[i] for i in floats], output_gradients=[d for _, d in pairs])
+    result = [None] * len(xs)
+    for i, g in zip(floats, grads):
+        result[i] = g
+    return tuple(result)
 
 
 def replay(graph, inputs: list) -> list:
