@@ -158,12 +158,22 @@ CASES = [(np.array([2.0, 0.5], np.float32), 3), (np.array([0.2, -0.3], np.float3
          (np.array([0.9, 0.1], np.float32), 5)]
 
 
-def test_saved_model_with_control_flow_round_trips(tmp_path):
+def test_saved_model_with_control_flow_round_trips_in_a_fresh_process(tmp_path):
+    import json
+    import subprocess
+    import sys
     obj = Gate()
     tl.saved_model.save(obj, str(tmp_path / "sm"))
-    loaded = tl.saved_model.load(str(tmp_path / "sm"))
-    for x, n in CASES:
-        np.testing.assert_allclose(loaded(x, np.int32(n)).numpy(), _numpy_gate(x, n, obj.w.numpy()), rtol=1e-6)
+    code = ("import json, sys, numpy as np, tensorlite as tl\n"
+            "m = tl.saved_model.load(sys.argv[1])\n"
+            "cases = json.loads(sys.argv[2])\n"
+            "print(json.dumps([m(np.float32(x), np.int32(n)).numpy().tolist() for x, n in cases]))")
+    cases = [(x.tolist(), n) for x, n in CASES]
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "sm"), json.dumps(cases)], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for got, (x, n) in zip(json.loads(out.stdout), CASES):
+        np.testing.assert_allclose(np.float32(got), _numpy_gate(x, n, obj.w.numpy()), rtol=1e-6)
 
 
 def test_control_flow_converts_to_if_and_while(tmp_path):
