@@ -5,6 +5,7 @@ system (runtimes/c/ports/cortex-m builds one):
     DIR/model_ops.def                the X(code, NAME, stem) lines of the kernels this model uses:
                                      compiled with -DTL_BUILTIN_OPS='"model_ops.def"' only those
                                      kernels are linked (smaller firmware)
+    DIR/model_custom_ops.def         the same for its CUSTOM operators (-DTL_CUSTOM_OPS=...)
     DIR/input_data.c                 g_input / g_input_len: --input's bytes (the inputs, in order,
                                      concatenated), empty without it
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 
@@ -38,8 +40,15 @@ def model_ops(codes: list[int]) -> str:
     from tensorlite.converter.schema import BUILTIN_OPS
     names = {v: k for k, v in BUILTIN_OPS.items()}
     lines = ["/* Kernels of one model, written by `tensorlite codegen` (format: src/builtin_ops.def). */"]
-    # CUSTOM (32) is no builtin kernel: custom kernels come from src/custom_ops.def, always compiled in
+    # CUSTOM (32) is no builtin kernel: custom kernels are listed in model_custom_ops.def
     lines += [f"X({c}, {names[c]}, {names[c].lower()})" for c in codes if c != 32]
+    return "\n".join(lines) + "\n"
+
+
+def model_custom_ops(custom_codes: list[str]) -> str:
+    """The custom_ops.def lines for these custom codes (kernel stem: the code in snake_case)."""
+    lines = ["/* Custom kernels of one model, written by `tensorlite codegen` (format: src/custom_ops.def). */"]
+    lines += [f'X("{c}", {re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c).lower()})' for c in custom_codes]
     return "\n".join(lines) + "\n"
 
 
@@ -52,6 +61,8 @@ def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: s
     if missing:
         raise ValueError(f"{model_path}: the C runtime has no kernel for {', '.join(missing)}")
     codes = it.builtin_codes()
+    from tensorlite.converter.reader import read
+    custom = sorted({op.opcode for g in read(data, model_path).subgraphs for op in g.operators if op.custom})
     inputs = b""
     if input_path:
         with open(input_path, "rb") as f:
@@ -64,6 +75,7 @@ def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: s
         "model_data.h": f"#ifndef TL_MODEL_DATA_H\n#define TL_MODEL_DATA_H\nextern const unsigned char {name}[];\n"
                         f"extern const unsigned int {name}_len;\n#endif\n",
         "model_ops.def": model_ops(codes),
+        "model_custom_ops.def": model_custom_ops(custom),
         "input_data.c": "/* The firmware's input bytes, written by `tensorlite codegen`. */\n"
                         + c_array("g_input", inputs, 4),
     }

@@ -1,7 +1,8 @@
 /* Builtin code -> kernel (from builtin_ops.def), custom code -> kernel (custom_ops.def) and builtin
- * code -> name (builtin_names.def). A firmware build may compile this file with -DTL_BUILTIN_OPS='"model_ops.def"' (a subset of
- * builtin_ops.def's lines, `tensorlite codegen` writes one per model): only those kernels are
- * then referenced, and the linker's --gc-sections drops the others. */
+ * code -> name (builtin_names.def). A firmware build may compile this file with
+ * -DTL_BUILTIN_OPS='"model_ops.def"' -DTL_CUSTOM_OPS='"model_custom_ops.def"' (subsets of the two
+ * tables; `tensorlite codegen` writes them per model): only those kernels are then referenced, and
+ * the linker's --gc-sections drops the others. */
 #include <stddef.h>
 #include <string.h>
 
