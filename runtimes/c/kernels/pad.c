@@ -18,22 +18,15 @@ static tl_status pad_prepare(tl_interpreter *it, tl_node *node) {
 static tl_status pad_eval(tl_interpreter *it, tl_node *node) {
     const tl_pad_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    int64_t o, n = tl_tensor_numel(out);
-    uint8_t *y = out->data;
-    const uint8_t *x = in->data;
-    int32_t pad_value = (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16) ? out->zero_point : 0;
-    for (o = 0; o < n; o++) {
-        int64_t src = tl_pad_source(d, in, out, o);
-        if (src >= 0) {
-            memcpy(y + o * d->elem, x + src * d->elem, d->elem);
-        } else if (in->type == TL_TYPE_INT8) {
-            ((int8_t *)y)[o] = (int8_t)pad_value;
-        } else if (in->type == TL_TYPE_INT16) {
-            ((int16_t *)y)[o] = (int16_t)pad_value;
-        } else {
-            memset(y + o * d->elem, 0, d->elem);
-        }
+    uint8_t fill[8] = {0};
+    if (in->type == TL_TYPE_INT8) {
+        int8_t z = (int8_t)out->zero_point;
+        memcpy(fill, &z, 1);
+    } else if (in->type == TL_TYPE_INT16) {
+        int16_t z = (int16_t)out->zero_point;
+        memcpy(fill, &z, 2);
     }
+    tl_pad_constant(d, in, out, fill);
     return TL_STATUS_OK;
 }
 

@@ -28,9 +28,7 @@ static tl_status padv2_prepare(tl_interpreter *it, tl_node *node) {
 static tl_status padv2_eval(tl_interpreter *it, tl_node *node) {
     const tl_pad_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 2), *out = tl_node_output(it, node, 0);
-    int64_t o, n = tl_tensor_numel(out);
-    uint8_t *y = out->data, fill[8] = {0};
-    const uint8_t *x = in->data;
+    uint8_t fill[8] = {0};
     if (value) {
         memcpy(fill, value->data, d->elem);
     } else if (in->type == TL_TYPE_INT8) {
@@ -40,10 +38,7 @@ static tl_status padv2_eval(tl_interpreter *it, tl_node *node) {
         int16_t z = (int16_t)out->zero_point;
         memcpy(fill, &z, 2);
     }
-    for (o = 0; o < n; o++) {
-        int64_t src = tl_pad_source(d, in, out, o);
-        memcpy(y + o * d->elem, src >= 0 ? x + src * d->elem : fill, d->elem);
-    }
+    tl_pad_constant(d, in, out, fill);
     return TL_STATUS_OK;
 }
 

@@ -9,7 +9,20 @@ typedef struct {
     int32_t ndim;
     int32_t out_dims[TL_MAX_DIMS];
     int32_t a_stride[TL_MAX_DIMS], b_stride[TL_MAX_DIMS];
+    /* per operand: 1 when it has the output's shape (offset = flat index), 2 when it is a single
+     * element (offset 0), 0 when it really broadcasts; the first two skip the per-dim walk */
+    int32_t a_kind, b_kind;
 } tl_broadcast;
+
+static inline int32_t tl_broadcast_kind(const tl_tensor *t, const tl_tensor *out) {
+    int32_t i, same = t->ndim == out->ndim;
+    int64_t n = 1;
+    for (i = 0; i < t->ndim; i++) {
+        n *= t->dims[i];
+        if (same && t->dims[i] != out->dims[i]) same = 0;
+    }
+    return same ? 1 : (n == 1 ? 2 : 0);
+}
 
 /* 0 when the shapes do not broadcast to the output shape. */
 static inline int tl_broadcast_init(tl_broadcast *bc, const tl_tensor *a, const tl_tensor *b, const tl_tensor *out) {
@@ -26,12 +39,19 @@ static inline int tl_broadcast_init(tl_broadcast *bc, const tl_tensor *a, const 
         sa *= da;
         sb *= db;
     }
+    bc->a_kind = tl_broadcast_kind(a, out);
+    bc->b_kind = tl_broadcast_kind(b, out);
     return a->ndim <= out->ndim && b->ndim <= out->ndim;
 }
 
 /* Offsets into a and b of output element `flat`. */
 static inline void tl_broadcast_offsets(const tl_broadcast *bc, int64_t flat, int64_t *oa, int64_t *ob) {
     int32_t i;
+    if (bc->a_kind && bc->b_kind) { /* no real broadcasting: the common elementwise case */
+        *oa = bc->a_kind == 1 ? flat : 0;
+        *ob = bc->b_kind == 1 ? flat : 0;
+        return;
+    }
     *oa = *ob = 0;
     for (i = bc->ndim - 1; i >= 0; i--) {
         int64_t coord = flat % bc->out_dims[i];

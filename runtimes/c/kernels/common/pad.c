@@ -1,5 +1,7 @@
 #include "pad.h"
 
+#include <string.h>
+
 #include "int_input.h"
 
 tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_pad_less, tl_pad_data **out_d) {
@@ -28,15 +30,31 @@ tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_p
     return TL_STATUS_OK;
 }
 
-int64_t tl_pad_source(const tl_pad_data *d, const tl_tensor *in, const tl_tensor *out, int64_t o) {
-    int64_t rest = o, src = 0, stride = 1;
-    int32_t i;
-    for (i = d->ndim - 1; i >= 0; i--) { /* output coordinate -> input offset */
-        int64_t c = rest % out->dims[i] - d->before[i];
-        rest /= out->dims[i];
-        if (c < 0 || c >= in->dims[i]) return -1;
-        src += c * stride;
-        stride *= in->dims[i];
+void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, const uint8_t *fill) {
+    uint8_t *y = out->data;
+    const uint8_t *x = in->data;
+    int64_t o, n = tl_tensor_numel(out), rows = 1, r;
+    int32_t i, nd = in->ndim, uniform = 1;
+    size_t k, row_bytes;
+    for (k = 1; k < d->elem; k++) uniform &= fill[k] == fill[0];
+    if (uniform) {
+        memset(y, fill[0], (size_t)n * d->elem);
+    } else {
+        for (o = 0; o < n; o++) memcpy(y + o * d->elem, fill, d->elem);
     }
-    return src;
+    if (nd == 0) {
+        memcpy(y, x, d->elem);
+        return;
+    }
+    for (i = 0; i < nd - 1; i++) rows *= in->dims[i];
+    row_bytes = (size_t)in->dims[nd - 1] * d->elem;
+    for (r = 0; r < rows; r++) { /* input row r (all coordinates but the last) -> its output offset */
+        int64_t rest = r, off = d->before[nd - 1], stride = out->dims[nd - 1];
+        for (i = nd - 2; i >= 0; i--) {
+            off += (rest % in->dims[i] + d->before[i]) * stride;
+            rest /= in->dims[i];
+            stride *= out->dims[i];
+        }
+        memcpy(y + off * (int64_t)d->elem, x + r * (int64_t)row_bytes, row_bytes);
+    }
 }

@@ -16,7 +16,8 @@ typedef struct {
  * = dim - max_pad_less when max_pad_less >= 0; no bound when -1) and sets node->op_data. */
 tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_pad_less, tl_pad_data **out_d);
 
-/* Input offset of output element o for constant padding (-1 when it lies in the padding). */
-int64_t tl_pad_source(const tl_pad_data *d, const tl_tensor *in, const tl_tensor *out, int64_t o);
+/* Constant padding: every output element set to `fill` (d->elem bytes), then the input copied in
+ * one innermost row at a time. */
+void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, const uint8_t *fill);
 
 #endif
