@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import codegen_cmd, convert_cmd, inspect_cmd, pipeline
+from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -20,6 +20,8 @@ COMMANDS = {
                 codegen_cmd.add_arguments, codegen_cmd.run_codegen),
     "inspect": ("what a .tflite model holds: inputs, outputs, operators, parameters, MACs, C runtime arena",
                 inspect_cmd.add_arguments, inspect_cmd.run_inspect),
+    "bench": ("time one .tflite in tensorlite's C runtime and in LiteRT, side by side",
+              bench_cmd.add_arguments, bench_cmd.run_bench),
 }
 
 

@@ -1,0 +1,128 @@
+"""`tensorlite bench MODEL.tflite [--runs N] [--json]`: one model, side by side in one run: tensorlite's
+C runtime and, when ai-edge-litert is installed, LiteRT (its default kernels and its reference
+kernels), one thread each, on the same seeded random inputs. Prints the median and the 10th/90th
+percentile latency of `invoke()` per engine, the ratio to tensorlite, and how far each engine's
+outputs are from tensorlite's. Engines are timed in interleaved rounds so a noisy machine affects
+them alike. A file that is not a model, or one tensorlite cannot run, is one line on stderr and
+exit code 2. (tools/bench_runtime.py does the same over the whole corpus, with callgrind counts.)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="the .tflite file")
+    parser.add_argument("--runs", type=int, default=50, help="timed invokes per engine (default 50)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+
+def random_inputs(details: list[dict], seed: int) -> list[np.ndarray]:
+    """One array per input: normal floats; integers over the type's range (a quantized input's
+    real range is its whole integer range); bools at random."""
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for d in details:
+        dt = np.dtype(d["dtype"])
+        shape = [int(s) for s in d["shape"]]
+        if dt.kind == "f":
+            arrays.append(rng.normal(0, 1, shape).astype(dt))
+        elif dt.kind == "b":
+            arrays.append(rng.random(shape) > 0.5)
+        else:
+            info = np.iinfo(dt)
+            lo, hi = max(info.min, -128), min(info.max, 127)   # index-like inputs stay small
+            arrays.append(rng.integers(lo, hi, shape, endpoint=True).astype(dt))
+    return arrays
+
+
+def _engines(data: bytes) -> dict:
+    import tensorlite as tl
+    engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data)}
+    try:
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    except ImportError:
+        return engines
+    for name, kind in (("LiteRT", OpResolverType.AUTO), ("LiteRT reference kernels", OpResolverType.BUILTIN_REF)):
+        try:
+            engines[name] = Interpreter(model_content=data, num_threads=1, experimental_op_resolver_type=kind)
+        except (ValueError, RuntimeError) as e:     # e.g. custom ops LiteRT lacks: that column says so
+            engines[name] = _short(e)
+    return engines
+
+
+def _short(e: Exception) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def bench(data: bytes, runs: int = 50, seed: int = 0) -> dict:
+    engines = _engines(data)
+    ours = engines["tensorlite C runtime"]
+    ours.allocate_tensors()
+    feeds = random_inputs(ours.get_input_details(), seed)
+    ready, results = {}, {}
+    for name, it in engines.items():
+        if isinstance(it, str):
+            results[name] = {"error": it}
+            continue
+        try:
+            if name != "tensorlite C runtime":
+                it.allocate_tensors()
+            for d, a in zip(it.get_input_details(), feeds):
+                it.set_tensor(d["index"], a)
+            it.invoke()                                     # warm-up, and the outputs to compare
+            ready[name] = it
+            results[name] = {"outputs": [it.get_tensor(d["index"]).copy() for d in it.get_output_details()]}
+        except (ValueError, RuntimeError) as e:
+            results[name] = {"error": _short(e)}
+    times = {name: [] for name in ready}
+    for _ in range(runs):                                   # interleaved rounds
+        for name, it in ready.items():
+            start = time.perf_counter()
+            it.invoke()
+            times[name].append(time.perf_counter() - start)
+    base = float(np.median(times["tensorlite C runtime"]))
+    want = results["tensorlite C runtime"]["outputs"]
+    for name in ready:
+        t = np.array(times[name]) * 1e6
+        r = results[name]
+        r.update({"median_us": float(np.median(t)), "p10_us": float(np.percentile(t, 10)),
+                  "p90_us": float(np.percentile(t, 90)), "vs_tensorlite": float(np.median(times[name])) / base,
+                  "max_abs_diff_vs_tensorlite": max((float(np.max(np.abs(g.astype(np.float64) - w))) if g.size else 0.0)
+                                                    for g, w in zip(r.pop("outputs"), want))})
+    return {"runs": runs, "engines": results}
+
+
+def run_bench(args: argparse.Namespace, file=None) -> int:
+    out = file or sys.stdout
+    try:
+        with open(args.model, "rb") as f:
+            data = f.read()
+        result = bench(data, args.runs, args.seed)
+    except (OSError, ValueError) as e:
+        print(f"tensorlite bench: {args.model}: {e}", file=sys.stderr)
+        return 2
+    result["model"] = args.model
+    if args.json:
+        print(json.dumps(result, indent=1), file=out)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=f"tensorlite bench: {args.model} ({args.runs} invokes each, one thread)")
+    for col in ("engine", "median µs", "p10 µs", "p90 µs", "time / tensorlite", "max |out - tensorlite|"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    for name, r in result["engines"].items():
+        if "error" in r:
+            table.add_row(name, f"cannot run: {r['error']}", "", "", "", "")
+        else:
+            table.add_row(name, f"{r['median_us']:,.1f}", f"{r['p10_us']:,.1f}", f"{r['p90_us']:,.1f}",
+                          f"{r['vs_tensorlite']:.2f}", f"{r['max_abs_diff_vs_tensorlite']:.3g}")
+    Console(file=out, width=140).print(table)
+    return 0
