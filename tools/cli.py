@@ -12,7 +12,7 @@ from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
-    "pipeline": ("the main job: train the digits CNN, evaluate it, print the results table",
+    "pipeline": ("the main job: train the digits CNN, convert it, run it in LiteRT and the C runtime, one table",
                  pipeline.add_arguments, pipeline.run_pipeline),
     "convert": ("convert a saved model or an ONNX file to a .tflite model",
                 convert_cmd.add_arguments, convert_cmd.run_convert),
