@@ -21,7 +21,7 @@ For each corpus model (../shared/models/tflm) that tensorlite's C runtime runs, 
   Python) with collection only inside `tl_interpreter_invoke`. tl_run feeds a fixed byte pattern,
   not the golden inputs; the kernels' instruction counts barely depend on values. Under valgrind
   XNNPACK sees at most AVX2 (natively it may pick wider paths), and our C is built with plain
-  `-O2` (baseline x86-64), so instruction ratios compare code paths, not tuned builds.
+  `-O3` (baseline x86-64, no -march), so instruction ratios compare code paths, not tuned builds.
 
 Each model runs in its own child process: LiteRT crashes on some corpus models
 (keyword_scrambled_8bit), and a crash there is reported, not fatal to the run.

@@ -91,7 +91,7 @@ ffibuilder.set_source(
     '#include "tensorlite.h"',
     sources=[os.path.relpath(s) for s in _sources],
     include_dirs=[os.path.relpath(os.path.join(ROOT, "include")), os.path.relpath(os.path.join(ROOT, "src"))],
-    extra_compile_args=["-std=c99", "-O2"],
+    extra_compile_args=["-std=c99", "-O3"],
     libraries=["m"],
 )
 
