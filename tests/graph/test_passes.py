@@ -114,18 +114,19 @@ def test_optimized_function_equals_eager():
     assert ops(g) == ["matmul", "add", "softmax", "add"]
 
 
-@pytest.mark.parametrize("kind", ["conv", "conv_bias", "dense"])
+@pytest.mark.parametrize("kind", ["conv", "conv_bias", "dense", "depthwise"])
 def test_batch_norm_folding_in_a_frozen_inference_graph(kind):
     rng = np.random.default_rng(3)
     layers = tl.keras.layers
     first = {"conv": layers.Conv2D(6, 3, padding="same", use_bias=False),
-             "conv_bias": layers.Conv2D(6, 3, padding="same"), "dense": layers.Dense(6, use_bias=False)}[kind]
+             "conv_bias": layers.Conv2D(6, 3, padding="same"), "dense": layers.Dense(6, use_bias=False),
+             "depthwise": layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same")}[kind]
     shape = (8, 8, 3) if kind != "dense" else (5,)
     model = tl.keras.Sequential([layers.Input(shape=shape), first, layers.BatchNormalization(), layers.ReLU()])
     bn = model.layers[1]
     for v in (bn.moving_mean, bn.moving_variance, bn.gamma, bn.beta):  # non-trivial statistics
         v.assign(rng.uniform(0.5, 1.5, v.shape).astype(np.float32))
-    if kind == "conv_bias":
+    if kind in ("conv_bias", "depthwise"):
         first.bias.assign(rng.standard_normal(6).astype(np.float32))
     x = rng.standard_normal((2, *shape)).astype(np.float32)
     want = model(tl.constant(x), training=False).numpy()
@@ -136,7 +137,7 @@ def test_batch_norm_folding_in_a_frozen_inference_graph(kind):
     passes.optimize(g)
     # the folded bias add takes the relu as its fused activation (the remapping pass)
     assert "batch_norm" not in ops(g) and ops(g)[-1] == "add" and g.nodes[-1].attrs["activation"] == "relu"
-    assert ops(g)[0] == ("matmul" if kind == "dense" else "conv2d") and not g.captures
+    assert ops(g)[0] == {"dense": "matmul", "depthwise": "depthwise_conv2d"}.get(kind, "conv2d") and not g.captures
     got = Executor(g).run([x], {})[0][0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 

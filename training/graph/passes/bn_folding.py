@@ -1,6 +1,7 @@
 """Batch-norm folding for inference: batch_norm(conv2d(x, w) [+ b], mean, var, offset, scale) with
 constant statistics becomes conv2d(x, w * k) + (b - mean) * k + offset, k = scale / sqrt(var + eps),
-per output channel (the last axis); the same for matmul (dense). It fires only when the statistics
+per output channel (the last axis); the same for matmul (dense) and depthwise_conv2d (filter
+[KH, KW, C, M], output channel c*M + m). It fires only when the statistics
 and weights are constants: in a frozen inference graph (freeze.py), never in a training step whose
 parameters are variables."""
 from __future__ import annotations
@@ -12,7 +13,11 @@ import numpy as np
 from ..ir import Graph, Node, Value
 from .util import replace_uses
 
-LINEAR = {"conv2d", "matmul"}
+LINEAR = {"conv2d", "matmul", "depthwise_conv2d"}
+
+
+def _out_channels(op: str, w: np.ndarray) -> int:
+    return w.shape[2] * w.shape[3] if op == "depthwise_conv2d" else w.shape[-1]
 _ids = itertools.count(10_000_000)
 
 
@@ -54,14 +59,15 @@ def run(graph: Graph) -> int:
             continue
         if lin.op == "matmul" and (lin.attrs.get("transpose_b") or len(lin.inputs[1].shape) != 2):
             continue
-        if _uses(graph, lin.outputs[0]) != 1 or graph.constants[lin.inputs[1].id].shape[-1] != channels:
-            continue
         w = graph.constants[lin.inputs[1].id]
+        if _uses(graph, lin.outputs[0]) != 1 or _out_channels(lin.op, w) != channels:
+            continue
         b = np.zeros(channels) if bias_node is None else \
             _per_channel(graph.constants[[v for v in bias_node.inputs if v.id in graph.constants][0].id],
                          channels).astype(np.float64)
         new_w = Value(next(_ids), lin.inputs[1].dtype, lin.inputs[1].shape)
-        graph.constants[new_w.id] = (w.astype(np.float64) * k).astype(w.dtype)
+        scale_w = k.reshape(w.shape[2], w.shape[3]) if lin.op == "depthwise_conv2d" else k
+        graph.constants[new_w.id] = (w.astype(np.float64) * scale_w).astype(w.dtype)
         new_b = Value(next(_ids), bn.outputs[0].dtype, (channels,))
         graph.constants[new_b.id] = ((b - mean) * k + offset).astype(w.dtype)
         lin.inputs = [lin.inputs[0], new_w]
