@@ -133,9 +133,13 @@ class _Table:
         return None if vec is None else self.buf.data[vec[0]:vec[0] + vec[1]]
 
     def string(self, slot: int, what: str) -> str | None:
-        raw = self.bytes(slot, what)
-        if raw is None:
+        vec = self._vector(slot, 1, what)
+        if vec is None:
             return None
+        start, n = vec
+        # FlatBuffers strings end with a NUL byte after their length; a file cut inside it is truncated.
+        self.buf.check(start + n, 1, f"{self.what} {what} terminator")
+        raw = self.buf.data[start:start + n]
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:

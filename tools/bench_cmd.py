@@ -4,7 +4,7 @@ kernels), one thread each, on the same seeded random inputs. Prints the median a
 percentile latency of `invoke()` per engine, the ratio to tensorlite, and how far each engine's
 outputs are from tensorlite's. Engines are timed in interleaved rounds so a noisy machine affects
 them alike. A file that is not a model, or one tensorlite cannot run, is one line on stderr and
-exit code 2. (tools/bench_runtime.py does the same over the whole corpus, with callgrind counts.)
+exit code 2. (bench/bench_runtime.py does the same over the whole corpus, with callgrind counts.)
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Build and run tensorlite's Cortex-M firmware (runtimes/c/ports/cortex-m) for one model under
 QEMU, and measure what the runtime adds to a firmware. Used by tests/runtime_c/test_cortex_m.py
-and tools/bench_mcu.py.
+and bench/bench_mcu.py.
 
     result = run_firmware("model.tflite", input_bytes, work_dir)   # {"outputs": [bytes...], "arena": n}
 """
@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from contextlib import contextmanager
 
+# The firmware is built from the C runtime's sources, which live in a checkout of the repository (an editable
+# install, `pip install -e .`); a wheel carries only the compiled binding.
 PORT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtimes", "c", "ports",
                     "cortex-m")
 TOOLS = ("arm-none-eabi-gcc", "arm-none-eabi-size", "qemu-system-arm")
@@ -25,6 +27,9 @@ def missing_tools() -> list[str]:
 @contextmanager
 def _port_lock():
     """One make at a time: the runtime's objects are shared by every firmware build."""
+    if not os.path.isfile(os.path.join(PORT, "Makefile")):
+        raise FileNotFoundError(f"the Cortex-M firmware is built from the C runtime's sources, not found at {PORT}: "
+                                "install tensorlite from a checkout (git clone, then pip install -e .)")
     os.makedirs(os.path.join(PORT, "build"), exist_ok=True)
     with open(os.path.join(PORT, "build", ".lock"), "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)

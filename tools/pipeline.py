@@ -10,7 +10,7 @@ convert stage adds a row for the .tflite model run by LiteRT, a quantize stage o
 twin, each runtime a row with the same columns, so the table compares them side by side.
 
 The digits CNN and its training recipe live here, so the test suite (tests/keras/
-test_digits_cnn.py) and the benchmark (tools/bench_training.py) train exactly the main job's model.
+test_digits_cnn.py) and the benchmark (bench/bench_training.py) train exactly the main job's model.
 """
 from __future__ import annotations
 

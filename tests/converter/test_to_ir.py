@@ -8,7 +8,6 @@ same way, so every builtin the lowering emits has its inverse exercised.
 (b) The float32 models of the TFLM corpus (made by TensorFlow's converter) run in the Executor with
 their LiteRT goldens.
 (c) Quantized and custom-op models raise NotImplementedError naming the operator."""
-import pathlib
 import re
 
 import numpy as np
@@ -24,9 +23,9 @@ from tests.conftest import skip_or_fail
 from tests.converter.test_keras_models import MODELS, _convert, _run
 from tests.converter.test_op_lowering import CASES, PASS_THROUGH, _deployable
 from tests.converter.test_op_lowering import _convert as _convert_case
+from tests.paths import CORPUS
 
-CORPUS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "models" / "tflm"
-CORPUS_MODELS = sorted(p for p in CORPUS.rglob("*.tflite") if "fuzz" not in p.parts) if CORPUS.is_dir() else []
+CORPUS_MODELS = sorted(p for p in CORPUS.rglob("*.tflite") if "fuzz" not in p.parts)
 # The corpus's float32 models: every tensor float32 (or an int32 shape operand), builtins only
 FLOAT_CORPUS = ["add_model_float", "hello_world_float", "magic_wand", "mnist_lstm_float"]
 # Cases whose second lowering differs, and what it gives: FILL of a constant reads back as a constant
@@ -126,15 +125,8 @@ def test_every_emitted_builtin_has_a_rule():
 
 # ---- (b) the corpus's float models ----------------------------------------------------------------
 
-def _corpus():
-    if not CORPUS_MODELS:
-        skip_or_fail(f"the TFLM model corpus is not at {CORPUS}")
-    return CORPUS_MODELS
-
-
 @pytest.mark.parametrize("name", FLOAT_CORPUS)
 def test_float_corpus_model_matches_litert_golden(name):
-    _corpus()
     graph = read_graph((CORPUS / f"{name}.tflite").read_bytes(), source=name)
     golden = np.load(CORPUS / f"{name}.golden.npz")
     ex = Executor(graph)

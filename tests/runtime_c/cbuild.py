@@ -4,9 +4,9 @@ import shutil
 import subprocess
 
 from tests.conftest import skip_or_fail
+from tests.paths import CORPUS, REPO  # noqa: F401  (CORPUS is re-exported for the runtime tests)
 
-RUNTIME = pathlib.Path(__file__).resolve().parents[2] / "runtimes" / "c"
-CORPUS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "models" / "tflm"
+RUNTIME = REPO / "runtimes" / "c"
 
 
 def make(build_dir, *args, cc="gcc", mode="release", target="all"):

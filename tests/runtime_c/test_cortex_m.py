@@ -11,8 +11,8 @@ from tensorlite.tools import mcu
 
 import tensorlite as tl
 from tests.conftest import skip_or_fail
+from tests.paths import CORPUS
 
-CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "models", "tflm")
 MODELS = ["hello_world_int8", "magic_wand", "mnist_lstm_int8", "micro_speech_quantized", "person_detect",
           "keyword_scrambled_8bit", "converted_digits_cnn", "audio_preprocessor_int8", "audio_preprocessor_float"]
 

@@ -1,5 +1,5 @@
 """Models made by TensorFlow's own converter (tests/data/tf_converted, written by
-tools/make_tf_models.py with TensorFlow 2.21): MobileNetV2 with float16 weights and dynamic-range
+scripts/make_tf_models.py with TensorFlow 2.21): MobileNetV2 with float16 weights and dynamic-range
 (hybrid int8 weights), MobileNetV3-Small dynamic-range (HARD_SWISH, Flatten's SHAPE/PACK), DS-CNN,
 an MLP, Keras LSTM and GRU (as WHILE loops), Keras Flatten with a dynamic batch, and a tf.function
 while loop (FLOOR_MOD, GATHER). Each runs in tensorlite's C runtime with LiteRT's reference kernels'

@@ -7,7 +7,7 @@ import sys
 
 from tensorlite.tools import bench_cmd, cli
 
-CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "models", "tflm")
+from tests.paths import CORPUS
 
 
 def _json(args, capsys):

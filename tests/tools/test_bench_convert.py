@@ -1,8 +1,8 @@
-"""tools/bench_convert.py runs end to end (tensorlite's column; TensorFlow is a bench-only anchor):
+"""bench/bench_convert.py runs end to end (tensorlite's column; TensorFlow is a bench-only anchor):
 its MobileNetV2 ONNX model converts, and the .tflite agrees with onnxruntime in LiteRT."""
 import json
 
-from tensorlite.tools import bench_convert
+from bench import bench_convert
 
 
 def test_bench_convert_quick(tmp_path, capsys):

@@ -3,7 +3,7 @@ bring to tensorlite's C runtime (tests/runtime_c/test_tf_converted.py runs each 
 Needs TensorFlow, which is not a tensorlite dependency: run it with a separate venv's Python,
 
     python3 -m venv tfenv && tfenv/bin/pip install tensorflow-cpu
-    tfenv/bin/python tools/make_tf_models.py tests/data/tf_converted
+    tfenv/bin/python scripts/make_tf_models.py tests/data/tf_converted
 
 Weights are random (seeded): the tests compare runtimes, not accuracy. Made with TensorFlow 2.21."""
 import os

@@ -2,7 +2,7 @@
 per model, the firmware's code size (arm-none-eabi-size), the runtime + kernels part of it with
 only the model's kernels linked and with all of them, and the arena the model needs.
 
-    python3 tools/bench_mcu.py [--models hello_world_int8 person_detect ...] [--json out.json]
+    python3 bench/bench_mcu.py [--models hello_world_int8 person_detect ...] [--json out.json]
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import tempfile
 
 from tensorlite.tools import mcu
 
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "models", "tflm")
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "tflm")
 DEFAULT = ["hello_world_int8", "magic_wand", "micro_speech_quantized", "mnist_lstm_int8", "keyword_scrambled_8bit",
            "person_detect"]
 

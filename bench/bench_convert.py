@@ -6,7 +6,7 @@ fresh process: wall time (import + load + convert + write), the conversion alone
 TensorFlow is a bench-only anchor: give its interpreter with --tf-python (a venv with
 `pip install tensorflow-cpu`); without it only tensorlite's column is measured.
 
-    python3 tools/bench_convert.py [--tf-python /path/to/venv/bin/python] [--repeats 3] [--json out.json]
+    python3 bench/bench_convert.py [--tf-python /path/to/venv/bin/python] [--repeats 3] [--json out.json]
 
 The ONNX model is MobileNetV2 1.0 / 224 built with onnx.helper (Conv + BatchNormalization + Clip
 as exported from PyTorch, inverted residual blocks, global pool, Gemm) with random weights.

@@ -1,7 +1,7 @@
 """Training throughput: tensorlite's `fit()` against PyTorch on the CPU, side by side in one run.
 
     pip install -e '.[bench]'      # PyTorch, for this benchmark only
-    python3 tools/bench_training.py [--epochs 12] [--batch-size 32] [--json out.json]
+    python3 bench/bench_training.py [--epochs 12] [--batch-size 32] [--json out.json]
 
 Both train the main job's digits CNN (tools/pipeline.py: conv-BN-ReLU-pool twice, dense,
 softmax) on the same 1,437 images with the same batch size, optimizer (Adam, lr 1e-2, eps 1e-7),
@@ -22,11 +22,7 @@ import sys
 import time
 
 import numpy as np
-
-if __package__ in (None, ""):  # run as a script: make `tools` importable from the repository
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tools import pipeline  # noqa: E402
+from tensorlite.tools import pipeline
 
 
 def bench_tensorlite(data, epochs: int, batch_size: int, seed: int, run_eagerly: bool = False,

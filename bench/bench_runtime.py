@@ -1,9 +1,9 @@
 """C runtime latency, arena and instruction counts against LiteRT, side by side in one run.
 
-    python3 tools/bench_runtime.py [--models magic_wand,seanet/add0] [--repeats 30] [--quick]
+    python3 bench/bench_runtime.py [--models magic_wand,seanet/add0] [--repeats 30] [--quick]
                                    [--no-callgrind] [--json out.json]
 
-For each corpus model (../shared/models/tflm) that tensorlite's C runtime runs, on one thread:
+For each corpus model (tests/data/tflm) that tensorlite's C runtime runs, on one thread:
 
 * latency: median over --repeats samples of one `invoke()` through tensorlite's cffi binding
   (`tensorlite.runtime.Interpreter`), LiteRT's default resolver (optimized kernels + XNNPACK,
@@ -44,7 +44,7 @@ import time
 import numpy as np
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "models" / "tflm"
+CORPUS = REPO / "tests" / "data" / "tflm"
 RUNTIME_C = REPO / "runtimes" / "c"
 ENGINES = ("tl", "litert", "litert_ref")
 ENGINE_NAMES = {"tl": "tensorlite", "litert": "LiteRT", "litert_ref": "LiteRT ref"}
@@ -400,8 +400,8 @@ def main(argv=None) -> int:
         callgrind_worker(pathlib.Path(args.callgrind_worker), args.engine, args.helper)
         return 0
     if not args.corpus.is_dir():
-        raise SystemExit(f"bench_runtime: the model corpus is missing: expected {args.corpus} (shared/ beside "
-                         "the checkout), or pass --corpus")
+        raise SystemExit(f"bench_runtime: the model corpus is missing: expected {args.corpus} (a "
+                         "checkout of the repository carries it), or pass --corpus")
     known = corpus_models(args.corpus)
     models = args.models.split(",") if args.models else known
     unknown = [m for m in models if m not in known]
