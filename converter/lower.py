@@ -1,5 +1,5 @@
 """Graph IR -> TFLite operators. Each op's lowering rule lives in its card (`training/ops/<op>.py`,
-`@<op>.lowering`); this module walks the graph and gives the rules a `LoweringContext` to emit
+`@<op>_op.lower`); this module walks the graph and gives the rules a `LoweringContext` to emit
 builtins with. An op whose card names a builtin and has no attributes lowers one-to-one without a
 rule. Anything else without a rule is an error naming the op, the node and what to do.
 """
@@ -115,9 +115,9 @@ def lower_graph(graph: Graph, name: str = "main", subgraphs: list[Subgraph] | No
             ctx.emit(op.tflite, ctx.inputs(), ctx.outputs())
         else:
             raise ctx.fail("this op has no TFLite lowering",
-                           f"Add one with @{node.op}_op.lowering in its card (training/ops/), or change the model "
+                           f"Add one with @{node.op}_op.lower in its card (training/ops/), or change the model "
                            "to avoid it" if op.tflite is None else
-                           f"Its card names {op.tflite} but has no @lowering rule for its attributes")
+                           f"Its card names {op.tflite} but has no @{node.op}_op.lower rule for its attributes")
     outputs = []
     for v in graph.outputs:
         t = ctx.tensor(v)

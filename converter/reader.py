@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 
 import numpy as np
+from tensorlite.training.shape_text import shape_text
 
 from .model import Model, Operator, Quantization, Signature, Subgraph, Tensor
 from .schema import BUILTIN_OPS, OPTIONS_FIELDS, OPTIONS_UNION, TENSOR_TYPES
@@ -246,7 +247,7 @@ class _Reader:
 
     def tensor_data(self, raw: bytes, type_name: str, shape: tuple, what: str) -> np.ndarray:
         if any(d < 0 for d in shape):
-            self.fail(f"{what}: constant data with a negative dimension in shape {list(shape)}")
+            self.fail(f"{what}: constant data with a negative dimension in shape {shape_text(shape)}")
         count = 1
         for d in shape:
             count *= d
@@ -256,7 +257,7 @@ class _Reader:
             return np.frombuffer(raw, np.uint8).copy()
         dtype = np.dtype(_NUMPY[type_name]).newbyteorder("<")
         if count * dtype.itemsize != len(raw):
-            self.fail(f"{what}: buffer holds {len(raw)} bytes, shape {list(shape)} of {_NUMPY[type_name]} "
+            self.fail(f"{what}: buffer holds {len(raw)} bytes, shape {shape_text(shape)} of {_NUMPY[type_name]} "
                       f"needs {count * dtype.itemsize}")
         return np.frombuffer(raw, dtype).astype(dtype.newbyteorder("=")).reshape(shape)
 

@@ -27,6 +27,7 @@ import numpy as np
 from tensorlite.training.dtypes import as_dtype
 from tensorlite.training.graph.ir import Graph, Node, Value
 from tensorlite.training.ops.registry import OPS
+from tensorlite.training.shape_text import shape_text
 from tensorlite.training.spec import TensorSpec
 
 from .model import Model, Operator, Tensor
@@ -180,8 +181,8 @@ class _Builder:
         """`v` is output `j` of the current operator: its dtype and shape must be the tensor's."""
         t = self.out(j)
         if v.dtype != t.dtype or tuple(v.shape) != tuple(t.shape):
-            raise self.invalid(f"output {j} ({t.name!r}) is {t.dtype}{list(t.shape)} but its IR form gives "
-                               f"{v.dtype}{list(v.shape)}")
+            raise self.invalid(f"output {j} ({t.name!r}) is {t.dtype}{shape_text(t.shape)} but its IR form gives "
+                               f"{v.dtype}{shape_text(v.shape)}")
         if not v.name:
             v.name = t.name
         self.values[self.op.outputs[j]] = v
@@ -346,7 +347,7 @@ def _depthwise_conv_2d(b, op):
     _, kh, kw, cm = fa.shape
     c = x.shape[3]
     if c == 0 or cm % c:
-        raise b.invalid(f"filter {list(fa.shape)} does not fit an input of {c} channels")
+        raise b.invalid(f"filter {shape_text(fa.shape)} does not fit an input of {c} channels")
     w = b.const(np.ascontiguousarray(fa.reshape(kh, kw, c, cm // c)), b.tensor(1).name)
     y = b.node("depthwise_conv2d", [x, w], **_conv_attrs(b, op))
     b.bind(b.activation(b.bias(y, 2)))
@@ -554,7 +555,7 @@ def _if(b, op):
     pred, *args = b.inputs()
     if pred.shape != ():
         if int(np.prod(pred.shape)) != 1:
-            raise b.invalid(f"the condition must hold one element, got shape {list(pred.shape)}")
+            raise b.invalid(f"the condition must hold one element, got shape {shape_text(pred.shape)}")
         pred = b.node("reshape", [pred], shape=())
     then_g = b.subgraph(op.options.get("then_subgraph_index"))
     else_g = b.subgraph(op.options.get("else_subgraph_index"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from flatbuffers import Builder
+from tensorlite.training.shape_text import shape_text
 
 from .model import Model, Operator, Subgraph, Tensor, tensor_type
 from .schema import BUILTIN_OPS, MIN_RUNTIME_V1, OPTIONS_FIELDS, OPTIONS_UNION
@@ -112,7 +113,8 @@ class _Writer:
         if t.data is not None:
             data = np.array(t.data, dtype=np.dtype(t.dtype if t.dtype != "bool" else np.bool_), order="C")  # keeps 0-d
             if tuple(data.shape) != tuple(t.shape):
-                raise ValueError(f"tensor {t.name!r}: data shape {data.shape} differs from its shape {t.shape}")
+                raise ValueError(f"tensor {t.name!r}: data shape {shape_text(data.shape)} differs from its shape "
+                                 f"{shape_text(t.shape)}")
             buffer = self.buffer_for(data.tobytes())
         else:
             buffer = 0

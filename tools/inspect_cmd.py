@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 
 import numpy as np
+from tensorlite.training.shape_text import shape_text
 
 # op -> how its multiply-accumulates follow from the shapes (see _macs)
 MAC_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL", "TRANSPOSE_CONV")
@@ -121,11 +122,11 @@ def _macs(op, tensors) -> int | None:
     return None
 
 
-def _runtime(data: bytes) -> dict:
+def _runtime(data: bytes, source: str) -> dict:
     """What tensorlite's C runtime makes of the model: the arena it needs, or what it lacks."""
     try:
         import tensorlite as tl
-        it = tl.lite.Interpreter(model_content=data)
+        it = tl.lite.Interpreter(model_content=data, source=source)
         missing = it.unsupported_ops()
         if missing:
             return {"unsupported_ops": list(missing)}
@@ -190,16 +191,16 @@ def inspect_model(model, data: bytes, source: str = "<bytes>", tensors: bool = F
     facts["constant_bytes"] = const_bytes
     facts["macs"] = macs
     facts["total_macs"] = sum(e["macs"] for e in macs.values())
-    facts["runtime"] = _runtime(data)
+    facts["runtime"] = _runtime(data, source)
     return facts
 
 
 # ---- text output ------------------------------------------------------------------------------
 
 def _shape_text(t: dict) -> str:
-    text = "[" + ", ".join(map(str, t["shape"])) + "]"
+    text = shape_text(t["shape"])
     if t["shape_signature"] != t["shape"]:
-        text += " sig [" + ", ".join(map(str, t["shape_signature"])) + "]"
+        text += " sig " + shape_text(t["shape_signature"])
     return text
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from tensorlite.training.dtypes import as_dtype
 from tensorlite.training.graph.ir import Graph, Node, Value
 from tensorlite.training.ops.registry import OPS
+from tensorlite.training.shape_text import shape_text
 from tensorlite.training.spec import TensorSpec
 
 from ..lower import ConversionError
@@ -295,8 +296,8 @@ class Importer:
             raise ONNXImportError(f"ONNX graph input {vi.name!r} has no shape; pass input_shapes={{name: shape}}")
         shape = [d.dim_value if d.HasField("dim_value") else None for d in t.shape.dim]
         if any(d is None for d in shape[1:]):
-            raise ONNXImportError(f"ONNX graph input {vi.name!r} has dynamic dimensions {shape} beyond the batch; "
-                                  "pass input_shapes={name: shape} with fixed sizes")
+            raise ONNXImportError(f"ONNX graph input {vi.name!r} has dynamic dimensions {shape_text(shape)} "
+                                  "beyond the batch; pass input_shapes={name: shape} with fixed sizes")
         return tuple(shape), dtype
 
 

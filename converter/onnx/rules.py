@@ -8,6 +8,7 @@ import math
 import numpy as np
 from tensorlite.training.dtypes import as_dtype
 from tensorlite.training.ops.resize import bilinear_matrix, nearest_matrix
+from tensorlite.training.shape_text import shape_text
 
 from .importer import Held, channels_last, drop_axes, identity
 
@@ -204,18 +205,19 @@ def _resolve_shape(im, in_shape, spec, allowzero):
     for i, d in enumerate(out):
         if d == 0 and not allowzero:
             if i >= len(in_shape):
-                raise im.fail(f"shape {spec} copies dimension {i} (0) but the input has rank {len(in_shape)}")
+                raise im.fail(f"shape {shape_text(spec)} copies dimension {i} (0) but the input has rank "
+                              f"{len(in_shape)}")
             out[i] = in_shape[i]
     if out.count(-1) > 1:
-        raise im.fail(f"shape {spec} has more than one -1")
+        raise im.fail(f"shape {shape_text(spec)} has more than one -1")
     total = math.prod(in_shape)
     if -1 in out:
         known = math.prod(d for d in out if d != -1)
         if known == 0 or total % known:
-            raise im.fail(f"cannot reshape {list(in_shape)} to {spec}")
+            raise im.fail(f"cannot reshape {shape_text(in_shape)} to {shape_text(spec)}")
         out[out.index(-1)] = total // known
     if math.prod(out) != total:
-        raise im.fail(f"cannot reshape {list(in_shape)} ({total} elements) to {spec}")
+        raise im.fail(f"cannot reshape {shape_text(in_shape)} ({total} elements) to {shape_text(spec)}")
     return out
 
 
@@ -251,7 +253,7 @@ def _squeeze(im, node, attrs):
     axes = [i for i, d in enumerate(shape) if d == 1 and not (i == 0 and x.batch)] if axes is None else \
         sorted({_axis(im, a, x.rank) for a in axes})
     if any(shape[a] != 1 for a in axes):
-        raise im.fail(f"cannot squeeze axes {axes} of shape {list(shape)} (not all size 1)")
+        raise im.fail(f"cannot squeeze axes {axes} of shape {shape_text(shape)} (not all size 1)")
     if not axes:
         im.set_held(node.output[0], x)
         return
@@ -343,7 +345,7 @@ def _slice(im, node, attrs):
         spec[_axis(im, a, x.rank)] = (s, e, st)
     bounds = {a: _slice_bounds(shape[a], *spec[a]) for a in spec}
     if any(n == 0 for _, _, n in bounds.values()):
-        raise im.fail(f"the slice of {list(shape)} is empty; TFLite has no empty tensors")
+        raise im.fail(f"the slice of {shape_text(shape)} is empty; TFLite has no empty tensors")
     order = x.perm or identity(x.rank)
     sliced = {_axis(im, a, x.rank) for a in axes}
     batch = x.batch and 0 not in sliced
@@ -881,7 +883,8 @@ def _resize(im, node, attrs):
     else:
         raise im.fail("neither scales nor sizes is given")
     if out[0] != shape[0] or out[1] != shape[1]:
-        raise im.fail(f"resizing the batch or channel axis ({list(shape)} -> {[out[a] for a in range(4)]})",
+        raise im.fail(f"resizing the batch or channel axis ({shape_text(shape)} -> "
+                      f"{shape_text(out[a] for a in range(4))})",
                       "TFLite resizes height and width only")
     mode = attrs.get("coordinate_transformation_mode", "half_pixel")
     nearest_mode = attrs.get("nearest_mode", "round_prefer_floor")
@@ -892,8 +895,9 @@ def _resize(im, node, attrs):
         if all(np.allclose(g, w, atol=1e-6) for g, w in zip(got, want)):
             break
     else:
-        raise im.fail(f"{kind} resize {list(shape[2:])} -> {[out[2], out[3]]} with coordinate_transformation_mode="
-                      f"{mode!r}" + (f", nearest_mode={nearest_mode!r}" if kind == "nearest" else "") +
+        raise im.fail(f"{kind} resize {shape_text(shape[2:])} -> {shape_text([out[2], out[3]])} with "
+                      f"coordinate_transformation_mode={mode!r}"
+                      + (f", nearest_mode={nearest_mode!r}" if kind == "nearest" else "") +
                       " samples differently from every TFLite RESIZE option (align_corners, half_pixel_centers)",
                       "Use half_pixel / align_corners / asymmetric with sizes, or integer scales")
     y = im.op(f"resize_{kind}", im.layout(x, NHWC), size=(out[2], out[3]), align_corners=align,

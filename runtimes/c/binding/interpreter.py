@@ -11,6 +11,7 @@ import enum
 import re
 
 import numpy as np
+from tensorlite.training.shape_text import shape_text
 
 from ._tl_c import ffi, lib
 
@@ -46,7 +47,9 @@ class OpResolverType(enum.Enum):
 class Interpreter:
     def __init__(self, model_path=None, model_content=None, experimental_delegates=None, num_threads=None,
                  experimental_op_resolver_type=OpResolverType.AUTO, experimental_preserve_all_tensors=False,
-                 arena_size: int | None = None):
+                 arena_size: int | None = None, source: str | None = None):
+        """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
+        fits) and `source` is what error messages call the model (default: model_path, or "<model_content>")."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         if experimental_delegates:
@@ -58,7 +61,7 @@ class Interpreter:
                 model_content = f.read()
         self._model = bytes(model_content)
         self._model_c = ffi.from_buffer("uint8_t[]", self._model)
-        self._source = model_path or "<model_content>"
+        self._source = source or model_path or "<model_content>"
         self._arena_size = arena_size or max(64 * 1024, 2 * len(self._model))
         self._fixed_arena = arena_size is not None
         self._reference = experimental_op_resolver_type == OpResolverType.BUILTIN_REF
@@ -185,8 +188,8 @@ class Interpreter:
             raise ValueError(f"Cannot set tensor: Got value of type {value.dtype.name.upper()} but expected type "
                              f"{np.dtype(d['dtype']).name.upper()} for input {tensor_index}, name: {d['name']}")
         if tuple(value.shape) != tuple(d["shape"]):
-            raise ValueError(f"Cannot set tensor: Dimension mismatch. Got {list(value.shape)} but expected "
-                             f"{list(d['shape'])} for input {tensor_index}, name: {d['name']}")
+            raise ValueError(f"Cannot set tensor: Dimension mismatch. Got {shape_text(value.shape)} but expected "
+                             f"{shape_text(d['shape'])} for input {tensor_index}, name: {d['name']}")
         t = self._tensor(tensor_index, subgraph)
         if t.is_constant:
             raise ValueError(f"Cannot set tensor {tensor_index} ({d['name']}): it is a constant of the model")
@@ -225,10 +228,10 @@ class Interpreter:
         lib.tl_interpreter_reset_variables(self._it)
 
     def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
-        current = list(self._details(input_index)["shape"])
-        if list(tensor_size) != current:
+        current = shape_text(self._details(input_index)["shape"])
+        if shape_text(tensor_size) != current:
             raise NotImplementedError(f"resize_tensor_input: tensorlite's C runtime plans static shapes; input "
-                                      f"{input_index} has shape {current}, asked {list(tensor_size)}")
+                                      f"{input_index} has shape {current}, asked {shape_text(tensor_size)}")
 
     # -- signatures ---------------------------------------------------------------------------------
     def get_signature_list(self) -> dict:
@@ -284,7 +287,7 @@ class Interpreter:
                 missing.add(f"CUSTOM {name}" if code == 32 else name)
         if not missing:  # every op has a kernel: does each kernel take these tensor types?
             try:
-                Interpreter(model_content=self._model).allocate_tensors()
+                Interpreter(model_content=self._model, source=self._source).allocate_tensors()
             except ValueError as exc:
                 if getattr(exc, "status", None) == _TYPE_UNSUPPORTED and exc.op_name:
                     missing.add(f"{exc.op_name} (for these tensor types)")
