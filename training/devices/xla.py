@@ -4,18 +4,15 @@ Runs on whatever JAX sees: the CPU here, GPUs or TPUs where present. Install: pi
 
 Kernels: the op table's kernels are written against an array module `xp`; those that are pure
 jax.numpy (no in-place writes, no data-dependent Python) are registered for "xla" as they are
-(erf and gelu use jax.scipy's erf through their xp); the ops in CPU_ONLY have no XLA kernel and
-run on the CPU (placement falls back and logs the transfer)."""
+(erf and gelu use jax.scipy's erf through their xp). Gradient ops whose kernels write in place
+declare on their card the forward op they are the vjp of (`vjp_of`), and run here as jax.vjp of
+its kernel. Ops whose card says `no_xla` have no XLA kernel and run on the CPU (placement falls
+back and logs the transfer)."""
 from __future__ import annotations
 
 import numpy as np
 
 name = "xla"
-CPU_ONLY = {"unsorted_segment_sum", "gather",  # their CPU kernels check indices in Python
-            "cond", "while"}                # they run their graphs with the NumPy executor
-# gradient ops whose CPU kernels write in place: on XLA they are the vjp of their forward kernel
-VJP = {"conv2d_backprop_input": ("conv2d", "input_shape"), "avg_pool2d_grad": ("avg_pool2d", "input_shape"),
-       "strided_slice_grad": ("strided_slice", "shape")}
 _jax = None
 
 
@@ -57,12 +54,15 @@ def sync() -> None:
 
 def _register() -> None:
     from ..ops.registry import OPS
-    for op_name, op in OPS.items():
-        if op_name not in CPU_ONLY and "cpu" in op.kernels and "xla" not in op.kernels:
+    for op in OPS.values():
+        if "xla" in op.kernels or op.no_xla:
+            continue
+        if op.vjp_of is not None:
+            forward, shape_attr = op.vjp_of
+            forward = OPS[forward].kernels["cpu"]
+            op.kernels["xla"] = _vjp_at_input(forward) if shape_attr is None else _linear_vjp(forward, shape_attr)
+        elif "cpu" in op.kernels:
             op.kernels["xla"] = op.kernels["cpu"]
-    for grad_name, (fwd_name, shape_attr) in VJP.items():
-        OPS[grad_name].kernels["xla"] = _linear_vjp(OPS[fwd_name].kernels["cpu"], shape_attr)
-    OPS["max_pool2d_grad"].kernels["xla"] = _max_pool_vjp(OPS["max_pool2d"].kernels["cpu"])
 
 
 def _linear_vjp(forward, shape_attr):
@@ -75,9 +75,9 @@ def _linear_vjp(forward, shape_attr):
     return kernel
 
 
-def _max_pool_vjp(forward):
-    """max_pool2d_grad(x, dy): the vjp of max pooling at x. Ties within a window share the gradient
-    equally here (JAX's rule for max), where the CPU kernel gives it to one element."""
+def _vjp_at_input(forward):
+    """grad(x, dy, **attrs): the vjp of the forward at x. For max_pool2d_grad, ties within a window
+    share the gradient equally here (JAX's rule for max), where the CPU kernel gives it to one element."""
     def kernel(xp, x, dy, **attrs):
         _, pullback = _jax.vjp(lambda a: forward(xp, a, **attrs), x)
         return pullback(dy)[0]

@@ -15,15 +15,15 @@ from .registry import define_op
 from .unary import exp, square
 from .where import where
 
-relu_op = define_op("relu", infer=unary("relu"), tflite="RELU", onnx="Relu")
-relu6_op = define_op("relu6", infer=unary("relu6"), tflite="RELU6", onnx="Clip")
-leaky_relu_op = define_op("leaky_relu", infer=unary("leaky_relu"), attrs={"alpha": 0.2}, tflite="LEAKY_RELU",
-                          onnx="LeakyRelu")
-sigmoid_op = define_op("sigmoid", infer=unary("sigmoid"), tflite="LOGISTIC", onnx="Sigmoid")
-tanh_op = define_op("tanh", infer=unary("tanh"), tflite="TANH", onnx="Tanh")
-erf_op = define_op("erf", infer=unary("erf"), tflite=None, onnx="Erf")
-gelu_op = define_op("gelu", infer=unary("gelu"), attrs={"approximate": False}, tflite="GELU", onnx="Gelu")
-hard_swish_op = define_op("hard_swish", infer=unary("hard_swish", FLOATS), tflite="HARD_SWISH", onnx="HardSwish")
+relu_op = define_op("relu", infer=unary("relu"), tflite="RELU")
+relu6_op = define_op("relu6", infer=unary("relu6"), tflite="RELU6")
+leaky_relu_op = define_op("leaky_relu", infer=unary("leaky_relu"), attrs={"alpha": 0.2}, tflite="LEAKY_RELU")
+sigmoid_op = define_op("sigmoid", infer=unary("sigmoid"), tflite="LOGISTIC")
+tanh_op = define_op("tanh", infer=unary("tanh"), tflite="TANH")
+erf_op = define_op("erf", infer=unary("erf"), tflite=None,
+                   no_tflite="TFLite has no ERF builtin; models use erf inside gelu, which lowers to GELU")
+gelu_op = define_op("gelu", infer=unary("gelu"), attrs={"approximate": False}, tflite="GELU")
+hard_swish_op = define_op("hard_swish", infer=unary("hard_swish", FLOATS), tflite="HARD_SWISH")
 
 
 @relu_op.kernel("cpu", "cuda")

@@ -29,8 +29,7 @@ def _infer(x, mean, variance, offset, scale, variance_epsilon) -> TensorSpec:
     return TensorSpec(x.shape, x.dtype)
 
 
-batch_norm_op = define_op("batch_norm", infer=_infer, attrs={"variance_epsilon": 1e-3}, tflite=None,
-                          onnx="BatchNormalization")
+batch_norm_op = define_op("batch_norm", infer=_infer, attrs={"variance_epsilon": 1e-3}, tflite=None)
 
 
 @batch_norm_op.kernel("cpu", "cuda")

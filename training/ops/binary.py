@@ -8,14 +8,14 @@ from .common import operands
 from .infer import ALL, FLOATS, NUMERIC, binary
 from .registry import define_op
 
-add_op = define_op("add", infer=binary("add"), attrs={"activation": None}, tflite="ADD", onnx="Add")
-sub_op = define_op("sub", infer=binary("sub"), tflite="SUB", onnx="Sub")
-mul_op = define_op("mul", infer=binary("mul"), tflite="MUL", onnx="Mul")
-div_op = define_op("div", infer=binary("div"), tflite="DIV", onnx="Div")
-pow_op = define_op("pow", infer=binary("pow", FLOATS), tflite="POW", onnx="Pow")
-maximum_op = define_op("maximum", infer=binary("maximum"), tflite="MAXIMUM", onnx="Max")
-minimum_op = define_op("minimum", infer=binary("minimum"), tflite="MINIMUM", onnx="Min")
-floor_mod_op = define_op("floor_mod", infer=binary("floor_mod", NUMERIC), tflite="FLOOR_MOD", onnx="Mod")
+add_op = define_op("add", infer=binary("add"), attrs={"activation": None}, tflite="ADD")
+sub_op = define_op("sub", infer=binary("sub"), tflite="SUB")
+mul_op = define_op("mul", infer=binary("mul"), tflite="MUL")
+div_op = define_op("div", infer=binary("div"), tflite="DIV")
+pow_op = define_op("pow", infer=binary("pow", FLOATS), tflite="POW")
+maximum_op = define_op("maximum", infer=binary("maximum"), tflite="MAXIMUM")
+minimum_op = define_op("minimum", infer=binary("minimum"), tflite="MINIMUM")
+floor_mod_op = define_op("floor_mod", infer=binary("floor_mod", NUMERIC), tflite="FLOOR_MOD")
 squared_difference_op = define_op("squared_difference", infer=binary("squared_difference", FLOATS),
                                 tflite="SQUARED_DIFFERENCE")
 

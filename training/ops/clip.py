@@ -24,7 +24,7 @@ def _infer(t: TensorSpec, lo: TensorSpec, hi: TensorSpec) -> TensorSpec:
     return TensorSpec(t.shape, t.dtype)
 
 
-clip_op = define_op("clip", infer=_infer, tflite=None, onnx="Clip")
+clip_op = define_op("clip", infer=_infer, tflite=None)
 
 
 @clip_op.kernel("cpu", "cuda")

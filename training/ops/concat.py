@@ -33,7 +33,7 @@ def _infer(*values: TensorSpec, axis) -> TensorSpec:
     return TensorSpec(first.shape[:a] + (total,) + first.shape[a + 1:], first.dtype)
 
 
-concat_op = define_op("concat", infer=_infer, attrs={"axis": 0}, tflite="CONCATENATION", onnx="Concat")
+concat_op = define_op("concat", infer=_infer, attrs={"axis": 0}, tflite="CONCATENATION")
 
 
 @concat_op.kernel("cpu", "cuda")

@@ -55,9 +55,11 @@ def _while_infer(*inputs: TensorSpec, cond_graph, body_graph, num_loop_vars) -> 
     return tuple(inputs[:num_loop_vars])
 
 
-cond_op = define_op("cond", infer=_cond_infer, attrs={"then_graph": None, "else_graph": None}, tflite="IF")
+RUNS_GRAPHS = "its kernel runs the branch graphs with the NumPy executor"
+cond_op = define_op("cond", infer=_cond_infer, attrs={"then_graph": None, "else_graph": None}, tflite="IF",
+                    no_xla=RUNS_GRAPHS)
 while_op = define_op("while", infer=_while_infer, attrs={"cond_graph": None, "body_graph": None, "num_loop_vars": 0},
-                     tflite="WHILE")
+                     tflite="WHILE", no_xla=RUNS_GRAPHS)
 
 _executors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

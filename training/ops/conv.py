@@ -17,7 +17,7 @@ from ..spec import TensorSpec
 from . import fusion
 from . import lower_util as lu
 from .infer import FLOATS, check_dtype, check_rank, same_dtype
-from .registry import define_op
+from .registry import GRADIENT_OP, define_op
 
 ATTRS = {"strides": (1, 1), "padding": "VALID", "dilations": (1, 1), "groups": 1}
 
@@ -98,12 +98,13 @@ def _filter_infer(x: TensorSpec, dy: TensorSpec, filter_shape, strides, padding,
     return w
 
 
-conv2d_op = define_op("conv2d", infer=_conv_infer, attrs={**ATTRS, "activation": None}, tflite="CONV_2D", onnx="Conv")
+conv2d_op = define_op("conv2d", infer=_conv_infer, attrs={**ATTRS, "activation": None}, tflite="CONV_2D")
 conv2d_backprop_input_op = define_op("conv2d_backprop_input", infer=_input_infer,
                                      attrs={**ATTRS, "input_shape": ()}, tflite="TRANSPOSE_CONV",
-                                     onnx="ConvTranspose")
+                                     vjp_of=("conv2d", "input_shape"))
 conv2d_backprop_filter_op = define_op("conv2d_backprop_filter", infer=_filter_infer,
-                                      attrs={**ATTRS, "filter_shape": ()}, tflite=None)
+                                      attrs={**ATTRS, "filter_shape": ()}, tflite=None,
+                                      no_tflite=GRADIENT_OP)
 
 
 def _grouped(w, groups):

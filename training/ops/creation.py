@@ -11,7 +11,7 @@ from ..tensor import convert_to_tensor
 from .infer import ALL, same_as
 from .registry import define_op
 
-identity_op = define_op("identity", infer=lambda x: same_as(x), tflite=None, onnx="Identity")
+identity_op = define_op("identity", infer=lambda x: same_as(x), tflite=None)
 stop_gradient_op = define_op("stop_gradient", infer=lambda x: same_as(x), nondifferentiable=True)
 zeros_like_op = define_op("zeros_like", infer=lambda x: same_as(x), nondifferentiable=True, tflite="ZEROS_LIKE")
 ones_like_op = define_op("ones_like", infer=lambda x: same_as(x), nondifferentiable=True, tflite="ONES_LIKE")
@@ -25,7 +25,9 @@ def _infer_cast(x: TensorSpec, dtype) -> TensorSpec:
                         f"{', '.join(d.name for d in ALL)}") from None
 
 
-cast_op = define_op("cast", infer=_infer_cast, attrs={"dtype": float32}, tflite="CAST", onnx="Cast")
+cast_op = define_op("cast", infer=_infer_cast, attrs={"dtype": float32}, tflite="CAST",
+                    c_runtime_gaps={"CAST": "float64 tensors (its kernel casts float32, int8/16/32/64, uint8/32 "
+                                            "and bool)"})
 
 identity_op.kernel("cpu", "cuda")(lambda xp, x: x)
 stop_gradient_op.kernel("cpu", "cuda")(lambda xp, x: x)

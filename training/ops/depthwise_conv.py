@@ -35,7 +35,7 @@ def _infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, activation
 
 
 depthwise_conv2d_op = define_op("depthwise_conv2d", infer=_infer, attrs={**DW_ATTRS, "activation": None},
-                                tflite="DEPTHWISE_CONV_2D", onnx="Conv")
+                                tflite="DEPTHWISE_CONV_2D")
 
 
 @depthwise_conv2d_op.kernel("cpu", "cuda")

@@ -47,8 +47,9 @@ def _infer(params: TensorSpec, indices: TensorSpec, axis, batch_dims) -> TensorS
     return TensorSpec(params.shape[:a] + indices.shape[bd:] + params.shape[a + 1:], params.dtype)
 
 
+INDEX_CHECK = "its kernel checks the indices in Python"
 gather_op = define_op("gather", infer=_infer, attrs={"axis": 0, "batch_dims": 0}, tflite="GATHER",
-                      onnx="Gather")
+                      no_xla=INDEX_CHECK)
 
 
 def _blocks(shape, indices_shape, a: int, bd: int) -> tuple[int, int, int, int, int]:
@@ -100,7 +101,8 @@ def _segment_infer(data: TensorSpec, segment_ids: TensorSpec, num_segments) -> T
 
 
 unsorted_segment_sum_op = define_op("unsorted_segment_sum", infer=_segment_infer, attrs={"num_segments": 0},
-                                    tflite="UNSORTED_SEGMENT_SUM")
+                                    tflite="UNSORTED_SEGMENT_SUM", no_xla=INDEX_CHECK,
+                                    no_tflite="only gather's gradient uses it, in training graphs")
 
 
 @unsorted_segment_sum_op.kernel("cpu", "cuda")

@@ -27,7 +27,7 @@ def _infer(a: TensorSpec, b: TensorSpec, transpose_a: bool, transpose_b: bool, a
 
 
 matmul_op = define_op("matmul", infer=_infer, attrs={"transpose_a": False, "transpose_b": False, "activation": None},
-                      tflite="BATCH_MATMUL", onnx="MatMul")
+                      tflite="BATCH_MATMUL")
 
 
 @matmul_op.kernel("cpu", "cuda")

@@ -26,7 +26,7 @@ def _infer(indices: TensorSpec, depth, on_value, off_value, axis, dtype) -> Tens
 
 one_hot_op = define_op("one_hot", infer=_infer, attrs={"depth": 1, "on_value": 1, "off_value": 0, "axis": -1,
                                                        "dtype": float32},
-                       nondifferentiable=True, tflite="ONE_HOT", onnx="OneHot")
+                       nondifferentiable=True, tflite="ONE_HOT")
 
 
 @one_hot_op.kernel("cpu", "cuda")

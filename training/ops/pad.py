@@ -47,10 +47,9 @@ def _mirror_infer(x: TensorSpec, paddings, mode) -> TensorSpec:
     return same_as(x, shape=_padded(x, pairs))
 
 
-pad_op = define_op("pad", infer=_pad_infer, attrs={"paddings": (), "constant_values": 0}, tflite="PAD",
-                   onnx="Pad")
+pad_op = define_op("pad", infer=_pad_infer, attrs={"paddings": (), "constant_values": 0}, tflite="PAD")
 mirror_pad_op = define_op("mirror_pad", infer=_mirror_infer, attrs={"paddings": (), "mode": "REFLECT"},
-                          tflite="MIRROR_PAD", onnx="Pad")
+                          tflite="MIRROR_PAD")
 
 
 @pad_op.kernel("cpu", "cuda")

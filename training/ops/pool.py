@@ -15,7 +15,7 @@ from ..spec import TensorSpec
 from . import lower_util as lu
 from .conv import conv_geometry, hw, nhwc_only, patches
 from .infer import FLOATS, check_dtype, check_rank
-from .registry import define_op
+from .registry import GRADIENT_OP, define_op
 
 ATTRS = {"ksize": (2, 2), "strides": (2, 2), "padding": "VALID"}
 ONE = (1, 1)
@@ -46,13 +46,14 @@ def _avg_grad_infer(dy: TensorSpec, input_shape, ksize, strides, padding) -> Ten
     return TensorSpec(input_shape, dy.dtype)
 
 
-max_pool2d_op = define_op("max_pool2d", infer=_pool_infer("max_pool2d"), attrs=ATTRS,
-                          tflite="MAX_POOL_2D", onnx="MaxPool")
-max_pool2d_grad_op = define_op("max_pool2d_grad", infer=_same_as_x, attrs=ATTRS)
-max_pool2d_grad_grad_op = define_op("max_pool2d_grad_grad", infer=_grad_grad_infer, attrs=ATTRS)
-avg_pool2d_op = define_op("avg_pool2d", infer=_pool_infer("avg_pool2d"), attrs=ATTRS,
-                          tflite="AVERAGE_POOL_2D", onnx="AveragePool")
-avg_pool2d_grad_op = define_op("avg_pool2d_grad", infer=_avg_grad_infer, attrs={**ATTRS, "input_shape": ()})
+max_pool2d_op = define_op("max_pool2d", infer=_pool_infer("max_pool2d"), attrs=ATTRS, tflite="MAX_POOL_2D")
+max_pool2d_grad_op = define_op("max_pool2d_grad", infer=_same_as_x, attrs=ATTRS, no_tflite=GRADIENT_OP,
+                               vjp_of=("max_pool2d", None))
+max_pool2d_grad_grad_op = define_op("max_pool2d_grad_grad", infer=_grad_grad_infer, attrs=ATTRS,
+                                    no_tflite=GRADIENT_OP)
+avg_pool2d_op = define_op("avg_pool2d", infer=_pool_infer("avg_pool2d"), attrs=ATTRS, tflite="AVERAGE_POOL_2D")
+avg_pool2d_grad_op = define_op("avg_pool2d_grad", infer=_avg_grad_infer, attrs={**ATTRS, "input_shape": ()},
+                               no_tflite=GRADIENT_OP, vjp_of=("avg_pool2d", "input_shape"))
 
 
 def _windows(xp, x, ksize, strides, padding, pad_value):

@@ -33,13 +33,13 @@ def _reduce_infer(op: str, allowed):
 
 ATTRS = {"axis": None, "keepdims": False}
 reduce_sum_op = define_op("reduce_sum", infer=_reduce_infer("reduce_sum", NUMERIC), attrs=ATTRS,
-                          tflite="SUM", onnx="ReduceSum")
+                          tflite="SUM")
 reduce_mean_op = define_op("reduce_mean", infer=_reduce_infer("reduce_mean", NUMERIC), attrs=ATTRS,
-                           tflite="MEAN", onnx="ReduceMean")
+                           tflite="MEAN")
 reduce_max_op = define_op("reduce_max", infer=_reduce_infer("reduce_max", NUMERIC), attrs=ATTRS,
-                          tflite="REDUCE_MAX", onnx="ReduceMax")
+                          tflite="REDUCE_MAX")
 reduce_min_op = define_op("reduce_min", infer=_reduce_infer("reduce_min", NUMERIC), attrs=ATTRS,
-                          tflite="REDUCE_MIN", onnx="ReduceMin")
+                          tflite="REDUCE_MIN")
 
 
 def _np_axis(x, axis):
@@ -113,9 +113,9 @@ def _arg_infer(op: str):
 
 
 argmax_op = define_op("argmax", infer=_arg_infer("argmax"), attrs={"axis": 0, "output_type": int64},
-                      nondifferentiable=True, tflite="ARG_MAX", onnx="ArgMax")
+                      nondifferentiable=True, tflite="ARG_MAX")
 argmin_op = define_op("argmin", infer=_arg_infer("argmin"), attrs={"axis": 0, "output_type": int64},
-                      nondifferentiable=True, tflite="ARG_MIN", onnx="ArgMin")
+                      nondifferentiable=True, tflite="ARG_MIN")
 
 
 @argmax_op.kernel("cpu", "cuda")

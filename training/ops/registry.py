@@ -2,8 +2,16 @@
 
 An OpDef holds the op's name, attribute defaults and pure shape/dtype inference, and the rules
 keyed by it: device kernels, the gradient (written in tl ops, so it traces and nests), an
-optional decomposition, and the deployment data later parts read (TFLite lowering, ONNX
-import, quantization constraint, runtime support). Cards hold data and pure functions only.
+optional decomposition, the TFLite lowering, and the declared exceptions the tests and devices
+read (tests/ops/test_cards_complete.py checks that every op has its facts):
+
+- `no_tflite`: why the op has no TFLite lowering (gradient ops that only training graphs hold);
+- `c_runtime_gaps`: builtin -> what the C runtime cannot run yet of this op's lowering;
+- `no_xla`: why the XLA device has no kernel for it (it falls back to the CPU there);
+- `vjp_of`: for a gradient op whose kernels write in place, the forward op whose vjp it is, so the
+  XLA device computes it with jax.vjp (see `OpDef.vjp_of`).
+
+Cards hold data and pure functions only.
 """
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OPS: dict[str, OpDef] = {}
+GRADIENT_OP = "a gradient op: only training graphs hold it"  # the usual `no_tflite` reason
 
 
 @dataclass
@@ -25,9 +34,13 @@ class OpDef:
     decompose: Callable[..., Any] | None = None
     tflite: Any = None          # the TFLite builtin it lowers to (a name, for reading and listing)
     lowering: Callable[..., Any] | None = None
-    onnx: Any = None
-    quant: Any = None
-    support: dict[str, set[str]] = field(default_factory=dict)
+    no_tflite: str | None = None                 # why it has no TFLite lowering (the converter refuses it)
+    c_runtime_gaps: dict[str, str] = field(default_factory=dict)  # lowered builtin -> what the C runtime lacks
+    no_xla: str | None = None                    # why the XLA device has no kernel (runs on the CPU there)
+    # (forward op, shape attribute): this op is the vjp of the forward op's kernel. With a shape
+    # attribute the forward is linear in its first input, whose shape the attribute holds, and this
+    # op's inputs are (dy, *the forward's other inputs); with None its inputs are (x, dy).
+    vjp_of: tuple[str, str | None] | None = None
 
     def kernel(self, *devices: str):
         """Decorator: register `fn(xp, *arrays, **attrs) -> array | tuple` for these devices."""
@@ -56,10 +69,11 @@ class OpDef:
 
 
 def define_op(name: str, *, infer, attrs: dict[str, Any] | None = None, nondifferentiable: bool = False,
-              tflite=None, onnx=None, quant=None, support=None) -> OpDef:
+              tflite=None, no_tflite: str | None = None, c_runtime_gaps: dict[str, str] | None = None,
+              no_xla: str | None = None, vjp_of: tuple[str, str | None] | None = None) -> OpDef:
     if name in OPS:
         raise ValueError(f"op {name!r} is defined twice")
-    op = OpDef(name, infer, dict(attrs or {}), nondifferentiable, tflite=tflite, onnx=onnx, quant=quant,
-               support=dict(support or {}))
+    op = OpDef(name, infer, dict(attrs or {}), nondifferentiable, tflite=tflite, no_tflite=no_tflite,
+               c_runtime_gaps=dict(c_runtime_gaps or {}), no_xla=no_xla, vjp_of=vjp_of)
     OPS[name] = op
     return op

@@ -27,7 +27,7 @@ def _infer(x: TensorSpec, shape) -> TensorSpec:
     return same_as(x, shape=shape)
 
 
-reshape_op = define_op("reshape", infer=_infer, attrs={"shape": ()}, tflite="RESHAPE", onnx="Reshape")
+reshape_op = define_op("reshape", infer=_infer, attrs={"shape": ()}, tflite="RESHAPE")
 
 
 @reshape_op.kernel("cpu", "cuda")

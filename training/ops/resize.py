@@ -15,7 +15,7 @@ from ..dispatch import apply
 from ..spec import TensorSpec
 from . import lower_util as lu  # noqa: F401
 from .infer import FLOATS, check_dtype, check_rank
-from .registry import define_op
+from .registry import GRADIENT_OP, define_op
 
 ATTRS = {"size": (1, 1), "align_corners": False, "half_pixel_centers": False}
 
@@ -85,9 +85,9 @@ def _grad_infer(op):
 
 
 def _define(kind: str, matrix, tflite: str):
-    fwd = define_op(f"resize_{kind}", infer=_infer(f"resize_{kind}"), attrs=ATTRS, tflite=tflite, onnx="Resize")
+    fwd = define_op(f"resize_{kind}", infer=_infer(f"resize_{kind}"), attrs=ATTRS, tflite=tflite)
     back = define_op(f"resize_{kind}_grad", infer=_grad_infer(f"resize_{kind}_grad"),
-                     attrs={**ATTRS, "input_shape": ()})
+                     attrs={**ATTRS, "input_shape": ()}, no_tflite=GRADIENT_OP)
 
     def mats(xp, in_hw, size, align_corners, half_pixel_centers, dtype):
         wy = matrix(in_hw[0], size[0], align_corners, half_pixel_centers)

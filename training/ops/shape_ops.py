@@ -45,7 +45,7 @@ def _expand_dims_infer(x: TensorSpec, axis) -> TensorSpec:
 
 
 expand_dims_op = define_op("expand_dims", infer=_expand_dims_infer, attrs={"axis": 0},
-                           tflite="EXPAND_DIMS", onnx="Unsqueeze")
+                           tflite="EXPAND_DIMS")
 
 
 @expand_dims_op.kernel("cpu", "cuda")
@@ -82,8 +82,7 @@ def _squeeze_infer(x: TensorSpec, axis) -> TensorSpec:
     return same_as(x, shape=tuple(d for i, d in enumerate(x.shape) if i not in axes))
 
 
-squeeze_op = define_op("squeeze", infer=_squeeze_infer, attrs={"axis": None}, tflite="SQUEEZE",
-                       onnx="Squeeze")
+squeeze_op = define_op("squeeze", infer=_squeeze_infer, attrs={"axis": None}, tflite="SQUEEZE")
 
 
 @squeeze_op.kernel("cpu", "cuda")
@@ -107,7 +106,7 @@ def _tile_infer(x: TensorSpec, multiples) -> TensorSpec:
     return same_as(x, shape=tiled)
 
 
-tile_op = define_op("tile", infer=_tile_infer, attrs={"multiples": ()}, tflite="TILE", onnx="Tile")
+tile_op = define_op("tile", infer=_tile_infer, attrs={"multiples": ()}, tflite="TILE")
 
 
 @tile_op.kernel("cpu", "cuda")
@@ -139,7 +138,7 @@ def _broadcast_to_infer(x: TensorSpec, shape) -> TensorSpec:
 
 
 broadcast_to_op = define_op("broadcast_to", infer=_broadcast_to_infer, attrs={"shape": ()},
-                            tflite="BROADCAST_TO", onnx="Expand")
+                            tflite="BROADCAST_TO")
 
 
 @broadcast_to_op.kernel("cpu", "cuda")
@@ -159,7 +158,7 @@ def _shape_infer(x: TensorSpec, out_type) -> TensorSpec:
 
 
 shape_op = define_op("shape", infer=_shape_infer, attrs={"out_type": int32}, nondifferentiable=True,
-                     tflite="SHAPE", onnx="Shape")
+                     tflite="SHAPE")
 
 
 @shape_op.kernel("cpu", "cuda")

@@ -36,7 +36,7 @@ def _infer(x: TensorSpec, begin, size) -> TensorSpec:
     return same_as(x, shape=_extent(x, begin, size))
 
 
-slice_op = define_op("slice", infer=_infer, attrs={"begin": (), "size": ()}, tflite="SLICE", onnx="Slice")
+slice_op = define_op("slice", infer=_infer, attrs={"begin": (), "size": ()}, tflite="SLICE")
 
 
 @slice_op.kernel("cpu", "cuda")

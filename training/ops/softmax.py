@@ -21,9 +21,8 @@ def _infer(op):
     return infer
 
 
-softmax_op = define_op("softmax", infer=_infer("softmax"), attrs={"axis": -1}, tflite="SOFTMAX", onnx="Softmax")
-log_softmax_op = define_op("log_softmax", infer=_infer("log_softmax"), attrs={"axis": -1}, tflite="LOG_SOFTMAX",
-                           onnx="LogSoftmax")
+softmax_op = define_op("softmax", infer=_infer("softmax"), attrs={"axis": -1}, tflite="SOFTMAX")
+log_softmax_op = define_op("log_softmax", infer=_infer("log_softmax"), attrs={"axis": -1}, tflite="LOG_SOFTMAX")
 
 
 @softmax_op.kernel("cpu", "cuda")

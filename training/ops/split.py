@@ -45,8 +45,7 @@ def _infer(x: TensorSpec, num_or_size_splits, axis) -> tuple:
                  for s in _sizes(x, num_or_size_splits, axis))
 
 
-split_op = define_op("split", infer=_infer, attrs={"num_or_size_splits": 1, "axis": 0}, tflite="SPLIT",
-                     onnx="Split")
+split_op = define_op("split", infer=_infer, attrs={"num_or_size_splits": 1, "axis": 0}, tflite="SPLIT")
 
 
 @split_op.kernel("cpu", "cuda")

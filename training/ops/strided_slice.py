@@ -22,7 +22,7 @@ import numpy as np
 from ..dispatch import apply
 from ..spec import TensorSpec
 from .infer import same_as
-from .registry import define_op
+from .registry import GRADIENT_OP, define_op
 from .shape_ops import static_ints
 
 newaxis = None  # `x[tl.newaxis]`, as `tf.newaxis`
@@ -130,9 +130,10 @@ def _grad_infer(dy: TensorSpec, shape, **spec) -> TensorSpec:
     return same_as(dy, shape=tuple(shape))
 
 
-strided_slice_op = define_op("strided_slice", infer=_infer, attrs=ATTRS, tflite="STRIDED_SLICE", onnx="Slice")
-# The adjoint: dy scattered into zeros of the input's shape. Training-only, so no TFLite builtin.
-strided_slice_grad_op = define_op("strided_slice_grad", infer=_grad_infer, attrs={"shape": (), **ATTRS})
+strided_slice_op = define_op("strided_slice", infer=_infer, attrs=ATTRS, tflite="STRIDED_SLICE")
+# The adjoint: dy scattered into zeros of the input's shape.
+strided_slice_grad_op = define_op("strided_slice_grad", infer=_grad_infer, attrs={"shape": (), **ATTRS},
+                                  no_tflite=GRADIENT_OP, vjp_of=("strided_slice", "shape"))
 
 
 @strided_slice_op.kernel("cpu", "cuda")

@@ -22,8 +22,7 @@ def _infer(a: TensorSpec, perm) -> TensorSpec:
     return same_as(a, shape=tuple(a.shape[p] for p in _perm(perm, a.rank)))
 
 
-transpose_op = define_op("transpose", infer=_infer, attrs={"perm": None}, tflite="TRANSPOSE",
-                         onnx="Transpose")
+transpose_op = define_op("transpose", infer=_infer, attrs={"perm": None}, tflite="TRANSPOSE")
 
 
 @transpose_op.kernel("cpu", "cuda")

@@ -6,13 +6,13 @@ from .binary import divide, multiply, negative
 from .infer import NUMERIC, unary
 from .registry import define_op
 
-neg_op = define_op("neg", infer=unary("neg", NUMERIC), tflite="NEG", onnx="Neg")
+neg_op = define_op("neg", infer=unary("neg", NUMERIC), tflite="NEG")
 square_op = define_op("square", infer=unary("square", NUMERIC), tflite="SQUARE")
-sqrt_op = define_op("sqrt", infer=unary("sqrt"), tflite="SQRT", onnx="Sqrt")
+sqrt_op = define_op("sqrt", infer=unary("sqrt"), tflite="SQRT")
 rsqrt_op = define_op("rsqrt", infer=unary("rsqrt"), tflite="RSQRT")
-exp_op = define_op("exp", infer=unary("exp"), tflite="EXP", onnx="Exp")
-log_op = define_op("log", infer=unary("log"), tflite="LOG", onnx="Log")
-abs_op = define_op("abs", infer=unary("abs", NUMERIC), tflite="ABS", onnx="Abs")
+exp_op = define_op("exp", infer=unary("exp"), tflite="EXP")
+log_op = define_op("log", infer=unary("log"), tflite="LOG")
+abs_op = define_op("abs", infer=unary("abs", NUMERIC), tflite="ABS")
 sign_op = define_op("sign", infer=unary("sign", NUMERIC), nondifferentiable=True, tflite="SIGN")
 
 neg_op.kernel("cpu", "cuda")(lambda xp, x: xp.negative(x))

@@ -17,7 +17,7 @@ def _infer(cond: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
     return TensorSpec(shape, x.dtype)
 
 
-where_op = define_op("where", infer=_infer, tflite="SELECT_V2", onnx="Where")
+where_op = define_op("where", infer=_infer, tflite="SELECT_V2")
 
 
 @where_op.kernel("cpu", "cuda")
