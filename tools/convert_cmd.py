@@ -1,13 +1,14 @@
 """`tensorlite convert INPUT -o OUT.tflite`: a tensorlite saved-model folder or an .onnx file to a
 float32 `.tflite`. The output appears only when conversion succeeds (written to a temp file in the
-same folder, then renamed); any error is one line on stderr and exit code 2."""
+same folder, then renamed, with the mode the umask gives); any error is one line on stderr and exit code 2."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-import tempfile
 import time
+
+from tensorlite.training.files import atomic_write_bytes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,27 +32,34 @@ def _converter(path: str, signatures):
     raise ValueError(f"{path}: unknown input type; give a saved-model folder or an .onnx file")
 
 
+def _output_problem(path: str) -> str | None:
+    """Why `path` cannot take the .tflite, found before converting; None when it can."""
+    if os.path.isdir(path):
+        return f"{path} is a folder; give the .tflite file's name"
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        return f"cannot write {path}: there is no folder {folder}"
+    return None
+
+
 def run_convert(args: argparse.Namespace) -> int:
     from rich.console import Console
     console = Console(stderr=True, quiet=args.quiet)
     start = time.perf_counter()
-    tmp = None
     try:
+        problem = _output_problem(args.output)
+        if problem:
+            raise ValueError(problem)
         with console.status("reading the model") as status:
             conv = _converter(args.input, args.signature)
             data = conv.convert(progress=lambda stage: status.update(stage))
-        out_dir = os.path.dirname(os.path.abspath(args.output))
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".tmp-convert-", suffix=".tflite")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, args.output)
-        tmp = None
+        try:
+            atomic_write_bytes(args.output, data)
+        except OSError as e:
+            raise ValueError(f"cannot write {args.output}: {e.strerror}") from None
     except (ValueError, TypeError, NotImplementedError, OSError) as e:
         print(f"tensorlite convert: error: {e}", file=sys.stderr)
         return 2
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.remove(tmp)
     if not args.quiet:
         print(f"wrote {args.output}: {len(data):,} bytes in {time.perf_counter() - start:.2f} s")
     return 0

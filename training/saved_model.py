@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
 from .dtypes import as_dtype
+from .files import atomic_directory
 from .function import ConcreteFunction, Function, rebuild_structure
 from .graph.executor import Executor
 from .graph.ir import Graph
@@ -64,9 +63,7 @@ def save(obj, export_dir: str, signatures=None) -> None:
         for var in list(cf._variables.values()) + cf._assigned:
             variables[var._id] = var
     keys = {vid: f"v{i}:{var.name}" for i, (vid, var) in enumerate(sorted(variables.items()))}
-    parent = os.path.dirname(os.path.abspath(export_dir)) or "."
-    tmp = tempfile.mkdtemp(dir=parent, prefix=".tmp-saved-model-")
-    try:
+    with atomic_directory(export_dir) as tmp:
         doc = {"format": FORMAT, "signatures": {}}
         for name, cf in fns.items():
             g = cf.graph
@@ -83,12 +80,6 @@ def save(obj, export_dir: str, signatures=None) -> None:
                                                          sorted(variables.items())])
         with open(os.path.join(tmp, "saved_model.json"), "w") as f:
             json.dump(doc, f, indent=1)
-        if os.path.isdir(export_dir):
-            shutil.rmtree(export_dir)
-        os.replace(tmp, export_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 class LoadedFunction:

@@ -59,7 +59,7 @@ def _assert_refused(tmp_path, r, out, *fragments):
     for f in fragments:
         assert f in r.stderr, r.stderr
     assert not out.exists()
-    assert not [p for p in os.listdir(out.parent) if p.startswith(".tmp-convert")]
+    assert not [p for p in os.listdir(out.parent) if p.startswith(".tmp-")]
 
 
 @pytest.mark.parametrize("case", ["unknown_type", "missing", "not_a_saved_model", "corrupt_saved_model",

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..dtypes import as_dtype
+from ..files import atomic_write_bytes
 from ..ops.registry import OPS
 from ..spec import TensorSpec
 
@@ -132,10 +132,7 @@ class Graph:
         from ..keras.saving import save_arrays
         os.makedirs(folder, exist_ok=True)
         save_arrays(os.path.join(folder, "constants.tlw"), [(str(k), a) for k, a in self.all_constants().items()])
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-graph-")
-        with os.fdopen(fd, "w") as f:
-            json.dump(self.to_json(), f, indent=1)
-        os.replace(tmp, os.path.join(folder, "graph.json"))
+        atomic_write_bytes(os.path.join(folder, "graph.json"), json.dumps(self.to_json(), indent=1).encode())
 
     @staticmethod
     def load(folder: str) -> Graph:

@@ -7,12 +7,12 @@ raw little-endian arrays. A truncated or corrupt file raises ValueError naming t
 from __future__ import annotations
 
 import json
-import os
 import struct
-import tempfile
 import zlib
 
 import numpy as np
+
+from ..files import atomic_write_bytes
 
 MAGIC = b"TLWEIGHTS1\n"
 
@@ -29,15 +29,7 @@ def save_arrays(path: str, named: list[tuple[str, np.ndarray]]) -> None:
         offset += len(raw)
     data = b"".join(chunks)
     header = json.dumps({"tensors": entries, "crc32": zlib.crc32(data)}).encode()
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-weights-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + struct.pack("<Q", len(header)) + header + data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, MAGIC + struct.pack("<Q", len(header)) + header + data)
 
 
 def load_arrays(path: str) -> list[tuple[str, np.ndarray]]:
