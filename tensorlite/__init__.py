@@ -25,6 +25,7 @@ from tensorlite.training.dtypes import int32 as int32
 from tensorlite.training.dtypes import int64 as int64
 from tensorlite.training.dtypes import uint8 as uint8
 from tensorlite.training.function import function as function
+from tensorlite.training.graph.trace import name_scope as name_scope
 from tensorlite.training.module import Module as Module
 from tensorlite.training.ops.activations import sigmoid as sigmoid
 from tensorlite.training.ops.activations import tanh as tanh
@@ -99,7 +100,20 @@ from tensorlite.training.tensor import Variable as Variable
 from tensorlite.training.tensor import constant as constant
 from tensorlite.training.tensor import convert_to_tensor as convert_to_tensor
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The installed package's version; from a source tree that is not installed, pyproject.toml's."""
+    import importlib.metadata
+    try:
+        return importlib.metadata.version("tensorlite")
+    except importlib.metadata.PackageNotFoundError:
+        import os
+        import re
+        with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pyproject.toml")) as f:
+            return re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
+
+
+__version__ = _version()
 from tensorlite import keras as keras  # noqa: E402
 
 

@@ -15,11 +15,13 @@ import time
 
 import numpy as np
 
+from .argtypes import non_negative_int, positive_int
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="the .tflite file")
-    parser.add_argument("--runs", type=int, default=50, help="timed invokes per engine (default 50)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
+    parser.add_argument("--runs", type=positive_int, default=50, help="timed invokes per engine (default 50)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the random inputs")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
@@ -42,9 +44,9 @@ def random_inputs(details: list[dict], seed: int) -> list[np.ndarray]:
     return arrays
 
 
-def _engines(data: bytes) -> dict:
+def _engines(data: bytes, source: str | None) -> dict:
     import tensorlite as tl
-    engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data)}
+    engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data, source=source)}
     try:
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
     except ImportError:
@@ -62,8 +64,9 @@ def _short(e: Exception) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def bench(data: bytes, runs: int = 50, seed: int = 0) -> dict:
-    engines = _engines(data)
+def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None) -> dict:
+    """`source` names the model in errors (its file)."""
+    engines = _engines(data, source)
     ours = engines["tensorlite C runtime"]
     ours.allocate_tensors()
     feeds = random_inputs(ours.get_input_details(), seed)
@@ -82,6 +85,8 @@ def bench(data: bytes, runs: int = 50, seed: int = 0) -> dict:
             results[name] = {"outputs": [it.get_tensor(d["index"]).copy() for d in it.get_output_details()]}
         except (ValueError, RuntimeError) as e:
             results[name] = {"error": _short(e)}
+    if "tensorlite C runtime" not in ready:
+        raise ValueError(results["tensorlite C runtime"]["error"])
     times = {name: [] for name in ready}
     for _ in range(runs):                                   # interleaved rounds
         for name, it in ready.items():
@@ -105,9 +110,13 @@ def run_bench(args: argparse.Namespace, file=None) -> int:
     try:
         with open(args.model, "rb") as f:
             data = f.read()
-        result = bench(data, args.runs, args.seed)
-    except (OSError, ValueError) as e:
-        print(f"tensorlite bench: {args.model}: {e}", file=sys.stderr)
+    except OSError as e:
+        print(f"tensorlite bench: cannot read {args.model}: {e.strerror}", file=sys.stderr)
+        return 2
+    try:
+        result = bench(data, args.runs, args.seed, source=args.model)
+    except ValueError as e:                 # the model's errors name its file
+        print(f"tensorlite bench: {e}", file=sys.stderr)
         return 2
     result["model"] = args.model
     if args.json:

@@ -25,9 +25,18 @@ COMMANDS = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line on stderr and exit code 2 (argparse's default prints the usage first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tensorlite", description="tensorlite: train with a "
-                                     "TensorFlow-style API, deploy TFLite models everywhere")
+    import tensorlite
+    parser = OneLineParser(prog="tensorlite", description="tensorlite: train with a "
+                           "TensorFlow-style API, deploy TFLite models everywhere")
+    parser.add_argument("--version", action="version", version=f"tensorlite {tensorlite.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="command")
     for name, (help_text, add_arguments, _) in COMMANDS.items():
         add_arguments(sub.add_parser(name, help=help_text, description=help_text))

@@ -12,9 +12,14 @@ system (runtimes/c/ports/cortex-m builds one):
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
+
+import numpy as np
+from tensorlite.training.files import atomic_write_bytes
+from tensorlite.training.shape_text import shape_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,11 +57,19 @@ def model_custom_ops(custom_codes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_input_size(inputs: bytes, details: list[dict], input_path: str) -> None:
+    """--input must hold exactly the model's inputs (each tensor's bytes, in order)."""
+    want = sum(math.prod(int(n) for n in d["shape"]) * np.dtype(d["dtype"]).itemsize for d in details)
+    if len(inputs) != want:
+        tensors = ", ".join(f"{np.dtype(d['dtype']).name} {shape_text(d['shape'])}" for d in details)
+        raise ValueError(f"{input_path} holds {len(inputs):,} bytes; the model expects {want:,} bytes ({tensors})")
+
+
 def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: str | None = None) -> dict:
     import tensorlite as tl
     with open(model_path, "rb") as f:
         data = f.read()
-    it = tl.lite.Interpreter(model_content=data)
+    it = tl.lite.Interpreter(model_content=data, source=model_path)
     missing = it.unsupported_ops()
     if missing:
         raise ValueError(f"{model_path}: the C runtime has no kernel for {', '.join(missing)}")
@@ -67,6 +80,7 @@ def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: s
     if input_path:
         with open(input_path, "rb") as f:
             inputs = f.read()
+        check_input_size(inputs, it.get_input_details(), input_path)
     os.makedirs(out_dir, exist_ok=True)
     stem = os.path.basename(model_path)
     files = {
@@ -80,10 +94,7 @@ def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: s
                         + c_array("g_input", inputs, 4),
     }
     for fname, text in files.items():
-        tmp = os.path.join(out_dir, f".{fname}.tmp")
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, os.path.join(out_dir, fname))
+        atomic_write_bytes(os.path.join(out_dir, fname), text.encode())
     return {"files": sorted(files), "builtins": codes, "model_bytes": len(data)}
 
 

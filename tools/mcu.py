@@ -40,12 +40,14 @@ def _port_lock():
 
 
 def build_firmware(model_path: str, input_bytes: bytes, work_dir: str, ops: str = "model") -> str:
-    """codegen + make; returns the firmware ELF path."""
+    """codegen + make; returns the firmware ELF path. Empty input_bytes: a firmware without an input."""
     from tensorlite.tools.codegen_cmd import generate
     gen = os.path.join(work_dir, "gen")
-    input_path = os.path.join(work_dir, "input.bin")
-    with open(input_path, "wb") as f:
-        f.write(input_bytes)
+    input_path = None
+    if input_bytes:
+        input_path = os.path.join(work_dir, "input.bin")
+        with open(input_path, "wb") as f:
+            f.write(input_bytes)
     generate(model_path, gen, input_path=input_path)
     build = os.path.join(work_dir, f"fw-{ops}")
     with _port_lock():

@@ -7,7 +7,8 @@ Stages run in order over one shared `Run`. A stage reads what earlier stages lef
 results table with `run.results.set(row, column, value)`: one row per model artefact and the
 engine that ran it, one column per measurement. Growing the job is appending to `STAGES`: a
 convert stage adds a row for the .tflite model run by LiteRT, a quantize stage one for its int8
-twin, each runtime a row with the same columns, so the table compares them side by side.
+twin, each runtime a row with the same columns, so the table compares them side by side. It is
+printed turned (models across, measurements down) to fit the terminal as measurements grow.
 
 The digits CNN and its training recipe live here, so the test suite (tests/keras/
 test_digits_cnn.py) and the benchmark (bench/bench_training.py) train exactly the main job's model.
@@ -24,6 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from tensorlite.training.files import atomic_write_bytes
+
+from .argtypes import non_negative_int, positive_int
 
 # The recipe: Adam at 1e-2 over a seeded, shuffled tl.data pipeline.
 EPOCHS = 12
@@ -114,16 +118,18 @@ class Results:
         return list(seen)
 
     def render(self, file=None) -> None:
+        """The table turned: one column per model, one line per measurement, as wide as the terminal
+        allows (rich wraps the headers)."""
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title="tensorlite pipeline: digits CNN")
-        table.add_column("model", no_wrap=True)
+        table.add_column("measurement")
+        for name in self.rows:
+            table.add_column(name, justify="right")
         for c in self.columns():
-            table.add_column(c, justify="right")
-        for name, cells in self.rows.items():
-            table.add_row(name, *(_fmt(cells.get(c)) for c in self.columns()))
-        Console(file=file or sys.stdout, width=160).print(table)
+            table.add_row(c, *(_fmt(cells.get(c)) for cells in self.rows.values()))
+        Console(file=file or sys.stdout).print(table)
 
 
 def _fmt(value) -> str:
@@ -183,9 +189,7 @@ def stage_convert(run: Run) -> None:
     out_dir = run.args.output_dir or tempfile.mkdtemp(prefix="tensorlite-pipeline-")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "digits.tflite")
-    with open(path + ".tmp", "wb") as f:
-        f.write(data)
-    os.replace(path + ".tmp", path)
+    atomic_write_bytes(path, data)
     run.artifacts["tflite_path"] = path
     run.results.set(ROW_KERAS, "model bytes", 4 * count_weights(run.artifacts["model"]))
     for row in (ROW_LITERT, ROW_C):
@@ -239,9 +243,9 @@ STAGES = [
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"default {BATCH_SIZE}")
-    parser.add_argument("--seed", type=int, default=SEED, help=f"seed of tl.random (default {SEED})")
+    parser.add_argument("--epochs", type=positive_int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
+    parser.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, help=f"default {BATCH_SIZE}")
+    parser.add_argument("--seed", type=non_negative_int, default=SEED, help=f"seed of tl.random (default {SEED})")
     parser.add_argument("--json", metavar="PATH", help="also write the results table as JSON")
     parser.add_argument("--output-dir", metavar="DIR", help="where digits.tflite is written (default: a temp folder)")
 
@@ -263,18 +267,14 @@ def run_pipeline(args: argparse.Namespace, stages=None, file=None) -> Run:
     if args.json:
         payload = {"results": run.results.rows, "stage_seconds": run.stage_seconds,
                    "settings": {"epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed}}
-        tmp = f"{args.json}.tmp"  # written whole, then renamed: never a half-written file
-        with open(tmp, "w") as f:
-            json.dump(payload, f, indent=2)
-        os.replace(tmp, args.json)
+        atomic_write_bytes(args.json, json.dumps(payload, indent=2).encode())  # never a half-written file
     return run
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="tensorlite pipeline", description=__doc__.split("\n")[0])
-    add_arguments(parser)
-    run_pipeline(parser.parse_args(argv))
-    return 0
+    """`python3 -m tensorlite.tools.pipeline ...` is `tensorlite pipeline ...`."""
+    from .cli import main as cli_main
+    return cli_main(["pipeline", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

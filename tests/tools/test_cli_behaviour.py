@@ -1,14 +1,17 @@
-"""The command line behaves: files written with the user's umask (and whole or not at all), convert
-to a folder that cannot take the file is one line and exit code 2, error texts show shapes as
-[1, 28, 28, 1] and name the file, the missing-lowering hint names the real decorator."""
+"""The command line behaves: --version, files written with the user's umask (and whole or not at all),
+bad numbers and bad files are one line on stderr with exit code 2, error texts show shapes as
+[1, 28, 28, 1] and name the file, the missing-lowering hint names the real decorator, and the
+pipeline's table fits a 100-column terminal."""
+import importlib.metadata
 import os
 import re
 import stat
+import subprocess
 import sys
 
 import numpy as np
 import pytest
-from tensorlite.tools import cli
+from tensorlite.tools import argtypes, cli
 from tensorlite.training.files import atomic_directory, atomic_write_bytes
 from tensorlite.training.shape_text import shape_text
 
@@ -20,10 +23,34 @@ HELLO = str(CORPUS / "hello_world_int8.tflite")          # input int8 [1, 1]
 PERSON = str(CORPUS / "person_detect.tflite")            # input int8 [1, 96, 96, 1]
 
 
+def _tensorlite(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "tensorlite", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
 def _one_line_error(err: str, prefix: str) -> str:
     assert err.startswith(prefix) and err.endswith("\n") and err.count("\n") == 1, err
     assert "Traceback" not in err
     return err
+
+
+# ---- 1. --version ---------------------------------------------------------------------------------
+
+def test_version_flag_and_attribute():
+    installed = importlib.metadata.version("tensorlite")
+    assert tl.__version__ == installed
+    done = _tensorlite("--version")
+    assert done.returncode == 0 and done.stdout == f"tensorlite {installed}\n" and done.stderr == ""
+
+
+def test_version_falls_back_to_pyproject(monkeypatch):
+    """From a source tree that is not installed, the version is pyproject.toml's (the installed one here)."""
+    installed = importlib.metadata.version("tensorlite")
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert tl._version() == installed
 
 
 # ---- 2. the user's umask, whole files -------------------------------------------------------------
@@ -86,6 +113,66 @@ def test_saved_model_weights_and_cli_files_follow_the_umask(tmp_path, umask):
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
 
 
+# ---- 3. bad numbers -------------------------------------------------------------------------------
+
+BAD_NUMBERS = [
+    ["bench", HELLO, "--runs", "0"], ["bench", HELLO, "--runs", "-5"], ["bench", HELLO, "--runs", "ten"],
+    ["bench", HELLO, "--runs", "1.5"], ["bench", HELLO, "--seed", "-1"],
+    ["pipeline", "--epochs", "0"], ["pipeline", "--epochs", "-2"], ["pipeline", "--batch-size", "0"],
+    ["pipeline", "--seed", "-1"], ["pipeline", "--seed", "x"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_NUMBERS, ids=" ".join)
+def test_bad_numbers_are_one_line_and_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(argv)
+    assert e.value.code == 2
+    captured = capsys.readouterr()
+    err = _one_line_error(captured.err, f"tensorlite {argv[0]}: error: argument {argv[-2]}: ")
+    assert repr(argv[-1]) in err and captured.out == ""
+
+
+def test_good_numbers_still_parse():
+    args = cli.build_parser().parse_args(["bench", HELLO, "--runs", "1", "--seed", "0"])
+    assert (args.runs, args.seed) == (1, 0)
+
+
+def test_every_numeric_option_is_checked():
+    """A tripwire: an option added with a bare type=int or type=float would take 0 and negatives."""
+    commands = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
+    checked = set()
+    for name, sub in commands.items():
+        for action in sub._actions:
+            assert action.type not in (int, float), f"tensorlite {name} {action.option_strings}: use tools/argtypes"
+            if action.type in (argtypes.positive_int, argtypes.non_negative_int):
+                checked.add(f"{name} {action.option_strings[0]}")
+    assert {f"{argv[0]} {argv[-2]}" for argv in BAD_NUMBERS} == checked
+
+
+def test_bench_runs_0_from_the_shell():
+    done = _tensorlite("bench", HELLO, "--runs", "0")
+    assert done.returncode == 2 and done.stdout == ""
+    _one_line_error(done.stderr, "tensorlite bench: error: argument --runs: '0' is not a whole number >= 1")
+
+
+# ---- 4. codegen --input ---------------------------------------------------------------------------
+
+def test_codegen_input_of_the_wrong_size(tmp_path, capsys):
+    (tmp_path / "in.bin").write_bytes(bytes(100))
+    assert cli.main(["codegen", PERSON, "-o", str(tmp_path / "gen"), "--input", str(tmp_path / "in.bin")]) == 2
+    err = _one_line_error(capsys.readouterr().err, "tensorlite codegen: error: ")
+    assert "in.bin holds 100 bytes; the model expects 9,216 bytes (int8 [1, 96, 96, 1])" in err
+    assert not (tmp_path / "gen").exists()
+
+
+def test_codegen_input_of_the_right_size(tmp_path):
+    (tmp_path / "in.bin").write_bytes(b"\x07")
+    assert cli.main(["codegen", HELLO, "-o", str(tmp_path / "gen"), "--input", str(tmp_path / "in.bin")]) == 0
+    text = (tmp_path / "gen" / "input_data.c").read_text()
+    assert "0x07," in text and "g_input_len = 1u;" in text
+
+
 # ---- 5. convert -o a missing folder or a folder ---------------------------------------------------
 
 @pytest.mark.parametrize("where", ["missing_folder", "a_folder"])
@@ -146,6 +233,16 @@ def test_interpreter_names_its_source():
         tl.lite.Interpreter(model_content=b"garbage", source="bad.tflite")
 
 
+@pytest.mark.parametrize("command", ["bench", "codegen"])
+def test_cli_errors_name_the_file(tmp_path, command, capsys):
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(b"garbage, not a model")
+    argv = [command, str(bad)] + (["-o", str(tmp_path / "gen")] if command == "codegen" else [])
+    assert cli.main(argv) == 2
+    err = _one_line_error(capsys.readouterr().err, f"tensorlite {command}: ")
+    assert f"{bad}: " in err and "<model_content>" not in err and err.count(str(bad)) == 1
+
+
 # ---- 7. the missing-lowering hint -----------------------------------------------------------------
 
 def test_missing_lowering_hint_names_the_real_decorator(tmp_path, capsys):
@@ -156,3 +253,16 @@ def test_missing_lowering_hint_names_the_real_decorator(tmp_path, capsys):
     from tensorlite.training.ops.registry import OPS
     cards = [m for m in sys.modules.values() if getattr(m, "__name__", "").startswith("tensorlite.training.ops.")]
     assert any(getattr(m, name, None) is OPS["erf"] for m in cards) and callable(OPS["erf"].lower)
+
+
+# ---- 8. the pipeline's table in 100 columns -------------------------------------------------------
+
+def test_pipeline_table_fits_100_columns(tmp_path):
+    done = _tensorlite("pipeline", "--epochs", "1", "--output-dir", str(tmp_path),
+                       env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100, done.stdout
+    assert "…" not in done.stdout                     # no cell cut short to fit
+    for measurement in ("test accuracy", "model bytes", "max |p - p_keras|"):
+        assert any(line.startswith(f"│ {measurement} ") for line in lines), done.stdout

@@ -37,7 +37,7 @@ def test_stages_share_artifacts_and_grow_the_table(tmp_path):
     saved = json.loads((tmp_path / "r.json").read_text())
     assert saved["results"]["model A"] == {"accuracy": 1.5, "weights": 1234}
     assert saved["settings"]["epochs"] == 1
-    assert not (tmp_path / "r.json.tmp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]   # no temporary left
 
 
 def test_a_failing_stage_is_named(capsys):
