@@ -91,22 +91,29 @@ def fuse_activations(sg: Subgraph) -> int:
     return done
 
 
-def drop_unused_tensors(sg: Subgraph) -> int:
+def compact_tensors(sg: Subgraph) -> dict[int, int]:
+    """Drops the tensors no operator, input or output uses and renumbers the rest; {old index: new}."""
     used = set(sg.inputs) | set(sg.outputs)
     for op in sg.operators:
-        used.update(t for t in op.inputs + op.outputs if t >= 0)
+        used.update(t for t in op.inputs + op.outputs + op.intermediates if t >= 0)
     keep = [i for i in range(len(sg.tensors)) if i in used]
-    if len(keep) == len(sg.tensors):
-        return 0
     new = {old: i for i, old in enumerate(keep)}
-    dropped = len(sg.tensors) - len(keep)
+    if len(keep) == len(sg.tensors):
+        return new
     sg.tensors = [sg.tensors[i] for i in keep]
     sg.inputs = [new[i] for i in sg.inputs]
     sg.outputs = [new[i] for i in sg.outputs]
     for op in sg.operators:
         op.inputs = [new[i] if i >= 0 else -1 for i in op.inputs]
         op.outputs = [new[i] for i in op.outputs]
-    return dropped
+        op.intermediates = [new[i] for i in op.intermediates]
+    return new
+
+
+def drop_unused_tensors(sg: Subgraph) -> int:
+    before = len(sg.tensors)
+    compact_tensors(sg)
+    return before - len(sg.tensors)
 
 
 def optimize(sg: Subgraph) -> Subgraph:

@@ -87,7 +87,10 @@ class LoweringContext:
                                f"{self.graph.name!r}: {why}" + (f". {hint}" if hint else ""))
 
     def _prefix(self) -> str:
-        return f"{self.node.op}{self.node_index}" if self.node is not None else "graph"
+        if self.node is None:
+            return "graph"
+        named = [v.name for v in self.node.outputs if v.name]
+        return named[0] if named else f"{self.node.op}{self.node_index}"
 
 
 def lower_graph(graph: Graph, name: str = "main", subgraphs: list[Subgraph] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 import traceback
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -20,6 +21,26 @@ _value_ids = itertools.count(1)
 
 class TracingError(TypeError):
     """A traced function did something a graph cannot hold."""
+
+
+@contextmanager
+def name_scope(name: str):
+    """`tl.name_scope`: ops traced inside name their outputs `scope/op` (Keras layers open one with
+    their name), so converted models carry layer names in their tensor names, as TensorFlow's do."""
+    if not isinstance(name, str) or not name or "/" in name.strip("/"):
+        raise ValueError(f"name_scope: expected one non-empty name without '/', got {name!r}")
+    if not hasattr(_state, "scopes"):
+        _state.scopes = []
+    _state.scopes.append(name.strip("/"))
+    try:
+        yield "/".join(_state.scopes) + "/"
+    finally:
+        _state.scopes.pop()
+
+
+def current_scope() -> str:
+    """The active name scopes joined by '/' ('' outside any)."""
+    return "/".join(getattr(_state, "scopes", ()))
 
 
 def active() -> Recorder | None:
@@ -47,6 +68,7 @@ class Recorder:
         self.var_current: dict[int, Value] = {}  # variable _id -> the Value a read gives now
         self.assigned: dict[int, object] = {}    # variable _id -> Variable, for graph.assigns order
         self.before: dict[int, tuple] = {}       # variable _id -> (Variable, value before the trace)
+        self.names: dict[str, int] = {}          # scoped value name -> times used (the next gets _<n>)
 
     def __enter__(self):
         if not hasattr(_state, "stack"):
@@ -92,8 +114,18 @@ class Recorder:
                 raise TracingError(f"{op.name}: its output shape depends on the input values, which a graph "
                                    f"cannot hold (at {_user_line()}). Keep this op outside tl.function, or use a "
                                    "fixed-shape form (tl.where with three arguments, masks instead of gathers)")
-        outs = [self._new(t) for t in outputs]
+        outs = [self._new(t, self._scoped_name(op.name)) for t in outputs]
         self.graph.nodes.append(Node(op.name, ins, outs, dict(attrs)))
+
+    def _scoped_name(self, op_name: str) -> str:
+        """`scope/op` inside a name scope (`scope/op_1` for the next one), '' outside."""
+        scope = current_scope()
+        if not scope:
+            return ""
+        name = f"{scope}/{op_name}"
+        n = self.names.get(name, 0)
+        self.names[name] = n + 1
+        return name if n == 0 else f"{name}_{n}"
 
     def read(self, var, t) -> None:
         cur = self.var_current.get(var._id)

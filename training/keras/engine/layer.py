@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from ...dtypes import as_dtype, float32
+from ...graph.trace import name_scope
 from ...tensor import Tensor, TensorShape, Variable, convert_to_tensor
 
 _name_counts: collections.Counter = collections.Counter()
@@ -182,10 +183,11 @@ class Layer:
         else:
             inputs = self._convert_input(inputs, 0)
         self._maybe_build(inputs)
-        if _accepts(self.call, "training"):
-            out = self.call(inputs, training=training, **kwargs)
-        else:
-            out = self.call(inputs, **kwargs)
+        with name_scope(self.name):  # traced ops are named after the layer (conv2d/conv2d ...)
+            if _accepts(self.call, "training"):
+                out = self.call(inputs, training=training, **kwargs)
+            else:
+                out = self.call(inputs, **kwargs)
         if self.output_shape is None:  # the first call's shapes, batch unknown (shown by summary)
             shapes = [(None,) + tuple(t.shape[1:]) for t in flatten(out) if hasattr(t, "shape")]
             self.output_shape = shapes[0] if len(shapes) == 1 and not isinstance(out, (list, tuple)) else shapes

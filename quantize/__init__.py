@@ -1,0 +1,65 @@
+"""tensorlite.quantize: float TFLite models to float16, dynamic-range, full int8 and int16x8 ones, with
+a per-layer error report, and quantization-aware training for Keras models.
+
+    from tensorlite.quantize import quantize
+    result = quantize(float_model, "int8", samples)      # converter.model.Model in, Model out
+    open("model_int8.tflite", "wb").write(write(result.model))
+
+Most users meet it through `tl.lite.Converter` (`optimizations`, `representative_dataset`, as in
+TensorFlow) or `tensorlite quantize MODEL --mode int8 --calibration data.npy -o out.tflite`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from tensorlite.converter.model import Model
+
+from .calibrate import METHODS, calibrate, ranges
+from .dataset import CalibrationError, from_arrays, from_representative_dataset, load_file
+from .integer import IntegerOptions, QuantizationError, quantize_integer
+from .report import format_table, layer_report
+from .select import match_operators
+from .weights_only import quantize_dynamic, quantize_float16
+
+MODES = ("float16", "dynamic", "int8", "int16x8")
+
+__all__ = ["MODES", "METHODS", "CalibrationError", "QuantizationError", "QuantizeResult", "quantize",
+           "from_arrays", "from_representative_dataset", "load_file", "format_table", "match_operators"]
+
+
+@dataclass
+class QuantizeResult:
+    model: Model
+    float_ops: list[tuple[int, str, str]] = field(default_factory=list)  # operators left float, with reasons
+    report: list[dict] | None = None                                     # per-layer errors (report=True)
+
+
+def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = None, *, method: str = "minmax",
+             percentile: float = 99.99, keep_float: list[str] | tuple = (), input_type: str = "float32",
+             output_type: str = "float32", strict: bool = False, report: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> QuantizeResult:
+    """Quantizes a float model. `samples` (checked calibration inputs, see dataset.py) are needed for
+    int8 and int16x8; `keep_float` names operators (builtin names, tensor names or layer names) that
+    stay float; input_type/output_type are the integer model's I/O ("float32" keeps float I/O with
+    QUANTIZE/DEQUANTIZE at the edges); `strict` refuses to leave any operator float."""
+    if mode not in MODES:
+        raise ValueError(f"quantization mode {mode!r}: expected one of {', '.join(MODES)}")
+    keep = match_operators(model.subgraphs[0], keep_float)
+    if mode in ("float16", "dynamic"):
+        if input_type != "float32" or output_type != "float32":
+            raise QuantizationError(f"{mode} quantization keeps float32 inputs and outputs; integer input/output "
+                                    "types need full integer quantization (int8 or int16x8) and calibration data")
+        if mode == "float16":
+            return QuantizeResult(quantize_float16(model, keep))
+        return QuantizeResult(quantize_dynamic(model, keep))
+    if not samples:
+        raise CalibrationError(f"{mode} quantization needs calibration data (representative_dataset, or "
+                               "--calibration FILE.npy|.npz)")
+    activations = "int8" if mode == "int8" else "int16"
+    stats = calibrate(model, samples, method, progress)
+    found = ranges(stats, method, activations, percentile)
+    result = quantize_integer(model, found, IntegerOptions(activations, input_type, output_type, keep, strict))
+    rows = layer_report(model, result.model, result.origin, samples) if report else None
+    return QuantizeResult(result.model, result.float_ops, rows)
