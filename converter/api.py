@@ -23,6 +23,7 @@ from . import fuse
 from .lower import ConversionError, lower_graph
 from .model import Model, Signature
 from .onnx import import_model as import_onnx
+from .options import TargetSpec, plan
 from .writer import write
 
 
@@ -41,10 +42,34 @@ class Converter:
     def __init__(self, functions: list[_Function]):
         if not functions:
             raise ValueError("Converter: nothing to convert")
-        self._functions = functions
-        self.optimizations: list = []          # tl.lite.Optimize.DEFAULT asks for quantization
+        object.__setattr__(self, "_functions", functions)
+        self.optimizations: list = []          # tl.lite.Optimize.DEFAULT asks for quantization (options.py)
         self.representative_dataset = None
+        self.target_spec = TargetSpec()
+        self.inference_input_type = None       # float32; tl.int8 / tl.int16 with full integer quantization
+        self.inference_output_type = None
         self.description = "converted by tensorlite"
+        # tensorlite's own quantization settings
+        self.calibration_method = "minmax"     # or "moving_average", "percentile", "mse"
+        self.keep_float: list[str] = []        # builtins, tensor or layer names that stay float
+        self.per_layer_report = False          # compute quantization_result.report (SQNR per tensor)
+        self.quantization_result = None        # after convert(): operators left float, the report
+
+    # TensorFlow converter settings that tensorlite honours as they are (it is always the "new"
+    # converter and quantizer); anything else set on a converter is an error, not silently ignored.
+    _ACCEPTED_AS_IS = {"experimental_new_converter": True, "experimental_new_quantizer": True,
+                       "allow_custom_ops": None}
+
+    def __setattr__(self, name, value):
+        if name in self._ACCEPTED_AS_IS:
+            wanted = self._ACCEPTED_AS_IS[name]
+            if wanted is not None and value != wanted:
+                raise ValueError(f"Converter.{name} = {value!r}: tensorlite only works as {name} = {wanted!r}")
+            return
+        if name not in self.__dict__ and name not in _SETTINGS:
+            raise AttributeError(f"Converter has no setting {name!r} (tensorlite honours: "
+                                 f"{', '.join(sorted(_SETTINGS))})")
+        object.__setattr__(self, name, value)
 
     # ---- entry points ----
     @classmethod
@@ -116,9 +141,29 @@ class Converter:
     def convert_model(self, progress=None) -> Model:
         """The converted model as `converter.model.Model` data, before it is written."""
         say = progress or (lambda stage: None)
-        if self.optimizations or self.representative_dataset is not None:
-            raise NotImplementedError("Converter: quantization (optimizations / representative_dataset) is the "
-                                      "quantizer's job, which is not built yet; convert to float32 without them")
+        quantization = plan(self.optimizations, self.representative_dataset, self.target_spec,
+                            self.inference_input_type, self.inference_output_type)
+        model = self._float_model(say)
+        if quantization is None:
+            return model
+        return self._quantize(model, quantization, say)
+
+    def _quantize(self, model: Model, how, say) -> Model:
+        from tensorlite import quantize as q
+        samples = None
+        if how.mode in ("int8", "int16x8"):
+            sig = next((s for s in model.signatures if s.subgraph == 0), None)
+            names = list(sig.inputs) if sig is not None else None
+            samples = q.from_representative_dataset(self.representative_dataset, model.subgraphs[0], names)
+            say(f"calibrating on {len(samples)} samples ({self.calibration_method})")
+        say(f"quantizing ({how.mode})")
+        result = q.quantize(model, how.mode, samples, method=self.calibration_method, keep_float=self.keep_float,
+                            input_type=how.input_type, output_type=how.output_type, strict=how.strict,
+                            report=self.per_layer_report)
+        self.quantization_result = result
+        return result.model
+
+    def _float_model(self, say) -> Model:
         model = Model(description=self.description)
         entries = []
         for f in self._functions:
@@ -143,11 +188,10 @@ class Converter:
 
 
 TFLiteConverter = Converter
+_SETTINGS = {"optimizations", "representative_dataset", "target_spec", "inference_input_type",
+             "inference_output_type", "description", "calibration_method", "keep_float", "per_layer_report",
+             "quantization_result"}
 
-
-class Optimize:
-    """TF's names for the optimization flags (the quantizer reads them)."""
-    DEFAULT = "DEFAULT"
 
 
 def _values(cf) -> dict:

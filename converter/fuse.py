@@ -110,6 +110,16 @@ def compact_tensors(sg: Subgraph) -> dict[int, int]:
     return new
 
 
+def compact_model_subgraph(model, index: int) -> dict[int, int]:
+    """compact_tensors on one subgraph of a Model, with its SignatureDefs following the new indices."""
+    new = compact_tensors(model.subgraphs[index])
+    for sig in model.signatures:
+        if sig.subgraph == index:
+            sig.inputs = {name: new[i] for name, i in sig.inputs.items()}
+            sig.outputs = {name: new[i] for name, i in sig.outputs.items()}
+    return new
+
+
 def drop_unused_tensors(sg: Subgraph) -> int:
     before = len(sg.tensors)
     compact_tensors(sg)

@@ -38,7 +38,20 @@ def _inputs(sg: Subgraph, names: list[str] | None) -> list[tuple[str, tuple, str
 
 def _check_array(x, name: str, shape: tuple, dtype: str, where: str) -> list[np.ndarray]:
     """The array as one or more samples of exactly `shape` and `dtype`."""
-    a = np.asarray(x)
+    a = _check_values(np.asarray(x), name, shape, dtype, where)
+    want = np.dtype(dtype)
+    if a.shape == shape:
+        return [a.astype(want)]
+    if shape and shape[0] == 1 and a.shape == shape[1:]:
+        return [a.astype(want)[None]]
+    batch = shape[0] if shape else 1
+    if shape and a.ndim == len(shape) and a.shape[1:] == shape[1:] and a.shape[0] % batch == 0:
+        return [a[i:i + batch].astype(want) for i in range(0, a.shape[0], batch)]
+    raise CalibrationError(f"{where}: input {name!r} has shape {_shape(a.shape)}; the model takes {_shape(shape)}")
+
+
+def _check_values(a: np.ndarray, name: str, shape: tuple, dtype: str, where: str) -> np.ndarray:
+    """Numbers of the right kind, not empty, finite."""
     if a.dtype == object or a.dtype.kind not in "biuf":
         raise CalibrationError(f"{where}: input {name!r} is {a.dtype} data; expected numbers ({dtype})")
     if a.size == 0:
@@ -53,14 +66,7 @@ def _check_array(x, name: str, shape: tuple, dtype: str, where: str) -> list[np.
     if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
         bad = int(np.size(a) - np.count_nonzero(np.isfinite(a)))
         raise CalibrationError(f"{where}: input {name!r} holds {bad} NaN or infinite value(s)")
-    if a.shape == shape:
-        return [a.astype(want)]
-    if shape and shape[0] == 1 and a.shape == shape[1:]:
-        return [a.astype(want)[None]]
-    batch = shape[0] if shape else 1
-    if shape and a.ndim == len(shape) and a.shape[1:] == shape[1:] and a.shape[0] % batch == 0:
-        return [a[i:i + batch].astype(want) for i in range(0, a.shape[0], batch)]
-    raise CalibrationError(f"{where}: input {name!r} has shape {_shape(a.shape)}; the model takes {_shape(shape)}")
+    return a
 
 
 def from_representative_dataset(dataset, sg: Subgraph, names: list[str] | None = None) -> list[list[np.ndarray]]:
@@ -116,7 +122,7 @@ def from_arrays(arrays: Mapping[str, np.ndarray] | list[np.ndarray], sg: Subgrap
         raise CalibrationError(f"{source}: {len(ordered)} array(s) for a model with {len(specs)} input(s)")
     per_input = []
     for a, (name, shape, dtype) in zip(ordered, specs):
-        a = np.asarray(a)
+        a = _check_values(np.asarray(a), name, shape, dtype, source)
         batch = shape[0] if shape else 1
         if a.ndim == len(shape) + 1 and shape and shape[0] == 1 and a.shape[2:] == shape[1:]:
             a = a.reshape((-1,) + shape[1:])      # [N, 1, ...] for a batch-1 model

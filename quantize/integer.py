@@ -295,7 +295,8 @@ class _Rewrite:
             if rule.bias is not None and rule.bias < len(op.inputs) and op.inputs[rule.bias] >= 0:
                 b = sg.tensors[op.inputs[rule.bias]]
                 # a bias beyond the accumulator type widens its channel's weight scale until it fits
-                need = np.abs(np.asarray(b.data, np.float64)) / (in_scale * (QMAX[bias_type] - 1))
+                # (0.999: the scales are stored as float32, whose rounding moves the quotient by ~1e-7)
+                need = np.abs(np.asarray(b.data, np.float64)) / (in_scale * QMAX[bias_type] * 0.999)
                 scales = np.maximum(scales, need.max() if rule.weight_axis is None else need)
             zeros = np.zeros(len(scales), np.int64)
             axis = rule.weight_axis if rule.weight_axis is not None else 0

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 
 BOTH = frozenset({"int8", "int16"})
 INT8 = frozenset({"int8"})
+# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (FULLY_CONNECTED, DEPTHWISE_CONV_2D,
+# MEAN and SOFTMAX with int16; SUM, SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out:
+# those operators stay float until the C kernels exist.
+NONE = frozenset()
 
 
 @dataclass(frozen=True)
@@ -42,27 +46,27 @@ _Q15 = (1.0 / 32768.0, 0)
 RULES: dict[str, Rule] = {
     # weights and biases
     "CONV_2D": Rule(weight=1, weight_axis=0, bias=2, hybrid=True),
-    "DEPTHWISE_CONV_2D": Rule(weight=1, weight_axis=3, bias=2, hybrid=True),
-    "FULLY_CONNECTED": Rule(weight=1, weight_axis=None, bias=2, hybrid=True),
+    "DEPTHWISE_CONV_2D": Rule(types=INT8, weight=1, weight_axis=3, bias=2, hybrid=True),
+    "FULLY_CONNECTED": Rule(types=INT8, weight=1, weight_axis=None, bias=2, hybrid=True),
     "TRANSPOSE_CONV": Rule(activations=(2,), weight=1, weight_axis=0, bias=3),
     # arithmetic: each input and the output keep their own parameters
     "ADD": Rule(activations=(0, 1)),
     "SUB": Rule(activations=(0, 1)),
     "MUL": Rule(activations=(0, 1)),
-    "SQUARED_DIFFERENCE": Rule(types=INT8, activations=(0, 1)),
-    "MEAN": Rule(),
-    "SUM": Rule(types=INT8),
+    "SQUARED_DIFFERENCE": Rule(types=NONE, activations=(0, 1)),
+    "MEAN": Rule(types=INT8),
+    "SUM": Rule(types=NONE),
     "RELU": Rule(),
-    "RELU6": Rule(),
+    "RELU6": Rule(output="same"),   # TFLite Micro's int8 RELU6 clamps without rescaling
     "RELU_N1_TO_1": Rule(types=INT8),
     "LEAKY_RELU": Rule(),
     "HARD_SWISH": Rule(types=INT8),
-    "BATCH_MATMUL": Rule(activations=(0, 1)),
+    "BATCH_MATMUL": Rule(types=NONE, activations=(0, 1)),
     # fixed output ranges (the spec's)
-    "SOFTMAX": _fixed((1.0 / 256.0, -128), _Q15),
+    "SOFTMAX": _fixed((1.0 / 256.0, -128)),
     "LOGISTIC": _fixed((1.0 / 256.0, -128), _Q15),
     "TANH": _fixed((1.0 / 128.0, 0), _Q15),
-    "LOG_SOFTMAX": _fixed((16.0 / 256.0, 127)),
+    "LOG_SOFTMAX": Rule(types=NONE, output="fixed", fixed={"int8": (16.0 / 256.0, 127)}),
     # data movement: the output keeps the input's parameters
     "MAX_POOL_2D": Rule(output="same"),
     "AVERAGE_POOL_2D": Rule(output="same"),

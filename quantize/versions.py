@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tensorlite.converter.model import Operator, Subgraph
 
-# builtin -> version for int8 and for int16 activations, where the rule is just the input type
+# builtin -> version for int8 and for int16 activations, where the rule is just the input type. TILE stays
+# at 1: TFLite's rules say 3 for int8, but LiteRT 2.3 registers TILE 1-2 only, and its kernel runs int8 anyway.
 _BY_TYPE = {
     "ADD": (2, 3), "SUB": (2, 5), "MUL": (2, 4), "AVERAGE_POOL_2D": (2, 3), "MAX_POOL_2D": (2, 3),
     "CONCATENATION": (2, 3), "SOFTMAX": (2, 3), "MEAN": (2, 3), "REDUCE_MAX": (2, 3), "REDUCE_MIN": (2, 3),
@@ -14,7 +15,7 @@ _BY_TYPE = {
     "PAD": (2, 3), "PADV2": (2, 3), "MIRROR_PAD": (2, 2), "TRANSPOSE": (2, 5), "GATHER": (2, 4),
     "STRIDED_SLICE": (2, 2), "SLICE": (2, 4), "SPLIT": (2, 4), "SPLIT_V": (2, 2), "PACK": (2, 3),
     "UNPACK": (2, 4), "MAXIMUM": (2, 4), "MINIMUM": (2, 4), "RESIZE_BILINEAR": (2, 4),
-    "RESIZE_NEAREST_NEIGHBOR": (2, 4), "BATCH_MATMUL": (2, 3), "TILE": (3, 3), "BROADCAST_TO": (3, 3),
+    "RESIZE_NEAREST_NEIGHBOR": (2, 4), "BATCH_MATMUL": (2, 3), "TILE": (1, 1), "BROADCAST_TO": (3, 3),
     "SUM": (2, 2), "LOG_SOFTMAX": (2, 2), "SQUARED_DIFFERENCE": (2, 2), "HARD_SWISH": (1, 1),
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from tensorlite.converter.fuse import compact_tensors
+from tensorlite.converter.fuse import compact_model_subgraph
 from tensorlite.converter.model import Model, Operator, Quantization, Tensor
 
 from .params import quantize_values, weight_scales
@@ -42,7 +42,7 @@ def quantize_float16(model: Model, keep_float: frozenset = frozenset()) -> Model
         for op in sg.operators:
             op.inputs = [converted.get(i, i) for i in op.inputs]
         sg.operators = start + sg.operators
-        compact_tensors(sg)
+        compact_model_subgraph(model, g)
     model.metadata["reduced_precision_support"] = b"fp16accfp32"
     return model
 
@@ -68,5 +68,5 @@ def quantize_dynamic(model: Model, keep_float: frozenset = frozenset(), min_elem
         if op.opcode == "FULLY_CONNECTED":
             op.options["asymmetric_quantize_inputs"] = True
         op.version = operator_version(op, sg)
-    compact_tensors(sg)
+    compact_model_subgraph(model, 0)
     return model

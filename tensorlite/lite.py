@@ -2,7 +2,10 @@
 runtime) and `tl.lite.Converter` / `tl.lite.TFLiteConverter` (tensorlite's converter)."""
 from tensorlite.converter import ConversionError as ConversionError
 from tensorlite.converter import Converter as Converter
+from tensorlite.converter import OpsSet as OpsSet
 from tensorlite.converter import Optimize as Optimize
+from tensorlite.converter import RepresentativeDataset as RepresentativeDataset
+from tensorlite.converter import TargetSpec as TargetSpec
 from tensorlite.converter import TFLiteConverter as TFLiteConverter
 from tensorlite.runtime import Interpreter as Interpreter
 from tensorlite.runtime import OpResolverType as OpResolverType

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline
+from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline, quantize_cmd
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -16,6 +16,8 @@ COMMANDS = {
                  pipeline.add_arguments, pipeline.run_pipeline),
     "convert": ("convert a saved model or an ONNX file to a .tflite model",
                 convert_cmd.add_arguments, convert_cmd.run_convert),
+    "quantize": ("quantize a float model (saved model, ONNX or .tflite) to float16, dynamic range, int8 or int16x8",
+                 quantize_cmd.add_arguments, quantize_cmd.run_quantize),
     "codegen": ("write a .tflite as C source (model array, its kernel list) for firmware",
                 codegen_cmd.add_arguments, codegen_cmd.run_codegen),
     "inspect": ("what a .tflite model holds: inputs, outputs, operators, parameters, MACs, C runtime arena",

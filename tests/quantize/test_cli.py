@@ -1,0 +1,128 @@
+"""`tensorlite quantize`: each mode from a float .tflite and from an ONNX file, the report, keep-float, and
+every kind of bad calibration data as one clear error before any work, leaving no output file."""
+import json
+import os
+
+import numpy as np
+import pytest
+from tensorlite.converter.reader import read
+from tensorlite.tools import cli
+
+import tensorlite as tl
+from tests.quantize.helpers import litert_interpreter, run
+
+L = tl.keras.layers
+
+
+@pytest.fixture(scope="module")
+def float_file(tmp_path_factory):
+    tl.random.set_seed(4)
+    model = tl.keras.Sequential([L.Input(shape=(8, 8, 1)), L.Conv2D(8, 3, padding="same", activation="relu"),
+                                 L.MaxPooling2D(2), L.Flatten(), L.Dense(40, activation="relu"), L.Dense(5),
+                                 L.Softmax()])
+    folder = tmp_path_factory.mktemp("cli")
+    path = folder / "float.tflite"
+    path.write_bytes(tl.lite.Converter.from_keras_model(model).convert())
+    rng = np.random.default_rng(0)
+    np.save(folder / "cal.npy", rng.uniform(0, 1, (30, 8, 8, 1)).astype(np.float32))
+    return folder
+
+
+def _quantize(capsys, *args):
+    code = cli.main(["quantize", *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("mode", ["float16", "dynamic", "int8", "int16x8"])
+def test_each_mode_writes_a_model_litert_runs(float_file, capsys, mode):
+    out = float_file / f"{mode}.tflite"
+    extra = ["--calibration", float_file / "cal.npy"] if mode in ("int8", "int16x8") else []
+    code, stdout, err = _quantize(capsys, float_file / "float.tflite", "--mode", mode, "-o", out, *extra)
+    assert code == 0, err
+    assert f"wrote {out}" in stdout
+    x = np.random.default_rng(1).uniform(0, 1, (1, 8, 8, 1)).astype(np.float32)
+    want = run(litert_interpreter((float_file / "float.tflite").read_bytes()), [x])[0]
+    got = run(litert_interpreter(out.read_bytes()), [x])[0]
+    assert np.abs(got - want).max() < 0.05      # softmax probabilities
+
+
+def test_report_json_has_one_object_per_quantized_tensor(float_file, capsys):
+    out, report = float_file / "r.tflite", float_file / "r.json"
+    code, stdout, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",
+                                  float_file / "cal.npy", "--report", report, "-o", out)
+    assert code == 0, err
+    rows = json.loads(report.read_text())
+    sg = read(out.read_bytes(), "r").subgraphs[0]
+    integer = [t for t in sg.tensors if t.data is None and t.dtype == "int8"]
+    assert len(rows) == len(integer)
+    assert set(rows[0]) == {"tensor", "op", "dtype", "scale", "zero_point", "sqnr_db", "max_abs_error"}
+    assert all(r["sqnr_db"] > 20 for r in rows), rows
+    assert "SQNR dB" in stdout and rows[-1]["tensor"][:20] in stdout
+
+
+def test_keep_float_by_layer_name_and_by_builtin(float_file, capsys):
+    out = float_file / "k.tflite"
+    code, stdout, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",
+                                  float_file / "cal.npy", "--keep-float", "dense_1", "--keep-float", "softmax",
+                                  "-o", out)
+    assert code == 0, err
+    sg = read(out.read_bytes(), "k").subgraphs[0]
+    kinds = [(op.opcode, sg.tensors[op.outputs[0]].dtype) for op in sg.operators]
+    assert ("FULLY_CONNECTED", "float32") in kinds and ("FULLY_CONNECTED", "int8") in kinds
+    assert ("SOFTMAX", "float32") in kinds
+    assert "kept float: operator" in stdout
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",
+                             float_file / "cal.npy", "--keep-float", "no_such_layer", "-o", float_file / "n.tflite")
+    assert code == 2 and "'no_such_layer' names no operator" in err
+    assert not (float_file / "n.tflite").exists()
+
+
+def _bad(tmp_path, name, array):
+    path = tmp_path / name
+    if isinstance(array, dict):
+        np.savez(path, **array)
+    else:
+        np.save(path, array)
+    return path
+
+
+@pytest.mark.parametrize("name,array,message", [
+    ("shape.npy", np.zeros((10, 8, 7, 1), np.float32), "shape [10, 8, 7, 1]; expected [N, 8, 8, 1]"),
+    ("dtype.npy", np.zeros((10, 8, 8, 1), np.uint8), "uint8 data but the model takes float32"),
+    ("empty.npy", np.zeros((0, 8, 8, 1), np.float32), "is empty (shape [0, 8, 8, 1])"),
+    ("nan.npy", np.full((3, 8, 8, 1), np.nan, np.float32), "NaN or infinite"),
+    ("inf.npy", np.full((3, 8, 8, 1), np.inf, np.float32), "NaN or infinite"),
+    ("text.npy", np.array(["a", "b"]), "<U1 data; expected numbers"),
+    ("names.npz", {"pixels": np.zeros((3, 8, 8, 1), np.float32)}, "do not name the model's inputs"),
+])
+def test_bad_calibration_data_is_one_clear_error(float_file, tmp_path, capsys, name, array, message):
+    out = tmp_path / "out.tflite"
+    path = _bad(tmp_path, name, array)
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration", path,
+                             "-o", out)
+    assert code == 2
+    assert err.startswith("tensorlite quantize: error: ") and message in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists() and os.listdir(tmp_path) == [name]
+
+
+def test_mode_and_calibration_must_agree(float_file, capsys, tmp_path):
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "-o", tmp_path / "a.tflite")
+    assert code == 2 and "needs --calibration" in err
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "float16", "--calibration",
+                             float_file / "cal.npy", "-o", tmp_path / "a.tflite")
+    assert code == 2 and "not used by --mode float16" in err
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "dynamic", "--input-type", "int8",
+                             "-o", tmp_path / "a.tflite")
+    assert code == 2 and "integer input/output types need full integer" in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_already_quantized_model_is_refused(float_file, capsys, tmp_path):
+    first = tmp_path / "q.tflite"
+    assert _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration", float_file / "cal.npy",
+                     "-o", first)[0] == 0
+    code, _, err = _quantize(capsys, first, "--mode", "int8", "--calibration", float_file / "cal.npy",
+                             "-o", tmp_path / "qq.tflite")
+    assert code == 2 and "already quantized (int8 activations)" in err
