@@ -8,6 +8,7 @@ from tensorlite.training.ops.registry import OPS
 
 import tensorlite as tl
 from tests.converter.test_op_lowering import c_runtime_gaps
+from tests.litert import litert_interpreter
 
 L = tl.keras.layers
 
@@ -101,9 +102,8 @@ def _run(interpreter, xs):
 
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_litert_runs_converted_model(name):
-    from ai_edge_litert.interpreter import Interpreter
     data, xs, want = _convert(name)
-    got = _run(Interpreter(model_content=data), xs)
+    got = _run(litert_interpreter(data, reference=False), xs)
     assert len(got) == len(want)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)

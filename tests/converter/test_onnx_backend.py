@@ -22,6 +22,8 @@ from onnx import numpy_helper  # noqa: E402
 from tensorlite.converter.onnx import RULES  # noqa: E402
 from tensorlite.converter.onnx.rules import STATIC_INPUTS  # noqa: E402
 
+from tests.litert import litert_interpreter  # noqa: E402
+
 LIST = os.path.join(os.path.dirname(__file__), "..", "..", "converter", "onnx", "SUPPORTED_NODE_TESTS.txt")
 
 
@@ -70,7 +72,6 @@ def load_case(name):
 
 
 def run_case(model, inputs, outputs):
-    from ai_edge_litert.interpreter import Interpreter
     from tensorlite.converter.api import Converter, _Function
     from tensorlite.converter.onnx import import_model
     inits = {t.name for t in model.graph.initializer}
@@ -79,7 +80,7 @@ def run_case(model, inputs, outputs):
               for p in STATIC_INPUTS.get(n.op_type, ()) if p < len(n.input) and n.input[p] in feed}
     graph, shapes, names = import_model(model, constant_inputs=static)
     data = Converter([_Function("serving_default", graph, {}, shapes, names)]).convert()
-    runner = Interpreter(model_content=data).get_signature_runner()
+    runner = litert_interpreter(data, reference=False).get_signature_runner()
     got = runner(**{k: v for k, v in feed.items() if k not in static})
     for name, want in zip(names, outputs):
         assert got[name].shape == want.shape, name

@@ -13,6 +13,7 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from tensorlite.converter.onnx import import_model  # noqa: E402
 
 import tensorlite as tl  # noqa: E402
+from tests.litert import litert_interpreter, run  # noqa: E402
 
 RNG = np.random.default_rng(0)
 F = TensorProto.FLOAT
@@ -52,16 +53,12 @@ class Builder:
 
 
 def _litert(data, feeds):
-    from ai_edge_litert.interpreter import Interpreter
-    it = Interpreter(model_content=data)
+    """LiteRT (default kernels) with its inputs resized to the feeds' shapes, and its outputs on them."""
+    it = litert_interpreter(data, reference=False)
     for d, x in zip(it.get_input_details(), feeds):
         if tuple(d["shape"]) != x.shape:
             it.resize_tensor_input(d["index"], x.shape)
-    it.allocate_tensors()
-    for d, x in zip(it.get_input_details(), feeds):
-        it.set_tensor(d["index"], x)
-    it.invoke()
-    return it, [it.get_tensor(d["index"]) for d in it.get_output_details()]
+    return it, run(it, feeds)
 
 
 def _ort(model, feeds):
@@ -70,8 +67,7 @@ def _ort(model, feeds):
 
 
 def _ops(data) -> list[str]:
-    from ai_edge_litert.interpreter import Interpreter
-    return [d["op_name"] for d in Interpreter(model_content=data)._get_ops_details()]
+    return [d["op_name"] for d in litert_interpreter(data, reference=False)._get_ops_details()]
 
 
 def _check(model, tmp_path, feeds, rtol=1e-5, atol=1e-5):

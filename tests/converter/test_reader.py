@@ -13,20 +13,12 @@ from tensorlite.converter.schema import OPTIONS_FIELDS
 from tensorlite.converter.writer import options_table, write
 
 import tensorlite as tl
-from tests.conftest import skip_or_fail
 from tests.converter.test_keras_models import MODELS, _randomize
+from tests.litert import litert_interpreter, litert_schema, run
 from tests.paths import CORPUS
 
 CORPUS_MODELS = sorted(p for p in CORPUS.rglob("*.tflite") if "fuzz" not in p.parts)
 FUZZ_SEEDS = sorted((CORPUS / "fuzz").glob("*.tflite"))
-
-
-def _schema():
-    try:
-        from ai_edge_litert import schema_py_generated as schema
-    except ImportError:
-        skip_or_fail("ai-edge-litert is not installed (pip install -e '.[test]')")
-    return schema
 
 
 def _corpus_file(name: str) -> bytes:
@@ -156,7 +148,7 @@ def test_round_trip_handmade_model():
     assert_same_model(again, model)
     assert write(again) == data
     # the deprecated_builtin_code rule, seen by LiteRT's own parser of the same bytes
-    schema = _schema()
+    schema, _ = litert_schema()
     codes = schema.ModelT.InitFromObj(schema.Model.GetRootAs(data, 0)).operatorCodes
     gelu = [c for c in codes if c.builtinCode == schema.BuiltinOperator.GELU]
     assert len(gelu) == 1 and gelu[0].deprecatedBuiltinCode == 127
@@ -186,7 +178,7 @@ def _external(raw: bytes, buffer) -> bytes | None:
 
 
 def assert_matches_litert(got: Model, raw: bytes):
-    schema = _schema()
+    schema, _ = litert_schema()
     ref = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
     op_names, type_names = _names(schema.BuiltinOperator), _names(schema.TensorType)
     union_names = _names(schema.BuiltinOptions)
@@ -276,7 +268,7 @@ def _move_data_after_flatbuffer(raw: bytes) -> bytes:
     options vector moved behind the FlatBuffer (Buffer.offset/size, large_custom_options_offset/
     size), the layout of models over 2 GB."""
     import flatbuffers
-    schema = _schema()
+    schema, _ = litert_schema()
     m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
     blobs = []                                     # (object, attribute prefix, bytes)
     for b in m.buffers:
@@ -313,14 +305,8 @@ def test_data_after_the_flatbuffer(name):
     raw = _corpus_file(name)
     moved = _move_data_after_flatbuffer(raw)
     if name.startswith("hello"):                    # the layout is right: LiteRT runs it as the original
-        from ai_edge_litert.interpreter import Interpreter
-        outs = []
-        for data in (raw, moved):
-            it = Interpreter(model_content=data)
-            it.allocate_tensors()
-            it.set_tensor(it.get_input_details()[0]["index"], np.array([[1.3]], np.float32))
-            it.invoke()
-            outs.append(it.get_tensor(it.get_output_details()[0]["index"]))
+        x = np.array([[1.3]], np.float32)
+        outs = [run(litert_interpreter(data, reference=False), [x])[0] for data in (raw, moved)]
         assert outs[0] == outs[1]
     got, want = read(moved, name), read(raw, name)
     for gg, wg in zip(got.subgraphs, want.subgraphs):

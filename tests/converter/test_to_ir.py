@@ -19,10 +19,10 @@ from tensorlite.converter.to_ir import RULES, read_graph, to_graph
 from tensorlite.converter.writer import write
 from tensorlite.training.graph.executor import Executor
 
-from tests.conftest import skip_or_fail
 from tests.converter.test_keras_models import MODELS, _convert, _run
-from tests.converter.test_op_lowering import CASES, PASS_THROUGH, _deployable
-from tests.converter.test_op_lowering import _convert as _convert_case
+from tests.converter.test_op_lowering import CASES, assert_equals_reference, deployable
+from tests.converter.test_op_lowering import convert as convert_case
+from tests.litert import litert_interpreter, run
 from tests.paths import CORPUS
 
 CORPUS_MODELS = sorted(p for p in CORPUS.rglob("*.tflite") if "fuzz" not in p.parts)
@@ -31,16 +31,6 @@ FLOAT_CORPUS = ["add_model_float", "hello_world_float", "magic_wand", "mnist_lst
 # Cases whose second lowering differs, and what it gives: FILL of a constant reads back as a constant
 # (shapes are static), which the converter writes as a copied constant output
 RELOWERED_DIFFERENTLY = {"ones_like": [["RESHAPE"]]}
-
-
-def _litert(data: bytes, reference_kernels: bool = False):
-    try:
-        from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    except ImportError:
-        skip_or_fail("ai-edge-litert is not installed (pip install -e '.[test]')")
-    if reference_kernels:  # BUILTIN_REF, as the corpus goldens; also runs graphs without inputs (no XNNPACK)
-        return Interpreter(model_content=data, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-    return Interpreter(model_content=data)
 
 
 def _execute(graph, xs):
@@ -78,46 +68,29 @@ def test_keras_model_round_trip(name):
 
     again = _lower_again(graph, first)
     assert _opcodes(read(again)) == _opcodes(first)
-    for g, w in zip(_run(_litert(again), xs), want):
+    for g, w in zip(_run(litert_interpreter(again, reference=False), xs), want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
 
 
-def _check(got, want, case):
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        w = np.asarray(w)
-        assert g.shape == w.shape, (g.shape, w.shape)
-        if w.dtype.kind in "biu":
-            np.testing.assert_array_equal(g, w.astype(g.dtype))
-        else:
-            np.testing.assert_allclose(g.astype(np.float64), w, rtol=max(case.rtol, 1e-5), atol=max(case.atol, 1e-5))
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if _deployable(c)], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CASES if deployable(c)], ids=lambda c: c.id)
 def test_lowered_op_reads_back(case):
-    first = read(_convert_case(case), case.id)
+    first = read(convert_case(case), case.id)
     graph = to_graph(first)
     x = np.asarray(case.inputs[0])
     got, _ = Executor(graph).run([x], {})
-    want = case.inputs[0] if case.op in PASS_THROUGH else case.ref(*case.inputs, **case.attrs)
-    want = list(want) if isinstance(want, (tuple, list)) else [want]
-    _check(got, want, case)
+    assert_equals_reference(got, case)
 
     again = _lower_again(graph, first)
     assert _opcodes(read(again)) == RELOWERED_DIFFERENTLY.get(case.id, _opcodes(first))
-    it = _litert(again)
-    it.allocate_tensors()
-    it.set_tensor(it.get_input_details()[0]["index"], x)
-    it.invoke()
-    _check([it.get_tensor(d["index"]) for d in it.get_output_details()], want, case)
+    assert_equals_reference(run(litert_interpreter(again, reference=False), [x]), case)
 
 
 def test_every_emitted_builtin_has_a_rule():
     """A tripwire: a builtin the lowering starts emitting needs an inverse rule (and then is tested)."""
     emitted = set()
     for case in CASES:
-        if _deployable(case):
-            emitted |= {op for ops in _opcodes(read(_convert_case(case))) for op in ops}
+        if deployable(case):
+            emitted |= {op for ops in _opcodes(read(convert_case(case))) for op in ops}
     for name in MODELS:
         emitted |= {op for ops in _opcodes(read(_convert(name)[0])) for op in ops}
     assert not emitted - set(RULES), sorted(emitted - set(RULES))
@@ -193,11 +166,7 @@ def test_lstm_matches_litert(variant):
     model = _lstm_model(**variant)
     data = write(model)
     x = np.random.default_rng(1).uniform(-1, 1, model.subgraphs[0].tensors[0].shape).astype(np.float32)
-    it = _litert(data)
-    it.allocate_tensors()
-    it.set_tensor(it.get_input_details()[0]["index"], x)
-    it.invoke()
-    want = it.get_tensor(it.get_output_details()[0]["index"])
+    (want,) = run(litert_interpreter(data, reference=False), [x])
     (got,), _ = Executor(read_graph(data)).run([x], {})
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
@@ -251,12 +220,8 @@ def test_handmade_builtin_matches_litert(name):
     rng = np.random.default_rng(4)
     xs = [rng.integers(0, 2, t.shape).astype(bool) if t.dtype == "bool" else _f32(rng, t.shape)
           for t in ins if t.data is None]
-    it = _litert(data, reference_kernels=True)
-    it.allocate_tensors()
-    for d, x in zip(it.get_input_details(), xs):
-        it.set_tensor(d["index"], x)
-    it.invoke()
-    want = it.get_tensor(it.get_output_details()[0]["index"])
+    # LiteRT's reference kernels, as the corpus goldens; they also run graphs without inputs (no XNNPACK)
+    (want,) = run(litert_interpreter(data), xs)
     (got,), _ = Executor(read_graph(data)).run(xs, {})
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

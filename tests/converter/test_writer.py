@@ -7,13 +7,13 @@ from tensorlite.converter.model import Model, Operator, Subgraph, Tensor
 from tensorlite.converter.writer import write
 
 import tensorlite as tl
-from tests.runtime_c.test_unidirectional_sequence_lstm import _schema
+from tests.litert import litert_interpreter, litert_schema
 
 L = tl.keras.layers
 
 
 def _parse(data: bytes):
-    schema, _ = _schema()
+    schema, _ = litert_schema()
     return schema, schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(data, 0)), schema.Model.GetRootAsModel(data, 0)
 
 
@@ -23,11 +23,6 @@ def _mlp(activation="relu"):
     for w in m.weights:
         w.assign(rng.normal(0, 1, w.shape).astype(np.float32))
     return m
-
-
-def _litert(data):
-    from ai_edge_litert.interpreter import Interpreter
-    return Interpreter(model_content=data)
 
 
 def test_header_buffers_metadata_and_signature():
@@ -89,7 +84,7 @@ def test_conv_options_and_filter_layout():
 def test_dynamic_batch_resizes_in_litert():
     model = _mlp()
     data = tl.lite.Converter.from_keras_model(model).convert()
-    it = _litert(data)
+    it = litert_interpreter(data, reference=False)
     d = it.get_input_details()[0]
     assert list(d["shape_signature"]) == [-1, 6] and list(d["shape"]) == [1, 6]
     assert list(it.get_output_details()[0]["shape_signature"]) == [-1, 3]
@@ -115,7 +110,7 @@ def test_from_concrete_functions_two_outputs():
     x = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
     y = np.random.default_rng(1).normal(size=(2, 3)).astype(np.float32)
     want = f(x, y)
-    runner = _litert(data).get_signature_runner("serving_default")
+    runner = litert_interpreter(data, reference=False).get_signature_runner("serving_default")
     got = runner(x=x, y=y)
     assert set(got) == {"sum", "act"}
     for k in got:
@@ -142,7 +137,7 @@ def test_from_saved_model_two_signatures(tmp_path):
     obj = Scaler()
     tl.saved_model.save(obj, str(tmp_path / "sm"))
     data = tl.lite.Converter.from_saved_model(str(tmp_path / "sm")).convert()
-    it = _litert(data)
+    it = litert_interpreter(data, reference=False)
     assert set(it.get_signature_list()) == {"serving_default", "shifted"}
     x = np.array([[1.0, 2.0, -3.0]], np.float32)
     np.testing.assert_allclose(list(it.get_signature_runner("serving_default")(x=x).values())[0], x * obj.scale.numpy())

@@ -6,6 +6,7 @@ import pytest
 from tensorlite.training.graph.trace import TracingError
 
 import tensorlite as tl
+from tests.litert import litert_interpreter
 
 
 def _fd(f, x, eps=1e-3):
@@ -177,15 +178,14 @@ def test_saved_model_with_control_flow_round_trips_in_a_fresh_process(tmp_path):
 
 
 def test_control_flow_converts_to_if_and_while(tmp_path):
-    from ai_edge_litert.interpreter import Interpreter
     obj = Gate()
     tl.saved_model.save(obj, str(tmp_path / "sm"))
     data = tl.lite.Converter.from_saved_model(str(tmp_path / "sm")).convert()
-    ops = {d["op_name"] for d in Interpreter(model_content=data)._get_ops_details()}
+    ops = {d["op_name"] for d in litert_interpreter(data, reference=False)._get_ops_details()}
     assert {"IF", "WHILE"} <= ops
     for x, n in CASES:
         want = _numpy_gate(x, n, obj.w.numpy())
-        for it in (Interpreter(model_content=data), tl.lite.Interpreter(model_content=data)):
+        for it in (litert_interpreter(data, reference=False), tl.lite.Interpreter(model_content=data)):
             got = it.get_signature_runner("serving_default")(x=x, n=np.array(n, np.int32))
             np.testing.assert_allclose(list(got.values())[0], want, rtol=1e-6)
 

@@ -5,8 +5,7 @@ behaviour)."""
 import numpy as np
 import pytest
 
-from .test_comparison_ops import _run_both
-from .tflite_graph import Model
+from .tflite_graph import Model, run_both
 
 ACTIVATIONS = {0: (None, None), 1: (0, None), 2: (-1, 1), 3: (0, 6)}  # NONE, RELU, RELU_N1_TO_1, RELU6
 
@@ -31,7 +30,7 @@ def test_integer_add_sub_match_litert(op, dtype, activation):
     b = rng.integers(-20, 20, (3, 1)).astype(dtype)
     a[0, 0, :2] = [info.max, info.min]  # overflow wraps
     b[0, 0] = 5
-    got, want = _run_both(_model(op, dtype, [2, 3, 4], [3, 1], activation), [a, b])
+    (got,), (want,) = run_both(_model(op, dtype, [2, 3, 4], [3, 1], activation), [a, b])
     np.testing.assert_array_equal(got, want)
     with np.errstate(over="ignore"):
         ref = a + b if op == "ADD" else a - b

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter, OpResolverType
 
-from tests.conftest import skip_or_fail
+from tests.litert import litert_interpreter
 
 from .cbuild import CORPUS
 
@@ -14,12 +14,7 @@ MODELS = sorted(str(p.relative_to(CORPUS)) for p in [*CORPUS.glob("*.tflite"), *
 
 def _litert(path, **kw):
     try:
-        from ai_edge_litert.interpreter import Interpreter as LiteRT
-        from ai_edge_litert.interpreter import OpResolverType as LiteRTResolver
-    except ImportError:
-        skip_or_fail("ai-edge-litert is not installed (pip install -e '.[dev]')")
-    try:
-        return LiteRT(model_path=path, experimental_op_resolver_type=LiteRTResolver.BUILTIN_REF, **kw)
+        return litert_interpreter(model_path=path, **kw)
     except (ValueError, RuntimeError):
         return None  # a model LiteRT itself refuses (e.g. person_detect's quantized_dimension)
 

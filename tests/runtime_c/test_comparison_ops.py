@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter
 
-from .test_unidirectional_sequence_lstm import _litert
-from .tflite_graph import Model
+from tests.litert import run
+
+from .tflite_graph import Model, run_both
 
 COMPARISONS = {"EQUAL": np.equal, "NOT_EQUAL": np.not_equal, "LESS": np.less, "LESS_EQUAL": np.less_equal,
                "GREATER": np.greater, "GREATER_EQUAL": np.greater_equal}
@@ -44,23 +45,6 @@ def _values(rng, dtype, shape):
     return rng.integers(lo, hi, shape, endpoint=True).astype(dtype)
 
 
-def _run_both(content, feeds, litert=True):
-    ours = Interpreter(model_content=content)
-    ours.allocate_tensors()
-    for d, v in zip(ours.get_input_details(), feeds):
-        ours.set_tensor(d["index"], v)
-    ours.invoke()
-    got = ours.get_tensor(ours.get_output_details()[0]["index"])
-    if not litert:
-        return got, None
-    ref = _litert(content)
-    ref.allocate_tensors()
-    for d, v in zip(ref.get_input_details(), feeds):
-        ref.set_tensor(d["index"], v)
-    ref.invoke()
-    return got, ref.get_tensor(ref.get_output_details()[0]["index"])
-
-
 @pytest.mark.parametrize("shapes", sorted(SHAPES))
 @pytest.mark.parametrize("dtype", ["float32", "int32", "int64", "int16", "int8", "uint8", "bool"])
 @pytest.mark.parametrize("op", sorted(COMPARISONS))
@@ -76,8 +60,10 @@ def test_comparison_matches_litert(op, dtype, shapes):
     rng = np.random.default_rng(len(op) * 7 + len(dtype))
     a, b = _values(rng, dtype, a_shape), _values(rng, dtype, b_shape)
     content = _model(op, a_shape, b_shape, dtype, quant, quant_b)
-    unwritten = op == "NOT_EQUAL" and dtype == "int16"  # LiteRT computes nothing for unquantized int16
-    got, want = _run_both(content, [a, b], litert=not unwritten)
+    if op == "NOT_EQUAL" and dtype == "int16":  # LiteRT computes nothing for unquantized int16
+        (got,), want = run(Interpreter(model_content=content), [a, b]), None
+    else:
+        (got,), (want,) = run_both(content, [a, b])
     assert got.dtype == np.bool_ and got.shape == tuple(np.broadcast_shapes(a.shape, b.shape))
     if want is not None:
         np.testing.assert_array_equal(got, want)
@@ -91,7 +77,7 @@ def test_quantized_int16_equality_rescales_like_litert(op):
     a = rng.integers(-3000, 3000, (64,)).astype(np.int16)
     b = (a * 2 // 3 + rng.integers(-1, 2, a.shape)).astype(np.int16)  # near-equal real values
     content = _model(op, [64], [64], "int16", QUANT["int16"], QUANT_B["int16"])
-    got, want = _run_both(content, [a, b])
+    (got,), (want,) = run_both(content, [a, b])
     np.testing.assert_array_equal(got, want)
     assert 0 < np.count_nonzero(got) < got.size
 
@@ -103,9 +89,9 @@ def test_quantized_comparison_rounds_close_values_together_like_litert():
     a = np.arange(-128, 128, dtype=np.int8)
     b = np.roll(a, 1)
     for op in ("EQUAL", "LESS", "GREATER_EQUAL"):
-        got, want = _run_both(_model(op, [256], [256], "int8", q, q), [a, b])
+        (got,), (want,) = run_both(_model(op, [256], [256], "int8", q, q), [a, b])
         np.testing.assert_array_equal(got, want)
-    got, _ = _run_both(_model("EQUAL", [256], [256], "int8", q, q), [a, b])
+    (got,), _ = run_both(_model("EQUAL", [256], [256], "int8", q, q), [a, b])
     assert np.count_nonzero(got) > 0.8 * got.size  # most neighbours compare equal after rescaling
 
 
@@ -145,14 +131,14 @@ def test_logical_binary_matches_litert(op, fn, shapes):
     a_shape, b_shape = SHAPES[shapes]
     rng = np.random.default_rng(2)
     a, b = _values(rng, "bool", a_shape), _values(rng, "bool", b_shape)
-    got, want = _run_both(_model(op, a_shape, b_shape, "bool"), [a, b])
+    (got,), (want,) = run_both(_model(op, a_shape, b_shape, "bool"), [a, b])
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got, fn(a, b))
 
 
 def test_logical_not_matches_litert():
     a = _values(np.random.default_rng(4), "bool", [3, 5])
-    got, want = _run_both(_model("LOGICAL_NOT", [3, 5], [3, 5], "bool", n_inputs=1), [a])
+    (got,), (want,) = run_both(_model("LOGICAL_NOT", [3, 5], [3, 5], "bool", n_inputs=1), [a])
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got, ~a)
 

@@ -20,7 +20,8 @@ import pytest
 from tensorlite.runtime import Interpreter
 from tensorlite.runtime._tl_c import ffi, lib
 
-from .test_unidirectional_sequence_lstm import _litert, _schema
+from tests.litert import litert_interpreter, litert_schema, run
+
 from .tflite_graph import Model
 
 
@@ -238,15 +239,9 @@ MODELS = {"counting_loop": counting_loop, "if": if_model, "nested": nested_model
 
 
 def _run(content, feeds, preserve=False):
+    """Our outputs, LiteRT's outputs, and our interpreter (to read its subgraph tensors)."""
     ours = Interpreter(model_content=content, experimental_preserve_all_tensors=preserve)
-    ref = _litert(content)
-    for it in (ours, ref):
-        it.allocate_tensors()
-        for d, value in zip(it.get_input_details(), feeds):
-            it.set_tensor(d["index"], value)
-        it.invoke()
-    return ([ours.get_tensor(d["index"]) for d in ours.get_output_details()],
-            [ref.get_tensor(d["index"]) for d in ref.get_output_details()], ours)
+    return run(ours, feeds), run(litert_interpreter(content), feeds), ours
 
 
 def _close(got, want):
@@ -306,7 +301,7 @@ def test_tf_style_int32_counter_loop_matches_litert(n):
 
 def test_signatures_of_several_subgraphs_match_litert():
     content = two_signatures()
-    ours, ref = Interpreter(model_content=content), _litert(content)
+    ours, ref = Interpreter(model_content=content), litert_interpreter(content)
     assert ours.get_signature_list() == ref.get_signature_list()
     x = _f32([1.0, -2.0, 0.5, 4.0])
     for flag in (True, False, True):
@@ -348,7 +343,7 @@ def _timeline_lifetimes(content):
     """{(subgraph, tensor): [first, last]} from the model itself: each entry subgraph (0, then the
     signatures') walked in order, a control flow node spanning the walks of the subgraphs it calls
     (planner.c's rules)."""
-    s, _ = _schema()
+    s, _ = litert_schema()
     model = s.ModelT.InitFromObj(s.Model.GetRootAsModel(content, 0))
     codes = [c.builtinCode for c in model.operatorCodes]
     life, clock = {}, [0]
@@ -432,7 +427,7 @@ def _with_offline_plan(content, offsets):
     """The model with TFLM's "OfflineMemoryAllocation" metadata: int32 [version 1, subgraph count,
     offset count, one offset per tensor of every subgraph, subgraph 0 first; -1 = plan online]."""
     def fn(model):
-        s, _ = _schema()
+        s, _ = litert_schema()
         words = np.array([1, len(model.subgraphs), len(offsets), *offsets], np.int32)
         buf = s.BufferT()
         buf.data = np.frombuffer(words.tobytes(), np.uint8)
@@ -484,7 +479,7 @@ def test_offline_plan_covering_every_subgraph_is_honoured():
 
 def _edit(content, fn):
     """The model with `fn(model)` applied to its object-API form."""
-    s, flatbuffers = _schema()
+    s, flatbuffers = litert_schema()
     model = s.ModelT.InitFromObj(s.Model.GetRootAsModel(content, 0))
     fn(model)
     b = flatbuffers.Builder(1024)
@@ -515,7 +510,7 @@ def _deep_chain(depth):
 
 
 def _constant_body_input(model):
-    s, _ = _schema()
+    s, _ = litert_schema()
     buf = s.BufferT()
     buf.data = np.frombuffer(_f32([0.0]).tobytes(), np.uint8)
     model.buffers.append(buf)

@@ -5,34 +5,15 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter
 
-from .test_unidirectional_sequence_lstm import _litert
-from .tflite_graph import Model
+from tests.litert import litert_interpreter
+
+from .tflite_graph import Model, random_values, run_both
 
 TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
 
 
-def _data(rng, dtype, shape):
-    if dtype == "bool":
-        return rng.integers(0, 2, shape).astype(bool)
-    if dtype == "float32":
-        return rng.standard_normal(shape).astype(np.float32)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
-
-
 def _quant(dtype):
     return {"scale": [0.1], "zero_point": [0]} if dtype in ("int8", "uint8", "int16") else None
-
-
-def _run(content, feeds, litert=True):
-    results = []
-    for it in [Interpreter(model_content=content)] + ([_litert(content)] if litert else []):
-        it.allocate_tensors()
-        for d, v in zip(it.get_input_details(), feeds):
-            it.set_tensor(d["index"], v)
-        it.invoke()
-        results.append([it.get_tensor(d["index"]) for d in it.get_output_details()])
-    return results
 
 
 def gather_model(in_shape, dtype, positions, axis=0, batch_dims=0, out_shape=None):
@@ -72,11 +53,11 @@ CASES = {  # in_shape, positions shape, axis, batch_dims
 def test_gather_matches_litert_and_numpy(dtype, case):
     in_shape, pos_shape, axis, batch_dims = CASES[case]
     rng = np.random.default_rng(len(case) + len(dtype))
-    x = _data(rng, dtype, in_shape)
+    x = random_values(rng, dtype, in_shape)
     a = axis % len(in_shape)
     pos = rng.integers(0, in_shape[a], pos_shape).astype(np.int32)
     bd = batch_dims % len(pos_shape) if pos_shape else 0
-    (ours,), (ref,) = _run(gather_model(in_shape, dtype, pos, axis, batch_dims), [x, pos])
+    (ours,), (ref,) = run_both(gather_model(in_shape, dtype, pos, axis, batch_dims), [x, pos])
     np.testing.assert_array_equal(ours, ref)
     np.testing.assert_array_equal(ours, _numpy_gather(x, pos, axis, bd))
 
@@ -85,7 +66,7 @@ def test_gather_matches_litert_and_numpy(dtype, case):
 def test_gather_position_types(pos_dtype):
     x = np.arange(12, dtype=np.float32).reshape(4, 3)
     pos = np.array([3, 0, 3], pos_dtype)
-    (ours,), (ref,) = _run(gather_model([4, 3], "float32", pos), [x, pos])
+    (ours,), (ref,) = run_both(gather_model([4, 3], "float32", pos), [x, pos])
     np.testing.assert_array_equal(ours, ref)
     np.testing.assert_array_equal(ours, x[[3, 0, 3]])
 
@@ -101,7 +82,7 @@ def test_gather_position_out_of_range_fails_invoke(bad):
     with pytest.raises(RuntimeError, match="position is negative or past the axis") as exc:
         it.invoke()
     assert exc.value.op_name == "GATHER"
-    ref = _litert(content)
+    ref = litert_interpreter(content)
     ref.allocate_tensors()
     ref.set_tensor(ref.get_input_details()[0]["index"], np.zeros((4, 3), np.float32))
     ref.set_tensor(ref.get_input_details()[1]["index"], pos)
@@ -160,8 +141,8 @@ def test_split_matches_litert_and_numpy(v, dtype, axis):
     n = in_shape[axis % 3]
     sizes = [n // 3] * 3 if not v else [1, -1, 2]
     content, resolved = split_model(in_shape, dtype, axis, sizes, v=v)
-    x = _data(np.random.default_rng(7), dtype, in_shape)
-    ours, ref = _run(content, [x])
+    x = random_values(np.random.default_rng(7), dtype, in_shape)
+    ours, ref = run_both(content, [x])
     want = np.split(x, np.cumsum(resolved)[:-1], axis=axis)
     for o, r, w in zip(ours, ref, want):
         np.testing.assert_array_equal(o, r)

@@ -9,7 +9,7 @@ import pytest
 
 import tensorlite as tl
 
-from .tflite_graph import one_op, run_both
+from .tflite_graph import check_against_litert, one_op, refused, run_both
 
 
 def _weights(rng, shape, axis, per_channel):
@@ -39,12 +39,6 @@ def _input(rng, shape, kind):
     return x
 
 
-def _check(content, x):
-    ours, ref = run_both(content, [x])
-    assert ours[0].shape == ref[0].shape
-    np.testing.assert_allclose(ours[0], ref[0], rtol=1e-5, atol=1e-5)
-
-
 @pytest.mark.parametrize("asym", [False, True])
 @pytest.mark.parametrize("per_channel", [False, True])
 @pytest.mark.parametrize("bias", [False, True])
@@ -60,7 +54,7 @@ def test_fully_connected(asym, per_channel, bias, act, in_shape, units, kind):
     content = one_op("FULLY_CONNECTED", [(in_shape, "float32"), None, None],
                      [(out_shape, "float32")], consts={1: (w, wq), **({2: b} if bias else {})},
                      fused_activation_function=act, asymmetric_quantize_inputs=asym)
-    _check(content, _input(rng, in_shape, kind))
+    check_against_litert(content, [_input(rng, in_shape, kind)], rtol=1e-5, atol=1e-5)
 
 
 CONV_CASES = [  # input NHWC, filter (out_c, kh, kw, in_c / groups), stride, dilation, padding
@@ -109,7 +103,7 @@ def test_conv_2d(case, scales, bias, act, kind):
         ours = it.get_tensor(it.get_output_details()[0]["index"])
         np.testing.assert_allclose(ours, run_both(equal, [x])[1][0], rtol=1e-5, atol=1e-5)
         return
-    _check(content, x)
+    check_against_litert(content, [x], rtol=1e-5, atol=1e-5)
 
 
 DW_CASES = [((1, 6, 6, 3), 1, (3, 3), 1, 1, 0), ((2, 7, 5, 2), 3, (3, 2), 2, 1, 1),
@@ -131,7 +125,7 @@ def test_depthwise_conv_2d(case, bias, act, kind):
                      consts={1: (w, wq), **({2: b} if bias else {})}, padding=padding, stride_w=stride,
                      stride_h=stride, dilation_w_factor=dil, dilation_h_factor=dil, depth_multiplier=mult,
                      fused_activation_function=act)
-    _check(content, _input(rng, in_shape, kind))
+    check_against_litert(content, [_input(rng, in_shape, kind)], rtol=1e-5, atol=1e-5)
 
 
 def test_all_zero_input_gives_bias():
@@ -161,27 +155,22 @@ def test_non_finite_inputs_are_safe():
         it.invoke()
 
 
-def _refused(content, op, match):
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
-        tl.lite.Interpreter(model_content=content).allocate_tensors()
-
-
 def test_bad_hybrid_models_refused():
     w = np.ones((3, 4), np.int8)
     fc = [((2, 4), "float32"), None, None]
-    _refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: (w, {"scale": [0.1], "zero_point": [3]})}),
-             "FULLY_CONNECTED", "zero point 0")
+    refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: (w, {"scale": [0.1], "zero_point": [3]})}),
+            "FULLY_CONNECTED", "zero point 0")
     two = {"scale": [0.1, 0.2], "zero_point": [0, 0]}
-    _refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: (w, two)}),
-             "FULLY_CONNECTED", "per-channel weight scales")
-    _refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: w}), "FULLY_CONNECTED", "without scale")
-    _refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")],
-                    consts={1: (w, {"scale": [0.1], "zero_point": [0]}), 2: np.zeros(3, np.int32)}),
-             "FULLY_CONNECTED", "float32 bias")
+    refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: (w, two)}),
+            "FULLY_CONNECTED", "per-channel weight scales")
+    refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")], consts={1: w}), "FULLY_CONNECTED", "without scale")
+    refused(one_op("FULLY_CONNECTED", fc, [((2, 3), "float32")],
+                   consts={1: (w, {"scale": [0.1], "zero_point": [0]}), 2: np.zeros(3, np.int32)}),
+            "FULLY_CONNECTED", "float32 bias")
     f = np.ones((2, 3, 3, 2), np.int8)
-    _refused(one_op("CONV_2D", [((1, 5, 5, 2), "float32"), None], [((1, 5, 5, 2), "float32")],
-                    consts={1: (f, {"scale": [0.1, 0.1, 0.1], "zero_point": [0, 0, 0]})}), "CONV_2D", "per-channel")
+    refused(one_op("CONV_2D", [((1, 5, 5, 2), "float32"), None], [((1, 5, 5, 2), "float32")],
+                   consts={1: (f, {"scale": [0.1, 0.1, 0.1], "zero_point": [0, 0, 0]})}), "CONV_2D", "per-channel")
     d = np.ones((1, 3, 3, 4), np.int8)
-    _refused(one_op("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), "float32"), None], [((1, 5, 5, 4), "float32")],
-                    consts={1: (d, {"scale": [0.1] * 4, "zero_point": [0] * 4, "quantized_dimension": 0})}),
-             "DEPTHWISE_CONV_2D", "per-channel")
+    refused(one_op("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), "float32"), None], [((1, 5, 5, 4), "float32")],
+                   consts={1: (d, {"scale": [0.1] * 4, "zero_point": [0] * 4, "quantized_dimension": 0})}),
+            "DEPTHWISE_CONV_2D", "per-channel")

@@ -2,10 +2,8 @@
 broadcasting, equal values; quantized inputs compare stored values as LiteRT does."""
 import numpy as np
 import pytest
-from tensorlite.runtime import Interpreter
 
-from .test_unidirectional_sequence_lstm import _litert
-from .tflite_graph import Model
+from .tflite_graph import Model, run_both
 
 TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64"]
 
@@ -27,12 +25,6 @@ def test_matches_litert_and_numpy(op, ref, dtype, sa, sb):
         xa, xb = (rng.integers(-3, 4, s).astype(np.float32) for s in (sa, sb))  # small ints: many ties
     else:
         xa, xb = (rng.integers(-3 if dtype != "uint8" else 0, 4, s).astype(dtype) for s in (sa, sb))
-    outs = []
-    for it in (Interpreter(model_content=content), _litert(content)):
-        it.allocate_tensors()
-        it.set_tensor(it.get_input_details()[0]["index"], xa)
-        it.set_tensor(it.get_input_details()[1]["index"], xb)
-        it.invoke()
-        outs.append(it.get_tensor(it.get_output_details()[0]["index"]))
-    np.testing.assert_array_equal(outs[0], outs[1])
-    np.testing.assert_array_equal(outs[0], ref(xa, xb))
+    (ours,), (litert,) = run_both(content, [xa, xb])
+    np.testing.assert_array_equal(ours, litert)
+    np.testing.assert_array_equal(ours, ref(xa, xb))

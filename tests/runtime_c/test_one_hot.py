@@ -5,16 +5,7 @@ decides), and models prepare must refuse."""
 import numpy as np
 import pytest
 
-import tensorlite as tl
-
-from .tflite_graph import one_op, run_both
-
-
-def _check(content, feeds):
-    ours, ref = run_both(content, feeds)
-    for a, b in zip(ours, ref):
-        assert a.shape == b.shape and a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
+from .tflite_graph import check_against_litert, one_op, refused
 
 
 def _out_shape(shape, depth, axis):
@@ -36,14 +27,14 @@ def test_one_hot(shape, axis, dtype, index_type):
     on, off = (np.array(v, dtype) for v in VALUES[dtype])
     content = one_op("ONE_HOT", [(shape, index_type), None, None, None], [(_out_shape(shape, depth, axis), dtype)],
                      consts={1: np.array(depth, np.int32), 2: on, 3: off}, axis=axis)
-    _check(content, [idx])
+    check_against_litert(content, [idx])
 
 
 def test_one_hot_runtime_depth_and_values():
     idx = np.array([[0, 3], [2, 9]], np.int32)
     content = one_op("ONE_HOT", [((2, 2), "int32"), ((), "int32"), ((), "float32"), ((), "float32")],
                      [((2, 2, 4), "float32")], axis=-1)
-    _check(content, [idx, np.array(4, np.int32), np.array(2.0, np.float32), np.array(-1.0, np.float32)])
+    check_against_litert(content, [idx, np.array(4, np.int32), np.array(2.0, np.float32), np.array(-1.0, np.float32)])
 
 
 def test_one_hot_int64_index_wraps_as_int():
@@ -51,12 +42,7 @@ def test_one_hot_int64_index_wraps_as_int():
     idx = np.array([2**32 + 1, -(2**32) + 2, 3], np.int64)
     content = one_op("ONE_HOT", [((3,), "int64"), None, None, None], [((3, 4), "int32")],
                      consts={1: np.array(4, np.int32), 2: np.array(1, np.int32), 3: np.array(0, np.int32)}, axis=-1)
-    _check(content, [idx])
-
-
-def _refused(content, match):
-    with pytest.raises(ValueError, match=rf"node 0 \(ONE_HOT\): .*{match}"):
-        tl.lite.Interpreter(model_content=content).allocate_tensors()
+    check_against_litert(content, [idx])
 
 
 def test_bad_models_refused():
@@ -64,12 +50,12 @@ def test_bad_models_refused():
         return one_op("ONE_HOT", [idx_spec, None, None, None], [out_spec],
                       consts={1: np.array(depth, np.int32), 2: np.array(1, np.float32), 3: np.array(0, np.float32)},
                       **opts)
-    _refused(model(((3,), "int32"), ((3, 5), "float32"), axis=-1), "differs from depth")
-    _refused(model(((3,), "int32"), ((4, 3), "float32"), axis=-1), "does not match the indices")
-    _refused(model(((3,), "int32"), ((3, 4), "float32"), axis=2), "axis out of range")
-    _refused(model(((3,), "int32"), ((3, 4), "int32"), axis=-1), "one fixed-size type")
-    _refused(model(((3,), "float32"), ((3, 4), "float32"), axis=-1), "int32 or int64")
-    _refused(model(((3,), "int32"), ((3, 4, 1), "float32")), "rank")
-    _refused(one_op("ONE_HOT", [((3,), "int32"), None, None, None], [((3, 4), "float32")],
-                    consts={1: np.array(4, np.int32), 2: np.array([1, 2], np.float32), 3: np.array(0, np.float32)},
-                    axis=-1), "scalars")
+    refused(model(((3,), "int32"), ((3, 5), "float32"), axis=-1), "ONE_HOT", "differs from depth")
+    refused(model(((3,), "int32"), ((4, 3), "float32"), axis=-1), "ONE_HOT", "does not match the indices")
+    refused(model(((3,), "int32"), ((3, 4), "float32"), axis=2), "ONE_HOT", "axis out of range")
+    refused(model(((3,), "int32"), ((3, 4), "int32"), axis=-1), "ONE_HOT", "one fixed-size type")
+    refused(model(((3,), "float32"), ((3, 4), "float32"), axis=-1), "ONE_HOT", "int32 or int64")
+    refused(model(((3,), "int32"), ((3, 4, 1), "float32")), "ONE_HOT", "rank")
+    refused(one_op("ONE_HOT", [((3,), "int32"), None, None, None], [((3, 4), "float32")],
+                   consts={1: np.array(4, np.int32), 2: np.array([1, 2], np.float32), 3: np.array(0, np.float32)},
+                   axis=-1), "ONE_HOT", "scalars")

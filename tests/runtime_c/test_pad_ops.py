@@ -5,29 +5,7 @@ as a graph input, or absent), and models prepare must refuse."""
 import numpy as np
 import pytest
 
-import tensorlite as tl
-
-from .tflite_graph import one_op, run_both
-
-
-def _data(rng, dtype, shape):
-    if dtype == "float32":
-        return rng.standard_normal(shape).astype(np.float32)
-    if dtype == "bool":
-        return rng.integers(0, 2, shape).astype(bool)
-    return rng.integers(-100, 100, shape).astype(dtype)
-
-
-def _check(content, feeds):
-    ours, ref = run_both(content, feeds)
-    for a, b in zip(ours, ref):
-        assert a.shape == b.shape and a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
-
-
-def _refused(content, op, match):
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
-        tl.lite.Interpreter(model_content=content).allocate_tensors()
+from .tflite_graph import check_against_litert, one_op, random_values, refused
 
 
 def _out(shape, pads):
@@ -45,10 +23,10 @@ MIRROR_CASES = [((5,), [[2, 3]]), ((3, 4), [[1, 2], [3, 0]]), ((2, 3, 4), [[1, 1
 def test_mirror_pad(mode, shape, pads, dtype, pad_type):
     if mode == 0:  # REFLECT: at most dim - 1 on each side
         pads = [[min(lo, d - 1), min(hi, d - 1)] for d, (lo, hi) in zip(shape, pads)]
-    x = _data(np.random.default_rng(len(shape)), dtype, shape)
+    x = random_values(np.random.default_rng(len(shape)), dtype, shape, -100, 99)
     content = one_op("MIRROR_PAD", [(shape, dtype), None], [(_out(shape, pads), dtype)],
                      consts={1: np.array(pads, pad_type)}, mode=mode)
-    _check(content, [x])
+    check_against_litert(content, [x])
 
 
 def test_mirror_pad_full_width():
@@ -57,7 +35,7 @@ def test_mirror_pad_full_width():
     for mode, pads in ((1, [[3, 3], [4, 4]]), (0, [[2, 2], [3, 3]])):
         content = one_op("MIRROR_PAD", [((3, 4), "float32"), None], [(_out((3, 4), pads), "float32")],
                          consts={1: np.array(pads, np.int32)}, mode=mode)
-        _check(content, [x])
+        check_against_litert(content, [x])
 
 
 PAD_CASES = [((5,), [[2, 3]]), ((3, 4), [[1, 2], [3, 0]]), ((2, 3, 4), [[1, 0], [0, 2], [2, 1]]),
@@ -69,7 +47,7 @@ PAD_CASES = [((5,), [[2, 3]]), ((3, 4), [[1, 2], [3, 0]]), ((2, 3, 4), [[1, 0], 
 @pytest.mark.parametrize("value_kind", ["const", "input", "absent"])
 def test_padv2(shape, pads, dtype, value_kind):
     rng = np.random.default_rng(len(shape) + 10)
-    x = _data(rng, dtype, shape)
+    x = random_values(rng, dtype, shape, -100, 99)
     value = np.array(True if dtype == "bool" else 7, dtype)
     q = {"scale": [0.5], "zero_point": [-4]} if dtype == "int8" else None
     spec = (shape, dtype, q) if q else (shape, dtype)
@@ -82,25 +60,25 @@ def test_padv2(shape, pads, dtype, value_kind):
         inputs, feeds = [spec, None, ((), dtype, q) if q else ((), dtype)], [x, value]
     else:
         inputs, feeds = [spec, None], [x]
-    _check(one_op("PADV2", inputs, [out], consts=consts), feeds)
+    check_against_litert(one_op("PADV2", inputs, [out], consts=consts), feeds)
 
 
 def test_bad_models_refused():
     pads = {1: np.array([[2, 2]], np.int32)}
-    _refused(one_op("MIRROR_PAD", [((2,), "float32"), None], [((6,), "float32")], consts=pads, mode=0), "MIRROR_PAD",
-             "exceed the input dim")
-    _refused(one_op("MIRROR_PAD", [((1,), "float32"), None], [((5,), "float32")], consts=pads, mode=1), "MIRROR_PAD",
-             "exceed the input dim")
-    _refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((7,), "float32")], consts=pads, mode=2), "MIRROR_PAD",
-             "REFLECT or SYMMETRIC")
-    _refused(one_op("MIRROR_PAD", [((3,), "float32"), ((1, 2), "int32")], [((7,), "float32")]), "MIRROR_PAD",
-             "constant")
-    _refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((8,), "float32")], consts=pads), "MIRROR_PAD",
-             "output shape")
-    _refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
-                    consts={**pads, 2: np.array(1, np.int32)}), "PADV2", "constant_values type")
-    _refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
-                    consts={**pads, 2: np.array([1, 2], np.float32)}), "PADV2", "one value")
+    refused(one_op("MIRROR_PAD", [((2,), "float32"), None], [((6,), "float32")], consts=pads, mode=0), "MIRROR_PAD",
+            "exceed the input dim")
+    refused(one_op("MIRROR_PAD", [((1,), "float32"), None], [((5,), "float32")], consts=pads, mode=1), "MIRROR_PAD",
+            "exceed the input dim")
+    refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((7,), "float32")], consts=pads, mode=2), "MIRROR_PAD",
+            "REFLECT or SYMMETRIC")
+    refused(one_op("MIRROR_PAD", [((3,), "float32"), ((1, 2), "int32")], [((7,), "float32")]), "MIRROR_PAD",
+            "constant")
+    refused(one_op("MIRROR_PAD", [((3,), "float32"), None], [((8,), "float32")], consts=pads), "MIRROR_PAD",
+            "output shape")
+    refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
+                   consts={**pads, 2: np.array(1, np.int32)}), "PADV2", "constant_values type")
+    refused(one_op("PADV2", [((3,), "float32"), None, None], [((7,), "float32")],
+                   consts={**pads, 2: np.array([1, 2], np.float32)}), "PADV2", "one value")
     q, q2 = {"scale": [0.5], "zero_point": [1]}, {"scale": [0.25], "zero_point": [1]}
-    _refused(one_op("PADV2", [((3,), "int8", q), None, None], [((7,), "int8", q)],
-                    consts={**pads, 2: (np.array(1, np.int8), q2)}), "PADV2", "quantization")
+    refused(one_op("PADV2", [((3,), "int8", q), None, None], [((7,), "int8", q)],
+                   consts={**pads, 2: (np.array(1, np.int8), q2)}), "PADV2", "quantization")

@@ -5,9 +5,7 @@ int8, uint8, int16, int32, int64 and int32 SUM (wrapping on overflow), bit-exact
 import numpy as np
 import pytest
 
-import tensorlite as tl
-
-from .tflite_graph import one_op, run_both
+from .tflite_graph import one_op, quant, refused, run_both
 
 CASES = [((2, 3, 4), [1]), ((2, 3, 4), [0, 2]), ((2, 3, 4), [-1]), ((2, 3, 4), [2, -1]), ((2, 3, 4), [0, 1, 2]),
          ((1, 5, 5, 8), [1, 2]), ((4, 7), []), ((6,), [0]), ((3, 1, 4, 2, 5), [1, 3])]
@@ -62,39 +60,30 @@ def test_int32_sum_matches_litert(shape, axes, keep):
     np.testing.assert_array_equal(ours[0], ref[0])
 
 
-def _q(scale, zp):
-    return {"scale": [scale], "zero_point": [zp]}
-
-
 @pytest.mark.parametrize("shape,axes", CASES)
 @pytest.mark.parametrize("keep", [False, True])
-@pytest.mark.parametrize("quant", [(0.05, 0, 0.05, 0), (0.1, -7, 0.1, -7), (0.1, 12, 0.03, -20),
+@pytest.mark.parametrize("quants", [(0.05, 0, 0.05, 0), (0.1, -7, 0.1, -7), (0.1, 12, 0.03, -20),
                                    (0.02, -128, 0.2, 100), (0.5, 3, 0.01, 0)])
-def test_int8_mean_bit_exact(shape, axes, keep, quant):
-    s_in, z_in, s_out, z_out = quant
+def test_int8_mean_bit_exact(shape, axes, keep, quants):
+    s_in, z_in, s_out, z_out = quants
     x = np.random.default_rng(3).integers(-128, 128, shape).astype(np.int8)
-    content = one_op("MEAN", [(shape, "int8", _q(s_in, z_in)), None],
-                     [(_out_shape(shape, axes, keep), "int8", _q(s_out, z_out))],
+    content = one_op("MEAN", [(shape, "int8", quant(s_in, z_in)), None],
+                     [(_out_shape(shape, axes, keep), "int8", quant(s_out, z_out))],
                      consts={1: np.array(axes, np.int32)}, keep_dims=keep)
     ours, ref = run_both(content, [x])
     np.testing.assert_array_equal(ours[0], ref[0])
 
 
-def _refused(content, op, match):
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
-        tl.lite.Interpreter(model_content=content).allocate_tensors()
-
-
 def test_bad_models_refused():
     axes = {1: np.array([1], np.int32)}
-    _refused(one_op("SUM", [((2, 3), "float32"), None], [((2, 3), "float32")], consts=axes), "SUM",
-             "output rank")
-    _refused(one_op("MEAN", [((2, 3), "float32"), None], [((2,), "float32")],
-                    consts={1: np.array([2], np.int32)}), "MEAN", "axis out of range")
-    _refused(one_op("MEAN", [((2, 3), "float32"), ((1,), "int32")], [((2,), "float32")]), "MEAN",
-             "axes must be a constant")
-    _refused(one_op("SUM", [((2, 3), "int16"), None], [((2,), "int16")], consts=axes), "SUM", "supports float32")
-    _refused(one_op("REDUCE_MIN", [((2, 3), "int8", _q(0.5, 0)), None], [((2,), "int8", _q(0.25, 0))], consts=axes),
-             "REDUCE_MIN", "quantization differ")
-    _refused(one_op("REDUCE_MIN", [((2, 3), "bool"), None], [((2,), "bool")], consts=axes), "REDUCE_MIN",
-             "supports float32")
+    refused(one_op("SUM", [((2, 3), "float32"), None], [((2, 3), "float32")], consts=axes), "SUM",
+            "output rank")
+    refused(one_op("MEAN", [((2, 3), "float32"), None], [((2,), "float32")],
+                   consts={1: np.array([2], np.int32)}), "MEAN", "axis out of range")
+    refused(one_op("MEAN", [((2, 3), "float32"), ((1,), "int32")], [((2,), "float32")]), "MEAN",
+            "axes must be a constant")
+    refused(one_op("SUM", [((2, 3), "int16"), None], [((2,), "int16")], consts=axes), "SUM", "supports float32")
+    refused(one_op("REDUCE_MIN", [((2, 3), "int8", quant(0.5, 0)), None], [((2,), "int8", quant(0.25, 0))],
+                   consts=axes), "REDUCE_MIN", "quantization differ")
+    refused(one_op("REDUCE_MIN", [((2, 3), "bool"), None], [((2,), "bool")], consts=axes), "REDUCE_MIN",
+            "supports float32")

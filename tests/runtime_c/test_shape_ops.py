@@ -7,26 +7,10 @@ import pytest
 
 import tensorlite as tl
 
-from .tflite_graph import one_op, run_both
+from .tflite_graph import check_against_litert, one_op, random_values, refused, run_both
 
 TYPES = ["float32", "int8", "int32", "int64", "bool"]
 UNPACK_TYPES = ["float32", "int8", "int32", "bool"]  # LiteRT's UNPACK has no int64
-
-
-def _data(rng, dtype, shape):
-    if dtype == "bool":
-        return rng.integers(0, 2, shape).astype(bool)
-    if dtype == "float32":
-        return rng.standard_normal(shape).astype(np.float32)
-    return rng.integers(-100, 100, shape).astype(dtype)
-
-
-def _check(content, feeds):
-    ours, ref = run_both(content, feeds)
-    assert len(ours) == len(ref)
-    for a, b in zip(ours, ref):
-        assert a.shape == b.shape and a.dtype == b.dtype
-        np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("dtype", TYPES)
@@ -39,7 +23,7 @@ def test_slice(dtype, shape, begin, size, itype):
     out = [s if z == -1 else z for s, z in zip(np.array(shape) - np.array(begin), size)]
     content = one_op("SLICE", [(shape, dtype), None, None], [(out, dtype)],
                      consts={1: np.array(begin, itype), 2: np.array(size, itype)})
-    _check(content, [_data(np.random.default_rng(0), dtype, shape)])
+    check_against_litert(content, [random_values(np.random.default_rng(0), dtype, shape, -100, 99)])
 
 
 @pytest.mark.parametrize("dtype", UNPACK_TYPES)
@@ -49,7 +33,7 @@ def test_unpack(dtype, shape, axis):
     num = shape[axis]
     outs = [(tuple(d for i, d in enumerate(shape) if i != axis % len(shape)), dtype)] * num
     content = one_op("UNPACK", [(shape, dtype)], outs, num=num, axis=axis)
-    _check(content, [_data(np.random.default_rng(1), dtype, shape)])
+    check_against_litert(content, [random_values(np.random.default_rng(1), dtype, shape, -100, 99)])
 
 
 @pytest.mark.parametrize("dtype", ["float32", "int8", "int32"])
@@ -59,7 +43,7 @@ def test_squeeze(dtype, shape, dims):
     red = {d % len(shape) for d in dims} if dims else {i for i, d in enumerate(shape) if d == 1}
     out = tuple(d for i, d in enumerate(shape) if i not in red)
     content = one_op("SQUEEZE", [(shape, dtype)], [(out, dtype)], squeeze_dims=dims)
-    _check(content, [_data(np.random.default_rng(2), dtype, shape)])
+    check_against_litert(content, [random_values(np.random.default_rng(2), dtype, shape, -100, 99)])
 
 
 @pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int32", "int64", "uint8"])
@@ -69,8 +53,8 @@ def test_select_v2(dtype, sc, sx, sy):
     rng = np.random.default_rng(3)
     out = np.broadcast_shapes(sc, sx, sy)
     content = one_op("SELECT_V2", [(sc, "bool"), (sx, dtype), (sy, dtype)], [(out, dtype)])
-    x, y = (np.abs(_data(rng, dtype, s)).astype(dtype) if dtype == "uint8" else _data(rng, dtype, s) for s in (sx, sy))
-    _check(content, [_data(rng, "bool", sc), x, y])
+    x, y = (random_values(rng, dtype, s, -100, 99) for s in (sx, sy))
+    check_against_litert(content, [random_values(rng, "bool", sc), x, y])
 
 
 @pytest.mark.parametrize("dtype", ["float32", "int8", "uint8", "int32"])
@@ -86,7 +70,7 @@ def test_arg_max(dtype, shape, axis, out_type, axis_type, op):
     code = {"int32": 2, "int64": 4}[out_type]
     content = one_op(op, [(shape, dtype), None], [(out, out_type)],
                      consts={1: np.array([axis], axis_type)}, output_type=code)
-    _check(content, [x])
+    check_against_litert(content, [x])
 
 
 def _reference_arg_max(x, axis):
@@ -135,24 +119,19 @@ def test_arg_min_nan_rule(shape, axis):
         np.testing.assert_array_equal(ours[0], ref[0])
 
 
-def _refused(content, op, match):
-    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
-        tl.lite.Interpreter(model_content=content).allocate_tensors()
-
-
 def test_refusals():
     c = {1: np.array([0, 0], np.int32), 2: np.array([2, 5], np.int32)}
-    _refused(one_op("SLICE", [((2, 4), "float32"), None, None], [((2, 5), "float32")], consts=c), "SLICE",
-             "size out of range")
-    _refused(one_op("SLICE", [((2, 4), "float32"), ((2,), "int32"), ((2,), "int32")], [((2, 4), "float32")]), "SLICE",
-             "must be constant")
-    _refused(one_op("UNPACK", [((2, 3), "float32")], [((3,), "float32")] * 3, num=3, axis=0), "UNPACK",
-             "num must equal")
-    _refused(one_op("SQUEEZE", [((2, 1), "float32")], [((2,), "float32")], squeeze_dims=[0]), "SQUEEZE",
-             "squeezed dim is not 1")
-    _refused(one_op("SELECT_V2", [((2,), "int8"), ((2,), "float32"), ((2,), "float32")], [((2,), "float32")]),
-             "SELECT_V2", "condition must be bool")
-    _refused(one_op("ARG_MAX", [((2, 3), "float32"), None], [((2,), "int32")], consts={1: np.array([1], np.int32)},
-                    output_type=4), "ARG_MAX", "as output_type says")
-    _refused(one_op("ARG_MAX", [((2, 3), "float32"), None], [((2,), "int32")], consts={1: np.array([2], np.int32)},
-                    output_type=2), "ARG_MAX", "axis out of range")
+    refused(one_op("SLICE", [((2, 4), "float32"), None, None], [((2, 5), "float32")], consts=c), "SLICE",
+            "size out of range")
+    refused(one_op("SLICE", [((2, 4), "float32"), ((2,), "int32"), ((2,), "int32")], [((2, 4), "float32")]), "SLICE",
+            "must be constant")
+    refused(one_op("UNPACK", [((2, 3), "float32")], [((3,), "float32")] * 3, num=3, axis=0), "UNPACK",
+            "num must equal")
+    refused(one_op("SQUEEZE", [((2, 1), "float32")], [((2,), "float32")], squeeze_dims=[0]), "SQUEEZE",
+            "squeezed dim is not 1")
+    refused(one_op("SELECT_V2", [((2,), "int8"), ((2,), "float32"), ((2,), "float32")], [((2,), "float32")]),
+            "SELECT_V2", "condition must be bool")
+    refused(one_op("ARG_MAX", [((2, 3), "float32"), None], [((2,), "int32")], consts={1: np.array([1], np.int32)},
+                   output_type=4), "ARG_MAX", "as output_type says")
+    refused(one_op("ARG_MAX", [((2, 3), "float32"), None], [((2,), "int32")], consts={1: np.array([2], np.int32)},
+                   output_type=2), "ARG_MAX", "axis out of range")

@@ -17,8 +17,10 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter
 
+from tests.litert import litert_schema
+
 from .cbuild import CORPUS
-from .test_unidirectional_sequence_lstm import _schema, derive, run_against_litert
+from .test_unidirectional_sequence_lstm import derive, run_against_litert
 
 SVDF_CODE = 27
 
@@ -29,7 +31,7 @@ KEYWORD_CUTS = {"svdf0": [5], "svdf3": [29], "svdf6": [47], "fc_before_softmax":
 
 def svdf_float_model(batch, n_input, units, rank, memory, activation, bias=True, seed=0) -> bytes:
     """One float32 SVDF: input [batch, n_input] -> output [batch, units], random weights."""
-    schema, flatbuffers = _schema()
+    schema, flatbuffers = litert_schema()
     rng = np.random.default_rng(seed)
     filters = units * rank
     buffers = [schema.BufferT()]
@@ -103,7 +105,7 @@ def test_int8_state_svdf_runs():
 
 def test_bad_rank_is_refused():
     content = svdf_float_model(batch=1, n_input=4, units=3, rank=2, memory=2, activation=0)
-    schema, flatbuffers = _schema()
+    schema, flatbuffers = litert_schema()
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(content, 0))
     model.subgraphs[0].operators[0].builtinOptions.rank = 4  # 6 filters are not a multiple of 4
     builder = flatbuffers.Builder(1024)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tensorlite as tl
+from tests.litert import litert_interpreter, run
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "tf_converted")
 MODELS = sorted(f[:-len(".tflite")] for f in os.listdir(DATA) if f.endswith(".tflite"))
@@ -27,19 +28,6 @@ def _feeds(details, seed):
     return feeds
 
 
-def _run(it, feeds):
-    it.allocate_tensors()
-    for d, a in zip(it.get_input_details(), feeds):
-        it.set_tensor(d["index"], a)
-    it.invoke()
-    return [it.get_tensor(d["index"]).copy() for d in it.get_output_details()]
-
-
-def _litert(path):
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    return Interpreter(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-
-
 def test_the_set_is_there():
     assert len(MODELS) >= 10 and {"mobilenet_v2_035_96_dynamic", "mobilenet_v2_035_96_float16",
                                   "while_loop_float"} <= set(MODELS)
@@ -51,10 +39,10 @@ def test_c_runtime_matches_litert(name):
     ours = tl.lite.Interpreter(model_path=path)
     assert ours.unsupported_ops() == []
     for seed in range(3):
-        ref = _litert(path)
+        ref = litert_interpreter(model_path=path)
         ref.allocate_tensors()
         feeds = _feeds(ref.get_input_details(), seed)
-        for g, w in zip(_run(ours, feeds), _run(ref, feeds)):
+        for g, w in zip(run(ours, feeds), run(ref, feeds)):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
 
 
@@ -66,9 +54,9 @@ def test_float_models_read_back_into_the_graph_ir(name):
     with open(path, "rb") as f:
         graph = read_graph(f.read(), source=path)
     graph.verify()
-    ref = _litert(path)
+    ref = litert_interpreter(model_path=path)
     ref.allocate_tensors()
     feeds = _feeds(ref.get_input_details(), 0)
     outs, _ = Executor(graph).run(feeds, {})
-    for g, w in zip(outs, _run(ref, feeds)):
+    for g, w in zip(outs, run(ref, feeds)):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)

@@ -16,26 +16,17 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter
 
-from tests.conftest import skip_or_fail
+from tests.litert import litert_interpreter, litert_schema
 
 from .cbuild import CORPUS
 
 STEPS = 4  # invokes per case before the reset
 
 
-def _schema():
-    try:
-        import flatbuffers
-        from ai_edge_litert import schema_py_generated as schema
-    except ImportError:
-        skip_or_fail("ai-edge-litert (and flatbuffers) are not installed (pip install -e '.[dev]')")
-    return schema, flatbuffers
-
-
 def derive(model_path, outputs, edit=None) -> bytes:
     """The corpus model with its graph outputs replaced by `outputs` (tensor indices), the
     operators after the last one producing them dropped, and `edit(model, subgraph)` applied."""
-    schema, flatbuffers = _schema()
+    schema, flatbuffers = litert_schema()
     with open(model_path, "rb") as f:
         model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
     g = model.subgraphs[0]
@@ -87,15 +78,6 @@ CASES = {
 }
 
 
-def _litert(content):
-    try:
-        from ai_edge_litert.interpreter import Interpreter as LiteRT
-        from ai_edge_litert.interpreter import OpResolverType
-    except ImportError:
-        skip_or_fail("ai-edge-litert is not installed (pip install -e '.[dev]')")
-    return LiteRT(model_content=content, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-
-
 def _random_input(rng, d):
     if np.issubdtype(d["dtype"], np.integer):
         info = np.iinfo(d["dtype"])
@@ -113,7 +95,7 @@ def _assert_same(got, want, what):
 
 
 def run_against_litert(content, seed=0, steps=STEPS):
-    ours, ref = Interpreter(model_content=content), _litert(content)
+    ours, ref = Interpreter(model_content=content), litert_interpreter(content)
     ours.allocate_tensors()
     ref.allocate_tensors()
     rng = np.random.default_rng(seed)

@@ -10,13 +10,17 @@
     data = m.build()
 
 Options are given by their schema names in snake_case (`g.op("WHILE", ..., cond_subgraph_index=1)`);
-the options table is the op's own (WHILE -> WhileOptions)."""
+the options table is the op's own (WHILE -> WhileOptions).
+
+`one_op` writes a one-op model; the kernel tests check it with `run_both` / `check_against_litert`
+(against LiteRT's reference kernels) and `refused`, on inputs from `random_values` and `quant` parameters."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import tensorlite as tl
-from tests.runtime_c.test_unidirectional_sequence_lstm import _litert, _schema
+from tests.litert import litert_interpreter, litert_schema, run
 
 DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9,
           "uint64": 12, "uint32": 15, "uint16": 16, "float64": 10}
@@ -105,7 +109,7 @@ class Subgraph:
 
 class Model:
     def __init__(self):
-        self.schema, self.flatbuffers = _schema()
+        self.schema, self.flatbuffers = litert_schema()
         self.subgraphs: list[Subgraph] = []
         self.codes: list[str] = []
         self.buffers = [self.schema.BufferT()]
@@ -163,14 +167,45 @@ class Model:
 def run_both(content: bytes, feeds) -> tuple[list, list]:
     """Runs `content` with `feeds` (one array per graph input, in order) on tensorlite's
     tl.lite.Interpreter and on LiteRT's reference kernels (BUILTIN_REF); returns each one's outputs."""
-    results = []
-    for it in (tl.lite.Interpreter(model_content=content), _litert(content)):
-        it.allocate_tensors()
-        for d, v in zip(it.get_input_details(), feeds):
-            it.set_tensor(d["index"], v)
-        it.invoke()
-        results.append([it.get_tensor(d["index"]).copy() for d in it.get_output_details()])
-    return results[0], results[1]
+    return run(tl.lite.Interpreter(model_content=content), feeds), run(litert_interpreter(content), feeds)
+
+
+def check_against_litert(content: bytes, feeds, rtol: float = 0.0, atol: float = 0.0) -> None:
+    """`run_both`: as many outputs as LiteRT, each of its shape and type, and equal bit for bit (NaN equals
+    NaN) or, given a tolerance, within it."""
+    ours, ref = run_both(content, feeds)
+    assert len(ours) == len(ref)
+    for a, b in zip(ours, ref):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        if rtol or atol:
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+        else:
+            np.testing.assert_array_equal(a, b)
+
+
+def refused(content: bytes, op: str, match: str) -> None:
+    """tl.lite.Interpreter refuses `content` at allocate_tensors: a ValueError naming node 0 and its builtin
+    `op`, its message matching the regular expression `match`."""
+    with pytest.raises(ValueError, match=rf"node 0 \({op}\): .*{match}"):
+        tl.lite.Interpreter(model_content=content).allocate_tensors()
+
+
+def random_values(rng, dtype: str, shape, low: int | None = None, high: int | None = None) -> np.ndarray:
+    """Test input of a tensor type: bool 0 or 1, float32 standard normal, integers uniform in [low, high]
+    (both included, clipped to the type; the type's whole range by default)."""
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    if dtype == "float32":
+        return rng.standard_normal(shape).astype(np.float32)
+    info = np.iinfo(dtype)
+    low = info.min if low is None else max(low, info.min)
+    high = info.max if high is None else min(high, info.max)
+    return rng.integers(low, high, shape, endpoint=True).astype(dtype)
+
+
+def quant(scale: float, zero_point: int) -> dict:
+    """Per-tensor quantization parameters, as `Subgraph.tensor` and `one_op` take them."""
+    return {"scale": [scale], "zero_point": [zero_point]}
 
 
 def one_op(name: str, inputs, outputs, consts=(), **options) -> bytes:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tensorlite as tl
+from tests.litert import litert_interpreter, run
 
 
 def _cli(*args, cwd=None):
@@ -34,14 +35,13 @@ class UsesErf(tl.Module):
 
 
 def test_convert_saved_model_runs_in_litert(tmp_path):
-    from ai_edge_litert.interpreter import Interpreter
     obj = Affine()
     tl.saved_model.save(obj, str(tmp_path / "sm"))
     out = tmp_path / "affine.tflite"
     r = _cli(str(tmp_path / "sm"), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "wrote" in r.stdout and out.is_file()
-    it = Interpreter(model_path=str(out))
+    it = litert_interpreter(model_path=str(out), reference=False)
     d = it.get_input_details()[0]
     assert list(d["shape_signature"]) == [-1, 4]
     x = np.random.default_rng(1).normal(size=(5, 4)).astype(np.float32)
@@ -97,7 +97,6 @@ def test_convert_onnx_file(tmp_path):
     """An .onnx file (a Gemm + Relu MLP built with onnx.helper) converts; LiteRT equals onnxruntime."""
     import onnx
     import onnxruntime as ort
-    from ai_edge_litert.interpreter import Interpreter
     from onnx import TensorProto, helper, numpy_helper
     rng = np.random.default_rng(0)
     w, b = rng.normal(size=(3, 5)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32)
@@ -113,8 +112,5 @@ def test_convert_onnx_file(tmp_path):
     assert r.returncode == 0, r.stderr
     x = rng.normal(size=(2, 5)).astype(np.float32)
     want = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
-    it = Interpreter(model_path=str(out))
-    it.allocate_tensors()
-    it.set_tensor(it.get_input_details()[0]["index"], x)
-    it.invoke()
-    np.testing.assert_allclose(it.get_tensor(it.get_output_details()[0]["index"]), want, rtol=1e-5, atol=1e-6)
+    (got,) = run(litert_interpreter(model_path=str(out), reference=False), [x])
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

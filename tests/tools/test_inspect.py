@@ -15,7 +15,7 @@ from tensorlite.converter.writer import write
 from tensorlite.tools import cli
 
 import tensorlite as tl
-from tests.conftest import skip_or_fail
+from tests.litert import litert_interpreter, litert_schema
 from tests.paths import CORPUS
 
 L = tl.keras.layers
@@ -23,15 +23,6 @@ L = tl.keras.layers
 
 def _corpus(name: str) -> pathlib.Path:
     return CORPUS / name
-
-
-def _litert():
-    try:
-        from ai_edge_litert import schema_py_generated as schema
-        from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    except ImportError:
-        skip_or_fail("ai-edge-litert is not installed (pip install -e '.[test]')")
-    return schema, Interpreter, OpResolverType
 
 
 def inspect(capsys, *argv) -> tuple[int, str, str]:
@@ -71,7 +62,7 @@ def test_dense_model(tmp_path, capsys):
     assert facts["parameters"] == sum(w.size for w in weights) == 12 * 16 + 16 + 16 * 4 + 4
     assert facts["constant_bytes"] == sum(w.nbytes for w in weights)
     assert facts["ops"] == [{"op": "FULLY_CONNECTED", "custom": False, "count": 2, "versions": [1]}]
-    schema, _, _ = _litert()
+    schema, _ = litert_schema()
     m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(path.read_bytes(), 0))
     assert facts["description"] == m.description.decode()
     meta = {x.name.decode(): bytes(np.asarray(m.buffers[x.buffer].data, np.uint8)) for x in m.metadata}
@@ -131,7 +122,7 @@ def test_batch_matmul_macs(tmp_path, capsys):
 
 def _check_against_schema(facts: dict, raw: bytes):
     """Parameters and constant bytes: NumPy sizes of the constant tensors LiteRT's schema module reads."""
-    schema, _, _ = _litert()
+    schema, _ = litert_schema()
     m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
     params = nbytes = 0
     for g in m.subgraphs:
@@ -169,9 +160,9 @@ def _litert_macs(interpreter) -> dict[str, int]:
                                   "retinaface.tflite", "seanet/transpose_conv4.tflite"])
 def test_corpus_model_against_litert(name, capsys):
     path = _corpus(name)
-    schema, Interpreter, OpResolverType = _litert()
+    schema, _ = litert_schema()
     facts = inspect_json(capsys, path)
-    ref = Interpreter(model_path=str(path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    ref = litert_interpreter(model_path=str(path))
     ops = Counter(d["op_name"] for d in ref._get_ops_details())
     assert {o["op"]: o["count"] for o in facts["ops"]} == dict(ops)
     assert {k: v["macs"] for k, v in facts["macs"].items()} == _litert_macs(ref)
@@ -204,7 +195,7 @@ def test_corpus_model_against_litert(name, capsys):
 
 def test_custom_ops_are_named_and_the_runtime_gap_reported(capsys):
     path = _corpus("audio_preprocessor_int8.tflite")
-    schema, _, _ = _litert()
+    schema, _ = litert_schema()
     m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(path.read_bytes(), 0))
     custom = {c.customCode.decode() for c in m.operatorCodes if c.customCode}
     facts = inspect_json(capsys, path)
