@@ -22,6 +22,7 @@ import numpy as np
 from tensorlite.converter.model import Model
 from tensorlite.converter.writer import write
 
+from . import lstm
 from .params import activation_params, quantize_values
 
 METHODS = ("minmax", "moving_average", "percentile", "mse")
@@ -107,16 +108,23 @@ def calibrate(model: Model, samples: list[list[np.ndarray]], method: str = "minm
     if method not in METHODS:
         raise ValueError(f"calibration method {method!r}: expected one of {', '.join(METHODS)}")
     sg = model.subgraphs[0]
-    tracked = [i for i, t in enumerate(sg.tensors) if t.dtype == "float32" and t.data is None]
+    tracked = [i for i, t in enumerate(sg.tensors) if t.dtype == "float32" and t.data is None and not t.is_variable]
     stats = {i: TensorStats(histogram=method in ("percentile", "mse")) for i in tracked}
+    # an LSTM's cell state over every step is replayed in NumPy from its recorded input (lstm.py)
+    lstms = [op for op in sg.operators if op.opcode == lstm.LSTM and lstm.unsupported(op, sg) is None]
+    for op in lstms:
+        stats[op.inputs[lstm.CELL_STATE]] = TensorStats(histogram=False)
     it = Interpreter(model_content=write(model), experimental_preserve_all_tensors=True)
     it.allocate_tensors()
     for n, sample in enumerate(samples):
+        it.reset_all_variables()     # each sample is an independent input: states start at zero
         for index, x in zip(sg.inputs, sample):
             it.set_tensor(index, x)
         it.invoke()
         for i in tracked:
             stats[i].add(it.get_tensor(i))
+        for op in lstms:
+            stats[op.inputs[lstm.CELL_STATE]].add(lstm.cell_states(op, sg, it.get_tensor(op.inputs[0])))
         if progress is not None:
             progress(n + 1, len(samples))
     return stats

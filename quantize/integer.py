@@ -28,6 +28,7 @@ import numpy as np
 from tensorlite.converter.fuse import compact_tensors
 from tensorlite.converter.model import Model, Operator, Quantization, Subgraph, Tensor
 
+from . import lstm
 from .params import QMAX, activation_params, bias_values, quantize_values, weight_scales
 from .rules import Rule, rule_for
 from .versions import operator_version
@@ -126,6 +127,12 @@ class _Rewrite:
             return "custom operator" if op.custom else "no integer kernel for this builtin in the quantizer's table"
         if self.act not in rule.types:
             return f"no {self.act} kernel (supported: {', '.join(sorted(rule.types))})"
+        if rule.output == "lstm":
+            cell = op.inputs[lstm.CELL_STATE] if len(op.inputs) > lstm.CELL_STATE else -1
+            reason = lstm.unsupported(op, self.sg)
+            if reason is None and (cell not in self.ranges or op.inputs[0] not in self.ranges):
+                reason = "the LSTM was not calibrated"
+            return reason
         for slot in (rule.weight, rule.bias):
             if slot is not None and slot < len(op.inputs) and op.inputs[slot] >= 0 \
                     and not self._float_constant(op.inputs[slot]):
@@ -231,6 +238,10 @@ class _Rewrite:
             if rule.output == "fixed":
                 for o in op.outputs:
                     self.fixed[self._find(o)] = rule.fixed[act]
+            if rule.output == "lstm":   # symmetric int8, as the hidden state it also is
+                lo, hi = self.ranges[self.origin[op.outputs[0]]]
+                bound = max(abs(lo), abs(hi))
+                self.fixed[self._find(op.outputs[0])] = (bound / 127.0 if bound > 0 else 1.0, 0)
             if op.opcode in ("ADD", "SUB") and act == "int16":
                 op.options["pot_scale_int16"] = False   # any scales, not only powers of two
         for k, rule in self.quantized.items():
@@ -284,9 +295,15 @@ class _Rewrite:
         sg = self.sg
         bias_type = "int64" if self.act == "int16" else "int32"
         for k, rule in self.quantized.items():
+            op = self.ops[k]
+            if rule.output == "lstm":
+                out = sg.tensors[op.outputs[0]].quantization
+                lo, hi = self.ranges[op.inputs[lstm.CELL_STATE]]
+                lstm.quantize_lstm(sg, op, float(sg.tensors[op.inputs[0]].quantization.scale[0]),
+                                   (float(out.scale[0]), int(out.zero_point[0])), max(abs(lo), abs(hi)))
+                continue
             if rule.weight is None:
                 continue
-            op = self.ops[k]
             w = sg.tensors[op.inputs[rule.weight]]
             data_in = sg.tensors[op.inputs[self.slots[k][0]]]
             in_scale = float(data_in.quantization.scale[0])

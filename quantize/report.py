@@ -78,9 +78,9 @@ def _quantize(x: np.ndarray, t) -> np.ndarray:
 
 def format_table(rows: list[dict]) -> str:
     """The report as a plain-text table (what `tensorlite quantize --report` prints)."""
-    head = f"{'tensor':<48} {'op':<18} {'type':<6} {'SQNR dB':>8} {'max |err|':>10}"
+    head = f"{'tensor':<48} {'op':<28} {'type':<6} {'SQNR dB':>8} {'max |err|':>10}"
     lines = [head, "-" * len(head)]
     for r in rows:
         name = r["tensor"] if len(r["tensor"]) <= 48 else "..." + r["tensor"][-45:]
-        lines.append(f"{name:<48} {r['op']:<18} {r['dtype']:<6} {r['sqnr_db']:>8.1f} {r['max_abs_error']:>10.4g}")
+        lines.append(f"{name:<48} {r['op']:<28} {r['dtype']:<6} {r['sqnr_db']:>8.1f} {r['max_abs_error']:>10.4g}")
     return "\n".join(lines)

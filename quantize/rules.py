@@ -26,7 +26,7 @@ NONE = frozenset()
 @dataclass(frozen=True)
 class Rule:
     types: frozenset = BOTH                  # activation types with an integer kernel
-    output: str = "free"                     # "free" | "same" | "shared" | "fixed"
+    output: str = "free"                     # "free" | "same" | "shared" | "fixed" | "lstm" (lstm.py)
     fixed: dict = field(default_factory=dict)  # type -> (scale, zero_point) when output == "fixed"
     activations: tuple = (0,)                # input slots holding activations (None: every float input)
     weight: int | None = None                # input slot of the weights
@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
     "LEAKY_RELU": Rule(),
     "HARD_SWISH": Rule(types=INT8),
     "BATCH_MATMUL": Rule(types=NONE, activations=(0, 1)),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": Rule(types=INT8, output="lstm"),   # symmetric output, see lstm.py
     # fixed output ranges (the spec's)
     "SOFTMAX": _fixed((1.0 / 256.0, -128)),
     "LOGISTIC": _fixed((1.0 / 256.0, -128), _Q15),

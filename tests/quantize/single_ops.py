@@ -28,6 +28,8 @@ class Case:
             elif spec[0] == "x":
                 slots.append(sg.add_tensor(Tensor(f"x{k}", "float32", tuple(spec[1]))))
                 feeds.append(slots[-1])
+            elif spec[0] == "v":
+                slots.append(sg.add_tensor(Tensor(f"v{k}", "float32", tuple(spec[1]), is_variable=True)))
             else:
                 a = np.asarray(spec[1])
                 slots.append(sg.add_tensor(Tensor(f"c{k}", a.dtype.name, a.shape, a)))
@@ -54,6 +56,19 @@ def c(array):
 
 def w(*shape, scale=0.5):
     return c(RNG.normal(0, scale, shape).astype(np.float32))
+
+
+def variable(*shape):
+    """A state variable (an LSTM's output or cell state): float32, zero at the start."""
+    return ("v", tuple(shape))
+
+
+def lstm_inputs(n_input: int, n_cell: int, batch: int, steps: int) -> list:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM's 24 inputs: input, 8 weight matrices, 4 biases, 2 state variables."""
+    weights = [w(n_cell, n_input) for _ in range(4)] + [w(n_cell, n_cell) for _ in range(4)]
+    return ([x([batch, steps, n_input])] + weights
+            + [None] * 3 + [w(n_cell, scale=0.3) for _ in range(4)] + [None] * 2
+            + [variable(batch, n_cell), variable(batch, n_cell)] + [None] * 4)
 
 
 def i32(values):
@@ -118,6 +133,8 @@ CASES = [
     Case("concatenation", "CONCATENATION", [x([1, 3, 2]), x([1, 3, 4], -4, 1)], [[1, 3, 6]], dict(axis=2)),
     Case("concatenation_const", "CONCATENATION", [x([2, 3]), w(2, 2)], [[2, 5]], dict(axis=1)),
     Case("pack", "PACK", [x([3]), x([3], 0, 2)], [[2, 3]], dict(values_count=2, axis=0)),
+    Case("lstm", "UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_inputs(5, 6, 2, 7), [[2, 7, 6]],
+         dict(fused_activation_function=4, cell_clip=10.0, time_major=False)),
     Case("maximum", "MAXIMUM", [x([2, 4]), x([2, 4], 0, 2)], [[2, 4]]),
     Case("minimum", "MINIMUM", [x([2, 4]), x([2, 4], -2, 0.5)], [[2, 4]]),
 ]
