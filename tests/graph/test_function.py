@@ -1,90 +1,13 @@
-"""tl.function and the Graph IR: traced equals eager over the whole op table (forward, and the
-gradient of a traced function both through a tape outside it and computed inside it); IR
-verifier, dump and save/load; executor memory; retracing rules; variable capture and assignment;
-tracing errors that name the user's line."""
+"""tl.function and the Graph IR: IR verifier, dump and save/load; executor memory; retracing rules; variable
+capture and assignment; tracing errors that name the user's line. Traced equals eager over the whole op table,
+forward and gradient, in tests/graph/test_op_table_modes.py (its "cpu" mode)."""
 import numpy as np
 import pytest
-from tensorlite.training.dispatch import apply
 from tensorlite.training.function import TracingError
 from tensorlite.training.graph.executor import Executor
 from tensorlite.training.graph.ir import Graph, Node, Value
-from tensorlite.training.ops.registry import OPS
 
 import tensorlite as tl
-from tests.reference import all_cases
-
-CASES, _ = all_cases()
-
-
-def _as_tuple(x):
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
-
-
-def _close(a, b, rtol=1e-6):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape and a.dtype == b.dtype
-    if a.dtype.kind in "biu":
-        np.testing.assert_array_equal(a, b)
-    else:
-        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-7)
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_traced_forward_equals_eager(case):
-    f = tl.function(lambda *xs: apply(case.op, *xs, **case.attrs))
-    want = _as_tuple(apply(case.op, *case.inputs, **case.attrs))
-    first = _as_tuple(f(*case.inputs))          # the tracing call runs eagerly
-    second = _as_tuple(f(*case.inputs))         # the graph, through the executor
-    for w, a, b in zip(want, first, second):
-        _close(a.numpy(), w.numpy())
-        _close(b.numpy(), w.numpy())
-    cf = f.get_concrete_function(*case.inputs)
-    cf.graph.verify()
-    assert [n.op for n in cf.graph.nodes] == [case.op] or OPS[case.op].decompose is not None
-
-
-def _grad_cases():
-    return [c for c in CASES if c.grad and not OPS[c.op].nondifferentiable
-            and any(x.dtype.kind == "f" for x in c.inputs)]
-
-
-def _loss(case, xs):
-    total = None
-    for o in _as_tuple(apply(case.op, *xs, **case.attrs)):
-        if o.dtype.is_floating:
-            term = tl.reduce_sum(o * o)
-            total = term if total is None else total + term
-    return total
-
-
-@pytest.mark.parametrize("case", _grad_cases(), ids=lambda c: c.id)
-def test_traced_gradient_equals_eager(case):
-    xs = [tl.constant(x) for x in case.inputs]
-    fl = [i for i, x in enumerate(case.inputs) if x.dtype.kind == "f"]
-
-    def grads(*args):
-        args = list(args)
-        with tl.GradientTape() as tape:
-            for i in fl:
-                tape.watch(args[i])
-            loss = _loss(case, args)
-        return [g for g in tape.gradient(loss, [args[i] for i in fl]) if g is not None]
-
-    want = grads(*xs)
-    inside = tl.function(grads)           # the tape runs inside the trace: its ops are graph nodes
-    inside(*xs)
-    got_inside = inside(*xs)
-    for w, g in zip(want, got_inside):
-        _close(g.numpy(), w.numpy(), rtol=1e-5)
-    outer = tl.function(lambda *args: _loss(case, args))
-    outer(*xs)                            # traced; the next call under a tape replays it
-    with tl.GradientTape() as tape:
-        for i in fl:
-            tape.watch(xs[i])
-        loss = outer(*xs)
-    got_outside = [g for g in tape.gradient(loss, [xs[i] for i in fl]) if g is not None]
-    for w, g in zip(want, got_outside):
-        _close(g.numpy(), w.numpy(), rtol=1e-5)
 
 
 def test_variables_captured_by_reference_and_assigned_each_call():
