@@ -57,6 +57,13 @@ def _grad_cases():
             and any(x.dtype.kind == "f" for x in c.inputs)]
 
 
+def _central_difference(f, xs, i, v, eps):
+    """The derivative of f at xs along v in input i: (f(.., x_i + eps v, ..) - f(.., x_i - eps v, ..)) / 2 eps."""
+    plus, minus = list(xs), list(xs)
+    plus[i], minus[i] = xs[i] + eps * v, xs[i] - eps * v
+    return (f(plus) - f(minus)) / (2 * eps)
+
+
 @pytest.mark.parametrize("case", _grad_cases(), ids=lambda c: c.id)
 def test_gradient_matches_finite_differences(case):
     r = np.random.default_rng(1)
@@ -80,11 +87,7 @@ def test_gradient_matches_finite_differences(case):
     for k, i in enumerate(diff):
         for _ in range(3):  # random directions: <grad, v> vs central difference along v
             v = r.standard_normal(x0[i].shape)
-            plus = [x.copy() for x in x0]
-            minus = [x.copy() for x in x0]
-            plus[i] = plus[i] + eps * v
-            minus[i] = minus[i] - eps * v
-            numeric = (loss_np(plus) - loss_np(minus)) / (2 * eps)
+            numeric = _central_difference(loss_np, x0, i, v, eps)
             g = 0.0 if analytic[k] is None else float(np.sum(analytic[k].numpy() * v))
             assert np.isclose(g, numeric, rtol=case.grad_rtol, atol=case.grad_atol), \
                 f"{case.id}: d/dx{i} along v: tape {g:.8g} vs finite difference {numeric:.8g}"
@@ -115,11 +118,7 @@ def test_gradient_matches_finite_differences(case):
     eps2 = 1e-5
     for k, i in enumerate(diff):
         v = r.standard_normal(x0[i].shape)
-        plus = [x.copy() for x in x0]
-        minus = [x.copy() for x in x0]
-        plus[i] = plus[i] + eps2 * v
-        minus[i] = minus[i] - eps2 * v
-        numeric = (h(plus) - h(minus)) / (2 * eps2)
+        numeric = _central_difference(h, x0, i, v, eps2)
         g = float(np.sum(second[k].numpy() * v))
         assert np.isclose(g, numeric, rtol=1e-3, atol=1e-5), \
             f"{case.id}: second order wrt x{i}: tape {g:.8g} vs finite difference {numeric:.8g}"

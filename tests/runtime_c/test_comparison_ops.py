@@ -10,7 +10,7 @@ from tensorlite.runtime import Interpreter
 
 from tests.litert import run
 
-from .tflite_graph import Model, run_both
+from .tflite_graph import Model, one_op, run_both
 
 COMPARISONS = {"EQUAL": np.equal, "NOT_EQUAL": np.not_equal, "LESS": np.less, "LESS_EQUAL": np.less_equal,
                "GREATER": np.greater, "GREATER_EQUAL": np.greater_equal}
@@ -101,12 +101,7 @@ def test_quantized_comparison_rounds_close_values_together_like_litert():
     ("does not broadcast", "do not broadcast")])
 def test_bad_comparisons_are_refused(case, message):
     if case == "types differ":
-        m = Model()
-        g = m.subgraph()
-        a, b, y = g.input("a", [2], "float32"), g.input("b", [2], "int32"), g.tensor("y", [2], "bool")
-        g.op("LESS", [a, b], [y])
-        g.output(y)
-        content = m.build()
+        content = one_op("LESS", [((2,), "float32"), ((2,), "int32")], [((2,), "bool")])
     elif case == "float output":
         content = _model("LESS", [2], [2], "float32", out_dtype="float32")
     elif case == "scale >= 1":
@@ -114,12 +109,7 @@ def test_bad_comparisons_are_refused(case, message):
     elif case == "no quantization":
         content = _model("LESS", [2], [2], "int8")
     else:
-        m = Model()
-        g = m.subgraph()
-        a, b, y = g.input("a", [3], "float32"), g.input("b", [4], "float32"), g.tensor("y", [4], "bool")
-        g.op("LESS", [a, b], [y])
-        g.output(y)
-        content = m.build()
+        content = one_op("LESS", [((3,), "float32"), ((4,), "float32")], [((4,), "bool")])
     with pytest.raises(ValueError, match=message) as exc:
         Interpreter(model_content=content).allocate_tensors()
     assert exc.value.op_name == "LESS"

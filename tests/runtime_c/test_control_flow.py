@@ -22,7 +22,7 @@ from tensorlite.runtime._tl_c import ffi, lib
 
 from tests.litert import litert_interpreter, litert_schema, run
 
-from .tflite_graph import Model
+from .tflite_graph import Model, edit_model
 
 
 def _f32(a):
@@ -435,7 +435,7 @@ def _with_offline_plan(content, offsets):
         meta = s.MetadataT()
         meta.name, meta.buffer = "OfflineMemoryAllocation", len(model.buffers) - 1
         model.metadata = [meta]
-    return _edit(content, fn)
+    return edit_model(content, fn)
 
 
 def _offsets(it):
@@ -477,16 +477,6 @@ def test_offline_plan_covering_every_subgraph_is_honoured():
 
 # ---- malformed control flow: refused at allocation, never a crash -----------------------------------
 
-def _edit(content, fn):
-    """The model with `fn(model)` applied to its object-API form."""
-    s, flatbuffers = litert_schema()
-    model = s.ModelT.InitFromObj(s.Model.GetRootAsModel(content, 0))
-    fn(model)
-    b = flatbuffers.Builder(1024)
-    b.Finish(model.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
-
-
 def _set_while(cond, body):
     def fn(model):
         model.subgraphs[0].operators[0].builtinOptions.condSubgraphIndex = cond
@@ -518,20 +508,21 @@ def _constant_body_input(model):
 
 
 BAD = {
-    "missing subgraph": (lambda: _edit(counting_loop(), _set_while(1, 7)), "subgraph index out of range"),
-    "negative subgraph": (lambda: _edit(counting_loop(), _set_while(-1, 2)), "subgraph index out of range"),
-    "body is subgraph 0": (lambda: _edit(counting_loop(), _set_while(1, 0)), "recursion"),
-    "cond runs itself": (lambda: _edit(nested_model(), lambda m: setattr(
+    "missing subgraph": (lambda: edit_model(counting_loop(), _set_while(1, 7)), "subgraph index out of range"),
+    "negative subgraph": (lambda: edit_model(counting_loop(), _set_while(-1, 2)), "subgraph index out of range"),
+    "body is subgraph 0": (lambda: edit_model(counting_loop(), _set_while(1, 0)), "recursion"),
+    "cond runs itself": (lambda: edit_model(nested_model(), lambda m: setattr(
         m.subgraphs[2].operators[3].builtinOptions, "thenSubgraphIndex", 2)), "recursion"),
-    "cond returns float": (lambda: _edit(counting_loop(), _set_while(2, 2)), "cond subgraph"),
-    "loop value shape differs": (lambda: _edit(counting_loop(), lambda m: setattr(
+    "cond returns float": (lambda: edit_model(counting_loop(), _set_while(2, 2)), "cond subgraph"),
+    "loop value shape differs": (lambda: edit_model(counting_loop(), lambda m: setattr(
         m.subgraphs[0].tensors[3], "shape", [3, 1])), "a loop output has another shape"),
-    "branch type differs": (lambda: _edit(if_model(), lambda m: setattr(
+    "branch type differs": (lambda: edit_model(if_model(), lambda m: setattr(
         m.subgraphs[0].tensors[2], "type", 2)), "a branch subgraph output has another type"),
-    "if without condition": (lambda: _edit(if_model(), lambda m: setattr(
+    "if without condition": (lambda: edit_model(if_model(), lambda m: setattr(
         m.subgraphs[0].tensors[0], "type", 0)), "condition"),
     "nesting too deep": (lambda: _deep_chain(18), "nest more than 16 deep"),
-    "constant subgraph input": (lambda: _edit(counting_loop(), _constant_body_input), "input is a constant tensor"),
+    "constant subgraph input": (lambda: edit_model(counting_loop(), _constant_body_input),
+                                "input is a constant tensor"),
 }
 
 
@@ -570,7 +561,7 @@ def test_unsupported_op_in_a_called_subgraph_is_named():
     def to_depth_to_space(m):  # the body's FULLY_CONNECTED becomes DEPTH_TO_SPACE (code 5), which has no kernel
         code = m.operatorCodes[m.subgraphs[2].operators[1].opcodeIndex]
         code.builtinCode = code.deprecatedBuiltinCode = 5
-    content = _edit(counting_loop(), to_depth_to_space)
+    content = edit_model(counting_loop(), to_depth_to_space)
     it = Interpreter(model_content=content)
     assert "DEPTH_TO_SPACE" in it.unsupported_ops()
     with pytest.raises(ValueError, match="subgraph 2 node 1 \\(DEPTH_TO_SPACE\\)") as exc:

@@ -7,7 +7,7 @@ from tensorlite.runtime import Interpreter
 
 from tests.litert import litert_interpreter
 
-from .tflite_graph import Model, random_values, run_both
+from .tflite_graph import Model, edit_model, one_op, random_values, run_both
 
 TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
 
@@ -98,15 +98,9 @@ def test_gather_bad_models_refused(case, message):
         content = gather_model([4, 3], "float32", pos, out_shape=[3, 3])
     elif case == "axis":
         content = gather_model([4, 3], "float32", pos, axis=0)
-        from .test_control_flow import _edit
-        content = _edit(content, lambda m: setattr(m.subgraphs[0].operators[0].builtinOptions, "axis", 5))
+        content = edit_model(content, lambda m: setattr(m.subgraphs[0].operators[0].builtinOptions, "axis", 5))
     else:
-        m = Model()
-        g = m.subgraph()
-        x, p, y = g.input("x", [4], "float32"), g.input("p", [2], "float32"), g.tensor("y", [2], "float32")
-        g.op("GATHER", [x, p], [y])
-        g.output(y)
-        content = m.build()
+        content = one_op("GATHER", [((4,), "float32"), ((2,), "float32")], [((2,), "float32")])
     with pytest.raises(ValueError, match=message):
         Interpreter(model_content=content).allocate_tensors()
 
@@ -163,8 +157,7 @@ def test_split_bad_models_refused(case, message):
         content, _ = split_model([5, 2], "float32", 0, [1, 4], v=True, out_shapes=[[2, 2], [3, 2]])
     else:
         content, _ = split_model([5, 2], "float32", 0, [1, 4], v=True)
-        from .test_control_flow import _edit
-        content = _edit(content, lambda m: m.buffers[m.subgraphs[0].tensors[4].buffer].__setattr__(
+        content = edit_model(content, lambda m: m.buffers[m.subgraphs[0].tensors[4].buffer].__setattr__(
             "data", np.frombuffer(np.array([-1, -1], np.int32).tobytes(), np.uint8)))
     with pytest.raises(ValueError, match=message) as exc:
         Interpreter(model_content=content).allocate_tensors()

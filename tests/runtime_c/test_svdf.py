@@ -21,6 +21,7 @@ from tests.litert import litert_schema
 
 from .cbuild import CORPUS
 from .test_unidirectional_sequence_lstm import derive, run_against_litert
+from .tflite_graph import edit_model
 
 SVDF_CODE = 27
 
@@ -105,13 +106,9 @@ def test_int8_state_svdf_runs():
 
 def test_bad_rank_is_refused():
     content = svdf_float_model(batch=1, n_input=4, units=3, rank=2, memory=2, activation=0)
-    schema, flatbuffers = litert_schema()
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(content, 0))
-    model.subgraphs[0].operators[0].builtinOptions.rank = 4  # 6 filters are not a multiple of 4
-    builder = flatbuffers.Builder(1024)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    with pytest.raises(ValueError, match=r"node 0 \(SVDF\).*rank"):
-        Interpreter(model_content=bytes(builder.Output())).allocate_tensors()
+    content = edit_model(content, lambda m: setattr(m.subgraphs[0].operators[0].builtinOptions, "rank", 4))
+    with pytest.raises(ValueError, match=r"node 0 \(SVDF\).*rank"):  # 6 filters are not a multiple of 4
+        Interpreter(model_content=content).allocate_tensors()
 
 
 if __name__ == "__main__":

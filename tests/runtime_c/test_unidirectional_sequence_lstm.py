@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from tensorlite.runtime import Interpreter
 
-from tests.litert import litert_interpreter, litert_schema
+from tests.litert import litert_interpreter
 
 from .cbuild import CORPUS
+from .tflite_graph import edit_model
 
 STEPS = 4  # invokes per case before the reset
 
@@ -26,19 +27,17 @@ STEPS = 4  # invokes per case before the reset
 def derive(model_path, outputs, edit=None) -> bytes:
     """The corpus model with its graph outputs replaced by `outputs` (tensor indices), the
     operators after the last one producing them dropped, and `edit(model, subgraph)` applied."""
-    schema, flatbuffers = litert_schema()
+    def cut(model):
+        g = model.subgraphs[0]
+        last = max(i for i, op in enumerate(g.operators) if set(op.outputs.tolist()) & set(outputs))
+        g.operators = g.operators[:last + 1]
+        g.outputs = list(outputs)
+        model.signatureDefs = None
+        if edit is not None:
+            edit(model, g)
+
     with open(model_path, "rb") as f:
-        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
-    g = model.subgraphs[0]
-    last = max(i for i, op in enumerate(g.operators) if set(op.outputs.tolist()) & set(outputs))
-    g.operators = g.operators[:last + 1]
-    g.outputs = list(outputs)
-    model.signatureDefs = None
-    if edit is not None:
-        edit(model, g)
-    builder = flatbuffers.Builder(1024)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+        return edit_model(f.read(), cut)
 
 
 def _lstm_ops(g):

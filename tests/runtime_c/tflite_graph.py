@@ -164,6 +164,16 @@ class Model:
         return bytes(b.Output())
 
 
+def edit_model(content: bytes, fn) -> bytes:
+    """The model with `fn(model)` applied to its object-API form (LiteRT's schema ModelT), written again."""
+    schema, flatbuffers = litert_schema()
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(content, 0))
+    fn(model)
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 def run_both(content: bytes, feeds) -> tuple[list, list]:
     """Runs `content` with `feeds` (one array per graph input, in order) on tensorlite's
     tl.lite.Interpreter and on LiteRT's reference kernels (BUILTIN_REF); returns each one's outputs."""
