@@ -13,6 +13,9 @@
 | [DEFAULT] | given | - (or TFLITE_BUILTINS_INT8: no float operator allowed) | full int8 |
 | [DEFAULT] | given | supported_ops [EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8] | int16x8 |
 
+A model trained with fake quantization (tl.quantize.quantize_model) carries its ranges: [DEFAULT] alone
+then gives full int8 from them, as TensorFlow does for quantization-aware models.
+
 A setting that would not be honoured is an error, never silently ignored.
 """
 from __future__ import annotations
@@ -67,9 +70,10 @@ def _type_name(t) -> str:
 
 
 def plan(optimizations, representative_dataset, target_spec: TargetSpec, inference_input_type,
-         inference_output_type) -> QuantizationPlan | None:
+         inference_output_type, learned_ranges: bool = False) -> QuantizationPlan | None:
     """The quantization the settings ask for (None: plain float32), or ValueError /
-    NotImplementedError naming the setting that cannot be honoured."""
+    NotImplementedError naming the setting that cannot be honoured. A model trained with fake
+    quantization (`learned_ranges`) needs no representative_dataset for full integer quantization."""
     opts = set(optimizations or [])
     unknown = opts - {Optimize.DEFAULT, Optimize.OPTIMIZE_FOR_SIZE, Optimize.OPTIMIZE_FOR_LATENCY,
                       Optimize.EXPERIMENTAL_SPARSITY}
@@ -101,7 +105,7 @@ def plan(optimizations, representative_dataset, target_spec: TargetSpec, inferen
                              "quantization: set optimizations = [tl.lite.Optimize.DEFAULT] and a "
                              "representative_dataset")
         return None
-    if representative_dataset is None:
+    if representative_dataset is None and not learned_ranges:
         if int16 or "int8" in types or strict:
             raise ValueError("full integer quantization (TFLITE_BUILTINS_INT8, int16x8 or supported_types int8) needs "
                              "a representative_dataset to calibrate the activations")

@@ -19,13 +19,14 @@ from tensorlite.converter.model import Model
 from .calibrate import METHODS, calibrate, ranges
 from .dataset import CalibrationError, from_arrays, from_representative_dataset, load_file
 from .integer import IntegerOptions, QuantizationError, quantize_integer
+from .qat import quantize_model
 from .report import format_table, layer_report
 from .select import match_operators
 from .weights_only import quantize_dynamic, quantize_float16
 
 MODES = ("float16", "dynamic", "int8", "int16x8")
 
-__all__ = ["MODES", "METHODS", "CalibrationError", "QuantizationError", "QuantizeResult", "quantize",
+__all__ = ["MODES", "METHODS", "CalibrationError", "QuantizationError", "QuantizeResult", "quantize", "quantize_model",
            "from_arrays", "from_representative_dataset", "load_file", "format_table", "match_operators"]
 
 
@@ -39,11 +40,14 @@ class QuantizeResult:
 def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = None, *, method: str = "minmax",
              percentile: float = 99.99, keep_float: list[str] | tuple = (), input_type: str = "float32",
              output_type: str = "float32", strict: bool = False, report: bool = False,
-             progress: Callable[[int, int], None] | None = None) -> QuantizeResult:
+             progress: Callable[[int, int], None] | None = None,
+             learned_ranges: dict[int, tuple[float, float]] | None = None) -> QuantizeResult:
     """Quantizes a float model. `samples` (checked calibration inputs, see dataset.py) are needed for
     int8 and int16x8; `keep_float` names operators (builtin names, tensor names or layer names) that
     stay float; input_type/output_type are the integer model's I/O ("float32" keeps float I/O with
-    QUANTIZE/DEQUANTIZE at the edges); `strict` refuses to leave any operator float."""
+    QUANTIZE/DEQUANTIZE at the edges); `strict` refuses to leave any operator float. `learned_ranges`
+    ({tensor index: (min, max)} from quantization-aware training) take precedence over calibration and
+    replace it when no samples are given."""
     if mode not in MODES:
         raise ValueError(f"quantization mode {mode!r}: expected one of {', '.join(MODES)}")
     keep = match_operators(model.subgraphs[0], keep_float)
@@ -54,12 +58,19 @@ def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = N
         if mode == "float16":
             return QuantizeResult(quantize_float16(model, keep))
         return QuantizeResult(quantize_dynamic(model, keep))
-    if not samples:
+    learned = dict(learned_ranges or {})
+    if not samples and not learned:
         raise CalibrationError(f"{mode} quantization needs calibration data (representative_dataset, or "
                                "--calibration FILE.npy|.npz)")
+    if report and not samples:
+        raise CalibrationError("the per-layer report compares float and quantized runs: it needs calibration data")
     activations = "int8" if mode == "int8" else "int16"
-    stats = calibrate(model, samples, method, progress)
-    found = ranges(stats, method, activations, percentile)
+    found = ranges(calibrate(model, samples, method, progress), method, activations, percentile) if samples else {}
+    found.update(learned)
     result = quantize_integer(model, found, IntegerOptions(activations, input_type, output_type, keep, strict))
+    uncovered = [(k, op) for k, op, why in result.float_ops if "not calibrated" in why]
+    if uncovered and not samples:
+        raise CalibrationError(f"no learned range for operator(s) {uncovered} (quantization-aware training did not "
+                               "cover them); give a representative_dataset to calibrate the rest")
     rows = layer_report(model, result.model, result.origin, samples) if report else None
     return QuantizeResult(result.model, result.float_ops, rows)

@@ -105,6 +105,7 @@ class _Rewrite:
 
     # ---- 1. which operators ----
     def choose_operators(self) -> None:
+        self.producer = {o: k for k, op in enumerate(self.ops) for o in op.outputs}
         for k, op in enumerate(self.ops):
             if not any(i >= 0 and self.sg.tensors[i].dtype == "float32" for i in op.inputs + op.outputs):
                 continue
@@ -143,7 +144,12 @@ class _Rewrite:
         for s, i in enumerate(op.inputs):
             if i >= 0 and self.sg.tensors[i].dtype == "float32" and s not in known:
                 return f"float input {s} has no quantized form"
-        for i in [op.inputs[s] for s in self._activation_slots(op, rule)] + list(op.outputs):
+        # ranges are needed where parameters are chosen: an output whose rule leaves it free (a "same" or
+        # "shared" output takes its inputs'), an input that is not already integer
+        needs = [op.inputs[s] for s in self._activation_slots(op, rule)
+                 if self.producer.get(op.inputs[s]) not in self.quantized]   # operators come in order
+        needs += list(op.outputs) if rule.output in ("free", "lstm") else []
+        for i in needs:
             if self._float_activation(i) and i not in self.ranges:
                 return f"tensor {self.sg.tensors[i].name!r} was not calibrated"
         for i in op.outputs:
@@ -266,7 +272,10 @@ class _Rewrite:
             if root in self.fixed:
                 scale, zp = self.fixed[root]
             else:
-                lo, hi = zip(*(self._range(t) for t in members))
+                known = [r for r in map(self._range, members) if r is not None]
+                if not known:
+                    raise QuantizationError(f"no range for tensor {sg.tensors[root].name!r}: calibrate it")
+                lo, hi = zip(*known)
                 scale, zp = activation_params(min(lo), max(hi), act)
             for t in members:
                 tensor = sg.tensors[t]
@@ -275,9 +284,9 @@ class _Rewrite:
                     tensor.data = quantize_values(tensor.data, scale, zp, act)
                 tensor.dtype = act
 
-    def _range(self, t: int) -> tuple[float, float]:
+    def _range(self, t: int) -> tuple[float, float] | None:
         if t in self.origin:
-            return self.ranges[self.origin[t]]
+            return self.ranges.get(self.origin[t])
         data = self.sg.tensors[t].data
         return float(np.min(data)), float(np.max(data))
 

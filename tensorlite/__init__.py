@@ -8,6 +8,7 @@ from tensorlite import config as config  # noqa: E402
 from tensorlite import image as image  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
+from tensorlite import quantization as quantization  # noqa: E402
 from tensorlite import random as random  # noqa: E402
 from tensorlite import saved_model as saved_model  # noqa: E402
 from tensorlite.training import data as data  # noqa: E402
@@ -118,10 +119,11 @@ from tensorlite import keras as keras  # noqa: E402
 
 
 def __getattr__(name: str):
-    # `tl.lite` loads the C runtime's extension on first use, keeping `import tensorlite` light.
-    if name == "lite":
+    # `tl.lite` (the C runtime's extension) and `tl.quantize` (the quantizer) load on first use, keeping
+    # `import tensorlite` light.
+    if name in ("lite", "quantize"):
         import importlib
 
-        return importlib.import_module("tensorlite.lite")
+        return importlib.import_module(f"tensorlite.{name}")
     raise AttributeError(f"module 'tensorlite' has no attribute {name!r}")
 

@@ -6,6 +6,7 @@ replaces its array, so tensors read earlier (and recorded on a tape) keep their 
 """
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
@@ -42,6 +43,12 @@ class Tensor:
         self.dtype = dtype
         self.device = device
         self._id = next(_ids)
+
+    def __deepcopy__(self, memo):
+        # a copy is a new tensor: it needs its own id (tracing and tapes key tensors by it)
+        t = Tensor(copy.deepcopy(self._value, memo), self.dtype, self.device)
+        memo[id(self)] = t
+        return t
 
     @property
     def shape(self) -> TensorShape:
@@ -154,6 +161,15 @@ class Variable:
         self.trainable = trainable
         self.name = name or "Variable"
         self._id = next(_ids)
+
+    def __deepcopy__(self, memo):
+        # a copied model owns new variables, with ids of their own (optimizers and traces key on them)
+        v = object.__new__(type(self))
+        memo[id(self)] = v
+        for key, value in self.__dict__.items():
+            setattr(v, key, copy.deepcopy(value, memo))
+        v._id = next(_ids)
+        return v
 
     @property
     def shape(self) -> TensorShape:

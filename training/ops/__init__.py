@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     creation,
     depthwise_conv,
     dropout,
+    fake_quant,
     gather,
     matmul,
     one_hot,
