@@ -7,7 +7,8 @@ system (runtimes/c/ports/cortex-m builds one):
                                      kernels are linked (smaller firmware)
     DIR/model_custom_ops.def         the same for its CUSTOM operators (-DTL_CUSTOM_OPS=...)
     DIR/input_data.c                 g_input / g_input_len: --input's bytes (the inputs, in order,
-                                     concatenated), empty without it
+                                     concatenated; several samples back to back: the firmware runs each),
+                                     empty without it
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="the .tflite file")
     parser.add_argument("-o", "--output-dir", required=True, help="folder for the generated files")
     parser.add_argument("--name", default="g_model", help="C name of the model array (default g_model)")
-    parser.add_argument("--input", metavar="FILE", help="raw bytes to compile in as g_input (the firmware's input)")
+    parser.add_argument("--input", metavar="FILE", help="raw bytes to compile in as g_input (the firmware's input; "
+                        "several samples back to back run one after another)")
 
 
 def c_array(name: str, data: bytes, align: int = 16) -> str:
@@ -57,12 +59,15 @@ def model_custom_ops(custom_codes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_input_size(inputs: bytes, details: list[dict], input_path: str) -> None:
-    """--input must hold exactly the model's inputs (each tensor's bytes, in order)."""
+def check_input_size(inputs: bytes, details: list[dict], input_path: str) -> int:
+    """--input must hold the model's inputs (each tensor's bytes, in order) for one or more samples, back to
+    back; the number of samples."""
     want = sum(math.prod(int(n) for n in d["shape"]) * np.dtype(d["dtype"]).itemsize for d in details)
-    if len(inputs) != want:
+    if not inputs or len(inputs) % want:
         tensors = ", ".join(f"{np.dtype(d['dtype']).name} {shape_text(d['shape'])}" for d in details)
-        raise ValueError(f"{input_path} holds {len(inputs):,} bytes; the model expects {want:,} bytes ({tensors})")
+        raise ValueError(f"{input_path} holds {len(inputs):,} bytes; the model expects {want:,} bytes ({tensors}) "
+                         "per sample")
+    return len(inputs) // want
 
 
 def generate(model_path: str, out_dir: str, name: str = "g_model", input_path: str | None = None) -> dict:

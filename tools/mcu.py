@@ -58,6 +58,12 @@ def build_firmware(model_path: str, input_bytes: bytes, work_dir: str, ops: str 
     return os.path.join(build, "firmware.elf")
 
 
+def firmware_text_bytes(elf: str) -> int:
+    """The firmware's code and constants (arm-none-eabi-size's text column): the model, runtime, kernels, libc."""
+    out = subprocess.run(["arm-none-eabi-size", elf], capture_output=True, text=True, check=True).stdout
+    return int(out.splitlines()[1].split()[0])
+
+
 def run_elf(elf: str, timeout: float = 300) -> dict:
     """Runs the firmware under qemu-system-arm; parses its output (see ports/cortex-m/main.c)."""
     r = subprocess.run(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",

@@ -37,6 +37,10 @@ SEED = 0
 ROW_KERAS = "keras model, float32"
 ROW_LITERT = ".tflite float32, LiteRT"
 ROW_C = ".tflite float32, tensorlite C"
+ROW_LITERT_INT8 = ".tflite int8, LiteRT"
+ROW_C_INT8 = ".tflite int8, tensorlite C"
+ROW_MCU_INT8 = ".tflite int8, Cortex-M4 (QEMU)"
+CALIBRATION_IMAGES = 100   # training images the int8 model is calibrated on
 
 
 def digits_arrays():
@@ -226,6 +230,114 @@ def stage_run_tflite(run: Run) -> None:
         run.results.set(row, "max |p - p_keras|", float(np.max(np.abs(probs - keras_probs))))
 
 
+def stage_quantize(run: Run) -> None:
+    """The trained model to a full int8 .tflite (int8 input and output), calibrated on training images
+    through the converter's TensorFlow-style settings; kept beside digits.tflite."""
+    import tensorlite as tl
+
+    (x, _), _ = run.artifacts["digits"]
+    start = time.perf_counter()
+    converter = tl.lite.Converter.from_keras_model(run.artifacts["model"])
+    converter.optimizations = [tl.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([image[None]] for image in x[:CALIBRATION_IMAGES])
+    converter.target_spec.supported_ops = [tl.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tl.int8
+    converter.inference_output_type = tl.int8
+    data = converter.convert()
+    seconds = time.perf_counter() - start
+    path = os.path.join(os.path.dirname(run.artifacts["tflite_path"]), "digits_int8.tflite")
+    atomic_write_bytes(path, data)
+    run.artifacts["int8_path"] = path
+    for row in (ROW_LITERT_INT8, ROW_C_INT8, ROW_MCU_INT8):
+        run.results.set(row, "model bytes", len(data))
+    run.results.set(ROW_LITERT_INT8, "convert time (s)", seconds)
+
+
+def _int8_io(path: str):
+    """(quantize images, dequantize outputs) for the int8 model's input and output parameters."""
+    import tensorlite as tl
+
+    it = tl.lite.Interpreter(model_path=path)
+    (s_in, z_in), (s_out, z_out) = it.get_input_details()[0]["quantization"], it.get_output_details()[0]["quantization"]
+
+    def quantize(images):
+        return np.clip(np.round(images / s_in) + z_in, -128, 127).astype(np.int8)
+
+    def dequantize(q):
+        return (np.asarray(q, np.float32) - z_out) * s_out
+    return quantize, dequantize
+
+
+def _agreement(run: Run, row: str, outputs: np.ndarray, reference: np.ndarray, seconds: float | None) -> None:
+    """The int8 rows' columns: accuracy, agreement with Keras, and how many images give exactly LiteRT's
+    reference kernels' int8 output."""
+    _, (_, y) = run.artifacts["digits"]
+    keras_probs = run.artifacts["test_predictions"]
+    _, dequantize = _int8_io(run.artifacts["int8_path"])
+    probs = dequantize(outputs)
+    run.results.set(row, "test accuracy", float(np.mean(probs.argmax(-1) == y)))
+    if seconds is not None:
+        run.results.set(row, "predict ms/image", 1000 * seconds / len(y))
+    run.results.set(row, "top-1 agrees with keras", float(np.mean(probs.argmax(-1) == keras_probs.argmax(-1))))
+    run.results.set(row, "max |p - p_keras|", float(np.max(np.abs(probs - keras_probs))))
+    run.results.set(row, "int8 = LiteRT ref", float(np.mean(np.all(outputs == reference, axis=-1))))
+
+
+def stage_run_int8(run: Run) -> None:
+    """Every test image through the int8 model in LiteRT (its default kernels; its reference kernels give the
+    exact-output column) and in tensorlite's C runtime."""
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    from ai_edge_litert.interpreter import OpResolverType
+
+    import tensorlite as tl
+
+    _, (x, _) = run.artifacts["digits"]
+    path = run.artifacts["int8_path"]
+    quantize, _ = _int8_io(path)
+    images = quantize(x)
+    engines = {"ref": LiteRT(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_REF),
+               ROW_LITERT_INT8: LiteRT(model_path=path, num_threads=1),
+               ROW_C_INT8: tl.lite.Interpreter(model_path=path)}
+    outputs, seconds = {}, {}
+    for name, it in engines.items():
+        it.allocate_tensors()
+        inp, out = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
+        got = []
+        start = time.perf_counter()
+        for i in range(len(images)):
+            it.set_tensor(inp, images[i:i + 1])
+            it.invoke()
+            got.append(it.get_tensor(out)[0].copy())
+        seconds[name] = time.perf_counter() - start
+        outputs[name] = np.array(got)
+    run.artifacts["int8_reference_outputs"] = outputs["ref"]
+    for row in (ROW_LITERT_INT8, ROW_C_INT8):
+        _agreement(run, row, outputs[row], outputs["ref"], seconds[row])
+
+
+def stage_mcu(run: Run) -> None:
+    """The int8 model as firmware for a Cortex-M4 (tensorlite codegen + the runtime's Cortex-M port, built
+    with arm-none-eabi-gcc), every test image run under qemu-system-arm."""
+    import tempfile
+
+    from . import mcu
+
+    missing = mcu.missing_tools()
+    if missing:
+        run.results.set(ROW_MCU_INT8, "test accuracy", f"not run: {', '.join(missing)} missing (bash bootstrap.sh)")
+        return
+    _, (x, _) = run.artifacts["digits"]
+    quantize, _ = _int8_io(run.artifacts["int8_path"])
+    with tempfile.TemporaryDirectory(prefix="tensorlite-mcu-") as work:
+        elf = mcu.build_firmware(run.artifacts["int8_path"], quantize(x).tobytes(), work)
+        text = mcu.firmware_text_bytes(elf)
+        result = mcu.run_elf(elf, timeout=900)
+    outputs = np.array([np.frombuffer(o, np.int8) for o in result["outputs"]])
+    _agreement(run, ROW_MCU_INT8, outputs, run.artifacts["int8_reference_outputs"], None)
+    run.results.set(ROW_MCU_INT8, "arena bytes", result["arena"])
+    run.results.set(ROW_MCU_INT8, "firmware text bytes", text)
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -239,6 +351,9 @@ STAGES = [
     Stage("evaluate", stage_evaluate, "test accuracy of the trained model"),
     Stage("convert", stage_convert, "convert it to a float32 .tflite with tl.lite.Converter"),
     Stage("run", stage_run_tflite, "run the .tflite in LiteRT and in tensorlite's C runtime"),
+    Stage("quantize", stage_quantize, "quantize it to a full int8 .tflite, calibrated on training images"),
+    Stage("run-int8", stage_run_int8, "run the int8 .tflite in LiteRT and in tensorlite's C runtime"),
+    Stage("mcu", stage_mcu, "run the int8 model as Cortex-M4 firmware under QEMU"),
 ]
 
 
@@ -247,7 +362,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, help=f"default {BATCH_SIZE}")
     parser.add_argument("--seed", type=non_negative_int, default=SEED, help=f"seed of tl.random (default {SEED})")
     parser.add_argument("--json", metavar="PATH", help="also write the results table as JSON")
-    parser.add_argument("--output-dir", metavar="DIR", help="where digits.tflite is written (default: a temp folder)")
+    parser.add_argument("--output-dir", metavar="DIR",
+                        help="where digits.tflite and digits_int8.tflite are written (default: a temp folder)")
 
 
 def run_pipeline(args: argparse.Namespace, stages=None, file=None) -> Run:

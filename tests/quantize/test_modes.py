@@ -39,7 +39,7 @@ def _convert(model, x_train, mode):
 
 
 def _predict(data, x_test, reference=True):
-    it = litert_interpreter(data, reference)
+    it = litert_interpreter(data, reference=reference)
     inp = it.get_input_details()[0]
     outs = []
     for x in x_test:

@@ -162,7 +162,7 @@ def test_codegen_input_of_the_wrong_size(tmp_path, capsys):
     (tmp_path / "in.bin").write_bytes(bytes(100))
     assert cli.main(["codegen", PERSON, "-o", str(tmp_path / "gen"), "--input", str(tmp_path / "in.bin")]) == 2
     err = _one_line_error(capsys.readouterr().err, "tensorlite codegen: error: ")
-    assert "in.bin holds 100 bytes; the model expects 9,216 bytes (int8 [1, 96, 96, 1])" in err
+    assert "in.bin holds 100 bytes; the model expects 9,216 bytes (int8 [1, 96, 96, 1]) per sample" in err
     assert not (tmp_path / "gen").exists()
 
 

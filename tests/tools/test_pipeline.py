@@ -49,7 +49,8 @@ def test_a_failing_stage_is_named(capsys):
 
 
 def test_the_default_stages_are_the_main_job():
-    assert [s.name for s in pipeline.STAGES] == ["load", "train", "evaluate", "convert", "run"]
+    assert [s.name for s in pipeline.STAGES] == ["load", "train", "evaluate", "convert", "run", "quantize",
+                                                 "run-int8", "mcu"]
 
 
 def test_cli_lists_commands_and_parses_pipeline_options(capsys):
@@ -63,7 +64,9 @@ def test_cli_lists_commands_and_parses_pipeline_options(capsys):
 
 def test_main_job_converts_and_runs_in_litert_and_c(tmp_path):
     """One epoch of the real job: the .tflite gives the Keras model's predictions in LiteRT and in
-    the C runtime (the table's agreement columns), and is kept in --output-dir."""
+    the C runtime (the table's agreement columns), and is kept in --output-dir; its int8 twin runs in
+    LiteRT, in the C runtime and as Cortex-M4 firmware under QEMU, the last two with exactly LiteRT's
+    reference kernels' outputs on every test image."""
     a = args(tmp_path)
     a.output_dir = str(tmp_path / "out")
     run = pipeline.run_pipeline(a, file=io.StringIO())
@@ -73,3 +76,12 @@ def test_main_job_converts_and_runs_in_litert_and_c(tmp_path):
         assert rows[row]["max |p - p_keras|"] < 1e-4
         assert rows[row]["top-1 agrees with keras"] == 1.0
         assert rows[row]["test accuracy"] == rows[pipeline.ROW_KERAS]["test accuracy"]
+    int8 = tmp_path / "out" / "digits_int8.tflite"
+    assert int8.stat().st_size == rows[pipeline.ROW_C_INT8]["model bytes"] < 0.45 * rows[pipeline.ROW_C]["model bytes"]
+    for row in (pipeline.ROW_LITERT_INT8, pipeline.ROW_C_INT8, pipeline.ROW_MCU_INT8):
+        assert abs(rows[row]["test accuracy"] - rows[pipeline.ROW_KERAS]["test accuracy"]) <= 0.02
+        assert rows[row]["max |p - p_keras|"] < 0.2
+    for row in (pipeline.ROW_C_INT8, pipeline.ROW_MCU_INT8):
+        assert rows[row]["int8 = LiteRT ref"] == 1.0
+    assert 0 < rows[pipeline.ROW_MCU_INT8]["arena bytes"] < 16_384
+    assert rows[pipeline.ROW_MCU_INT8]["firmware text bytes"] > int8.stat().st_size

@@ -1,10 +1,13 @@
-/* Firmware: run one model (compiled in as a C array by `tensorlite codegen`) on one input and
+/* Firmware: run one model (compiled in as a C array by `tensorlite codegen`) on its input and
  * print each output's bytes as hex over semihosting, so the host can compare them bit for bit:
  *
  *     arena <bytes used>
  *     output <index> <type> <bytes>
  *     <hex, 32 bytes per line> ...
  *     done
+ *
+ * g_input may hold several samples back to back: each runs in turn (state variables reset between
+ * them) and prints its outputs, in order; no input at all runs once on zeros.
  *
  * Exit code 0 on success, 1 when the runtime returns an error (its message is printed). */
 #include <stdint.h>
@@ -64,7 +67,7 @@ int main(void) {
     tl_model model;
     tl_interpreter *it = NULL;
     tl_status st = tl_model_init(&model, g_model, g_model_len);
-    size_t offset = 0;
+    size_t offset = 0, sample_bytes = 0, samples, k;
     int32_t i, n;
     if (st != TL_STATUS_OK) return fail(NULL, st);
     it = tl_interpreter_init(&model, NULL, arena, sizeof arena, &st);
@@ -72,22 +75,26 @@ int main(void) {
     st = tl_interpreter_allocate_tensors(it);
     if (st != TL_STATUS_OK) return fail(it, st);
     n = tl_interpreter_get_input_count(it);
-    for (i = 0; i < n; i++) {
-        tl_tensor *in = tl_interpreter_get_input(it, i);
-        if (offset + in->bytes <= g_input_len) memcpy(in->data, g_input + offset, in->bytes);
-        else memset(in->data, 0, in->bytes);
-        offset += in->bytes;
-    }
-    st = tl_interpreter_invoke(it);
-    if (st != TL_STATUS_OK) return fail(it, st);
-    put_uint("arena ", (unsigned long)tl_interpreter_arena_bytes_used(it), "\n");
-    n = tl_interpreter_get_output_count(it);
-    for (i = 0; i < n; i++) {
-        const tl_tensor *out = tl_interpreter_get_output(it, i);
-        put_uint("output ", (unsigned long)i, "");
-        put_uint(" ", (unsigned long)out->type, "");
-        put_uint(" ", (unsigned long)out->bytes, "\n");
-        put_hex((const uint8_t *)out->data, out->bytes);
+    for (i = 0; i < n; i++) sample_bytes += tl_interpreter_get_input(it, i)->bytes;
+    samples = sample_bytes && g_input_len >= sample_bytes ? g_input_len / sample_bytes : 1;
+    for (k = 0; k < samples; k++) {
+        if (k > 0 && (st = tl_interpreter_reset_variables(it)) != TL_STATUS_OK) return fail(it, st);
+        for (i = 0; i < n; i++) {
+            tl_tensor *in = tl_interpreter_get_input(it, i);
+            if (offset + in->bytes <= g_input_len) memcpy(in->data, g_input + offset, in->bytes);
+            else memset(in->data, 0, in->bytes);
+            offset += in->bytes;
+        }
+        st = tl_interpreter_invoke(it);
+        if (st != TL_STATUS_OK) return fail(it, st);
+        if (k == 0) put_uint("arena ", (unsigned long)tl_interpreter_arena_bytes_used(it), "\n");
+        for (i = 0; i < tl_interpreter_get_output_count(it); i++) {
+            const tl_tensor *out = tl_interpreter_get_output(it, i);
+            put_uint("output ", (unsigned long)i, "");
+            put_uint(" ", (unsigned long)out->type, "");
+            put_uint(" ", (unsigned long)out->bytes, "\n");
+            put_hex((const uint8_t *)out->data, out->bytes);
+        }
     }
     semihost_puts("done\n");
     return 0;
