@@ -34,12 +34,12 @@ EPOCHS = 12
 BATCH_SIZE = 32
 LEARNING_RATE = 1e-2
 SEED = 0
-ROW_KERAS = "keras model, float32"
-ROW_LITERT = ".tflite float32, LiteRT"
-ROW_C = ".tflite float32, tensorlite C"
-ROW_LITERT_INT8 = ".tflite int8, LiteRT"
-ROW_C_INT8 = ".tflite int8, tensorlite C"
-ROW_MCU_INT8 = ".tflite int8, Cortex-M4 (QEMU)"
+ROW_KERAS = "Keras float32"
+ROW_LITERT = "LiteRT float32"
+ROW_C = "C float32"
+ROW_LITERT_INT8 = "LiteRT int8"
+ROW_C_INT8 = "C int8"
+ROW_MCU_INT8 = "Cortex-M4 int8"
 CALIBRATION_IMAGES = 100   # training images the int8 model is calibrated on
 
 
@@ -127,8 +127,9 @@ class Results:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title="tensorlite pipeline: digits CNN")
-        table.add_column("measurement")
+        table = Table(title="tensorlite pipeline: digits CNN (C: tensorlite's C runtime; Cortex-M4: its firmware "
+                            "under QEMU)")
+        table.add_column("measurement", no_wrap=True)
         for name in self.rows:
             table.add_column(name, justify="right")
         for c in self.columns():
