@@ -5,88 +5,34 @@
  * (common/hybrid.h), acc = sum w * (q - zp), out = act((float)acc * (w_scale[oc] * row_scale) + bias);
  * one filter scale serves every channel. */
 #include "../src/kernel_api.h"
+#include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
-#include "common/window.h"
 
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_MULTIPLIER = 3, OPT_ACTIVATION = 4,
-       OPT_DIL_W = 5, OPT_DIL_H = 6 };
-
-typedef struct {
-    tl_window win;
-    int32_t batches, in_h, in_w, in_c, out_c, mult_c;
-    float f_lo, f_hi;
-    int32_t in_offset, out_offset, q_lo, q_hi;
-    int32_t *mult, *shift;
-    float *w_scale;      /* hybrid: per output channel */
-    tl_scratch *scratch; /* hybrid: row scales [batches], zero points [batches], quantized input */
-} dw_data;
-
+static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
-    tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
-    tl_tensor *out = tl_node_output(it, node, 0);
-    const tl_fb *fb = &it->fb;
-    dw_data *d;
-    int8_t padding, act;
-    int32_t unused;
-    tl_status st;
-    if (!in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
-    d = tl_alloc_persistent(it, sizeof *d);
-    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = d;
-    if (tl_fb_i8(fb, node->options, OPT_PADDING, 0, &padding) || tl_fb_i8(fb, node->options, OPT_ACTIVATION, 0, &act) ||
-        tl_fb_i32(fb, node->options, OPT_STRIDE_W, 1, &d->win.stride_w) ||
-        tl_fb_i32(fb, node->options, OPT_STRIDE_H, 1, &d->win.stride_h) ||
-        tl_fb_i32(fb, node->options, OPT_MULTIPLIER, 1, &unused) ||
-        tl_fb_i32(fb, node->options, OPT_DIL_W, 1, &d->win.dil_w) || tl_fb_i32(fb, node->options, OPT_DIL_H, 1, &d->win.dil_h))
-        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
-    d->batches = in->dims[0];
-    d->in_h = in->dims[1];
-    d->in_w = in->dims[2];
-    d->in_c = in->dims[3];
-    d->out_c = f->dims[3];
-    d->win.filter_h = f->dims[1];
-    d->win.filter_w = f->dims[2];
-    /* The multiplier follows from the shapes (the option is unreliable in old files). */
-    if (f->dims[0] != 1 || d->in_c <= 0 || d->out_c % d->in_c)
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "filter channels must be a multiple of input channels");
-    d->mult_c = d->out_c / d->in_c;
-    if (!tl_window_init(&d->win, padding, d->in_h, d->in_w))
-        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "padding, stride or dilation");
-    if (out->dims[0] != d->batches || out->dims[1] != d->win.out_h || out->dims[2] != d->win.out_w ||
-        out->dims[3] != d->out_c)
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the convolution");
-    if (bias && tl_tensor_numel(bias) != d->out_c) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias size");
+    tl_tensor *in, *f, *out;
+    tl_conv_data *d;
+    int8_t act;
+    tl_status st = tl_conv_prepare_geometry(it, node, 1, &act, &d);
+    if (st != TL_STATUS_OK) return st;
+    in = tl_node_input(it, node, 0);
+    f = tl_node_input(it, node, 1);
+    out = tl_node_output(it, node, 0);
     if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
-        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        node->eval = tl_depthwise_conv_2d_eval_f32;
+        return tl_conv_prepare_f32(it, node, 2, act, d);
     }
     if (in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
-        if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
-        if ((int64_t)d->win.filter_h * d->win.filter_w * 1 * 255 * 255 > INT32_MAX)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
-        st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &d->shift);
-        if (st != TL_STATUS_OK) return st;
-        d->in_offset = -in->zero_point;
-        d->out_offset = out->zero_point;
-        return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        node->eval = tl_depthwise_conv_2d_eval_s8;
+        return tl_conv_prepare_s8(it, node, act, d);
     }
     if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
-        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
-        if ((int64_t)d->win.filter_h * d->win.filter_w * 255 * 128 > INT32_MAX)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
-        if (tl_tensor_numel(in) <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid input is empty");
-        if ((st = tl_hybrid_prepare_weights(it, node, f, 3, d->out_c, &d->w_scale)) != TL_STATUS_OK) return st;
-        d->scratch = tl_request_scratch(it, node, (size_t)d->batches * 8 + (size_t)tl_tensor_numel(in));
-        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
         node->eval = tl_depthwise_conv_2d_eval_hybrid;
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return tl_conv_prepare_hybrid(it, node, 3, act, d);
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
 }
@@ -96,7 +42,7 @@ static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
         for (oy = 0; oy < w->out_h; oy++)                                                              \
             for (ox = 0; ox < w->out_w; ox++)                                                          \
                 for (oc = 0; oc < d->out_c; oc++) {                                                    \
-                    int32_t ic = oc / d->mult_c, ky, kx, ky0, ky1, kx0, kx1;                           \
+                    int32_t ic = oc / d->depth_mult, ky, kx, ky0, ky1, kx0, kx1;                           \
                     int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w;      \
                     ACC_T acc = 0;                                                                     \
                     tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);                   \
@@ -114,7 +60,7 @@ static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
                 }
 
 static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node) {
-    const dw_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const float *x = tl_node_input(it, node, 0)->data, *f = tl_node_input(it, node, 1)->data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
@@ -129,7 +75,7 @@ static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node
 }
 
 static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node) {
-    const dw_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const int8_t *x = tl_node_input(it, node, 0)->data, *f = tl_node_input(it, node, 1)->data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
@@ -145,31 +91,23 @@ static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node)
 }
 
 static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
-    const dw_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const float *xf = tl_node_input(it, node, 0)->data;
     const int8_t *f = tl_node_input(it, node, 1)->data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
     const float *bias = bt ? bt->data : NULL;
     float *y = tl_node_output(it, node, 0)->data;
-    float *row_scale = d->scratch->data;
-    int32_t *zp = (int32_t *)(row_scale + d->batches);
-    int8_t *x = (int8_t *)(zp + d->batches);
-    int64_t in_size = (int64_t)d->in_h * d->in_w * d->in_c;
     int32_t b, oy, ox, oc;
-    for (b = 0; b < d->batches; b++)
-        tl_hybrid_quantize_asymmetric(xf + b * in_size, in_size, x + b * in_size, &row_scale[b], &zp[b]);
-    DW_LOOP(int8_t, int32_t, -zp[b], {
-        float v = (float)acc * (d->w_scale[oc] * row_scale[b]);
+    tl_hybrid_rows rows = tl_hybrid_quantize_rows(d->scratch, xf, d->batches, (int64_t)d->in_h * d->in_w * d->in_c, 1);
+    const int8_t *x = rows.q;
+    DW_LOOP(int8_t, int32_t, -rows.zero_point[b], {
+        float v = (float)acc * (d->w_scale[oc] * rows.scale[b]);
         if (bias) v += bias[oc];
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
     })
     return TL_STATUS_OK;
 }
 
-static tl_status dw_eval(tl_interpreter *it, tl_node *node) {
-    return tl_node_output(it, node, 0)->type == TL_TYPE_FLOAT32 ? tl_depthwise_conv_2d_eval_f32(it, node)
-                                                                  : tl_depthwise_conv_2d_eval_s8(it, node);
-}
-
-const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare, dw_eval};
+/* eval is chosen per type by prepare (node->eval). */
+const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare, tl_depthwise_conv_2d_eval_f32};

@@ -97,7 +97,7 @@ static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
         if (tl_fb_u8(&it->fb, node->options, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0, &d->asymmetric) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
         if ((st = tl_hybrid_prepare_weights(it, node, w, 0, d->units, &d->w_scale)) != TL_STATUS_OK) return st;
-        d->scratch = tl_request_scratch(it, node, (size_t)d->batches * 8 + (size_t)numel);
+        d->scratch = tl_hybrid_request_rows(it, node, d->batches, d->depth);
         if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
         node->eval = tl_fully_connected_eval_hybrid;
         return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
@@ -151,26 +151,16 @@ static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *nod
     const tl_tensor *bt = tl_node_input(it, node, 2);
     const float *bias = bt ? bt->data : NULL;
     float *y = tl_node_output(it, node, 0)->data;
-    float *row_scale = d->scratch->data;
-    int32_t *zp = (int32_t *)(row_scale + d->batches);
-    int8_t *q = (int8_t *)(zp + d->batches);
+    tl_hybrid_rows rows = tl_hybrid_quantize_rows(d->scratch, x, d->batches, d->depth, d->asymmetric);
     int32_t b, o, i;
     for (b = 0; b < d->batches; b++) {
-        if (d->asymmetric) {
-            tl_hybrid_quantize_asymmetric(x + (int64_t)b * d->depth, d->depth, q + (int64_t)b * d->depth, &row_scale[b], &zp[b]);
-        } else {
-            tl_hybrid_quantize_symmetric(x + (int64_t)b * d->depth, d->depth, q + (int64_t)b * d->depth, &row_scale[b]);
-            zp[b] = 0;
-        }
-    }
-    for (b = 0; b < d->batches; b++) {
-        const int8_t *qb = q + (int64_t)b * d->depth;
+        const int8_t *qb = rows.q + (int64_t)b * d->depth;
         for (o = 0; o < d->units; o++) {
             const int8_t *wo = w + (int64_t)o * d->depth;
             int32_t acc = 0; /* prepare bounds depth: no overflow */
             float v;
-            for (i = 0; i < d->depth; i++) acc += wo[i] * (qb[i] - zp[b]);
-            v = (bias ? bias[o] : 0.0f) + (float)acc * (row_scale[b] * d->w_scale[o]);
+            for (i = 0; i < d->depth; i++) acc += wo[i] * (qb[i] - rows.zero_point[b]);
+            v = (bias ? bias[o] : 0.0f) + (float)acc * (rows.scale[b] * d->w_scale[o]);
             y[(int64_t)b * d->units + o] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
         }
     }

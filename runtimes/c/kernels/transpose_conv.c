@@ -8,31 +8,20 @@
  * with zero point 0, int8 weights, int64 bias and accumulation, requantized with the 64-bit
  * multiply; with an int32 bias (LiteRT: quantized_bias_type INT32) the sum is int32 and the
  * 32-bit multiply rounds it, as LiteRT's reference does. */
-#include "../src/fb_reader.h"
 #include "../src/kernel_api.h"
+#include "common/conv.h"
 #include "common/quant_math.h"
-#include "common/window.h"
 
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3 };
 enum { IN_SHAPE = 0, IN_FILTER = 1, IN_DATA = 2, IN_BIAS = 3 };
-
-typedef struct {
-    tl_window win; /* geometry of the CONV_2D from the output to the input */
-    int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c;
-    float f_lo, f_hi;
-    int32_t in_offset, out_offset, q_lo, q_hi;
-    int32_t *mult, *shift;
-} tconv_data;
 
 static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node);
 
-static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tconv_data *d, int8_t act) {
+static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tl_conv_data *d, int8_t act) {
     tl_tensor *in = tl_node_input(it, node, IN_DATA), *f = tl_node_input(it, node, IN_FILTER);
     tl_tensor *bias = tl_node_input(it, node, IN_BIAS), *out = tl_node_output(it, node, 0);
-    tl_status st;
-    int32_t c;
     int64_t taps = (int64_t)d->win.filter_h * d->win.filter_w * d->in_c;
     if (f->type != TL_TYPE_INT8) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "quantized filter must be int8");
     if (in->type == TL_TYPE_INT8) {
@@ -48,16 +37,7 @@ static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tconv_data
         node->eval = tl_transpose_conv_eval_s16;
     }
     if (f->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "filter zero point must be 0");
-    st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &d->shift);
-    if (st != TL_STATUS_OK) return st;
-    if (in->type == TL_TYPE_INT16)
-        for (c = 0; c < d->out_c; c++)
-            if (d->shift[c] < -31 || d->shift[c] > 7)
-                return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "int16x8 requantization shift out of range");
-    d->in_offset = -in->zero_point;
-    d->out_offset = out->zero_point;
-    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    return tl_conv_prepare_requant(it, node, IN_DATA, IN_FILTER, act, d);
 }
 
 static tl_status tconv_prepare(tl_interpreter *it, tl_node *node) {
@@ -65,7 +45,7 @@ static tl_status tconv_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, IN_DATA), *bias = tl_node_input(it, node, IN_BIAS);
     tl_tensor *out = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
-    tconv_data *d;
+    tl_conv_data *d;
     int8_t padding, act;
     if (!shape || !in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
@@ -101,10 +81,8 @@ static tl_status tconv_prepare(tl_interpreter *it, tl_node *node) {
     }
     if (bias && tl_tensor_numel(bias) != d->out_c) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias size");
     if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
-        if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
         node->eval = tl_transpose_conv_eval_f32;
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return tl_conv_prepare_f32(it, node, IN_BIAS, act, d);
     }
     if ((in->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) || (in->type == TL_TYPE_INT16 && out->type == TL_TYPE_INT16))
         return prepare_quantized(it, node, d, act);
@@ -149,7 +127,7 @@ static tl_status check_shape(tl_interpreter *it, tl_node *node) {
 #define OUT_INDEX ((((int64_t)b * d->out_h + oy) * d->out_w + ox) * d->out_c + oc)
 
 static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node) {
-    const tconv_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const float *x = tl_node_input(it, node, IN_DATA)->data, *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
@@ -171,7 +149,7 @@ static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node) {
 }
 
 static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node) {
-    const tconv_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const int8_t *x = tl_node_input(it, node, IN_DATA)->data, *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
@@ -193,7 +171,7 @@ static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node) {
 }
 
 static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) {
-    const tconv_data *d = node->op_data;
+    const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const int16_t *x = tl_node_input(it, node, IN_DATA)->data;
     const int8_t *f = tl_node_input(it, node, IN_FILTER)->data;

@@ -67,6 +67,28 @@ void tl_hybrid_quantize_asymmetric(const float *x, int64_t n, int8_t *q, float *
     }
 }
 
+tl_scratch *tl_hybrid_request_rows(tl_interpreter *it, const tl_node *node, int32_t batches, int64_t row_size) {
+    return tl_request_scratch(it, node, (size_t)batches * 8 + (size_t)batches * (size_t)row_size);
+}
+
+tl_hybrid_rows tl_hybrid_quantize_rows(const tl_scratch *s, const float *x, int32_t batches, int64_t row_size,
+                                       int asymmetric) {
+    tl_hybrid_rows r;
+    int32_t b;
+    r.scale = s->data;
+    r.zero_point = (int32_t *)(r.scale + batches);
+    r.q = (int8_t *)(r.zero_point + batches);
+    for (b = 0; b < batches; b++) {
+        if (asymmetric) {
+            tl_hybrid_quantize_asymmetric(x + b * row_size, row_size, r.q + b * row_size, &r.scale[b], &r.zero_point[b]);
+        } else {
+            tl_hybrid_quantize_symmetric(x + b * row_size, row_size, r.q + b * row_size, &r.scale[b]);
+            r.zero_point[b] = 0;
+        }
+    }
+    return r;
+}
+
 tl_status tl_hybrid_prepare_weights(tl_interpreter *it, const tl_node *node, const tl_tensor *w, int32_t quant_dim,
                                     int32_t channels, float **scales) {
     int32_t c;

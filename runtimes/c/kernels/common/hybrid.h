@@ -16,6 +16,21 @@
 void tl_hybrid_quantize_symmetric(const float *x, int64_t n, int8_t *q, float *scale);
 void tl_hybrid_quantize_asymmetric(const float *x, int64_t n, int8_t *q, float *scale, int32_t *zero_point);
 
+/* The input rows a hybrid kernel quantizes at run time, kept in scratch: a scale and a zero point
+ * per row, then the rows' int8 values. */
+typedef struct {
+    float *scale;
+    int32_t *zero_point;
+    int8_t *q;
+} tl_hybrid_rows;
+
+/* In prepare: scratch for `batches` rows of `row_size` values (NULL: the arena is full). */
+tl_scratch *tl_hybrid_request_rows(tl_interpreter *it, const tl_node *node, int32_t batches, int64_t row_size);
+
+/* In eval: quantizes each row of x into the scratch, asymmetrically or symmetrically (zero point 0). */
+tl_hybrid_rows tl_hybrid_quantize_rows(const tl_scratch *s, const float *x, int32_t batches, int64_t row_size,
+                                       int asymmetric);
+
 /* Checks the int8 weights of a hybrid op (usable per-tensor or per-channel scales along
  * `quant_dim` with `channels` entries, zero point 0) and copies the scale of each of the
  * `channels` output channels into persistent memory (*scales). */
