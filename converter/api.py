@@ -142,16 +142,16 @@ class Converter:
         """The converted model as `converter.model.Model` data, before it is written."""
         say = progress or (lambda stage: None)
         model = self._float_model(say)
-        learned = learned_ranges(model)
+        learned = any(op.opcode == "FAKE_QUANT" for op in model.subgraphs[0].operators)
         quantization = plan(self.optimizations, self.representative_dataset, self.target_spec,
-                            self.inference_input_type, self.inference_output_type, bool(learned))
+                            self.inference_input_type, self.inference_output_type, learned)
         if quantization is None:
             return model
         if learned and quantization.mode == "dynamic":   # trained with fake quantization: full integer
             quantization.mode = "int8"
-        return self._quantize(model, quantization, learned, say)
+        return self._quantize(model, quantization, say)
 
-    def _quantize(self, model: Model, how, learned: dict, say) -> Model:
+    def _quantize(self, model: Model, how, say) -> Model:
         from tensorlite import quantize as q
         samples = None
         if how.mode in ("int8", "int16x8") and self.representative_dataset is not None:
@@ -162,7 +162,7 @@ class Converter:
         say(f"quantizing ({how.mode})")
         result = q.quantize(model, how.mode, samples, method=self.calibration_method, keep_float=self.keep_float,
                             input_type=how.input_type, output_type=how.output_type, strict=how.strict,
-                            report=self.per_layer_report, learned_ranges=learned)
+                            report=self.per_layer_report)
         self.quantization_result = result
         return result.model
 
@@ -193,18 +193,6 @@ class Converter:
 TFLiteConverter = Converter
 
 
-def learned_ranges(model: Model) -> dict[int, tuple[float, float]]:
-    """Takes the ranges fake quantization recorded on subgraph 0's tensors (min/max without a scale) off
-    them: {tensor index: (min, max)}. Other subgraphs keep none either."""
-    found = {}
-    for g, sg in enumerate(model.subgraphs):
-        for i, t in enumerate(sg.tensors):
-            q = t.quantization
-            if q is not None and len(q.scale) == 0 and q.min is not None and q.max is not None:
-                if g == 0:
-                    found[i] = (float(q.min[0]), float(q.max[0]))
-                t.quantization = None
-    return found
 _SETTINGS = {"optimizations", "representative_dataset", "target_spec", "inference_input_type",
              "inference_output_type", "description", "calibration_method", "keep_float", "per_layer_report",
              "quantization_result"}

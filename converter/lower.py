@@ -9,7 +9,7 @@ import numpy as np
 from tensorlite.training.graph.ir import Graph, Node, Value
 from tensorlite.training.ops.registry import OPS
 
-from .model import Operator, Quantization, Subgraph, Tensor
+from .model import Operator, Subgraph, Tensor
 
 # Ops that only matter for training: an inference graph passes their input through.
 PASS_THROUGH = {"identity", "stop_gradient", "dropout"}
@@ -59,13 +59,6 @@ class LoweringContext:
     def alias(self, out: Value, to: Value) -> None:
         """`out` is the same tensor as `to` (pass-through ops)."""
         self._alias[out.id] = self._resolve(to)
-
-    def record_range(self, v: Value, lo: float, hi: float) -> None:
-        """A value range learned in training (fake quantization) for the quantizer: kept on the tensor as
-        the schema's QuantizationParameters min/max, with no scale yet."""
-        t = self.sg.tensors[self.tensor(v)]
-        t.quantization = Quantization(np.zeros(0, np.float32), np.zeros(0, np.int64), min=np.array([lo], np.float32),
-                                      max=np.array([hi], np.float32))
 
     def _resolve(self, v: Value) -> Value:
         while v.id in self._alias:

@@ -272,6 +272,14 @@ def _leaky_relu(b, op):
     b.bind(b.node("leaky_relu", [b.input(0)], alpha=float(op.options.get("alpha", 0.2))))
 
 
+@rule("FAKE_QUANT")
+def _fake_quant(b, op):
+    o = op.options
+    b.bind(b.node("fake_quant", [b.input(0), b.const(np.float32(o.get("min", 0.0))),
+                                 b.const(np.float32(o.get("max", 0.0)))],
+                  num_bits=int(o.get("num_bits", 8)), narrow_range=bool(o.get("narrow_range", False))))
+
+
 @rule("GELU")
 def _gelu(b, op):
     b.bind(b.node("gelu", [b.input(0)], approximate=bool(op.options.get("approximate", False))))

@@ -10,6 +10,7 @@ TensorFlow) or `tensorlite quantize MODEL --mode int8 --calibration data.npy -o 
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from tensorlite.converter.model import Model
 from .calibrate import METHODS, calibrate, ranges
 from .dataset import CalibrationError, from_arrays, from_representative_dataset, load_file
 from .integer import IntegerOptions, QuantizationError, quantize_integer
-from .qat import quantize_model
+from .qat import has_fake_quant, quantize_model, take_fake_quant
 from .report import format_table, layer_report
 from .select import match_operators
 from .weights_only import quantize_dynamic, quantize_float16
@@ -27,6 +28,7 @@ from .weights_only import quantize_dynamic, quantize_float16
 MODES = ("float16", "dynamic", "int8", "int16x8")
 
 __all__ = ["MODES", "METHODS", "CalibrationError", "QuantizationError", "QuantizeResult", "quantize", "quantize_model",
+           "has_fake_quant", "take_fake_quant",
            "from_arrays", "from_representative_dataset", "load_file", "format_table", "match_operators"]
 
 
@@ -59,6 +61,9 @@ def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = N
             return QuantizeResult(quantize_float16(model, keep))
         return QuantizeResult(quantize_dynamic(model, keep))
     learned = dict(learned_ranges or {})
+    if has_fake_quant(model):                # quantization-aware training left its ranges in the model
+        model = copy.deepcopy(model)
+        learned.update(take_fake_quant(model))
     if not samples and not learned:
         raise CalibrationError(f"{mode} quantization needs calibration data (representative_dataset, or "
                                "--calibration FILE.npy|.npz)")

@@ -18,15 +18,20 @@ straight-through gradients) wherever the int8 model will round:
   non-trainable variables following the batch min/max by an exponential moving average
   (`ema_decay`), set from the first training batch.
 
-The converter drops the fake quantization and records each learned range on its tensor; the quantizer
-uses those ranges instead of calibrating. Batch normalization is folded into the convolution at
-conversion, as usual: per-channel weight scales absorb it. Layers inside nested models train in float
-except for their output.
+The converter writes each fake quantization as TFLite's FAKE_QUANT operator (so a float model computes what
+training computed); the quantizer takes those operators out and uses their ranges instead of calibrating
+(`take_fake_quant`), for models made by tensorlite or by TensorFlow alike. Batch normalization is folded
+into the convolution at conversion, as usual: per-channel weight scales absorb it. Layers inside nested
+models train in float except for their output.
 """
 from __future__ import annotations
 
 import copy
 import inspect
+
+import numpy as np
+from tensorlite.converter.fuse import compact_model_subgraph
+from tensorlite.converter.model import Model
 
 WEIGHTED = {"Conv2D": "kernel", "DepthwiseConv2D": "depthwise_kernel", "Dense": "kernel"}
 SAME_GRID = {"InputLayer", "MaxPooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout", "ZeroPadding2D",
@@ -168,3 +173,35 @@ def _install(layer, weight_attr: str | None, quantize_output: bool, quantize_inp
         return out_range(out, training) if out_range is not None else out
 
     layer.call = call
+
+
+def has_fake_quant(model: Model) -> bool:
+    return any(op.opcode == "FAKE_QUANT" and not op.custom for op in model.subgraphs[0].operators)
+
+
+def take_fake_quant(model: Model) -> dict[int, tuple[float, float]]:
+    """Removes subgraph 0's FAKE_QUANT operators (in place): each one's input takes the place of its output,
+    and its nudged range (as the kernel computes it, in float32) is returned as {tensor index: (lo, hi)}."""
+    from tensorlite.training.ops.fake_quant import nudged_range
+    sg = model.subgraphs[0]
+    found: dict[int, tuple[float, float]] = {}
+    kept = []
+    for op in sg.operators:
+        if op.opcode != "FAKE_QUANT" or op.custom:
+            kept.append(op)
+            continue
+        src, out = op.inputs[0], op.outputs[0]
+        lo, hi, _ = nudged_range(np, np.float32(op.options.get("min", 0.0)), np.float32(op.options.get("max", 0.0)),
+                                 int(op.options.get("num_bits", 8)), bool(op.options.get("narrow_range", False)))
+        found[src] = (float(lo), float(hi))
+        for other in sg.operators:
+            other.inputs = [src if i == out else i for i in other.inputs]
+        if out in sg.outputs:
+            sg.tensors[src].name = sg.tensors[out].name
+            sg.outputs = [src if o == out else o for o in sg.outputs]
+            for sig in model.signatures:
+                if sig.subgraph == 0:
+                    sig.outputs = {k: src if v == out else v for k, v in sig.outputs.items()}
+    sg.operators = kept
+    new = compact_model_subgraph(model, 0)
+    return {new[i]: r for i, r in found.items() if i in new}

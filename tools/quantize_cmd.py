@@ -1,7 +1,8 @@
 """`tensorlite quantize MODEL --mode {float16,dynamic,int8,int16x8} [--calibration FILE.npy|.npz] -o OUT.tflite`
 
 MODEL is a tensorlite saved-model folder, an .onnx file, or a float32 .tflite made by anyone (TensorFlow's
-converter included). int8 and int16x8 calibrate on `--calibration`: a .npy array [N, ...] for a one-input
+converter included). int8 and int16x8 take the ranges of the model's FAKE_QUANT operators (quantization-aware
+training) and calibrate the rest on `--calibration`: a .npy array [N, ...] for a one-input
 model, or a .npz with one array per input (named as the model's inputs, or arr_0, arr_1 ... in order).
 `--keep-float NAME` keeps operators float (a builtin such as SOFTMAX, or a tensor or layer name);
 `--report [FILE.json]` prints the per-layer error table (and writes it as JSON). The output appears only when
@@ -56,12 +57,14 @@ def read_float_model(path: str):
 
 
 def _samples(args, model):
-    from tensorlite.quantize import load_file
+    from tensorlite.quantize import has_fake_quant, load_file
     if args.mode in ("float16", "dynamic"):
         if args.calibration:
             raise ValueError(f"--calibration is not used by --mode {args.mode} (it changes weights only)")
         return None
     if not args.calibration:
+        if has_fake_quant(model):     # quantization-aware training left its ranges in FAKE_QUANT operators
+            return None
         raise ValueError(f"--mode {args.mode} needs --calibration FILE.npy|.npz (representative inputs)")
     sig = next((s for s in model.signatures if s.subgraph == 0), None)
     return load_file(args.calibration, model.subgraphs[0], list(sig.inputs) if sig else None)

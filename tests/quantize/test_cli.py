@@ -18,7 +18,7 @@ L = tl.keras.layers
 def float_file(tmp_path_factory):
     tl.random.set_seed(4)
     model = tl.keras.Sequential([L.Input(shape=(8, 8, 1)), L.Conv2D(8, 3, padding="same", activation="relu"),
-                                 L.MaxPooling2D(2), L.Flatten(), L.Dense(40, activation="relu"), L.Dense(5),
+                                 L.MaxPooling2D(2), L.Flatten(), L.Dense(40, activation="relu"), L.Dense(5, name="scores"),
                                  L.Softmax()])
     folder = tmp_path_factory.mktemp("cli")
     path = folder / "float.tflite"
@@ -64,7 +64,7 @@ def test_report_json_has_one_object_per_quantized_tensor(float_file, capsys):
 def test_keep_float_by_layer_name_and_by_builtin(float_file, capsys):
     out = float_file / "k.tflite"
     code, stdout, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",
-                                  float_file / "cal.npy", "--keep-float", "dense_1", "--keep-float", "softmax",
+                                  float_file / "cal.npy", "--keep-float", "scores", "--keep-float", "softmax",
                                   "-o", out)
     assert code == 0, err
     sg = read(out.read_bytes(), "k").subgraphs[0]
@@ -126,3 +126,31 @@ def test_an_already_quantized_model_is_refused(float_file, capsys, tmp_path):
     code, _, err = _quantize(capsys, first, "--mode", "int8", "--calibration", float_file / "cal.npy",
                              "-o", tmp_path / "qq.tflite")
     assert code == 2 and "already quantized (int8 activations)" in err
+
+
+def test_an_onnx_model_quantizes_to_int8_and_tracks_onnxruntime(tmp_path, capsys):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(3)
+    inits = [numpy_helper.from_array(rng.normal(0, 0.5, (4, 1, 3, 3)).astype(np.float32), "w"),
+             numpy_helper.from_array(rng.normal(0, 0.1, 4).astype(np.float32), "b"),
+             numpy_helper.from_array(rng.normal(0, 0.5, (3, 4)).astype(np.float32), "fc")]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["r"]), helper.make_node("GlobalAveragePool", ["r"], ["p"]),
+             helper.make_node("Flatten", ["p"], ["f"]), helper.make_node("Gemm", ["f", "fc"], ["y"], transB=1)]
+    graph = helper.make_graph(nodes, "small", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])], inits)
+    path = tmp_path / "small.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    cal = rng.uniform(0, 1, (20, 1, 1, 8, 8)).astype(np.float32)
+    np.save(tmp_path / "cal.npy", cal)
+    out = tmp_path / "small_int8.tflite"
+    code, _, err = _quantize(capsys, path, "--mode", "int8", "--calibration", tmp_path / "cal.npy", "--strict",
+                             "-o", out)
+    assert code == 0, err
+    import onnxruntime
+    session = onnxruntime.InferenceSession(str(path))
+    for x in cal[:3]:
+        want = session.run(None, {"x": x})[0]
+        got = run(litert_interpreter(out.read_bytes()), [x])[0]
+        assert np.abs(got - want).max() < 0.05 * max(1.0, float(np.abs(want).max()))

@@ -104,3 +104,28 @@ def test_subclassed_models_are_refused():
             return x * 2.0
     with pytest.raises(NotImplementedError, match="subclassed"):
         tl.quantize.quantize_model(Net())
+
+
+def test_a_qat_model_converts_to_float_with_fake_quant_and_quantizes_from_the_file(trained, tmp_path, capsys):
+    from tensorlite.tools import cli
+    model, x_train, y_train, x_test, _ = trained
+    qat = tl.quantize.quantize_model(model)
+    qat.compile(optimizer=tl.keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    qat.fit(x_train[:256], y_train[:256], epochs=1, verbose=0)
+    float_data = tl.lite.Converter.from_keras_model(qat).convert()
+    sg = read(float_data, "qat").subgraphs[0]
+    assert [op.opcode for op in sg.operators].count("FAKE_QUANT") == 4      # input, two ReLUs, dense
+    keras_out = qat.predict(x_test[:20], verbose=0)
+    lite_out = np.array([run(litert_interpreter(float_data), [x[None]])[0][0] for x in x_test[:20]])
+    np.testing.assert_allclose(lite_out, keras_out, rtol=1e-4, atol=1e-5)  # the float file rounds as training did
+    (tmp_path / "qat.tflite").write_bytes(float_data)
+    out = tmp_path / "qat_int8.tflite"
+    assert cli.main(["quantize", str(tmp_path / "qat.tflite"), "--mode", "int8", "--strict", "-o", str(out)]) == 0
+    q = read(out.read_bytes(), "q").subgraphs[0]
+    assert "FAKE_QUANT" not in [op.opcode for op in q.operators]
+    assert np.abs(_predict_float_io(out.read_bytes(), x_test[:20]) - keras_out).max() < 0.05
+
+
+def _predict_float_io(data, xs):
+    it = litert_interpreter(data)
+    return np.array([run(it, [x[None]])[0][0] for x in xs])

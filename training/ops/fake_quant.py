@@ -11,8 +11,10 @@ must be an integer): with qmin = 1 if narrow_range else 0, qmax = 2^num_bits - 1
 The gradient is the straight-through estimator (`fake_quant_grad`): dy passes to x inside the nudged
 range; below it, dy flows to min, above it to max (so ranges can also be learned by gradient).
 
-TFLite has no use for it: the converter drops it and records the nudged range on the tensor, which
-the quantizer then uses instead of calibrating (quantization-aware training's learned ranges).
+It lowers to TFLite's FAKE_QUANT builtin (which takes one range: per channel, one FAKE_QUANT per channel
+between a SPLIT and a CONCATENATION; on constant weights the converter folds it away). The quantizer takes
+FAKE_QUANT operators out and uses their ranges instead of calibrating (quantization-aware training's
+learned ranges); a float model keeps them and computes what training computed.
 """
 from __future__ import annotations
 
@@ -38,7 +40,9 @@ def _infer(x: TensorSpec, lo: TensorSpec, hi: TensorSpec, num_bits: int = 8, nar
     return TensorSpec(x.shape, x.dtype)
 
 
-fake_quant_op = define_op("fake_quant", infer=_infer, attrs={"num_bits": 8, "narrow_range": False})
+fake_quant_op = define_op("fake_quant", infer=_infer, attrs={"num_bits": 8, "narrow_range": False},
+                          tflite="FAKE_QUANT",
+                          c_runtime_gaps={"FAKE_QUANT": "the C runtime has no FAKE_QUANT kernel yet (LiteRT runs it)"})
 fake_quant_grad_op = define_op("fake_quant_grad", infer=lambda dy, x, lo, hi, num_bits=8, narrow_range=False:
                                (TensorSpec(x.shape, x.dtype), TensorSpec(lo.shape, lo.dtype),
                                 TensorSpec(hi.shape, hi.dtype)),
@@ -60,7 +64,7 @@ def nudged_range(xp, lo, hi, num_bits: int, narrow_range: bool):
 @fake_quant_op.kernel("cpu", "cuda")
 def _fake_quant(xp, x, lo, hi, num_bits=8, narrow_range=False):
     n_lo, n_hi, scale = nudged_range(xp, lo, hi, num_bits, narrow_range)
-    steps = (xp.clip(x, n_lo, n_hi) - n_lo) / scale
+    steps = (xp.clip(x, n_lo, n_hi) - n_lo) * (1 / scale)    # times the inverse, as TF and TFLite do
     return (xp.floor(steps + 0.5) * scale + n_lo).astype(x.dtype)
 
 
@@ -90,13 +94,35 @@ fake_quant_with_min_max_vars_per_channel = fake_quant_with_min_max_vars   # min/
 
 @fake_quant_op.lower
 def _lower(ctx, node, num_bits=8, narrow_range=False):
-    """Nothing to run: the output is the input, and a constant scalar range is recorded on that tensor
-    (as the TFLite schema's QuantizationParameters.min/max) for the quantizer."""
+    """FAKE_QUANT with the range as options. LiteRT's kernel takes one range and refuses narrow_range: per
+    channel, the last axis is split, each channel fake-quantized on its own and concatenated again; a narrow
+    range becomes the full range one step wider that has the same grid, capped at the narrow maximum."""
     x, lo, hi = node.inputs
-    ctx.alias(node.outputs[0], x)
     la, ha = ctx.constant(lo), ctx.constant(hi)
-    if la is None or ha is None or np.size(la) != 1:
+    if la is None or ha is None:
+        raise ctx.fail("FAKE_QUANT takes a constant range", "freeze the range variables (the converter does)")
+    dtype = np.dtype(x.dtype)
+    channels = [(dtype.type(a), dtype.type(b)) for a, b in zip(*np.broadcast_arrays(np.ravel(la), np.ravel(ha)))]
+    if len(channels) == 1:
+        _emit_fake_quant(ctx, ctx.tensor(x), ctx.outputs()[0], channels[0], num_bits, narrow_range, x)
         return
-    dtype = np.dtype(x.dtype)   # nudged in the tensor's precision, as the forward pass was
-    n_lo, n_hi, _ = nudged_range(np, dtype.type(np.ravel(la)[0]), dtype.type(np.ravel(ha)[0]), num_bits, narrow_range)
-    ctx.record_range(x, float(n_lo), float(n_hi))
+    axis = len(x.shape) - 1
+    shape = tuple(x.shape[:-1]) + (1,)
+    parts = [ctx.temp(x.dtype, shape) for _ in channels]
+    ctx.emit("SPLIT", [ctx.const(np.int32(axis)), ctx.tensor(x)], parts, num_splits=len(parts))
+    done = [ctx.temp(x.dtype, shape) for _ in channels]
+    for part, out, bounds in zip(parts, done, channels):
+        _emit_fake_quant(ctx, part, out, bounds, num_bits, narrow_range, x)
+    ctx.emit("CONCATENATION", done, ctx.outputs(), axis=axis)
+
+
+def _emit_fake_quant(ctx, src: int, out: int, bounds, num_bits: int, narrow_range: bool, like) -> None:
+    lo, hi = bounds
+    if not narrow_range:
+        ctx.emit("FAKE_QUANT", [src], [out], min=float(lo), max=float(hi), num_bits=int(num_bits))
+        return
+    n_lo, n_hi, scale = nudged_range(np, lo, hi, num_bits, True)
+    wide = ctx.temp(like.dtype, ctx.sg.tensors[out].shape)
+    ctx.emit("FAKE_QUANT", [src], [wide], min=float(n_lo), max=float(n_lo + scale * (2 ** int(num_bits) - 1)),
+             num_bits=int(num_bits))
+    ctx.emit("MINIMUM", [wide, ctx.const(np.asarray(n_hi, like.dtype))], [out])
