@@ -18,8 +18,8 @@ L = tl.keras.layers
 def float_file(tmp_path_factory):
     tl.random.set_seed(4)
     model = tl.keras.Sequential([L.Input(shape=(8, 8, 1)), L.Conv2D(8, 3, padding="same", activation="relu"),
-                                 L.MaxPooling2D(2), L.Flatten(), L.Dense(40, activation="relu"), L.Dense(5, name="scores"),
-                                 L.Softmax()])
+                                 L.MaxPooling2D(2), L.Flatten(), L.Dense(40, activation="relu"),
+                                 L.Dense(5, name="scores"), L.Softmax()])
     folder = tmp_path_factory.mktemp("cli")
     path = folder / "float.tflite"
     path.write_bytes(tl.lite.Converter.from_keras_model(model).convert())
