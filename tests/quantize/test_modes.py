@@ -3,23 +3,10 @@ against the float model on the held-out digits (the issue's bars: int8 within 0.
 and float16 within 0.2), file sizes, and the integer files equal across LiteRT's reference kernels,
 tensorlite's C runtime and TFLite Micro."""
 import numpy as np
-import pytest
 from tensorlite.runtime import Interpreter
-from tensorlite.tools import pipeline
 
 import tensorlite as tl
 from tests.quantize.helpers import litert_interpreter, run, tflm_run
-
-
-@pytest.fixture(scope="module")
-def digits():
-    (x_train, y_train), (x_test, y_test) = pipeline.digits_arrays()
-    tl.random.set_seed(0)
-    model = pipeline.build_digits_cnn()
-    model.compile(optimizer=tl.keras.optimizers.Adam(pipeline.LEARNING_RATE),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(pipeline.train_dataset(x_train, y_train), epochs=6, verbose=0)
-    return model, x_train, x_test, y_test
 
 
 def _convert(model, x_train, mode):
@@ -51,8 +38,8 @@ def _predict(data, x_test, reference=True):
     return np.array(outs)
 
 
-def test_modes_keep_the_digits_accuracy(digits):
-    model, x_train, x_test, y_test = digits
+def test_modes_keep_the_digits_accuracy(digits_cnn):
+    model, x_train, _, x_test, y_test = digits_cnn
     sizes, accuracy = {}, {}
     for mode in ("float32", "float16", "dynamic", "int8", "int8_io"):
         data = _convert(model, x_train, mode)
@@ -68,8 +55,8 @@ def test_modes_keep_the_digits_accuracy(digits):
     assert sizes["float16"] < 0.65 * sizes["float32"]
 
 
-def test_int8_digits_is_bit_exact_across_runtimes(digits):
-    model, x_train, x_test, _ = digits
+def test_int8_digits_is_bit_exact_across_runtimes(digits_cnn):
+    model, x_train, _, x_test, _ = digits_cnn
     data = _convert(model, x_train, "int8_io")
     ours = Interpreter(model_content=data)
     ref = litert_interpreter(data, reference=True)
@@ -81,8 +68,8 @@ def test_int8_digits_is_bit_exact_across_runtimes(digits):
         np.testing.assert_array_equal(tflm_run(data, [q], 1)[0], want)
 
 
-def test_float16_and_dynamic_run_in_the_c_runtime_as_in_litert(digits):
-    model, x_train, x_test, _ = digits
+def test_float16_and_dynamic_run_in_the_c_runtime_as_in_litert(digits_cnn):
+    model, x_train, _, x_test, _ = digits_cnn
     for mode in ("float16", "dynamic"):
         data = _convert(model, x_train, mode)
         want = _predict(data, x_test[:20])

@@ -14,17 +14,6 @@ from tests.quantize.helpers import litert_interpreter, run
 L = tl.keras.layers
 
 
-@pytest.fixture(scope="module")
-def trained():
-    (x_train, y_train), (x_test, y_test) = pipeline.digits_arrays()
-    tl.random.set_seed(0)
-    model = pipeline.build_digits_cnn()
-    model.compile(optimizer=tl.keras.optimizers.Adam(pipeline.LEARNING_RATE),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(pipeline.train_dataset(x_train, y_train), epochs=6, verbose=0)
-    return model, x_train, y_train, x_test, y_test
-
-
 def _int8(model, data=None):
     c = tl.lite.Converter.from_keras_model(model)
     c.optimizations = [tl.lite.Optimize.DEFAULT]
@@ -43,8 +32,8 @@ def _predict(data, xs):
     return (np.array(out).astype(np.float32) - o_zero) * o_scale
 
 
-def test_qat_int8_is_at_least_as_accurate_as_post_training_int8(trained):
-    model, x_train, y_train, x_test, y_test = trained
+def test_qat_int8_is_at_least_as_accurate_as_post_training_int8(digits_cnn):
+    model, x_train, y_train, x_test, y_test = digits_cnn
     before = [w.copy() for w in model.get_weights()]
     ptq = _int8(model, x_train[:100])
     qat = tl.quantize.quantize_model(model)
@@ -71,8 +60,8 @@ def test_qat_int8_is_at_least_as_accurate_as_post_training_int8(trained):
     np.testing.assert_array_equal(run(ours, [q])[0], run(litert_interpreter(data), [q])[0])
 
 
-def test_fake_quant_sits_where_the_int8_model_rounds(trained):
-    model = trained[0]
+def test_fake_quant_sits_where_the_int8_model_rounds(digits_cnn):
+    model = digits_cnn[0]
     qat = tl.quantize.quantize_model(model)
     names = [w.name for w in qat.non_trainable_weights if w.name.endswith("_min")]
     kinds = {layer.name: type(layer).__name__ for layer in qat.layers}
@@ -106,9 +95,9 @@ def test_subclassed_models_are_refused():
         tl.quantize.quantize_model(Net())
 
 
-def test_a_qat_model_converts_to_float_with_fake_quant_and_quantizes_from_the_file(trained, tmp_path, capsys):
+def test_a_qat_model_converts_to_float_with_fake_quant_and_quantizes_from_the_file(digits_cnn, tmp_path):
     from tensorlite.tools import cli
-    model, x_train, y_train, x_test, _ = trained
+    model, x_train, y_train, x_test, _ = digits_cnn
     qat = tl.quantize.quantize_model(model)
     qat.compile(optimizer=tl.keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     qat.fit(x_train[:256], y_train[:256], epochs=1, verbose=0)
