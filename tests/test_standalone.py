@@ -89,10 +89,10 @@ sys.exit(code)
 
 
 # Backticked tokens starting with one of these folders are read as repository paths.
-TOP_LEVEL = ("training/", "converter/", "runtimes/", "tests/", "tools/", "bench/", "scripts/", "docs/",
-             "tensorlite/")
-# Planned parts the docs describe before they exist (DESIGN.md "Layout"); quantize/, serving/ and
-# tfx/ are not among TOP_LEVEL, so they need no entry. Remove an entry once its folder exists.
+TOP_LEVEL = ("training/", "converter/", "quantize/", "runtimes/", "tests/", "tools/", "bench/", "scripts/",
+             "docs/", "tensorlite/")
+# Planned parts the docs describe before they exist (DESIGN.md "Layout"); serving/ and tfx/ are not
+# among TOP_LEVEL, so they need no entry. Remove an entry once its folder exists.
 PLANNED = ("runtimes/wasm", "runtimes/gpu")
 FENCED = re.compile(r"^```.*?^```", re.S | re.M)
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -137,5 +137,7 @@ def test_paths_named_in_the_docs_exist():
 
 def test_the_path_pattern():
     text = ("`training/ops/conv.py`, `runtimes/c/src/planner.c:12`, `tests/conformance`. `training/ops/<op>.py` "
-            "`make -C runtimes/c` `runtimes/gpu/kernels/conv_2d.cl` `tl.lite.Interpreter` `quantize/` `bench/*.py`")
-    assert _named_paths(text) == ["training/ops/conv.py", "runtimes/c/src/planner.c", "tests/conformance"]
+            "`make -C runtimes/c` `runtimes/gpu/kernels/conv_2d.cl` `tl.lite.Interpreter` `serving/` `bench/*.py` "
+            "`quantize/rules.py`")
+    assert _named_paths(text) == ["training/ops/conv.py", "runtimes/c/src/planner.c", "tests/conformance",
+                                  "quantize/rules.py"]
