@@ -21,9 +21,4 @@ static tl_status abs_prepare(tl_interpreter *it, tl_node *node) {
     return tl_unary_f32_prepare(it, node, TL_UNARY_ABS, "ABS supports float32 and int32");
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status abs_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_abs = {101, "ABS", abs_prepare, abs_unreachable};
+const tl_kernel tl_kernel_abs = {101, "ABS", abs_prepare};

@@ -6,4 +6,4 @@ static tl_status add_prepare(tl_interpreter *it, tl_node *node) {
     return tl_add_sub_prepare(it, node, 1);
 }
 
-const tl_kernel tl_kernel_add = {0, "ADD", add_prepare, tl_add_sub_eval};
+const tl_kernel tl_kernel_add = {0, "ADD", add_prepare};

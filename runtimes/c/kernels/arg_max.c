@@ -5,9 +5,4 @@ static tl_status arg_max_prepare(tl_interpreter *it, tl_node *node) {
     return tl_arg_min_max_prepare(it, node, 1);
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status arg_max_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_arg_max = {56, "ARG_MAX", arg_max_prepare, arg_max_unreachable};
+const tl_kernel tl_kernel_arg_max = {56, "ARG_MAX", arg_max_prepare};

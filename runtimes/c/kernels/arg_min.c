@@ -5,9 +5,4 @@ static tl_status arg_min_prepare(tl_interpreter *it, tl_node *node) {
     return tl_arg_min_max_prepare(it, node, 0);
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status arg_min_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_arg_min = {79, "ARG_MIN", arg_min_prepare, arg_min_unreachable};
+const tl_kernel tl_kernel_arg_min = {79, "ARG_MIN", arg_min_prepare};

@@ -28,29 +28,28 @@ static int32_t rounded_mean(int32_t sum, int32_t count) {
     return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }
 
-static tl_status avg_pool_eval(tl_interpreter *it, tl_node *node) {
-    const tl_pool_data *d = node->op_data;
-    const tl_window *w = &d->win;
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    int32_t b, oy, ox, c;
-    int64_t o = 0;
-    if (in->type == TL_TYPE_FLOAT32) {
-        const float *x = in->data;
-        float *y = out->data;
-        AVG_LOOP(float, float, {
-            float v = sum / (float)count;
-            y[o++] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
-        })
-    } else if (in->type == TL_TYPE_INT8) {
-        const int8_t *x = in->data;
-        int8_t *y = out->data;
-        AVG_LOOP(int8_t, int32_t, y[o++] = (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
-    } else {
-        const int16_t *x = in->data;
-        int16_t *y = out->data;
-        AVG_LOOP(int16_t, int32_t, y[o++] = (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
+#define AVG_EVAL(NAME, T, ACC_T, STORE)                                 \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {          \
+        const tl_pool_data *d = node->op_data;                          \
+        const tl_window *w = &d->win;                                   \
+        const T *x = tl_node_input(it, node, 0)->data;                  \
+        T *y = tl_node_output(it, node, 0)->data;                       \
+        int32_t b, oy, ox, c;                                           \
+        int64_t o = 0;                                                  \
+        AVG_LOOP(T, ACC_T, STORE)                                       \
+        return TL_STATUS_OK;                                            \
     }
-    return TL_STATUS_OK;
+
+static float clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+AVG_EVAL(tl_average_pool_2d_eval_f32, float, float, y[o++] = clamp_f32(sum / (float)count, d->f_lo, d->f_hi))
+AVG_EVAL(tl_average_pool_2d_eval_s8, int8_t, int32_t, y[o++] = (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
+AVG_EVAL(tl_average_pool_2d_eval_s16, int16_t, int32_t,
+         y[o++] = (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
+
+static tl_status average_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
+    return tl_pool_prepare(it, node, tl_average_pool_2d_eval_f32, tl_average_pool_2d_eval_s8,
+                           tl_average_pool_2d_eval_s16);
 }
 
-const tl_kernel tl_kernel_average_pool_2d = {1, "AVERAGE_POOL_2D", tl_pool_prepare, avg_pool_eval};
+const tl_kernel tl_kernel_average_pool_2d = {1, "AVERAGE_POOL_2D", average_pool_2d_prepare};

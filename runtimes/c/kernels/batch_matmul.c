@@ -84,7 +84,8 @@ static tl_status bmm_prepare(tl_interpreter *it, tl_node *node) {
         rs *= rd;
         d->batches *= od;
     }
+    node->eval = tl_batch_matmul_eval_f32;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_batch_matmul = {126, "BATCH_MATMUL", bmm_prepare, tl_batch_matmul_eval_f32};
+const tl_kernel tl_kernel_batch_matmul = {126, "BATCH_MATMUL", bmm_prepare};

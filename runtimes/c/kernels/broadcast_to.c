@@ -28,7 +28,8 @@ static tl_status broadcast_to_prepare(tl_interpreter *it, tl_node *node) {
     if (!r) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = r;
     tl_repeat_init(r, in, out);
+    node->eval = tl_repeat_eval;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_broadcast_to = {130, "BROADCAST_TO", broadcast_to_prepare, tl_repeat_eval};
+const tl_kernel tl_kernel_broadcast_to = {130, "BROADCAST_TO", broadcast_to_prepare};

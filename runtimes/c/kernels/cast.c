@@ -4,9 +4,19 @@
  * x != 0 (NaN -> true); bool -> number is 0 or 1; integer -> float rounds to nearest. */
 #include "../src/kernel_api.h"
 
-static int cast_type_ok(tl_type t) {
-    return t == TL_TYPE_FLOAT32 || t == TL_TYPE_INT8 || t == TL_TYPE_UINT8 || t == TL_TYPE_INT16 ||
-           t == TL_TYPE_INT32 || t == TL_TYPE_UINT32 || t == TL_TYPE_INT64 || t == TL_TYPE_BOOL;
+/* Position of a supported type in the cast table (-1: not supported). */
+static int type_index(tl_type t) {
+    switch (t) {
+    case TL_TYPE_FLOAT32: return 0;
+    case TL_TYPE_INT8: return 1;
+    case TL_TYPE_UINT8: return 2;
+    case TL_TYPE_INT16: return 3;
+    case TL_TYPE_INT32: return 4;
+    case TL_TYPE_UINT32: return 5;
+    case TL_TYPE_INT64: return 6;
+    case TL_TYPE_BOOL: return 7;
+    default: return -1;
+    }
 }
 
 /* Float to an integer range [lo, hi]: hi_excl is hi + 1 as a double (2^63 for int64, exact);
@@ -32,69 +42,55 @@ static int64_t sat_f(double v, double lo, double hi_excl, int64_t min, int64_t m
 #define I2I_U32(v) (uint32_t)(uint64_t)(int64_t)(v)
 #define I2I_S64(v) (int64_t)(v)
 
-#define LOOP(DT, EXPR)                          \
-    {                                           \
-        DT *y = out->data;                      \
-        for (i = 0; i < n; i++) y[i] = (EXPR);  \
-    }                                           \
-    break
-
-/* One eval per source type; READ(x) loads element i (bool: 0/1 whatever byte is stored), CONV is
- * F2I (float source) or I2I (integer and bool sources). */
-#define CAST_FROM(NAME, ST, READ, CONV)                                                 \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {                         \
-        const ST *x = tl_node_input(it, node, 0)->data;                                \
-        tl_tensor *out = tl_node_output(it, node, 0);                                  \
-        int64_t i, n = tl_tensor_numel(out);                                           \
-        switch (out->type) {                                                           \
-        case TL_TYPE_FLOAT32: LOOP(float, (float)READ(x[i]));                          \
-        case TL_TYPE_INT8: LOOP(int8_t, CONV##_S8(READ(x[i])));                        \
-        case TL_TYPE_UINT8: LOOP(uint8_t, CONV##_U8(READ(x[i])));                      \
-        case TL_TYPE_INT16: LOOP(int16_t, CONV##_S16(READ(x[i])));                     \
-        case TL_TYPE_INT32: LOOP(int32_t, CONV##_S32(READ(x[i])));                     \
-        case TL_TYPE_UINT32: LOOP(uint32_t, CONV##_U32(READ(x[i])));                   \
-        case TL_TYPE_INT64: LOOP(int64_t, CONV##_S64(READ(x[i])));                     \
-        default: LOOP(uint8_t, (uint8_t)(x[i] != 0));                                  \
-        }                                                                              \
-        return TL_STATUS_OK;                                                           \
+#define CAST_EVAL(NAME, ST, DT, EXPR)                                   \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {          \
+        const ST *x = tl_node_input(it, node, 0)->data;                 \
+        tl_tensor *out = tl_node_output(it, node, 0);                   \
+        DT *y = out->data;                                              \
+        int64_t i, n = tl_tensor_numel(out);                            \
+        for (i = 0; i < n; i++) y[i] = (EXPR);                          \
+        return TL_STATUS_OK;                                            \
     }
+
+/* The eight evals from source type S, in type_index order; READ(x) loads element i (bool: 0/1
+ * whatever byte is stored), CONV is F2I (float source) or I2I (integer and bool sources). */
+#define CAST_FROM(S, ST, READ, CONV)                                    \
+    CAST_EVAL(tl_cast_eval_##S##_f32, ST, float, (float)READ(x[i]))     \
+    CAST_EVAL(tl_cast_eval_##S##_s8, ST, int8_t, CONV##_S8(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_u8, ST, uint8_t, CONV##_U8(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_s16, ST, int16_t, CONV##_S16(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_s32, ST, int32_t, CONV##_S32(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_u32, ST, uint32_t, CONV##_U32(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_s64, ST, int64_t, CONV##_S64(READ(x[i]))) \
+    CAST_EVAL(tl_cast_eval_##S##_b, ST, uint8_t, (uint8_t)(x[i] != 0))
+#define CAST_ROW(S)                                                                                       \
+    {tl_cast_eval_##S##_f32, tl_cast_eval_##S##_s8, tl_cast_eval_##S##_u8, tl_cast_eval_##S##_s16,        \
+     tl_cast_eval_##S##_s32, tl_cast_eval_##S##_u32, tl_cast_eval_##S##_s64, tl_cast_eval_##S##_b}
 
 #define AS_IS(v) (v)
 #define AS_BOOL(v) ((v) != 0)
 
-CAST_FROM(tl_cast_eval_f32, float, AS_IS, F2I)
-CAST_FROM(tl_cast_eval_s8, int8_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_u8, uint8_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_s16, int16_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_s32, int32_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_u32, uint32_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_s64, int64_t, AS_IS, I2I)
-CAST_FROM(tl_cast_eval_bool, uint8_t, AS_BOOL, I2I)
+CAST_FROM(f32, float, AS_IS, F2I)
+CAST_FROM(s8, int8_t, AS_IS, I2I)
+CAST_FROM(u8, uint8_t, AS_IS, I2I)
+CAST_FROM(s16, int16_t, AS_IS, I2I)
+CAST_FROM(s32, int32_t, AS_IS, I2I)
+CAST_FROM(u32, uint32_t, AS_IS, I2I)
+CAST_FROM(s64, int64_t, AS_IS, I2I)
+CAST_FROM(b, uint8_t, AS_BOOL, I2I)
 
 static tl_status cast_prepare(tl_interpreter *it, tl_node *node) {
+    static const tl_eval_fn evals[8][8] = {CAST_ROW(f32), CAST_ROW(s8), CAST_ROW(u8), CAST_ROW(s16),
+                                           CAST_ROW(s32), CAST_ROW(u32), CAST_ROW(s64), CAST_ROW(b)};
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
-    if (!cast_type_ok(in->type) || !cast_type_ok(out->type))
+    if (type_index(in->type) < 0 || type_index(out->type) < 0)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
                        "CAST supports float32, int8, uint8, int16, int32, uint32, int64 and bool");
     if (tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
-    switch (in->type) {
-    case TL_TYPE_FLOAT32: node->eval = tl_cast_eval_f32; break;
-    case TL_TYPE_INT8: node->eval = tl_cast_eval_s8; break;
-    case TL_TYPE_UINT8: node->eval = tl_cast_eval_u8; break;
-    case TL_TYPE_INT16: node->eval = tl_cast_eval_s16; break;
-    case TL_TYPE_INT32: node->eval = tl_cast_eval_s32; break;
-    case TL_TYPE_UINT32: node->eval = tl_cast_eval_u32; break;
-    case TL_TYPE_INT64: node->eval = tl_cast_eval_s64; break;
-    default: node->eval = tl_cast_eval_bool; break;
-    }
+    node->eval = evals[type_index(in->type)][type_index(out->type)];
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per source type by prepare (node->eval); the table entry's is never reached. */
-static tl_status cast_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_cast = {53, "CAST", cast_prepare, cast_unreachable};
+const tl_kernel tl_kernel_cast = {53, "CAST", cast_prepare};

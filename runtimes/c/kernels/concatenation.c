@@ -12,19 +12,22 @@ typedef struct {
     int32_t n;
     size_t block[MAX_INPUTS];
     float f_lo, f_hi;
-    int8_t act;
 } concat_data;
+
+static tl_status tl_concatenation_eval(tl_interpreter *it, tl_node *node);
+static tl_status tl_concatenation_eval_f32(tl_interpreter *it, tl_node *node);
 
 static tl_status concat_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *out = tl_node_output(it, node, 0);
     concat_data *d;
     int32_t axis, k, i, total = 0;
+    int8_t act;
     if (!out || tl_node_num_inputs(node) < 1 || tl_node_num_inputs(node) > MAX_INPUTS)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 1 to 64 inputs and an output");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
-    if (tl_fb_i32(&it->fb, node->options, OPT_AXIS, 0, &axis) || tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &d->act))
+    if (tl_fb_i32(&it->fb, node->options, OPT_AXIS, 0, &axis) || tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (axis < 0) axis += out->ndim;
     if (axis < 0 || axis >= out->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "axis out of range");
@@ -48,25 +51,31 @@ static tl_status concat_prepare(tl_interpreter *it, tl_node *node) {
         d->block[k] = (size_t)inner * tl_type_size(in->type);
     }
     if (total != out->dims[axis]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "axis sizes do not add up");
+    node->eval = out->type == TL_TYPE_FLOAT32 && act != 0 ? tl_concatenation_eval_f32 : tl_concatenation_eval;
     if (out->type == TL_TYPE_FLOAT32)
-        return tl_activation_range_f32(d->act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
+        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-    return d->act == 0 ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation on integers");
+    return act == 0 ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation on integers");
 }
 
-static tl_status concat_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_concatenation_eval(tl_interpreter *it, tl_node *node) {
     const concat_data *d = node->op_data;
-    tl_tensor *out = tl_node_output(it, node, 0);
     const uint8_t *src[MAX_INPUTS];
     int32_t k;
     for (k = 0; k < d->n; k++) src[k] = tl_node_input(it, node, k)->data;
-    tl_interleave(out->data, d->outer, src, d->block, d->n);
-    if (out->type == TL_TYPE_FLOAT32 && d->act != 0) {
-        float *y = out->data;
-        int64_t i, n = tl_tensor_numel(out);
-        for (i = 0; i < n; i++) y[i] = y[i] < d->f_lo ? d->f_lo : (y[i] > d->f_hi ? d->f_hi : y[i]);
-    }
+    tl_interleave(tl_node_output(it, node, 0)->data, d->outer, src, d->block, d->n);
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_concatenation = {2, "CONCATENATION", concat_prepare, concat_eval};
+/* float32 with a fused activation: the interleave, then the clamp. */
+static tl_status tl_concatenation_eval_f32(tl_interpreter *it, tl_node *node) {
+    const concat_data *d = node->op_data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
+    int64_t i, n = tl_tensor_numel(out);
+    tl_concatenation_eval(it, node);
+    for (i = 0; i < n; i++) y[i] = y[i] < d->f_lo ? d->f_lo : (y[i] > d->f_hi ? d->f_hi : y[i]);
+    return TL_STATUS_OK;
+}
+
+const tl_kernel tl_kernel_concatenation = {2, "CONCATENATION", concat_prepare};

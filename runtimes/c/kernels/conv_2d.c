@@ -150,5 +150,4 @@ static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_conv_2d = {3, "CONV_2D", conv_prepare, tl_conv_2d_eval_f32};
+const tl_kernel tl_kernel_conv_2d = {3, "CONV_2D", conv_prepare};

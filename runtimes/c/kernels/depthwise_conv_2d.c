@@ -109,5 +109,4 @@ static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *n
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare, tl_depthwise_conv_2d_eval_f32};
+const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare};

@@ -5,17 +5,19 @@
 
 #include "../src/kernel_api.h"
 
-static tl_status tl_dequantize_eval_q(tl_interpreter *it, tl_node *node) {
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    double scale = in->scale;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) {
-        int32_t q = in->type == TL_TYPE_INT8 ? ((const int8_t *)in->data)[i] : ((const int16_t *)in->data)[i];
-        y[i] = (float)(scale * (q - in->zero_point));
+#define DEQUANTIZE_EVAL(NAME, T)                                                \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                  \
+        tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0); \
+        const T *x = in->data;                                                  \
+        float *y = out->data;                                                   \
+        double scale = in->scale;                                               \
+        int64_t i, n = tl_tensor_numel(out);                                    \
+        for (i = 0; i < n; i++) y[i] = (float)(scale * (x[i] - in->zero_point)); \
+        return TL_STATUS_OK;                                                    \
     }
-    return TL_STATUS_OK;
-}
+
+DEQUANTIZE_EVAL(tl_dequantize_eval_s8, int8_t)
+DEQUANTIZE_EVAL(tl_dequantize_eval_s16, int16_t)
 
 /* IEEE binary16 bits -> binary32 bits. */
 static uint32_t half_to_float_bits(uint16_t h) {
@@ -53,8 +55,8 @@ static tl_status dequantize_prepare(tl_interpreter *it, tl_node *node) {
     }
     if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16))
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8, int16 and float16 to float32");
-    node->eval = tl_dequantize_eval_q;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8 : tl_dequantize_eval_s16;
     return tl_check_quantized(it, node, in);
 }
 
-const tl_kernel tl_kernel_dequantize = {6, "DEQUANTIZE", dequantize_prepare, tl_dequantize_eval_q};
+const tl_kernel tl_kernel_dequantize = {6, "DEQUANTIZE", dequantize_prepare};

@@ -84,4 +84,4 @@ static tl_status div_prepare(tl_interpreter *it, tl_node *node) {
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
-const tl_kernel tl_kernel_div = {42, "DIV", div_prepare, tl_div_eval_f32};
+const tl_kernel tl_kernel_div = {42, "DIV", div_prepare};

@@ -8,6 +8,8 @@
 #include "../src/kernel_api.h"
 #include "common/int_input.h"
 
+static tl_status tl_fill_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status fill_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *dims = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     int32_t i;
@@ -26,10 +28,11 @@ static tl_status fill_prepare(tl_interpreter *it, tl_node *node) {
         if (out->type == TL_TYPE_INT16 && out->zero_point != 0)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 needs zero point 0");
     }
+    node->eval = tl_fill_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status fill_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_fill_eval(tl_interpreter *it, tl_node *node) {
     const uint8_t *v = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
     uint8_t *y = out->data;
@@ -39,4 +42,4 @@ static tl_status fill_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_fill = {94, "FILL", fill_prepare, fill_eval};
+const tl_kernel tl_kernel_fill = {94, "FILL", fill_prepare};

@@ -75,4 +75,4 @@ static tl_status floor_mod_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_floor_mod = {95, "FLOOR_MOD", floor_mod_prepare, tl_floor_mod_eval_f32};
+const tl_kernel tl_kernel_floor_mod = {95, "FLOOR_MOD", floor_mod_prepare};

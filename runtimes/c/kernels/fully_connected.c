@@ -167,5 +167,4 @@ static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *nod
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's eval is never reached. */
-const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare, tl_fully_connected_eval_f32};
+const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare};

@@ -21,6 +21,32 @@ static int64_t product(const int32_t *dims, int32_t from, int32_t to) {
     return p;
 }
 
+/* One eval per positions type (int16, int32, int64); the data is copied as bytes. A negative
+ * position or one past the axis fails the invoke. */
+#define GATHER_EVAL(NAME, POS_T)                                                                          \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                           \
+        const gather_data *d = node->op_data;                                                             \
+        const POS_T *pos = tl_node_input(it, node, 1)->data;                                              \
+        const uint8_t *in = tl_node_input(it, node, 0)->data;                                             \
+        uint8_t *out = tl_node_output(it, node, 0)->data;                                                 \
+        int64_t b, o, i;                                                                                  \
+        for (b = 0; b < d->batch; b++)                                                                    \
+            for (o = 0; o < d->outer; o++)                                                                \
+                for (i = 0; i < d->coords; i++) {                                                         \
+                    int64_t p = pos[b * d->coords + i], row = b * d->outer + o;                           \
+                    if (p < 0 || p >= d->axis_size)                                                       \
+                        return tl_fail(it, node, TL_STATUS_INDEX_OUT_OF_RANGE,                            \
+                                       "a position is negative or past the axis");                        \
+                    memcpy(out + (size_t)((row * d->coords + i)) * d->inner_bytes,                        \
+                           in + (size_t)(row * d->axis_size + p) * d->inner_bytes, d->inner_bytes);       \
+                }                                                                                         \
+        return TL_STATUS_OK;                                                                              \
+    }
+
+GATHER_EVAL(tl_gather_eval_s16, int16_t)
+GATHER_EVAL(tl_gather_eval_s32, int32_t)
+GATHER_EVAL(tl_gather_eval_s64, int64_t)
+
 static tl_status gather_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 0), *pos = tl_node_input(it, node, 1);
     const tl_tensor *out = tl_node_output(it, node, 0);
@@ -60,33 +86,9 @@ static tl_status gather_prepare(tl_interpreter *it, tl_node *node) {
     d->axis_size = in->dims[axis];
     d->coords = product(pos->dims, batch_dims, pos->ndim);
     d->inner_bytes = (size_t)product(in->dims, axis + 1, in->ndim) * tl_type_size(in->type);
+    node->eval = pos->type == TL_TYPE_INT16 ? tl_gather_eval_s16
+               : pos->type == TL_TYPE_INT32 ? tl_gather_eval_s32 : tl_gather_eval_s64;
     return TL_STATUS_OK;
 }
 
-static int64_t position(const tl_tensor *pos, int64_t i) {
-    switch (pos->type) {
-    case TL_TYPE_INT16: return ((const int16_t *)pos->data)[i];
-    case TL_TYPE_INT32: return ((const int32_t *)pos->data)[i];
-    default: return ((const int64_t *)pos->data)[i];
-    }
-}
-
-static tl_status gather_eval(tl_interpreter *it, tl_node *node) {
-    const gather_data *d = node->op_data;
-    const tl_tensor *pos = tl_node_input(it, node, 1);
-    const uint8_t *in = tl_node_input(it, node, 0)->data;
-    uint8_t *out = tl_node_output(it, node, 0)->data;
-    int64_t b, o, i;
-    for (b = 0; b < d->batch; b++)
-        for (o = 0; o < d->outer; o++)
-            for (i = 0; i < d->coords; i++) {
-                int64_t p = position(pos, b * d->coords + i), row = b * d->outer + o;
-                if (p < 0 || p >= d->axis_size)
-                    return tl_fail(it, node, TL_STATUS_INDEX_OUT_OF_RANGE, "a position is negative or past the axis");
-                memcpy(out + (size_t)((row * d->coords + i)) * d->inner_bytes,
-                       in + (size_t)(row * d->axis_size + p) * d->inner_bytes, d->inner_bytes);
-            }
-    return TL_STATUS_OK;
-}
-
-const tl_kernel tl_kernel_gather = {36, "GATHER", gather_prepare, gather_eval};
+const tl_kernel tl_kernel_gather = {36, "GATHER", gather_prepare};

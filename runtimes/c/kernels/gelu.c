@@ -42,9 +42,4 @@ static tl_status gelu_prepare(tl_interpreter *it, tl_node *node) {
                        : tl_lut_activation_prepare(it, node, gelu_exact, 0.0f, tl_gelu_eval_f32);
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status gelu_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_gelu = {150, "GELU", gelu_prepare, gelu_unreachable};
+const tl_kernel tl_kernel_gelu = {150, "GELU", gelu_prepare};

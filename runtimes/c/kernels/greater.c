@@ -6,4 +6,4 @@ static tl_status greater_prepare(tl_interpreter *it, tl_node *node) {
     return tl_comparison_prepare(it, node, TL_CMP_GREATER);
 }
 
-const tl_kernel tl_kernel_greater = {61, "GREATER", greater_prepare, tl_comparison_eval_f32};
+const tl_kernel tl_kernel_greater = {61, "GREATER", greater_prepare};

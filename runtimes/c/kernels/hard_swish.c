@@ -116,9 +116,4 @@ static tl_status hard_swish_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status hard_swish_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_hard_swish = {117, "HARD_SWISH", hard_swish_prepare, hard_swish_unreachable};
+const tl_kernel tl_kernel_hard_swish = {117, "HARD_SWISH", hard_swish_prepare};

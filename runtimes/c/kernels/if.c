@@ -34,6 +34,8 @@ static tl_status check_branch(tl_interpreter *it, tl_node *node, const tl_subgra
     return TL_STATUS_OK;
 }
 
+static tl_status tl_if_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status if_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *cond = tl_node_input(it, node, 0);
     int32_t then_index, else_index;
@@ -53,10 +55,11 @@ static tl_status if_prepare(tl_interpreter *it, tl_node *node) {
         (st = tl_subgraph_prepare(it, node, else_index, &d->branch[0])) != TL_STATUS_OK)
         return st;
     if ((st = check_branch(it, node, d->branch[1])) != TL_STATUS_OK) return st;
+    node->eval = tl_if_eval;
     return check_branch(it, node, d->branch[0]);
 }
 
-static tl_status if_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_if_eval(tl_interpreter *it, tl_node *node) {
     const if_data *d = node->op_data;
     tl_subgraph *sg = d->branch[*(const uint8_t *)tl_node_input(it, node, 0)->data != 0];
     int32_t k;
@@ -69,4 +72,4 @@ static tl_status if_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_if = {118, "IF", if_prepare, if_eval};
+const tl_kernel tl_kernel_if = {118, "IF", if_prepare};

@@ -10,6 +10,10 @@ typedef struct {
     int32_t id_mult, id_shift, alpha_mult, alpha_shift, qmin, qmax;
 } leaky_data;
 
+static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_leaky_relu_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_leaky_relu_eval_s16(tl_interpreter *it, tl_node *node);
+
 static tl_status leaky_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     leaky_data *d;
@@ -21,11 +25,15 @@ static tl_status leaky_prepare(tl_interpreter *it, tl_node *node) {
     node->op_data = d;
     if (tl_fb_f32(&it->fb, node->options, OPT_ALPHA, 0.2f, &d->alpha) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
-    if (in->type == TL_TYPE_FLOAT32) return TL_STATUS_OK;
+    if (in->type == TL_TYPE_FLOAT32) {
+        node->eval = tl_leaky_relu_eval_f32;
+        return TL_STATUS_OK;
+    }
     if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LEAKY_RELU supports float32, int8 and int16");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_leaky_relu_eval_s8 : tl_leaky_relu_eval_s16;
     d->qmin = in->type == TL_TYPE_INT8 ? -128 : -32768;
     d->qmax = in->type == TL_TYPE_INT8 ? 127 : 32767;
     /* The real multipliers are formed in float arithmetic, then widened, as LiteRT does. */
@@ -42,24 +50,28 @@ static int32_t leaky_q(const leaky_data *d, int32_t x, int32_t in_zp, int32_t ou
     return tl_clamp_i32(tl_add_sat(r, out_zp), d->qmin, d->qmax);
 }
 
-static tl_status leaky_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node) {
     const leaky_data *d = node->op_data;
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    const float *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
     int64_t i, n = tl_tensor_numel(out);
-    if (in->type == TL_TYPE_FLOAT32) {
-        const float *x = in->data;
-        float *y = out->data;
-        for (i = 0; i < n; i++) y[i] = x[i] >= 0.0f ? x[i] : x[i] * d->alpha;
-    } else if (in->type == TL_TYPE_INT8) {
-        const int8_t *x = in->data;
-        int8_t *y = out->data;
-        for (i = 0; i < n; i++) y[i] = (int8_t)leaky_q(d, x[i], in->zero_point, out->zero_point);
-    } else {
-        const int16_t *x = in->data;
-        int16_t *y = out->data;
-        for (i = 0; i < n; i++) y[i] = (int16_t)leaky_q(d, x[i], in->zero_point, out->zero_point);
-    }
+    for (i = 0; i < n; i++) y[i] = x[i] >= 0.0f ? x[i] : x[i] * d->alpha;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_leaky_relu = {98, "LEAKY_RELU", leaky_prepare, leaky_eval};
+#define LEAKY_EVAL_Q(NAME, T)                                                                        \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                       \
+        const leaky_data *d = node->op_data;                                                         \
+        tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);              \
+        const T *x = in->data;                                                                       \
+        T *y = out->data;                                                                            \
+        int64_t i, n = tl_tensor_numel(out);                                                         \
+        for (i = 0; i < n; i++) y[i] = (T)leaky_q(d, x[i], in->zero_point, out->zero_point);         \
+        return TL_STATUS_OK;                                                                         \
+    }
+
+LEAKY_EVAL_Q(tl_leaky_relu_eval_s8, int8_t)
+LEAKY_EVAL_Q(tl_leaky_relu_eval_s16, int16_t)
+
+const tl_kernel tl_kernel_leaky_relu = {98, "LEAKY_RELU", leaky_prepare};

@@ -6,4 +6,4 @@ static tl_status less_prepare(tl_interpreter *it, tl_node *node) {
     return tl_comparison_prepare(it, node, TL_CMP_LESS);
 }
 
-const tl_kernel tl_kernel_less = {58, "LESS", less_prepare, tl_comparison_eval_f32};
+const tl_kernel tl_kernel_less = {58, "LESS", less_prepare};

@@ -5,9 +5,4 @@ static tl_status log_prepare(tl_interpreter *it, tl_node *node) {
     return tl_unary_f32_prepare(it, node, TL_UNARY_LOG, "LOG supports float32 only");
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status log_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_log = {73, "LOG", log_prepare, log_unreachable};
+const tl_kernel tl_kernel_log = {73, "LOG", log_prepare};

@@ -39,7 +39,8 @@ static tl_status log_softmax_prepare(tl_interpreter *it, tl_node *node) {
     node->op_data = d;
     d->depth = in->dims[in->ndim - 1];
     d->rows = tl_tensor_numel(in) / d->depth;
+    node->eval = tl_log_softmax_eval_f32;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_log_softmax = {50, "LOG_SOFTMAX", log_softmax_prepare, tl_log_softmax_eval_f32};
+const tl_kernel tl_kernel_log_softmax = {50, "LOG_SOFTMAX", log_softmax_prepare};

@@ -1,6 +1,8 @@
 /* LOGICAL_NOT: out = !x elementwise (bool in, bool out, same shape). */
 #include "../src/kernel_api.h"
 
+static tl_status tl_logical_not_eval_b(tl_interpreter *it, tl_node *node);
+
 static tl_status logical_not_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (tl_node_num_inputs(node) != 1 || tl_node_num_outputs(node) != 1 || !in || !out)
@@ -8,10 +10,11 @@ static tl_status logical_not_prepare(tl_interpreter *it, tl_node *node) {
     if (in->type != TL_TYPE_BOOL || out->type != TL_TYPE_BOOL)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output must be bool");
     if (!tl_same_shape(in, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output shapes differ");
+    node->eval = tl_logical_not_eval_b;
     return TL_STATUS_OK;
 }
 
-static tl_status logical_not_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_logical_not_eval_b(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     const uint8_t *x = in->data;
     uint8_t *o = out->data;
@@ -20,4 +23,4 @@ static tl_status logical_not_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_logical_not = {87, "LOGICAL_NOT", logical_not_prepare, logical_not_eval};
+const tl_kernel tl_kernel_logical_not = {87, "LOGICAL_NOT", logical_not_prepare};

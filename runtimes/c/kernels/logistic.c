@@ -30,5 +30,4 @@ static tl_status logistic_prepare(tl_interpreter *it, tl_node *node) {
     return tl_lut_activation_prepare(it, node, sigmoid, 1.0f / 256, tl_logistic_eval_f32);
 }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_logistic = {14, "LOGISTIC", logistic_prepare, tl_logistic_eval_f32};
+const tl_kernel tl_kernel_logistic = {14, "LOGISTIC", logistic_prepare};

@@ -24,26 +24,24 @@
                     STORE;                                                                        \
                 }
 
-static tl_status max_pool_eval(tl_interpreter *it, tl_node *node) {
-    const tl_pool_data *d = node->op_data;
-    const tl_window *w = &d->win;
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    int32_t b, oy, ox, c;
-    int64_t o = 0;
-    if (in->type == TL_TYPE_FLOAT32) {
-        const float *x = in->data;
-        float *y = out->data;
-        MAX_LOOP(float, y[o++] = best < d->f_lo ? d->f_lo : (best > d->f_hi ? d->f_hi : best))
-    } else if (in->type == TL_TYPE_INT8) {
-        const int8_t *x = in->data;
-        int8_t *y = out->data;
-        MAX_LOOP(int8_t, y[o++] = (int8_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
-    } else {
-        const int16_t *x = in->data;
-        int16_t *y = out->data;
-        MAX_LOOP(int16_t, y[o++] = (int16_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
+#define MAX_EVAL(NAME, T, STORE)                                        \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {          \
+        const tl_pool_data *d = node->op_data;                          \
+        const tl_window *w = &d->win;                                   \
+        const T *x = tl_node_input(it, node, 0)->data;                  \
+        T *y = tl_node_output(it, node, 0)->data;                       \
+        int32_t b, oy, ox, c;                                           \
+        int64_t o = 0;                                                  \
+        MAX_LOOP(T, STORE)                                              \
+        return TL_STATUS_OK;                                            \
     }
-    return TL_STATUS_OK;
+
+MAX_EVAL(tl_max_pool_2d_eval_f32, float, y[o++] = best < d->f_lo ? d->f_lo : (best > d->f_hi ? d->f_hi : best))
+MAX_EVAL(tl_max_pool_2d_eval_s8, int8_t, y[o++] = (int8_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
+MAX_EVAL(tl_max_pool_2d_eval_s16, int16_t, y[o++] = (int16_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
+
+static tl_status max_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
+    return tl_pool_prepare(it, node, tl_max_pool_2d_eval_f32, tl_max_pool_2d_eval_s8, tl_max_pool_2d_eval_s16);
 }
 
-const tl_kernel tl_kernel_max_pool_2d = {17, "MAX_POOL_2D", tl_pool_prepare, max_pool_eval};
+const tl_kernel tl_kernel_max_pool_2d = {17, "MAX_POOL_2D", max_pool_2d_prepare};

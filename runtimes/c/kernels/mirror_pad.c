@@ -8,6 +8,8 @@
 
 enum { OPT_MODE = 0 };
 
+static tl_status tl_mirror_pad_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status mirror_pad_prepare(tl_interpreter *it, tl_node *node) {
     tl_pad_data *d;
     int8_t mode;
@@ -17,10 +19,11 @@ static tl_status mirror_pad_prepare(tl_interpreter *it, tl_node *node) {
     if (mode != 0 && mode != 1) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "mode must be REFLECT or SYMMETRIC");
     if ((st = tl_pad_prepare_common(it, node, mode == 0 ? 1 : 0, &d)) != TL_STATUS_OK) return st;
     d->mirror_offset = mode == 0 ? 1 : 0;
+    node->eval = tl_mirror_pad_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status mirror_pad_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_mirror_pad_eval(tl_interpreter *it, tl_node *node) {
     const tl_pad_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     int64_t o, n = tl_tensor_numel(out);
@@ -42,4 +45,4 @@ static tl_status mirror_pad_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_mirror_pad = {100, "MIRROR_PAD", mirror_pad_prepare, mirror_pad_eval};
+const tl_kernel tl_kernel_mirror_pad = {100, "MIRROR_PAD", mirror_pad_prepare};

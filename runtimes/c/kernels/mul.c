@@ -93,5 +93,4 @@ static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node) { MUL_LOOP(in
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node) { MUL_LOOP(int16_t, (int16_t)mul_q(d, a[oa], b[ob])); }
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node) { MUL_LOOP(int32_t, mul_wrap_s32(d, a[oa], b[ob])); }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_mul = {18, "MUL", mul_prepare, tl_mul_eval_f32};
+const tl_kernel tl_kernel_mul = {18, "MUL", mul_prepare};

@@ -6,4 +6,4 @@ static tl_status not_equal_prepare(tl_interpreter *it, tl_node *node) {
     return tl_comparison_prepare(it, node, TL_CMP_NOT_EQUAL);
 }
 
-const tl_kernel tl_kernel_not_equal = {72, "NOT_EQUAL", not_equal_prepare, tl_comparison_eval_f32};
+const tl_kernel tl_kernel_not_equal = {72, "NOT_EQUAL", not_equal_prepare};

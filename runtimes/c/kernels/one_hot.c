@@ -34,8 +34,8 @@ typedef struct {
         return TL_STATUS_OK;                                                                  \
     }
 
-ONE_HOT_EVAL(tl_one_hot_eval_i32, int32_t, v == j)
-ONE_HOT_EVAL(tl_one_hot_eval_i64, int64_t, ((uint64_t)v & 0xffffffffu) == (uint32_t)j)
+ONE_HOT_EVAL(tl_one_hot_eval_s32, int32_t, v == j)
+ONE_HOT_EVAL(tl_one_hot_eval_s64, int64_t, ((uint64_t)v & 0xffffffffu) == (uint32_t)j)
 
 static tl_status one_hot_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *idx = tl_node_input(it, node, 0), *depth = tl_node_input(it, node, 1);
@@ -68,13 +68,8 @@ static tl_status one_hot_prepare(tl_interpreter *it, tl_node *node) {
     for (i = axis; i < idx->ndim; i++) d->suffix *= idx->dims[i];
     d->depth = out->dims[axis];
     d->elem = tl_type_size(out->type);
-    node->eval = idx->type == TL_TYPE_INT32 ? tl_one_hot_eval_i32 : tl_one_hot_eval_i64;
+    node->eval = idx->type == TL_TYPE_INT32 ? tl_one_hot_eval_s32 : tl_one_hot_eval_s64;
     return TL_STATUS_OK;
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status one_hot_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_one_hot = {85, "ONE_HOT", one_hot_prepare, one_hot_unreachable};
+const tl_kernel tl_kernel_one_hot = {85, "ONE_HOT", one_hot_prepare};

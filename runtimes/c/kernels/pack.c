@@ -11,6 +11,8 @@ typedef struct {
     size_t block[MAX_INPUTS];
 } pack_data;
 
+static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status pack_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *first = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     pack_data *d;
@@ -35,10 +37,11 @@ static tl_status pack_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "inputs must share shape and type");
         d->block[k] = (size_t)inner * tl_type_size(in->type);
     }
+    node->eval = tl_pack_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status pack_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node) {
     const pack_data *d = node->op_data;
     const uint8_t *src[MAX_INPUTS];
     int32_t k;
@@ -47,4 +50,4 @@ static tl_status pack_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_pack = {83, "PACK", pack_prepare, pack_eval};
+const tl_kernel tl_kernel_pack = {83, "PACK", pack_prepare};

@@ -7,12 +7,15 @@
 #include "../src/kernel_api.h"
 #include "common/pad.h"
 
+static tl_status tl_padv2_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status padv2_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 2), *out = tl_node_output(it, node, 0);
     tl_pad_data *d;
     tl_status st = tl_pad_prepare_common(it, node, -1, &d);
     if (st != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_STRING) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "element type");
+    node->eval = value ? tl_padv2_eval : tl_pad_eval;
     if (value) {
         if (value->type != in->type) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "constant_values type differs from the input's");
         if (tl_tensor_numel(value) != 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "constant_values must hold one value");
@@ -25,21 +28,13 @@ static tl_status padv2_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status padv2_eval(tl_interpreter *it, tl_node *node) {
+/* The padding value read at run time. */
+static tl_status tl_padv2_eval(tl_interpreter *it, tl_node *node) {
     const tl_pad_data *d = node->op_data;
-    tl_tensor *in = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 2), *out = tl_node_output(it, node, 0);
-    uint8_t fill[8] = {0};
-    if (value) {
-        memcpy(fill, value->data, d->elem);
-    } else if (in->type == TL_TYPE_INT8) {
-        int8_t z = (int8_t)out->zero_point;
-        memcpy(fill, &z, 1);
-    } else if (in->type == TL_TYPE_INT16) {
-        int16_t z = (int16_t)out->zero_point;
-        memcpy(fill, &z, 2);
-    }
-    tl_pad_constant(d, in, out, fill);
+    uint8_t fill[8];
+    memcpy(fill, tl_node_input(it, node, 2)->data, d->elem);
+    tl_pad_constant(d, tl_node_input(it, node, 0), tl_node_output(it, node, 0), fill);
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_padv2 = {60, "PADV2", padv2_prepare, padv2_eval};
+const tl_kernel tl_kernel_padv2 = {60, "PADV2", padv2_prepare};

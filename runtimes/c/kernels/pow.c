@@ -119,9 +119,4 @@ static tl_status pow_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status pow_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_pow = {78, "POW", pow_prepare, pow_unreachable};
+const tl_kernel tl_kernel_pow = {78, "POW", pow_prepare};

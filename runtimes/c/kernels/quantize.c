@@ -14,6 +14,47 @@ static int is_int(tl_type t) {
     return t == TL_TYPE_INT8 || t == TL_TYPE_INT16 || t == TL_TYPE_INT32;
 }
 
+static int32_t quantize_f32(const quantize_data *d, float x, const tl_tensor *out) {
+    float v = roundf(x / out->scale);
+    double full = (double)v + out->zero_point;
+    /* NaN gives qmin, as LiteRT's float->int conversion does on x86 (INT32_MIN, clamped) */
+    return !(full > d->qmin) ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
+}
+
+static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in, const tl_tensor *out) {
+    int64_t centred = x - in->zero_point;
+    int32_t c = centred > INT32_MAX ? INT32_MAX : (centred < INT32_MIN ? INT32_MIN : (int32_t)centred);
+    return tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(c, d->mult, d->shift), out->zero_point), d->qmin,
+                        d->qmax);
+}
+
+/* One eval per input and output type; Q(x) is quantize_f32 or requantize. */
+#define QUANTIZE_EVAL(NAME, IN_T, OUT_T, Q)                                               \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                            \
+        const quantize_data *d = node->op_data;                                           \
+        tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);   \
+        const IN_T *x = in->data;                                                         \
+        OUT_T *y = out->data;                                                             \
+        int64_t i, n = tl_tensor_numel(out);                                              \
+        for (i = 0; i < n; i++) y[i] = (OUT_T)Q;                                          \
+        return TL_STATUS_OK;                                                              \
+    }
+#define FROM_F32 quantize_f32(d, x[i], out)
+#define FROM_INT requantize(d, x[i], in, out)
+
+QUANTIZE_EVAL(tl_quantize_eval_f32_s8, float, int8_t, FROM_F32)
+QUANTIZE_EVAL(tl_quantize_eval_f32_s16, float, int16_t, FROM_F32)
+QUANTIZE_EVAL(tl_quantize_eval_f32_s32, float, int32_t, FROM_F32)
+QUANTIZE_EVAL(tl_quantize_eval_s8_s8, int8_t, int8_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s8_s16, int8_t, int16_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s8_s32, int8_t, int32_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s16_s8, int16_t, int8_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s16_s16, int16_t, int16_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s16_s32, int16_t, int32_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s32_s8, int32_t, int8_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s32_s16, int32_t, int16_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s32_s32, int32_t, int32_t, FROM_INT)
+
 static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     quantize_data *d;
@@ -24,6 +65,12 @@ static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE outputs int8, int16 or int32");
     if (in->type != TL_TYPE_FLOAT32 && !is_int(in->type))
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE takes float32 or integer input");
+#define PICK(IN)                                                                                   \
+    (out->type == TL_TYPE_INT8 ? tl_quantize_eval_##IN##_s8                                        \
+     : out->type == TL_TYPE_INT16 ? tl_quantize_eval_##IN##_s16 : tl_quantize_eval_##IN##_s32)
+    node->eval = in->type == TL_TYPE_FLOAT32 ? PICK(f32) : in->type == TL_TYPE_INT8 ? PICK(s8)
+                 : in->type == TL_TYPE_INT16 ? PICK(s16) : PICK(s32);
+#undef PICK
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
@@ -36,33 +83,4 @@ static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
     return tl_quantize_multiplier_checked(it, node, (double)in->scale / out->scale, &d->mult, &d->shift);
 }
 
-static tl_status quantize_eval(tl_interpreter *it, tl_node *node) {
-    const quantize_data *d = node->op_data;
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) {
-        int32_t q;
-        if (in->type == TL_TYPE_FLOAT32) {
-            float v = roundf(((const float *)in->data)[i] / out->scale);
-            double full = (double)v + out->zero_point;
-            /* NaN gives qmin, as LiteRT's float->int conversion does on x86 (INT32_MIN, clamped) */
-            q = !(full > d->qmin) ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
-        } else {
-            int64_t x = in->type == TL_TYPE_INT8 ? ((const int8_t *)in->data)[i]
-                        : in->type == TL_TYPE_INT16 ? ((const int16_t *)in->data)[i] : ((const int32_t *)in->data)[i];
-            int64_t centred = x - in->zero_point;
-            int32_t c = centred > INT32_MAX ? INT32_MAX : (centred < INT32_MIN ? INT32_MIN : (int32_t)centred);
-            q = tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(c, d->mult, d->shift), out->zero_point),
-                             d->qmin, d->qmax);
-        }
-        if (out->type == TL_TYPE_INT8)
-            ((int8_t *)out->data)[i] = (int8_t)q;
-        else if (out->type == TL_TYPE_INT16)
-            ((int16_t *)out->data)[i] = (int16_t)q;
-        else
-            ((int32_t *)out->data)[i] = q;
-    }
-    return TL_STATUS_OK;
-}
-
-const tl_kernel tl_kernel_quantize = {114, "QUANTIZE", quantize_prepare, quantize_eval};
+const tl_kernel tl_kernel_quantize = {114, "QUANTIZE", quantize_prepare};

@@ -7,13 +7,20 @@ typedef struct {
     int32_t mult, shift, lo, hi;
 } relu_data;
 
+static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_relu_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_relu_eval_s16(tl_interpreter *it, tl_node *node);
+
 static tl_status relu_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     relu_data *d;
     tl_status st;
     if (!in || !out || in->type != out->type || tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must match");
-    if (in->type == TL_TYPE_FLOAT32) return TL_STATUS_OK;
+    if (in->type == TL_TYPE_FLOAT32) {
+        node->eval = tl_relu_eval_f32;
+        return TL_STATUS_OK;
+    }
     if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "RELU supports float32, int8 and int16");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
@@ -21,31 +28,37 @@ static tl_status relu_prepare(tl_interpreter *it, tl_node *node) {
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_eval_s8 : tl_relu_eval_s16;
     d->lo = out->zero_point;
     d->hi = in->type == TL_TYPE_INT8 ? 127 : 32767;
     return tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
 }
 
-static tl_status relu_eval(tl_interpreter *it, tl_node *node) {
-    const relu_data *d = node->op_data;
-    tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node) {
+    const float *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *out = tl_node_output(it, node, 0);
+    float *y = out->data;
     int64_t i, n = tl_tensor_numel(out);
-    if (in->type == TL_TYPE_FLOAT32) {
-        const float *x = in->data;
-        float *y = out->data;
-        for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-        return TL_STATUS_OK;
-    }
-    for (i = 0; i < n; i++) {
-        int32_t x = in->type == TL_TYPE_INT8 ? ((const int8_t *)in->data)[i] : ((const int16_t *)in->data)[i];
-        int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x - in->zero_point, d->mult, d->shift), out->zero_point);
-        r = tl_clamp_i32(r, d->lo, d->hi);
-        if (in->type == TL_TYPE_INT8)
-            ((int8_t *)out->data)[i] = (int8_t)r;
-        else
-            ((int16_t *)out->data)[i] = (int16_t)r;
-    }
+    for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_relu = {19, "RELU", relu_prepare, relu_eval};
+#define RELU_EVAL_Q(NAME, T)                                                                                  \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                                \
+        const relu_data *d = node->op_data;                                                                   \
+        tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);                       \
+        const T *x = in->data;                                                                                \
+        T *y = out->data;                                                                                     \
+        int64_t i, n = tl_tensor_numel(out);                                                                  \
+        for (i = 0; i < n; i++) {                                                                             \
+            int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x[i] - in->zero_point, d->mult, d->shift), \
+                                   out->zero_point);                                                          \
+            y[i] = (T)tl_clamp_i32(r, d->lo, d->hi);                                                          \
+        }                                                                                                     \
+        return TL_STATUS_OK;                                                                                  \
+    }
+
+RELU_EVAL_Q(tl_relu_eval_s8, int8_t)
+RELU_EVAL_Q(tl_relu_eval_s16, int16_t)
+
+const tl_kernel tl_kernel_relu = {19, "RELU", relu_prepare};

@@ -5,9 +5,4 @@ static tl_status relu6_prepare(tl_interpreter *it, tl_node *node) {
     return tl_relu_x_prepare(it, node, 0.0f, 6.0f, 1);
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status relu6_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_relu6 = {21, "RELU6", relu6_prepare, relu6_unreachable};
+const tl_kernel tl_kernel_relu6 = {21, "RELU6", relu6_prepare};

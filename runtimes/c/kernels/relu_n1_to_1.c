@@ -5,9 +5,4 @@ static tl_status relu_n1_to_1_prepare(tl_interpreter *it, tl_node *node) {
     return tl_relu_x_prepare(it, node, -1.0f, 1.0f, 0);
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status relu_n1_to_1_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_relu_n1_to_1 = {20, "RELU_N1_TO_1", relu_n1_to_1_prepare, relu_n1_to_1_unreachable};
+const tl_kernel tl_kernel_relu_n1_to_1 = {20, "RELU_N1_TO_1", relu_n1_to_1_prepare};

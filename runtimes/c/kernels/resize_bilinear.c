@@ -151,9 +151,4 @@ static tl_status bilinear_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status bilinear_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_resize_bilinear = {23, "RESIZE_BILINEAR", bilinear_prepare, bilinear_unreachable};
+const tl_kernel tl_kernel_resize_bilinear = {23, "RESIZE_BILINEAR", bilinear_prepare};

@@ -13,6 +13,8 @@ typedef struct {
     size_t pixel; /* bytes per pixel: channels * element size */
 } resize_data;
 
+static tl_status tl_resize_nearest_neighbor_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status resize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     resize_data *d;
@@ -29,6 +31,7 @@ static tl_status resize_prepare(tl_interpreter *it, tl_node *node) {
         tl_fb_u8(&it->fb, node->options, OPT_HALF_PIXEL, 0, &d->half))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     d->pixel = (size_t)in->dims[3] * tl_type_size(in->type);
+    node->eval = tl_resize_nearest_neighbor_eval;
     return TL_STATUS_OK;
 }
 
@@ -41,7 +44,7 @@ static int32_t source_index(int32_t dst, int32_t in_size, int32_t out_size, cons
     return src < 0 ? 0 : src;
 }
 
-static tl_status resize_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_resize_nearest_neighbor_eval(tl_interpreter *it, tl_node *node) {
     const resize_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     const uint8_t *x = in->data;
@@ -59,4 +62,4 @@ static tl_status resize_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_resize_nearest_neighbor = {97, "RESIZE_NEAREST_NEIGHBOR", resize_prepare, resize_eval};
+const tl_kernel tl_kernel_resize_nearest_neighbor = {97, "RESIZE_NEAREST_NEIGHBOR", resize_prepare};

@@ -12,6 +12,8 @@ typedef struct {
     size_t elem;
 } select_data;
 
+static tl_status tl_select_v2_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status select_v2_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *t[3], *out = tl_node_output(it, node, 0);
     select_data *d;
@@ -42,10 +44,11 @@ static tl_status select_v2_prepare(tl_interpreter *it, tl_node *node) {
         if (out->dims[i] != 1 && !d->stride[0][i] && !d->stride[1][i] && !d->stride[2][i])
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output is larger than the broadcast shape");
     for (i = 0; i < out->ndim; i++) d->out_dims[i] = out->dims[i];
+    node->eval = tl_select_v2_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status select_v2_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_select_v2_eval(tl_interpreter *it, tl_node *node) {
     const select_data *d = node->op_data;
     const uint8_t *c = tl_node_input(it, node, 0)->data;
     const uint8_t *x = tl_node_input(it, node, 1)->data, *y = tl_node_input(it, node, 2)->data;
@@ -67,4 +70,4 @@ static tl_status select_v2_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_select_v2 = {123, "SELECT_V2", select_v2_prepare, select_v2_eval};
+const tl_kernel tl_kernel_select_v2 = {123, "SELECT_V2", select_v2_prepare};

@@ -31,9 +31,4 @@ static tl_status sign_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen by prepare (node->eval); the table entry's is never reached. */
-static tl_status sign_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_sign = {158, "SIGN", sign_prepare, sign_unreachable};
+const tl_kernel tl_kernel_sign = {158, "SIGN", sign_prepare};

@@ -46,4 +46,4 @@ static tl_status signal_energy_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_energy = {32, "SignalEnergy", signal_energy_prepare, tl_signal_energy_eval_s16};
+const tl_kernel tl_kernel_signal_energy = {32, "SignalEnergy", signal_energy_prepare};

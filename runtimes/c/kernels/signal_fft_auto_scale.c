@@ -36,5 +36,4 @@ static tl_status signal_fft_auto_scale_prepare(tl_interpreter *it, tl_node *node
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_fft_auto_scale = {32, "SignalFftAutoScale", signal_fft_auto_scale_prepare,
-                                                   tl_signal_fft_auto_scale_eval_s16};
+const tl_kernel tl_kernel_signal_fft_auto_scale = {32, "SignalFftAutoScale", signal_fft_auto_scale_prepare};

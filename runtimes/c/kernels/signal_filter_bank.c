@@ -60,5 +60,4 @@ static tl_status signal_filter_bank_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_filter_bank = {32, "SignalFilterBank", signal_filter_bank_prepare,
-                                                tl_signal_filter_bank_eval_u32};
+const tl_kernel tl_kernel_signal_filter_bank = {32, "SignalFilterBank", signal_filter_bank_prepare};

@@ -48,5 +48,4 @@ static tl_status signal_filter_bank_log_prepare(tl_interpreter *it, tl_node *nod
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_filter_bank_log = {32, "SignalFilterBankLog", signal_filter_bank_log_prepare,
-                                                    tl_signal_filter_bank_log_eval_u32};
+const tl_kernel tl_kernel_signal_filter_bank_log = {32, "SignalFilterBankLog", signal_filter_bank_log_prepare};

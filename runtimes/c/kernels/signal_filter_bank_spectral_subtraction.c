@@ -88,5 +88,4 @@ static tl_status signal_filter_bank_spectral_subtraction_prepare(tl_interpreter 
 }
 
 const tl_kernel tl_kernel_signal_filter_bank_spectral_subtraction = {
-    32, "SignalFilterBankSpectralSubtraction", signal_filter_bank_spectral_subtraction_prepare,
-    tl_signal_filter_bank_spectral_subtraction_eval_u32};
+    32, "SignalFilterBankSpectralSubtraction", signal_filter_bank_spectral_subtraction_prepare};

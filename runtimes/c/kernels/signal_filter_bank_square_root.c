@@ -28,5 +28,4 @@ static tl_status signal_filter_bank_square_root_prepare(tl_interpreter *it, tl_n
 }
 
 const tl_kernel tl_kernel_signal_filter_bank_square_root = {32, "SignalFilterBankSquareRoot",
-                                                            signal_filter_bank_square_root_prepare,
-                                                            tl_signal_filter_bank_square_root_eval_u64};
+                                                            signal_filter_bank_square_root_prepare};

@@ -70,4 +70,4 @@ static tl_status signal_pcan_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_pcan = {32, "SignalPCAN", signal_pcan_prepare, tl_signal_pcan_eval_u32};
+const tl_kernel tl_kernel_signal_pcan = {32, "SignalPCAN", signal_pcan_prepare};

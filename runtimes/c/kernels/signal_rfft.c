@@ -271,4 +271,4 @@ static tl_status signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_rfft = {32, "SignalRfft", signal_rfft_prepare, tl_signal_rfft_eval_s16};
+const tl_kernel tl_kernel_signal_rfft = {32, "SignalRfft", signal_rfft_prepare};

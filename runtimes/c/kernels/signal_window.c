@@ -41,4 +41,4 @@ static tl_status signal_window_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_signal_window = {32, "SignalWindow", signal_window_prepare, tl_signal_window_eval_s16};
+const tl_kernel tl_kernel_signal_window = {32, "SignalWindow", signal_window_prepare};

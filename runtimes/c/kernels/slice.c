@@ -24,6 +24,8 @@ static int64_t read_index(const tl_tensor *t, int32_t i) {
     }
 }
 
+static tl_status tl_slice_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status slice_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *s = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -56,10 +58,11 @@ static tl_status slice_prepare(tl_interpreter *it, tl_node *node) {
         stride *= in->dims[i];
         if (i < in->ndim - 1) d->rows *= size;
     }
+    node->eval = tl_slice_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status slice_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_slice_eval(tl_interpreter *it, tl_node *node) {
     const slice_data *d = node->op_data;
     const uint8_t *x = tl_node_input(it, node, 0)->data;
     uint8_t *y = tl_node_output(it, node, 0)->data;
@@ -78,4 +81,4 @@ static tl_status slice_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_slice = {65, "SLICE", slice_prepare, slice_eval};
+const tl_kernel tl_kernel_slice = {65, "SLICE", slice_prepare};

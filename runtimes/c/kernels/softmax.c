@@ -158,4 +158,4 @@ static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare, tl_softmax_eval_f32};
+const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare};

@@ -26,4 +26,4 @@ static tl_status split_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_split = {49, "SPLIT", split_prepare, tl_split_eval};
+const tl_kernel tl_kernel_split = {49, "SPLIT", split_prepare};

@@ -45,4 +45,4 @@ static tl_status split_v_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_split_v = {102, "SPLIT_V", split_v_prepare, tl_split_eval};
+const tl_kernel tl_kernel_split_v = {102, "SPLIT_V", split_v_prepare};

@@ -27,8 +27,8 @@ static tl_status squared_difference_prepare(tl_interpreter *it, tl_node *node) {
     if (!bc) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = bc;
     if (!tl_broadcast_init(bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
+    node->eval = tl_squared_difference_eval_f32;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_squared_difference = {99, "SQUARED_DIFFERENCE", squared_difference_prepare,
-                                                tl_squared_difference_eval_f32};
+const tl_kernel tl_kernel_squared_difference = {99, "SQUARED_DIFFERENCE", squared_difference_prepare};

@@ -12,20 +12,22 @@ typedef struct {
     int32_t ndim;
     int32_t start[TL_MAX_DIMS], stride[TL_MAX_DIMS], count[TL_MAX_DIMS];
     size_t elem;
-} slice_data;
+} strided_slice_data;
 
 static int32_t clamp(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-static tl_status slice_prepare(tl_interpreter *it, tl_node *node) {
+static tl_status tl_strided_slice_eval(tl_interpreter *it, tl_node *node);
+
+static tl_status strided_slice_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *e = tl_node_input(it, node, 2);
     tl_tensor *s = tl_node_input(it, node, 3), *out = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
     int32_t begin_mask, end_mask, ellipsis, new_axis, shrink, i;
     uint8_t offset;
     int64_t total = 1;
-    slice_data *d;
+    strided_slice_data *d;
     if (!in || !b || !e || !s || !out || in->type != out->type || tl_type_size(in->type) == 0)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, begin, end, strides and a same-typed output");
     if (!b->is_constant || !e->is_constant || !s->is_constant || b->type != TL_TYPE_INT32 || e->type != TL_TYPE_INT32 ||
@@ -75,11 +77,12 @@ static tl_status slice_prepare(tl_interpreter *it, tl_node *node) {
         total *= n;
     }
     if (total != tl_tensor_numel(out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output size does not match the slice");
+    node->eval = tl_strided_slice_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status slice_eval(tl_interpreter *it, tl_node *node) {
-    const slice_data *d = node->op_data;
+static tl_status tl_strided_slice_eval(tl_interpreter *it, tl_node *node) {
+    const strided_slice_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     int32_t idx[TL_MAX_DIMS] = {0}, i;
     int64_t o, n = tl_tensor_numel(out);
@@ -95,4 +98,4 @@ static tl_status slice_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_strided_slice = {45, "STRIDED_SLICE", slice_prepare, slice_eval};
+const tl_kernel tl_kernel_strided_slice = {45, "STRIDED_SLICE", strided_slice_prepare};

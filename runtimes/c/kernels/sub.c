@@ -6,4 +6,4 @@ static tl_status sub_prepare(tl_interpreter *it, tl_node *node) {
     return tl_add_sub_prepare(it, node, -1);
 }
 
-const tl_kernel tl_kernel_sub = {41, "SUB", sub_prepare, tl_add_sub_eval};
+const tl_kernel tl_kernel_sub = {41, "SUB", sub_prepare};

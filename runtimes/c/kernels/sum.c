@@ -5,9 +5,4 @@ static tl_status sum_prepare(tl_interpreter *it, tl_node *node) {
     return tl_reduce_prepare(it, node, TL_REDUCE_SUM);
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's is never reached. */
-static tl_status sum_unreachable(tl_interpreter *it, tl_node *node) {
-    return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "not prepared");
-}
-
-const tl_kernel tl_kernel_sum = {74, "SUM", sum_prepare, sum_unreachable};
+const tl_kernel tl_kernel_sum = {74, "SUM", sum_prepare};

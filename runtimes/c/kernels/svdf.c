@@ -30,6 +30,7 @@ typedef struct {
 
 static tl_status tl_svdf_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_svdf_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_svdf_eval_s8_s16(tl_interpreter *it, tl_node *node);
 
 static tl_status prepare_s8(tl_interpreter *it, tl_node *node, svdf_data *d) {
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *wf = tl_node_input(it, node, IN_WEIGHTS_FEATURE);
@@ -59,7 +60,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, svdf_data *d) {
     d->in_zp = in->zero_point;
     d->state_zp = state->zero_point;
     d->out_zp = out->zero_point;
-    node->eval = tl_svdf_eval_s8;
+    node->eval = state->type == TL_TYPE_INT16 ? tl_svdf_eval_s8_s16 : tl_svdf_eval_s8;
     return TL_STATUS_OK;
 }
 
@@ -153,14 +154,14 @@ static int32_t state_get(const void *s, int wide, size_t k) {
     return wide ? ((const int16_t *)s)[k] : ((const int8_t *)s)[k];
 }
 
-static tl_status tl_svdf_eval_s8(tl_interpreter *it, tl_node *node) {
+/* int8 input and output; int16 weights_time and state (wide 1) or int8 ones (wide 0); prepare picks. */
+static tl_status eval_s8(tl_interpreter *it, tl_node *node, int wide) {
     const svdf_data *d = node->op_data;
     const int8_t *x = tl_node_input(it, node, IN_INPUT)->data, *wf = tl_node_input(it, node, IN_WEIGHTS_FEATURE)->data;
     const tl_tensor *wtt = tl_node_input(it, node, IN_WEIGHTS_TIME), *bt = tl_node_input(it, node, IN_BIAS);
     tl_tensor *st = tl_node_input(it, node, IN_STATE);
     const int32_t *bias = bt ? bt->data : NULL;
     int8_t *y = tl_node_output(it, node, 0)->data;
-    int wide = st->type == TL_TYPE_INT16;
     int32_t lo = wide ? -32768 : -128, hi = wide ? 32767 : 127;
     size_t row = (size_t)d->filters * (size_t)d->memory, elem = wide ? 2 : 1;
     int32_t b, f, u, r, i;
@@ -196,5 +197,7 @@ static tl_status tl_svdf_eval_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's eval is never reached. */
-const tl_kernel tl_kernel_svdf = {27, "SVDF", svdf_prepare, tl_svdf_eval_f32};
+static tl_status tl_svdf_eval_s8(tl_interpreter *it, tl_node *node) { return eval_s8(it, node, 0); }
+static tl_status tl_svdf_eval_s8_s16(tl_interpreter *it, tl_node *node) { return eval_s8(it, node, 1); }
+
+const tl_kernel tl_kernel_svdf = {27, "SVDF", svdf_prepare};

@@ -24,5 +24,4 @@ static tl_status tanh_prepare(tl_interpreter *it, tl_node *node) {
     return tl_lut_activation_prepare(it, node, tanh_f, 0.0f, tl_tanh_eval_f32);
 }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_tanh = {28, "TANH", tanh_prepare, tl_tanh_eval_f32};
+const tl_kernel tl_kernel_tanh = {28, "TANH", tanh_prepare};

@@ -30,7 +30,8 @@ static tl_status tile_prepare(tl_interpreter *it, tl_node *node) {
     if (!r) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = r;
     tl_repeat_init(r, in, out);
+    node->eval = tl_repeat_eval;
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_tile = {69, "TILE", tile_prepare, tl_repeat_eval};
+const tl_kernel tl_kernel_tile = {69, "TILE", tile_prepare};

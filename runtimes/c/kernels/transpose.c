@@ -9,6 +9,8 @@ typedef struct {
     size_t elem;
 } transpose_data;
 
+static tl_status tl_transpose_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status transpose_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *perm = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     transpose_data *d;
@@ -31,10 +33,11 @@ static tl_status transpose_prepare(tl_interpreter *it, tl_node *node) {
         seen |= 1 << p;
         d->in_stride[i] = strides[p];
     }
+    node->eval = tl_transpose_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status transpose_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_transpose_eval(tl_interpreter *it, tl_node *node) {
     const transpose_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     int32_t idx[TL_MAX_DIMS] = {0}, i;
@@ -51,4 +54,4 @@ static tl_status transpose_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_transpose = {39, "TRANSPOSE", transpose_prepare, transpose_eval};
+const tl_kernel tl_kernel_transpose = {39, "TRANSPOSE", transpose_prepare};

@@ -18,6 +18,7 @@ enum { IN_SHAPE = 0, IN_FILTER = 1, IN_DATA = 2, IN_BIAS = 3 };
 static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node);
+static tl_status tl_transpose_conv_eval_s16_bias32(tl_interpreter *it, tl_node *node);
 
 static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tl_conv_data *d, int8_t act) {
     tl_tensor *in = tl_node_input(it, node, IN_DATA), *f = tl_node_input(it, node, IN_FILTER);
@@ -34,7 +35,7 @@ static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tl_conv_da
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int16x8 needs int64 or int32 bias");
         if (in->zero_point != 0 || out->zero_point != 0)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
-        node->eval = tl_transpose_conv_eval_s16;
+        node->eval = bias && bias->type == TL_TYPE_INT32 ? tl_transpose_conv_eval_s16_bias32 : tl_transpose_conv_eval_s16;
     }
     if (f->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "filter zero point must be 0");
     return tl_conv_prepare_requant(it, node, IN_DATA, IN_FILTER, act, d);
@@ -170,14 +171,14 @@ static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) {
+/* int16x8 with an int64 bias or none (bias32 0), or an int32 one (bias32 1); prepare picks. */
+static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
     const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const int16_t *x = tl_node_input(it, node, IN_DATA)->data;
     const int8_t *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
     const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
-    const int bias64 = bt && bt->type == TL_TYPE_INT64;
     int16_t *y = tl_node_output(it, node, 0)->data;
     int32_t b, oy, ox, oc;
     tl_status st = check_shape(it, node);
@@ -186,7 +187,7 @@ static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) {
 #define FINISH                                                                                                  \
     do {                                                                                                        \
         int32_t r;                                                                                              \
-        if (!bias || bias64) {                                                                                  \
+        if (!bias32) {                                                                                          \
             int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);                        \
             r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);                      \
         } else {                                                                                                \
@@ -202,5 +203,7 @@ static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval). */
-const tl_kernel tl_kernel_transpose_conv = {67, "TRANSPOSE_CONV", tconv_prepare, tl_transpose_conv_eval_f32};
+static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 0); }
+static tl_status tl_transpose_conv_eval_s16_bias32(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 1); }
+
+const tl_kernel tl_kernel_transpose_conv = {67, "TRANSPOSE_CONV", tconv_prepare};

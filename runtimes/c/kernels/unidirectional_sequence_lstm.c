@@ -355,6 +355,4 @@ static tl_status tl_unidirectional_sequence_lstm_eval_s8(tl_interpreter *it, tl_
     return TL_STATUS_OK;
 }
 
-/* eval is chosen per type by prepare (node->eval); the table entry's eval is never reached. */
-const tl_kernel tl_kernel_unidirectional_sequence_lstm = {44, "UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_prepare,
-                                                          tl_unidirectional_sequence_lstm_eval_f32};
+const tl_kernel tl_kernel_unidirectional_sequence_lstm = {44, "UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_prepare};

@@ -12,6 +12,8 @@ typedef struct {
     int32_t num;
 } unpack_data;
 
+static tl_status tl_unpack_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status unpack_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);
     unpack_data *d;
@@ -43,10 +45,11 @@ static tl_status unpack_prepare(tl_interpreter *it, tl_node *node) {
     for (i = axis + 1; i < in->ndim; i++) inner *= in->dims[i];
     d->inner_bytes = (size_t)inner * tl_type_size(in->type);
     d->num = num;
+    node->eval = tl_unpack_eval;
     return TL_STATUS_OK;
 }
 
-static tl_status unpack_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_unpack_eval(tl_interpreter *it, tl_node *node) {
     const unpack_data *d = node->op_data;
     const uint8_t *x = tl_node_input(it, node, 0)->data;
     int32_t k;
@@ -59,4 +62,4 @@ static tl_status unpack_eval(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-const tl_kernel tl_kernel_unpack = {88, "UNPACK", unpack_prepare, unpack_eval};
+const tl_kernel tl_kernel_unpack = {88, "UNPACK", unpack_prepare};

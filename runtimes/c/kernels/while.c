@@ -17,6 +17,8 @@ typedef struct {
     tl_subgraph *cond, *body;
 } while_data;
 
+static tl_status tl_while_eval(tl_interpreter *it, tl_node *node);
+
 static tl_status while_prepare(tl_interpreter *it, tl_node *node) {
     int32_t n = tl_node_num_inputs(node), k, cond_index, body_index;
     const tl_tensor *flag;
@@ -52,6 +54,7 @@ static tl_status while_prepare(tl_interpreter *it, tl_node *node) {
             (st = tl_control_flow_check(it, node, tl_subgraph_output(it, d->body, k), in, "a body subgraph output")))
             return st;
     }
+    node->eval = tl_while_eval;
     return TL_STATUS_OK;
 }
 
@@ -66,7 +69,7 @@ static void copy_values(tl_interpreter *it, tl_node *node, const tl_subgraph *to
     }
 }
 
-static tl_status while_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_while_eval(tl_interpreter *it, tl_node *node) {
     const while_data *d = node->op_data;
     int32_t k;
     uint32_t iterations = 0;
@@ -85,4 +88,4 @@ static tl_status while_eval(tl_interpreter *it, tl_node *node) {
     }
 }
 
-const tl_kernel tl_kernel_while = {119, "WHILE", while_prepare, while_eval};
+const tl_kernel tl_kernel_while = {119, "WHILE", while_prepare};

@@ -18,6 +18,10 @@
 #define TL_MAX_CALLEES 2
 #define TL_MAX_SUBGRAPH_DEPTH 16
 
+struct tl_node;
+/* A kernel's computation for one node: prepare picks it (into node->eval) for the node's types. */
+typedef tl_status (*tl_eval_fn)(tl_interpreter *it, struct tl_node *node);
+
 typedef struct tl_node {
     int32_t builtin;
     int32_t version;
@@ -28,8 +32,8 @@ typedef struct tl_node {
     tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
     const struct tl_kernel *kernel;
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
-     * optimized variant picked by a shape check); NULL runs kernel->eval. */
-    tl_status (*eval)(struct tl_interpreter *it, struct tl_node *node);
+     * optimized variant picked by a shape check); every prepare sets it. */
+    tl_eval_fn eval;
     void *op_data;          /* persistent data written by prepare */
     /* Kernels that keep state in op data across invokes (not in variable tensors) set this in
      * prepare: tl_interpreter_reset_variables (also run at the end of allocation) calls it. */
@@ -49,11 +53,11 @@ typedef struct tl_scratch {
     struct tl_scratch *next;
 } tl_scratch;
 
+/* A kernel is its prepare, which also picks node->eval for the node's types. */
 typedef struct tl_kernel {
     int32_t builtin;
     const char *name;
     tl_status (*prepare)(tl_interpreter *it, tl_node *node);
-    tl_status (*eval)(tl_interpreter *it, tl_node *node);
 } tl_kernel;
 
 /* One subgraph of the model: its tensor and node tables (read at init) and its inputs/outputs. */

@@ -45,6 +45,7 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
         const tl_kernel *k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
                                                              : tl_find_kernel(node->builtin);
         node->kernel = allowed(it, node->builtin) ? k : NULL;
+        node->eval = NULL;
         node->reset = NULL;
         if (node->kernel == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
@@ -53,13 +54,13 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     }
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        if (node->kernel->prepare) {
-            tl_status st = node->kernel->prepare(it, node);
-            if (st != TL_STATUS_OK) {
-                if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
-                return st;
-            }
+        tl_status st = node->kernel->prepare(it, node);
+        if (st != TL_STATUS_OK) {
+            if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
+            return st;
         }
+        if (node->eval == NULL) /* a kernel bug, refused here rather than called */
+            return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED, "prepare chose no eval for these types");
     }
     return TL_STATUS_OK;
 }
@@ -134,7 +135,7 @@ tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
     int32_t i;
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        tl_status st = node->eval ? node->eval(it, node) : node->kernel->eval(it, node);
+        tl_status st = node->eval(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "eval");
             return st;

@@ -22,6 +22,12 @@ typedef struct {
     int64_t i_lo, i_hi; /* int32 / int64 activation range */
 } add_data;
 
+static tl_status tl_add_sub_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_add_sub_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_add_sub_eval_s16(tl_interpreter *it, tl_node *node);
+static tl_status tl_add_sub_eval_s32(tl_interpreter *it, tl_node *node);
+static tl_status tl_add_sub_eval_s64(tl_interpreter *it, tl_node *node);
+
 /* The fused activation's range for plain integers (LiteRT's CalculateActivationRange). */
 static int int_activation_range(int8_t act, int64_t type_lo, int64_t type_hi, int64_t *lo, int64_t *hi) {
     switch (act) {
@@ -48,6 +54,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &act) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (out->type == TL_TYPE_FLOAT32) {
+        node->eval = tl_add_sub_eval_f32;
         if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
@@ -56,6 +63,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
         double twice_max = 2.0 * (a->scale > b->scale ? a->scale : b->scale);
         if (tl_check_quantized(it, node, a) || tl_check_quantized(it, node, b) || tl_check_quantized(it, node, out))
             return TL_STATUS_MODEL_INVALID;
+        node->eval = out->type == TL_TYPE_INT16 ? tl_add_sub_eval_s16 : tl_add_sub_eval_s8;
         d->left_shift = out->type == TL_TYPE_INT16 ? 15 : 20;
         d->a_offset = -a->zero_point;
         d->b_offset = -b->zero_point;
@@ -71,6 +79,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     }
     if (out->type == TL_TYPE_INT32 || out->type == TL_TYPE_INT64) {
         int64_t type_hi = out->type == TL_TYPE_INT32 ? INT32_MAX : INT64_MAX;
+        node->eval = out->type == TL_TYPE_INT32 ? tl_add_sub_eval_s32 : tl_add_sub_eval_s64;
         if (!int_activation_range(act, -type_hi - 1, type_hi, &d->i_lo, &d->i_hi))
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
@@ -78,7 +87,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, int16, int32 and int64");
 }
 
-static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_add_sub_eval_f32(tl_interpreter *it, tl_node *node) {
     const add_data *d = node->op_data;
     const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -102,7 +111,7 @@ static int32_t add_quantized(const add_data *d, int32_t x, int32_t y) {
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
-static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
+static tl_status tl_add_sub_eval_s8(tl_interpreter *it, tl_node *node) {
     const add_data *d = node->op_data;
     const int8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -115,7 +124,7 @@ static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status eval_s16(tl_interpreter *it, tl_node *node) {
+static tl_status tl_add_sub_eval_s16(tl_interpreter *it, tl_node *node) {
     const add_data *d = node->op_data;
     const int16_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -129,7 +138,7 @@ static tl_status eval_s16(tl_interpreter *it, tl_node *node) {
 }
 
 /* Wrapping add/sub through unsigned arithmetic (no signed overflow), then the activation clamp. */
-static tl_status eval_s32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_add_sub_eval_s32(tl_interpreter *it, tl_node *node) {
     const add_data *d = node->op_data;
     const int32_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -147,7 +156,7 @@ static tl_status eval_s32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status eval_s64(tl_interpreter *it, tl_node *node) {
+static tl_status tl_add_sub_eval_s64(tl_interpreter *it, tl_node *node) {
     const add_data *d = node->op_data;
     const int64_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -163,14 +172,4 @@ static tl_status eval_s64(tl_interpreter *it, tl_node *node) {
         o[i] = v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v);
     }
     return TL_STATUS_OK;
-}
-
-tl_status tl_add_sub_eval(tl_interpreter *it, tl_node *node) {
-    switch (tl_node_output(it, node, 0)->type) {
-    case TL_TYPE_FLOAT32: return eval_f32(it, node);
-    case TL_TYPE_INT8: return eval_s8(it, node);
-    case TL_TYPE_INT32: return eval_s32(it, node);
-    case TL_TYPE_INT64: return eval_s64(it, node);
-    default: return eval_s16(it, node);
-    }
 }

@@ -38,30 +38,30 @@ typedef struct {
         return TL_STATUS_OK;                                               \
     }
 
-ARG_EVAL(arg_max_f32_i32, float, int32_t, GREATER_F32)
-ARG_EVAL(arg_min_f32_i32, float, int32_t, LESS_F32)
-ARG_EVAL(arg_max_f32_i64, float, int64_t, GREATER_F32)
-ARG_EVAL(arg_min_f32_i64, float, int64_t, LESS_F32)
-ARG_EVAL(arg_max_s8_i32, int8_t, int32_t, GREATER_INT)
-ARG_EVAL(arg_min_s8_i32, int8_t, int32_t, LESS_INT)
-ARG_EVAL(arg_max_s8_i64, int8_t, int64_t, GREATER_INT)
-ARG_EVAL(arg_min_s8_i64, int8_t, int64_t, LESS_INT)
-ARG_EVAL(arg_max_u8_i32, uint8_t, int32_t, GREATER_INT)
-ARG_EVAL(arg_min_u8_i32, uint8_t, int32_t, LESS_INT)
-ARG_EVAL(arg_max_u8_i64, uint8_t, int64_t, GREATER_INT)
-ARG_EVAL(arg_min_u8_i64, uint8_t, int64_t, LESS_INT)
-ARG_EVAL(arg_max_s16_i32, int16_t, int32_t, GREATER_INT)
-ARG_EVAL(arg_min_s16_i32, int16_t, int32_t, LESS_INT)
-ARG_EVAL(arg_max_s16_i64, int16_t, int64_t, GREATER_INT)
-ARG_EVAL(arg_min_s16_i64, int16_t, int64_t, LESS_INT)
-ARG_EVAL(arg_max_s32_i32, int32_t, int32_t, GREATER_INT)
-ARG_EVAL(arg_min_s32_i32, int32_t, int32_t, LESS_INT)
-ARG_EVAL(arg_max_s32_i64, int32_t, int64_t, GREATER_INT)
-ARG_EVAL(arg_min_s32_i64, int32_t, int64_t, LESS_INT)
-ARG_EVAL(arg_max_s64_i32, int64_t, int32_t, GREATER_INT)
-ARG_EVAL(arg_min_s64_i32, int64_t, int32_t, LESS_INT)
-ARG_EVAL(arg_max_s64_i64, int64_t, int64_t, GREATER_INT)
-ARG_EVAL(arg_min_s64_i64, int64_t, int64_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_f32_s32, float, int32_t, GREATER_F32)
+ARG_EVAL(tl_arg_min_eval_f32_s32, float, int32_t, LESS_F32)
+ARG_EVAL(tl_arg_max_eval_f32_s64, float, int64_t, GREATER_F32)
+ARG_EVAL(tl_arg_min_eval_f32_s64, float, int64_t, LESS_F32)
+ARG_EVAL(tl_arg_max_eval_s8_s32, int8_t, int32_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s8_s32, int8_t, int32_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s8_s64, int8_t, int64_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s8_s64, int8_t, int64_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_u8_s32, uint8_t, int32_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_u8_s32, uint8_t, int32_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_u8_s64, uint8_t, int64_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_u8_s64, uint8_t, int64_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s16_s32, int16_t, int32_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s16_s32, int16_t, int32_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s16_s64, int16_t, int64_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s16_s64, int16_t, int64_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s32_s32, int32_t, int32_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s32_s32, int32_t, int32_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s32_s64, int32_t, int64_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s32_s64, int32_t, int64_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s64_s32, int64_t, int32_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s64_s32, int64_t, int32_t, LESS_INT)
+ARG_EVAL(tl_arg_max_eval_s64_s64, int64_t, int64_t, GREATER_INT)
+ARG_EVAL(tl_arg_min_eval_s64_s64, int64_t, int64_t, LESS_INT)
 
 tl_status tl_arg_min_max_prepare(tl_interpreter *it, tl_node *node, int is_max) {
     tl_tensor *in = tl_node_input(it, node, 0), *axis_t = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
@@ -100,14 +100,18 @@ tl_status tl_arg_min_max_prepare(tl_interpreter *it, tl_node *node, int is_max) 
     for (i = (int32_t)axis + 1; i < in->ndim; i++) d->inner *= in->dims[i];
     d->axis_size = in->dims[axis];
     wide = out->type == TL_TYPE_INT64;
+#define PICK(T)                                                                           \
+    (is_max ? (wide ? tl_arg_max_eval_##T##_s64 : tl_arg_max_eval_##T##_s32)              \
+            : (wide ? tl_arg_min_eval_##T##_s64 : tl_arg_min_eval_##T##_s32))
     switch (in->type) {
-    case TL_TYPE_FLOAT32: node->eval = is_max ? (wide ? arg_max_f32_i64 : arg_max_f32_i32) : (wide ? arg_min_f32_i64 : arg_min_f32_i32); break;
-    case TL_TYPE_INT8: node->eval = is_max ? (wide ? arg_max_s8_i64 : arg_max_s8_i32) : (wide ? arg_min_s8_i64 : arg_min_s8_i32); break;
-    case TL_TYPE_UINT8: node->eval = is_max ? (wide ? arg_max_u8_i64 : arg_max_u8_i32) : (wide ? arg_min_u8_i64 : arg_min_u8_i32); break;
-    case TL_TYPE_INT16: node->eval = is_max ? (wide ? arg_max_s16_i64 : arg_max_s16_i32) : (wide ? arg_min_s16_i64 : arg_min_s16_i32); break;
-    case TL_TYPE_INT32: node->eval = is_max ? (wide ? arg_max_s32_i64 : arg_max_s32_i32) : (wide ? arg_min_s32_i64 : arg_min_s32_i32); break;
-    case TL_TYPE_INT64: node->eval = is_max ? (wide ? arg_max_s64_i64 : arg_max_s64_i32) : (wide ? arg_min_s64_i64 : arg_min_s64_i32); break;
+    case TL_TYPE_FLOAT32: node->eval = PICK(f32); break;
+    case TL_TYPE_INT8: node->eval = PICK(s8); break;
+    case TL_TYPE_UINT8: node->eval = PICK(u8); break;
+    case TL_TYPE_INT16: node->eval = PICK(s16); break;
+    case TL_TYPE_INT32: node->eval = PICK(s32); break;
+    case TL_TYPE_INT64: node->eval = PICK(s64); break;
     default: return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input must be float32, int8, uint8, int16, int32 or int64");
     }
+#undef PICK
     return TL_STATUS_OK;
 }

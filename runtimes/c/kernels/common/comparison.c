@@ -47,7 +47,7 @@ static int32_t rescale(const cmp_data *d, int k, int32_t q) {
 
 /* One eval per input type T: elements are loaded as V through LOAD, then compared. */
 #define DEFINE_EVAL(suffix, T, V, LOAD)                                                          \
-    static tl_status eval_##suffix(tl_interpreter *it, tl_node *node) {                          \
+    static tl_status tl_comparison_eval_##suffix(tl_interpreter *it, tl_node *node) {            \
         const cmp_data *d = node->op_data;                                                       \
         const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;    \
         uint8_t *o = tl_node_output(it, node, 0)->data;                                          \
@@ -65,16 +65,14 @@ static int32_t rescale(const cmp_data *d, int k, int32_t q) {
         return TL_STATUS_OK;                                                                     \
     }
 
-DEFINE_EVAL(f32_impl, float, float, PLAIN)
+DEFINE_EVAL(f32, float, float, PLAIN)
 DEFINE_EVAL(s16, int16_t, int32_t, PLAIN)
 DEFINE_EVAL(s32, int32_t, int32_t, PLAIN)
 DEFINE_EVAL(s64, int64_t, int64_t, PLAIN)
-DEFINE_EVAL(bool, uint8_t, int, BOOLEAN)
+DEFINE_EVAL(b, uint8_t, int, BOOLEAN)
 DEFINE_EVAL(s8_scaled, int8_t, int32_t, SCALED)
 DEFINE_EVAL(u8_scaled, uint8_t, int32_t, SCALED)
 DEFINE_EVAL(s16_scaled, int16_t, int32_t, SCALED)
-
-tl_status tl_comparison_eval_f32(tl_interpreter *it, tl_node *node) { return eval_f32_impl(it, node); }
 
 static tl_status prepare_scaled(tl_interpreter *it, tl_node *node, cmp_data *d, const tl_tensor *in, int k) {
     if (in->quant_count == 0)
@@ -105,22 +103,22 @@ tl_status tl_comparison_prepare(tl_interpreter *it, tl_node *node, tl_comparison
     d->n = tl_tensor_numel(out);
     switch (a->type) {
     case TL_TYPE_FLOAT32: node->eval = tl_comparison_eval_f32; return TL_STATUS_OK;
-    case TL_TYPE_INT32: node->eval = eval_s32; return TL_STATUS_OK;
-    case TL_TYPE_INT64: node->eval = eval_s64; return TL_STATUS_OK;
+    case TL_TYPE_INT32: node->eval = tl_comparison_eval_s32; return TL_STATUS_OK;
+    case TL_TYPE_INT64: node->eval = tl_comparison_eval_s64; return TL_STATUS_OK;
     case TL_TYPE_BOOL:
         if (!equality) break;
-        node->eval = eval_bool;
+        node->eval = tl_comparison_eval_b;
         return TL_STATUS_OK;
     case TL_TYPE_INT16:
         if (a->quant_count == 0) { /* LiteRT decides on the first input */
-            node->eval = eval_s16;
+            node->eval = tl_comparison_eval_s16;
             return TL_STATUS_OK;
         }
         if (!equality) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "quantized int16 supports EQUAL and NOT_EQUAL");
-        node->eval = eval_s16_scaled;
+        node->eval = tl_comparison_eval_s16_scaled;
         break;
-    case TL_TYPE_INT8: node->eval = eval_s8_scaled; break;
-    case TL_TYPE_UINT8: node->eval = eval_u8_scaled; break;
+    case TL_TYPE_INT8: node->eval = tl_comparison_eval_s8_scaled; break;
+    case TL_TYPE_UINT8: node->eval = tl_comparison_eval_u8_scaled; break;
     default: break;
     }
     if (node->eval == NULL)

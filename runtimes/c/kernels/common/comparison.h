@@ -11,7 +11,5 @@ typedef enum {
 
 /* Validates the node and picks the eval for its input type (node->eval). */
 tl_status tl_comparison_prepare(tl_interpreter *it, tl_node *node, tl_comparison_op op);
-/* The float32 eval, the kernels' default. */
-tl_status tl_comparison_eval_f32(tl_interpreter *it, tl_node *node);
 
 #endif

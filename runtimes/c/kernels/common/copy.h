@@ -1,4 +1,4 @@
-/* Kernels that only move bytes (concatenation, pack) share this block copy. */
+/* Kernels that only move bytes share these copies. */
 #ifndef TL_COPY_H
 #define TL_COPY_H
 
@@ -17,5 +17,9 @@ static inline void tl_interleave(uint8_t *out, int64_t outer, const uint8_t *con
             out += block[k];
         }
 }
+
+/* Eval of the kernels whose output holds the input's bytes unchanged (RESHAPE, SQUEEZE,
+ * EXPAND_DIMS: only the shape differs); a no-op when the planner gave both the same memory. */
+tl_status tl_copy_eval(tl_interpreter *it, tl_node *node);
 
 #endif

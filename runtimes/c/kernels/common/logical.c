@@ -11,6 +11,8 @@ typedef struct {
     tl_broadcast bc;
 } logical_data;
 
+static tl_status tl_logical_binary_eval_b(tl_interpreter *it, tl_node *node);
+
 tl_status tl_logical_binary_prepare(tl_interpreter *it, tl_node *node, int is_and) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     logical_data *d;
@@ -25,10 +27,11 @@ tl_status tl_logical_binary_prepare(tl_interpreter *it, tl_node *node, int is_an
     d->is_and = is_and;
     d->same_shape = tl_same_shape(a, out) && tl_same_shape(b, out);
     d->n = tl_tensor_numel(out);
+    node->eval = tl_logical_binary_eval_b;
     return TL_STATUS_OK;
 }
 
-tl_status tl_logical_binary_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_logical_binary_eval_b(tl_interpreter *it, tl_node *node) {
     const logical_data *d = node->op_data;
     const uint8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
     uint8_t *o = tl_node_output(it, node, 0)->data;

@@ -5,6 +5,5 @@
 #include "../../src/kernel_api.h"
 
 tl_status tl_logical_binary_prepare(tl_interpreter *it, tl_node *node, int is_and);
-tl_status tl_logical_binary_eval(tl_interpreter *it, tl_node *node);
 
 #endif

@@ -8,7 +8,7 @@ typedef struct {
     int8_t lut[256]; /* indexed by the input byte + 128 */
 } lut_data;
 
-static tl_status lut_eval_s8(tl_interpreter *it, tl_node *node) {
+static tl_status tl_lut_activation_eval_s8(tl_interpreter *it, tl_node *node) {
     const lut_data *d = node->op_data;
     const int8_t *x = tl_node_input(it, node, 0)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -19,7 +19,7 @@ static tl_status lut_eval_s8(tl_interpreter *it, tl_node *node) {
 }
 
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
-                                    float out_scale, tl_status (*eval_f32)(tl_interpreter *, tl_node *)) {
+                                    float out_scale, tl_eval_fn eval_f32) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     lut_data *d;
     tl_status st;
@@ -47,6 +47,6 @@ tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f
         int32_t q = (int32_t)(y + (float)out->zero_point);
         d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
     }
-    node->eval = lut_eval_s8;
+    node->eval = tl_lut_activation_eval_s8;
     return TL_STATUS_OK;
 }

@@ -10,6 +10,6 @@
  * out_scale > 0 requires that output scale (LOGISTIC: 1/256); other types are refused (the
  * message is prefixed with the node and op by tl_fail). */
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
-                                    float out_scale, tl_status (*eval_f32)(tl_interpreter *, tl_node *));
+                                    float out_scale, tl_eval_fn eval_f32);
 
 #endif

@@ -21,12 +21,12 @@ typedef struct {
         return TL_STATUS_OK;                                                                   \
     }
 
-MIN_MAX_EVAL(min_max_f32, float)
-MIN_MAX_EVAL(min_max_s8, int8_t)
-MIN_MAX_EVAL(min_max_u8, uint8_t)
-MIN_MAX_EVAL(min_max_s16, int16_t)
-MIN_MAX_EVAL(min_max_s32, int32_t)
-MIN_MAX_EVAL(min_max_s64, int64_t)
+MIN_MAX_EVAL(tl_min_max_eval_f32, float)
+MIN_MAX_EVAL(tl_min_max_eval_s8, int8_t)
+MIN_MAX_EVAL(tl_min_max_eval_u8, uint8_t)
+MIN_MAX_EVAL(tl_min_max_eval_s16, int16_t)
+MIN_MAX_EVAL(tl_min_max_eval_s32, int32_t)
+MIN_MAX_EVAL(tl_min_max_eval_s64, int64_t)
 
 tl_status tl_min_max_prepare(tl_interpreter *it, tl_node *node, int is_max) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
@@ -40,12 +40,12 @@ tl_status tl_min_max_prepare(tl_interpreter *it, tl_node *node, int is_max) {
     d->is_max = is_max;
     if (!tl_broadcast_init(&d->bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
     switch (out->type) {
-    case TL_TYPE_FLOAT32: node->eval = min_max_f32; break;
-    case TL_TYPE_INT8: node->eval = min_max_s8; break;
-    case TL_TYPE_UINT8: node->eval = min_max_u8; break;
-    case TL_TYPE_INT16: node->eval = min_max_s16; break;
-    case TL_TYPE_INT32: node->eval = min_max_s32; break;
-    case TL_TYPE_INT64: node->eval = min_max_s64; break;
+    case TL_TYPE_FLOAT32: node->eval = tl_min_max_eval_f32; break;
+    case TL_TYPE_INT8: node->eval = tl_min_max_eval_s8; break;
+    case TL_TYPE_UINT8: node->eval = tl_min_max_eval_u8; break;
+    case TL_TYPE_INT16: node->eval = tl_min_max_eval_s16; break;
+    case TL_TYPE_INT32: node->eval = tl_min_max_eval_s32; break;
+    case TL_TYPE_INT64: node->eval = tl_min_max_eval_s64; break;
     default: return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, uint8, int16, int32 and int64");
     }
     return TL_STATUS_OK;

@@ -26,6 +26,13 @@ tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_p
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "mirror paddings exceed the input dim (less 1 for REFLECT)");
         d->before[i] = (int32_t)lo;
     }
+    if (in->type == TL_TYPE_INT8) {
+        int8_t z = (int8_t)out->zero_point;
+        memcpy(d->fill, &z, 1);
+    } else if (in->type == TL_TYPE_INT16) {
+        int16_t z = (int16_t)out->zero_point;
+        memcpy(d->fill, &z, 2);
+    }
     *out_d = d;
     return TL_STATUS_OK;
 }
@@ -57,4 +64,10 @@ void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, 
         }
         memcpy(y + off * (int64_t)d->elem, x + r * (int64_t)row_bytes, row_bytes);
     }
+}
+
+tl_status tl_pad_eval(tl_interpreter *it, tl_node *node) {
+    const tl_pad_data *d = node->op_data;
+    tl_pad_constant(d, tl_node_input(it, node, 0), tl_node_output(it, node, 0), d->fill);
+    return TL_STATUS_OK;
 }

@@ -2,7 +2,8 @@
 
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_FILTER_W = 3, OPT_FILTER_H = 4, OPT_ACTIVATION = 5 };
 
-tl_status tl_pool_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_pool_prepare(tl_interpreter *it, tl_node *node, tl_eval_fn eval_f32, tl_eval_fn eval_s8,
+                          tl_eval_fn eval_s16) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
     tl_pool_data *d;
@@ -28,11 +29,15 @@ tl_status tl_pool_prepare(tl_interpreter *it, tl_node *node) {
     if (out->dims[0] != d->batches || out->dims[1] != d->win.out_h || out->dims[2] != d->win.out_w ||
         out->dims[3] != d->channels)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the pool");
-    if (in->type == TL_TYPE_FLOAT32)
+    if (in->type == TL_TYPE_FLOAT32) {
+        node->eval = eval_f32;
         return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-    if (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16)
+    }
+    if (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16) {
+        node->eval = in->type == TL_TYPE_INT8 ? eval_s8 : eval_s16;
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "pooling supports float32, int8 and int16");
 }

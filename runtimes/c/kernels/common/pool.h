@@ -12,6 +12,8 @@ typedef struct {
     int32_t q_lo, q_hi;
 } tl_pool_data;
 
-tl_status tl_pool_prepare(tl_interpreter *it, tl_node *node);
+/* Checks the node, fills the op data and picks the kernel's eval for the input type. */
+tl_status tl_pool_prepare(tl_interpreter *it, tl_node *node, tl_eval_fn eval_f32, tl_eval_fn eval_s8,
+                          tl_eval_fn eval_s16);
 
 #endif

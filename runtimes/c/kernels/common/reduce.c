@@ -40,38 +40,38 @@ static int64_t offset_of(int64_t flat, int32_t n, const int32_t *dims, const int
     }                                                                              \
     return TL_STATUS_OK
 
-static tl_status tl_reduce_sum_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_sum_eval_f32(tl_interpreter *it, tl_node *node) {
     float *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(float, float acc = 0.0f, acc += v, y[o] = acc);
 }
 
-static tl_status tl_reduce_mean_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_mean_eval_f32(tl_interpreter *it, tl_node *node) {
     float *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(float, float acc = 0.0f, acc += v, y[o] = acc / (float)d->count);
 }
 
-static tl_status tl_reduce_max_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_reduce_max_eval_f32(tl_interpreter *it, tl_node *node) {
     float *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(float, float acc = -FLT_MAX, acc = v > acc ? v : acc, y[o] = acc);
 }
 
-static tl_status tl_reduce_min_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_reduce_min_eval_f32(tl_interpreter *it, tl_node *node) {
     float *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(float, float acc = FLT_MAX, acc = v < acc ? v : acc, y[o] = acc);
 }
 
-static tl_status tl_reduce_sum_s32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_sum_eval_s32(tl_interpreter *it, tl_node *node) {
     int32_t *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(int32_t, uint32_t acc = 0, acc += (uint32_t)v,
                 y[o] = acc > (uint32_t)INT32_MAX ? (int32_t)(acc - (uint32_t)INT32_MAX - 1u) - INT32_MAX - 1 : (int32_t)acc);
 }
 
 #define REDUCE_MIN_MAX(T, SUFFIX, LO, HI)                                                      \
-    static tl_status tl_reduce_max_##SUFFIX(tl_interpreter *it, tl_node *node) {               \
+    static tl_status tl_reduce_max_eval_##SUFFIX(tl_interpreter *it, tl_node *node) {               \
         T *y = tl_node_output(it, node, 0)->data;                                              \
         REDUCE_LOOP(T, T acc = LO, acc = v > acc ? v : acc, y[o] = acc);                       \
     }                                                                                          \
-    static tl_status tl_reduce_min_##SUFFIX(tl_interpreter *it, tl_node *node) {               \
+    static tl_status tl_reduce_min_eval_##SUFFIX(tl_interpreter *it, tl_node *node) {               \
         T *y = tl_node_output(it, node, 0)->data;                                              \
         REDUCE_LOOP(T, T acc = HI, acc = v < acc ? v : acc, y[o] = acc);                       \
     }
@@ -82,7 +82,7 @@ REDUCE_MIN_MAX(int16_t, s16, INT16_MIN, INT16_MAX)
 REDUCE_MIN_MAX(int32_t, s32, INT32_MIN, INT32_MAX)
 REDUCE_MIN_MAX(int64_t, s64, INT64_MIN, INT64_MAX)
 
-static tl_status tl_reduce_mean_s8(tl_interpreter *it, tl_node *node) {
+static tl_status tl_mean_eval_s8(tl_interpreter *it, tl_node *node) {
     int8_t *y = tl_node_output(it, node, 0)->data;
     /* prepare bounds count so that the int32 sum cannot overflow */
     REDUCE_LOOP(int8_t, int32_t acc = 0, acc += v,
@@ -163,26 +163,26 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     for (i = 0; i < n_expect; i++)
         if (out->dims[i] != expect[i]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the reduction");
     if (in->type == TL_TYPE_FLOAT32) {
-        node->eval = kind == TL_REDUCE_MEAN ? tl_reduce_mean_f32 : kind == TL_REDUCE_SUM ? tl_reduce_sum_f32
-                     : kind == TL_REDUCE_MAX ? tl_reduce_max_f32 : tl_reduce_min_f32;
+        node->eval = kind == TL_REDUCE_MEAN ? tl_mean_eval_f32 : kind == TL_REDUCE_SUM ? tl_sum_eval_f32
+                     : kind == TL_REDUCE_MAX ? tl_reduce_max_eval_f32 : tl_reduce_min_eval_f32;
         return TL_STATUS_OK;
     }
     if (kind == TL_REDUCE_MEAN && in->type == TL_TYPE_INT8) {
-        node->eval = tl_reduce_mean_s8;
+        node->eval = tl_mean_eval_s8;
         return prepare_mean_s8(it, node, in, out, d);
     }
     if (kind == TL_REDUCE_SUM && in->type == TL_TYPE_INT32) {
-        node->eval = tl_reduce_sum_s32;
+        node->eval = tl_sum_eval_s32;
         return TL_STATUS_OK;
     }
     if (kind == TL_REDUCE_MAX || kind == TL_REDUCE_MIN) {
         int is_max = kind == TL_REDUCE_MAX;
         switch (in->type) {
-        case TL_TYPE_INT8: node->eval = is_max ? tl_reduce_max_s8 : tl_reduce_min_s8; break;
-        case TL_TYPE_UINT8: node->eval = is_max ? tl_reduce_max_u8 : tl_reduce_min_u8; break;
-        case TL_TYPE_INT16: node->eval = is_max ? tl_reduce_max_s16 : tl_reduce_min_s16; break;
-        case TL_TYPE_INT32: node->eval = is_max ? tl_reduce_max_s32 : tl_reduce_min_s32; break;
-        case TL_TYPE_INT64: node->eval = is_max ? tl_reduce_max_s64 : tl_reduce_min_s64; break;
+        case TL_TYPE_INT8: node->eval = is_max ? tl_reduce_max_eval_s8 : tl_reduce_min_eval_s8; break;
+        case TL_TYPE_UINT8: node->eval = is_max ? tl_reduce_max_eval_u8 : tl_reduce_min_eval_u8; break;
+        case TL_TYPE_INT16: node->eval = is_max ? tl_reduce_max_eval_s16 : tl_reduce_min_eval_s16; break;
+        case TL_TYPE_INT32: node->eval = is_max ? tl_reduce_max_eval_s32 : tl_reduce_min_eval_s32; break;
+        case TL_TYPE_INT64: node->eval = is_max ? tl_reduce_max_eval_s64 : tl_reduce_min_eval_s64; break;
         default: return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, uint8, int16, int32 and int64");
         }
         if ((in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8 || in->type == TL_TYPE_INT16) &&

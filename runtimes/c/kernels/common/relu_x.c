@@ -9,7 +9,7 @@ typedef struct {
     int32_t in_zp, out_zp, mult, shift, q_lo, q_hi;
 } relu_x_data;
 
-static tl_status relu_x_f32(tl_interpreter *it, tl_node *node) {
+static tl_status tl_relu_x_eval_f32(tl_interpreter *it, tl_node *node) {
     const relu_x_data *d = node->op_data;
     const float *x = tl_node_input(it, node, 0)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -24,7 +24,7 @@ static int32_t relu_x_q(const relu_x_data *d, int32_t x) {
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
-static tl_status relu_x_s8(tl_interpreter *it, tl_node *node) {
+static tl_status tl_relu_x_eval_s8(tl_interpreter *it, tl_node *node) {
     const relu_x_data *d = node->op_data;
     const int8_t *x = tl_node_input(it, node, 0)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -34,7 +34,7 @@ static tl_status relu_x_s8(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status relu_x_s16(tl_interpreter *it, tl_node *node) {
+static tl_status tl_relu_x_eval_s16(tl_interpreter *it, tl_node *node) {
     const relu_x_data *d = node->op_data;
     const int16_t *x = tl_node_input(it, node, 0)->data;
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -66,7 +66,7 @@ tl_status tl_relu_x_prepare(tl_interpreter *it, tl_node *node, float lo, float h
     d->f_lo = lo;
     d->f_hi = hi;
     if (in->type == TL_TYPE_FLOAT32) {
-        node->eval = relu_x_f32;
+        node->eval = tl_relu_x_eval_f32;
         return TL_STATUS_OK;
     }
     if (in->type != TL_TYPE_INT8 && !(allow_s16 && in->type == TL_TYPE_INT16))
@@ -84,6 +84,6 @@ tl_status tl_relu_x_prepare(tl_interpreter *it, tl_node *node, float lo, float h
     d->q_hi = quantize_bound(out, hi);
     d->q_lo = d->q_lo > qmin ? d->q_lo : qmin;
     d->q_hi = d->q_hi < qmax ? d->q_hi : qmax;
-    node->eval = in->type == TL_TYPE_INT8 ? relu_x_s8 : relu_x_s16;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_x_eval_s8 : tl_relu_x_eval_s16;
     return tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
 }

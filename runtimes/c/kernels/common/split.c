@@ -12,6 +12,8 @@ typedef struct {
     size_t row_bytes;     /* bytes of the input under one outer index */
 } split_data;
 
+static tl_status tl_split_eval(tl_interpreter *it, tl_node *node);
+
 tl_status tl_split_prepare(tl_interpreter *it, tl_node *node, int32_t input, const tl_tensor *axis_t, int32_t *axis) {
     const tl_tensor *in = tl_node_input(it, node, input);
     split_data *d;
@@ -48,10 +50,11 @@ tl_status tl_split_prepare(tl_interpreter *it, tl_node *node, int32_t input, con
     d->inner_bytes = (size_t)inner * tl_type_size(in->type);
     d->row_bytes = d->inner_bytes * (size_t)in->dims[a];
     *axis = a;
+    node->eval = tl_split_eval;
     return TL_STATUS_OK;
 }
 
-tl_status tl_split_eval(tl_interpreter *it, tl_node *node) {
+static tl_status tl_split_eval(tl_interpreter *it, tl_node *node) {
     const split_data *d = node->op_data;
     const uint8_t *in = tl_node_input(it, node, d->input)->data;
     size_t offset = 0;
