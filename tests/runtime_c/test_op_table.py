@@ -1,5 +1,9 @@
-"""runtimes/c/src/builtin_ops.def and custom_ops.def, the kernel files and each kernel's registration agree."""
+"""runtimes/c/src/builtin_ops.def and custom_ops.def agree with the schema and the kernel files: a builtin's
+code and name are written once, in its builtin_ops.def line; kernels/<stem>.c defines tl_<stem>_prepare (the
+entry point the op table names after the file) and repeats neither."""
 import re
+
+from tensorlite.converter.schema import BUILTIN_OPS
 
 from .cbuild import RUNTIME
 
@@ -18,13 +22,14 @@ def test_builtin_table_matches_kernel_files():
     files = {p.stem for p in (RUNTIME / "kernels").glob("*.c")}
     assert stems == files, f"table lines without a file: {sorted(stems - files)}; files without a line: " \
         f"{sorted(files - stems)}"
+    names = [(name, stem) for _, name, stem in rows] + [(code, stem) for code, stem in custom]
     for code, name, stem in rows:
+        assert BUILTIN_OPS.get(name) == int(code), f"{name}: the schema's code is {BUILTIN_OPS.get(name)}, not {code}"
         assert stem == name.lower(), f"{name}: kernel file must be named {name.lower()}.c"
-        src = (RUNTIME / "kernels" / f"{stem}.c").read_text()
-        m = re.search(rf"const tl_kernel tl_kernel_{stem} = \{{(\d+), \"(\w+)\"", src)
-        assert m and m.group(1) == code and m.group(2) == name, f"{stem}.c registers {m.groups() if m else None}"
     for code, stem in custom:  # CUSTOM (32) kernels, named by their custom code
         assert stem == _snake(code), f"{code}: kernel file must be named {_snake(code)}.c"
+    for name, stem in names:
         src = (RUNTIME / "kernels" / f"{stem}.c").read_text()
-        m = re.search(rf"const tl_kernel tl_kernel_{stem} = \{{\s*(\d+), \"(\w+)\"", src)
-        assert m and m.group(1) == "32" and m.group(2) == code, f"{stem}.c registers {m.groups() if m else None}"
+        assert re.search(rf"^tl_status tl_{stem}_prepare\(tl_interpreter \*it, tl_node \*node\) \{{", src, re.M), \
+            f"{stem}.c must define tl_{stem}_prepare"
+        assert f'"{name}"' not in src, f"{stem}.c repeats its name; builtin_ops.def / custom_ops.def hold it"

@@ -11,7 +11,7 @@ static tl_status tl_abs_eval_s32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status abs_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_abs_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (in && out && in->type == TL_TYPE_INT32 && out->type == TL_TYPE_INT32) {
         if (!tl_same_shape(in, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output shapes differ");
@@ -20,5 +20,3 @@ static tl_status abs_prepare(tl_interpreter *it, tl_node *node) {
     }
     return tl_unary_f32_prepare(it, node, TL_UNARY_ABS, "ABS supports float32 and int32");
 }
-
-const tl_kernel tl_kernel_abs = {101, "ABS", abs_prepare};

@@ -2,8 +2,6 @@
  * The arithmetic is shared with SUB in common/add_sub.c. */
 #include "common/add_sub.h"
 
-static tl_status add_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_add_prepare(tl_interpreter *it, tl_node *node) {
     return tl_add_sub_prepare(it, node, 1);
 }
-
-const tl_kernel tl_kernel_add = {0, "ADD", add_prepare};

@@ -47,9 +47,7 @@ AVG_EVAL(tl_average_pool_2d_eval_s8, int8_t, int32_t, y[o++] = (int8_t)tl_clamp_
 AVG_EVAL(tl_average_pool_2d_eval_s16, int16_t, int32_t,
          y[o++] = (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
 
-static tl_status average_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_average_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
     return tl_pool_prepare(it, node, tl_average_pool_2d_eval_f32, tl_average_pool_2d_eval_s8,
                            tl_average_pool_2d_eval_s16);
 }
-
-const tl_kernel tl_kernel_average_pool_2d = {1, "AVERAGE_POOL_2D", average_pool_2d_prepare};

@@ -40,7 +40,7 @@ static tl_status tl_batch_matmul_eval_f32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status bmm_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_batch_matmul_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *l = tl_node_input(it, node, 0), *r = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     bmm_data *d;
     uint8_t adj_x, adj_y;
@@ -87,5 +87,3 @@ static tl_status bmm_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_batch_matmul_eval_f32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_batch_matmul = {126, "BATCH_MATMUL", bmm_prepare};

@@ -7,7 +7,7 @@
 #include "common/int_input.h"
 #include "common/repeat.h"
 
-static tl_status broadcast_to_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_broadcast_to_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *shape = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     tl_repeat *r;
     int32_t i, lead;
@@ -31,5 +31,3 @@ static tl_status broadcast_to_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_repeat_eval;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_broadcast_to = {130, "BROADCAST_TO", broadcast_to_prepare};

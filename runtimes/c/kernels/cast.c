@@ -79,7 +79,7 @@ CAST_FROM(u32, uint32_t, AS_IS, I2I)
 CAST_FROM(s64, int64_t, AS_IS, I2I)
 CAST_FROM(b, uint8_t, AS_BOOL, I2I)
 
-static tl_status cast_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_cast_prepare(tl_interpreter *it, tl_node *node) {
     static const tl_eval_fn evals[8][8] = {CAST_ROW(f32), CAST_ROW(s8), CAST_ROW(u8), CAST_ROW(s16),
                                            CAST_ROW(s32), CAST_ROW(u32), CAST_ROW(s64), CAST_ROW(b)};
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
@@ -92,5 +92,3 @@ static tl_status cast_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = evals[type_index(in->type)][type_index(out->type)];
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_cast = {53, "CAST", cast_prepare};

@@ -17,7 +17,7 @@ typedef struct {
 static tl_status tl_concatenation_eval(tl_interpreter *it, tl_node *node);
 static tl_status tl_concatenation_eval_f32(tl_interpreter *it, tl_node *node);
 
-static tl_status concat_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_concatenation_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *out = tl_node_output(it, node, 0);
     concat_data *d;
     int32_t axis, k, i, total = 0;
@@ -77,5 +77,3 @@ static tl_status tl_concatenation_eval_f32(tl_interpreter *it, tl_node *node) {
     for (i = 0; i < n; i++) y[i] = y[i] < d->f_lo ? d->f_lo : (y[i] > d->f_hi ? d->f_hi : y[i]);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_concatenation = {2, "CONCATENATION", concat_prepare};

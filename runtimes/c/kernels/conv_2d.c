@@ -17,7 +17,7 @@ static tl_status tl_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
-static tl_status conv_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in, *f, *bias, *out;
     tl_conv_data *d;
     int8_t act;
@@ -149,5 +149,3 @@ static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
     })
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_conv_2d = {3, "CONV_2D", conv_prepare};

@@ -13,7 +13,7 @@ static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node
 static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
-static tl_status dw_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_depthwise_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in, *f, *out;
     tl_conv_data *d;
     int8_t act;
@@ -108,5 +108,3 @@ static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *n
     })
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare};

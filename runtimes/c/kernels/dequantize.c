@@ -45,7 +45,7 @@ static tl_status tl_dequantize_eval_f16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status dequantize_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_dequantize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
@@ -58,5 +58,3 @@ static tl_status dequantize_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8 : tl_dequantize_eval_s16;
     return tl_check_quantized(it, node, in);
 }
-
-const tl_kernel tl_kernel_dequantize = {6, "DEQUANTIZE", dequantize_prepare};

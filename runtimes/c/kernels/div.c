@@ -49,7 +49,7 @@ static tl_status tl_div_eval_s32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status div_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_div_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     div_data *d;
     int8_t act;
@@ -83,5 +83,3 @@ static tl_status div_prepare(tl_interpreter *it, tl_node *node) {
     return tl_activation_range_f32(act, &d->lo, &d->hi) == TL_STATUS_OK
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
-
-const tl_kernel tl_kernel_div = {42, "DIV", div_prepare};

@@ -10,7 +10,7 @@
 
 static tl_status tl_fill_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status fill_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_fill_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *dims = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     int32_t i;
     if (!dims || !value || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs dims, value and output");
@@ -41,5 +41,3 @@ static tl_status tl_fill_eval(tl_interpreter *it, tl_node *node) {
     for (i = 0; i < n; i++) memcpy(y + i * (int64_t)elem, v, elem);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_fill = {94, "FILL", fill_prepare};

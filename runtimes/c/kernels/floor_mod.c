@@ -58,7 +58,7 @@ static int has_constant_zero(const tl_tensor *t) {
     return 0;
 }
 
-static tl_status floor_mod_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_floor_mod_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     tl_broadcast *bc;
     if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
@@ -74,5 +74,3 @@ static tl_status floor_mod_prepare(tl_interpreter *it, tl_node *node) {
                : a->type == TL_TYPE_INT64 ? tl_floor_mod_eval_s64 : tl_floor_mod_eval_f32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_floor_mod = {95, "FLOOR_MOD", floor_mod_prepare};

@@ -48,7 +48,7 @@ static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tens
     return TL_STATUS_OK;
 }
 
-static tl_status fc_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
     fc_data *d;
@@ -166,5 +166,3 @@ static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *nod
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare};

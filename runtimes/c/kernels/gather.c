@@ -47,7 +47,7 @@ GATHER_EVAL(tl_gather_eval_s16, int16_t)
 GATHER_EVAL(tl_gather_eval_s32, int32_t)
 GATHER_EVAL(tl_gather_eval_s64, int64_t)
 
-static tl_status gather_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_gather_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 0), *pos = tl_node_input(it, node, 1);
     const tl_tensor *out = tl_node_output(it, node, 0);
     int32_t axis, batch_dims, i, r = 0;
@@ -90,5 +90,3 @@ static tl_status gather_prepare(tl_interpreter *it, tl_node *node) {
                : pos->type == TL_TYPE_INT32 ? tl_gather_eval_s32 : tl_gather_eval_s64;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_gather = {36, "GATHER", gather_prepare};

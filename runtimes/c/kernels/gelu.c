@@ -34,12 +34,10 @@ static tl_status tl_gelu_eval_f32_approximate(tl_interpreter *it, tl_node *node)
     return TL_STATUS_OK;
 }
 
-static tl_status gelu_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_gelu_prepare(tl_interpreter *it, tl_node *node) {
     uint8_t approximate;
     if (tl_fb_u8(&it->fb, node->options, OPT_APPROXIMATE, 0, &approximate) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     return approximate ? tl_lut_activation_prepare(it, node, gelu_tanh, 0.0f, tl_gelu_eval_f32_approximate)
                        : tl_lut_activation_prepare(it, node, gelu_exact, 0.0f, tl_gelu_eval_f32);
 }
-
-const tl_kernel tl_kernel_gelu = {150, "GELU", gelu_prepare};

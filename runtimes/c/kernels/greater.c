@@ -2,8 +2,6 @@
  * quantized rescaling are shared by all comparisons (common/comparison.c). */
 #include "common/comparison.h"
 
-static tl_status greater_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_greater_prepare(tl_interpreter *it, tl_node *node) {
     return tl_comparison_prepare(it, node, TL_CMP_GREATER);
 }
-
-const tl_kernel tl_kernel_greater = {61, "GREATER", greater_prepare};

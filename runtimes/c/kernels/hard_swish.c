@@ -81,7 +81,7 @@ static int16_t to_16bit_multiplier(int32_t m) {
     return (int16_t)((m + (1 << 15)) >> 16);
 }
 
-static tl_status hard_swish_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_hard_swish_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     hard_swish_data *d;
     float hires_scale, out_real, relu_real;
@@ -115,5 +115,3 @@ static tl_status hard_swish_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_hard_swish_eval_s8;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_hard_swish = {117, "HARD_SWISH", hard_swish_prepare};

@@ -36,7 +36,7 @@ static tl_status check_branch(tl_interpreter *it, tl_node *node, const tl_subgra
 
 static tl_status tl_if_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status if_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_if_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *cond = tl_node_input(it, node, 0);
     int32_t then_index, else_index;
     if_data *d;
@@ -71,5 +71,3 @@ static tl_status tl_if_eval(tl_interpreter *it, tl_node *node) {
         tl_copy_tensor(tl_node_output(it, node, k), tl_subgraph_output(it, sg, k));
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_if = {118, "IF", if_prepare};

@@ -14,7 +14,7 @@ static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_leaky_relu_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_leaky_relu_eval_s16(tl_interpreter *it, tl_node *node);
 
-static tl_status leaky_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_leaky_relu_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     leaky_data *d;
     tl_status st;
@@ -73,5 +73,3 @@ static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node) {
 
 LEAKY_EVAL_Q(tl_leaky_relu_eval_s8, int8_t)
 LEAKY_EVAL_Q(tl_leaky_relu_eval_s16, int16_t)
-
-const tl_kernel tl_kernel_leaky_relu = {98, "LEAKY_RELU", leaky_prepare};

@@ -1,8 +1,6 @@
 /* LOG: y = log(x), float32 (shared kernel in common/unary_f32.c). */
 #include "common/unary_f32.h"
 
-static tl_status log_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_log_prepare(tl_interpreter *it, tl_node *node) {
     return tl_unary_f32_prepare(it, node, TL_UNARY_LOG, "LOG supports float32 only");
 }
-
-const tl_kernel tl_kernel_log = {73, "LOG", log_prepare};

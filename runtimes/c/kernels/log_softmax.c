@@ -26,7 +26,7 @@ static tl_status tl_log_softmax_eval_f32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status log_softmax_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_log_softmax_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     log_softmax_data *d;
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
@@ -42,5 +42,3 @@ static tl_status log_softmax_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_log_softmax_eval_f32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_log_softmax = {50, "LOG_SOFTMAX", log_softmax_prepare};

@@ -3,7 +3,7 @@
 
 static tl_status tl_logical_not_eval_b(tl_interpreter *it, tl_node *node);
 
-static tl_status logical_not_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_logical_not_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (tl_node_num_inputs(node) != 1 || tl_node_num_outputs(node) != 1 || !in || !out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 1 input and 1 output");
@@ -22,5 +22,3 @@ static tl_status tl_logical_not_eval_b(tl_interpreter *it, tl_node *node) {
     for (i = 0; i < out->bytes; i++) o[i] = (uint8_t)(x[i] == 0);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_logical_not = {87, "LOGICAL_NOT", logical_not_prepare};

@@ -40,8 +40,6 @@ MAX_EVAL(tl_max_pool_2d_eval_f32, float, y[o++] = best < d->f_lo ? d->f_lo : (be
 MAX_EVAL(tl_max_pool_2d_eval_s8, int8_t, y[o++] = (int8_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
 MAX_EVAL(tl_max_pool_2d_eval_s16, int16_t, y[o++] = (int16_t)tl_clamp_i32(best, d->q_lo, d->q_hi))
 
-static tl_status max_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_max_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
     return tl_pool_prepare(it, node, tl_max_pool_2d_eval_f32, tl_max_pool_2d_eval_s8, tl_max_pool_2d_eval_s16);
 }
-
-const tl_kernel tl_kernel_max_pool_2d = {17, "MAX_POOL_2D", max_pool_2d_prepare};

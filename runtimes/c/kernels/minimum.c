@@ -1,8 +1,6 @@
 /* MINIMUM: elementwise, broadcasting, on raw values (shared with the other one in common/min_max.c). */
 #include "common/min_max.h"
 
-static tl_status minimum_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_minimum_prepare(tl_interpreter *it, tl_node *node) {
     return tl_min_max_prepare(it, node, 0);
 }
-
-const tl_kernel tl_kernel_minimum = {57, "MINIMUM", minimum_prepare};

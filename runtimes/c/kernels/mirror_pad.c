@@ -10,7 +10,7 @@ enum { OPT_MODE = 0 };
 
 static tl_status tl_mirror_pad_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status mirror_pad_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_mirror_pad_prepare(tl_interpreter *it, tl_node *node) {
     tl_pad_data *d;
     int8_t mode;
     tl_status st;
@@ -44,5 +44,3 @@ static tl_status tl_mirror_pad_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_mirror_pad = {100, "MIRROR_PAD", mirror_pad_prepare};

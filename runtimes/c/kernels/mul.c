@@ -19,7 +19,7 @@ static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node);
 
-static tl_status mul_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     mul_data *d;
     int8_t act;
@@ -92,5 +92,3 @@ static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node) { MUL_LOOP(f
 static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node) { MUL_LOOP(int8_t, (int8_t)mul_q(d, a[oa], b[ob])); }
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node) { MUL_LOOP(int16_t, (int16_t)mul_q(d, a[oa], b[ob])); }
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node) { MUL_LOOP(int32_t, mul_wrap_s32(d, a[oa], b[ob])); }
-
-const tl_kernel tl_kernel_mul = {18, "MUL", mul_prepare};

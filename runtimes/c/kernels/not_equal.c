@@ -2,8 +2,6 @@
  * quantized rescaling are shared by all comparisons (common/comparison.c). */
 #include "common/comparison.h"
 
-static tl_status not_equal_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_not_equal_prepare(tl_interpreter *it, tl_node *node) {
     return tl_comparison_prepare(it, node, TL_CMP_NOT_EQUAL);
 }
-
-const tl_kernel tl_kernel_not_equal = {72, "NOT_EQUAL", not_equal_prepare};

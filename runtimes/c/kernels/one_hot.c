@@ -37,7 +37,7 @@ typedef struct {
 ONE_HOT_EVAL(tl_one_hot_eval_s32, int32_t, v == j)
 ONE_HOT_EVAL(tl_one_hot_eval_s64, int64_t, ((uint64_t)v & 0xffffffffu) == (uint32_t)j)
 
-static tl_status one_hot_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_one_hot_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *idx = tl_node_input(it, node, 0), *depth = tl_node_input(it, node, 1);
     tl_tensor *on = tl_node_input(it, node, 2), *off = tl_node_input(it, node, 3), *out = tl_node_output(it, node, 0);
     one_hot_data *d;
@@ -71,5 +71,3 @@ static tl_status one_hot_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = idx->type == TL_TYPE_INT32 ? tl_one_hot_eval_s32 : tl_one_hot_eval_s64;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_one_hot = {85, "ONE_HOT", one_hot_prepare};

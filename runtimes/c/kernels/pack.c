@@ -13,7 +13,7 @@ typedef struct {
 
 static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status pack_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_pack_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *first = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     pack_data *d;
     int32_t axis, k, i;
@@ -49,5 +49,3 @@ static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node) {
     tl_interleave(tl_node_output(it, node, 0)->data, d->outer, src, d->block, d->n);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_pack = {83, "PACK", pack_prepare};

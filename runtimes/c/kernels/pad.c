@@ -4,7 +4,7 @@
 #include "../src/kernel_api.h"
 #include "common/pad.h"
 
-static tl_status pad_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_pad_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_pad_data *d;
     tl_status st = tl_pad_prepare_common(it, node, -1, &d);
@@ -13,5 +13,3 @@ static tl_status pad_prepare(tl_interpreter *it, tl_node *node) {
     if (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16) return tl_check_quantized(it, node, out);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_pad = {34, "PAD", pad_prepare};

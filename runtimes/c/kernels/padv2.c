@@ -9,7 +9,7 @@
 
 static tl_status tl_padv2_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status padv2_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_padv2_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *value = tl_node_input(it, node, 2), *out = tl_node_output(it, node, 0);
     tl_pad_data *d;
     tl_status st = tl_pad_prepare_common(it, node, -1, &d);
@@ -36,5 +36,3 @@ static tl_status tl_padv2_eval(tl_interpreter *it, tl_node *node) {
     tl_pad_constant(d, tl_node_input(it, node, 0), tl_node_output(it, node, 0), fill);
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_padv2 = {60, "PADV2", padv2_prepare};

@@ -95,7 +95,7 @@ static tl_status tl_pow_eval_s32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status pow_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_pow_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     pow_data *d;
     if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
@@ -118,5 +118,3 @@ static tl_status pow_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = out->type == TL_TYPE_FLOAT32 ? tl_pow_eval_f32 : tl_pow_eval_s32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_pow = {78, "POW", pow_prepare};

@@ -55,7 +55,7 @@ QUANTIZE_EVAL(tl_quantize_eval_s32_s8, int32_t, int8_t, FROM_INT)
 QUANTIZE_EVAL(tl_quantize_eval_s32_s16, int32_t, int16_t, FROM_INT)
 QUANTIZE_EVAL(tl_quantize_eval_s32_s32, int32_t, int32_t, FROM_INT)
 
-static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_quantize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     quantize_data *d;
     tl_status st;
@@ -82,5 +82,3 @@ static tl_status quantize_prepare(tl_interpreter *it, tl_node *node) {
     if (st != TL_STATUS_OK) return st;
     return tl_quantize_multiplier_checked(it, node, (double)in->scale / out->scale, &d->mult, &d->shift);
 }
-
-const tl_kernel tl_kernel_quantize = {114, "QUANTIZE", quantize_prepare};

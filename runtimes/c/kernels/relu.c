@@ -11,7 +11,7 @@ static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s16(tl_interpreter *it, tl_node *node);
 
-static tl_status relu_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_relu_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     relu_data *d;
     tl_status st;
@@ -60,5 +60,3 @@ static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node) {
 
 RELU_EVAL_Q(tl_relu_eval_s8, int8_t)
 RELU_EVAL_Q(tl_relu_eval_s16, int16_t)
-
-const tl_kernel tl_kernel_relu = {19, "RELU", relu_prepare};

@@ -1,8 +1,6 @@
 /* RELU_N1_TO_1: clamp to [-1.0f, 1.0f] (shared kernel in common/relu_x.c; float32, int8). */
 #include "common/relu_x.h"
 
-static tl_status relu_n1_to_1_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_relu_n1_to_1_prepare(tl_interpreter *it, tl_node *node) {
     return tl_relu_x_prepare(it, node, -1.0f, 1.0f, 0);
 }
-
-const tl_kernel tl_kernel_relu_n1_to_1 = {20, "RELU_N1_TO_1", relu_n1_to_1_prepare};

@@ -2,7 +2,7 @@
 #include "../src/kernel_api.h"
 #include "common/copy.h"
 
-static tl_status reshape_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_reshape_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
     if (in->type != out->type || in->bytes != out->bytes)
@@ -10,5 +10,3 @@ static tl_status reshape_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_copy_eval;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_reshape = {22, "RESHAPE", reshape_prepare};

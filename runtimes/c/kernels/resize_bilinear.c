@@ -98,7 +98,7 @@ static void position_q(int32_t v, int32_t scale_10, int half, int32_t size, int3
 BILINEAR_INT_EVAL(tl_resize_bilinear_eval_s8, int8_t)
 BILINEAR_INT_EVAL(tl_resize_bilinear_eval_s16, int16_t)
 
-static tl_status bilinear_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_resize_bilinear_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *size = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     bilinear_data *d;
     uint8_t align;
@@ -150,5 +150,3 @@ static tl_status bilinear_prepare(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_resize_bilinear = {23, "RESIZE_BILINEAR", bilinear_prepare};

@@ -15,7 +15,7 @@ typedef struct {
 
 static tl_status tl_resize_nearest_neighbor_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status resize_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_resize_nearest_neighbor_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     resize_data *d;
     if (!in || !out || in->ndim != 4 || out->ndim != 4 || in->type != out->type || tl_type_size(in->type) == 0 ||
@@ -61,5 +61,3 @@ static tl_status tl_resize_nearest_neighbor_eval(tl_interpreter *it, tl_node *no
         }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_resize_nearest_neighbor = {97, "RESIZE_NEAREST_NEIGHBOR", resize_prepare};

@@ -1,8 +1,6 @@
 /* RSQRT: y = 1/sqrt(x), float32 (shared kernel in common/unary_f32.c). */
 #include "common/unary_f32.h"
 
-static tl_status rsqrt_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_rsqrt_prepare(tl_interpreter *it, tl_node *node) {
     return tl_unary_f32_prepare(it, node, TL_UNARY_RSQRT, "RSQRT supports float32 only");
 }
-
-const tl_kernel tl_kernel_rsqrt = {76, "RSQRT", rsqrt_prepare};

@@ -14,7 +14,7 @@ typedef struct {
 
 static tl_status tl_select_v2_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status select_v2_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_select_v2_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *t[3], *out = tl_node_output(it, node, 0);
     select_data *d;
     int32_t k, i;
@@ -69,5 +69,3 @@ static tl_status tl_select_v2_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_select_v2 = {123, "SELECT_V2", select_v2_prepare};

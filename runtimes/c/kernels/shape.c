@@ -13,7 +13,7 @@
 SHAPE_EVAL(tl_shape_eval_s32, int32_t)
 SHAPE_EVAL(tl_shape_eval_s64, int64_t)
 
-static tl_status shape_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_shape_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out || out->ndim != 1 || out->dims[0] != in->ndim ||
         (out->type != TL_TYPE_INT32 && out->type != TL_TYPE_INT64))
@@ -21,5 +21,3 @@ static tl_status shape_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = out->type == TL_TYPE_INT32 ? tl_shape_eval_s32 : tl_shape_eval_s64;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_shape = {77, "SHAPE", shape_prepare};

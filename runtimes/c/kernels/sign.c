@@ -17,7 +17,7 @@ SIGN_EVAL(tl_sign_eval_f32, float, 1)
 SIGN_EVAL(tl_sign_eval_f64, double, 1)
 SIGN_EVAL(tl_sign_eval_s32, int32_t, 0)
 
-static tl_status sign_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_sign_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
     if (in->type != out->type) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
@@ -30,5 +30,3 @@ static tl_status sign_prepare(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_sign = {158, "SIGN", sign_prepare};

@@ -24,7 +24,7 @@ static tl_status tl_signal_energy_eval_s16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status signal_energy_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_energy_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
     energy_data *d;
@@ -45,5 +45,3 @@ static tl_status signal_energy_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_signal_energy_eval_s16;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_energy = {32, "SignalEnergy", signal_energy_prepare};

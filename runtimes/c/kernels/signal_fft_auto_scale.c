@@ -24,7 +24,7 @@ static tl_status tl_signal_fft_auto_scale_eval_s16(tl_interpreter *it, tl_node *
     return TL_STATUS_OK;
 }
 
-static tl_status signal_fft_auto_scale_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_fft_auto_scale_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0), *sh = tl_node_output(it, node, 1);
     if (tl_node_num_inputs(node) != 1 || tl_node_num_outputs(node) != 2 || !in || !out || !sh)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and two outputs");
@@ -35,5 +35,3 @@ static tl_status signal_fft_auto_scale_prepare(tl_interpreter *it, tl_node *node
     node->eval = tl_signal_fft_auto_scale_eval_s16;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_fft_auto_scale = {32, "SignalFftAutoScale", signal_fft_auto_scale_prepare};

@@ -28,7 +28,7 @@ static tl_status tl_signal_filter_bank_eval_u32(tl_interpreter *it, tl_node *nod
     return TL_STATUS_OK;
 }
 
-static tl_status signal_filter_bank_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_filter_bank_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0), *t[5];
     tl_flex_map opts;
     int32_t channels, k, c;
@@ -59,5 +59,3 @@ static tl_status signal_filter_bank_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_signal_filter_bank_eval_u32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_filter_bank = {32, "SignalFilterBank", signal_filter_bank_prepare};

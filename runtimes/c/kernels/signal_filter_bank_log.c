@@ -26,7 +26,7 @@ static tl_status tl_signal_filter_bank_log_eval_u32(tl_interpreter *it, tl_node 
     return TL_STATUS_OK;
 }
 
-static tl_status signal_filter_bank_log_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_filter_bank_log_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
     log_data *d;
@@ -47,5 +47,3 @@ static tl_status signal_filter_bank_log_prepare(tl_interpreter *it, tl_node *nod
     node->eval = tl_signal_filter_bank_log_eval_u32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_filter_bank_log = {32, "SignalFilterBankLog", signal_filter_bank_log_prepare};

@@ -47,7 +47,7 @@ static tl_status tl_signal_filter_bank_spectral_subtraction_eval_u32(tl_interpre
     return TL_STATUS_OK;
 }
 
-static tl_status signal_filter_bank_spectral_subtraction_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_filter_bank_spectral_subtraction_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0), *noise = tl_node_output(it, node, 1);
     static const char *const keys[] = {"smoothing", "alternate_smoothing", "one_minus_smoothing",
                                        "alternate_one_minus_smoothing", "min_signal_remaining", "smoothing_bits",
@@ -86,6 +86,3 @@ static tl_status signal_filter_bank_spectral_subtraction_prepare(tl_interpreter 
     node->eval = tl_signal_filter_bank_spectral_subtraction_eval_u32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_filter_bank_spectral_subtraction = {
-    32, "SignalFilterBankSpectralSubtraction", signal_filter_bank_spectral_subtraction_prepare};

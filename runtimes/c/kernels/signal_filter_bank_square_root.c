@@ -15,7 +15,7 @@ static tl_status tl_signal_filter_bank_square_root_eval_u64(tl_interpreter *it, 
     return TL_STATUS_OK;
 }
 
-static tl_status signal_filter_bank_square_root_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_filter_bank_square_root_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *sh = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     if (tl_node_num_inputs(node) != 2 || tl_node_num_outputs(node) != 1 || !in || !sh || !out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input, scale bits and an output");
@@ -26,6 +26,3 @@ static tl_status signal_filter_bank_square_root_prepare(tl_interpreter *it, tl_n
     node->eval = tl_signal_filter_bank_square_root_eval_u64;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_filter_bank_square_root = {32, "SignalFilterBankSquareRoot",
-                                                            signal_filter_bank_square_root_prepare};

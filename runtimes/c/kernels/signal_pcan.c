@@ -47,7 +47,7 @@ static tl_status tl_signal_pcan_eval_u32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status signal_pcan_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_pcan_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *noise = tl_node_input(it, node, 1), *lut = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
@@ -69,5 +69,3 @@ static tl_status signal_pcan_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_signal_pcan_eval_u32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_pcan = {32, "SignalPCAN", signal_pcan_prepare};

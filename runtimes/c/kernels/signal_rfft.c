@@ -229,7 +229,7 @@ static void twiddle(int16_t *t, int64_t k, double phase) {
     t[2 * k + 1] = (int16_t)floor(0.5 + 32767 * sin(phase));
 }
 
-static tl_status signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
     const double pi = 3.141592653589793238462643383279502884197169399375105820974944;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
@@ -270,5 +270,3 @@ static tl_status signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_signal_rfft_eval_s16;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_rfft = {32, "SignalRfft", signal_rfft_prepare};

@@ -20,7 +20,7 @@ static tl_status tl_signal_window_eval_s16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status signal_window_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_signal_window_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
     window_data *d;
@@ -40,5 +40,3 @@ static tl_status signal_window_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_signal_window_eval_s16;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_signal_window = {32, "SignalWindow", signal_window_prepare};

@@ -26,7 +26,7 @@ static int64_t read_index(const tl_tensor *t, int32_t i) {
 
 static tl_status tl_slice_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status slice_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_slice_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *s = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
     slice_data *d;
@@ -80,5 +80,3 @@ static tl_status tl_slice_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_slice = {65, "SLICE", slice_prepare};

@@ -24,7 +24,7 @@ static tl_status tl_softmax_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node);
 
-static tl_status softmax_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     softmax_data *d;
     if (!in || !out || !tl_same_shape(in, out) || in->ndim < 1)
@@ -157,5 +157,3 @@ static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_softmax = {25, "SOFTMAX", softmax_prepare};

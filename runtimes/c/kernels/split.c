@@ -5,7 +5,7 @@
 
 enum { OPT_NUM_SPLITS = 0 }; /* SplitOptions */
 
-static tl_status split_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_split_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 1);
     int32_t num_splits, axis, k;
     tl_status st;
@@ -17,7 +17,7 @@ static tl_status split_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (num_splits != tl_node_num_outputs(node))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "num_splits differs from the number of outputs");
-    if ((st = tl_split_prepare(it, node, 1, tl_node_input(it, node, 0), &axis)) != TL_STATUS_OK) return st;
+    if ((st = tl_split_prepare_common(it, node, 1, tl_node_input(it, node, 0), &axis)) != TL_STATUS_OK) return st;
     if (in->dims[axis] % num_splits)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "the axis does not divide into num_splits equal pieces");
     for (k = 0; k < num_splits; k++)
@@ -25,5 +25,3 @@ static tl_status split_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "the pieces must be equal");
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_split = {49, "SPLIT", split_prepare};

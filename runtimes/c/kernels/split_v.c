@@ -10,7 +10,7 @@ static int64_t size_at(const tl_tensor *sizes, int32_t k) {
     return sizes->type == TL_TYPE_INT32 ? ((const int32_t *)sizes->data)[k] : ((const int64_t *)sizes->data)[k];
 }
 
-static tl_status split_v_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_split_v_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 0), *sizes = tl_node_input(it, node, 1);
     int32_t num_splits, axis, k, n = tl_node_num_outputs(node), unknown = -1;
     int64_t known = 0;
@@ -27,7 +27,7 @@ static tl_status split_v_prepare(tl_interpreter *it, tl_node *node) {
         sizes->dims[0] != n)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "size_splits must be a constant int32/int64 vector with one entry per output");
-    if ((st = tl_split_prepare(it, node, 0, tl_node_input(it, node, 2), &axis)) != TL_STATUS_OK) return st;
+    if ((st = tl_split_prepare_common(it, node, 0, tl_node_input(it, node, 2), &axis)) != TL_STATUS_OK) return st;
     for (k = 0; k < n; k++) {
         int64_t s = size_at(sizes, k);
         if (s == -1 && unknown < 0)
@@ -44,5 +44,3 @@ static tl_status split_v_prepare(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_split_v = {102, "SPLIT_V", split_v_prepare};

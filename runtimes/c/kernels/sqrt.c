@@ -1,8 +1,6 @@
 /* SQRT: y = sqrt(x), float32 (shared kernel in common/unary_f32.c). */
 #include "common/unary_f32.h"
 
-static tl_status sqrt_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_sqrt_prepare(tl_interpreter *it, tl_node *node) {
     return tl_unary_f32_prepare(it, node, TL_UNARY_SQRT, "SQRT supports float32 only");
 }
-
-const tl_kernel tl_kernel_sqrt = {75, "SQRT", sqrt_prepare};

@@ -17,7 +17,7 @@ static tl_status tl_squared_difference_eval_f32(tl_interpreter *it, tl_node *nod
     return TL_STATUS_OK;
 }
 
-static tl_status squared_difference_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_squared_difference_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     tl_broadcast *bc;
     if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
@@ -30,5 +30,3 @@ static tl_status squared_difference_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_squared_difference_eval_f32;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_squared_difference = {99, "SQUARED_DIFFERENCE", squared_difference_prepare};

@@ -5,7 +5,7 @@
 
 enum { OPT_SQUEEZE_DIMS = 0 };
 
-static tl_status squeeze_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_squeeze_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_fb_vec dims;
     int drop[TL_MAX_DIMS] = {0};
@@ -32,5 +32,3 @@ static tl_status squeeze_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = tl_copy_eval;
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_squeeze = {43, "SQUEEZE", squeeze_prepare};

@@ -20,7 +20,7 @@ static int32_t clamp(int32_t v, int32_t lo, int32_t hi) {
 
 static tl_status tl_strided_slice_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status strided_slice_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_strided_slice_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *e = tl_node_input(it, node, 2);
     tl_tensor *s = tl_node_input(it, node, 3), *out = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
@@ -97,5 +97,3 @@ static tl_status tl_strided_slice_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_strided_slice = {45, "STRIDED_SLICE", strided_slice_prepare};

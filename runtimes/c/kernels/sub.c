@@ -2,8 +2,6 @@
  * The arithmetic is shared with ADD in common/add_sub.c. */
 #include "common/add_sub.h"
 
-static tl_status sub_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_sub_prepare(tl_interpreter *it, tl_node *node) {
     return tl_add_sub_prepare(it, node, -1);
 }
-
-const tl_kernel tl_kernel_sub = {41, "SUB", sub_prepare};

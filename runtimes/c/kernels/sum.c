@@ -1,8 +1,6 @@
 /* SUM over constant axes with keep_dims (shared kernel in common/reduce.c). */
 #include "common/reduce.h"
 
-static tl_status sum_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_sum_prepare(tl_interpreter *it, tl_node *node) {
     return tl_reduce_prepare(it, node, TL_REDUCE_SUM);
 }
-
-const tl_kernel tl_kernel_sum = {74, "SUM", sum_prepare};

@@ -64,7 +64,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, svdf_data *d) {
     return TL_STATUS_OK;
 }
 
-static tl_status svdf_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_svdf_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *wf = tl_node_input(it, node, IN_WEIGHTS_FEATURE);
     tl_tensor *wt = tl_node_input(it, node, IN_WEIGHTS_TIME), *bias = tl_node_input(it, node, IN_BIAS);
     tl_tensor *state = tl_node_input(it, node, IN_STATE), *out = tl_node_output(it, node, 0);
@@ -199,5 +199,3 @@ static tl_status eval_s8(tl_interpreter *it, tl_node *node, int wide) {
 
 static tl_status tl_svdf_eval_s8(tl_interpreter *it, tl_node *node) { return eval_s8(it, node, 0); }
 static tl_status tl_svdf_eval_s8_s16(tl_interpreter *it, tl_node *node) { return eval_s8(it, node, 1); }
-
-const tl_kernel tl_kernel_svdf = {27, "SVDF", svdf_prepare};

@@ -18,10 +18,8 @@ static tl_status tl_tanh_eval_f32(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-static tl_status tanh_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_tanh_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);
     if (in && tl_node_output(it, node, 0) && in->type == TL_TYPE_INT16) return tl_sigmoid16_prepare(it, node, 1);
     return tl_lut_activation_prepare(it, node, tanh_f, 0.0f, tl_tanh_eval_f32);
 }
-
-const tl_kernel tl_kernel_tanh = {28, "TANH", tanh_prepare};

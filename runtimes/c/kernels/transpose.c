@@ -11,7 +11,7 @@ typedef struct {
 
 static tl_status tl_transpose_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status transpose_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_transpose_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *perm = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     transpose_data *d;
     int64_t strides[TL_MAX_DIMS];
@@ -53,5 +53,3 @@ static tl_status tl_transpose_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_transpose = {39, "TRANSPOSE", transpose_prepare};

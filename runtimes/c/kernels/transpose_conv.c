@@ -41,7 +41,7 @@ static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, tl_conv_da
     return tl_conv_prepare_requant(it, node, IN_DATA, IN_FILTER, act, d);
 }
 
-static tl_status tconv_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_transpose_conv_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *shape = tl_node_input(it, node, IN_SHAPE), *f = tl_node_input(it, node, IN_FILTER);
     tl_tensor *in = tl_node_input(it, node, IN_DATA), *bias = tl_node_input(it, node, IN_BIAS);
     tl_tensor *out = tl_node_output(it, node, 0);
@@ -205,5 +205,3 @@ static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
 
 static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 0); }
 static tl_status tl_transpose_conv_eval_s16_bias32(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 1); }
-
-const tl_kernel tl_kernel_transpose_conv = {67, "TRANSPOSE_CONV", tconv_prepare};

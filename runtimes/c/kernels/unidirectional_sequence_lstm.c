@@ -168,7 +168,7 @@ static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
     return TL_STATUS_OK;
 }
 
-static tl_status lstm_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_unidirectional_sequence_lstm_prepare(tl_interpreter *it, tl_node *node) {
     int32_t n = tl_node_num_inputs(node), g, k;
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
     tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
@@ -354,5 +354,3 @@ static tl_status tl_unidirectional_sequence_lstm_eval_s8(tl_interpreter *it, tl_
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_unidirectional_sequence_lstm = {44, "UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_prepare};

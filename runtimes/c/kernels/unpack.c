@@ -14,7 +14,7 @@ typedef struct {
 
 static tl_status tl_unpack_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status unpack_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_unpack_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);
     unpack_data *d;
     int32_t num, axis, i, j, k;
@@ -61,5 +61,3 @@ static tl_status tl_unpack_eval(tl_interpreter *it, tl_node *node) {
     }
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_unpack = {88, "UNPACK", unpack_prepare};

@@ -19,7 +19,7 @@ typedef struct {
 
 static tl_status tl_while_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status while_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_while_prepare(tl_interpreter *it, tl_node *node) {
     int32_t n = tl_node_num_inputs(node), k, cond_index, body_index;
     const tl_tensor *flag;
     while_data *d;
@@ -87,5 +87,3 @@ static tl_status tl_while_eval(tl_interpreter *it, tl_node *node) {
         copy_values(it, node, d->body, 1);
     }
 }
-
-const tl_kernel tl_kernel_while = {119, "WHILE", while_prepare};

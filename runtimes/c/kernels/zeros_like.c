@@ -6,7 +6,7 @@
 
 static tl_status tl_zeros_like_eval(tl_interpreter *it, tl_node *node);
 
-static tl_status zeros_like_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_zeros_like_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and an output");
     if (in->type != out->type) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
@@ -22,5 +22,3 @@ static tl_status tl_zeros_like_eval(tl_interpreter *it, tl_node *node) {
     memset(out->data, 0, out->bytes); /* all-zero bytes are 0 and +0.0f */
     return TL_STATUS_OK;
 }
-
-const tl_kernel tl_kernel_zeros_like = {93, "ZEROS_LIKE", zeros_like_prepare};

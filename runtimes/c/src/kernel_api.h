@@ -1,8 +1,9 @@
 /* The interface between the interpreter and the kernels (see KERNELS.md).
  *
- * A kernel is one TFLite builtin: `prepare` validates types and shapes and computes what eval
- * needs (quantized multipliers, ...) into persistent op data taken from the arena's tail;
- * `eval` is pure computation with nothing left to check. Neither allocates otherwise. */
+ * A kernel is one TFLite builtin: `prepare` validates types and shapes, computes what eval
+ * needs (quantized multipliers, ...) into persistent op data taken from the arena's tail and
+ * picks the eval for the node's types; `eval` is pure computation with nothing left to check.
+ * Neither allocates otherwise. */
 #ifndef TL_KERNEL_API_H
 #define TL_KERNEL_API_H
 
@@ -21,6 +22,8 @@
 struct tl_node;
 /* A kernel's computation for one node: prepare picks it (into node->eval) for the node's types. */
 typedef tl_status (*tl_eval_fn)(tl_interpreter *it, struct tl_node *node);
+/* A kernel's entry point, tl_<stem>_prepare in kernels/<stem>.c (declared below from the op tables). */
+typedef tl_status (*tl_prepare_fn)(tl_interpreter *it, struct tl_node *node);
 
 typedef struct tl_node {
     int32_t builtin;
@@ -30,7 +33,7 @@ typedef struct tl_node {
     tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
     uint8_t options_type;
     tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
-    const struct tl_kernel *kernel;
+    tl_prepare_fn prepare;  /* the node's kernel, found by the interpreter */
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
      * optimized variant picked by a shape check); every prepare sets it. */
     tl_eval_fn eval;
@@ -52,13 +55,6 @@ typedef struct tl_scratch {
     void *data;             /* set by allocate; valid in eval */
     struct tl_scratch *next;
 } tl_scratch;
-
-/* A kernel is its prepare, which also picks node->eval for the node's types. */
-typedef struct tl_kernel {
-    int32_t builtin;
-    const char *name;
-    tl_status (*prepare)(tl_interpreter *it, tl_node *node);
-} tl_kernel;
 
 /* One subgraph of the model: its tensor and node tables (read at init) and its inputs/outputs. */
 typedef struct tl_subgraph {
@@ -99,9 +95,18 @@ struct tl_interpreter {
     char error[192];
 };
 
+/* Every kernel's prepare, named after its file by the op tables: a builtin's code and name are
+ * written once, in builtin_ops.def (a CUSTOM operator's code in custom_ops.def). */
+#define X(code, name, stem) tl_status tl_##stem##_prepare(tl_interpreter *it, tl_node *node);
+#include "builtin_ops.def"
+#undef X
+#define X(code, stem) tl_status tl_##stem##_prepare(tl_interpreter *it, tl_node *node);
+#include "custom_ops.def"
+#undef X
+
 /* Kernel lookup (op_table.c): builtins by code, CUSTOM operators by custom code (NULL: none). */
-const tl_kernel *tl_find_kernel(int32_t builtin);
-const tl_kernel *tl_find_custom_kernel(const char *code);
+tl_prepare_fn tl_find_kernel(int32_t builtin);
+tl_prepare_fn tl_find_custom_kernel(const char *code);
 
 /* Reads every subgraph's tensor and node tables, the signatures and the offline memory plan
  * into the interpreter (model.c); errors are recorded with tl_fail. */

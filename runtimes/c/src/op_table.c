@@ -1,5 +1,6 @@
 /* Builtin code -> kernel (from builtin_ops.def), custom code -> kernel (custom_ops.def) and builtin
- * code -> name (builtin_names.def). A firmware build may compile this file with
+ * code -> name (builtin_names.def, the schema's list, kernel or not). A kernel is its prepare,
+ * tl_<stem>_prepare in kernels/<stem>.c. A firmware build may compile this file with
  * -DTL_BUILTIN_OPS='"model_ops.def"' -DTL_CUSTOM_OPS='"model_custom_ops.def"' (subsets of the two
  * tables; `tensorlite codegen` writes them per model): only those kernels are then referenced, and
  * the linker's --gc-sections drops the others. */
@@ -11,35 +12,33 @@
 #ifndef TL_BUILTIN_OPS
 #define TL_BUILTIN_OPS "builtin_ops.def"
 #endif
-
-#define X(code, name, stem) extern const tl_kernel tl_kernel_##stem;
-#include TL_BUILTIN_OPS
-#undef X
-
-static const tl_kernel *const kernels[] = {
-#define X(code, name, stem) &tl_kernel_##stem,
-#include TL_BUILTIN_OPS
-#undef X
-};
-
 #ifndef TL_CUSTOM_OPS
 #define TL_CUSTOM_OPS "custom_ops.def"
 #endif
 
-#define X(code, stem) extern const tl_kernel tl_kernel_##stem;
-#include TL_CUSTOM_OPS
+/* Each table ends with an empty entry: a build may list no builtin or no custom kernel. */
+typedef struct {
+    int32_t code;
+    tl_prepare_fn prepare;
+} builtin_entry;
+
+static const builtin_entry builtins[] = {
+#define X(code, name, stem) {code, tl_##stem##_prepare},
+#include TL_BUILTIN_OPS
 #undef X
+    {-1, NULL}
+};
 
 typedef struct {
     const char *code;
-    const tl_kernel *kernel;
+    tl_prepare_fn prepare;
 } custom_entry;
 
-static const custom_entry custom_kernels[] = {
-#define X(code, stem) {code, &tl_kernel_##stem},
+static const custom_entry customs[] = {
+#define X(code, stem) {code, tl_##stem##_prepare},
 #include TL_CUSTOM_OPS
 #undef X
-    {NULL, NULL} /* keeps the table non-empty when a build lists no custom ops */
+    {NULL, NULL}
 };
 
 static const char *const names[] = {
@@ -48,18 +47,18 @@ static const char *const names[] = {
 #undef X
 };
 
-const tl_kernel *tl_find_kernel(int32_t builtin) {
+tl_prepare_fn tl_find_kernel(int32_t builtin) {
     size_t i;
-    for (i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
-        if (kernels[i]->builtin == builtin) return kernels[i];
+    for (i = 0; builtins[i].prepare != NULL; i++)
+        if (builtins[i].code == builtin) return builtins[i].prepare;
     return NULL;
 }
 
-const tl_kernel *tl_find_custom_kernel(const char *code) {
+tl_prepare_fn tl_find_custom_kernel(const char *code) {
     size_t i;
     if (code == NULL) return NULL;
-    for (i = 0; custom_kernels[i].code != NULL; i++)
-        if (strcmp(custom_kernels[i].code, code) == 0) return custom_kernels[i].kernel;
+    for (i = 0; customs[i].code != NULL; i++)
+        if (strcmp(customs[i].code, code) == 0) return customs[i].prepare;
     return NULL;
 }
 

@@ -42,19 +42,19 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
         /* CUSTOM operators by custom code (a resolver lets them through when it lists code 32) */
-        const tl_kernel *k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
-                                                             : tl_find_kernel(node->builtin);
-        node->kernel = allowed(it, node->builtin) ? k : NULL;
+        tl_prepare_fn k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
+                                                          : tl_find_kernel(node->builtin);
+        node->prepare = allowed(it, node->builtin) ? k : NULL;
         node->eval = NULL;
         node->reset = NULL;
-        if (node->kernel == NULL)
+        if (node->prepare == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
                            k ? "not in the op resolver" :
                            node->builtin == BUILTIN_CUSTOM ? "no kernel for this custom operator" : "no kernel for this builtin");
     }
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        tl_status st = node->kernel->prepare(it, node);
+        tl_status st = node->prepare(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
             return st;

@@ -14,7 +14,7 @@ typedef struct {
 
 static tl_status tl_split_eval(tl_interpreter *it, tl_node *node);
 
-tl_status tl_split_prepare(tl_interpreter *it, tl_node *node, int32_t input, const tl_tensor *axis_t, int32_t *axis) {
+tl_status tl_split_prepare_common(tl_interpreter *it, tl_node *node, int32_t input, const tl_tensor *axis_t, int32_t *axis) {
     const tl_tensor *in = tl_node_input(it, node, input);
     split_data *d;
     int32_t k, i, a;

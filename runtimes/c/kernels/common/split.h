@@ -9,6 +9,6 @@
  * checks that every output has the input's type and dims except along the axis and that the
  * outputs' sizes along it add up to the input's; stores the axis in *axis and the copy plan in
  * op data, and sets the eval. `input` is the index of the split tensor among the node's inputs. */
-tl_status tl_split_prepare(tl_interpreter *it, tl_node *node, int32_t input, const tl_tensor *axis_t, int32_t *axis);
+tl_status tl_split_prepare_common(tl_interpreter *it, tl_node *node, int32_t input, const tl_tensor *axis_t, int32_t *axis);
 
 #endif
