@@ -1,15 +1,9 @@
 /* ABS: y = |x|, float32 (shared kernel in common/unary_f32.c) and int32 (as LiteRT's std::abs
  * compiles: |INT32_MIN| stays INT32_MIN, written here without overflow). */
+#include "common/unary.h"
 #include "common/unary_f32.h"
 
-static tl_status tl_abs_eval_s32(tl_interpreter *it, tl_node *node) {
-    const int32_t *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int32_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = (x[i] < 0 && x[i] != INT32_MIN) ? -x[i] : x[i];
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_abs_eval_s32, void, int32_t, int32_t, (x[i] < 0 && x[i] != INT32_MIN) ? -x[i] : x[i])
 
 tl_status tl_abs_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);

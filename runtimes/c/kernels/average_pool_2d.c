@@ -4,48 +4,23 @@
 #include "common/pool.h"
 #include "common/quant_math.h"
 
-#define AVG_LOOP(T, ACC_T, STORE)                                                                 \
-    for (b = 0; b < d->batches; b++)                                                              \
-        for (oy = 0; oy < w->out_h; oy++)                                                         \
-            for (ox = 0; ox < w->out_w; ox++)                                                     \
-                for (c = 0; c < d->channels; c++) {                                               \
-                    int32_t ky, kx, count = 0, ky0, ky1, kx0, kx1;                                                    \
-                    ACC_T sum = 0;                                                                \
-                    tl_window_taps(oy * w->stride_h - w->pad_h, 1, w->filter_h, d->in_h, &ky0, &ky1);        \
-                    tl_window_taps(ox * w->stride_w - w->pad_w, 1, w->filter_w, d->in_w, &kx0, &kx1);        \
-                    for (ky = ky0; ky < ky1; ky++)                                              \
-                        for (kx = kx0; kx < kx1; kx++) {                                        \
-                            int32_t iy = oy * w->stride_h - w->pad_h + ky;                        \
-                            int32_t ix = ox * w->stride_w - w->pad_w + kx;                        \
-                            sum += x[(((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->channels + c]; \
-                            count++;                                                              \
-                        }                                                                         \
-                    if (count == 0) count = 1;                                                    \
-                    STORE;                                                                        \
-                }
-
 static int32_t rounded_mean(int32_t sum, int32_t count) {
     return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }
 
-#define AVG_EVAL(NAME, T, ACC_T, STORE)                                 \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {          \
-        const tl_pool_data *d = node->op_data;                          \
-        const tl_window *w = &d->win;                                   \
-        const T *x = tl_node_input(it, node, 0)->data;                  \
-        T *y = tl_node_output(it, node, 0)->data;                       \
-        int32_t b, oy, ox, c;                                           \
-        int64_t o = 0;                                                  \
-        AVG_LOOP(T, ACC_T, STORE)                                       \
-        return TL_STATUS_OK;                                            \
-    }
+/* The sum and the count of the window's elements inside the input (at least 1). */
+#define AVG_EVAL(NAME, T, ACC_T, MEAN) \
+    TL_POOL_EVAL(NAME, T, ACC_T sum = 0; int32_t count = 0, (sum += v, count++), y[o++] = MEAN(d, sum, count ? count : 1))
+
+#define MEAN_F32(d, sum, count) clamp_f32(sum / (float)(count), d->f_lo, d->f_hi)
+#define MEAN_S8(d, sum, count) (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi)
+#define MEAN_S16(d, sum, count) (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi)
 
 static float clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-AVG_EVAL(tl_average_pool_2d_eval_f32, float, float, y[o++] = clamp_f32(sum / (float)count, d->f_lo, d->f_hi))
-AVG_EVAL(tl_average_pool_2d_eval_s8, int8_t, int32_t, y[o++] = (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
-AVG_EVAL(tl_average_pool_2d_eval_s16, int16_t, int32_t,
-         y[o++] = (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi))
+AVG_EVAL(tl_average_pool_2d_eval_f32, float, float, MEAN_F32)
+AVG_EVAL(tl_average_pool_2d_eval_s8, int8_t, int32_t, MEAN_S8)
+AVG_EVAL(tl_average_pool_2d_eval_s16, int16_t, int32_t, MEAN_S16)
 
 tl_status tl_average_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
     return tl_pool_prepare(it, node, tl_average_pool_2d_eval_f32, tl_average_pool_2d_eval_s8,

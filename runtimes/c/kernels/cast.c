@@ -3,6 +3,7 @@
  * type's maximum; integer -> narrower integer wraps (two's complement); anything -> bool is
  * x != 0 (NaN -> true); bool -> number is 0 or 1; integer -> float rounds to nearest. */
 #include "../src/kernel_api.h"
+#include "common/unary.h"
 
 /* Position of a supported type in the cast table (-1: not supported). */
 static int type_index(tl_type t) {
@@ -42,15 +43,7 @@ static int64_t sat_f(double v, double lo, double hi_excl, int64_t min, int64_t m
 #define I2I_U32(v) (uint32_t)(uint64_t)(int64_t)(v)
 #define I2I_S64(v) (int64_t)(v)
 
-#define CAST_EVAL(NAME, ST, DT, EXPR)                                   \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {          \
-        const ST *x = tl_node_input(it, node, 0)->data;                 \
-        tl_tensor *out = tl_node_output(it, node, 0);                   \
-        DT *y = out->data;                                              \
-        int64_t i, n = tl_tensor_numel(out);                            \
-        for (i = 0; i < n; i++) y[i] = (EXPR);                          \
-        return TL_STATUS_OK;                                            \
-    }
+#define CAST_EVAL(NAME, ST, DT, EXPR) TL_UNARY_EVAL(NAME, void, ST, DT, EXPR)
 
 /* The eight evals from source type S, in type_index order; READ(x) loads element i (bool: 0/1
  * whatever byte is stored), CONV is F2I (float source) or I2I (integer and bool sources). */

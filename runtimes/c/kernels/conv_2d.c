@@ -18,40 +18,9 @@ static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
-    tl_tensor *in, *f, *bias, *out;
-    tl_conv_data *d;
-    int8_t act;
-    int32_t c;
-    tl_status st = tl_conv_prepare_geometry(it, node, 0, &act, &d);
-    if (st != TL_STATUS_OK) return st;
-    in = tl_node_input(it, node, 0);
-    f = tl_node_input(it, node, 1);
-    bias = tl_node_input(it, node, 2);
-    out = tl_node_output(it, node, 0);
-    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
-        node->eval = tl_conv_2d_eval_f32;
-        return tl_conv_prepare_f32(it, node, 2, act, d);
-    }
-    if (in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
-        node->eval = tl_conv_2d_eval_s8;
-        return tl_conv_prepare_s8(it, node, act, d);
-    }
-    if (in->type == TL_TYPE_INT16 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16) {
-        if (bias && bias->type != TL_TYPE_INT64) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int16x8 needs int64 bias");
-        if (in->zero_point != 0 || out->zero_point != 0)
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
-        node->eval = tl_conv_2d_eval_s16;
-        return tl_conv_prepare_requant(it, node, 0, 1, act, d);
-    }
-    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
-        if ((st = tl_conv_prepare_hybrid(it, node, 0, act, d)) != TL_STATUS_OK) return st;
-        d->per_channel = d->in_c != d->filter_c; /* groups, or per-channel scales that differ */
-        for (c = 1; c < d->out_c; c++)
-            if (d->w_scale[c] != d->w_scale[0]) d->per_channel = 1;
-        node->eval = tl_conv_2d_eval_hybrid;
-        return TL_STATUS_OK;
-    }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
+    static const tl_conv_evals evals = {tl_conv_2d_eval_f32, tl_conv_2d_eval_s8, tl_conv_2d_eval_s16,
+                                        tl_conv_2d_eval_hybrid};
+    return tl_conv_prepare(it, node, 0, &evals, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
 }
 
 /* The accumulation loop, shared by both types through a macro over the element types. */

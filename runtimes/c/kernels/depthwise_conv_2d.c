@@ -14,27 +14,9 @@ static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node)
 static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 tl_status tl_depthwise_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
-    tl_tensor *in, *f, *out;
-    tl_conv_data *d;
-    int8_t act;
-    tl_status st = tl_conv_prepare_geometry(it, node, 1, &act, &d);
-    if (st != TL_STATUS_OK) return st;
-    in = tl_node_input(it, node, 0);
-    f = tl_node_input(it, node, 1);
-    out = tl_node_output(it, node, 0);
-    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
-        node->eval = tl_depthwise_conv_2d_eval_f32;
-        return tl_conv_prepare_f32(it, node, 2, act, d);
-    }
-    if (in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
-        node->eval = tl_depthwise_conv_2d_eval_s8;
-        return tl_conv_prepare_s8(it, node, act, d);
-    }
-    if (in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
-        node->eval = tl_depthwise_conv_2d_eval_hybrid;
-        return tl_conv_prepare_hybrid(it, node, 3, act, d);
-    }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
+    static const tl_conv_evals evals = {tl_depthwise_conv_2d_eval_f32, tl_depthwise_conv_2d_eval_s8, NULL,
+                                        tl_depthwise_conv_2d_eval_hybrid};
+    return tl_conv_prepare(it, node, 1, &evals, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
 }
 
 #define DW_LOOP(IN_T, ACC_T, INPUT_OFFSET, FINISH)                                                     \

@@ -14,40 +14,21 @@ enum { OPT_ACTIVATION = 0 };
 typedef struct {
     tl_broadcast bc;
     float lo, hi;
-    int32_t q_lo, q_hi;
+    int64_t q_lo, q_hi;
 } div_data;
 
-static tl_status tl_div_eval_f32(tl_interpreter *it, tl_node *node) {
-    const div_data *d = node->op_data;
-    const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out), oa, ob;
-    for (i = 0; i < n; i++) {
-        float v;
-        tl_broadcast_offsets(&d->bc, i, &oa, &ob);
-        v = a[oa] / b[ob];
-        y[i] = v < d->lo ? d->lo : (v > d->hi ? d->hi : v);
-    }
-    return TL_STATUS_OK;
+static float div_f32(const div_data *d, float x, float y) {
+    float v = x / y;
+    return v < d->lo ? d->lo : (v > d->hi ? d->hi : v);
 }
 
-static tl_status tl_div_eval_s32(tl_interpreter *it, tl_node *node) {
-    const div_data *d = node->op_data;
-    const int32_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int32_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out), oa, ob;
-    for (i = 0; i < n; i++) {
-        int32_t x, v;
-        tl_broadcast_offsets(&d->bc, i, &oa, &ob);
-        x = a[oa];
-        v = b[ob];
-        v = v == 0 ? 0 : (v == -1 ? (x == INT32_MIN ? INT32_MAX : -x) : x / v);
-        y[i] = v < d->q_lo ? d->q_lo : (v > d->q_hi ? d->q_hi : v);
-    }
-    return TL_STATUS_OK;
+static int32_t div_s32(const div_data *d, int32_t x, int32_t y) {
+    int32_t v = y == 0 ? 0 : (y == -1 ? (x == INT32_MIN ? INT32_MAX : -x) : x / y);
+    return (int32_t)(v < d->q_lo ? d->q_lo : (v > d->q_hi ? d->q_hi : v));
 }
+
+TL_BROADCAST_EVAL(tl_div_eval_f32, div_data, float, div_f32(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_div_eval_s32, div_data, int32_t, div_s32(d, a[oa], b[ob]))
 
 tl_status tl_div_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
@@ -71,12 +52,9 @@ tl_status tl_div_prepare(tl_interpreter *it, tl_node *node) {
                 if (v == 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "constant divisor holds 0");
             }
         }
-        if (act == 0) d->q_lo = INT32_MIN, d->q_hi = INT32_MAX;
-        else if (act == 1) d->q_lo = 0, d->q_hi = INT32_MAX;
-        else if (act == 2) d->q_lo = -1, d->q_hi = 1;
-        else if (act == 3) d->q_lo = 0, d->q_hi = 6;
-        else return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         node->eval = tl_div_eval_s32;
+        if (tl_activation_range_int(act, INT32_MIN, INT32_MAX, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
     }
     node->eval = tl_div_eval_f32;

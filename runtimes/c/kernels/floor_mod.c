@@ -7,46 +7,31 @@
 #include "../src/kernel_api.h"
 #include "common/broadcast.h"
 
-#define FLOOR_MOD_INT(name, T)                                                                   \
-    static tl_status name(tl_interpreter *it, tl_node *node) {                                    \
-        const tl_broadcast *bc = node->op_data;                                                   \
-        const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;     \
-        tl_tensor *out = tl_node_output(it, node, 0);                                             \
-        T *y = out->data;                                                                         \
-        int64_t i, n = tl_tensor_numel(out), oa, ob;                                              \
-        for (i = 0; i < n; i++) {                                                                 \
-            T x, d, r;                                                                            \
-            tl_broadcast_offsets(bc, i, &oa, &ob);                                                \
-            x = a[oa];                                                                            \
-            d = b[ob];                                                                            \
-            if (d == 0 || (d == -1)) { /* -1: x % -1 is 0, and INT_MIN % -1 would trap */         \
-                y[i] = 0;                                                                         \
-                continue;                                                                         \
-            }                                                                                     \
-            r = (T)(x % d);                                                                       \
-            y[i] = (r != 0 && ((d < 0) != (r < 0))) ? (T)(r + d) : r;                             \
-        }                                                                                         \
-        return TL_STATUS_OK;                                                                      \
+typedef struct {
+    tl_broadcast bc;
+} floor_mod_data;
+
+/* y == 0 gives 0 (prepare refuses a constant one); y == -1 too: x % -1 is 0, and INT_MIN % -1
+ * would trap. */
+#define FLOOR_MOD_INT(NAME, T)                                          \
+    static T NAME(T x, T y) {                                           \
+        T r;                                                            \
+        if (y == 0 || y == -1) return 0;                                \
+        r = (T)(x % y);                                                 \
+        return (r != 0 && ((y < 0) != (r < 0))) ? (T)(r + y) : r;       \
     }
 
-FLOOR_MOD_INT(tl_floor_mod_eval_s32, int32_t)
-FLOOR_MOD_INT(tl_floor_mod_eval_s64, int64_t)
+FLOOR_MOD_INT(floor_mod_s32, int32_t)
+FLOOR_MOD_INT(floor_mod_s64, int64_t)
 
-static tl_status tl_floor_mod_eval_f32(tl_interpreter *it, tl_node *node) {
-    const tl_broadcast *bc = node->op_data;
-    const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out), oa, ob;
-    for (i = 0; i < n; i++) {
-        float d, r;
-        tl_broadcast_offsets(bc, i, &oa, &ob);
-        d = b[ob];
-        r = fmodf(a[oa], d);
-        y[i] = (r != 0.0f && ((d < 0.0f) != (r < 0.0f))) ? r + d : r;
-    }
-    return TL_STATUS_OK;
+static float floor_mod_f32(float x, float y) {
+    float r = fmodf(x, y);
+    return (r != 0.0f && ((y < 0.0f) != (r < 0.0f))) ? r + y : r;
 }
+
+TL_BROADCAST_EVAL(tl_floor_mod_eval_s32, floor_mod_data, int32_t, floor_mod_s32(a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_floor_mod_eval_s64, floor_mod_data, int64_t, floor_mod_s64(a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_floor_mod_eval_f32, floor_mod_data, float, floor_mod_f32(a[oa], b[ob]))
 
 static int has_constant_zero(const tl_tensor *t) {
     int64_t i, n = tl_tensor_numel(t);
@@ -60,16 +45,16 @@ static int has_constant_zero(const tl_tensor *t) {
 
 tl_status tl_floor_mod_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
-    tl_broadcast *bc;
+    floor_mod_data *d;
     if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
     if (a->type != b->type || a->type != out->type ||
         (a->type != TL_TYPE_INT32 && a->type != TL_TYPE_INT64 && a->type != TL_TYPE_FLOAT32))
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FLOOR_MOD supports int32, int64 and float32 (all alike)");
     if (has_constant_zero(b)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a constant divisor holds 0");
-    bc = tl_alloc_persistent(it, sizeof *bc);
-    if (!bc) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = bc;
-    if (!tl_broadcast_init(bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    if (!tl_broadcast_init(&d->bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
     node->eval = a->type == TL_TYPE_INT32 ? tl_floor_mod_eval_s32
                : a->type == TL_TYPE_INT64 ? tl_floor_mod_eval_s64 : tl_floor_mod_eval_f32;
     return TL_STATUS_OK;

@@ -5,6 +5,7 @@
 
 #include "../src/kernel_api.h"
 #include "common/lut_activation.h"
+#include "common/unary.h"
 
 enum { OPT_APPROXIMATE = 0 };
 
@@ -16,23 +17,9 @@ static float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
 }
 
-static tl_status tl_gelu_eval_f32(tl_interpreter *it, tl_node *node) {
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = gelu_exact(x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_gelu_eval_f32, void, float, float, gelu_exact(x[i]))
 
-static tl_status tl_gelu_eval_f32_approximate(tl_interpreter *it, tl_node *node) {
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = gelu_tanh(x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_gelu_eval_f32_approximate, void, float, float, gelu_tanh(x[i]))
 
 tl_status tl_gelu_prepare(tl_interpreter *it, tl_node *node) {
     uint8_t approximate;

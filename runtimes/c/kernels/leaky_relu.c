@@ -2,6 +2,7 @@
  * (s_in / s_out) for x >= zp and alpha (alpha * s_in / s_out) below, as LiteRT's reference. */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
+#include "common/unary.h"
 
 enum { OPT_ALPHA = 0 };
 
@@ -50,15 +51,7 @@ static int32_t leaky_q(const leaky_data *d, int32_t x, int32_t in_zp, int32_t ou
     return tl_clamp_i32(tl_add_sat(r, out_zp), d->qmin, d->qmax);
 }
 
-static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node) {
-    const leaky_data *d = node->op_data;
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = x[i] >= 0.0f ? x[i] : x[i] * d->alpha;
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_leaky_relu_eval_f32, leaky_data, float, float, x[i] >= 0.0f ? x[i] : x[i] * d->alpha)
 
 #define LEAKY_EVAL_Q(NAME, T)                                                                        \
     static tl_status NAME(tl_interpreter *it, tl_node *node) {                                       \

@@ -8,6 +8,7 @@
 #include "../src/kernel_api.h"
 #include "common/lut_activation.h"
 #include "common/sigmoid16.h"
+#include "common/unary.h"
 
 static float sigmoid(float x) {
     if (x > 16.619047164916992188f) return 1.0f;
@@ -15,14 +16,7 @@ static float sigmoid(float x) {
     return 1.0f / (1.0f + expf(-x));
 }
 
-static tl_status tl_logistic_eval_f32(tl_interpreter *it, tl_node *node) {
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = sigmoid(x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_logistic_eval_f32, void, float, float, sigmoid(x[i]))
 
 tl_status tl_logistic_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);

@@ -19,6 +19,15 @@ static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node);
 
+static tl_status int32_activation(tl_interpreter *it, tl_node *node, int8_t act, mul_data *d) {
+    int64_t lo, hi;
+    if (tl_activation_range_int(act, INT32_MIN, INT32_MAX, &lo, &hi) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    d->q_lo = (int32_t)lo;
+    d->q_hi = (int32_t)hi;
+    return TL_STATUS_OK;
+}
+
 tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     mul_data *d;
@@ -40,12 +49,7 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
     }
     if (out->type == TL_TYPE_INT32) {
         node->eval = tl_mul_eval_s32;
-        if (act == 0) d->q_lo = INT32_MIN, d->q_hi = INT32_MAX;
-        else if (act == 1) d->q_lo = 0, d->q_hi = INT32_MAX;
-        else if (act == 2) d->q_lo = -1, d->q_hi = 1;
-        else if (act == 3) d->q_lo = 0, d->q_hi = 6;
-        else return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-        return TL_STATUS_OK;
+        return int32_activation(it, node, act, d);
     }
     if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, int16 and int32");
@@ -64,18 +68,6 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
-#define MUL_LOOP(T, EXPR)                                                                   \
-    const mul_data *d = node->op_data;                                                      \
-    const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;  \
-    tl_tensor *out = tl_node_output(it, node, 0);                                           \
-    T *y = out->data;                                                                       \
-    int64_t i, n = tl_tensor_numel(out), oa, ob;                                            \
-    for (i = 0; i < n; i++) {                                                               \
-        tl_broadcast_offsets(&d->bc, i, &oa, &ob);                                          \
-        y[i] = EXPR;                                                                        \
-    }                                                                                       \
-    return TL_STATUS_OK
-
 static float clamp_f(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 static int32_t mul_q(const mul_data *d, int32_t a, int32_t b) {
@@ -88,7 +80,7 @@ static int32_t mul_wrap_s32(const mul_data *d, int32_t a, int32_t b) {
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
-static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node) { MUL_LOOP(float, clamp_f(a[oa] * b[ob], d->f_lo, d->f_hi)); }
-static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node) { MUL_LOOP(int8_t, (int8_t)mul_q(d, a[oa], b[ob])); }
-static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node) { MUL_LOOP(int16_t, (int16_t)mul_q(d, a[oa], b[ob])); }
-static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node) { MUL_LOOP(int32_t, mul_wrap_s32(d, a[oa], b[ob])); }
+TL_BROADCAST_EVAL(tl_mul_eval_f32, mul_data, float, clamp_f(a[oa] * b[ob], d->f_lo, d->f_hi))
+TL_BROADCAST_EVAL(tl_mul_eval_s8, mul_data, int8_t, (int8_t)mul_q(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_mul_eval_s16, mul_data, int16_t, (int16_t)mul_q(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_mul_eval_s32, mul_data, int32_t, mul_wrap_s32(d, a[oa], b[ob]))

@@ -3,22 +3,13 @@
 #include "common/copy.h"
 
 enum { OPT_VALUES_COUNT = 0, OPT_AXIS = 1 };
-#define MAX_INPUTS 64
-
-typedef struct {
-    int64_t outer;
-    int32_t n;
-    size_t block[MAX_INPUTS];
-} pack_data;
-
-static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node);
 
 tl_status tl_pack_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *first = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    pack_data *d;
+    tl_interleave_data *d;
     int32_t axis, k, i;
     int64_t inner = 1;
-    if (!first || !out || tl_node_num_inputs(node) > MAX_INPUTS || out->ndim != first->ndim + 1)
+    if (!first || !out || tl_node_num_inputs(node) > TL_MAX_INTERLEAVE || out->ndim != first->ndim + 1)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must have one more dimension than the inputs");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
@@ -37,15 +28,6 @@ tl_status tl_pack_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "inputs must share shape and type");
         d->block[k] = (size_t)inner * tl_type_size(in->type);
     }
-    node->eval = tl_pack_eval;
-    return TL_STATUS_OK;
-}
-
-static tl_status tl_pack_eval(tl_interpreter *it, tl_node *node) {
-    const pack_data *d = node->op_data;
-    const uint8_t *src[MAX_INPUTS];
-    int32_t k;
-    for (k = 0; k < d->n; k++) src[k] = tl_node_input(it, node, k)->data;
-    tl_interleave(tl_node_output(it, node, 0)->data, d->outer, src, d->block, d->n);
+    node->eval = tl_interleave_eval;
     return TL_STATUS_OK;
 }

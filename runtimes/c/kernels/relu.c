@@ -2,6 +2,7 @@
  * and clamp below at the output zero point. */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
+#include "common/unary.h"
 
 typedef struct {
     int32_t mult, shift, lo, hi;
@@ -34,14 +35,7 @@ tl_status tl_relu_prepare(tl_interpreter *it, tl_node *node) {
     return tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
 }
 
-static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node) {
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_relu_eval_f32, void, float, float, x[i] > 0.0f ? x[i] : 0.0f)
 
 #define RELU_EVAL_Q(NAME, T)                                                                                  \
     static tl_status NAME(tl_interpreter *it, tl_node *node) {                                                \

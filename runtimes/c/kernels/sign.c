@@ -1,17 +1,10 @@
 /* SIGN: y = 1 for x > 0, -1 for x < 0, 0 otherwise (both zeros give +0); float32 and float64 keep
  * NaN as it is (LiteRT's sign kernel). int32 too. */
 #include "../src/kernel_api.h"
+#include "common/unary.h"
 
-#define SIGN_EVAL(NAME, T, KEEP_NAN)                                                 \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {                       \
-        const T *x = tl_node_input(it, node, 0)->data;                               \
-        tl_tensor *out = tl_node_output(it, node, 0);                                \
-        T *y = out->data;                                                            \
-        int64_t i, n = tl_tensor_numel(out);                                         \
-        for (i = 0; i < n; i++)                                                      \
-            y[i] = (KEEP_NAN && x[i] != x[i]) ? x[i] : x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0; \
-        return TL_STATUS_OK;                                                         \
-    }
+#define SIGN_EVAL(NAME, T, KEEP_NAN) \
+    TL_UNARY_EVAL(NAME, void, T, T, (KEEP_NAN && x[i] != x[i]) ? x[i] : x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0)
 
 SIGN_EVAL(tl_sign_eval_f32, float, 1)
 SIGN_EVAL(tl_sign_eval_f64, double, 1)

@@ -132,28 +132,20 @@ static int32_t softmax_out_s8(const softmax_data *d, const softmax_row *row, int
     return tl_clamp_i32(out, zero, -zero - 1);
 }
 
-static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node) {
-    const softmax_data *d = node->op_data;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    int8_t *y = tl_node_output(it, node, 0)->data;
-    int32_t r, i;
-    for (r = 0; r < d->rows; r++) {
-        const int8_t *xr = x + (int64_t)r * d->depth;
-        softmax_row row = softmax_row_s8(d, xr);
-        for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (int8_t)softmax_out_s8(d, &row, xr[i]);
+/* int8 input; int8 or int16 output (OUT_T). */
+#define SOFTMAX_EVAL_S8(NAME, OUT_T)                                                                          \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                               \
+        const softmax_data *d = node->op_data;                                                                \
+        const int8_t *x = tl_node_input(it, node, 0)->data;                                                   \
+        OUT_T *y = tl_node_output(it, node, 0)->data;                                                         \
+        int32_t r, i;                                                                                         \
+        for (r = 0; r < d->rows; r++) {                                                                       \
+            const int8_t *xr = x + (int64_t)r * d->depth;                                                     \
+            softmax_row row = softmax_row_s8(d, xr);                                                          \
+            for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (OUT_T)softmax_out_s8(d, &row, xr[i]); \
+        }                                                                                                     \
+        return TL_STATUS_OK;                                                                                  \
     }
-    return TL_STATUS_OK;
-}
 
-static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node) {
-    const softmax_data *d = node->op_data;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    int16_t *y = tl_node_output(it, node, 0)->data;
-    int32_t r, i;
-    for (r = 0; r < d->rows; r++) {
-        const int8_t *xr = x + (int64_t)r * d->depth;
-        softmax_row row = softmax_row_s8(d, xr);
-        for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (int16_t)softmax_out_s8(d, &row, xr[i]);
-    }
-    return TL_STATUS_OK;
-}
+SOFTMAX_EVAL_S8(tl_softmax_eval_s8, int8_t)
+SOFTMAX_EVAL_S8(tl_softmax_eval_s8_s16, int16_t)

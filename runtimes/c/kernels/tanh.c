@@ -6,17 +6,11 @@
 #include "../src/kernel_api.h"
 #include "common/lut_activation.h"
 #include "common/sigmoid16.h"
+#include "common/unary.h"
 
 static float tanh_f(float x) { return tanhf(x); }
 
-static tl_status tl_tanh_eval_f32(tl_interpreter *it, tl_node *node) {
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = tanhf(x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_tanh_eval_f32, void, float, float, tanhf(x[i]))
 
 tl_status tl_tanh_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);

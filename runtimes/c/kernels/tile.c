@@ -9,7 +9,6 @@
 
 tl_status tl_tile_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *mult = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
-    tl_repeat *r;
     int32_t i;
     if (!in || !mult || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, multiples and output");
     if (in->type != out->type || tl_type_size(in->type) == 0 || in->type == TL_TYPE_STRING)
@@ -26,10 +25,5 @@ tl_status tl_tile_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output dims are not multiples of the input's");
         }
     }
-    r = tl_alloc_persistent(it, sizeof *r);
-    if (!r) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = r;
-    tl_repeat_init(r, in, out);
-    node->eval = tl_repeat_eval;
-    return TL_STATUS_OK;
+    return tl_repeat_prepare(it, node, in, out);
 }

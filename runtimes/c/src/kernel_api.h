@@ -163,6 +163,8 @@ tl_status tl_node_flex_options(tl_interpreter *it, const tl_node *node, tl_flex_
 /* Fused activations (TFLite ActivationFunctionType): NONE=0, RELU=1, RELU_N1_TO_1=2, RELU6=3. */
 tl_status tl_activation_range_f32(int8_t act, float *lo, float *hi);
 tl_status tl_activation_range_quant(int8_t act, const tl_tensor *out, int32_t *lo, int32_t *hi);
+/* Plain integers (int32, int64) within [type_lo, type_hi], as LiteRT's CalculateActivationRange. */
+tl_status tl_activation_range_int(int8_t act, int64_t type_lo, int64_t type_hi, int64_t *lo, int64_t *hi);
 
 /* A quantized tensor's parameters are usable: scales positive and finite, zero point in range. */
 tl_status tl_check_quantized(tl_interpreter *it, const tl_node *node, const tl_tensor *t);

@@ -17,6 +17,16 @@ tl_status tl_activation_range_f32(int8_t act, float *lo, float *hi) {
     }
 }
 
+tl_status tl_activation_range_int(int8_t act, int64_t type_lo, int64_t type_hi, int64_t *lo, int64_t *hi) {
+    switch (act) {
+    case ACT_NONE: *lo = type_lo; *hi = type_hi; return TL_STATUS_OK;
+    case ACT_RELU: *lo = 0; *hi = type_hi; return TL_STATUS_OK;
+    case ACT_RELU_N1_TO_1: *lo = -1; *hi = 1; return TL_STATUS_OK;
+    case ACT_RELU6: *lo = 0; *hi = 6; return TL_STATUS_OK;
+    default: return TL_STATUS_MODEL_UNSUPPORTED;
+    }
+}
+
 static int32_t quantize(const tl_tensor *t, float v) {
     float q = (float)t->zero_point + v / t->scale;
     return (int32_t)(q >= 0 ? q + 0.5f : q - 0.5f); /* TfLiteRound: half away from zero */

@@ -28,17 +28,6 @@ static tl_status tl_add_sub_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s32(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s64(tl_interpreter *it, tl_node *node);
 
-/* The fused activation's range for plain integers (LiteRT's CalculateActivationRange). */
-static int int_activation_range(int8_t act, int64_t type_lo, int64_t type_hi, int64_t *lo, int64_t *hi) {
-    switch (act) {
-    case 0: *lo = type_lo; *hi = type_hi; return 1;
-    case 1: *lo = 0; *hi = type_hi; return 1;
-    case 2: *lo = -1; *hi = 1; return 1;
-    case 3: *lo = 0; *hi = 6; return 1;
-    default: return 0;
-    }
-}
-
 tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     add_data *d;
@@ -80,26 +69,16 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
     if (out->type == TL_TYPE_INT32 || out->type == TL_TYPE_INT64) {
         int64_t type_hi = out->type == TL_TYPE_INT32 ? INT32_MAX : INT64_MAX;
         node->eval = out->type == TL_TYPE_INT32 ? tl_add_sub_eval_s32 : tl_add_sub_eval_s64;
-        if (!int_activation_range(act, -type_hi - 1, type_hi, &d->i_lo, &d->i_hi))
+        if (tl_activation_range_int(act, -type_hi - 1, type_hi, &d->i_lo, &d->i_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, int16, int32 and int64");
 }
 
-static tl_status tl_add_sub_eval_f32(tl_interpreter *it, tl_node *node) {
-    const add_data *d = node->op_data;
-    const float *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *o = out->data;
-    int64_t i, n = tl_tensor_numel(out), ia, ib;
-    for (i = 0; i < n; i++) {
-        float v;
-        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
-        v = d->sign > 0 ? a[ia] + b[ib] : a[ia] - b[ib];
-        o[i] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
-    }
-    return TL_STATUS_OK;
+static float add_f32(const add_data *d, float x, float y) {
+    float v = d->sign > 0 ? x + y : x - y;
+    return v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
 }
 
 static int32_t add_quantized(const add_data *d, int32_t x, int32_t y) {
@@ -111,65 +90,19 @@ static int32_t add_quantized(const add_data *d, int32_t x, int32_t y) {
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
-static tl_status tl_add_sub_eval_s8(tl_interpreter *it, tl_node *node) {
-    const add_data *d = node->op_data;
-    const int8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int8_t *o = out->data;
-    int64_t i, n = tl_tensor_numel(out), ia, ib;
-    for (i = 0; i < n; i++) {
-        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
-        o[i] = (int8_t)add_quantized(d, a[ia], b[ib]);
-    }
-    return TL_STATUS_OK;
-}
-
-static tl_status tl_add_sub_eval_s16(tl_interpreter *it, tl_node *node) {
-    const add_data *d = node->op_data;
-    const int16_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int16_t *o = out->data;
-    int64_t i, n = tl_tensor_numel(out), ia, ib;
-    for (i = 0; i < n; i++) {
-        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
-        o[i] = (int16_t)add_quantized(d, a[ia], b[ib]);
-    }
-    return TL_STATUS_OK;
-}
-
 /* Wrapping add/sub through unsigned arithmetic (no signed overflow), then the activation clamp. */
-static tl_status tl_add_sub_eval_s32(tl_interpreter *it, tl_node *node) {
-    const add_data *d = node->op_data;
-    const int32_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int32_t *o = out->data;
-    int64_t i, n = tl_tensor_numel(out), ia, ib;
-    for (i = 0; i < n; i++) {
-        uint32_t x, y;
-        int32_t v;
-        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
-        x = (uint32_t)a[ia];
-        y = (uint32_t)b[ib];
-        v = (int32_t)(d->sign > 0 ? x + y : x - y);
-        o[i] = (int32_t)(v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v));
-    }
-    return TL_STATUS_OK;
+static int32_t add_s32(const add_data *d, int32_t x, int32_t y) {
+    int32_t v = (int32_t)(d->sign > 0 ? (uint32_t)x + (uint32_t)y : (uint32_t)x - (uint32_t)y);
+    return (int32_t)(v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v));
 }
 
-static tl_status tl_add_sub_eval_s64(tl_interpreter *it, tl_node *node) {
-    const add_data *d = node->op_data;
-    const int64_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int64_t *o = out->data;
-    int64_t i, n = tl_tensor_numel(out), ia, ib;
-    for (i = 0; i < n; i++) {
-        uint64_t x, y;
-        int64_t v;
-        tl_broadcast_offsets(&d->bc, i, &ia, &ib);
-        x = (uint64_t)a[ia];
-        y = (uint64_t)b[ib];
-        v = (int64_t)(d->sign > 0 ? x + y : x - y);
-        o[i] = v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v);
-    }
-    return TL_STATUS_OK;
+static int64_t add_s64(const add_data *d, int64_t x, int64_t y) {
+    int64_t v = (int64_t)(d->sign > 0 ? (uint64_t)x + (uint64_t)y : (uint64_t)x - (uint64_t)y);
+    return v < d->i_lo ? d->i_lo : (v > d->i_hi ? d->i_hi : v);
 }
+
+TL_BROADCAST_EVAL(tl_add_sub_eval_f32, add_data, float, add_f32(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_add_sub_eval_s8, add_data, int8_t, (int8_t)add_quantized(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_add_sub_eval_s16, add_data, int16_t, (int16_t)add_quantized(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_add_sub_eval_s32, add_data, int32_t, add_s32(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_add_sub_eval_s64, add_data, int64_t, add_s64(d, a[oa], b[ob]))

@@ -61,4 +61,21 @@ static inline void tl_broadcast_offsets(const tl_broadcast *bc, int64_t flat, in
     }
 }
 
+/* The eval of an elementwise binary kernel (ADD, SUB, MUL, DIV, FLOOR_MOD, MAXIMUM, ...): op data
+ * of type D holding a tl_broadcast `bc`, inputs and output of element type T, y[i] = EXPR of
+ * a[oa], b[ob] and d. */
+#define TL_BROADCAST_EVAL(NAME, D, T, EXPR)                                                  \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                               \
+        const D *d = node->op_data;                                                          \
+        const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data; \
+        tl_tensor *out = tl_node_output(it, node, 0);                                        \
+        T *y = out->data;                                                                    \
+        int64_t i, n = tl_tensor_numel(out), oa, ob;                                         \
+        for (i = 0; i < n; i++) {                                                            \
+            tl_broadcast_offsets(&d->bc, i, &oa, &ob);                                       \
+            y[i] = (EXPR);                                                                   \
+        }                                                                                    \
+        return TL_STATUS_OK;                                                                 \
+    }
+
 #endif

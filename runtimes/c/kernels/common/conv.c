@@ -10,7 +10,7 @@ static tl_status activation_f32(tl_interpreter *it, tl_node *node, int8_t act, t
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
-tl_status tl_conv_prepare_geometry(tl_interpreter *it, tl_node *node, int depthwise, int8_t *act, tl_conv_data **out) {
+static tl_status prepare_geometry(tl_interpreter *it, tl_node *node, int depthwise, int8_t *act, tl_conv_data **out) {
     tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_tensor *o = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
@@ -63,7 +63,8 @@ tl_status tl_conv_prepare_f32(tl_interpreter *it, tl_node *node, int32_t bias_in
     return activation_f32(it, node, act, d);
 }
 
-tl_status tl_conv_prepare_s8(tl_interpreter *it, tl_node *node, int8_t act, tl_conv_data *d) {
+/* int8: int32 bias, a window small enough for int32 sums of 255 * 255 products. */
+static tl_status prepare_s8(tl_interpreter *it, tl_node *node, int8_t act, tl_conv_data *d) {
     const tl_tensor *bias = tl_node_input(it, node, 2);
     if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");
     if ((int64_t)d->win.filter_h * d->win.filter_w * d->filter_c * 255 * 255 > INT32_MAX)
@@ -88,7 +89,9 @@ tl_status tl_conv_prepare_requant(tl_interpreter *it, tl_node *node, int32_t in_
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
-tl_status tl_conv_prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quant_dim, int8_t act, tl_conv_data *d) {
+/* Hybrid: float32 bias, a window small enough for int32 sums of 255 * 128 products, a non-empty
+ * input, the filter's scales along `quant_dim`, the scratch and the activation's float range. */
+static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quant_dim, int8_t act, tl_conv_data *d) {
     const tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_status st;
     if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
@@ -99,4 +102,43 @@ tl_status tl_conv_prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quan
     d->scratch = tl_hybrid_request_rows(it, node, d->batches, tl_tensor_numel(in) / d->batches);
     if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
     return activation_f32(it, node, act, d);
+}
+
+tl_status tl_conv_prepare(tl_interpreter *it, tl_node *node, int depthwise, const tl_conv_evals *evals,
+                          const char *refusal) {
+    const tl_tensor *in, *f, *bias, *out;
+    tl_conv_data *d = NULL;
+    int8_t act = 0;
+    int32_t c;
+    tl_status st = prepare_geometry(it, node, depthwise, &act, &d);
+    if (st != TL_STATUS_OK) return st;
+    in = tl_node_input(it, node, 0);
+    f = tl_node_input(it, node, 1);
+    bias = tl_node_input(it, node, 2);
+    out = tl_node_output(it, node, 0);
+    if (evals->f32 && in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
+        node->eval = evals->f32;
+        return tl_conv_prepare_f32(it, node, 2, act, d);
+    }
+    if (evals->s8 && in->type == TL_TYPE_INT8 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
+        node->eval = evals->s8;
+        return prepare_s8(it, node, act, d);
+    }
+    if (evals->s16 && in->type == TL_TYPE_INT16 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16) {
+        if (bias && bias->type != TL_TYPE_INT64) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int16x8 needs int64 bias");
+        if (in->zero_point != 0 || out->zero_point != 0)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
+        node->eval = evals->s16;
+        return tl_conv_prepare_requant(it, node, 0, 1, act, d);
+    }
+    if (evals->hybrid && in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
+        node->eval = evals->hybrid;
+        if ((st = prepare_hybrid(it, node, depthwise ? 3 : 0, act, d)) != TL_STATUS_OK || depthwise) return st;
+        /* CONV_2D: the asymmetric per-channel path for groups or per-channel scales that differ */
+        d->per_channel = d->in_c != d->filter_c;
+        for (c = 1; c < d->out_c; c++)
+            if (d->w_scale[c] != d->w_scale[0]) d->per_channel = 1;
+        return TL_STATUS_OK;
+    }
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, refusal);
 }

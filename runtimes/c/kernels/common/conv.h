@@ -1,7 +1,7 @@
-/* What CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV prepare the same way: their op data, the
- * geometry and options of the first two, and per type the bias check, the requantization
- * multipliers and the fused activation's range. Each kernel keeps its own type dispatch, its
- * own limits where they differ (TRANSPOSE_CONV's int16 also takes an int32 bias) and its loops. */
+/* What CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV prepare the same way: their op data; all of
+ * the first two's prepare (geometry, options, types); and per type the bias check, the
+ * requantization multipliers and the fused activation's range. TRANSPOSE_CONV keeps its own
+ * geometry and limits (its int16 also takes an int32 bias); each kernel keeps its loops. */
 #ifndef TL_CONV_H
 #define TL_CONV_H
 
@@ -22,18 +22,24 @@ typedef struct {
     tl_scratch *scratch; /* hybrid: the quantized input rows (common/hybrid.h) */
 } tl_conv_data;
 
+/* The evals of CONV_2D or DEPTHWISE_CONV_2D, per input / filter / output types; NULL: refused. */
+typedef struct {
+    tl_eval_fn f32;    /* float32 */
+    tl_eval_fn s8;     /* int8, int32 bias */
+    tl_eval_fn s16;    /* int16 x int8 -> int16, int64 bias, zero points 0 */
+    tl_eval_fn hybrid; /* float32 x int8 -> float32, float32 bias */
+} tl_conv_evals;
+
 /* CONV_2D (depthwise 0) and DEPTHWISE_CONV_2D (1): checks that input, filter and output are
- * 4-D, allocates the op data (node->op_data), reads the options (the fused activation into
- * *act), fills the geometry and checks the filter's channels, the output shape and the bias
- * size. DEPTHWISE takes its multiplier from the shapes (the option is unreliable in old files). */
-tl_status tl_conv_prepare_geometry(tl_interpreter *it, tl_node *node, int depthwise, int8_t *act, tl_conv_data **out);
+ * 4-D, allocates the op data (node->op_data), reads the options, fills the geometry, checks the
+ * filter's channels, the output shape and the bias size (DEPTHWISE takes its multiplier from the
+ * shapes: the option is unreliable in old files), then prepares the node's types and picks their
+ * eval; `refusal` lists the supported types. */
+tl_status tl_conv_prepare(tl_interpreter *it, tl_node *node, int depthwise, const tl_conv_evals *evals,
+                          const char *refusal);
 
 /* float32: the bias (input `bias_input`, optional) is float32; the activation's float range. */
 tl_status tl_conv_prepare_f32(tl_interpreter *it, tl_node *node, int32_t bias_input, int8_t act, tl_conv_data *d);
-
-/* int8 CONV_2D and DEPTHWISE: int32 bias, a window small enough for int32 sums of
- * 255 * 255 products, then tl_conv_prepare_requant. */
-tl_status tl_conv_prepare_s8(tl_interpreter *it, tl_node *node, int8_t act, tl_conv_data *d);
 
 /* Quantized (int8, and int16 activations with int8 weights), after the type checks: the
  * per-channel multipliers for in_scale * w_scale[c] / out_scale (int16: shifts within
@@ -41,10 +47,5 @@ tl_status tl_conv_prepare_s8(tl_interpreter *it, tl_node *node, int8_t act, tl_c
  * `filter_input` are the node's input positions of the data and the filter. */
 tl_status tl_conv_prepare_requant(tl_interpreter *it, tl_node *node, int32_t in_input, int32_t filter_input, int8_t act,
                                   tl_conv_data *d);
-
-/* Hybrid CONV_2D and DEPTHWISE (float32 input and output, int8 filter): float32 bias, a window
- * small enough for int32 sums of 255 * 128 products, a non-empty input, the filter's scales
- * along `quant_dim`, the scratch and the activation's float range. */
-tl_status tl_conv_prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quant_dim, int8_t act, tl_conv_data *d);
 
 #endif

@@ -3,20 +3,13 @@
 #include <math.h>
 
 #include "quant_math.h"
+#include "unary.h"
 
 typedef struct {
     int8_t lut[256]; /* indexed by the input byte + 128 */
 } lut_data;
 
-static tl_status tl_lut_activation_eval_s8(tl_interpreter *it, tl_node *node) {
-    const lut_data *d = node->op_data;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int8_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = d->lut[x[i] + 128];
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_lut_activation_eval_s8, lut_data, int8_t, int8_t, d->lut[x[i] + 128])
 
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
                                     float out_scale, tl_eval_fn eval_f32) {

@@ -7,19 +7,8 @@ typedef struct {
     int is_max;
 } min_max_data;
 
-#define MIN_MAX_EVAL(NAME, T)                                                                  \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                 \
-        const min_max_data *d = node->op_data;                                                 \
-        const T *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data; \
-        tl_tensor *out = tl_node_output(it, node, 0);                                          \
-        T *y = out->data;                                                                      \
-        int64_t i, n = tl_tensor_numel(out), oa, ob;                                           \
-        for (i = 0; i < n; i++) {                                                              \
-            tl_broadcast_offsets(&d->bc, i, &oa, &ob);                                         \
-            y[i] = (a[oa] > b[ob]) == (d->is_max != 0) ? a[oa] : b[ob];                        \
-        }                                                                                      \
-        return TL_STATUS_OK;                                                                   \
-    }
+#define MIN_MAX_EVAL(NAME, T) \
+    TL_BROADCAST_EVAL(NAME, min_max_data, T, (a[oa] > b[ob]) == (d->is_max != 0) ? a[oa] : b[ob])
 
 MIN_MAX_EVAL(tl_min_max_eval_f32, float)
 MIN_MAX_EVAL(tl_min_max_eval_s8, int8_t)

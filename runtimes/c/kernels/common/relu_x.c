@@ -3,46 +3,23 @@
 #include <math.h>
 
 #include "quant_math.h"
+#include "unary.h"
 
 typedef struct {
     float f_lo, f_hi;
     int32_t in_zp, out_zp, mult, shift, q_lo, q_hi;
 } relu_x_data;
 
-static tl_status tl_relu_x_eval_f32(tl_interpreter *it, tl_node *node) {
-    const relu_x_data *d = node->op_data;
-    const float *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    float *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = x[i] > d->f_hi ? d->f_hi : (x[i] < d->f_lo ? d->f_lo : x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_relu_x_eval_f32, relu_x_data, float, float,
+              x[i] > d->f_hi ? d->f_hi : (x[i] < d->f_lo ? d->f_lo : x[i]))
 
 static int32_t relu_x_q(const relu_x_data *d, int32_t x) {
     int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x - d->in_zp, d->mult, d->shift), d->out_zp);
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
-static tl_status tl_relu_x_eval_s8(tl_interpreter *it, tl_node *node) {
-    const relu_x_data *d = node->op_data;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int8_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = (int8_t)relu_x_q(d, x[i]);
-    return TL_STATUS_OK;
-}
-
-static tl_status tl_relu_x_eval_s16(tl_interpreter *it, tl_node *node) {
-    const relu_x_data *d = node->op_data;
-    const int16_t *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int16_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) y[i] = (int16_t)relu_x_q(d, x[i]);
-    return TL_STATUS_OK;
-}
+TL_UNARY_EVAL(tl_relu_x_eval_s8, relu_x_data, int8_t, int8_t, (int8_t)relu_x_q(d, x[i]))
+TL_UNARY_EVAL(tl_relu_x_eval_s16, relu_x_data, int16_t, int16_t, (int16_t)relu_x_q(d, x[i]))
 
 /* zp + (int32)roundf(v / scale), bounded first so a tiny scale cannot overflow the conversion. */
 static int32_t quantize_bound(const tl_tensor *out, float v) {

@@ -2,15 +2,9 @@
 
 #include <math.h>
 
-#define UNARY_EVAL(NAME, EXPR)                                  \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {  \
-        const float *x = tl_node_input(it, node, 0)->data;      \
-        tl_tensor *out = tl_node_output(it, node, 0);           \
-        float *y = out->data;                                   \
-        int64_t i, n = tl_tensor_numel(out);                    \
-        for (i = 0; i < n; i++) y[i] = (EXPR);                  \
-        return TL_STATUS_OK;                                    \
-    }
+#include "unary.h"
+
+#define UNARY_EVAL(NAME, EXPR) TL_UNARY_EVAL(NAME, void, float, float, EXPR)
 
 UNARY_EVAL(tl_rsqrt_eval_f32, 1.0f / sqrtf(x[i]))
 UNARY_EVAL(tl_sqrt_eval_f32, sqrtf(x[i]))
