@@ -41,7 +41,7 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "FILL": "FillOptions", "ZEROS_LIKE": "ZerosLikeOptions", "BROADCAST_TO": "BroadcastToOptions",
            "MIRROR_PAD": "MirrorPadOptions", "PADV2": "PadV2Options", "ONE_HOT": "OneHotOptions",
            "POW": "PowOptions", "SIGN": "SignOptions", "REDUCE_MIN": "ReducerOptions", "ARG_MIN": "ArgMinOptions",
-           "ABS": "AbsOptions"}
+           "ABS": "AbsOptions", "FAKE_QUANT": "FakeQuantOptions"}
 # Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.
 VERSIONS = {"BROADCAST_TO": 2}
 

@@ -41,8 +41,7 @@ def _infer(x: TensorSpec, lo: TensorSpec, hi: TensorSpec, num_bits: int = 8, nar
 
 
 fake_quant_op = define_op("fake_quant", infer=_infer, attrs={"num_bits": 8, "narrow_range": False},
-                          tflite="FAKE_QUANT",
-                          c_runtime_gaps={"FAKE_QUANT": "the C runtime has no FAKE_QUANT kernel yet (LiteRT runs it)"})
+                          tflite="FAKE_QUANT")
 fake_quant_grad_op = define_op("fake_quant_grad", infer=lambda dy, x, lo, hi, num_bits=8, narrow_range=False:
                                (TensorSpec(x.shape, x.dtype), TensorSpec(lo.shape, lo.dtype),
                                 TensorSpec(hi.shape, hi.dtype)),
