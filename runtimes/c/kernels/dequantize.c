@@ -1,4 +1,4 @@
-/* DEQUANTIZE: int8/int16 -> float32, x = scale * (q - zero_point), computed in double and
+/* DEQUANTIZE: int8/uint8/int16 -> float32, x = scale * (q - zero_point), computed in double and
  * rounded once to float as LiteRT's reference kernel does; float16 -> float32 (weights stored in
  * half precision), exactly (every half value is a float: subnormals, infinities, NaN payloads). */
 #include <string.h>
@@ -17,6 +17,7 @@
     }
 
 DEQUANTIZE_EVAL(tl_dequantize_eval_s8, int8_t)
+DEQUANTIZE_EVAL(tl_dequantize_eval_u8, uint8_t)
 DEQUANTIZE_EVAL(tl_dequantize_eval_s16, int16_t)
 
 /* IEEE binary16 bits -> binary32 bits. */
@@ -53,8 +54,9 @@ tl_status tl_dequantize_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_dequantize_eval_f16;
         return TL_STATUS_OK;
     }
-    if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8, int16 and float16 to float32");
-    node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8 : tl_dequantize_eval_s16;
+    if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8 && in->type != TL_TYPE_INT16))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8, uint8, int16 and float16 to float32");
+    node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8
+                 : in->type == TL_TYPE_UINT8 ? tl_dequantize_eval_u8 : tl_dequantize_eval_s16;
     return tl_check_quantized(it, node, in);
 }

@@ -1,6 +1,7 @@
-/* QUANTIZE: float32 -> int8/int16 (q = round(x / scale) + zero_point, rounding half away from
- * zero, saturated), and integer -> integer requantization (int8/int16/int32 inputs):
- * q = zp_out + (x - zp_in) * (s_in / s_out) with LiteRT's multiplier + shift. */
+/* QUANTIZE: float32 -> int8/uint8/int16/int32 (q = round(x / scale) + zero_point, rounding half
+ * away from zero, saturated), and integer -> integer requantization: q = zp_out + (x - zp_in) *
+ * (s_in / s_out) with LiteRT's multiplier + shift. uint8 (TensorFlow's uint8 model inputs and
+ * outputs) goes to and from int8 as LiteRT allows it: uint8 -> uint8/int8/int16, int8 -> uint8. */
 #include <math.h>
 
 #include "../src/kernel_api.h"
@@ -10,15 +11,15 @@ typedef struct {
     int32_t mult, shift, qmin, qmax;
 } quantize_data;
 
-static int is_int(tl_type t) {
-    return t == TL_TYPE_INT8 || t == TL_TYPE_INT16 || t == TL_TYPE_INT32;
-}
-
+/* LiteRT converts round(x / scale) to int32 as x86 does (NaN and values outside int32 become
+ * INT32_MIN) and adds the zero point in int32, wrapping: INT32_MIN plus a negative zero point
+ * becomes a large positive value. Modelled here without overflow, then clamped. */
 static int32_t quantize_f32(const quantize_data *d, float x, const tl_tensor *out) {
     float v = roundf(x / out->scale);
-    double full = (double)v + out->zero_point;
-    /* NaN gives qmin, as LiteRT's float->int conversion does on x86 (INT32_MIN, clamped) */
-    return !(full > d->qmin) ? d->qmin : (full >= d->qmax ? d->qmax : (int32_t)full);
+    int32_t i = v >= -2147483648.0f && v < 2147483648.0f ? (int32_t)v : INT32_MIN;
+    uint32_t u = (uint32_t)i + (uint32_t)out->zero_point;
+    int32_t full = u > (uint32_t)INT32_MAX ? (int32_t)(u - 2147483648u) - INT32_MAX - 1 : (int32_t)u;
+    return tl_clamp_i32(full, d->qmin, d->qmax);
 }
 
 static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in, const tl_tensor *out) {
@@ -43,6 +44,11 @@ static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in
 #define FROM_INT requantize(d, x[i], in, out)
 
 QUANTIZE_EVAL(tl_quantize_eval_f32_s8, float, int8_t, FROM_F32)
+QUANTIZE_EVAL(tl_quantize_eval_f32_u8, float, uint8_t, FROM_F32)
+QUANTIZE_EVAL(tl_quantize_eval_u8_u8, uint8_t, uint8_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_u8_s8, uint8_t, int8_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_u8_s16, uint8_t, int16_t, FROM_INT)
+QUANTIZE_EVAL(tl_quantize_eval_s8_u8, int8_t, uint8_t, FROM_INT)
 QUANTIZE_EVAL(tl_quantize_eval_f32_s16, float, int16_t, FROM_F32)
 QUANTIZE_EVAL(tl_quantize_eval_f32_s32, float, int32_t, FROM_F32)
 QUANTIZE_EVAL(tl_quantize_eval_s8_s8, int8_t, int8_t, FROM_INT)
@@ -55,27 +61,44 @@ QUANTIZE_EVAL(tl_quantize_eval_s32_s8, int32_t, int8_t, FROM_INT)
 QUANTIZE_EVAL(tl_quantize_eval_s32_s16, int32_t, int16_t, FROM_INT)
 QUANTIZE_EVAL(tl_quantize_eval_s32_s32, int32_t, int32_t, FROM_INT)
 
+/* The eval for an input and output type; NULL: not a conversion LiteRT has either. */
+static tl_eval_fn pick_eval(tl_type in, tl_type out) {
+    static const struct {
+        tl_type in, out;
+        tl_eval_fn eval;
+    } table[] = {
+        {TL_TYPE_FLOAT32, TL_TYPE_INT8, tl_quantize_eval_f32_s8},   {TL_TYPE_FLOAT32, TL_TYPE_UINT8, tl_quantize_eval_f32_u8},
+        {TL_TYPE_FLOAT32, TL_TYPE_INT16, tl_quantize_eval_f32_s16}, {TL_TYPE_FLOAT32, TL_TYPE_INT32, tl_quantize_eval_f32_s32},
+        {TL_TYPE_INT8, TL_TYPE_INT8, tl_quantize_eval_s8_s8},       {TL_TYPE_INT8, TL_TYPE_UINT8, tl_quantize_eval_s8_u8},
+        {TL_TYPE_INT8, TL_TYPE_INT16, tl_quantize_eval_s8_s16},     {TL_TYPE_INT8, TL_TYPE_INT32, tl_quantize_eval_s8_s32},
+        {TL_TYPE_UINT8, TL_TYPE_UINT8, tl_quantize_eval_u8_u8},     {TL_TYPE_UINT8, TL_TYPE_INT8, tl_quantize_eval_u8_s8},
+        {TL_TYPE_UINT8, TL_TYPE_INT16, tl_quantize_eval_u8_s16},    {TL_TYPE_INT16, TL_TYPE_INT8, tl_quantize_eval_s16_s8},
+        {TL_TYPE_INT16, TL_TYPE_INT16, tl_quantize_eval_s16_s16},   {TL_TYPE_INT16, TL_TYPE_INT32, tl_quantize_eval_s16_s32},
+        {TL_TYPE_INT32, TL_TYPE_INT8, tl_quantize_eval_s32_s8},     {TL_TYPE_INT32, TL_TYPE_INT16, tl_quantize_eval_s32_s16},
+        {TL_TYPE_INT32, TL_TYPE_INT32, tl_quantize_eval_s32_s32},
+    };
+    size_t k;
+    for (k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].in == in && table[k].out == out) return table[k].eval;
+    return NULL;
+}
+
 tl_status tl_quantize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     quantize_data *d;
     tl_status st;
     if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
-    if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16 && out->type != TL_TYPE_INT32)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE outputs int8, int16 or int32");
-    if (in->type != TL_TYPE_FLOAT32 && !is_int(in->type))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "QUANTIZE takes float32 or integer input");
-#define PICK(IN)                                                                                   \
-    (out->type == TL_TYPE_INT8 ? tl_quantize_eval_##IN##_s8                                        \
-     : out->type == TL_TYPE_INT16 ? tl_quantize_eval_##IN##_s16 : tl_quantize_eval_##IN##_s32)
-    node->eval = in->type == TL_TYPE_FLOAT32 ? PICK(f32) : in->type == TL_TYPE_INT8 ? PICK(s8)
-                 : in->type == TL_TYPE_INT16 ? PICK(s16) : PICK(s32);
-#undef PICK
+    node->eval = pick_eval(in->type, out->type);
+    if (!node->eval)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                       "QUANTIZE supports float32 -> int8/uint8/int16/int32, int8 -> int8/uint8/int16/int32, "
+                       "uint8 -> uint8/int8/int16, int16 and int32 -> int8/int16/int32");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
-    d->qmin = out->type == TL_TYPE_INT8 ? -128 : (out->type == TL_TYPE_INT16 ? -32768 : INT32_MIN);
-    d->qmax = out->type == TL_TYPE_INT8 ? 127 : (out->type == TL_TYPE_INT16 ? 32767 : INT32_MAX);
+    d->qmin = out->type == TL_TYPE_INT8 ? -128 : out->type == TL_TYPE_UINT8 ? 0 : out->type == TL_TYPE_INT16 ? -32768 : INT32_MIN;
+    d->qmax = out->type == TL_TYPE_INT8 ? 127 : out->type == TL_TYPE_UINT8 ? 255 : out->type == TL_TYPE_INT16 ? 32767 : INT32_MAX;
     st = tl_check_quantized(it, node, out);
     if (st != TL_STATUS_OK || in->type == TL_TYPE_FLOAT32) return st;
     st = tl_check_quantized(it, node, in);
