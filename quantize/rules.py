@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 BOTH = frozenset({"int8", "int16"})
 INT8 = frozenset({"int8"})
-# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (FULLY_CONNECTED, DEPTHWISE_CONV_2D,
-# MEAN and SOFTMAX with int16; SUM, SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out:
-# those operators stay float until the C kernels exist.
+# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (DEPTHWISE_CONV_2D, MEAN and SOFTMAX
+# with int16; SUM, SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out: those operators
+# stay float until the C kernels exist.
 NONE = frozenset()
 
 
@@ -47,7 +47,7 @@ RULES: dict[str, Rule] = {
     # weights and biases
     "CONV_2D": Rule(weight=1, weight_axis=0, bias=2, hybrid=True),
     "DEPTHWISE_CONV_2D": Rule(types=INT8, weight=1, weight_axis=3, bias=2, hybrid=True),
-    "FULLY_CONNECTED": Rule(types=INT8, weight=1, weight_axis=None, bias=2, hybrid=True),
+    "FULLY_CONNECTED": Rule(weight=1, weight_axis=None, bias=2, hybrid=True),
     "TRANSPOSE_CONV": Rule(activations=(2,), weight=1, weight_axis=0, bias=3),
     # arithmetic: each input and the output keep their own parameters
     "ADD": Rule(activations=(0, 1)),

@@ -3,6 +3,11 @@
  * (per-tensor when the weights have one scale) as LiteRT's reference kernel does it: in double,
  * round(acc * in_scale * w_scale / out_scale), half away from zero. (TFLM and LiteRT's optimized
  * kernels use an integer multiplier + shift instead, which can differ by 1 LSB near ties.)
+ * int16x8 (int16 input and output with zero point 0, int8 weights per-tensor (any zero point) or
+ * per unit (zero point 0), int64 bias): int64 accumulation, requantized in double as int8 is (LiteRT's reference
+ * int16 kernel). An int32 bias is accepted, as LiteRT accepts it, and computed the same way: its
+ * reference kernel reads an int32 bias as if it were int64 (garbage), its optimized kernel
+ * adds it, which is what this does.
  * Hybrid (float32 input and output, int8 weights with zero point 0, per-tensor or per-unit
  * scales, float32 bias), as LiteRT's EvalHybridDense: each batch row is quantized to int8
  * (symmetric, or asymmetric when asymmetric_quantize_inputs is set; common/hybrid.h), then
@@ -28,6 +33,8 @@ typedef struct {
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *node);
+static tl_status tl_fully_connected_eval_s16(tl_interpreter *it, tl_node *node);
+static tl_status tl_fully_connected_eval_s16_bias32(tl_interpreter *it, tl_node *node);
 
 static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *w,
                                 const tl_tensor *out, fc_data *d) {
@@ -46,6 +53,24 @@ static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tens
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
     }
     return TL_STATUS_OK;
+}
+
+/* int16x8: int64 or int32 bias, zero points 0. */
+static tl_status prepare_s16(tl_interpreter *it, tl_node *node, int8_t act, fc_data *d) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
+    const tl_tensor *out = tl_node_output(it, node, 0);
+    tl_status st;
+    if (bias && bias->type != TL_TYPE_INT64 && bias->type != TL_TYPE_INT32)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int16x8 needs int64 or int32 bias");
+    if ((st = prepare_scales(it, node, in, w, out, d)) != TL_STATUS_OK) return st;
+    if (in->zero_point != 0 || out->zero_point != 0)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
+    if (w->zero_point != 0 && w->quant_count > 1) /* LiteRT's per-channel kernel has no weight offset */
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-channel int16x8 weights must have zero point 0");
+    d->w_offset = -w->zero_point;
+    node->eval = bias && bias->type == TL_TYPE_INT32 ? tl_fully_connected_eval_s16_bias32 : tl_fully_connected_eval_s16;
+    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
+               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
 tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
@@ -90,6 +115,8 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
+    if (in->type == TL_TYPE_INT16 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16)
+        return prepare_s16(it, node, act, d);
     if (in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
         if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
         if ((int64_t)d->depth * 255 * 128 > INT32_MAX)
@@ -103,7 +130,7 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
                    ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32, int8 and hybrid float32 x int8");
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32, int8, int16x8 and hybrid float32 x int8");
 }
 
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node) {
@@ -166,3 +193,31 @@ static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *nod
     }
     return TL_STATUS_OK;
 }
+
+/* int16x8: |x * (w - w_zp)| < 2^23, so the int64 sum holds any int32 depth; plus the bias (int64, or
+ * int32 when bias32), requantized in double, clamped before the cast. */
+static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
+    const fc_data *d = node->op_data;
+    const int16_t *x = tl_node_input(it, node, 0)->data;
+    const int8_t *w = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
+    int16_t *y = tl_node_output(it, node, 0)->data;
+    int32_t b, o, i;
+    for (b = 0; b < d->batches; b++) {
+        const int16_t *xb = x + (int64_t)b * d->depth;
+        for (o = 0; o < d->units; o++) {
+            const int8_t *wo = w + (int64_t)o * d->depth;
+            int64_t acc = 0;
+            double r;
+            for (i = 0; i < d->depth; i++) acc += (int32_t)xb[i] * (wo[i] + d->w_offset);
+            if (bias) acc = tl_add_sat_i64(acc, bias32 ? ((const int32_t *)(const void *)bias)[o] : tl_load_i64(bias + 8 * (int64_t)o));
+            r = round((double)acc * d->scale[o]);
+            y[(int64_t)b * d->units + o] = (int16_t)(r < d->q_lo ? d->q_lo : r > d->q_hi ? d->q_hi : r);
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status tl_fully_connected_eval_s16(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 0); }
+static tl_status tl_fully_connected_eval_s16_bias32(tl_interpreter *it, tl_node *node) { return eval_s16(it, node, 1); }
