@@ -1,7 +1,8 @@
 """MEAN, SUM, REDUCE_MAX and REDUCE_MIN (one shared kernel) in the C runtime against LiteRT
 (BUILTIN_REF) on one-op models: float32 over several shapes, axis sets (negative, repeated, none,
-all) and keep_dims (rtol 1e-5); int8 MEAN with several scales and zero points, REDUCE_MAX/MIN on
-int8, uint8, int16, int32, int64 and int32 SUM (wrapping on overflow), bit-exact."""
+all) and keep_dims (rtol 1e-5); int8 MEAN with several scales and zero points, int16 MEAN with
+several scales, REDUCE_MAX/MIN on int8, uint8, int16, int32, int64 and int32 SUM (wrapping on
+overflow), bit-exact."""
 import numpy as np
 import pytest
 
@@ -74,6 +75,19 @@ def test_int8_mean_bit_exact(shape, axes, keep, quants):
     np.testing.assert_array_equal(ours[0], ref[0])
 
 
+@pytest.mark.parametrize("shape,axes", CASES)
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("scales", [(0.001, 0.001), (0.001, 0.0003), (0.01, 0.1), (3e-4, 1e-4), (0.5, 0.01)])
+def test_int16_mean_bit_exact(shape, axes, keep, scales):
+    x = np.random.default_rng(3).integers(-32768, 32768, shape).astype(np.int16)
+    x.flat[:2] = [-32768, 32767]
+    content = one_op("MEAN", [(shape, "int16", quant(scales[0], 0)), None],
+                     [(_out_shape(shape, axes, keep), "int16", quant(scales[1], 0))],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
 def test_bad_models_refused():
     axes = {1: np.array([1], np.int32)}
     refused(one_op("SUM", [((2, 3), "float32"), None], [((2, 3), "float32")], consts=axes), "SUM",
@@ -87,3 +101,9 @@ def test_bad_models_refused():
                    consts=axes), "REDUCE_MIN", "quantization differ")
     refused(one_op("REDUCE_MIN", [((2, 3), "bool"), None], [((2,), "bool")], consts=axes), "REDUCE_MIN",
             "supports float32")
+    refused(one_op("MEAN", [((2, 3), "int16", quant(0.5, 1)), None], [((2,), "int16", quant(0.5, 0))], consts=axes),
+            "MEAN", "int16 zero points must be 0")
+    refused(one_op("MEAN", [((2, 3), "int16", quant(0.5, 0)), None], [((2,), "int16", quant(0.5, 3))], consts=axes),
+            "MEAN", "int16 zero points must be 0")
+    refused(one_op("MEAN", [((1, 70000), "int16", quant(0.5, 0)), None], [((1,), "int16", quant(0.5, 0))],
+                   consts=axes), "MEAN", "too many elements")

@@ -82,15 +82,19 @@ REDUCE_MIN_MAX(int16_t, s16, INT16_MIN, INT16_MAX)
 REDUCE_MIN_MAX(int32_t, s32, INT32_MIN, INT32_MAX)
 REDUCE_MIN_MAX(int64_t, s64, INT64_MIN, INT64_MAX)
 
-static tl_status tl_mean_eval_s8(tl_interpreter *it, tl_node *node) {
-    int8_t *y = tl_node_output(it, node, 0)->data;
-    /* prepare bounds count so that the int32 sum cannot overflow */
-    REDUCE_LOOP(int8_t, int32_t acc = 0, acc += v,
-                y[o] = (int8_t)tl_clamp_i32(
-                    tl_add_sat(tl_multiply_by_quantized_multiplier(acc - d->in_zp * (int32_t)d->count, d->mult, d->shift),
-                               d->out_zp),
-                    INT8_MIN, INT8_MAX));
-}
+/* prepare bounds count so that the int32 sum cannot overflow */
+#define MEAN_EVAL_INT(NAME, T, LO, HI)                                                                               \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                                       \
+        T *y = tl_node_output(it, node, 0)->data;                                                                    \
+        REDUCE_LOOP(T, int32_t acc = 0, acc += v,                                                                    \
+                    y[o] = (T)tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(                            \
+                                                          acc - d->in_zp * (int32_t)d->count, d->mult, d->shift),     \
+                                                      d->out_zp),                                                    \
+                                           LO, HI));                                                                 \
+    }
+
+MEAN_EVAL_INT(tl_mean_eval_s8, int8_t, INT8_MIN, INT8_MAX)
+MEAN_EVAL_INT(tl_mean_eval_s16, int16_t, INT16_MIN, INT16_MAX)
 
 static int32_t read_i32(const tl_tensor *t, int64_t i) {
     int32_t v;
@@ -98,13 +102,16 @@ static int32_t read_i32(const tl_tensor *t, int64_t i) {
     return v;
 }
 
-static tl_status prepare_mean_s8(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
+static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
                                  reduce_data *d) {
     tl_status st;
     int32_t shift = 0;
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
-    if (d->count > (INT32_MAX >> 8)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "too many elements per mean for int32 sums");
+    if (d->count > (in->type == TL_TYPE_INT16 ? INT32_MAX / 32768 : INT32_MAX >> 8))
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "too many elements per mean for int32 sums");
+    if (in->type == TL_TYPE_INT16 && (in->zero_point != 0 || out->zero_point != 0))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 zero points must be 0");
     st = tl_quantize_multiplier_checked(it, node, (double)in->scale / (double)out->scale, &d->mult, &d->shift);
     if (st != TL_STATUS_OK) return st;
     /* fold 1 / count into the multiplier: shift = floor(log2(count)), at most 32 and 31 + shift */
@@ -167,9 +174,9 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
                      : kind == TL_REDUCE_MAX ? tl_reduce_max_eval_f32 : tl_reduce_min_eval_f32;
         return TL_STATUS_OK;
     }
-    if (kind == TL_REDUCE_MEAN && in->type == TL_TYPE_INT8) {
-        node->eval = tl_mean_eval_s8;
-        return prepare_mean_s8(it, node, in, out, d);
+    if (kind == TL_REDUCE_MEAN && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16)) {
+        node->eval = in->type == TL_TYPE_INT8 ? tl_mean_eval_s8 : tl_mean_eval_s16;
+        return prepare_mean_int(it, node, in, out, d);
     }
     if (kind == TL_REDUCE_SUM && in->type == TL_TYPE_INT32) {
         node->eval = tl_sum_eval_s32;
@@ -191,5 +198,5 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
         return TL_STATUS_OK;
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                  kind == TL_REDUCE_MEAN ? "MEAN supports float32 and int8" : "SUM supports float32 and int32");
+                  kind == TL_REDUCE_MEAN ? "MEAN supports float32, int8 and int16" : "SUM supports float32 and int32");
 }

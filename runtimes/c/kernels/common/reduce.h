@@ -5,8 +5,8 @@
  * keeps `x > acc ? x : acc` from the lowest float (NaN never wins), REDUCE_MIN `x < acc ? x : acc`
  * from the largest; both also on int8, int16, uint8 (raw values: input and output quantization
  * must be equal), int32 and int64 from the type's limit, as LiteRT's ReduceGeneric. int32 SUM adds
- * in int32 and wraps on overflow (LiteRT's compiled behaviour), in any order alike. int8 MEAN is LiteRT's
- * reference integer mean: int32 sum minus zp_in * count, requantized by s_in / s_out with the
+ * in int32 and wraps on overflow (LiteRT's compiled behaviour), in any order alike. int8 and int16
+ * MEAN is LiteRT's reference integer mean (int16: zero points 0): int32 sum minus zp_in * count, requantized by s_in / s_out with the
  * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. */
 #ifndef TL_REDUCE_H
 #define TL_REDUCE_H
