@@ -12,3 +12,4 @@ from tensorlite.training.keras import losses as losses
 from tensorlite.training.keras import metrics as metrics
 from tensorlite.training.keras import models as models
 from tensorlite.training.keras import optimizers as optimizers
+from tensorlite.training.keras import saving as saving

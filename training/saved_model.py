@@ -1,5 +1,8 @@
 """`tl.saved_model.save(obj, dir)` / `tl.saved_model.load(dir)`: traced functions with their
 variables, loadable without the Python class that built them (the converter reads this folder).
+A Keras model saves a `serving_default` signature made from its inputs (`keras_serving_function`:
+its inference call, inputs named after its Input layers, None batch kept in the signature),
+as TensorFlow does; `model.export(dir)` writes the same folder.
 
 Layout: `saved_model.json` (format version, one entry per signature: its graph folder, input
 names and specs, output structure, and which variable each capture and assignment names),
@@ -25,7 +28,50 @@ from .tensor import Tensor, Variable, convert_to_tensor
 FORMAT = "tensorlite-saved-model-1"
 
 
+def _is_keras_model(obj) -> bool:
+    from .keras.engine.model import Model
+    return isinstance(obj, Model)
+
+
+def keras_serving_function(model, input_signature=None) -> ConcreteFunction:
+    """The model's inference call (training=False) traced on its inputs: graph inputs named after the
+    model's Input layers, outputs a dict keyed by the output layers' names (`output_<i>` when they are
+    not unique), the input specs' None dimensions (the batch) kept in the signature. Also takes
+    `input_signature` (TensorSpecs, one per input) for a model whose inputs are not known."""
+    from .spec import TensorSpec
+    if input_signature is None:
+        inputs = model.inputs
+        if not inputs:
+            raise ValueError(f"{model.name}: the model's inputs are not known (build it with an Input, or call it "
+                             "once); or give input_signature=[tl.TensorSpec(...), ...]")
+        specs = [TensorSpec(t.shape, t.dtype) for t in inputs]
+        names = [getattr(t.node.layer, "name", None) if t.node is not None else None for t in inputs]
+    else:
+        specs = [s if isinstance(s, TensorSpec) else TensorSpec(s.shape, s.dtype) for s in
+                 (input_signature if isinstance(input_signature, (list, tuple)) else [input_signature])]
+        names = [getattr(s, "name", None) for s in specs]
+    names = [n or f"input_{i}" for i, n in enumerate(names)]
+    outputs = model.outputs or []
+    out_names = [t.node.layer.name for t in outputs if t.node is not None]
+    multi = len(specs) > 1
+
+    def serve(*xs):
+        y = model(list(xs) if multi else xs[0], training=False)
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
+        keys = out_names if len(out_names) == len(ys) and len(set(out_names)) == len(ys) else \
+            [f"output_{i}" for i in range(len(ys))]
+        return dict(zip(keys, ys))
+
+    fn = Function(serve, input_signature=specs, name=model.name)
+    cf = fn.get_concrete_function(*specs)
+    for v, name in zip(cf.graph.inputs, names):
+        v.name = name
+    return cf
+
+
 def _signatures(obj, signatures) -> dict[str, ConcreteFunction]:
+    if signatures is None and _is_keras_model(obj):
+        signatures = {"serving_default": keras_serving_function(obj)}
     if signatures is None:
         found = {}
         for name in sorted(set(dir(type(obj))) | set(vars(obj))):
@@ -127,6 +173,8 @@ class LoadedModel:
         self.variables = list(variables.values())
         for name, fn in functions.items():
             setattr(self, name, fn)
+        if "serving_default" in functions and "serve" not in functions:
+            self.serve = functions["serving_default"]  # the endpoint name Keras 3's export gives
 
     def __call__(self, *args, **kwargs):
         if "serving_default" not in self.signatures:

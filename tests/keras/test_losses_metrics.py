@@ -57,18 +57,21 @@ def test_loss_gradient_is_softmax_minus_onehot():
 
 
 def test_metrics():
+    """result() is a scalar tensor, as in Keras 3."""
     m = metrics.get("accuracy", losses.SparseCategoricalCrossentropy())
     m.update_state(labels[:3], logits[:3])
     m.update_state(labels[3:], logits[3:])
-    assert m.result() == pytest.approx(np.mean(logits.argmax(-1) == labels))
+    assert float(m.result()) == pytest.approx(np.mean(logits.argmax(-1) == labels))
     c = metrics.CategoricalAccuracy()
     c.update_state(onehot, logits, sample_weight=np.array([1, 1, 0, 0, 0, 0]))
-    assert c.result() == pytest.approx(np.mean((logits.argmax(-1) == labels)[:2]))
+    assert float(c.result()) == pytest.approx(np.mean((logits.argmax(-1) == labels)[:2]))
     b = metrics.BinaryAccuracy()
     b.update_state(np.array([[1], [0]]), np.array([[0.7], [0.6]]))
-    assert b.result() == 0.5
+    assert float(b.result()) == 0.5
     mean = metrics.Mean()
     mean.update_state([1.0, 2.0, 6.0])
-    assert mean.result() == 3.0
+    assert float(mean.result()) == 3.0 and isinstance(mean.result(), tl.Tensor)
+    assert [v.name for v in mean.variables] == ["mean/total", "mean/count"]
+    assert not any(v.trainable for v in mean.variables)
     mean.reset_state()
-    assert mean.result() == 0.0
+    assert float(mean.result()) == 0.0

@@ -96,6 +96,8 @@ class Trainer:
         self.history = None
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly=None):
+        self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights,
+                              "run_eagerly": run_eagerly}
         self.optimizer = optimizers_mod.get(optimizer)
         self.loss = [losses_mod.get(item) for item in loss] if isinstance(loss, (list, tuple)) \
             else losses_mod.get(loss)
@@ -122,13 +124,13 @@ class Trainer:
         return total
 
     def _logs(self) -> dict:
-        logs = {"loss": self._loss_tracker.result()}
-        logs.update({m.name: m.result() for m in self.compiled_metrics})
+        logs = {"loss": float(self._loss_tracker.result())}
+        logs.update({m.name: float(m.result()) for m in self.compiled_metrics})
         return logs
 
     def _update_metrics(self, y, y_pred, sample_weight, loss) -> None:
         n = _num_samples(_to_numpy(y if not isinstance(y, tuple) else list(y)))
-        self._loss_tracker.update_state(np.full(n, float(loss)))
+        self._loss_tracker.update_state(loss, sample_weight=float(n))  # the batch's mean loss, n samples' worth
         first = y_pred[0] if isinstance(y_pred, (list, tuple)) else y_pred
         yt = y[0] if isinstance(y, (list, tuple)) and isinstance(y_pred, (list, tuple)) else y
         for m in self.compiled_metrics:
@@ -252,8 +254,55 @@ class Trainer:
         self._reset_metrics()
         return self.test_step((x, y, sample_weight))
 
-    def save_weights(self, filepath) -> None:
-        saving.save_weights(self, str(filepath))
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """`x.weights.h5`: Keras 3's HDF5 layout (optimizer state included); other names: tensorlite's
+        own weights format."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath) -> None:
-        saving.load_weights(self, str(filepath))
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    # -- compile settings as Keras 3 saves them ---------------------------------------------------------
+    def get_compile_config(self) -> dict | None:
+        """Keras 3's compile_config (optimizer, loss, metrics, loss_weights) when compiled, else None;
+        None too (with a warning) when a setting has no serialized form."""
+        if self.optimizer is None:
+            return None
+        import warnings
+
+        from .saving import serialization as ser
+        args = self._compile_args
+        try:
+            def named(value):
+                return value if isinstance(value, str) or value is None else ser.serialize_compile_object(value)
+            loss = args["loss"]
+            loss = [named(x) for x in loss] if isinstance(loss, (list, tuple)) else named(loss)
+            return {"optimizer": ser.serialize_compile_object(self.optimizer), "loss": loss,
+                    "loss_weights": args["loss_weights"], "metrics": [named(m) for m in args["metrics"]]
+                    if args["metrics"] else None, "weighted_metrics": None, "run_eagerly": bool(args["run_eagerly"]),
+                    "steps_per_execution": 1, "jit_compile": False}
+        except (ValueError, NotImplementedError) as e:
+            warnings.warn(f"{getattr(self, 'name', 'model')}: saved without its compile() settings ({e})", stacklevel=3)
+            return None
+
+    def compile_from_config(self, config: dict) -> None:
+        """compile() from Keras 3's compile_config; settings tensorlite lacks raise, naming them."""
+        from .saving import serialization as ser
+        config = dict(config)
+        for key, off in (("weighted_metrics", None), ("steps_per_execution", 1)):
+            value = config.pop(key, off)
+            if value not in (off, None):
+                raise ValueError(f"compile: {key}={value!r} is not supported by tensorlite")
+        config.pop("jit_compile", None)  # how Keras compiles; the numbers are the same
+        with ser.custom_object_scope():
+            optimizer = ser.deserialize_compile_object(config.pop("optimizer", "rmsprop"), "optimizer")
+            loss = config.pop("loss", None)
+            loss = [ser.deserialize_compile_object(x, "loss") for x in loss] if isinstance(loss, list) else \
+                ser.deserialize_compile_object(loss, "loss")
+            metrics = [ser.deserialize_compile_object(m, "metric") for m in (config.pop("metrics", None) or [])]
+            loss_weights = config.pop("loss_weights", None)
+            run_eagerly = config.pop("run_eagerly", None)
+        if config:
+            raise ValueError(f"compile: the Keras settings {sorted(config)} are not supported by tensorlite")
+        self.compile(optimizer=optimizer, loss=loss, metrics=metrics or None, loss_weights=loss_weights,
+                     run_eagerly=run_eagerly)

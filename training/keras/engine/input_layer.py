@@ -29,6 +29,32 @@ class InputLayer(Layer):
     def call(self, inputs):
         return inputs
 
+    def get_config(self) -> dict:
+        """Keras 3's InputLayer config (sparse, ragged and optional inputs do not exist here)."""
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "sparse": False, "ragged": False,
+                "name": self.name, "optional": False}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from ..saving.serialization import dtype_name
+        config = dict(config)
+        name = config.pop("name", None)
+        for key in ("sparse", "ragged", "optional"):
+            if config.pop(key, False):
+                raise ValueError(f"Input {name!r}: {key}=True is not supported by tensorlite")
+        config.pop("input_tensor", None)
+        batch_shape = config.pop("batch_shape", None)
+        if batch_shape is None:
+            batch_shape = config.pop("batch_input_shape", None)  # Keras 2's spelling
+        dtype = dtype_name(config.pop("dtype", None))
+        if config.get("shape") is not None and batch_shape is None:
+            batch_shape = (config.pop("batch_size", None),) + tuple(config.pop("shape"))
+        config.pop("shape", None)
+        config.pop("batch_size", None)
+        if config:
+            raise ValueError(f"Input {name!r}: the Keras arguments {sorted(config)} are not supported by tensorlite")
+        return cls(batch_shape=batch_shape, dtype=dtype, name=name)
+
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):  # noqa: N802  (Keras name)
     """A symbolic model input; `shape` excludes the batch dimension (None entries are unknown)."""

@@ -80,6 +80,11 @@ def symbolic_call(layer, inputs, training, kwargs, record: bool = True):
     """`layer(inputs, **kwargs)` on KerasTensors: returns KerasTensors in the call's output
     structure and (with `record`) appends the Node to `layer._inbound_nodes`."""
     specs = [t for t in flatten([inputs, kwargs]) if isinstance(t, KerasTensor)]
+    if getattr(layer, "_build_input_shape", None) is None:  # the build_config a saved file records
+        if isinstance(inputs, (list, tuple)) and all(isinstance(t, KerasTensor) for t in inputs):
+            layer._build_input_shape = [tuple(t.shape) for t in inputs]
+        elif isinstance(inputs, KerasTensor):
+            layer._build_input_shape = tuple(inputs.shape)
 
     def run(unknown):
         def fill(t):

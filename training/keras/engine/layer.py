@@ -1,12 +1,26 @@
 """Layer: the unit of a Keras model. Weights are tl.Variables made by `add_weight` in `build`,
 which runs on the first call with the input's shape. Sublayers and variables held in attributes
 (directly, or inside lists, tuples and dicts, including ones filled after assignment) are found
-by walking the attributes in assignment order, so `weights` collects the whole tree in a stable
-order (what save_weights/load_weights rely on).
+by walking the attributes in assignment order.
+
+Weight order is Keras 3's, layer by layer: a layer's own weights (those made trainable first, then
+the non-trainable ones, each group in creation order), then each sublayer's weights in turn. So
+`weights`, `get_weights` and `set_weights` take the lists Keras 3 gives (BatchNormalization's
+gamma, beta, moving_mean, moving_variance sit together, before the next layer's weights), and
+`trainable_weights` / `non_trainable_weights` are that list filtered.
+
+Configs: every `__init__` of a Layer subclass is wrapped once (`__init_subclass__`) to record the
+arguments it received, defaults included, so `get_config()` works for any layer, user layers too,
+without per-layer code: it returns the arguments of the class chain (the most derived class's
+values win) in Keras's serialized form (activations by name, initializers and other objects as
+{"class_name", "config"} dicts). `from_config` turns those back into objects and calls the class;
+Keras keys a layer does not take are dropped when they hold Keras's "off" value and refused,
+naming the argument, otherwise (see `saving/serialization.py`).
 """
 from __future__ import annotations
 
 import collections
+import functools
 import inspect
 import re
 
@@ -48,7 +62,53 @@ def _nested(value):
             yield from _nested(v)
 
 
+class _InitArgs:
+    """The arguments each recorded `__init__` of a layer's class chain received (most derived first),
+    as (class, {parameter: value}). Not a list or dict, so attribute walking never looks inside."""
+
+    __slots__ = ("levels",)
+
+    def __init__(self):
+        self.levels: list[tuple[type, dict]] = []
+
+
+_SIGNATURES: dict = {}
+
+
+def _recording(cls, init):
+    """`init` wrapped to record its bound arguments (defaults applied) on the instance first."""
+    sig = _SIGNATURES.setdefault(init, inspect.signature(init))
+    named = [p.name for p in list(sig.parameters.values())[1:]
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):  # noqa: N807
+        record = self.__dict__.get("_init_args")
+        if record is None:
+            record = self.__dict__["_init_args"] = _InitArgs()
+        try:
+            bound = sig.bind(self, *args, **kwargs)
+        except TypeError:
+            bound = None  # the call below raises Python's own error for it
+        if bound is not None:
+            bound.apply_defaults()
+            record.levels.append((cls, {k: bound.arguments[k] for k in named}))
+        init(self, *args, **kwargs)
+
+    __init__._records_args = True
+    return __init__
+
+
+BASE_ARGS = ("name", "trainable", "dtype", "input_shape", "batch_size", "input_dim")
+
+
 class Layer:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_records_args", False):
+            cls.__init__ = _recording(cls, init)
+
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, input_shape=None,
                  batch_size=None, input_dim=None, **kwargs):
         if kwargs:
@@ -62,6 +122,7 @@ class Layer:
             input_shape = (input_dim,)
         self._input_shape_arg = None if input_shape is None else (batch_size,) + tuple(input_shape)
         self.output_shape = None
+        self._build_input_shape = None  # the first call's input shape(s), batch unknown (build_config)
         self._inbound_nodes: list = []  # functional-API calls (keras_tensor.Node), in order
 
     # -- tracking ----------------------------------------------------------------------------------
@@ -105,11 +166,23 @@ class Layer:
         self._own_weights.append(v)
         return v
 
+    def _own_variables(self) -> list[Variable]:
+        """This layer's own variables (not its sublayers'), in Keras 3's order: those made trainable
+        first, then the non-trainable ones, each group in creation order (what a Keras weights file
+        stores under the layer's `vars/0`, `vars/1`, ...)."""
+        own, seen = [], set()
+        for v in self._own_weights + self._attribute_variables():
+            if id(v) not in seen:
+                seen.add(id(v))
+                own.append(v)
+        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+
     def _walk(self, parent_trainable: bool = True, seen=None):
-        """(variable, effectively trainable) over this layer's tree, each variable once."""
+        """(variable, effectively trainable) over this layer's tree, each variable once: the layer's
+        own variables, then each sublayer's tree in turn (Keras 3's `weights` order)."""
         seen = set() if seen is None else seen
         on = parent_trainable and self.trainable
-        for v in self._own_weights + self._attribute_variables():
+        for v in self._own_variables():
             if id(v) not in seen:
                 seen.add(id(v))
                 yield v, on and v.trainable
@@ -126,7 +199,7 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        return self.trainable_weights + self.non_trainable_weights
+        return [v for v, _ in self._walk()]
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
@@ -183,6 +256,9 @@ class Layer:
         else:
             inputs = self._convert_input(inputs, 0)
         self._maybe_build(inputs)
+        if self._build_input_shape is None:
+            self._build_input_shape = [(None,) + tuple(x.shape[1:]) for x in inputs] \
+                if isinstance(inputs, (list, tuple)) else (None,) + tuple(inputs.shape[1:])
         with name_scope(self.name):  # traced ops are named after the layer (conv2d/conv2d ...)
             if _accepts(self.call, "training"):
                 out = self.call(inputs, training=training, **kwargs)
@@ -203,8 +279,48 @@ class Layer:
         out = symbolic_call(self, spec, None, {}, record=False)
         return [t.shape for t in out] if isinstance(out, (list, tuple)) else out.shape
 
+    # -- configs -----------------------------------------------------------------------------------
+    def _init_arguments(self) -> dict:
+        """The recorded constructor arguments of the class chain, base classes first so the most
+        derived class's values win; the Layer base's own arguments are left to get_config."""
+        merged: dict = {}
+        record = self.__dict__.get("_init_args")
+        for _, values in reversed(record.levels if record is not None else []):
+            merged.update(values)
+        return {k: v for k, v in merged.items() if k not in BASE_ARGS}
+
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        """Keras's layer config: name, trainable, dtype (as Keras 3's DTypePolicy) and the arguments
+        the layer was made with, serialized (activations by name, objects as Keras dicts)."""
+        from ..saving import serialization
+        config = {"name": self.name, "trainable": self.trainable, "dtype": serialization.dtype_policy(self.dtype)}
+        for key, value in self._init_arguments().items():
+            config[key] = serialization.serialize_argument(value, key, self)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """The layer `get_config` (ours or Keras 3's) describes; objects inside are rebuilt (custom ones
+        from `custom_object_scope`), and a Keras argument this layer lacks raises unless it holds
+        Keras's default ("off") value."""
+        from ..saving import serialization
+        return cls(**serialization.layer_arguments(cls, config))
+
+    def get_build_config(self):
+        shape = self._build_input_shape
+        if shape is None:
+            return None
+        listed = [list(s) for s in shape] if isinstance(shape, list) else list(shape)
+        return {"input_shape": listed}
+
+    def build_from_config(self, config) -> None:
+        """Builds the layer's weights for `config["input_shape"]` (Keras's build_config), by a call on
+        a zero batch when it is not built yet."""
+        if self.built or not config or config.get("input_shape") is None:
+            return
+        shape = config["input_shape"]
+        self.compute_output_shape([tuple(s) for s in shape] if shape and isinstance(shape[0], (list, tuple))
+                                  else tuple(shape))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

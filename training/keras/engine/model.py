@@ -1,5 +1,14 @@
 """Model: a Layer that trains (Trainer). Functional — `Model(inputs, outputs)` over KerasTensors,
-replaying the recorded nodes in topological order — or subclassed (override `call`)."""
+replaying the recorded nodes in topological order — or subclassed (override `call`).
+
+A functional model lists its layers in Keras 3's order (`keras_layer_order`): by depth, the
+longest path to an output, deepest first, ties in the order a depth-first walk from the outputs
+first meets them. Keras's files depend on it: config.json lists layers so, and a weights file
+names each layer's group after its class in that order (`layers/dense`, `layers/dense_1`).
+`get_config` / `from_config` read and write Keras 3's functional config (layers with their
+`inbound_nodes`, `input_layers`, `output_layers`); `save` writes a `.keras` file and `export` a
+saved model or a `.tflite` file (see ../saving/ and training/saved_model.py).
+"""
 from __future__ import annotations
 
 from ..trainer import Trainer
@@ -47,6 +56,53 @@ def topological_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> 
     return order
 
 
+def _is_input_node(node) -> bool:
+    return isinstance(node.layer, InputLayer) and node.args is None
+
+
+def keras_layer_order(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[Layer]:
+    """The layers between `inputs` and `outputs` in Keras 3's order (see the module docstring)."""
+    input_ids = {id(t) for t in inputs}
+    first_seen: dict[int, int] = {}
+    layers: dict[int, Layer] = {}
+    finished: set[int] = set()
+    order = []  # nodes, each after the nodes it reads
+    for out in outputs:
+        stack = [(out, False)]
+        while stack:
+            t, expanded = stack.pop()
+            node = t.node
+            if id(node) in finished:
+                continue
+            if expanded:
+                finished.add(id(node))
+                order.append(node)
+                continue
+            if id(t) in input_ids and not _is_input_node(node):
+                finished.add(id(node))
+                continue
+            first_seen.setdefault(id(node.layer), len(first_seen))
+            layers[id(node.layer)] = node.layer
+            stack.append((t, True))
+            if not _is_input_node(node):
+                stack.extend((p, False) for p in reversed(node.parents))
+    in_graph = {id(n) for n in order}
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    for node in reversed(order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        if not _is_input_node(node):
+            for p in node.parents:
+                if id(p.node) in in_graph:
+                    node_depth[id(p.node)] = max(depth + 1, node_depth.get(id(p.node), 0))
+    for t in inputs:  # inputs no output depends on
+        if id(t.node.layer) not in layer_depth and _is_input_node(t.node):
+            layer_depth[id(t.node.layer)], first_seen[id(t.node.layer)] = 0, -1
+            layers[id(t.node.layer)] = t.node.layer
+    return [layers[k] for k in sorted(layer_depth, key=lambda k: (-layer_depth[k], first_seen[k]))]
+
+
 class Model(Trainer, Layer):
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         if (inputs is None) != (outputs is None):
@@ -63,9 +119,7 @@ class Model(Trainer, Layer):
         self._inputs, self._outputs = _as_list(inputs, "inputs"), _as_list(outputs, "outputs")
         self._multi_in, self._multi_out = isinstance(inputs, (list, tuple)), isinstance(outputs, (list, tuple))
         self._nodes = topological_nodes(self._inputs, self._outputs)
-        layers = [t.node.layer for t in self._inputs if isinstance(t.node.layer, InputLayer)]
-        layers += [node.layer for node in self._nodes]
-        self._func_layers = list({id(la): la for la in layers}.values())
+        self._func_layers = keras_layer_order(self._inputs, self._outputs)
         shapes = [t.shape for t in self._outputs]
         self.output_shape = shapes if self._multi_out else shapes[0]
         self.built = True
@@ -148,9 +202,185 @@ class Model(Trainer, Layer):
         outs = [values[id(t)] for t in self._outputs]
         return outs if self._multi_out else outs[0]
 
+    # -- configs and files -------------------------------------------------------------------------
+    def _own_nodes(self) -> set[int]:
+        return {id(n) for n in self._nodes} | {id(t.node) for t in self._inputs}
+
+    def _node_indices(self) -> dict[int, int]:
+        """Each of this model's nodes -> its index among its layer's nodes in this model (Keras counts
+        a functional model's own construction as its node 0, so calls of a nested one start at 1)."""
+        own, out = self._own_nodes(), {}
+        for layer in self.layers:
+            k = 1 if isinstance(layer, Model) and layer._functional else 0
+            for node in layer._inbound_nodes:
+                if id(node) in own:
+                    out[id(node)] = k
+                    k += 1
+        return out
+
+    def get_config(self) -> dict:
+        if not self._functional:
+            config = Layer.get_config(self)
+            for key in ("inputs", "outputs"):
+                config.pop(key, None)
+            return config
+        from ..saving.serialization import serialize_keras_object, serialize_layer
+        index, own = self._node_indices(), self._own_nodes()
+
+        def ref(t):
+            return [t.node.layer.name, index[id(t.node)], t.index]
+
+        def arg(x):
+            if isinstance(x, KerasTensor):
+                return {"class_name": "__keras_tensor__",
+                        "config": {"shape": list(x.shape), "dtype": x.dtype.name, "keras_history": ref(x)}}
+            if isinstance(x, (list, tuple)):
+                return [arg(v) for v in x]
+            if isinstance(x, dict):
+                return {k: arg(v) for k, v in x.items()}
+            return serialize_keras_object(x)
+
+        layers = []
+        for layer in self.layers:
+            entry = serialize_layer(layer)
+            entry["name"] = layer.name
+            entry["inbound_nodes"] = []
+            for node in layer._inbound_nodes:
+                if id(node) in own and not _is_input_node(node):
+                    kwargs = {k: arg(v) for k, v in node.kwargs.items()}
+                    if node.training is not None:
+                        kwargs["training"] = node.training
+                    entry["inbound_nodes"].append({"args": [arg(node.args)], "kwargs": kwargs})
+            layers.append(entry)
+        ins = [ref(t) for t in self._inputs]
+        outs = [ref(t) for t in self._outputs]
+        return {"name": self.name, "trainable": self.trainable, "layers": layers,
+                "input_layers": ins if self._multi_in else ins[0],
+                "output_layers": outs if self._multi_out else outs[0]}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """A functional model from its config (Keras 3's or ours): layers made, then each layer called
+        on its inbound nodes' tensors as soon as they exist; other configs make a subclassed model."""
+        if "layers" not in config or "input_layers" not in config:
+            return super().from_config(config)
+        from ..saving.serialization import deserialize_keras_object, deserialize_layer
+        name = config.get("name")
+        created: dict[str, Layer] = {}
+        pending: dict[str, list] = {}
+        for entry in config["layers"]:
+            layer = deserialize_layer(entry)
+            layer_name = entry.get("name") or entry["config"]["name"]
+            if isinstance(entry.get("inbound_nodes"), list) and entry["inbound_nodes"] and \
+                    not isinstance(entry["inbound_nodes"][0], dict):
+                raise ValueError(f"model {name!r}: layer {layer_name!r} uses Keras 2's node format; tensorlite reads "
+                                 "Keras 3 files (load and re-save the model with Keras 3)")
+            created[layer_name] = layer
+            pending[layer_name] = list(entry.get("inbound_nodes") or [])
+
+        def tensor(history):
+            layer_name, node_index, tensor_index = history
+            layer = created.get(layer_name)
+            if layer is None:
+                raise ValueError(f"model {name!r}: a node reads layer {layer_name!r}, which the config lacks")
+            if isinstance(layer, Model) and layer._functional:
+                node_index -= 1
+            if node_index >= len(layer._inbound_nodes):
+                raise LookupError(layer_name)
+            return layer._inbound_nodes[node_index].outputs[tensor_index]
+
+        def refs(x):  # input_layers / output_layers: [name, node, index] or a list of them
+            if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str) and isinstance(x[1], int):
+                return tensor(x)
+            return [refs(v) for v in x]
+
+        def resolve(x):
+            if isinstance(x, dict) and x.get("class_name") == "__keras_tensor__":
+                return tensor(x["config"]["keras_history"])
+            if isinstance(x, list):
+                return [resolve(v) for v in x]
+            if isinstance(x, dict) and "class_name" not in x:
+                return {k: resolve(v) for k, v in x.items()}
+            return deserialize_keras_object(x)
+
+        while any(pending.values()):
+            progressed = False
+            for layer_name, nodes in pending.items():
+                while nodes:
+                    try:
+                        args = [resolve(a) for a in nodes[0].get("args", [])]
+                        kwargs = {k: resolve(v) for k, v in (nodes[0].get("kwargs") or {}).items()}
+                    except LookupError:
+                        break
+                    _call_node(created[layer_name], args, kwargs, name)
+                    nodes.pop(0)
+                    progressed = True
+            if not progressed:
+                stuck = sorted(k for k, v in pending.items() if v)
+                raise ValueError(f"model {name!r}: the calls of {stuck} read tensors no layer makes (a disconnected "
+                                 "config)")
+        for key in ("input_layers", "output_layers"):
+            if isinstance(config[key], dict):
+                raise ValueError(f"model {name!r}: {key} as a dict are not supported by tensorlite; save the model "
+                                 "with list inputs and outputs")
+        inputs, outputs = refs(config["input_layers"]), refs(config["output_layers"])
+        model = cls(inputs=inputs, outputs=outputs, name=name)
+        if "trainable" in config:
+            model.trainable = bool(config["trainable"])
+        return model
+
+    def to_json(self, **kwargs) -> str:
+        """The model's serialized config (what a `.keras` file's config.json holds) as JSON."""
+        import json
+
+        from ..saving.serialization import serialize_layer
+        return json.dumps(serialize_layer(self), **kwargs)
+
+    def save(self, filepath, overwrite: bool = True, zipped=None, **kwargs) -> None:
+        """The whole model as Keras 3's `.keras` file: config.json, metadata.json, model.weights.h5."""
+        from ..saving import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def export(self, filepath, format: str = "tf_saved_model", verbose=None, input_signature=None,  # noqa: A002
+               **kwargs):
+        """Keras 3's export: format "tf_saved_model" writes a saved-model folder whose serving_default
+        signature runs the model's inference call on its inputs (None batch kept in the signature;
+        `tensorlite convert` takes the folder); "litert" writes a `.tflite` file, kwargs being
+        tl.lite.Converter settings (optimizations, representative_dataset, ...)."""
+        import os
+
+        from ...files import atomic_write_bytes
+        from ...saved_model import keras_serving_function, save
+        if format == "tf_saved_model":
+            if kwargs:
+                raise TypeError(f"{self.name}.export(format='tf_saved_model'): unknown arguments {sorted(kwargs)}")
+            save(self, str(filepath), signatures={"serving_default": keras_serving_function(self, input_signature)})
+        elif format == "litert":
+            from tensorlite.converter.api import Converter
+            converter = Converter.from_keras_model(self) if input_signature is None else \
+                Converter.from_concrete_functions([keras_serving_function(self, input_signature)])
+            for key, value in kwargs.items():
+                setattr(converter, key, value)
+            atomic_write_bytes(str(filepath), converter.convert())
+        else:
+            raise ValueError(f"{self.name}.export: format {format!r} is not supported by tensorlite; use "
+                             "'tf_saved_model' (a saved-model folder) or 'litert' (a .tflite file)")
+        if verbose:
+            print(f"Saved artifact at '{os.fspath(filepath)}'.")
+
     def summary(self, print_fn=print, show_trainable: bool = False) -> str:
         from .summary import summary_text
         text = summary_text(self, show_trainable)
         if print_fn is not None:
             print_fn(text)
         return text
+
+
+def _call_node(layer, args, kwargs, model_name) -> None:
+    """One recorded call of a layer (Keras 3's inbound node) made again on symbolic tensors."""
+    if len(args) != 1:
+        raise ValueError(f"model {model_name!r}: layer {layer.name!r} is called with {len(args)} positional "
+                         "arguments; tensorlite layers take their inputs as one argument")
+    kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
+    training = kwargs.pop("training", None)
+    layer(args[0], training=training, **kwargs)

@@ -78,6 +78,38 @@ class Sequential(Model):
     def outputs(self):
         return [self._specs[-1]] if self._specs else None
 
+    def get_config(self) -> dict:
+        """Keras 3's Sequential config: the input (an InputLayer entry, when the input is known), then
+        each layer's entry."""
+        from ..saving.serialization import dtype_policy, serialize_layer
+        layers = []
+        if self._input_spec is not None:
+            spec = self._input_spec
+            source = spec.node.layer if spec.node is not None and isinstance(spec.node.layer, InputLayer) else None
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": source.get_config() if source is not None else
+                           {"batch_shape": list(spec.shape), "dtype": spec.dtype.name, "sparse": False,
+                            "ragged": False, "name": "input_layer", "optional": False},
+                           "registered_name": None})
+        layers += [serialize_layer(layer) for layer in self._layers]
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype), "layers": layers}
+        if self._input_spec is not None:
+            config["build_input_shape"] = list(self._input_spec.shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from ..saving.serialization import deserialize_layer
+        model = cls(name=config.get("name"))
+        for entry in config.get("layers", []):
+            model.add(deserialize_layer(entry))
+        shape = config.get("build_input_shape")
+        if not model._specs and shape is not None and model._layers:
+            model.build(tuple(shape))
+        if "trainable" in config:
+            model.trainable = bool(config["trainable"])
+        return model
+
     def call(self, inputs, training=None):
         x = inputs
         for layer in self._layers:

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 
-from ..files import atomic_write_bytes
+from ...files import atomic_write_bytes
 
 MAGIC = b"TLWEIGHTS1\n"
 
@@ -72,10 +72,16 @@ def save_weights(model, path: str) -> None:
 
 
 def load_weights(model, path: str) -> None:
+    """By name when the file's names are exactly the model's (so files written before the weight order
+    became Keras 3's still load), otherwise by position."""
     arrays = load_arrays(path)
     weights = model.weights
     if len(arrays) != len(weights):
         raise ValueError(f"{path}: holds {len(arrays)} weights, model {model.name!r} has {len(weights)}")
+    names = [v.name for v in weights]
+    by_name = {name: a for name, a in arrays}
+    if len(set(names)) == len(names) == len(by_name) and set(names) == set(by_name):
+        arrays = [(name, by_name[name]) for name in names]
     for v, (name, a) in zip(weights, arrays):
         if tuple(a.shape) != tuple(v.shape):
             raise ValueError(f"{path}: weight {name!r} has shape {list(a.shape)}, model variable "
