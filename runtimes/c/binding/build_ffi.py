@@ -42,6 +42,8 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
                                     size_t arena_bytes, tl_status *status);
 tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
+tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
+uint32_t tl_cpu_features(void);
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
@@ -85,7 +87,8 @@ int tl_custom_has_kernel(const char *custom_code);
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 _sources = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")) + glob.glob(os.path.join(ROOT, "kernels", "*.c"))
-                  + glob.glob(os.path.join(ROOT, "kernels", "common", "*.c")))
+                  + glob.glob(os.path.join(ROOT, "kernels", "common", "*.c"))
+                  + glob.glob(os.path.join(ROOT, "kernels", "opt", "*.c")))
 ffibuilder.set_source(
     "tensorlite.runtime._tl_c",
     '#include "tensorlite.h"',

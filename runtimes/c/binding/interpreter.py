@@ -35,6 +35,16 @@ def _error(kind, source: str, message: str, status: int | None = None):
     return exc
 
 
+# instruction set -> the CPU feature bits it may use (runtimes/c/src/cpu.h)
+INSTRUCTION_SETS = {"portable": 0, "avx2": 1, "avx512": 3, "neon": 4}
+
+
+def available_instruction_sets() -> list[str]:
+    """The optimized kernels' tiers this CPU runs, "portable" first."""
+    features = lib.tl_cpu_features()
+    return [name for name, bits in INSTRUCTION_SETS.items() if bits & features == bits]
+
+
 class OpResolverType(enum.Enum):
     """LiteRT's resolver choices. BUILTIN_REF forces the reference kernels; tensorlite has only
     reference kernels so far, so all give the same results."""
@@ -47,9 +57,11 @@ class OpResolverType(enum.Enum):
 class Interpreter:
     def __init__(self, model_path=None, model_content=None, experimental_delegates=None, num_threads=None,
                  experimental_op_resolver_type=OpResolverType.AUTO, experimental_preserve_all_tensors=False,
-                 arena_size: int | None = None, source: str | None = None):
+                 arena_size: int | None = None, source: str | None = None, instruction_set: str | None = None):
         """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
-        fits) and `source` is what error messages call the model (default: model_path, or "<model_content>")."""
+        fits), `source` is what error messages call the model (default: model_path, or "<model_content>") and
+        `instruction_set` limits the optimized kernels to one tier ("portable", "avx2", "avx512", "neon"; default:
+        the best this CPU has), to compare them."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         if experimental_delegates:
@@ -66,6 +78,9 @@ class Interpreter:
         self._fixed_arena = arena_size is not None
         self._reference = experimental_op_resolver_type == OpResolverType.BUILTIN_REF
         self._preserve = bool(experimental_preserve_all_tensors)
+        if instruction_set is not None and instruction_set not in INSTRUCTION_SETS:
+            raise ValueError(f"instruction_set {instruction_set!r}: expected one of {', '.join(INSTRUCTION_SETS)}")
+        self._cpu_mask = INSTRUCTION_SETS[instruction_set] if instruction_set else 0xFFFFFFFF
         self._it = None
         self._allocated = False
         status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
@@ -88,6 +103,7 @@ class Interpreter:
         if status_p[0] == 0:
             lib.tl_interpreter_set_preserve_all_tensors(self._it, int(self._preserve))
             lib.tl_interpreter_set_reference_kernels(self._it, int(self._reference))
+            lib.tl_interpreter_set_cpu_features(self._it, self._cpu_mask)
         return status_p[0]
 
     def _read_signatures(self) -> dict:

@@ -103,10 +103,15 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
 
 /* Options, set between init and allocate. preserve_all_tensors: every activation keeps its own
  * memory (nothing is shared), so intermediate tensors can be read after invoke (LiteRT's
- * experimental_preserve_all_tensors). reference_kernels: forces the reference kernels (there
- * are no optimized variants yet). */
+ * experimental_preserve_all_tensors). reference_kernels: forces the reference kernels (the
+ * readable definitions) where an optimized variant would run. cpu_features: the instruction sets
+ * the optimized kernels may use, detected at init, ANDed with `mask` (bits: 1 AVX2+FMA, 2 AVX-512,
+ * 4 NEON; 0: portable C only), to run or test one tier. */
 tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
+tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
+/* This CPU's features (the bits above), as interpreters detect them. */
+uint32_t tl_cpu_features(void);
 
 /* Prepares every operator and plans activation memory in the arena (honouring the model's
  * "OfflineMemoryAllocation" metadata when present). ARENA_TOO_SMALL: retry with a bigger arena. */

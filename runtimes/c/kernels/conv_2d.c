@@ -11,6 +11,7 @@
 #include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
+#include "opt/conv_2d_opt.h"
 
 static tl_status tl_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
@@ -20,7 +21,10 @@ static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     static const tl_conv_evals evals = {tl_conv_2d_eval_f32, tl_conv_2d_eval_s8, tl_conv_2d_eval_s16,
                                         tl_conv_2d_eval_hybrid};
-    return tl_conv_prepare(it, node, 0, &evals, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
+    tl_status st = tl_conv_prepare(it, node, 0, &evals, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
+    if (st != TL_STATUS_OK || it->reference_kernels) return st;
+    if (node->eval == tl_conv_2d_eval_f32) return tl_conv_2d_opt_f32_prepare(it, node);
+    return TL_STATUS_OK;
 }
 
 /* The accumulation loop, shared by both types through a macro over the element types. */

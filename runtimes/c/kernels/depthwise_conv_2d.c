@@ -8,6 +8,7 @@
 #include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
+#include "opt/conv_2d_opt.h"
 
 static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
@@ -16,7 +17,10 @@ static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *n
 tl_status tl_depthwise_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     static const tl_conv_evals evals = {tl_depthwise_conv_2d_eval_f32, tl_depthwise_conv_2d_eval_s8, NULL,
                                         tl_depthwise_conv_2d_eval_hybrid};
-    return tl_conv_prepare(it, node, 1, &evals, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
+    tl_status st = tl_conv_prepare(it, node, 1, &evals, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
+    if (st != TL_STATUS_OK || it->reference_kernels) return st;
+    if (node->eval == tl_depthwise_conv_2d_eval_f32) return tl_depthwise_conv_2d_opt_f32_prepare(it, node);
+    return TL_STATUS_OK;
 }
 
 #define DW_LOOP(IN_T, ACC_T, INPUT_OFFSET, FINISH)                                                     \

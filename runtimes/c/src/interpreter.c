@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "kernel_api.h"
 #include "planner.h"
 
@@ -114,6 +115,7 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     it->tail = (size_t)((uintptr_t)it->arena + arena_bytes - (uintptr_t)it);
     it->fb.buf = model->data;
     it->fb.size = model->size;
+    it->cpu = tl_cpu_detect();
     if (resolver) {
         it->allowed = resolver->builtins;
         it->n_allowed = resolver->count;
@@ -138,6 +140,15 @@ tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable
 
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable) {
     return set_option(it, it ? &it->reference_kernels : NULL, enable);
+}
+
+uint32_t tl_cpu_features(void) { return tl_cpu_detect(); }
+
+tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask) {
+    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
+    if (it->allocated) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "options must be set before allocate_tensors");
+    it->cpu &= mask;
+    return TL_STATUS_OK;
 }
 
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {

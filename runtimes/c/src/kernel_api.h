@@ -91,6 +91,7 @@ struct tl_interpreter {
     tl_scratch *scratch;    /* requests made in prepare, newest first */
     int preserve_all_tensors;
     int reference_kernels;
+    uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
     int broken;             /* the model could not be read: only the error message is valid */
     char error[192];
 };

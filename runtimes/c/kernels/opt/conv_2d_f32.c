@@ -1,0 +1,96 @@
+/* CONV_2D float32 as a GEMM (the optimized tier; kernels/conv_2d.c is the definition):
+ *
+ *     out[pixel][oc] = act(sum_k patch[pixel][k] * filter[oc][k] + bias[oc]),  k = (ky, kx, ic)
+ *
+ * The filter is packed once at prepare (gemm_f32.h). A 1x1 convolution with stride 1 and no
+ * padding is one GEMM straight on the input (each pixel's channels are already a row); any other
+ * gathers each block of output pixels' patches into a scratch buffer first ("im2col"), with zeros
+ * where the window hangs over the border. Not taken: grouped convolutions. */
+#include "conv_2d_opt.h"
+
+#include <string.h>
+
+#include "../common/conv.h"
+#include "gemm_f32.h"
+
+#define BLOCK 48 /* output pixels gathered at a time: a multiple of every micro-kernel's rows */
+
+typedef struct {
+    const tl_conv_data *conv;
+    float *packed;
+    tl_gemm_f32_fn gemm;
+    int32_t k;
+    int direct;        /* 1x1, stride 1, no padding: the input is the GEMM's A */
+    tl_scratch *cols;  /* im2col block: BLOCK x k floats */
+} conv_f32_opt;
+
+static tl_status eval_f32(tl_interpreter *it, tl_node *node);
+
+tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
+    const tl_conv_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const tl_tensor *filter = tl_node_input(it, node, 1);
+    conv_f32_opt *o;
+    if (d->filter_c != d->in_c || !filter->is_constant) return TL_STATUS_OK; /* grouped, or computed weights */
+    o = tl_alloc_persistent(it, sizeof *o);
+    if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");
+    o->conv = d;
+    o->k = w->filter_h * w->filter_w * d->in_c;
+    o->direct = w->filter_h == 1 && w->filter_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
+                w->pad_w == 0;
+    o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(d->out_c, o->k));
+    if (!o->packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
+    tl_gemm_f32_pack(o->packed, filter->data, d->out_c, o->k);
+    o->gemm = tl_gemm_f32_select(it->cpu);
+    if (!o->direct) {
+        o->cols = tl_request_scratch(it, node, sizeof(float) * (size_t)BLOCK * (size_t)o->k);
+        if (!o->cols) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D im2col scratch");
+    }
+    node->op_data = o;
+    node->eval = eval_f32;
+    return TL_STATUS_OK;
+}
+
+/* The patches of output pixels [first, first + rows) (flattened over batch, y, x) as rows of k. */
+static void gather(const tl_conv_data *d, const float *x, int32_t first, int32_t rows, float *cols) {
+    const tl_window *w = &d->win;
+    int32_t r, ky, kx, per_image = w->out_h * w->out_w;
+    size_t row_bytes = sizeof(float) * (size_t)d->in_c;
+    for (r = 0; r < rows; r++) {
+        int32_t p = first + r, b = p / per_image, oy = p % per_image / w->out_w, ox = p % w->out_w;
+        int32_t iy0 = oy * w->stride_h - w->pad_h, ix0 = ox * w->stride_w - w->pad_w;
+        float *dst = cols + (int64_t)r * w->filter_h * w->filter_w * d->in_c;
+        for (ky = 0; ky < w->filter_h; ky++) {
+            int32_t iy = iy0 + ky * w->dil_h;
+            for (kx = 0; kx < w->filter_w; kx++, dst += d->in_c) {
+                int32_t ix = ix0 + kx * w->dil_w;
+                if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w)
+                    memset(dst, 0, row_bytes);
+                else
+                    memcpy(dst, x + (((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->in_c, row_bytes);
+            }
+        }
+    }
+}
+
+static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
+    const conv_f32_opt *o = node->op_data;
+    const tl_conv_data *d = o->conv;
+    const float *x = tl_node_input(it, node, 0)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const float *bias = bt ? bt->data : NULL;
+    float *y = tl_node_output(it, node, 0)->data;
+    int32_t pixels = d->batches * d->win.out_h * d->win.out_w, first;
+    if (o->direct) {
+        o->gemm(pixels, d->out_c, o->k, x, d->in_c, o->packed, bias, d->f_lo, d->f_hi, y, d->out_c);
+        return TL_STATUS_OK;
+    }
+    for (first = 0; first < pixels; first += BLOCK) {
+        int32_t rows = pixels - first < BLOCK ? pixels - first : BLOCK;
+        float *cols = o->cols->data;
+        gather(d, x, first, rows, cols);
+        o->gemm(rows, d->out_c, o->k, cols, o->k, o->packed, bias, d->f_lo, d->f_hi, y + (int64_t)first * d->out_c,
+                d->out_c);
+    }
+    return TL_STATUS_OK;
+}

@@ -1,0 +1,79 @@
+/* DEPTHWISE_CONV_2D float32 with a depth multiplier of 1, vectorised across channels (the
+ * optimized tier; kernels/depthwise_conv_2d.c is the definition). NHWC keeps a pixel's channels
+ * side by side, so each output pixel is computed 16 channels at a time, with the window's taps
+ * accumulated in registers. The taps are summed in the reference kernel's order and the bias added
+ * last, so the results are the reference's bit for bit. Here: the portable C loop and the choice of
+ * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones). Not taken: multipliers above 1. */
+#include "conv_2d_opt.h"
+
+#include "../../src/cpu.h"
+#include "depthwise_f32.h"
+
+#define CB 16 /* channels per block, which compilers vectorise */
+
+typedef void (*dw_fn)(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+
+typedef struct {
+    const tl_conv_data *conv;
+    dw_fn run;
+} dw_f32_opt;
+
+void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y) {
+    const tl_window *w = &d->win;
+    int32_t c_all = d->out_c, b, oy, ox, c, j, ky, kx;
+    for (b = 0; b < d->batches; b++)
+        for (oy = 0; oy < w->out_h; oy++)
+            for (ox = 0; ox < w->out_w; ox++) {
+                int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w, ky0, ky1, kx0, kx1;
+                float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all;
+                tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+                tl_window_taps(ox0, w->dil_w, w->filter_w, d->in_w, &kx0, &kx1);
+                for (c = 0; c < c_all; c += CB) {
+                    int32_t n = c_all - c < CB ? c_all - c : CB;
+                    float acc[CB];
+                    for (j = 0; j < CB; j++) acc[j] = 0.0f;
+                    for (ky = ky0; ky < ky1; ky++) {
+                        const float *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w) * c_all + c;
+                        const float *taps = f + (int64_t)ky * w->filter_w * c_all + c;
+                        for (kx = kx0; kx < kx1; kx++) {
+                            const float *px = row + (int64_t)(ox0 + kx * w->dil_w) * c_all, *pw = taps + (int64_t)kx * c_all;
+                            if (n == CB)
+                                for (j = 0; j < CB; j++) acc[j] += px[j] * pw[j];
+                            else
+                                for (j = 0; j < n; j++) acc[j] += px[j] * pw[j];
+                        }
+                    }
+                    for (j = 0; j < n; j++) {
+                        float v = acc[j] + (bias ? bias[c + j] : 0.0f);
+                        out[c + j] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+                    }
+                }
+            }
+}
+
+static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
+    const dw_f32_opt *o = node->op_data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    o->run(o->conv, tl_node_input(it, node, 0)->data, tl_node_input(it, node, 1)->data, bt ? bt->data : NULL,
+           tl_node_output(it, node, 0)->data);
+    return TL_STATUS_OK;
+}
+
+tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
+    const tl_conv_data *d = node->op_data;
+    dw_f32_opt *o;
+    if (d->depth_mult != 1) return TL_STATUS_OK;
+    o = tl_alloc_persistent(it, sizeof *o);
+    if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");
+    o->conv = d;
+    o->run = tl_dw_f32_portable;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if ((it->cpu & TL_CPU_AVX512) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
+        o->run = tl_dw_f32_avx512;
+    else if ((it->cpu & TL_CPU_AVX2) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
+        o->run = tl_dw_f32_avx2;
+#endif
+    node->op_data = o;
+    node->eval = eval_f32;
+    return TL_STATUS_OK;
+}

@@ -1,0 +1,15 @@
+/* DEPTHWISE_CONV_2D float32 (multiplier 1) per instruction set: y from x, the filter f
+ * [1, kh, kw, c] and bias (NULL: none), over the geometry and activation range in `d`. Windows up
+ * to TL_DW_MAX_TAPS taps (7x7). */
+#ifndef TL_DEPTHWISE_F32_H
+#define TL_DEPTHWISE_F32_H
+
+#include "../common/conv.h"
+
+#define TL_DW_MAX_TAPS 49
+
+void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+void tl_dw_f32_avx2(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+void tl_dw_f32_avx512(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+
+#endif

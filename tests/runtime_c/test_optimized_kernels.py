@@ -1,0 +1,114 @@
+"""The optimized kernel tier against the reference one (runtimes/c/kernels/opt vs kernels/*.c), in every
+instruction set this machine runs (portable C, AVX2, AVX-512): every deployable op case of the op table,
+every corpus model, and a sweep of convolution geometries. Integer outputs must be equal, floats within
+1e-5 of the reference's magnitude (the tiers sum in other orders and may fuse multiply-adds)."""
+import itertools
+
+import numpy as np
+import pytest
+from tensorlite.converter.model import Model, Operator, Signature, Subgraph, Tensor
+from tensorlite.converter.writer import write
+from tensorlite.runtime import Interpreter, OpResolverType, available_instruction_sets
+
+from tests.converter.test_op_lowering import CASES, c_runtime_gaps, convert, deployable
+from tests.litert import run
+from tests.paths import CORPUS, TF_CONVERTED
+
+ISAS = available_instruction_sets()
+
+
+def _feeds(it, seed):
+    rng = np.random.default_rng(seed)
+    out = []
+    for d in it.get_input_details():
+        if np.issubdtype(d["dtype"], np.integer):
+            info = np.iinfo(d["dtype"])
+            out.append(rng.integers(max(info.min, -1000), min(info.max, 1000), d["shape"], endpoint=True)
+                       .astype(d["dtype"]))
+        else:
+            out.append(rng.uniform(-1, 1, d["shape"]).astype(d["dtype"]))
+    return out
+
+
+def _same(data: bytes, feeds=None, seed=0):
+    """Outputs of the reference kernels and of each instruction set on the same inputs agree."""
+    ref_it = Interpreter(model_content=data, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    ref_it.allocate_tensors()
+    feeds = feeds if feeds is not None else _feeds(ref_it, seed)
+    want = run(ref_it, feeds)
+    for isa in ISAS:
+        got = run(Interpreter(model_content=data, instruction_set=isa), feeds)
+        for g, w in zip(got, want):
+            if w.dtype.kind in "biu":
+                np.testing.assert_array_equal(g, w, err_msg=isa)
+            else:
+                scale = max(1.0, float(np.max(np.abs(w)))) if w.size else 1.0
+                np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5 * scale, err_msg=isa)
+
+
+def test_this_machine_runs_an_optimized_tier():
+    assert ISAS[0] == "portable" and len(ISAS) >= 1
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if deployable(c)], ids=lambda c: c.id)
+def test_op_case_in_every_tier(case):
+    data = convert(case)
+    if c_runtime_gaps(data):        # declared on the op's card and checked by test_op_lowering
+        return
+    _same(data, [np.asarray(case.inputs[0])])
+
+
+MODELS = sorted(p for p in [*CORPUS.glob("*.tflite"), *CORPUS.glob("seanet/*.tflite"), *TF_CONVERTED.glob("*.tflite")]
+                if p.stem != "person_detect_vela")
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+def test_model_in_every_tier(path):
+    golden = path.with_name(path.stem + ".golden.npz")
+    feeds = None
+    if golden.exists():   # the corpus's own inputs (some inputs are shapes a random draw would break)
+        g = np.load(golden)
+        feeds = [g[k] for k in sorted((k for k in g.files if k.startswith("in_0_")), key=lambda k: int(k[5:]))]
+    _same(path.read_bytes(), feeds, seed=1)
+
+
+def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed):
+    rng = np.random.default_rng(seed)
+    sg = Subgraph("m")
+    x = sg.add_tensor(Tensor("x", "float32", (batch, h, w, c)))
+    if kind == "CONV_2D":
+        f = rng.normal(0, 1, (out_c, k, k, c))
+        opts = {}
+    else:
+        out_c = c
+        f = rng.normal(0, 1, (1, k, k, c))
+        opts = {"depth_multiplier": 1}
+    fi = sg.add_tensor(Tensor("f", "float32", f.shape, f.astype(np.float32)))
+    bi = sg.add_tensor(Tensor("b", "float32", (out_c,), rng.normal(0, 1, out_c).astype(np.float32)))
+    eff = (k - 1) * dilation + 1
+    if padding == 0:
+        oh, ow = -(-h // stride), -(-w // stride)
+    else:
+        oh, ow = (h - eff) // stride + 1, (w - eff) // stride + 1
+    y = sg.add_tensor(Tensor("y", "float32", (batch, oh, ow, out_c)))
+    sg.operators.append(Operator(kind, [x, fi, bi], [y], dict(padding=padding, stride_w=stride, stride_h=stride,
+                                                               dilation_w_factor=dilation, dilation_h_factor=dilation,
+                                                               fused_activation_function=act, **opts)))
+    sg.inputs, sg.outputs = [x], [y]
+    return write(Model([sg], [Signature("s", {"x": x}, {"y": y})]))
+
+
+GEOMETRIES = [(kind, *g) for kind in ("CONV_2D", "DEPTHWISE_CONV_2D") for g in itertools.product(
+    [(1, 9, 7, 3), (2, 6, 6, 17), (1, 5, 11, 33)],   # batch, h, w, channels (tails of 16- and 8-wide blocks)
+    [1, 3, 5],                                        # kernel size
+    [1, 2],                                           # stride
+    [0, 1],                                           # SAME, VALID
+    [1, 2])                                           # dilation
+    if g[3] == 0 or min(g[0][1:3]) >= (g[1] - 1) * g[4] + 1]   # VALID windows fit the input
+
+
+@pytest.mark.parametrize("kind,shape,k,stride,padding,dilation", GEOMETRIES,
+                         ids=lambda v: str(v) if not isinstance(v, tuple) else "x".join(map(str, v)))
+def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dilation):
+    batch, h, w, c = shape
+    _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride), seed=2)
