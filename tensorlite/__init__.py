@@ -60,6 +60,7 @@ from tensorlite.training.ops.creation import ones_like as ones_like
 from tensorlite.training.ops.creation import range as range
 from tensorlite.training.ops.creation import zeros as zeros
 from tensorlite.training.ops.creation import zeros_like as zeros_like
+from tensorlite.training.ops.einsum import einsum as einsum
 from tensorlite.training.ops.gather import gather as gather
 from tensorlite.training.ops.matmul import matmul as matmul
 from tensorlite.training.ops.one_hot import one_hot as one_hot
@@ -82,6 +83,8 @@ from tensorlite.training.ops.stack import stack as stack
 from tensorlite.training.ops.stack import unstack as unstack
 from tensorlite.training.ops.strided_slice import newaxis as newaxis
 from tensorlite.training.ops.strided_slice import strided_slice as strided_slice
+from tensorlite.training.ops.top_k import argsort as argsort
+from tensorlite.training.ops.top_k import sort as sort
 from tensorlite.training.ops.transpose import transpose as transpose
 from tensorlite.training.ops.unary import abs as abs
 from tensorlite.training.ops.unary import exp as exp
@@ -91,6 +94,7 @@ from tensorlite.training.ops.unary import sign as sign
 from tensorlite.training.ops.unary import sqrt as sqrt
 from tensorlite.training.ops.unary import square as square
 from tensorlite.training.ops.where import where as where
+from tensorlite.training.printing import print as print  # noqa: A004  (tf.print)
 from tensorlite.training.spec import TensorSpec as TensorSpec
 from tensorlite.training.tape import GradientTape as GradientTape
 from tensorlite.training.tape import custom_gradient as custom_gradient

@@ -28,6 +28,7 @@ from tensorlite.training.ops.reduce import reduce_mean as reduce_mean
 from tensorlite.training.ops.reduce import reduce_min as reduce_min
 from tensorlite.training.ops.reduce import reduce_sum as reduce_sum
 from tensorlite.training.ops.softmax import log_sigmoid as log_sigmoid
+from tensorlite.training.ops.top_k import top_k as top_k
 from tensorlite.training.ops.unary import abs as abs
 from tensorlite.training.ops.unary import exp as exp
 from tensorlite.training.ops.unary import log as log

@@ -1,11 +1,22 @@
-"""`tl.keras.layers` (re-exports)."""
+"""`tl.keras.layers` (re-exports). tests/keras/test_keras3_layer_names.py checks this list against
+Keras 3's public layer names: each is here or declared as a gap, with its reason, in
+training/keras/layers/gaps.py."""
 from ..engine.input_layer import Input as Input
 from ..engine.input_layer import InputLayer as InputLayer
 from ..engine.layer import Layer as Layer
+from .activation import ELU as ELU
+from .activation import LeakyReLU as LeakyReLU
+from .activation import PReLU as PReLU
+from .attention import Attention as Attention
+from .attention import EinsumDense as EinsumDense
+from .attention import MultiHeadAttention as MultiHeadAttention
 from .conv import Conv2D as Conv2D
 from .conv import Conv2DTranspose as Conv2DTranspose
 from .conv import DepthwiseConv2D as DepthwiseConv2D
 from .conv import SeparableConv2D as SeparableConv2D
+from .conv1d import Conv1D as Conv1D
+from .conv1d import Conv1DTranspose as Conv1DTranspose
+from .conv1d import SeparableConv1D as SeparableConv1D
 from .core import Activation as Activation
 from .core import Dense as Dense
 from .core import Dropout as Dropout
@@ -31,15 +42,35 @@ from .merge import multiply as multiply
 from .merge import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
+from .pooling import AveragePooling1D as AveragePooling1D
 from .pooling import AveragePooling2D as AveragePooling2D
+from .pooling import AvgPool1D as AvgPool1D
 from .pooling import AvgPool2D as AvgPool2D
+from .pooling import GlobalAveragePooling1D as GlobalAveragePooling1D
 from .pooling import GlobalAveragePooling2D as GlobalAveragePooling2D
+from .pooling import GlobalAvgPool1D as GlobalAvgPool1D
 from .pooling import GlobalAvgPool2D as GlobalAvgPool2D
+from .pooling import GlobalMaxPool1D as GlobalMaxPool1D
 from .pooling import GlobalMaxPool2D as GlobalMaxPool2D
+from .pooling import GlobalMaxPooling1D as GlobalMaxPooling1D
 from .pooling import GlobalMaxPooling2D as GlobalMaxPooling2D
+from .pooling import MaxPool1D as MaxPool1D
 from .pooling import MaxPool2D as MaxPool2D
+from .pooling import MaxPooling1D as MaxPooling1D
 from .pooling import MaxPooling2D as MaxPooling2D
+from .preprocessing import Normalization as Normalization
+from .preprocessing import Rescaling as Rescaling
+from .preprocessing import Resizing as Resizing
 from .recurrent import GRU as GRU
 from .recurrent import LSTM as LSTM
+from .regularization import GaussianNoise as GaussianNoise
+from .regularization import SpatialDropout1D as SpatialDropout1D
+from .regularization import SpatialDropout2D as SpatialDropout2D
+from .reshaping import Cropping1D as Cropping1D
+from .reshaping import Cropping2D as Cropping2D
+from .reshaping import UpSampling1D as UpSampling1D
 from .reshaping import UpSampling2D as UpSampling2D
+from .reshaping import ZeroPadding1D as ZeroPadding1D
 from .reshaping import ZeroPadding2D as ZeroPadding2D
+from .wrappers import Bidirectional as Bidirectional
+from .wrappers import TimeDistributed as TimeDistributed

@@ -1,4 +1,5 @@
-"""ZeroPadding2D and UpSampling2D (NHWC)."""
+"""Padding, cropping and upsampling of sequences (N, steps, C) and images (NHWC):
+ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D."""
 from __future__ import annotations
 
 import tensorlite as tl
@@ -6,20 +7,95 @@ import tensorlite as tl
 from ..engine.layer import Layer
 
 
+def _pairs(value, n: int, what: str) -> tuple:
+    """Keras's padding/cropping arguments: an int (all sides), n ints (symmetric per axis) or n pairs."""
+    if isinstance(value, int):
+        return ((value, value),) * n
+    value = tuple(value)
+    if n == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (tuple(int(v) for v in value),)
+    if len(value) != n:
+        raise ValueError(f"{what}: expected an int, {n} ints or {n} pairs, got {value!r}")
+    out = tuple((int(v), int(v)) if isinstance(v, int) else tuple(int(a) for a in v) for v in value)
+    if any(len(p) != 2 or min(p) < 0 for p in out):
+        raise ValueError(f"{what}: each entry must be a non-negative int or a (before, after) pair, got {value!r}")
+    return out
+
+
+def _check_rank(layer, inputs, rank: int, layout: str) -> None:
+    if inputs.ndim != rank:
+        raise ValueError(f"{layer.name}: {type(layer).__name__} expects {layout} inputs of rank {rank}, "
+                         f"got shape {list(inputs.shape)}")
+
+
+class ZeroPadding1D(Layer):
+    """Zeros before and after the steps axis of (N, steps, C)."""
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _pairs(padding, 1, "ZeroPadding1D")[0]
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 3, "(batch, steps, channels)")
+        return tl.pad(inputs, [[0, 0], list(self.padding), [0, 0]])
+
+
 class ZeroPadding2D(Layer):
     def __init__(self, padding=(1, 1), **kwargs):
         super().__init__(**kwargs)
-        if isinstance(padding, int):
-            padding = ((padding, padding), (padding, padding))
-        elif isinstance(padding[0], int):
-            padding = ((padding[0], padding[0]), (padding[1], padding[1]))
-        self.padding = tuple(tuple(int(v) for v in p) for p in padding)
+        self.padding = _pairs(padding, 2, "ZeroPadding2D")
 
     def call(self, inputs):
-        if inputs.ndim != 4:
-            raise ValueError(f"{self.name}: ZeroPadding2D expects NHWC inputs of rank 4, "
-                             f"got shape {list(inputs.shape)}")
+        _check_rank(self, inputs, 4, "NHWC")
         return tl.pad(inputs, [[0, 0], list(self.padding[0]), list(self.padding[1]), [0, 0]])
+
+
+def _crop(layer, size: int, before: int, after: int) -> slice:
+    if before + after >= size:
+        raise ValueError(f"{layer.name}: cropping {before} + {after} leaves nothing of an axis of size {size}")
+    return slice(before, size - after)
+
+
+class Cropping1D(Layer):
+    """Drops `cropping` steps at the start and end of (N, steps, C)."""
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _pairs(cropping, 1, "Cropping1D")[0]
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 3, "(batch, steps, channels)")
+        return inputs[:, _crop(self, inputs.shape[1], *self.cropping), :]
+
+
+class Cropping2D(Layer):
+    """Drops rows ((top, bottom)) and columns ((left, right)) of NHWC images."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"Cropping2D(data_format={data_format!r}): only channels_last")
+        self.cropping = _pairs(cropping, 2, "Cropping2D")
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 4, "NHWC")
+        rows = _crop(self, inputs.shape[1], *self.cropping[0])
+        cols = _crop(self, inputs.shape[2], *self.cropping[1])
+        return inputs[:, rows, cols, :]
+
+
+class UpSampling1D(Layer):
+    """Each step repeated `size` times."""
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 3, "(batch, steps, channels)")
+        _, steps, c = inputs.shape
+        x = tl.tile(tl.reshape(inputs, [-1, steps, 1, c]), [1, 1, self.size, 1])
+        return tl.reshape(x, [-1, steps * self.size, c])
 
 
 class UpSampling2D(Layer):
@@ -31,9 +107,7 @@ class UpSampling2D(Layer):
         self.interpolation = interpolation
 
     def call(self, inputs):
-        if inputs.ndim != 4:
-            raise ValueError(f"{self.name}: UpSampling2D expects NHWC inputs of rank 4, "
-                             f"got shape {list(inputs.shape)}")
+        _check_rank(self, inputs, 4, "NHWC")
         _, h, w, c = inputs.shape
         if self.interpolation == "nearest":  # repeat rows and columns: a reshape/tile, exact
             x = tl.reshape(inputs, [-1, h, 1, w, 1, c])

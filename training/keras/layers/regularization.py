@@ -1,0 +1,53 @@
+"""Noise layers active only with training=True: SpatialDropout1D/2D (whole channels dropped) and
+GaussianNoise (additive zero-mean noise). Like Dropout, a `seed` gives the layer its own generator
+(a new draw per call, reproducible); without one, draws come from tl.random's generator."""
+from __future__ import annotations
+
+import numpy as np
+
+import tensorlite as tl
+
+from ..engine.layer import Layer
+from .core import Dropout
+
+
+class _SpatialDropout(Dropout):
+    rank = 3
+
+    def __init__(self, rate, seed=None, data_format=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"{type(self).__name__}(data_format={data_format!r}): only channels_last")
+
+    def call(self, inputs, training=None):
+        if inputs.ndim != self.rank:
+            raise ValueError(f"{self.name}: {type(self).__name__} expects channels-last inputs of rank {self.rank}, "
+                             f"got shape {list(inputs.shape)}")
+        self.noise_shape = (inputs.shape[0],) + (1,) * (self.rank - 2) + (inputs.shape[-1],)
+        return super().call(inputs, training=training)
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Drops whole channels of (N, steps, C): one mask entry per sample and channel."""
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Drops whole feature maps of NHWC images: one mask entry per sample and channel."""
+    rank = 4
+
+
+class GaussianNoise(Layer):
+    """x + N(0, stddev^2) noise when training; the identity otherwise."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if stddev < 0:
+            raise ValueError(f"GaussianNoise: stddev must be >= 0, got {stddev}")
+        self.stddev, self.seed = float(stddev), seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def call(self, inputs, training=None):
+        if not training or self.stddev == 0:
+            return inputs
+        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
+        return inputs + tl.random.normal(inputs.shape, stddev=self.stddev, dtype=inputs.dtype, seed=seed)
