@@ -106,6 +106,14 @@ def attach(variable, regularizer=None, constraint=None):
     return variable
 
 
+def refuse_activity_regularizer(layer_type: str, activity_regularizer) -> None:
+    """Activity penalties depend on a call's outputs, so only a loss term can carry them; the trainer
+    does not add layer losses to its loss yet, so a layer given one refuses rather than ignore it."""
+    if activity_regularizer is not None:
+        raise NotImplementedError(f"{layer_type}(activity_regularizer=...) is not supported yet: it needs layer "
+                                  "losses added to the training loss; weight regularizers work")
+
+
 def penalties(layer) -> list:
     """The penalty of each regularized weight in `layer`'s tree (Keras's `layer.losses` for weight
     regularizers), as scalar tensors."""

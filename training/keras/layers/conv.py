@@ -5,6 +5,7 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
+from ..regularizers import attach, refuse_activity_regularizer
 
 
 def _pair(v) -> tuple[int, int]:
@@ -13,8 +14,13 @@ def _pair(v) -> tuple[int, int]:
 
 class _Conv(Layer):
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", dilation_rate=(1, 1), activation=None,
-                 use_bias=True, bias_initializer="zeros", data_format=None, **kwargs):
+                 use_bias=True, bias_initializer="zeros", data_format=None, kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
         super().__init__(**kwargs)
+        self._kernel_extras = (kernel_regularizer, kernel_constraint)
+        self._bias_extras = (bias_regularizer, bias_constraint)
         if data_format not in (None, "channels_last"):
             raise NotImplementedError(f"{type(self).__name__}(data_format={data_format!r}): only channels_last")
         if str(padding).lower() not in ("valid", "same"):
@@ -29,6 +35,13 @@ class _Conv(Layer):
             raise ValueError(f"{self.name}: {type(self).__name__} expects NHWC inputs of rank 4, "
                              f"got shape {list(input_shape)}")
         return input_shape[-1]
+
+    def _kernel(self, name, shape, initializer, extras=None):
+        """A kernel weight with its regularizer and constraint (`extras` overrides the kernel_* ones)."""
+        return attach(self.add_weight(name, shape, initializer), *(extras or self._kernel_extras))
+
+    def _bias(self, size):
+        return attach(self.add_weight("bias", (size,), self.bias_initializer), *self._bias_extras)
 
     def _finish(self, y):
         if self.use_bias:
@@ -49,10 +62,10 @@ class Conv2D(_Conv):
         if c % self.groups or self.filters % self.groups:
             raise ValueError(f"{self.name}: input channels ({c}) and filters ({self.filters}) must both be "
                              f"divisible by groups={self.groups}")
-        self.kernel = self.add_weight("kernel", self.kernel_size + (c // self.groups, self.filters),
-                                      self.kernel_initializer)
+        self.kernel = self._kernel("kernel", self.kernel_size + (c // self.groups, self.filters),
+                                   self.kernel_initializer)
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self._bias(self.filters)
 
     def call(self, inputs):
         return self._finish(tl.nn.conv2d(inputs, self.kernel, self.strides, self.padding,
@@ -62,17 +75,18 @@ class Conv2D(_Conv):
 class DepthwiseConv2D(_Conv):
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, dilation_rate=(1, 1),
                  activation=None, use_bias=True, depthwise_initializer="glorot_uniform", bias_initializer="zeros",
-                 **kwargs):
+                 depthwise_regularizer=None, depthwise_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
                          **kwargs)
         self.depth_multiplier, self.depthwise_initializer = int(depth_multiplier), depthwise_initializer
+        self._kernel_extras = (depthwise_regularizer, depthwise_constraint)
 
     def build(self, input_shape):
         c = self._check_input(input_shape)
-        self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
-                                                self.depthwise_initializer)
+        self.depthwise_kernel = self._kernel("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
+                                             self.depthwise_initializer)
         if self.use_bias:
-            self.bias = self.add_weight("bias", (c * self.depth_multiplier,), self.bias_initializer)
+            self.bias = self._bias(c * self.depth_multiplier)
 
     def call(self, inputs):
         return self._finish(tl.nn.depthwise_conv2d(inputs, self.depthwise_kernel, self.strides, self.padding,
@@ -82,20 +96,23 @@ class DepthwiseConv2D(_Conv):
 class SeparableConv2D(_Conv):
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
                  dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
-                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, depthwise_constraint=None, pointwise_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
                          **kwargs)
         self.filters, self.depth_multiplier = int(filters), int(depth_multiplier)
         self.depthwise_initializer, self.pointwise_initializer = depthwise_initializer, pointwise_initializer
+        self._separable_extras = ((depthwise_regularizer, depthwise_constraint),
+                                  (pointwise_regularizer, pointwise_constraint))
 
     def build(self, input_shape):
         c = self._check_input(input_shape)
-        self.depthwise_kernel = self.add_weight("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
-                                                self.depthwise_initializer)
-        self.pointwise_kernel = self.add_weight("pointwise_kernel", (1, 1, c * self.depth_multiplier, self.filters),
-                                                self.pointwise_initializer)
+        self.depthwise_kernel = self._kernel("depthwise_kernel", self.kernel_size + (c, self.depth_multiplier),
+                                             self.depthwise_initializer, self._separable_extras[0])
+        self.pointwise_kernel = self._kernel("pointwise_kernel", (1, 1, c * self.depth_multiplier, self.filters),
+                                             self.pointwise_initializer, self._separable_extras[1])
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self._bias(self.filters)
 
     def call(self, inputs):
         y = tl.nn.depthwise_conv2d(inputs, self.depthwise_kernel, self.strides, self.padding,
@@ -120,9 +137,9 @@ class Conv2DTranspose(_Conv):
 
     def build(self, input_shape):
         c = self._check_input(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, c), self.kernel_initializer)
+        self.kernel = self._kernel("kernel", self.kernel_size + (self.filters, c), self.kernel_initializer)
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self._bias(self.filters)
 
     def _out(self, axis, size):
         k, s, d = self.kernel_size[axis], self.strides[axis], self.dilation_rate[axis]

@@ -9,22 +9,29 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
+from ..regularizers import attach, refuse_activity_regularizer
 
 
 class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
         super().__init__(**kwargs)
         self.units, self.use_bias = int(units), use_bias
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self._kernel_extras = (kernel_regularizer, kernel_constraint)
+        self._bias_extras = (bias_regularizer, bias_constraint)
 
     def build(self, input_shape):
         if len(input_shape) < 2:
             raise ValueError(f"{self.name}: Dense expects inputs of rank >= 2 (batch, ..., features), "
                              f"got shape {list(input_shape)}")
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
+        self.kernel = attach(self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer),
+                             *self._kernel_extras)
+        self.bias = attach(self.add_weight("bias", (self.units,), self.bias_initializer), *self._bias_extras) \
+            if self.use_bias else None
 
     def call(self, inputs):
         y = tl.matmul(inputs, self.kernel)  # batched matmul broadcasts the kernel over leading dims
@@ -118,15 +125,17 @@ class Reshape(Layer):
 
 
 class Embedding(Layer):
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, **kwargs):
         super().__init__(**kwargs)
+        self._extras = (embeddings_regularizer, embeddings_constraint)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = "random_uniform" if embeddings_initializer == "uniform" \
             else embeddings_initializer
 
     def build(self, input_shape):
-        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer)
+        self.embeddings = attach(self.add_weight("embeddings", (self.input_dim, self.output_dim),
+                                                 self.embeddings_initializer), *self._extras)
 
     def _convert_input(self, x, index):
         return x if isinstance(x, tl.Tensor) else tl.convert_to_tensor(x)  # ids stay integers

@@ -1,4 +1,4 @@
-"""LSTM and GRU with Keras's weight layout and gate order, unrolled over time with tl ops
+"""SimpleRNN, LSTM and GRU with Keras's weight layout and gate order, unrolled over time with tl ops
 (correct and differentiable; the converter will later lower them to fused TFLite ops).
 
 LSTM: z = x K + h R + b split as (i, f, c, o); c' = f c + i tanh(z_c); h' = o tanh(c').
@@ -11,6 +11,7 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
+from ..regularizers import attach, refuse_activity_regularizer
 
 
 class _RNN(Layer):
@@ -19,8 +20,14 @@ class _RNN(Layer):
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
                  dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
-                 go_backwards=False, **kwargs):
+                 go_backwards=False, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 **kwargs):
+        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
         super().__init__(**kwargs)
+        self._extras = {"kernel": (kernel_regularizer, kernel_constraint),
+                        "recurrent_kernel": (recurrent_regularizer, recurrent_constraint),
+                        "bias": (bias_regularizer, bias_constraint)}
         for what, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0 <= rate < 1:
                 raise ValueError(f"{type(self).__name__}: {what} must be in [0, 1), got {rate}")
@@ -36,9 +43,12 @@ class _RNN(Layer):
             raise ValueError(f"{self.name}: {type(self).__name__} expects inputs (batch, timesteps, features), "
                              f"got shape {list(input_shape)}")
         g = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], g), self.inits[0])
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, g), self.inits[1])
+        self.kernel = self._weight("kernel", (input_shape[-1], g), self.inits[0])
+        self.recurrent_kernel = self._weight("recurrent_kernel", (self.units, g), self.inits[1])
         self._build_bias()
+
+    def _weight(self, name, shape, initializer):
+        return attach(self.add_weight(name, shape, initializer), *self._extras[name])
 
     def _mask(self, rate, batch, size, dtype, training):
         """One dropout mask for the whole sequence (Keras's cells reuse it at every step)."""
@@ -79,7 +89,7 @@ class LSTM(_RNN):
         if not self.use_bias:
             self.bias = None
             return
-        self.bias = self.add_weight("bias", (4 * self.units,), self.inits[2])
+        self.bias = self._weight("bias", (4 * self.units,), self.inits[2])
         if self.unit_forget_bias:
             b = self.bias.numpy()
             b[self.units:2 * self.units] = 1.0
@@ -106,7 +116,7 @@ class GRU(_RNN):
             raise NotImplementedError("GRU(reset_after=False) is not supported; Keras's default is True")
 
     def _build_bias(self):
-        self.bias = self.add_weight("bias", (2, 3 * self.units), self.inits[2]) if self.use_bias else None
+        self.bias = self._weight("bias", (2, 3 * self.units), self.inits[2]) if self.use_bias else None
 
     def step(self, x, states, h_mask):
         (h,) = states
@@ -124,3 +134,18 @@ class GRU(_RNN):
         return h, [h]
 
 
+
+
+class SimpleRNN(_RNN):
+    """h' = activation(x K + h R + b) (Keras's SimpleRNN; its recurrent_activation is unused)."""
+
+    def _build_bias(self):
+        self.bias = self._weight("bias", (self.units,), self.inits[2]) if self.use_bias else None
+
+    def step(self, x, states, h_mask):
+        (h,) = states
+        z = tl.matmul(x, self.kernel) + tl.matmul(h if h_mask is None else h * h_mask, self.recurrent_kernel)
+        if self.bias is not None:
+            z = z + self.bias
+        h = self.activation(z)
+        return h, [h]
