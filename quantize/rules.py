@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 BOTH = frozenset({"int8", "int16"})
 INT8 = frozenset({"int8"})
 # Types LiteRT has a kernel for but tensorlite's C runtime does not yet (DEPTHWISE_CONV_2D and SOFTMAX with
-# int16; SUM, SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out: those operators stay
-# float until the C kernels exist.
+# int16; SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out: those operators stay float
+# until the C kernels exist.
 NONE = frozenset()
 
 
@@ -55,7 +55,7 @@ RULES: dict[str, Rule] = {
     "MUL": Rule(activations=(0, 1)),
     "SQUARED_DIFFERENCE": Rule(types=NONE, activations=(0, 1)),
     "MEAN": Rule(),
-    "SUM": Rule(types=NONE),
+    "SUM": Rule(),
     "RELU": Rule(),
     "RELU6": Rule(output="same"),   # TFLite Micro's int8 RELU6 clamps without rescaling
     "RELU_N1_TO_1": Rule(types=INT8),

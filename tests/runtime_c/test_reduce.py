@@ -2,11 +2,15 @@
 (BUILTIN_REF) on one-op models: float32 over several shapes, axis sets (negative, repeated, none,
 all) and keep_dims (rtol 1e-5); int8 MEAN with several scales and zero points, int16 MEAN with
 several scales, REDUCE_MAX/MIN on int8, uint8, int16, int32, int64 and int32 SUM (wrapping on
-overflow), bit-exact."""
+overflow), bit-exact; int8 and int16 SUM (requantizing, saturating) bit-exact against LiteRT's builtin kernels
+(its reference SUM reads int8 and int16 as uint8)."""
 import numpy as np
 import pytest
 
-from .tflite_graph import one_op, quant, refused, run_both
+import tensorlite as tl
+from tests.litert import run
+
+from .tflite_graph import one_op, quant, random_values, refused, run_both
 
 CASES = [((2, 3, 4), [1]), ((2, 3, 4), [0, 2]), ((2, 3, 4), [-1]), ((2, 3, 4), [2, -1]), ((2, 3, 4), [0, 1, 2]),
          ((1, 5, 5, 8), [1, 2]), ((4, 7), []), ((6,), [0]), ((3, 1, 4, 2, 5), [1, 3])]
@@ -88,6 +92,44 @@ def test_int16_mean_bit_exact(shape, axes, keep, scales):
     np.testing.assert_array_equal(ours[0], ref[0])
 
 
+def _litert_builtin(content):
+    """LiteRT's builtin kernels without the XNNPACK delegate: its reference SUM reads int8 and int16 as uint8."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    builtin = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    return Interpreter(model_content=content, experimental_op_resolver_type=builtin)
+
+
+SUM_QUANTS = [((0.1, 0), (0.1, 0)), ((0.1, 3), (0.1, 3)), ((0.1, 3), (0.37, -4)), ((0.02, -7), (0.05, 10)),
+              ((0.5, 0), (0.7, 0)), ((0.01, 0), (0.013, 0)), ((0.01, 0), (1e-6, 0)), ((0.5, 5), (1e-9, -3))]
+
+
+@pytest.mark.parametrize("dtype,quants", [("int8", q) for q in SUM_QUANTS] +
+                         [("int16", q) for q in SUM_QUANTS if not (q[0][1] or q[1][1])])  # int16: zero points 0
+@pytest.mark.parametrize("shape,axes", CASES)
+@pytest.mark.parametrize("keep", [False, True])
+def test_integer_sum_bit_exact(dtype, quants, shape, axes, keep):
+    """Requantized as LiteRT's builtin kernel does: float32 round(sum * s_in/s_out - zp_in * s_in/s_out * count)
+    converted to int32 as on x86, plus zp_out, saturated (the last two pairs overflow int32 nearly everywhere)."""
+    (s_in, z_in), (s_out, z_out) = quants
+    x = random_values(np.random.default_rng(len(shape)), dtype, shape)
+    content = one_op("SUM", [(shape, dtype, quant(s_in, z_in)), None],
+                     [(_out_shape(shape, axes, keep), dtype, quant(s_out, z_out))],
+                     consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    ours = run(tl.lite.Interpreter(model_content=content), [x])[0]
+    np.testing.assert_array_equal(ours, run(_litert_builtin(content), [x])[0])
+
+
+def test_int16_sum_rounds_in_float32():
+    """Sums beyond 2^24 where float32 and double rounding part (28 of 20,000 outputs here) and an integer
+    multiplier would part too (36): equal to LiteRT's float32 arithmetic on all."""
+    x = np.random.default_rng(0).integers(20000, 32768, (20000, 600)).astype(np.int16)
+    s_out = 0.01 * float(x.astype(np.int64).sum(1).max()) / 32000
+    content = one_op("SUM", [(x.shape, "int16", quant(0.01, 0)), None], [((20000,), "int16", quant(s_out, 0))],
+                     consts={1: np.array([1], np.int32)})
+    ours = run(tl.lite.Interpreter(model_content=content), [x])[0]
+    np.testing.assert_array_equal(ours, run(_litert_builtin(content), [x])[0])
+
+
 def test_bad_models_refused():
     axes = {1: np.array([1], np.int32)}
     refused(one_op("SUM", [((2, 3), "float32"), None], [((2, 3), "float32")], consts=axes), "SUM",
@@ -96,7 +138,13 @@ def test_bad_models_refused():
                    consts={1: np.array([2], np.int32)}), "MEAN", "axis out of range")
     refused(one_op("MEAN", [((2, 3), "float32"), ((1,), "int32")], [((2,), "float32")]), "MEAN",
             "axes must be a constant")
-    refused(one_op("SUM", [((2, 3), "int16"), None], [((2,), "int16")], consts=axes), "SUM", "supports float32")
+    refused(one_op("SUM", [((2, 3), "uint8", quant(0.5, 0)), None], [((2,), "uint8", quant(0.5, 0))], consts=axes),
+            "SUM", "supports float32")
+    refused(one_op("SUM", [((2, 3), "int16"), None], [((2,), "int16")], consts=axes), "SUM", "without scale")
+    refused(one_op("SUM", [((2, 3), "int16", quant(0.5, 2)), None], [((2,), "int16", quant(0.5, 0))], consts=axes),
+            "SUM", "int16 zero points must be 0")
+    refused(one_op("SUM", [((2, 3), "int8", quant(1.0, 0)), None], [((2,), "int8", quant(1e-10, 0))], consts=axes),
+            "SUM", "scale out of range")
     refused(one_op("REDUCE_MIN", [((2, 3), "int8", quant(0.5, 0)), None], [((2,), "int8", quant(0.25, 0))],
                    consts=axes), "REDUCE_MIN", "quantization differ")
     refused(one_op("REDUCE_MIN", [((2, 3), "bool"), None], [((2,), "bool")], consts=axes), "REDUCE_MIN",

@@ -13,13 +13,9 @@ typedef struct {
 
 /* LiteRT converts round(x / scale) to int32 as x86 does (NaN and values outside int32 become
  * INT32_MIN) and adds the zero point in int32, wrapping: INT32_MIN plus a negative zero point
- * becomes a large positive value. Modelled here without overflow, then clamped. */
+ * becomes a large positive value. Then clamped. */
 static int32_t quantize_f32(const quantize_data *d, float x, const tl_tensor *out) {
-    float v = roundf(x / out->scale);
-    int32_t i = v >= -2147483648.0f && v < 2147483648.0f ? (int32_t)v : INT32_MIN;
-    uint32_t u = (uint32_t)i + (uint32_t)out->zero_point;
-    int32_t full = u > (uint32_t)INT32_MAX ? (int32_t)(u - 2147483648u) - INT32_MAX - 1 : (int32_t)u;
-    return tl_clamp_i32(full, d->qmin, d->qmax);
+    return tl_clamp_i32(tl_add_wrap(tl_to_i32_x86(roundf(x / out->scale)), out->zero_point), d->qmin, d->qmax);
 }
 
 static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in, const tl_tensor *out) {

@@ -85,6 +85,18 @@ static inline int64_t tl_add_sat_i64(int64_t a, int64_t b) {
     return a + b;
 }
 
+/* static_cast<int32_t>(v) as LiteRT's x86 build computes it (cvttss2si): NaN and values outside
+ * int32 give INT32_MIN. */
+static inline int32_t tl_to_i32_x86(double v) {
+    return v >= -2147483648.0 && v < 2147483648.0 ? (int32_t)v : INT32_MIN;
+}
+
+/* a + b wrapping in int32, as LiteRT's compiled adds do where they overflow (no UB here). */
+static inline int32_t tl_add_wrap(int32_t a, int32_t b) {
+    uint32_t u = (uint32_t)a + (uint32_t)b;
+    return u > (uint32_t)INT32_MAX ? (int32_t)(u - 2147483648u) - INT32_MAX - 1 : (int32_t)u;
+}
+
 static inline int32_t tl_clamp_i32(int32_t x, int32_t lo, int32_t hi) {
     return x < lo ? lo : (x > hi ? hi : x);
 }

@@ -1,6 +1,7 @@
 #include "reduce.h"
 
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "quant_math.h"
@@ -12,6 +13,7 @@ typedef struct {
     int32_t kept_dims[TL_MAX_DIMS], kept_stride[TL_MAX_DIMS], red_dims[TL_MAX_DIMS], red_stride[TL_MAX_DIMS];
     int64_t n_out, count; /* output elements; input elements per output */
     int32_t in_zp, out_zp, mult, shift;
+    float sum_scale, sum_bias; /* integer SUM: s_in / s_out and -zp_in * that * count, in float */
 } reduce_data;
 
 /* Input offset of the `flat`-th (row-major) index over the given dims. */
@@ -96,22 +98,58 @@ REDUCE_MIN_MAX(int64_t, s64, INT64_MIN, INT64_MAX)
 MEAN_EVAL_INT(tl_mean_eval_s8, int8_t, INT8_MIN, INT8_MAX)
 MEAN_EVAL_INT(tl_mean_eval_s16, int16_t, INT16_MIN, INT16_MAX)
 
+/* LiteRT's arithmetic (its builtin kernel): float32 round(sum * scale + bias), converted to int32
+ * as x86 converts (out of range: INT32_MIN), plus zp_out wrapping, clamped. prepare bounds count
+ * for the int32 sum and the scale, so the float stays finite. */
+static int32_t sum_requantize(const reduce_data *d, int32_t acc, int32_t lo, int32_t hi) {
+    float r = roundf((float)acc * d->sum_scale + d->sum_bias);
+    return tl_clamp_i32(tl_add_wrap(tl_to_i32_x86(r), d->out_zp), lo, hi);
+}
+
+#define SUM_EVAL_INT(NAME, T, LO, HI)                                                                   \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                          \
+        T *y = tl_node_output(it, node, 0)->data;                                                       \
+        REDUCE_LOOP(T, int32_t acc = 0, acc += v, y[o] = (T)sum_requantize(d, acc, LO, HI));            \
+    }
+
+SUM_EVAL_INT(tl_sum_eval_s8, int8_t, INT8_MIN, INT8_MAX)
+SUM_EVAL_INT(tl_sum_eval_s16, int16_t, INT16_MIN, INT16_MAX)
+
 static int32_t read_i32(const tl_tensor *t, int64_t i) {
     int32_t v;
     memcpy(&v, (const uint8_t *)t->data + i * 4, 4);
     return v;
 }
 
-static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
-                                 reduce_data *d) {
+/* Integer MEAN and SUM: usable parameters, int16 zero points 0, int32 sums that cannot overflow. */
+static tl_status prepare_int(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out, reduce_data *d) {
     tl_status st;
-    int32_t shift = 0;
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
     if (d->count > (in->type == TL_TYPE_INT16 ? INT32_MAX / 32768 : INT32_MAX >> 8))
-        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "too many elements per mean for int32 sums");
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "too many elements per output for int32 sums");
     if (in->type == TL_TYPE_INT16 && (in->zero_point != 0 || out->zero_point != 0))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 zero points must be 0");
+    d->in_zp = in->zero_point;
+    d->out_zp = out->zero_point;
+    return TL_STATUS_OK;
+}
+
+static tl_status prepare_sum_int(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
+                                 reduce_data *d) {
+    tl_status st = prepare_int(it, node, in, out, d);
+    if (st != TL_STATUS_OK) return st;
+    d->sum_scale = in->scale / out->scale;
+    if (!(d->sum_scale <= 1e9f)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    d->sum_bias = (float)-d->in_zp * d->sum_scale * (float)d->count;
+    return TL_STATUS_OK;
+}
+
+static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
+                                 reduce_data *d) {
+    int32_t shift = 0;
+    tl_status st = prepare_int(it, node, in, out, d);
+    if (st != TL_STATUS_OK) return st;
     st = tl_quantize_multiplier_checked(it, node, (double)in->scale / (double)out->scale, &d->mult, &d->shift);
     if (st != TL_STATUS_OK) return st;
     /* fold 1 / count into the multiplier: shift = floor(log2(count)), at most 32 and 31 + shift */
@@ -120,8 +158,6 @@ static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_te
     if (shift > 31 + d->shift) shift = 31 + d->shift;
     d->mult = (int32_t)(((int64_t)d->mult << shift) / d->count);
     d->shift -= shift;
-    d->in_zp = in->zero_point;
-    d->out_zp = out->zero_point;
     return TL_STATUS_OK;
 }
 
@@ -182,6 +218,10 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
         node->eval = tl_sum_eval_s32;
         return TL_STATUS_OK;
     }
+    if (kind == TL_REDUCE_SUM && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16)) {
+        node->eval = in->type == TL_TYPE_INT8 ? tl_sum_eval_s8 : tl_sum_eval_s16;
+        return prepare_sum_int(it, node, in, out, d);
+    }
     if (kind == TL_REDUCE_MAX || kind == TL_REDUCE_MIN) {
         int is_max = kind == TL_REDUCE_MAX;
         switch (in->type) {
@@ -198,5 +238,5 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
         return TL_STATUS_OK;
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                  kind == TL_REDUCE_MEAN ? "MEAN supports float32, int8 and int16" : "SUM supports float32 and int32");
+                  kind == TL_REDUCE_MEAN ? "MEAN supports float32, int8 and int16" : "SUM supports float32, int8, int16 and int32");
 }

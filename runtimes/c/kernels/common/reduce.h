@@ -7,7 +7,10 @@
  * must be equal), int32 and int64 from the type's limit, as LiteRT's ReduceGeneric. int32 SUM adds
  * in int32 and wraps on overflow (LiteRT's compiled behaviour), in any order alike. int8 and int16
  * MEAN is LiteRT's reference integer mean (int16: zero points 0): int32 sum minus zp_in * count, requantized by s_in / s_out with the
- * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. */
+ * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. int8 and
+ * int16 SUM is LiteRT's builtin kernel's (its reference kernel reads them as uint8): the int32 sum
+ * requantized in float32, round(sum * s - zp_in * s * count) with s = s_in / s_out, converted to
+ * int32 as x86 does, plus zp_out (wrapping), clamped. */
 #ifndef TL_REDUCE_H
 #define TL_REDUCE_H
 
