@@ -11,6 +11,7 @@ from tensorlite import nn as nn  # noqa: E402
 from tensorlite import quantization as quantization  # noqa: E402
 from tensorlite import random as random  # noqa: E402
 from tensorlite import saved_model as saved_model  # noqa: E402
+from tensorlite import train as train  # noqa: E402
 from tensorlite.training import data as data  # noqa: E402
 from tensorlite.training import ops as _ops  # noqa: F401  (op table + operators)
 from tensorlite.training.devices import device as device
