@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 BOTH = frozenset({"int8", "int16"})
 INT8 = frozenset({"int8"})
-# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (DEPTHWISE_CONV_2D and SOFTMAX with
-# int16; SQUARED_DIFFERENCE, BATCH_MATMUL, LOG_SOFTMAX with integers) are left out: those operators stay float
-# until the C kernels exist.
+# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (SOFTMAX with int16; SQUARED_DIFFERENCE,
+# BATCH_MATMUL, LOG_SOFTMAX with integers) are left out: those operators stay float until the C kernels exist.
 NONE = frozenset()
 
 
@@ -46,7 +45,7 @@ _Q15 = (1.0 / 32768.0, 0)
 RULES: dict[str, Rule] = {
     # weights and biases
     "CONV_2D": Rule(weight=1, weight_axis=0, bias=2, hybrid=True),
-    "DEPTHWISE_CONV_2D": Rule(types=INT8, weight=1, weight_axis=3, bias=2, hybrid=True),
+    "DEPTHWISE_CONV_2D": Rule(weight=1, weight_axis=3, bias=2, hybrid=True),
     "FULLY_CONNECTED": Rule(weight=1, weight_axis=None, bias=2, hybrid=True),
     "TRANSPOSE_CONV": Rule(activations=(2,), weight=1, weight_axis=0, bias=3),
     # arithmetic: each input and the output keep their own parameters

@@ -1,7 +1,9 @@
 /* DEPTHWISE_CONV_2D, NHWC input, filter [1, kh, kw, in_c * M]: output channel c*M + m sees only
  * input channel c. float32, and int8 with per-channel weights (LiteRT reference
- * DepthwiseConvPerChannel arithmetic). Hybrid (float32 input and output, int8 filter with zero
- * point 0, float32 bias), as LiteRT's EvalHybridPerChannel: each batch quantized asymmetrically
+ * DepthwiseConvPerChannel arithmetic); int16x8 (int16 activations with zero point 0, int8
+ * per-channel weights, int64 bias and accumulator, the 64-bit requantization, as CONV_2D).
+ * Hybrid (float32 input and output, int8 filter with zero point 0, float32 bias), as LiteRT's
+ * EvalHybridPerChannel: each batch quantized asymmetrically
  * (common/hybrid.h), acc = sum w * (q - zp), out = act((float)acc * (w_scale[oc] * row_scale) + bias);
  * one filter scale serves every channel. */
 #include "../src/kernel_api.h"
@@ -12,12 +14,14 @@
 
 static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_depthwise_conv_2d_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node);
 
 tl_status tl_depthwise_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
-    static const tl_conv_evals evals = {tl_depthwise_conv_2d_eval_f32, tl_depthwise_conv_2d_eval_s8, NULL,
-                                        tl_depthwise_conv_2d_eval_hybrid};
-    tl_status st = tl_conv_prepare(it, node, 1, &evals, "DEPTHWISE_CONV_2D supports float32, int8 and hybrid float32 x int8");
+    static const tl_conv_evals evals = {tl_depthwise_conv_2d_eval_f32, tl_depthwise_conv_2d_eval_s8,
+                                        tl_depthwise_conv_2d_eval_s16, tl_depthwise_conv_2d_eval_hybrid};
+    tl_status st = tl_conv_prepare(it, node, 1, &evals,
+                                   "DEPTHWISE_CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
     if (st != TL_STATUS_OK || it->reference_kernels) return st;
     if (node->eval == tl_depthwise_conv_2d_eval_f32) return tl_depthwise_conv_2d_opt_f32_prepare(it, node);
     return TL_STATUS_OK;
@@ -72,6 +76,24 @@ static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node)
         int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] =
             (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
+    })
+    return TL_STATUS_OK;
+}
+
+/* int16 activations, int8 weights, int64 bias and accumulator (LiteRT's 16x8 scheme). */
+static tl_status tl_depthwise_conv_2d_eval_s16(tl_interpreter *it, tl_node *node) {
+    const tl_conv_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const int16_t *x = tl_node_input(it, node, 0)->data;
+    const int8_t *f = tl_node_input(it, node, 1)->data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
+    int16_t *y = tl_node_output(it, node, 0)->data;
+    int32_t b, oy, ox, oc;
+    DW_LOOP(int16_t, int64_t, 0, {
+        int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);
+        int32_t r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);
+        y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
     })
     return TL_STATUS_OK;
 }
