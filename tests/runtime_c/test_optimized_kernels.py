@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from tensorlite.converter.model import Model, Operator, Signature, Subgraph, Tensor
+from tensorlite.converter.model import Model, Operator, Quantization, Signature, Subgraph, Tensor
 from tensorlite.converter.writer import write
 from tensorlite.runtime import Interpreter, OpResolverType, available_instruction_sets
 
@@ -72,25 +72,40 @@ def test_model_in_every_tier(path):
     _same(path.read_bytes(), feeds, seed=1)
 
 
-def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed):
+def _q(scale, zero, axis=0):
+    return Quantization(np.asarray(scale, np.float32).ravel(), np.asarray(zero, np.int64).ravel(), axis)
+
+
+def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32"):
+    """One CONV_2D or DEPTHWISE_CONV_2D; int8: asymmetric input and output, per-channel weights, int32 bias."""
     rng = np.random.default_rng(seed)
     sg = Subgraph("m")
-    x = sg.add_tensor(Tensor("x", "float32", (batch, h, w, c)))
+    x = sg.add_tensor(Tensor("x", dtype, (batch, h, w, c)))
     if kind == "CONV_2D":
         f = rng.normal(0, 1, (out_c, k, k, c))
-        opts = {}
+        opts, axis = {}, 0
     else:
         out_c = c
         f = rng.normal(0, 1, (1, k, k, c))
-        opts = {"depth_multiplier": 1}
-    fi = sg.add_tensor(Tensor("f", "float32", f.shape, f.astype(np.float32)))
-    bi = sg.add_tensor(Tensor("b", "float32", (out_c,), rng.normal(0, 1, out_c).astype(np.float32)))
+        opts, axis = {"depth_multiplier": 1}, 3
+    if dtype == "float32":
+        fi = sg.add_tensor(Tensor("f", "float32", f.shape, f.astype(np.float32)))
+        bi = sg.add_tensor(Tensor("b", "float32", (out_c,), rng.normal(0, 1, out_c).astype(np.float32)))
+    else:
+        scales = rng.uniform(0.002, 0.02, out_c)
+        sg.tensors[x].quantization = _q(0.05, rng.integers(-20, 20))
+        fi = sg.add_tensor(Tensor("f", "int8", f.shape, rng.integers(-127, 128, f.shape).astype(np.int8),
+                                  quantization=_q(scales, np.zeros(out_c), axis)))
+        bi = sg.add_tensor(Tensor("b", "int32", (out_c,), rng.integers(-3000, 3000, out_c).astype(np.int32),
+                                  quantization=_q(0.05 * scales, np.zeros(out_c))))
     eff = (k - 1) * dilation + 1
     if padding == 0:
         oh, ow = -(-h // stride), -(-w // stride)
     else:
         oh, ow = (h - eff) // stride + 1, (w - eff) // stride + 1
-    y = sg.add_tensor(Tensor("y", "float32", (batch, oh, ow, out_c)))
+    y = sg.add_tensor(Tensor("y", dtype, (batch, oh, ow, out_c)))
+    if dtype == "int8":
+        sg.tensors[y].quantization = _q(0.1 * k, rng.integers(-10, 10))
     sg.operators.append(Operator(kind, [x, fi, bi], [y], dict(padding=padding, stride_w=stride, stride_h=stride,
                                                                dilation_w_factor=dilation, dilation_h_factor=dilation,
                                                                fused_activation_function=act, **opts)))
@@ -107,8 +122,9 @@ GEOMETRIES = [(kind, *g) for kind in ("CONV_2D", "DEPTHWISE_CONV_2D") for g in i
     if g[3] == 0 or min(g[0][1:3]) >= (g[1] - 1) * g[4] + 1]   # VALID windows fit the input
 
 
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
 @pytest.mark.parametrize("kind,shape,k,stride,padding,dilation", GEOMETRIES,
                          ids=lambda v: str(v) if not isinstance(v, tuple) else "x".join(map(str, v)))
-def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dilation):
+def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dilation, dtype):
     batch, h, w, c = shape
-    _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride), seed=2)
+    _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride, dtype=dtype), seed=2)

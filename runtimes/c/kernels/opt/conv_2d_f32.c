@@ -8,10 +8,8 @@
  * where the window hangs over the border. Not taken: grouped convolutions. */
 #include "conv_2d_opt.h"
 
-#include <string.h>
-
-#include "../common/conv.h"
 #include "gemm_f32.h"
+#include "im2col.h"
 
 #define BLOCK 48 /* output pixels gathered at a time: a multiple of every micro-kernel's rows */
 
@@ -51,28 +49,6 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
-/* The patches of output pixels [first, first + rows) (flattened over batch, y, x) as rows of k. */
-static void gather(const tl_conv_data *d, const float *x, int32_t first, int32_t rows, float *cols) {
-    const tl_window *w = &d->win;
-    int32_t r, ky, kx, per_image = w->out_h * w->out_w;
-    size_t row_bytes = sizeof(float) * (size_t)d->in_c;
-    for (r = 0; r < rows; r++) {
-        int32_t p = first + r, b = p / per_image, oy = p % per_image / w->out_w, ox = p % w->out_w;
-        int32_t iy0 = oy * w->stride_h - w->pad_h, ix0 = ox * w->stride_w - w->pad_w;
-        float *dst = cols + (int64_t)r * w->filter_h * w->filter_w * d->in_c;
-        for (ky = 0; ky < w->filter_h; ky++) {
-            int32_t iy = iy0 + ky * w->dil_h;
-            for (kx = 0; kx < w->filter_w; kx++, dst += d->in_c) {
-                int32_t ix = ix0 + kx * w->dil_w;
-                if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w)
-                    memset(dst, 0, row_bytes);
-                else
-                    memcpy(dst, x + (((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->in_c, row_bytes);
-            }
-        }
-    }
-}
-
 static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
     const conv_f32_opt *o = node->op_data;
     const tl_conv_data *d = o->conv;
@@ -88,7 +64,7 @@ static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
     for (first = 0; first < pixels; first += BLOCK) {
         int32_t rows = pixels - first < BLOCK ? pixels - first : BLOCK;
         float *cols = o->cols->data;
-        gather(d, x, first, rows, cols);
+        tl_im2col(d, x, sizeof(float), 0, first, rows, cols);
         o->gemm(rows, d->out_c, o->k, cols, o->k, o->packed, bias, d->f_lo, d->f_hi, y + (int64_t)first * d->out_c,
                 d->out_c);
     }

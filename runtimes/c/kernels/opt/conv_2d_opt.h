@@ -7,6 +7,8 @@
 #include "../../src/kernel_api.h"
 
 tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
 
 #endif

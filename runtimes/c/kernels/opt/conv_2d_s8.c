@@ -1,0 +1,92 @@
+/* CONV_2D int8 (per-channel int8 weights, int32 bias) as a GEMM with exact requantization (the
+ * optimized tier; kernels/conv_2d.c is the definition). The reference sums (x + in_offset) * w over
+ * the taps inside the input; here the GEMM sums x * w and the bias absorbs in_offset * sum(w), with
+ * taps over the border filled with the input's zero point, whose (x + in_offset) is 0: the same
+ * int32 sums, so the same outputs. Taken when those sums cannot overflow int32 (the reference
+ * saturates there); not taken: grouped convolutions. */
+#include "conv_2d_opt.h"
+
+#include "gemm_s8.h"
+#include "im2col.h"
+
+#define BLOCK 48 /* output pixels gathered at a time */
+
+typedef struct {
+    const tl_conv_data *conv;
+    tl_gemm_s8_params params;
+    tl_gemm_s8_fn gemm;
+    int32_t k;
+    int direct;
+    uint8_t pad;            /* the input zero point's byte */
+    tl_scratch *cols, *a16; /* im2col block (BLOCK x k int8), the GEMM's widened rows */
+} conv_s8_opt;
+
+static tl_status eval_s8(tl_interpreter *it, tl_node *node);
+
+tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
+    const tl_conv_data *d = node->op_data;
+    const tl_window *w = &d->win;
+    const tl_tensor *filter = tl_node_input(it, node, 1), *bt = tl_node_input(it, node, 2);
+    const int8_t *f = filter->data;
+    const int32_t *bias = bt ? bt->data : NULL;
+    int32_t k = w->filter_h * w->filter_w * d->in_c, ch = tl_gemm_s8_channels(d->out_c), oc, kk;
+    int32_t *b_eff, *mult, *shift;
+    conv_s8_opt *o;
+    if (d->filter_c != d->in_c || !filter->is_constant || (bt && !bt->is_constant)) return TL_STATUS_OK;
+    for (oc = 0; oc < d->out_c; oc++) /* the reference's sums must stay inside int32 */
+        if ((int64_t)k * 255 * 128 + (bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0) > INT32_MAX)
+            return TL_STATUS_OK;
+    o = tl_alloc_persistent(it, sizeof *o);
+    b_eff = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
+    mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
+    shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
+    if (!o || !b_eff || !mult || !shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");
+    for (oc = 0; oc < d->out_c; oc++) {
+        int32_t sum = 0;
+        for (kk = 0; kk < k; kk++) sum += f[(int64_t)oc * k + kk];
+        b_eff[oc] = (bias ? bias[oc] : 0) + d->in_offset * sum;
+        mult[oc] = d->mult[oc];
+        shift[oc] = d->shift[oc];
+    }
+    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(d->out_c, k));
+    if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
+    tl_gemm_s8_pack((int16_t *)o->params.packed, f, d->out_c, k);
+    o->params.bias = b_eff;
+    o->params.mult = mult;
+    o->params.shift = shift;
+    o->params.out_offset = d->out_offset;
+    o->params.q_lo = d->q_lo;
+    o->params.q_hi = d->q_hi;
+    o->conv = d;
+    o->k = k;
+    o->gemm = tl_gemm_s8_select(it->cpu);
+    o->pad = (uint8_t)(int8_t)(-d->in_offset);
+    o->direct = w->filter_h == 1 && w->filter_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
+                w->pad_w == 0;
+    o->a16 = tl_request_scratch(it, node, tl_gemm_s8_scratch_bytes(k));
+    o->cols = o->direct ? NULL : tl_request_scratch(it, node, (size_t)BLOCK * (size_t)k);
+    if (!o->a16 || (!o->direct && !o->cols)) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D scratch");
+    node->op_data = o;
+    node->eval = eval_s8;
+    return TL_STATUS_OK;
+}
+
+static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
+    const conv_s8_opt *o = node->op_data;
+    const tl_conv_data *d = o->conv;
+    const int8_t *x = tl_node_input(it, node, 0)->data;
+    int8_t *y = tl_node_output(it, node, 0)->data;
+    int16_t *a16 = o->a16->data;
+    int32_t pixels = d->batches * d->win.out_h * d->win.out_w, first;
+    if (o->direct) {
+        o->gemm(pixels, d->out_c, o->k, x, d->in_c, &o->params, y, d->out_c, a16);
+        return TL_STATUS_OK;
+    }
+    for (first = 0; first < pixels; first += BLOCK) {
+        int32_t rows = pixels - first < BLOCK ? pixels - first : BLOCK;
+        int8_t *cols = o->cols->data;
+        tl_im2col(d, x, 1, o->pad, first, rows, cols);
+        o->gemm(rows, d->out_c, o->k, cols, o->k, &o->params, y + (int64_t)first * d->out_c, d->out_c, a16);
+    }
+    return TL_STATUS_OK;
+}

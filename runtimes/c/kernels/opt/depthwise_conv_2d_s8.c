@@ -1,0 +1,84 @@
+/* DEPTHWISE_CONV_2D int8 with a depth multiplier of 1, vectorised across channels (the optimized
+ * tier; kernels/depthwise_conv_2d.c is the definition): per output pixel, 16 channels at a time,
+ * acc = sum over the taps inside the input of (x + in_offset) * w, then the reference's
+ * requantization, offset and clamp per channel: exact integer arithmetic, so equal results. Here:
+ * the portable C loop and the choice of micro-kernel (x86 ones in depthwise_conv_2d_s8_x86.c).
+ * Not taken: multipliers above 1, or sums that could leave int32 (the reference saturates there). */
+#include "conv_2d_opt.h"
+
+#include "../../src/cpu.h"
+#include "../common/quant_math.h"
+#include "depthwise_s8.h"
+
+#define CB 16
+
+typedef void (*dw_s8_fn)(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y);
+
+typedef struct {
+    const tl_conv_data *conv;
+    dw_s8_fn run;
+} dw_s8_opt;
+
+void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y) {
+    const tl_window *w = &d->win;
+    int32_t c_all = d->out_c, b, oy, ox, c, j, ky, kx;
+    for (b = 0; b < d->batches; b++)
+        for (oy = 0; oy < w->out_h; oy++)
+            for (ox = 0; ox < w->out_w; ox++) {
+                int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w, ky0, ky1, kx0, kx1;
+                int8_t *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all;
+                tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+                tl_window_taps(ox0, w->dil_w, w->filter_w, d->in_w, &kx0, &kx1);
+                for (c = 0; c < c_all; c += CB) {
+                    int32_t n = c_all - c < CB ? c_all - c : CB, acc[CB];
+                    for (j = 0; j < CB; j++) acc[j] = 0;
+                    for (ky = ky0; ky < ky1; ky++) {
+                        const int8_t *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w) * c_all + c;
+                        for (kx = kx0; kx < kx1; kx++) {
+                            const int8_t *px = row + (int64_t)(ox0 + kx * w->dil_w) * c_all;
+                            const int8_t *pw = f + ((int64_t)ky * w->filter_w + kx) * c_all + c;
+                            for (j = 0; j < n; j++) acc[j] += (px[j] + d->in_offset) * pw[j];
+                        }
+                    }
+                    for (j = 0; j < n; j++) {
+                        int32_t r = tl_multiply_by_quantized_multiplier(acc[j] + (bias ? bias[c + j] : 0), d->mult[c + j],
+                                                                        d->shift[c + j]);
+                        r = tl_clamp_i32(r, -(1 << 16), 1 << 16);
+                        out[c + j] = (int8_t)tl_clamp_i32(r + d->out_offset, d->q_lo, d->q_hi);
+                    }
+                }
+            }
+}
+
+static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
+    const dw_s8_opt *o = node->op_data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    o->run(o->conv, tl_node_input(it, node, 0)->data, tl_node_input(it, node, 1)->data, bt ? bt->data : NULL,
+           tl_node_output(it, node, 0)->data);
+    return TL_STATUS_OK;
+}
+
+tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
+    const tl_conv_data *d = node->op_data;
+    const tl_tensor *bt = tl_node_input(it, node, 2);
+    const int32_t *bias = bt ? bt->data : NULL;
+    int64_t taps = (int64_t)d->win.filter_h * d->win.filter_w;
+    int32_t c;
+    dw_s8_opt *o;
+    if (d->depth_mult != 1 || taps > TL_DW_MAX_TAPS) return TL_STATUS_OK;
+    for (c = 0; c < d->out_c; c++) /* |sum| <= taps * 255 * 128, plus the bias, inside int32 */
+        if (taps * 255 * 128 + (bias ? (bias[c] < 0 ? -(int64_t)bias[c] : bias[c]) : 0) > INT32_MAX) return TL_STATUS_OK;
+    o = tl_alloc_persistent(it, sizeof *o);
+    if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");
+    o->conv = d;
+    o->run = tl_dw_s8_portable;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (it->cpu & TL_CPU_AVX512)
+        o->run = tl_dw_s8_avx512;
+    else if (it->cpu & TL_CPU_AVX2)
+        o->run = tl_dw_s8_avx2;
+#endif
+    node->op_data = o;
+    node->eval = eval_s8;
+    return TL_STATUS_OK;
+}

@@ -1,0 +1,64 @@
+/* Packing, selection and the portable micro-kernel of the int8 GEMM (see gemm_s8.h). */
+#include "gemm_s8.h"
+
+#include "../../src/cpu.h"
+#include "../common/quant_math.h"
+
+int32_t tl_gemm_s8_kpad(int32_t k) { return (k + 1) & ~1; }
+
+int32_t tl_gemm_s8_channels(int32_t n) { return (n + TL_GEMM_NR - 1) / TL_GEMM_NR * TL_GEMM_NR; }
+
+size_t tl_gemm_s8_packed_bytes(int32_t n, int32_t k) {
+    return (size_t)tl_gemm_s8_channels(n) * (size_t)tl_gemm_s8_kpad(k) * sizeof(int16_t);
+}
+
+size_t tl_gemm_s8_scratch_bytes(int32_t k) {
+    return (size_t)TL_GEMM_S8_MAX_MR * (size_t)tl_gemm_s8_kpad(k) * sizeof(int16_t);
+}
+
+void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+    int32_t kpad = tl_gemm_s8_kpad(k), p, kk, j, h;
+    for (p = 0; p < n; p += TL_GEMM_NR) {
+        int16_t *panel = packed + (int64_t)p * kpad;
+        for (kk = 0; kk < kpad; kk += 2)
+            for (j = 0; j < TL_GEMM_NR; j++)
+                for (h = 0; h < 2; h++)
+                    panel[(int64_t)kk * TL_GEMM_NR + 2 * j + h] =
+                        (int16_t)(p + j < n && kk + h < k ? w[(int64_t)(p + j) * k + kk + h] : 0);
+    }
+}
+
+tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (cpu & TL_CPU_AVX512) return tl_gemm_s8_avx512;
+    if (cpu & TL_CPU_AVX2) return tl_gemm_s8_avx2;
+#else
+    (void)cpu;
+#endif
+    return tl_gemm_s8_portable;
+}
+
+void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int8_t *c, int32_t ldc, int16_t *scratch) {
+    int32_t kpad = tl_gemm_s8_kpad(k), i, pn, j, kk;
+    (void)scratch;
+    for (pn = 0; pn < n; pn += TL_GEMM_NR) {
+        const int16_t *panel = p->packed + (int64_t)pn * kpad;
+        int32_t cols = n - pn < TL_GEMM_NR ? n - pn : TL_GEMM_NR;
+        for (i = 0; i < m; i++) {
+            const int8_t *row = a + (int64_t)i * lda;
+            int32_t acc[TL_GEMM_NR];
+            for (j = 0; j < TL_GEMM_NR; j++) acc[j] = 0;
+            for (kk = 0; kk < k; kk++) {
+                const int16_t *w = panel + (int64_t)(kk & ~1) * TL_GEMM_NR + (kk & 1);
+                for (j = 0; j < TL_GEMM_NR; j++) acc[j] += row[kk] * w[2 * j];
+            }
+            for (j = 0; j < cols; j++) {
+                int32_t r = tl_multiply_by_quantized_multiplier(acc[j] + p->bias[pn + j], p->mult[pn + j], p->shift[pn + j]);
+                /* the result is an int8: bounding r first keeps the offset's addition from overflowing */
+                r = tl_clamp_i32(r, -(1 << 16), 1 << 16);
+                c[(int64_t)i * ldc + pn + j] = (int8_t)tl_clamp_i32(r + p->out_offset, p->q_lo, p->q_hi);
+            }
+        }
+    }
+}

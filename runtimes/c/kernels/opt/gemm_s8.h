@@ -1,0 +1,50 @@
+/* int8 GEMM with TFLite's exact requantization, for the optimized int8 convolution and fully
+ * connected kernels:
+ *
+ *     acc[m][n] = sum_k A[m][k] * W[n][k] + bias[n]              (int32, A and W int8)
+ *     C[m][n]   = clamp(requantize(acc, mult[n], shift[n]) + out_offset, q_lo, q_hi)   (int8)
+ *
+ * requantize is LiteRT's MultiplyByQuantizedMultiplier (quant_math.h), applied lane by lane, so
+ * the results equal the reference kernels' bit for bit. The caller folds the input zero point into
+ * the bias (bias[n] + in_offset * sum_k W[n][k]) and fills padding with the input zero point.
+ *
+ * W is packed once into panels of TL_GEMM_NR output channels as int16 pairs: for each pair of k,
+ * the panel's 16 channels' (W[n][k], W[n][k+1]) side by side, so one `pmaddwd` multiplies a
+ * broadcast pair of A values against 16 channels and adds each pair's products into int32 lanes
+ * (exact: |products| <= 2 * 128 * 128). The per-channel arrays are padded to whole panels. */
+#ifndef TL_GEMM_S8_H
+#define TL_GEMM_S8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gemm_f32.h" /* TL_GEMM_NR */
+
+#define TL_GEMM_S8_MAX_MR 12 /* the most rows a micro-kernel takes: the A scratch is this many rows */
+
+typedef struct {
+    const int16_t *packed;            /* tl_gemm_s8_pack */
+    const int32_t *bias, *mult, *shift; /* per output channel, padded to whole panels */
+    int32_t out_offset, q_lo, q_hi;
+} tl_gemm_s8_params;
+
+typedef void (*tl_gemm_s8_fn)(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
+                              const tl_gemm_s8_params *p, int8_t *c, int32_t ldc, int16_t *scratch);
+
+/* k rounded up to pairs */
+int32_t tl_gemm_s8_kpad(int32_t k);
+size_t tl_gemm_s8_packed_bytes(int32_t n, int32_t k);
+void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k);
+/* Elements of each padded per-channel array; bytes of the A scratch a GEMM call needs. */
+int32_t tl_gemm_s8_channels(int32_t n);
+size_t tl_gemm_s8_scratch_bytes(int32_t k);
+tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu);
+
+void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int8_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                     int8_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                       int8_t *c, int32_t ldc, int16_t *scratch);
+
+#endif
