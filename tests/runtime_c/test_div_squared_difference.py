@@ -1,10 +1,12 @@
 """DIV (with each fused activation) and SQUARED_DIFFERENCE in the C runtime against LiteRT
 (BUILTIN_REF) on one-op float32 models with broadcasting; division by zero and NaN included
-(rtol 1e-6, NaN where LiteRT has NaN). int32 DIV bit-exact against LiteRT (nonzero divisors)."""
+(rtol 1e-6, NaN where LiteRT has NaN). int32 DIV bit-exact against LiteRT (nonzero divisors). int8
+SQUARED_DIFFERENCE bit-exact against LiteRT over every pair of input values, for several scales and zero points
+(saturating ones included), with broadcasting; and its refusals."""
 import numpy as np
 import pytest
 
-from .tflite_graph import one_op, refused, run_both
+from .tflite_graph import one_op, quant, random_values, refused, run_both
 
 SHAPES = [((2, 3, 4), (2, 3, 4)), ((2, 3, 4), (4,)), ((1, 3, 1), (2, 1, 5)), ((3,), ()), ((2, 1, 3, 1, 2), (3, 4, 1))]
 
@@ -45,7 +47,7 @@ def test_refusals(op):
     refused(bad, op, "broadcast")
     dtype = "int16" if op == "DIV" else "int32"  # DIV runs int32 (tests/runtime_c/test_int_ops.py)
     ints = one_op(op, [((2,), dtype), ((2,), dtype)], [((2,), dtype)])
-    refused(ints, op, "(float32 only|supports float32 and int32)")
+    refused(ints, op, "(float32 only|supports float32 and int32|supports float32 and int8)")
 
 
 @pytest.mark.parametrize("shapes", SHAPES[:4])
@@ -60,3 +62,39 @@ def test_div_int32_matches_litert(shapes, act):
                      fused_activation_function=act)
     ours, ref = run_both(content, [a, b])
     np.testing.assert_array_equal(ours[0], ref[0])
+
+
+EVERY_INT8 = np.arange(-128, 128, dtype=np.int8)
+# (a scale, a zp, b scale, b zp, output scale, output zp)
+SQD_QUANTS = [(0.05, 0, 0.05, 0, 0.01, -128), (0.1, -10, 0.03, 20, 0.5, -128), (0.02, 5, 0.02, -5, 0.002, -100),
+              (0.5, 100, 0.7, -60, 2.0, -128), (0.01, 0, 0.1, 0, 0.05, 0), (0.03, -128, 0.03, 127, 0.001, 10)]
+
+
+@pytest.mark.parametrize("quants", SQD_QUANTS)
+def test_squared_difference_int8_every_pair_bit_exact(quants):
+    sa, za, sb, zb, so, zo = quants
+    content = one_op("SQUARED_DIFFERENCE", [((256, 1), "int8", quant(sa, za)), ((1, 256), "int8", quant(sb, zb))],
+                     [((256, 256), "int8", quant(so, zo))])
+    ours, ref = run_both(content, [EVERY_INT8.reshape(256, 1), EVERY_INT8.reshape(1, 256)])
+    np.testing.assert_array_equal(ours[0], ref[0])
+    assert len(np.unique(ref[0])) > 10
+
+
+@pytest.mark.parametrize("shapes", SHAPES)
+def test_squared_difference_int8_broadcasts_bit_exact(shapes):
+    sa, sb = shapes
+    rng = np.random.default_rng(5)
+    content = one_op("SQUARED_DIFFERENCE", [(sa, "int8", quant(0.04, 3)), (sb, "int8", quant(0.06, -7))],
+                     [(np.broadcast_shapes(sa, sb), "int8", quant(0.1, -120))])
+    ours, ref = run_both(content, [random_values(rng, "int8", sa), random_values(rng, "int8", sb)])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
+def test_squared_difference_int8_refusals():
+    x = ((2, 3), "int8", quant(0.05, 0))
+    refused(one_op("SQUARED_DIFFERENCE", [x, x], [((2, 3), "int8", quant(1e-7, 0))]), "SQUARED_DIFFERENCE",
+            "output scale too small")
+    refused(one_op("SQUARED_DIFFERENCE", [x, ((2, 3), "int8")], [((2, 3), "int8", quant(0.1, 0))]),
+            "SQUARED_DIFFERENCE", "without scale")
+    refused(one_op("SQUARED_DIFFERENCE", [x, x], [((2, 3), "int16", quant(0.1, 0))]), "SQUARED_DIFFERENCE",
+            "supports float32 and int8")
