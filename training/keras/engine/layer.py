@@ -282,12 +282,18 @@ class Layer:
     # -- configs -----------------------------------------------------------------------------------
     def _init_arguments(self) -> dict:
         """The recorded constructor arguments of the class chain, base classes first so the most
-        derived class's values win; the Layer base's own arguments are left to get_config."""
+        derived class's values win; name, trainable and dtype are left to get_config (the layer's
+        current state)."""
         merged: dict = {}
         record = self.__dict__.get("_init_args")
-        for _, values in reversed(record.levels if record is not None else []):
-            merged.update(values)
-        return {k: v for k, v in merged.items() if k not in BASE_ARGS}
+        levels = record.levels if record is not None else []
+        for i, (_, values) in enumerate(reversed(levels)):
+            own = i == len(levels) - 1
+            # a base class's argument left at None is not the derived class's to state (a shared base may
+            # take arguments the Keras class of the same name does not, e.g. _Conv's kernel_regularizer
+            # under SeparableConv2D)
+            merged.update(values if own else {k: v for k, v in values.items() if v is not None})
+        return {k: v for k, v in merged.items() if k not in ("name", "trainable", "dtype")}
 
     def get_config(self) -> dict:
         """Keras's layer config: name, trainable, dtype (as Keras 3's DTypePolicy) and the arguments

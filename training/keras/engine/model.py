@@ -206,12 +206,13 @@ class Model(Trainer, Layer):
     def _own_nodes(self) -> set[int]:
         return {id(n) for n in self._nodes} | {id(t.node) for t in self._inputs}
 
-    def _node_indices(self) -> dict[int, int]:
-        """Each of this model's nodes -> its index among its layer's nodes in this model (Keras counts
-        a functional model's own construction as its node 0, so calls of a nested one start at 1)."""
+    def _node_indices(self, refs: bool = False) -> dict[int, int]:
+        """Each of this model's nodes -> its index among its layer's nodes in this model. In
+        input_layers / output_layers (`refs`) Keras counts a nested functional model's construction as
+        its node 0, so its calls start at 1 there (not in the nodes' arguments)."""
         own, out = self._own_nodes(), {}
         for layer in self.layers:
-            k = 1 if isinstance(layer, Model) and layer._functional else 0
+            k = 1 if refs and isinstance(layer, Model) and layer._functional else 0
             for node in layer._inbound_nodes:
                 if id(node) in own:
                     out[id(node)] = k
@@ -225,10 +226,10 @@ class Model(Trainer, Layer):
                 config.pop(key, None)
             return config
         from ..saving.serialization import serialize_keras_object, serialize_layer
-        index, own = self._node_indices(), self._own_nodes()
+        index, ref_index, own = self._node_indices(), self._node_indices(refs=True), self._own_nodes()
 
-        def ref(t):
-            return [t.node.layer.name, index[id(t.node)], t.index]
+        def ref(t, table=index):
+            return [t.node.layer.name, table[id(t.node)], t.index]
 
         def arg(x):
             if isinstance(x, KerasTensor):
@@ -252,8 +253,8 @@ class Model(Trainer, Layer):
                         kwargs["training"] = node.training
                     entry["inbound_nodes"].append({"args": [arg(node.args)], "kwargs": kwargs})
             layers.append(entry)
-        ins = [ref(t) for t in self._inputs]
-        outs = [ref(t) for t in self._outputs]
+        ins = [ref(t, ref_index) for t in self._inputs]
+        outs = [ref(t, ref_index) for t in self._outputs]
         return {"name": self.name, "trainable": self.trainable, "layers": layers,
                 "input_layers": ins if self._multi_in else ins[0],
                 "output_layers": outs if self._multi_out else outs[0]}
@@ -278,20 +279,20 @@ class Model(Trainer, Layer):
             created[layer_name] = layer
             pending[layer_name] = list(entry.get("inbound_nodes") or [])
 
-        def tensor(history):
+        def tensor(history, ref=False):
             layer_name, node_index, tensor_index = history
             layer = created.get(layer_name)
             if layer is None:
                 raise ValueError(f"model {name!r}: a node reads layer {layer_name!r}, which the config lacks")
-            if isinstance(layer, Model) and layer._functional:
-                node_index -= 1
+            if ref and isinstance(layer, Model) and layer._functional:
+                node_index -= 1  # see _node_indices
             if node_index >= len(layer._inbound_nodes):
                 raise LookupError(layer_name)
             return layer._inbound_nodes[node_index].outputs[tensor_index]
 
         def refs(x):  # input_layers / output_layers: [name, node, index] or a list of them
             if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str) and isinstance(x[1], int):
-                return tensor(x)
+                return tensor(x, ref=True)
             return [refs(v) for v in x]
 
         def resolve(x):

@@ -34,7 +34,7 @@ _NEUTRAL = {
     "stateful": (False,), "unroll": _ANY, "use_cudnn": _ANY, "zero_output_for_mask": _ANY, "renorm": (False,),
     "renorm_momentum": _ANY, "synchronized": (False,), "autocast": (True,), "mask_zero": (False,),
     "use_ema": (False,), "ema_momentum": _ANY, "amsgrad": (False,), "axis": (-1,), "jit_compile": _ANY,
-    "is_legacy_optimizer": (False,),
+    "is_legacy_optimizer": (False,), "rms_scaling": (False,),
 }
 
 # tensorlite modules holding the classes of each Keras module
@@ -194,6 +194,12 @@ def serialize_argument(value, key: str, layer):
         if key in ("activation", "recurrent_activation") and (value is None or callable(value)
                                                                or isinstance(value, str)):
             return serialize_activation(value)
+        if key.endswith("_initializer") and isinstance(value, str):
+            from .. import initializers
+            try:  # Keras writes initializers as objects ("he_uniform" -> HeUniform)
+                return serialize_keras_object(initializers.get(value))
+            except ValueError:
+                return value  # a name tensorlite maps itself (Embedding's "uniform")
         return serialize_keras_object(value)
     except ValueError as e:
         raise NotImplementedError(f"{type(layer).__name__} {layer.name!r}: argument {key!r} cannot be written to a "
@@ -394,8 +400,9 @@ def call_arguments(target, config: dict, label: str, custom_objects=None) -> dic
         if key in accepted or open_kwargs:
             out[key] = deserialize_keras_object(value, custom_objects)
         elif not _neutral(key, value):
+            takes = sorted(accepted - {"input_shape", "batch_size", "input_dim"})
             raise ValueError(f"{label}: the Keras argument {key}={value!r} is not supported by tensorlite "
-                             f"({getattr(target, '__name__', target)} takes {sorted(accepted)})")
+                             f"({getattr(target, '__name__', target)} takes {takes})")
     return out
 
 

@@ -48,6 +48,14 @@ def _snake(name: str) -> str:
     return snake_case(name)
 
 
+def _class_name(layer) -> str:
+    """The class name Keras would see: tensorlite's functional Model is Keras's Functional."""
+    from ..engine.model import Model
+    if type(layer) is Model and getattr(layer, "_functional", False):
+        return "Functional"
+    return type(layer).__name__
+
+
 def _cell_name(layer) -> str | None:
     """'lstm_cell' / 'gru_cell' for tensorlite's recurrent layers, whose Keras twins hold a cell."""
     from ..layers.recurrent import _RNN
@@ -113,7 +121,7 @@ def entries(model) -> list[tuple[str, object, list[Variable], str]]:
             return base
         for item in (list(items.values()) if isinstance(items, dict) else items):
             if isinstance(item, Layer):
-                visit(item, join(path, unique(_snake(type(item).__name__))))
+                visit(item, join(path, unique(_snake(_class_name(item)))))
             elif isinstance(item, (list, tuple, dict)):
                 container(item, join(path, unique("container")))
 
