@@ -98,3 +98,64 @@ def test_bad_inputs_and_folders(tmp_path):
         tl.saved_model.save(NoSig(), str(tmp_path / "bad"))
     assert not (tmp_path / "bad").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
+
+
+def keras_cnn(seed=0):
+    """A small functional CNN with trained-looking BatchNormalization statistics."""
+    tl.random.set_seed(seed)
+    layers = tl.keras.layers
+    image = tl.keras.Input((8, 8, 3), name="image")
+    x = layers.Conv2D(4, 3, padding="same", activation="relu")(image)
+    x = layers.BatchNormalization()(x)
+    x = layers.MaxPooling2D()(layers.DepthwiseConv2D(3, padding="same")(x))
+    x = layers.Dropout(0.5)(layers.Flatten()(x))
+    model = tl.keras.Model(image, layers.Dense(5, activation="softmax", name="probs")(x))
+    rng = np.random.default_rng(seed)
+    bn = model.get_layer(index=2)
+    bn.set_weights([rng.uniform(0.5, 2, 4).astype(np.float32), rng.normal(size=4).astype(np.float32),
+                    rng.normal(size=4).astype(np.float32), rng.uniform(0.5, 2, 4).astype(np.float32)])
+    return model
+
+
+def test_keras_model_saves_serving_default(tmp_path):
+    """tl.saved_model.save(keras_model) makes serving_default from the model's inputs, as TensorFlow does:
+    inputs named after the Input layers with the None batch kept in the signature, outputs keyed by the
+    output layers' names; it loads without the model and computes its inference outputs."""
+    model = keras_cnn()
+    tl.saved_model.save(model, str(tmp_path / "sm"))
+    loaded = tl.saved_model.load(str(tmp_path / "sm"))
+    assert sorted(loaded.signatures) == ["serving_default"]
+    fn = loaded.signatures["serving_default"]
+    assert fn.input_names == ["image"]
+    assert [(list(s.shape), s.dtype.name) for s in fn.input_signature] == [([None, 8, 8, 3], "float32")]
+    x = np.random.default_rng(1).standard_normal((1, 8, 8, 3)).astype(np.float32)
+    out = loaded(image=x)
+    assert list(out) == ["probs"]
+    np.testing.assert_allclose(out["probs"].numpy(), model.predict(x, verbose=0), rtol=1e-6, atol=1e-7)
+
+
+def test_keras_export_and_convert_end_to_end(tmp_path):
+    """model.export(dir) (Keras 3's call) writes the saved model; `tensorlite convert` turns the folder into a
+    .tflite whose input keeps the dynamic batch (-1), and LiteRT runs it at batch 3 with the model's outputs;
+    export(format="litert") writes such a file directly."""
+    from tests.litert import litert_interpreter, run
+    model = keras_cnn(seed=4)
+    model.export(tmp_path / "exported")
+    reloaded = tl.saved_model.load(str(tmp_path / "exported"))
+    x = np.random.default_rng(2).standard_normal((3, 8, 8, 3)).astype(np.float32)
+    want = model.predict(x, verbose=0)
+    np.testing.assert_allclose(reloaded.serve(x[:1])["probs"].numpy(), want[:1], rtol=1e-6, atol=1e-7)
+    out = tmp_path / "model.tflite"
+    done = subprocess.run([sys.executable, "-m", "tensorlite", "convert", str(tmp_path / "exported"), "-o",
+                           str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    model.export(tmp_path / "direct.tflite", format="litert")
+    for path in (out, tmp_path / "direct.tflite"):
+        interpreter = litert_interpreter(path.read_bytes())
+        (detail,) = interpreter.get_input_details()
+        assert list(detail["shape_signature"]) == [-1, 8, 8, 3]
+        interpreter.resize_tensor_input(detail["index"], [3, 8, 8, 3])
+        (got,) = run(interpreter, [x])
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="format 'onnx' is not supported"):
+        model.export(tmp_path / "m.onnx", format="onnx")

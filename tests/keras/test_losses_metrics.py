@@ -75,3 +75,73 @@ def test_metrics():
     assert not any(v.trainable for v in mean.variables)
     mean.reset_state()
     assert float(mean.result()) == 0.0
+
+
+def test_metrics_update_inside_tl_function():
+    """A metric's update_state inside tl.function: traced once, its variables read and assigned by the graph
+    at every call, so results accumulate across calls (also across a retrace, under a tape, and through a
+    nested function), equal to NumPy over all the batches."""
+    acc, mean = metrics.SparseCategoricalAccuracy(), metrics.Mean()
+    calls = tl.Variable(np.int64(0), trainable=False)
+
+    @tl.function
+    def step(y, scores, weights):
+        acc.update_state(y, scores)
+        mean.update_state(tl.reduce_max(scores, -1), sample_weight=weights)
+        calls.assign_add(np.int64(1))
+        return acc.result(), mean.result()
+
+    rng = np.random.default_rng(7)
+    ys, ss, ws = [], [], []
+    for n in (5, 5, 5, 3):  # the last batch is smaller: a second trace, same variables
+        ys.append(rng.integers(0, 4, n))
+        ss.append(rng.standard_normal((n, 4)).astype(np.float32))
+        ws.append(rng.random(n).astype(np.float32))
+        a, m = step(ys[-1], ss[-1], ws[-1])
+        y, s, w = np.concatenate(ys), np.concatenate(ss), np.concatenate(ws)
+        assert float(a) == pytest.approx(np.mean(s.argmax(-1) == y), rel=1e-6)
+        assert float(m) == pytest.approx(np.sum(s.max(-1) * w) / np.sum(w), rel=1e-5)
+    assert step.trace_count == 2 and int(calls.numpy()) == 4
+    assert float(acc.count.numpy()) == 18
+
+    acc.reset_state()  # eager reset, seen by the graph's next read
+    step(ys[0], ss[0], ws[0])
+    assert float(acc.result()) == pytest.approx(np.mean(ss[0].argmax(-1) == ys[0]))
+
+    total = metrics.Mean()
+    w = tl.Variable(np.float32(2.0))
+
+    @tl.function
+    def inner(x):
+        total.update_state(x * w)
+        return tl.reduce_sum(x * w)
+
+    @tl.function
+    def outer(x):
+        return inner(x) + inner(x + 1.0)
+
+    for _ in range(2):
+        with tl.GradientTape() as tape:
+            loss = outer(tl.constant([1.0, 2.0]))
+        assert float(tape.gradient(loss, w)) == pytest.approx(8.0)  # replayed under the tape
+    assert float(total.count.numpy()) == 8 and float(total.result()) == pytest.approx(4.0)  # mean of 2, 4, 4, 6
+
+
+def test_keras_style_custom_metric_in_tl_function():
+    class MaxSeen(metrics.Metric):
+        def __init__(self, name="max_seen", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.best = self.add_variable((), initializer="zeros", name="best")
+
+        def update_state(self, values):
+            self.best.assign(tl.maximum(self.best.read_value(), tl.reduce_max(values)))
+
+        def result(self):
+            return self.best.read_value()
+
+    m = MaxSeen()
+    update = tl.function(lambda x: m.update_state(x) or m.result())
+    for batch, want in (([1.0, 3.0], 3.0), ([2.0], 3.0), ([5.0, 0.0], 5.0)):
+        assert float(update(tl.constant(batch))) == want
+    m.reset_state()
+    assert float(m.result()) == 0.0 and [v.name for v in m.variables][-1] == "max_seen/best"
