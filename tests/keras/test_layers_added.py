@@ -126,9 +126,10 @@ def test_noise_layers_are_identity_at_inference_and_noisy_in_training():
 def test_wrappers():
     check_layer(L.TimeDistributed(L.Dense(4)), f32(2, 5, 3), (2, 5, 4), 2,
                 reference=lambda v, k, b: v @ k + b, rtol=1e-5, atol=1e-5)
-    bi = L.Bidirectional(L.LSTM(3, return_sequences=True))
+    inner = L.LSTM(3, return_sequences=True)
+    bi = L.Bidirectional(inner)
     check_layer(bi, f32(2, 5, 4), (2, 5, 6), 6, rtol=1e-4, atol=1e-5)
-    assert [v.name.split("/")[0] for v in bi.weights] == ["forward_lstm"] * 3 + ["backward_lstm"] * 3
+    assert [v.name.split("/")[0] for v in bi.weights] == [f"forward_{inner.name}"] * 3 + [f"backward_{inner.name}"] * 3
     seq = f32(2, 5, 4)
     both = L.Bidirectional(L.GRU(2, return_state=True), merge_mode=None)(seq)
     assert len(both) == 4 and [tuple(t.shape) for t in both] == [(2, 2)] * 4

@@ -1,9 +1,17 @@
 """Callbacks: hooks fit() calls at epoch/batch boundaries (History, EarlyStopping,
-ModelCheckpoint, LearningRateScheduler, and the progress bar)."""
+ModelCheckpoint, LearningRateScheduler, ReduceLROnPlateau, CSVLogger, TerminateOnNaN,
+BackupAndRestore, and the progress bar)."""
 from __future__ import annotations
 
+import collections
+import csv
+import json
+import math
+import os
+import shutil
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -90,7 +98,7 @@ class EarlyStopping(Callback):
         improved = value > self.best + self.min_delta if self.mode == "max" else value < self.best - self.min_delta
         if improved:
             self.best, self.wait = value, 0
-            if self.restore_best_weights:
+            if self.restore_best_weights and not replaying(self.model):  # replayed epochs' weights are gone
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
@@ -114,6 +122,8 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
+        if replaying(self.model):  # an epoch BackupAndRestore replays: its weights are not the model's now
+            return
         if self.save_best_only:
             value = logs.get(self.monitor)
             if value is None:
@@ -135,3 +145,292 @@ class LearningRateScheduler(Callback):
         except TypeError:
             lr = self.schedule(epoch)
         opt.learning_rate = float(lr)
+
+
+def replaying(model) -> bool:
+    """True during an epoch that BackupAndRestore replays from its record (see there)."""
+    return bool(getattr(model, "_replaying_epoch", False))
+
+
+def _scalar(v):
+    """A log value as a Python number (Keras logs hold floats)."""
+    try:
+        return float(np.asarray(v))
+    except (TypeError, ValueError):
+        return v
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiplies the optimizer's learning rate by `factor` (never below `min_lr`) once `monitor`
+    has not improved by more than `min_delta` for `patience` epochs, then waits `cooldown` epochs
+    before counting again (Keras 3's rules; 'auto' mode maximizes names with "acc", else minimizes).
+    Adds the learning rate to the epoch's logs as `learning_rate`."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
+                 cooldown=0, min_lr=0.0, **kwargs):
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0, got factor={factor}")
+        if mode not in ("auto", "min", "max"):
+            warnings.warn(f"ReduceLROnPlateau: mode {mode!r} is unknown, using 'auto'", stacklevel=2)
+            mode = "auto"
+        self.monitor, self.factor, self.patience, self.verbose = monitor, float(factor), patience, verbose
+        self.min_delta, self.cooldown, self.min_lr = abs(min_delta), cooldown, float(min_lr)
+        self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
+        self._reset()
+
+    def _reset(self) -> None:
+        self.best, self.wait, self.cooldown_counter = None, 0, 0
+
+    def in_cooldown(self) -> bool:
+        return self.cooldown_counter > 0
+
+    def _improved(self, current) -> bool:
+        if self.best is None:
+            return True
+        if self.mode == "max":
+            return current - self.min_delta > self.best
+        return current + self.min_delta < self.best
+
+    def on_train_begin(self, logs=None):
+        self._reset()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
+        opt = self.model.optimizer
+        logs["learning_rate"] = float(opt.learning_rate)
+        current = logs.get(self.monitor)
+        if current is None:
+            warnings.warn(f"ReduceLROnPlateau: monitored metric {self.monitor!r} is not in the logs "
+                          f"({', '.join(logs)})", stacklevel=2)
+            return
+        current = _scalar(current)
+        if self.in_cooldown():
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._improved(current):
+            self.best, self.wait = current, 0
+        elif not self.in_cooldown():
+            self.wait += 1
+            if self.wait >= self.patience:
+                old = float(opt.learning_rate)
+                if old > self.min_lr:
+                    new = max(old * self.factor, self.min_lr)
+                    opt.learning_rate = new
+                    if self.verbose:
+                        sys.stdout.write(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.\n")
+                    self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+class CSVLogger(Callback):
+    """One CSV row per epoch: `epoch` then the logs' keys sorted (with `val_` columns even without
+    validation, written NA, as Keras 3 writes them); `append=True` adds to an existing file, writing
+    the header only into an empty one."""
+
+    def __init__(self, filename, separator=",", append=False):
+        self.filename, self.sep, self.append = os.fspath(filename), separator, append
+        self.csv_file = self.writer = self.keys = None
+
+    def on_train_begin(self, logs=None):
+        header = True
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename) as f:
+                header = not f.readline()
+        self._header = header
+        if self.csv_file is not None and not self.csv_file.closed:
+            self.csv_file.close()
+        self.csv_file = open(self.filename, "a" if self.append else "w", newline="")
+        self.writer, self.keys = None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if replaying(self.model):  # the rows of replayed epochs were written before the interruption
+            return
+        if self.keys is None:
+            self.keys = sorted(logs)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                self.keys += [f"val_{k}" for k in self.keys]
+        if self.writer is None:
+            dialect = type("Dialect", (csv.excel,), {"delimiter": self.sep})
+            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys, dialect=dialect)
+            if self._header:
+                self.writer.writeheader()
+        row = collections.OrderedDict(epoch=epoch)
+        row.update((k, _csv_value(logs.get(k, "NA"))) for k in self.keys)
+        self.writer.writerow(row)
+        self.csv_file.flush()
+
+    def on_train_end(self, logs=None):
+        if self.csv_file is not None:
+            self.csv_file.close()
+        self.writer = None
+
+
+def _csv_value(v):
+    if isinstance(v, str):
+        return v
+    a = np.asarray(v)
+    if a.ndim:
+        return f'"[{", ".join(map(str, a.ravel().tolist()))}]"'
+    return a.item() if a.dtype.kind in "iub" else float(a)
+
+
+class TerminateOnNaN(Callback):
+    """Stops training when a batch's loss is NaN or infinite: `model.stop_training = True` (fit then
+    ends after the current epoch: the trainer checks the flag between epochs), or with
+    raise_error=True a RuntimeError at once."""
+
+    def __init__(self, raise_error: bool = False):
+        self.raise_error = raise_error
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None:
+            return
+        loss = _scalar(loss)
+        if math.isnan(loss) or math.isinf(loss):
+            if self.raise_error:
+                raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
+                                   "Terminating training immediately.")
+            sys.stdout.write(f"Batch {batch}: Invalid loss, terminating training\n")
+            self.model.stop_training = True
+
+
+def _layer_tree(model) -> list:
+    out, stack, seen = [], [model], set()
+    while stack:
+        layer = stack.pop(0)
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        out.append(layer)
+        subs = getattr(layer, "layers", None) if layer is model else None
+        stack.extend(subs if subs is not None else layer._sublayers())
+    return out
+
+
+class BackupAndRestore(Callback):
+    """Resumes a fit that was interrupted (killed, preempted) where its last completed epoch left it.
+
+    After each epoch it writes the whole training state to `backup_dir`: the model's weights and the
+    optimizer's state (a tl.train.Checkpoint: step count, learning rate, slots), the state of
+    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...), the
+    epoch and the logs so far, committed by one atomic write of `training_metadata.json`. A new
+    fit with the callback restores all of it, so the resumed run ends bit for bit where an
+    uninterrupted one would have. A completed fit deletes the backup (delete_checkpoint=True).
+
+    Keras skips the finished epochs by fit reading `model._initial_epoch`, which this callback sets.
+    Where fit does not read it (tensorlite's trainer does not yet), the finished epochs are replayed
+    instead: their train steps and validation are replaced by their recorded logs, so callbacks see
+    the same logs as in the first run (History, EarlyStopping and ReduceLROnPlateau end in the same
+    state; ModelCheckpoint and CSVLogger do not write for replayed epochs), and at the end of the last
+    one the optimizer's learning rate and the generators are restored once more. Only
+    save_freq='epoch' is supported."""
+
+    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
+        if not backup_dir:
+            raise ValueError("BackupAndRestore: empty `backup_dir` argument")
+        if save_freq != "epoch":
+            raise NotImplementedError(f"BackupAndRestore(save_freq={save_freq!r}): only 'epoch' is supported "
+                                      "(a mid-epoch resume needs fit to skip batches)")
+        self.backup_dir, self.save_freq = os.fspath(backup_dir), save_freq
+        self.double_checkpoint, self.delete_checkpoint = double_checkpoint, delete_checkpoint
+        self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
+
+    # -- state -------------------------------------------------------------------------------------
+    def _checkpoint(self):
+        from ..train import Checkpoint
+        return Checkpoint(model=self.model, optimizer=self.model.optimizer)
+
+    def _generators(self) -> list:
+        from .. import random as tl_random
+        gens = [tl_random.generator()]
+        gens += [layer._rng for layer in _layer_tree(self.model) if getattr(layer, "_rng", None) is not None]
+        return gens
+
+    def _save(self, epoch: int) -> None:
+        from ..files import atomic_write_bytes
+        os.makedirs(self.backup_dir, exist_ok=True)
+        name = f"epoch-{epoch}"
+        self._checkpoint().write(os.path.join(self.backup_dir, name))
+        meta = {"epoch": epoch, "checkpoint": name, "logs": self._logs,
+                "learning_rate": float(self.model.optimizer.learning_rate),
+                "generators": [g.bit_generator.state for g in self._generators()]}
+        previous = self._read_metadata()
+        atomic_write_bytes(self._metadata_path, json.dumps(meta).encode())  # the commit point
+        if previous and previous["checkpoint"] != name and not self.double_checkpoint:
+            old = os.path.join(self.backup_dir, previous["checkpoint"] + ".tlckpt")
+            if os.path.exists(old):
+                os.remove(old)
+
+    def _read_metadata(self):
+        if not os.path.exists(self._metadata_path):
+            return None
+        with open(self._metadata_path) as f:
+            return json.load(f)
+
+    def _restore_generators(self, states) -> None:
+        gens = self._generators()
+        if len(gens) != len(states):
+            raise ValueError(f"BackupAndRestore: the backup in {self.backup_dir} holds {len(states)} random "
+                             f"generator states, the model has {len(gens)} (a different model?)")
+        for g, state in zip(gens, states):
+            g.bit_generator.state = state
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._logs, self._resume, self._meta = {}, 0, None  # logs by epoch (str keys, as JSON has them)
+        self.model._initial_epoch = None
+        meta = self._read_metadata()
+        if meta is None:
+            return
+        if not self.model.built or not self.model.weights:
+            raise ValueError("BackupAndRestore: build the model (call it on a batch) before fit, so its weights "
+                             "exist to restore")
+        self._checkpoint().restore(os.path.join(self.backup_dir, meta["checkpoint"])).assert_consumed()
+        self._restore_generators(meta["generators"])
+        self._meta, self._logs, self._resume = meta, dict(meta["logs"]), int(meta["epoch"])
+        self.model._initial_epoch = self._resume
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch < self._resume and not replaying(self.model):
+            self._start_replay()
+        if replaying(self.model):
+            self.model._replaying_epoch = epoch + 1  # truthy, and says which epoch
+
+    def _start_replay(self) -> None:
+        model = self.model
+
+        def recorded(epoch) -> dict:
+            return self._logs.get(str(epoch), {})
+
+        def recorded_step(data):
+            return {k: v for k, v in recorded(model._replaying_epoch - 1).items() if not k.startswith("val_")}
+
+        def recorded_evaluation(*args, **kwargs):
+            return {k[4:]: v for k, v in recorded(model._replaying_epoch - 1).items() if k.startswith("val_")}
+
+        model.train_step, model.evaluate = recorded_step, recorded_evaluation  # shadow the methods
+        model._replaying_epoch = 1
+
+    def _end_replay(self) -> None:
+        for attr in ("train_step", "evaluate"):
+            self.model.__dict__.pop(attr, None)
+        self.model._replaying_epoch = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        if replaying(self.model):
+            if epoch == self._resume - 1:  # the last finished epoch: back to the backed-up state
+                self.model.optimizer.learning_rate = self._meta["learning_rate"]
+                self._restore_generators(self._meta["generators"])
+                self._end_replay()
+            return
+        self._logs = {e: v for e, v in self._logs.items() if int(e) < epoch}
+        self._logs[str(epoch)] = {k: _scalar(v) for k, v in (logs or {}).items()}
+        self._save(epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if replaying(self.model):
+            self._end_replay()
+        self.model._initial_epoch = None
+        if self.delete_checkpoint and os.path.isdir(self.backup_dir):
+            shutil.rmtree(self.backup_dir)
