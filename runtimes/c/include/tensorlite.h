@@ -113,6 +113,12 @@ tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
 /* This CPU's features (the bits above), as interpreters detect them. */
 uint32_t tl_cpu_features(void);
 
+/* Profiling: `hook` is called before (end 0) and after (end 1) each node's eval, with the subgraph
+ * and node indices, e.g. to time each operator with the host's clock (names:
+ * tl_interpreter_get_subgraph_node_op_name). NULL removes it. */
+typedef void (*tl_node_hook)(void *user, int32_t subgraph, int32_t node, int end);
+tl_status tl_interpreter_set_node_hook(tl_interpreter *it, tl_node_hook hook, void *user);
+
 /* Prepares every operator and plans activation memory in the arena (honouring the model's
  * "OfflineMemoryAllocation" metadata when present). ARENA_TOO_SMALL: retry with a bigger arena. */
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);

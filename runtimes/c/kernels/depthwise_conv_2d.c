@@ -10,7 +10,7 @@
 #include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
-#include "opt/conv_2d_opt.h"
+#include "opt/opt_kernels.h"
 
 static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_depthwise_conv_2d_eval_s8(tl_interpreter *it, tl_node *node);

@@ -17,6 +17,7 @@
 #include "../src/kernel_api.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
+#include "opt/opt_kernels.h"
 
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2, OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3 };
 
@@ -100,8 +101,11 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
     if (in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) {
         if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "bias type");
         node->eval = tl_fully_connected_eval_f32;
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return it->reference_kernels ? TL_STATUS_OK
+                                     : tl_fully_connected_opt_f32_prepare(it, node, d->batches, d->depth, d->units,
+                                                                          d->f_lo, d->f_hi);
     }
     if (in->type == TL_TYPE_INT8 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT8) {
         if (bias && bias->type != TL_TYPE_INT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "int8 needs int32 bias");

@@ -144,6 +144,13 @@ tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable) {
 
 uint32_t tl_cpu_features(void) { return tl_cpu_detect(); }
 
+tl_status tl_interpreter_set_node_hook(tl_interpreter *it, tl_node_hook hook, void *user) {
+    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
+    it->node_hook = hook;
+    it->node_hook_user = user;
+    return TL_STATUS_OK;
+}
+
 tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (it->allocated) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "options must be set before allocate_tensors");

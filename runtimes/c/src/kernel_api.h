@@ -92,6 +92,8 @@ struct tl_interpreter {
     int preserve_all_tensors;
     int reference_kernels;
     uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
+    tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
+    void *node_hook_user;
     int broken;             /* the model could not be read: only the error message is valid */
     char error[192];
 };

@@ -135,7 +135,10 @@ tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
     int32_t i;
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        tl_status st = node->eval(it, node);
+        tl_status st;
+        if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 0);
+        st = node->eval(it, node);
+        if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 1);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "eval");
             return st;

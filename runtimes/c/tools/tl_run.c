@@ -1,13 +1,43 @@
-/* tl_run MODEL.tflite [ARENA_KB] [RUNS]: loads a model, fills every input with a fixed byte pattern,
- * invokes once and prints each output's bytes as hex, or the error message (exit 1); with RUNS,
- * invokes that many more times and prints the mean time per invoke. A standalone driver for the
- * fuzz and sanitizer tests and for timing and profiling without Python. */
+/* tl_run MODEL.tflite [ARENA_KB] [RUNS [profile]]: loads a model, fills every input with a fixed byte
+ * pattern, invokes once and prints each output's bytes as hex, or the error message (exit 1); with
+ * RUNS, invokes that many more times and prints the mean time per invoke, and with "profile" the
+ * time per operator type. A standalone driver for the fuzz and sanitizer tests and for timing and
+ * profiling without Python. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "tensorlite.h"
+
+#define MAX_KINDS 64
+
+typedef struct {
+    tl_interpreter *it;
+    clock_t start;
+    const char *names[MAX_KINDS];
+    double seconds[MAX_KINDS];
+    long calls[MAX_KINDS];
+    int kinds;
+} profile;
+
+static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
+    profile *p = user;
+    const char *name;
+    int k;
+    if (!end) {
+        p->start = clock();
+        return;
+    }
+    name = tl_interpreter_get_subgraph_node_op_name(p->it, subgraph, node);
+    for (k = 0; k < p->kinds && strcmp(p->names[k], name) != 0; k++) continue;
+    if (k == p->kinds) {
+        if (k == MAX_KINDS) return;
+        p->names[p->kinds++] = name;
+    }
+    p->seconds[k] += (double)(clock() - p->start) / CLOCKS_PER_SEC;
+    p->calls[k]++;
+}
 
 static void fill_inputs(tl_interpreter *it) {
     int32_t k;
@@ -73,6 +103,10 @@ int main(int argc, char **argv) {
     if (argc > 3 && atol(argv[3]) > 0) { /* the inputs are rewritten each time: their memory is reused */
         long runs = atol(argv[3]), r;
         double seconds = 0.0;
+        static profile prof; /* tools only: the runtime itself has no statics */
+        int kind;
+        prof.it = it;
+        if (argc > 4 && strcmp(argv[4], "profile") == 0) tl_interpreter_set_node_hook(it, on_node, &prof);
         for (r = 0; r < runs && st == TL_STATUS_OK; r++) {
             clock_t start;
             fill_inputs(it);
@@ -81,6 +115,9 @@ int main(int argc, char **argv) {
             seconds += (double)(clock() - start) / CLOCKS_PER_SEC;
         }
         printf("invoke: %.1f us (mean of %ld, CPU time)\n", 1e6 * seconds / (double)runs, runs);
+        for (kind = 0; kind < prof.kinds; kind++)
+            printf("  %-28s %9.1f us  %5.1f%%  (%ld nodes)\n", prof.names[kind], 1e6 * prof.seconds[kind] / (double)runs,
+                   100.0 * prof.seconds[kind] / seconds, prof.calls[kind] / runs);
     }
     free(arena);
     free(model);

@@ -8,6 +8,7 @@
 #include "add_sub.h"
 
 #include "../../src/kernel_api.h"
+#include "../opt/opt_kernels.h"
 #include "broadcast.h"
 #include "quant_math.h"
 
@@ -64,6 +65,11 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
             return TL_STATUS_MODEL_UNSUPPORTED;
         if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if (out->type == TL_TYPE_INT8 && d->bc.a_kind == 1 && d->bc.b_kind == 1 && !it->reference_kernels) {
+            tl_add_s8_params p = {sign,      d->left_shift, d->a_offset, d->b_offset,   d->out_offset, d->a_mult, d->a_shift,
+                                  d->b_mult, d->b_shift,    d->out_mult, d->out_shift, d->q_lo,       d->q_hi};
+            return tl_add_sub_opt_s8_prepare(it, node, &p);
+        }
         return TL_STATUS_OK;
     }
     if (out->type == TL_TYPE_INT32 || out->type == TL_TYPE_INT64) {

@@ -6,7 +6,7 @@
  * padding is one GEMM straight on the input (each pixel's channels are already a row); any other
  * gathers each block of output pixels' patches into a scratch buffer first ("im2col"), with zeros
  * where the window hangs over the border. Not taken: grouped convolutions. */
-#include "conv_2d_opt.h"
+#include "opt_kernels.h"
 
 #include "gemm_f32.h"
 #include "im2col.h"

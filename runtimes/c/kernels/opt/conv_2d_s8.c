@@ -4,7 +4,7 @@
  * taps over the border filled with the input's zero point, whose (x + in_offset) is 0: the same
  * int32 sums, so the same outputs. Taken when those sums cannot overflow int32 (the reference
  * saturates there); not taken: grouped convolutions. */
-#include "conv_2d_opt.h"
+#include "opt_kernels.h"
 
 #include "gemm_s8.h"
 #include "im2col.h"

@@ -4,7 +4,7 @@
  * accumulated in registers. The taps are summed in the reference kernel's order and the bias added
  * last, so the results are the reference's bit for bit. Here: the portable C loop and the choice of
  * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones). Not taken: multipliers above 1. */
-#include "conv_2d_opt.h"
+#include "opt_kernels.h"
 
 #include "../../src/cpu.h"
 #include "depthwise_f32.h"

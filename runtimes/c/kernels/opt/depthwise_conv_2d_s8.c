@@ -4,7 +4,7 @@
  * requantization, offset and clamp per channel: exact integer arithmetic, so equal results. Here:
  * the portable C loop and the choice of micro-kernel (x86 ones in depthwise_conv_2d_s8_x86.c).
  * Not taken: multipliers above 1, or sums that could leave int32 (the reference saturates there). */
-#include "conv_2d_opt.h"
+#include "opt_kernels.h"
 
 #include "../../src/cpu.h"
 #include "../common/quant_math.h"

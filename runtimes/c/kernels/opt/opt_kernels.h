@@ -1,0 +1,23 @@
+/* The optimized tier's kernels (kernels/opt/): each runs after the reference kernel's prepare has
+ * filled node->op_data and picked the reference eval, and, when it can handle the node, replaces op
+ * data and eval with its own; otherwise it leaves them. */
+#ifndef TL_OPT_KERNELS_H
+#define TL_OPT_KERNELS_H
+
+#include "../../src/kernel_api.h"
+
+tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
+/* ADD / SUB int8 parameters (kernels/common/add_sub.c), for tl_add_sub_opt_s8_prepare (same shapes only). */
+typedef struct {
+    int32_t sign, left_shift, a_offset, b_offset, out_offset;
+    int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift, q_lo, q_hi;
+} tl_add_s8_params;
+
+tl_status tl_add_sub_opt_s8_prepare(tl_interpreter *it, tl_node *node, const tl_add_s8_params *params);
+tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
+                                             int32_t units, float lo, float hi);
+
+#endif
