@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 BOTH = frozenset({"int8", "int16"})
 INT8 = frozenset({"int8"})
-# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (SOFTMAX with int16; BATCH_MATMUL and
-# LOG_SOFTMAX with integers) are left out: those operators stay float until the C kernels exist.
+# Types LiteRT has a kernel for but tensorlite's C runtime does not yet (SOFTMAX with int16, LOG_SOFTMAX with
+# int8) are left out: those operators stay float until the C kernels exist.
 NONE = frozenset()
 
 
@@ -60,7 +60,7 @@ RULES: dict[str, Rule] = {
     "RELU_N1_TO_1": Rule(types=INT8),
     "LEAKY_RELU": Rule(),
     "HARD_SWISH": Rule(types=INT8),
-    "BATCH_MATMUL": Rule(types=NONE, activations=(0, 1)),
+    "BATCH_MATMUL": Rule(activations=(0, 1)),
     "UNIDIRECTIONAL_SEQUENCE_LSTM": Rule(types=INT8, output="lstm"),   # symmetric output, see lstm.py
     # fixed output ranges (the spec's)
     "SOFTMAX": _fixed((1.0 / 256.0, -128)),
