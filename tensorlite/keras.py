@@ -3,6 +3,7 @@ from tensorlite.training.keras import Input as Input
 from tensorlite.training.keras import Model as Model
 from tensorlite.training.keras import Sequential as Sequential
 from tensorlite.training.keras import activations as activations
+from tensorlite.training.keras import applications as applications
 from tensorlite.training.keras import backend as backend
 from tensorlite.training.keras import callbacks as callbacks
 from tensorlite.training.keras import constraints as constraints

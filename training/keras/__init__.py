@@ -1,5 +1,6 @@
 """`tl.keras`: layers, models, training (compile/fit), optimizers, losses, metrics, callbacks."""
 from . import activations as activations
+from . import applications as applications
 from . import backend as backend
 from . import callbacks as callbacks
 from . import constraints as constraints
