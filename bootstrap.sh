@@ -7,6 +7,7 @@ PACKAGES=(
   gcc clang make valgrind                                   # C runtime: host builds, sanitizers, callgrind
   libclang-rt-dev                                           # clang's sanitizer + libFuzzer runtimes (make fuzz)
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user    # AArch64 (NEON) cross build, run under qemu-aarch64
 )
 
 missing=()
