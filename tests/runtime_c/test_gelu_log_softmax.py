@@ -1,11 +1,13 @@
 """GELU (exact and approximate) and LOG_SOFTMAX in the C runtime against LiteRT (BUILTIN_REF) on
 one-op models: float32 over several shapes (rtol 1e-5; GELU's tiny negative tail also atol 1e-6,
 LiteRT's float GELU uses Eigen's erfc/tanh), GELU int8 over every input value for several
-quantizations (bit-exact: both build the table from the same float formula)."""
+quantizations (bit-exact: both build the table from the same float formula); LOG_SOFTMAX int8 (output 16/256,
+zero point 127) bit-exact over 8 input quantizations and 6 shapes (every int8 value in a row, rows of equal values,
+3,000-wide rows); refusals."""
 import numpy as np
 import pytest
 
-from .tflite_graph import one_op, quant, refused, run_both
+from .tflite_graph import one_op, quant, random_values, refused, run_both
 
 SHAPES = [(7,), (2, 3, 5), (1, 4, 4, 3), (2, 1, 1, 2, 9)]
 
@@ -39,7 +41,29 @@ def test_log_softmax_float32(shape):
     np.testing.assert_allclose(ours[0], ref[0], rtol=1e-5, atol=1e-6)
 
 
+LOG_SOFTMAX_OUT = quant(16 / 256, 127)  # the only int8 output LiteRT accepts
+
+
+@pytest.mark.parametrize("s_in,z_in", [(0.05, 0), (0.1, -20), (0.02, 5), (0.5, 100), (1.0, 0), (0.004, -128),
+                                       (0.25, -60), (3.0, 3)])
+@pytest.mark.parametrize("shape", [(4, 10), (2, 3, 7), (1, 256), (5, 1), (64, 33), (2, 3000)])
+def test_log_softmax_int8_bit_exact(s_in, z_in, shape):
+    x = random_values(np.random.default_rng(shape[-1]), "int8", shape)
+    if shape == (1, 256):
+        x[0] = np.arange(-128, 128)          # every value in one row
+    if shape == (64, 33):
+        x[:8] = x[:8, :1]                    # rows of equal values
+    content = one_op("LOG_SOFTMAX", [(shape, "int8", quant(s_in, z_in))], [(shape, "int8", LOG_SOFTMAX_OUT)])
+    ours, ref = run_both(content, [x])
+    np.testing.assert_array_equal(ours[0], ref[0])
+
+
 def test_refusals():
     q = quant(0.1, 0)
-    refused(one_op("LOG_SOFTMAX", [((4,), "int8", q)], [((4,), "int8", q)]), "LOG_SOFTMAX", "float32 only")
+    refused(one_op("LOG_SOFTMAX", [((4,), "int8", q)], [((4,), "int8", q)]), "LOG_SOFTMAX", "scale 16/256")
+    refused(one_op("LOG_SOFTMAX", [((4,), "int8", q)], [((4,), "int8", quant(16 / 256, 0))]), "LOG_SOFTMAX",
+            "zero point 127")
+    refused(one_op("LOG_SOFTMAX", [((4,), "int8", quant(1e-9, 0))], [((4,), "int8", LOG_SOFTMAX_OUT)]),
+            "LOG_SOFTMAX", "input scale too small")
+    refused(one_op("LOG_SOFTMAX", [((4,), "int16", q)], [((4,), "int16", q)]), "LOG_SOFTMAX", "float32 and int8")
     refused(one_op("GELU", [((4,), "int16", q)], [((4,), "int16", q)]), "GELU", "float32 and int8")

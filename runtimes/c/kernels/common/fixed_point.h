@@ -57,4 +57,58 @@ static inline int32_t tl_fp_one_over_one_plus(int32_t a) {
     return tl_fp_mul_pot(x, 1);
 }
 
+/* The scheme's adds of raws wrap (tl_add_wrap); its saturating ones are tl_add_sat and this. */
+static inline int32_t tl_fp_sat_sub(int32_t a, int32_t b) {
+    int64_t d = (int64_t)a - b;
+    return d > INT32_MAX ? INT32_MAX : (d < INT32_MIN ? INT32_MIN : (int32_t)d);
+}
+
+/* (a + b) / 2 rounded away from zero, in 64 bits. */
+static inline int32_t tl_fp_rounding_half_sum(int32_t a, int32_t b) {
+    int64_t sum = (int64_t)a + b;
+    return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+static inline int tl_fp_clz(uint32_t x) {
+    int n = 0;
+    if (x == 0) return 32;
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+}
+
+/* log(x) for x >= 1 given with `in_bits` integer bits; the result has `out_bits` integer bits.
+ * The scheme's: x = 2^z * r with r normalised twice (plain and times sqrt(1/2), the closer one
+ * kept), log(r) by a rational approximation around 2^(-1/4) with the published constants
+ * (ln 2, 2^(-1/4), sqrt(1/2), 1/4, 11/240 * 2^(1/4), 1/20 * 2^(1/4), 2 / 2^(1/4) - 2^(1/4),
+ * 2^(1/4) / 4), accumulated with out_bits + 1 integer bits. */
+static inline int32_t tl_fp_log_x_ge_1(int32_t x, int in_bits, int out_bits) {
+    const int32_t log_2 = 1488522236, sqrt_sqrt_half = 1805811301, sqrt_half = 1518500250, one_quarter = 536870912;
+    const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769, alpha_f = 638450708;
+    const int acc_bits = out_bits + 1;
+    const int32_t shifted_quarter = tl_fp_mul_pot(one_quarter, -acc_bits); /* 1/4 with acc_bits integer bits */
+    int a_headroom_plus_1 = tl_fp_clz((uint32_t)x), b_headroom;
+    int32_t r_a_tmp = tl_fp_mul_pot(x, a_headroom_plus_1 - 1);
+    int32_t r_a = tl_fp_mul_pot(tl_srdhm(r_a_tmp, sqrt_half), 1);
+    int32_t a_pow_2_adj = tl_add_sat(tl_fp_mul_pot(in_bits - a_headroom_plus_1, 31 - acc_bits), shifted_quarter);
+    int32_t z_b = tl_srdhm(x, sqrt_half), r_b, b_pow_2_adj, r, pow_2_adj, p, q, common_sq, num, denom_minus_one, recip;
+    b_headroom = tl_fp_clz((uint32_t)z_b) - 1;
+    r_b = tl_fp_mul_pot(x, b_headroom);
+    b_pow_2_adj = tl_fp_sat_sub(tl_fp_mul_pot(in_bits - b_headroom, 31 - acc_bits), shifted_quarter);
+    r = r_a < r_b ? r_a : r_b;
+    pow_2_adj = a_pow_2_adj > b_pow_2_adj ? a_pow_2_adj : b_pow_2_adj;
+    p = tl_fp_rounding_half_sum(r, sqrt_sqrt_half);
+    q = tl_add_wrap(r, -sqrt_sqrt_half);
+    q = tl_add_wrap(q, q);
+    common_sq = tl_srdhm(q, q);
+    num = tl_add_wrap(tl_srdhm(q, r), tl_srdhm(tl_srdhm(q, common_sq), alpha_n));
+    denom_minus_one = tl_add_wrap(tl_srdhm(p, tl_add_wrap(tl_add_wrap(alpha_i, q), tl_srdhm(alpha_d, common_sq))),
+                                  tl_srdhm(alpha_f, q));
+    recip = tl_fp_one_over_one_plus(denom_minus_one);
+    return tl_fp_mul_pot(tl_add_wrap(tl_srdhm(pow_2_adj, log_2), tl_srdhm(tl_fp_mul_pot(num, -acc_bits), recip)),
+                         acc_bits - out_bits);
+}
+
 #endif
