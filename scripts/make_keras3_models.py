@@ -14,6 +14,10 @@ The other direction (tensorlite's files in Keras):
 
     python3 scripts/make_keras3_models.py ours /tmp/ours          # tensorlite writes models and outputs
     KERAS_BACKEND=jax /tmp/kerasenv/bin/python scripts/make_keras3_models.py check /tmp/ours
+    python3 scripts/make_keras3_models.py back /tmp/ours          # tensorlite reads Keras's re-saved files
+
+`ours` also writes one small model per tensorlite layer class (layer_<Class>, LAYER_CASES), so `check` and
+`back` say which layer classes cross in each direction.
 """
 from __future__ import annotations
 
@@ -224,27 +228,126 @@ def ours(folder: str) -> None:
     cases = {"seq_cnn": (seq, [f32(5, 12, 12, 3)]), "func_branches": (func, [f32(4, 10, 10, 2), f32(4, 5)]),
              "rnn": (rnn, [f32(3, 7, 4)]), "text": (text, [rng.integers(0, 20, (4, 6)).astype(np.int32)]),
              "nested": (nested, [f32(3, 3)])}
+    for cls_name, (make_layer, shapes) in LAYER_CASES.items():
+        factory = getattr(L, cls_name, None)
+        if factory is None:
+            continue
+        try:
+            ins = [tl.keras.Input(s, dtype="int32" if cls_name == "Embedding" else "float32") for s in shapes]
+            layer = make_layer(L)
+            y = layer(ins if len(ins) > 1 else ins[0])
+            model = tl.keras.Model(ins if len(ins) > 1 else ins[0], y, name=f"layer_{cls_name}")
+            model.set_weights([_random_weight(v, rng) for v in model.weights])
+            xs = [rng.integers(0, 10, (2, *s)).astype(np.int32) if cls_name == "Embedding" else f32(2, *s)
+                  for s in shapes]
+        except Exception as e:  # noqa: BLE001  (reported, the sweep goes on)
+            print(f"layer_{cls_name}: cannot build here: {type(e).__name__}: {e}")
+            continue
+        cases[f"layer_{cls_name}"] = (model, xs)
     for name, (model, xs) in cases.items():
         ys = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
         ys = ys if isinstance(ys, list) else [ys]
-        model.save(out / f"{name}.keras")
-        model.save_weights(out / f"{name}.weights.h5")
+        try:
+            model.save(out / f"{name}.keras")
+            model.save_weights(out / f"{name}.weights.h5")
+        except Exception as e:  # noqa: BLE001
+            print(f"{name}: cannot save: {type(e).__name__}: {e}")
+            continue
         np.savez(out / f"{name}.npz", **{f"x{i}": x for i, x in enumerate(xs)},
                  **{f"y{i}": y for i, y in enumerate(ys)}, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
         print(f"{name}: written")
 
 
+def _random_weight(v, rng) -> np.ndarray:
+    a = rng.standard_normal(tuple(v.shape)).astype(np.float32) * 0.5
+    return np.abs(a) + 0.5 if "variance" in v.name else a
+
+
+# one tiny model per tensorlite layer class (ours -> Keras -> ours): the layer and its input shapes
+LAYER_CASES = {
+    "Dense": (lambda L: L.Dense(3, activation="relu"), [(4,)]),
+    "Conv2D": (lambda L: L.Conv2D(3, 3, strides=2, padding="same", dilation_rate=1), [(6, 6, 2)]),
+    "DepthwiseConv2D": (lambda L: L.DepthwiseConv2D(3, depth_multiplier=2), [(6, 6, 2)]),
+    "SeparableConv2D": (lambda L: L.SeparableConv2D(3, 3, padding="same"), [(6, 6, 2)]),
+    "Conv2DTranspose": (lambda L: L.Conv2DTranspose(3, 3, strides=2), [(4, 4, 2)]),
+    "BatchNormalization": (lambda L: L.BatchNormalization(epsilon=0.01), [(5, 3)]),
+    "LayerNormalization": (lambda L: L.LayerNormalization(), [(5, 3)]),
+    "MaxPooling2D": (lambda L: L.MaxPooling2D(3, strides=2, padding="same"), [(6, 6, 2)]),
+    "AveragePooling2D": (lambda L: L.AveragePooling2D(2), [(6, 6, 2)]),
+    "GlobalAveragePooling2D": (lambda L: L.GlobalAveragePooling2D(keepdims=True), [(6, 6, 2)]),
+    "GlobalMaxPooling2D": (lambda L: L.GlobalMaxPooling2D(), [(6, 6, 2)]),
+    "Flatten": (lambda L: L.Flatten(), [(3, 2, 2)]),
+    "Dropout": (lambda L: L.Dropout(0.4, seed=3), [(4,)]),
+    "Activation": (lambda L: L.Activation("gelu"), [(4,)]),
+    "ReLU": (lambda L: L.ReLU(max_value=1.0, negative_slope=0.1, threshold=0.2), [(4,)]),
+    "Softmax": (lambda L: L.Softmax(axis=1), [(3, 4)]),
+    "Reshape": (lambda L: L.Reshape((2, -1)), [(3, 4)]),
+    "Embedding": (lambda L: L.Embedding(10, 3), [(5,)]),
+    "Add": (lambda L: L.Add(), [(4,), (4,)]),
+    "Subtract": (lambda L: L.Subtract(), [(4,), (4,)]),
+    "Multiply": (lambda L: L.Multiply(), [(4,), (4,)]),
+    "Average": (lambda L: L.Average(), [(4,), (4,)]),
+    "Maximum": (lambda L: L.Maximum(), [(4,), (4,)]),
+    "Minimum": (lambda L: L.Minimum(), [(4,), (4,)]),
+    "Concatenate": (lambda L: L.Concatenate(axis=1), [(2, 4), (3, 4)]),
+    "LSTM": (lambda L: L.LSTM(3, return_sequences=True, go_backwards=True), [(5, 4)]),
+    "GRU": (lambda L: L.GRU(3), [(5, 4)]),
+    "ZeroPadding2D": (lambda L: L.ZeroPadding2D(((1, 0), (2, 1))), [(4, 4, 2)]),
+    "UpSampling2D": (lambda L: L.UpSampling2D((2, 3), interpolation="bilinear"), [(3, 3, 2)]),
+    "LeakyReLU": (lambda L: L.LeakyReLU(negative_slope=0.2), [(4,)]),
+    "PReLU": (lambda L: L.PReLU(), [(3, 4)]),
+    "ELU": (lambda L: L.ELU(alpha=0.5), [(4,)]),
+    "Conv1D": (lambda L: L.Conv1D(3, 3, padding="causal"), [(6, 2)]),
+    "SeparableConv1D": (lambda L: L.SeparableConv1D(3, 3), [(6, 2)]),
+    "Conv1DTranspose": (lambda L: L.Conv1DTranspose(3, 3, strides=2), [(4, 2)]),
+    "MaxPooling1D": (lambda L: L.MaxPooling1D(2), [(6, 2)]),
+    "AveragePooling1D": (lambda L: L.AveragePooling1D(2), [(6, 2)]),
+    "GlobalAveragePooling1D": (lambda L: L.GlobalAveragePooling1D(), [(6, 2)]),
+    "GlobalMaxPooling1D": (lambda L: L.GlobalMaxPooling1D(), [(6, 2)]),
+    "Rescaling": (lambda L: L.Rescaling(0.5, offset=-1.0), [(4,)]),
+    "Normalization": (lambda L: L.Normalization(mean=[1.0, 2.0, 3.0, 4.0], variance=[1.0, 4.0, 9.0, 16.0]),
+                      [(4,)]),
+    "Resizing": (lambda L: L.Resizing(5, 7), [(4, 4, 2)]),
+    "SpatialDropout1D": (lambda L: L.SpatialDropout1D(0.3), [(5, 4)]),
+    "SpatialDropout2D": (lambda L: L.SpatialDropout2D(0.3), [(4, 4, 2)]),
+    "GaussianNoise": (lambda L: L.GaussianNoise(0.1), [(4,)]),
+    "ZeroPadding1D": (lambda L: L.ZeroPadding1D(2), [(5, 2)]),
+    "Cropping1D": (lambda L: L.Cropping1D((1, 2)), [(6, 2)]),
+    "Cropping2D": (lambda L: L.Cropping2D(((1, 0), (0, 2))), [(5, 5, 2)]),
+    "UpSampling1D": (lambda L: L.UpSampling1D(2), [(4, 2)]),
+    "TimeDistributed": (lambda L: L.TimeDistributed(L.Dense(3)), [(5, 4)]),
+    "Bidirectional": (lambda L: L.Bidirectional(L.LSTM(3, return_sequences=True)), [(5, 4)]),
+    "EinsumDense": (lambda L: L.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="c"), [(4,)]),
+    "MultiHeadAttention": (lambda L: _SelfAttention(L), [(5, 4)]),
+    "Attention": (lambda L: L.Attention(use_scale=True), [(5, 4), (5, 4)]),
+}
+
+
+def _SelfAttention(L):  # noqa: N802  (MultiHeadAttention takes query and value as two arguments)
+    mha = L.MultiHeadAttention(num_heads=2, key_dim=3)
+    return lambda x: mha(x, value=x)
+
+
+def _arrays(npz):
+    data = np.load(npz)
+    return [[data[f"{p}{i}"] for i in range(sum(k.startswith(p) and k[len(p):].isdigit() for k in data.files))]
+            for p in ("x", "y", "w")]
+
+
 def check(folder: str) -> None:
-    """Keras loads tensorlite's files and predicts tensorlite's numbers (prints one line per model)."""
+    """Keras loads tensorlite's files and predicts tensorlite's numbers (one line per model), then saves each
+    model again as keras_<name>.keras for `back`; check.json records the results."""
     import keras
     results = {}
     for npz in sorted(Path(folder).glob("*.npz")):
         name = npz.stem
-        data = np.load(npz)
-        xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-        ys = [data[f"y{i}"] for i in range(sum(k.startswith("y") for k in data.files))]
-        ws = [data[f"w{i}"] for i in range(sum(k.startswith("w") for k in data.files))]
-        model = keras.models.load_model(npz.with_suffix(".keras"))
+        xs, ys, ws = _arrays(npz)
+        try:
+            model = keras.models.load_model(npz.with_suffix(".keras"))
+        except Exception as e:  # noqa: BLE001  (reported per model)
+            results[name] = {"error": f"{type(e).__name__}: {str(e).splitlines()[-1][:300]}"}
+            print(name, json.dumps(results[name]))
+            continue
         got = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
         got = got if isinstance(got, list) else [got]
         err = max(float(np.max(np.abs(np.asarray(g) - y) / (np.abs(y) + 1e-6))) for g, y in zip(got, ys))
@@ -255,8 +358,36 @@ def check(folder: str) -> None:
         results[name] = {"max_rel_err": err, "get_weights_equal": weights_equal,
                          "optimizer": None if opt is None else f"{type(opt).__name__} iterations="
                          f"{int(opt.iterations.numpy())} variables={len(opt.variables)}"}
+        model.save(Path(folder) / f"keras_{name}.keras")
         print(name, json.dumps(results[name]))
-    bad = [n for n, r in results.items() if r["max_rel_err"] > 1e-4 or not r["get_weights_equal"]]
+    (Path(folder) / "check.json").write_text(json.dumps(results, indent=1))
+    bad = [n for n, r in results.items() if "error" in r or r["max_rel_err"] > 1e-4 or not r["get_weights_equal"]]
+    print(f"{len(results) - len(bad)} of {len(results)} load in Keras {keras.__version__} with tensorlite's "
+          f"numbers; not: {bad}")
+    sys.exit(1 if bad else 0)
+
+
+def back(folder: str) -> None:
+    """tensorlite loads the files Keras saved again in `check` (keras_<name>.keras) and predicts its numbers."""
+    import tensorlite as tl
+    bad = []
+    for npz in sorted(Path(folder).glob("*.npz")):
+        path = Path(folder) / f"keras_{npz.stem}.keras"
+        if not path.exists():
+            continue
+        xs, ys, _ = _arrays(npz)
+        try:
+            model = tl.keras.models.load_model(path)
+            got = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+            got = got if isinstance(got, list) else [got]
+            err = max(float(np.max(np.abs(np.asarray(g) - y) / (np.abs(y) + 1e-6))) for g, y in zip(got, ys))
+            print(npz.stem, f"max_rel_err={err:.2e}")
+            if err > 1e-4:
+                bad.append(npz.stem)
+        except Exception as e:  # noqa: BLE001
+            print(npz.stem, f"error: {type(e).__name__}: {str(e)[:300]}")
+            bad.append(npz.stem)
+    print(f"not read back: {bad}")
     sys.exit(1 if bad else 0)
 
 
@@ -265,7 +396,7 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "make"
     if command == "make":
         make()
-    elif command in ("ours", "check") and len(sys.argv) == 3:
-        (ours if command == "ours" else check)(sys.argv[2])
+    elif command in ("ours", "check", "back") and len(sys.argv) == 3:
+        {"ours": ours, "check": check, "back": back}[command](sys.argv[2])
     else:
         sys.exit(__doc__)

@@ -80,7 +80,11 @@ def symbolic_call(layer, inputs, training, kwargs, record: bool = True):
     """`layer(inputs, **kwargs)` on KerasTensors: returns KerasTensors in the call's output
     structure and (with `record`) appends the Node to `layer._inbound_nodes`."""
     specs = [t for t in flatten([inputs, kwargs]) if isinstance(t, KerasTensor)]
-    if getattr(layer, "_build_input_shape", None) is None:  # the build_config a saved file records
+    # the build_config a saved file records: the input shape(s), for layers called on one input structure
+    # (a layer also given tensors by keyword, as MultiHeadAttention's value=, builds from several shapes, which
+    # Keras records in its own way: such a layer records none and is built by its call when loaded)
+    tensor_kwargs = any(isinstance(t, KerasTensor) for t in flatten(kwargs))
+    if getattr(layer, "_build_input_shape", None) is None and not tensor_kwargs:
         if isinstance(inputs, (list, tuple)) and all(isinstance(t, KerasTensor) for t in inputs):
             layer._build_input_shape = [tuple(t.shape) for t in inputs]
         elif isinstance(inputs, KerasTensor):

@@ -256,7 +256,7 @@ class Layer:
         else:
             inputs = self._convert_input(inputs, 0)
         self._maybe_build(inputs)
-        if self._build_input_shape is None:
+        if self._build_input_shape is None and not any(isinstance(v, Tensor) for v in kwargs.values()):
             self._build_input_shape = [(None,) + tuple(x.shape[1:]) for x in inputs] \
                 if isinstance(inputs, (list, tuple)) else (None,) + tuple(inputs.shape[1:])
         with name_scope(self.name):  # traced ops are named after the layer (conv2d/conv2d ...)

@@ -34,7 +34,8 @@ _NEUTRAL = {
     "stateful": (False,), "unroll": _ANY, "use_cudnn": _ANY, "zero_output_for_mask": _ANY, "renorm": (False,),
     "renorm_momentum": _ANY, "synchronized": (False,), "autocast": (True,), "mask_zero": (False,),
     "use_ema": (False,), "ema_momentum": _ANY, "amsgrad": (False,), "axis": (-1,), "jit_compile": _ANY,
-    "is_legacy_optimizer": (False,), "rms_scaling": (False,),
+    "is_legacy_optimizer": (False,), "rms_scaling": (False,), "fill_mode": ("constant",),
+    "fill_value": (0.0,), "antialias": (False,), "use_gate": (False,),
 }
 
 # tensorlite modules holding the classes of each Keras module
@@ -341,7 +342,8 @@ def deserialize_keras_object(config, custom_objects=None):
     cls = find_class(config, custom_objects)
     from ..engine.layer import Layer
     if isinstance(cls, type) and issubclass(cls, Layer):
-        return deserialize_layer(config, custom_objects)
+        # a layer given to another's constructor (a wrapper's) is built by its owner, as the owner needs
+        return deserialize_layer(config, custom_objects, build=False)
     if not isinstance(cls, type):
         if inner is None or inner == {}:
             return cls() if _takes_no_arguments(cls) else cls
@@ -422,8 +424,9 @@ def layer_arguments(cls, config: dict, custom_objects=None) -> dict:
     return out
 
 
-def deserialize_layer(entry: dict, custom_objects=None):
-    """A layer (or model) from its serialized entry; built from its build_config when the entry has one."""
+def deserialize_layer(entry: dict, custom_objects=None, build: bool = True):
+    """A layer (or model) from its serialized entry; built from its build_config when the entry has one
+    (and `build`)."""
     cls = find_class(entry, custom_objects, "layer")
     from ..engine.layer import Layer
     if not (isinstance(cls, type) and issubclass(cls, Layer)):
@@ -436,9 +439,9 @@ def deserialize_layer(entry: dict, custom_objects=None):
         layer.name = config["name"]
     if "trainable" in config and not ("trainable" in accepted or open_kwargs):
         layer.trainable = bool(config["trainable"])
-    build = entry.get("build_config")
-    if build and not layer.built and not getattr(layer, "_functional", False):
-        layer.build_from_config(build)
+    build_config = entry.get("build_config")
+    if build and build_config and not layer.built and not getattr(layer, "_functional", False):
+        layer.build_from_config(build_config)
     return layer
 
 
