@@ -266,3 +266,37 @@ def test_clear_errors_for_what_tensorlite_lacks(tmp_path):
     with pytest.raises(ValueError, match="legacy Keras 2 HDF5 model format"):
         model.save(tmp_path / "model.h5")
     assert not list(tmp_path.glob("model*"))
+
+
+@tl.keras.saving.register_keras_serializable(package="tltest")
+class Net(tl.keras.Model):
+    """A subclassed model: its layers are attributes, its config its constructor arguments."""
+
+    def __init__(self, hidden=8, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = hidden
+        self.d1 = L.Dense(hidden, activation="relu")
+        self.bn = L.BatchNormalization()
+        self.head = L.Dense(2)
+
+    def call(self, x, training=None):
+        return self.head(self.bn(self.d1(x), training=training))
+
+
+def test_subclassed_model_round_trip(tmp_path):
+    rng = np.random.default_rng(5)
+    x, y = rng.random((4, 3)).astype(np.float32), rng.random((4, 2)).astype(np.float32)
+    model = Net(hidden=5, name="net")
+    model.compile("adam", "mse")
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / "net.keras")
+    with zipfile.ZipFile(tmp_path / "net.keras") as z:
+        # Keras's layout for attributes: the attribute's name is the group
+        assert {k.rsplit("/vars", 1)[0] for k in h5_layout(z.read("model.weights.h5"))} == \
+            {"d1", "bn", "head", "optimizer"}
+        config = json.loads(z.read("config.json"))
+    assert (config["class_name"], config["registered_name"], config["config"]["hidden"]) == ("Net", "tltest>Net", 5)
+    again = tl.keras.models.load_model(tmp_path / "net.keras")  # found through the registration
+    assert isinstance(again, Net) and again.hidden == 5 and again.optimizer.iterations == 1
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert tl.keras.models.load_model(tmp_path / "net.keras", compile=False).optimizer is None

@@ -371,6 +371,8 @@ def accepted_arguments(target) -> tuple[set, bool]:
                 any(p.kind is p.VAR_KEYWORD for p in params))
     names: set = set()
     for klass in target.__mro__:
+        if issubclass(target, Layer) and not issubclass(klass, Layer):
+            continue  # a mixin (Model's Trainer): Layer subclasses pass their **kwargs on to Layer
         if klass is Layer:
             names.update(BASE_ARGS)
             return names, False
