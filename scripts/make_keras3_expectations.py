@@ -12,8 +12,8 @@ It writes:
 - regularizers.npz: L1/L2/L1L2 penalties and MaxNorm/NonNeg/UnitNorm/MinMaxNorm projections of
   seeded weights, and three SGD steps of a Dense model with a regularized, constrained kernel;
 - callbacks.json: ReduceLROnPlateau's learning rate after each epoch of given monitored values;
-- applications.json: MobileNetV2 and MobileNetV3Small (weights=None) layer names, classes, weight
-  shapes and parameter counts; applications.npz: a small MobileNetV2/V3Small's output for seeded
+- applications.json: MobileNetV2 and MobileNetV3Small/Large (weights=None) layer names, classes,
+  weight shapes and parameter counts; applications.npz: a small MobileNetV2/V3Small's output for seeded
   weights and images (made from the weight shapes by `seeded_weights` and by `app_input`, which
   the tests repeat).
 Each file's provenance (Keras and JAX versions) is in PROVENANCE.md."""
@@ -94,6 +94,25 @@ def cases():
     yield "einsum_dense", lambda: L.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c"), f32(15, 3, 5), {}
     yield "einsum_dense_3d", lambda: L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de"), \
         f32(16, 2, 4, 5), {}
+    vol = f32(21, 2, 3, 4, 5, 2)
+    yield "identity", L.Identity, seq, {}
+    yield "permute", lambda: L.Permute((2, 1)), seq, {}
+    yield "repeat_vector", lambda: L.RepeatVector(3), f32(22, 2, 5), {}
+    yield "unit_normalization", lambda: L.UnitNormalization(axis=[1, 2]), img, {}
+    yield "group_normalization", lambda: L.GroupNormalization(groups=3), f32(23, 2, 4, 5, 6), {}
+    yield "rms_normalization", L.RMSNormalization, seq, {}
+    yield "center_crop", lambda: L.CenterCrop(3, 4), f32(24, 2, 6, 7, 2), {}
+    yield "center_crop_resize", lambda: L.CenterCrop(5, 5), img, {}
+    yield "global_average_pooling3d", L.GlobalAveragePooling3D, vol, {}
+    yield "global_max_pooling3d_keepdims", lambda: L.GlobalMaxPooling3D(keepdims=True), vol, {}
+    yield "zero_padding3d", lambda: L.ZeroPadding3D(((1, 0), (0, 2), (1, 1))), vol, {}
+    yield "cropping3d", lambda: L.Cropping3D(((1, 0), (1, 1), (0, 2))), vol, {}
+    yield "upsampling3d", lambda: L.UpSampling3D((2, 1, 3)), vol, {}
+    yield "depthwise_conv1d", lambda: L.DepthwiseConv1D(3, depth_multiplier=2, padding="same"), seq, {}
+    yield "dot_vectors", lambda: L.Dot(axes=1), [[f32(25, 3, 4), f32(26, 3, 4)]], {}
+    yield "dot_sequences_normalize", lambda: L.Dot(axes=(2, 2), normalize=True), [[f32(27, 2, 3, 4),
+                                                                                    f32(28, 2, 5, 4)]], {}
+    yield "simple_rnn", lambda: L.SimpleRNN(4, return_sequences=True), f32(29, 2, 5, 3), {}
     q, v = f32(17, 2, 4, 5), f32(18, 2, 6, 5)
     mask = np.random.default_rng(19).random((2, 4, 6)) > 0.3
     mask[..., 0] = True
@@ -109,6 +128,7 @@ def cases():
         {"mask": [qmask, vmask]}
     yield "attention_concat_causal", lambda: L.Attention(score_mode="concat", use_scale=True), [[q, q]], \
         {"use_causal_mask": True, "return_attention_scores": True}
+    yield "additive_attention", L.AdditiveAttention, [[q, v]], {"mask": [qmask, vmask]}
 
 
 def run_layers(out_dir):
@@ -217,7 +237,10 @@ def run_applications(out_dir):
     apps = keras.applications
     info, arrays = {}, {}
     for key, make in [("MobileNetV2", lambda: apps.MobileNetV2(weights=None)),
-                      ("MobileNetV3Small", lambda: apps.MobileNetV3Small(weights=None))]:
+                      ("MobileNetV3Small", lambda: apps.MobileNetV3Small(weights=None)),
+                      ("MobileNetV3Large", lambda: apps.MobileNetV3Large(weights=None)),
+                      ("MobileNetV3Small_minimalistic_headless", lambda: apps.MobileNetV3Small(
+                          weights=None, minimalistic=True, include_top=False, pooling="avg"))]:
         keras.utils.clear_session()
         info[key] = describe(make())
     small = [("mobilenet_v2_035_96", lambda: apps.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None)),

@@ -44,6 +44,9 @@ def describe(model) -> dict:
 BUILDERS = {
     "MobileNetV2": lambda: APPS.MobileNetV2(weights=None),
     "MobileNetV3Small": lambda: APPS.MobileNetV3Small(weights=None),
+    "MobileNetV3Large": lambda: APPS.MobileNetV3Large(weights=None),
+    "MobileNetV3Small_minimalistic_headless": lambda: APPS.MobileNetV3Small(weights=None, minimalistic=True,
+                                                                            include_top=False, pooling="avg"),
     "mobilenet_v2_035_96": lambda: APPS.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None),
     "mobilenet_v3_small_075_96": lambda: APPS.MobileNetV3Small(input_shape=(96, 96, 3), alpha=0.75, weights=None),
 }

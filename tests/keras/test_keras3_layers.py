@@ -57,8 +57,27 @@ FACTORIES = {
     "attention_dot": L.Attention,
     "attention_scale_masks": lambda: L.Attention(use_scale=True),
     "attention_concat_causal": lambda: L.Attention(score_mode="concat", use_scale=True),
+    "additive_attention": L.AdditiveAttention,
+    "identity": L.Identity,
+    "permute": lambda: L.Permute((2, 1)),
+    "repeat_vector": lambda: L.RepeatVector(3),
+    "unit_normalization": lambda: L.UnitNormalization(axis=[1, 2]),
+    "group_normalization": lambda: L.GroupNormalization(groups=3),
+    "rms_normalization": L.RMSNormalization,
+    "center_crop": lambda: L.CenterCrop(3, 4),
+    "center_crop_resize": lambda: L.CenterCrop(5, 5),
+    "global_average_pooling3d": L.GlobalAveragePooling3D,
+    "global_max_pooling3d_keepdims": lambda: L.GlobalMaxPooling3D(keepdims=True),
+    "zero_padding3d": lambda: L.ZeroPadding3D(((1, 0), (0, 2), (1, 1))),
+    "cropping3d": lambda: L.Cropping3D(((1, 0), (1, 1), (0, 2))),
+    "upsampling3d": lambda: L.UpSampling3D((2, 1, 3)),
+    "depthwise_conv1d": lambda: L.DepthwiseConv1D(3, depth_multiplier=2, padding="same"),
+    "dot_vectors": lambda: L.Dot(axes=1),
+    "dot_sequences_normalize": lambda: L.Dot(axes=(2, 2), normalize=True),
+    "simple_rnn": lambda: L.SimpleRNN(4, return_sequences=True),
 }
-LIST_INPUT = {"attention_dot", "attention_scale_masks", "attention_concat_causal"}
+LIST_INPUT = {"attention_dot", "attention_scale_masks", "attention_concat_causal", "additive_attention",
+              "dot_vectors", "dot_sequences_normalize"}
 
 
 def case_arrays(name: str, prefix: str) -> list:

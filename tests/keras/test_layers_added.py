@@ -171,3 +171,32 @@ def test_attention_layers():
 def test_einsum_dense():
     check_layer(L.EinsumDense("abc,cd->abd", output_shape=(None, 3), bias_axes="d"), f32(2, 4, 5), (2, 4, 3), 2,
                 reference=lambda v, k, b: v @ k + b, rtol=1e-5, atol=1e-5)
+
+
+def test_more_layers_through_check_layer():
+    seq, img, vol = f32(2, 5, 4), f32(2, 6, 7, 6), f32(2, 3, 4, 5, 2)
+    check_layer(L.Identity(), seq, (2, 5, 4), 0, reference=lambda v: v)
+    check_layer(L.Permute((2, 1)), seq, (2, 4, 5), 0, reference=lambda v: v.transpose(0, 2, 1))
+    check_layer(L.RepeatVector(3), f32(2, 4), (2, 3, 4), 0, reference=lambda v: np.repeat(v[:, None], 3, 1))
+    check_layer(L.UnitNormalization(), seq, (2, 5, 4), 0,
+                reference=lambda v: v / np.linalg.norm(v, axis=-1, keepdims=True), rtol=1e-5, atol=1e-6)
+    check_layer(L.GroupNormalization(groups=2), img, (2, 6, 7, 6), 2, rtol=1e-4, atol=1e-5)
+    check_layer(L.RMSNormalization(), seq, (2, 5, 4), 1,
+                reference=lambda v, s: v / np.sqrt((v ** 2).mean(-1, keepdims=True) + 1e-6) * s, rtol=1e-5,
+                atol=1e-6)
+    check_layer(L.CenterCrop(4, 3), img, (2, 4, 3, 6), 0, reference=lambda v: v[:, 1:5, 2:5])
+    check_layer(L.GlobalMaxPooling3D(), vol, (2, 2), 0, reference=lambda v: v.max(axis=(1, 2, 3)))
+    check_layer(L.ZeroPadding3D(1), vol, (2, 5, 6, 7, 2), 0)
+    check_layer(L.Cropping3D(((1, 0), (0, 1), (2, 2))), vol, (2, 2, 3, 1, 2), 0,
+                reference=lambda v: v[:, 1:, :-1, 2:-2])
+    check_layer(L.UpSampling3D(2), vol, (2, 6, 8, 10, 2), 0,
+                reference=lambda v: v.repeat(2, 1).repeat(2, 2).repeat(2, 3))
+    check_layer(L.DepthwiseConv1D(3, depth_multiplier=2), seq, (2, 3, 8), 2)
+    check_layer(L.Dot(axes=(2, 2)), [seq, f32(2, 3, 4)], (2, 5, 3), 0,
+                reference=lambda xs: np.einsum("btd,bsd->bts", *xs), rtol=1e-5, atol=1e-6)
+    check_layer(L.AdditiveAttention(), [seq, f32(2, 3, 4)], (2, 5, 4), 1)
+    check_layer(L.SimpleRNN(3), seq, (2, 3), 3)
+    x = np.ones((100, 100), np.float32)
+    noisy = L.GaussianDropout(0.2, seed=1)(x, training=True).numpy()
+    assert abs(noisy.mean() - 1) < 0.02 and abs(noisy.std() - 0.5) < 0.02  # sqrt(0.2 / 0.8)
+    np.testing.assert_array_equal(L.GaussianDropout(0.2)(x).numpy(), x)

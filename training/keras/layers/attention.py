@@ -1,5 +1,6 @@
-"""Attention layers: EinsumDense (a dense layer written as an einsum), MultiHeadAttention and
-Attention (Luong dot-product or Bahdanau-style concat scores), with Keras 3's weights and names.
+"""Attention layers: EinsumDense (a dense layer written as an einsum), MultiHeadAttention,
+Attention (Luong dot-product or concat scores) and AdditiveAttention (Bahdanau), with Keras 3's
+weights and names.
 
 MultiHeadAttention projects query, key and value with EinsumDense sublayers named query, key and
 value (kernels (dim, heads, key_dim)), scores softmax(q k^T / sqrt(key_dim)) over the positions,
@@ -232,3 +233,21 @@ class Attention(Layer):
             qm = tl.expand_dims(tl.cast(tl.convert_to_tensor(q_mask), tl.bool), -1)
             out = tl.where(qm, out, tl.zeros_like(out))
         return (out, weights) if return_attention_scores else out
+
+
+class AdditiveAttention(Attention):
+    """Bahdanau-style attention: scores sum(scale * tanh(q + k)) over the features, with a learned
+    per-feature `scale` (use_scale=True, the default) or none."""
+
+    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def build(self, input_shape):
+        if not isinstance(input_shape, (list, tuple)) or len(input_shape) not in (2, 3):
+            raise ValueError(f"{self.name}: AdditiveAttention takes a list [query, value] or [query, value, key]")
+        self.scale = self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform") if self.use_scale else None
+        self.concat_score_weight = None
+
+    def _scores(self, q, k):
+        summed = tl.tanh(tl.expand_dims(q, -2) + tl.expand_dims(k, -3))  # (B, T, S, dim)
+        return tl.reduce_sum(summed if self.scale is None else summed * self.scale, axis=-1)

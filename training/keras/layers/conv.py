@@ -154,3 +154,6 @@ class Conv2DTranspose(_Conv):
         shape = (n, self._out(0, h), self._out(1, w), self.filters)
         return self._finish(tl.nn.conv2d_transpose(inputs, self.kernel, shape, self.strides, self.padding,
                                                    dilations=self.dilation_rate))
+
+
+Convolution2D, Convolution2DTranspose, SeparableConvolution2D = Conv2D, Conv2DTranspose, SeparableConv2D  # aliases

@@ -1,5 +1,5 @@
 """1-D convolutions over (batch, steps, channels): Conv1D (with 'causal' padding),
-SeparableConv1D and Conv1DTranspose, with Keras's weight shapes. Each runs the 2-D op on a
+DepthwiseConv1D, SeparableConv1D and Conv1DTranspose, with Keras's weight shapes. Each runs the 2-D op on a
 (batch, 1, steps, channels) view with a 1 x k kernel, so it lowers to CONV_2D, DEPTHWISE_CONV_2D or
 TRANSPOSE_CONV as TensorFlow's converter writes them."""
 from __future__ import annotations
@@ -132,6 +132,33 @@ class SeparableConv1D(_Conv1D):
         return self._finish(tl.nn.conv2d(y, pw, 1, "VALID"))
 
 
+class DepthwiseConv1D(_Conv1D):
+    """Each input channel convolved with its own depth_multiplier filters: kernel (kernel_size,
+    channels, depth_multiplier; Keras 3's weight name), bias (channels * depth_multiplier)."""
+    paddings = ("valid", "same", "causal")
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, depthwise_constraint=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
+                         data_format, **kwargs)
+        self.depth_multiplier, self.depthwise_initializer = int(depth_multiplier), depthwise_initializer
+        self.regularizers = (depthwise_regularizer, self.regularizers[1])
+        self.constraints = (depthwise_constraint, self.constraints[1])
+
+    def build(self, input_shape):
+        c = self._channels(input_shape)
+        self.kernel = self._kernel_weight("kernel", (self.kernel_size, c, self.depth_multiplier),
+                                          self.depthwise_initializer)
+        self.bias = self._bias_weight(c * self.depth_multiplier)
+
+    def call(self, inputs):
+        k = tl.expand_dims(self.kernel.read_value(), 0)
+        y = tl.nn.depthwise_conv2d(self._view(inputs), k, (1, self.strides), self._op_padding,
+                                   dilations=(1, self.dilation_rate))
+        return self._finish(y)
+
+
 class Conv1DTranspose(_Conv1D):
     """The gradient of a Conv1D with respect to its input: kernel (kernel_size, filters, channels);
     output lengths as Keras computes them (`output_padding` picks among the lengths a stride > 1
@@ -168,3 +195,6 @@ class Conv1DTranspose(_Conv1D):
         y = tl.nn.conv2d_transpose(tl.expand_dims(inputs, 1), k, shape, (1, self.strides), self._op_padding,
                                    dilations=(1, self.dilation_rate))
         return self._finish(y)
+
+
+Convolution1D, Convolution1DTranspose, SeparableConvolution1D = Conv1D, Conv1DTranspose, SeparableConv1D  # aliases

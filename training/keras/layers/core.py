@@ -1,4 +1,4 @@
-"""Core layers: Dense, Activation, ReLU, Softmax, Dropout, Flatten, Reshape, Embedding, Lambda."""
+"""Core layers: Dense, Activation, ReLU, Softmax, Dropout, Flatten, Reshape, Embedding, Identity, Lambda."""
 from __future__ import annotations
 
 import math
@@ -144,6 +144,16 @@ class Embedding(Layer):
         if inputs.dtype.is_floating:
             inputs = tl.cast(inputs, tl.int32)
         return tl.gather(self.embeddings, inputs)
+
+
+class Identity(Layer):
+    """Returns its input unchanged (a placeholder layer)."""
+
+    def _convert_input(self, x, index):
+        return x if isinstance(x, tl.Tensor) else tl.convert_to_tensor(x)
+
+    def call(self, inputs):
+        return inputs
 
 
 class Lambda(Layer):

@@ -1,4 +1,4 @@
-"""BatchNormalization and LayerNormalization."""
+"""BatchNormalization, LayerNormalization, GroupNormalization, RMSNormalization, UnitNormalization."""
 from __future__ import annotations
 
 import tensorlite as tl
@@ -67,6 +67,81 @@ class LayerNormalization(Layer):
         variance = tl.reduce_mean(tl.square(inputs - mean), axis=self.axis, keepdims=True)
         y = (inputs - mean) * tl.rsqrt(variance + self.epsilon)
         bshape = [inputs.shape[i] if i in self.axis else 1 for i in range(inputs.ndim)]
+        if self.gamma is not None:
+            y = y * tl.reshape(self.gamma, bshape)
+        if self.beta is not None:
+            y = y + tl.reshape(self.beta, bshape)
+        return y
+
+
+def _axes(axis, rank: int) -> list[int]:
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    if any(not -rank <= a < rank for a in axes):
+        raise ValueError(f"axis {axis} is out of range for inputs of rank {rank}")
+    return sorted(a % rank for a in axes)
+
+
+class UnitNormalization(Layer):
+    """x / ||x|| over `axis` (the norm floored at 1e-12, as Keras's)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        axes = _axes(self.axis, inputs.ndim)
+        # min(rsqrt(s), 1e12) as Keras computes it, written so a zero input takes no infinite step
+        inv = tl.rsqrt(tl.maximum(tl.reduce_sum(tl.square(inputs), axis=axes, keepdims=True), 1e-24))
+        return inputs * inv
+
+
+class RMSNormalization(Layer):
+    """x * rsqrt(mean(x^2 over axis) + epsilon) * scale, `scale` learned per position of the axis."""
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.epsilon = axis, float(epsilon)
+
+    def build(self, input_shape):
+        self._axes = _axes(self.axis, len(input_shape))
+        self.scale = self.add_weight("scale", tuple(input_shape[a] for a in self._axes), "ones")
+
+    def call(self, inputs):
+        rrms = tl.rsqrt(tl.reduce_mean(tl.square(inputs), axis=self._axes, keepdims=True) + self.epsilon)
+        shape = [inputs.shape[i] if i in self._axes else 1 for i in range(inputs.ndim)]
+        return inputs * rrms * tl.reshape(self.scale, shape)
+
+
+class GroupNormalization(Layer):
+    """The channels (`axis`) split into `groups` groups; each sample is normalized over each group's
+    channels and all other axes, then scaled by gamma and shifted by beta per channel."""
+
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.groups, self.axis, self.epsilon = int(groups), int(axis), float(epsilon)
+        self.center, self.scale = center, scale
+        self.inits = (gamma_initializer, beta_initializer)
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        self._axis = _axes(self.axis, rank)[0]
+        c = input_shape[self._axis]
+        if self.groups == -1:
+            self.groups = c
+        if c < self.groups or c % self.groups:
+            raise ValueError(f"{self.name}: {c} channels cannot be split into {self.groups} equal groups")
+        self.gamma = self.add_weight("gamma", (c,), self.inits[0]) if self.scale else None
+        self.beta = self.add_weight("beta", (c,), self.inits[1]) if self.center else None
+
+    def call(self, inputs):
+        a, g = self._axis, self.groups
+        shape = list(inputs.shape)
+        grouped = tl.reshape(inputs, [-1, *shape[1:a], g, shape[a] // g, *shape[a + 1:]])
+        axes = [i for i in range(1, grouped.ndim) if i != a]
+        mean, variance = tl.nn.moments(grouped, axes, keepdims=True)
+        y = tl.reshape((grouped - mean) * tl.rsqrt(variance + self.epsilon), [-1, *shape[1:]])
+        bshape = [shape[i] if i == a else 1 for i in range(len(shape))]
         if self.gamma is not None:
             y = y * tl.reshape(self.gamma, bshape)
         if self.beta is not None:

@@ -1,5 +1,5 @@
-"""Pooling layers: MaxPooling1D/2D, AveragePooling1D/2D, GlobalAveragePooling1D/2D,
-GlobalMaxPooling1D/2D (channels last). A 1-D pool is the 2-D one over a (N, 1, steps, C) view,
+"""Pooling layers: MaxPooling1D/2D, AveragePooling1D/2D, GlobalAveragePooling1D/2D/3D,
+GlobalMaxPooling1D/2D/3D (channels last). A 1-D pool is the 2-D one over a (N, 1, steps, C) view,
 so it lowers to the same TFLite builtins."""
 from __future__ import annotations
 
@@ -89,6 +89,15 @@ class GlobalMaxPooling1D(GlobalAveragePooling2D):
     rank, max_pool = 3, True
 
 
+class GlobalAveragePooling3D(GlobalAveragePooling2D):
+    rank = 5
+
+
+class GlobalMaxPooling3D(GlobalAveragePooling2D):
+    rank, max_pool = 5, True
+
+
 MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D  # aliases
 GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D

@@ -1,5 +1,5 @@
 """Preprocessing layers that TensorFlow users put at the front of a model: Rescaling,
-Normalization (with `adapt`) and Resizing. They are ordinary layers of tl ops, so they train,
+Normalization (with `adapt`), Resizing and CenterCrop. They are ordinary layers of tl ops, so they train,
 trace and convert with the model."""
 from __future__ import annotations
 
@@ -171,3 +171,25 @@ class Resizing(Layer):
             x = x[:, top:top + ch, left:left + cw, :]
         y = tl.image.resize(x, (self.height, self.width), method=self.interpolation)
         return tl.squeeze(y, 0) if single else y
+
+
+class CenterCrop(Layer):
+    """The centred (height, width) window of NHWC images (or one HWC image); an image smaller than
+    the target on either side is instead cropped to the target's aspect ratio and resized, as Keras
+    does."""
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"CenterCrop(data_format={data_format!r}): only channels_last")
+        self.height, self.width = int(height), int(width)
+
+    def call(self, inputs):
+        x = _as_float(self, inputs)
+        if x.ndim not in (3, 4):
+            raise ValueError(f"{self.name}: CenterCrop expects images of rank 3 or 4, got shape {list(x.shape)}")
+        h, w = x.shape[-3], x.shape[-2]
+        if h >= self.height and w >= self.width:
+            top, left = (h - self.height) // 2, (w - self.width) // 2
+            return x[..., top:top + self.height, left:left + self.width, :]
+        return Resizing(self.height, self.width, crop_to_aspect_ratio=True, name=f"{self.name}_resize")(x)

@@ -1,6 +1,7 @@
-"""Noise layers active only with training=True: SpatialDropout1D/2D (whole channels dropped) and
-GaussianNoise (additive zero-mean noise). Like Dropout, a `seed` gives the layer its own generator
-(a new draw per call, reproducible); without one, draws come from tl.random's generator."""
+"""Noise layers active only with training=True: SpatialDropout1D/2D/3D (whole channels dropped),
+GaussianNoise (additive zero-mean noise) and GaussianDropout (multiplicative mean-one noise).
+Like Dropout, a `seed` gives the layer its own generator (a new draw per call, reproducible);
+without one, draws come from tl.random's generator."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,6 +37,11 @@ class SpatialDropout2D(_SpatialDropout):
     rank = 4
 
 
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole feature volumes of NDHWC inputs: one mask entry per sample and channel."""
+    rank = 5
+
+
 class GaussianNoise(Layer):
     """x + N(0, stddev^2) noise when training; the identity otherwise."""
 
@@ -51,3 +57,21 @@ class GaussianNoise(Layer):
             return inputs
         seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
         return inputs + tl.random.normal(inputs.shape, stddev=self.stddev, dtype=inputs.dtype, seed=seed)
+
+
+class GaussianDropout(Layer):
+    """x * N(1, rate / (1 - rate)) noise when training; the identity otherwise."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"GaussianDropout: rate must be in [0, 1), got {rate}")
+        self.rate, self.seed = float(rate), seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
+        stddev = (self.rate / (1.0 - self.rate)) ** 0.5
+        return inputs * tl.random.normal(inputs.shape, mean=1.0, stddev=stddev, dtype=inputs.dtype, seed=seed)

@@ -1,5 +1,5 @@
-"""Padding, cropping and upsampling of sequences (N, steps, C) and images (NHWC):
-ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D."""
+"""Padding, cropping and upsampling of sequences (N, steps, C), images (NHWC) and volumes (NDHWC):
+ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D; Permute and RepeatVector."""
 from __future__ import annotations
 
 import tensorlite as tl
@@ -114,3 +114,79 @@ class UpSampling2D(Layer):
             x = tl.tile(x, [1, 1, self.size[0], 1, self.size[1], 1])
             return tl.reshape(x, [-1, h * self.size[0], w * self.size[1], c])
         return tl.image.resize(inputs, (h * self.size[0], w * self.size[1]), method="bilinear")
+
+
+class Permute(Layer):
+    """Reorders the axes after the batch: `dims` is a permutation of 1..rank-1 (1-based, as in Keras)."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {list(self.dims)}")
+
+    def call(self, inputs):
+        if inputs.ndim != len(self.dims) + 1:
+            raise ValueError(f"{self.name}: dims {list(self.dims)} need inputs of rank {len(self.dims) + 1}, "
+                             f"got shape {list(inputs.shape)}")
+        return tl.transpose(inputs, [0, *self.dims])
+
+
+class RepeatVector(Layer):
+    """(batch, features) -> (batch, n, features)."""
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 2, "(batch, features)")
+        return tl.tile(tl.expand_dims(inputs, 1), [1, self.n, 1])
+
+
+class ZeroPadding3D(Layer):
+    """Zeros around the three spatial axes of (N, D, H, W, C) volumes."""
+
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"ZeroPadding3D(data_format={data_format!r}): only channels_last")
+        self.padding = _pairs(padding, 3, "ZeroPadding3D")
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 5, "NDHWC")
+        return tl.pad(inputs, [[0, 0], *[list(p) for p in self.padding], [0, 0]])
+
+
+class Cropping3D(Layer):
+    """Drops ((front, back), (top, bottom), (left, right)) of NDHWC volumes."""
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"Cropping3D(data_format={data_format!r}): only channels_last")
+        self.cropping = _pairs(cropping, 3, "Cropping3D")
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 5, "NDHWC")
+        s = [_crop(self, inputs.shape[i + 1], *self.cropping[i]) for i in range(3)]
+        return inputs[:, s[0], s[1], s[2], :]
+
+
+class UpSampling3D(Layer):
+    """Each voxel repeated size[i] times along spatial axis i of NDHWC volumes."""
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError(f"UpSampling3D(data_format={data_format!r}): only channels_last")
+        self.size = (int(size),) * 3 if isinstance(size, int) else tuple(int(v) for v in size)
+
+    def call(self, inputs):
+        _check_rank(self, inputs, 5, "NDHWC")
+        x = inputs
+        for axis, n in zip((1, 2, 3), self.size):  # one axis at a time: insert, tile, merge
+            shape = list(x.shape)
+            x = tl.tile(tl.expand_dims(x, axis + 1), [1] * (axis + 1) + [n] + [1] * (4 - axis))
+            x = tl.reshape(x, [-1, *shape[1:axis], shape[axis] * n, *shape[axis + 1:]])
+        return x

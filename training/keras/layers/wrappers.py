@@ -9,15 +9,19 @@ import tensorlite as tl
 from ..engine.layer import Layer
 
 
-class TimeDistributed(Layer):
-    """`layer` applied to each slice along axis 1 of (batch, steps, ...), sharing its weights: the
-    steps are folded into the batch, the layer runs once, and the steps are unfolded again."""
+class Wrapper(Layer):
+    """The base of layers that wrap another layer (`self.layer`)."""
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
-            raise ValueError(f"TimeDistributed: expects a Layer, got {type(layer).__name__}")
+            raise ValueError(f"{type(self).__name__}: expects a Layer, got {type(layer).__name__}")
         super().__init__(**kwargs)
         self.layer = layer
+
+
+class TimeDistributed(Wrapper):
+    """`layer` applied to each slice along axis 1 of (batch, steps, ...), sharing its weights: the
+    steps are folded into the batch, the layer runs once, and the steps are unfolded again."""
 
     def call(self, inputs, training=None):
         if inputs.ndim < 3:
