@@ -1,5 +1,6 @@
 /* CPU feature detection: CPUID and XGETBV on x86-64 (a feature counts only when the OS also saves
- * its registers on context switches), NEON always on AArch64, nothing elsewhere. */
+ * its registers on context switches), NEON always on AArch64 and its dot-product instructions from
+ * the kernel's hardware capabilities on Linux, nothing elsewhere. */
 #include "cpu.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -27,8 +28,17 @@ uint32_t tl_cpu_detect(void) {
 }
 
 #elif defined(__aarch64__)
+#if defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
-uint32_t tl_cpu_detect(void) { return TL_CPU_NEON; }
+uint32_t tl_cpu_detect(void) {
+    uint32_t features = TL_CPU_NEON; /* Advanced SIMD is part of every AArch64 CPU */
+#if defined(__linux__) && defined(AT_HWCAP)
+    if (getauxval(AT_HWCAP) & (1ul << 20)) features |= TL_CPU_NEON_DOT; /* HWCAP_ASIMDDP: SDOT / UDOT */
+#endif
+    return features; /* other systems: NEON only (the dot-product kernels are not chosen) */
+}
 
 #else
 

@@ -1,6 +1,6 @@
 /* The optimized float GEMM (kernels/opt/gemm_f32.h) in every tier this CPU runs (portable C,
- * AVX2, AVX-512) against a double-precision loop, over shapes that cover partial blocks of rows
- * and of columns, with and without bias, and clamping. Each result must be within 1e-5 of the
+ * AVX2, AVX-512, NEON) against a double-precision loop, over shapes that cover partial blocks of
+ * rows and of columns, with and without bias, and clamping. Each result must be within 1e-5 of the
  * sum's magnitude (the tiers only round differently). */
 #include <math.h>
 #include <stdio.h>
@@ -50,11 +50,12 @@ int main(void) {
     static const int32_t ms[] = {1, 3, 4, 5, 6, 7, 12, 13, 25, 40}, ns[] = {1, 2, 15, 16, 17, 31, 33, 48};
     static const int32_t ks[] = {1, 2, 7, 16, 27, 64, 257};
     uint32_t cpu = tl_cpu_detect();
-    struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512}};
+    struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512},
+                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT}};
     unsigned seed = 1;
     int t, failures = 0, runs = 0;
     size_t a, b, c;
-    for (t = 0; t < 3; t++) {
+    for (t = 0; t < (int)(sizeof tiers / sizeof *tiers); t++) {
         tl_gemm_f32_fn gemm;
         if ((cpu & tiers[t].needs) != tiers[t].needs) {
             printf("gemm_f32: %s not run (the CPU lacks it)\n", tiers[t].name);

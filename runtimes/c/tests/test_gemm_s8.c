@@ -15,7 +15,8 @@ static uint32_t next(uint32_t *s) {
     return *s >> 8;
 }
 
-static int check(const char *tier, tl_gemm_s8_fn gemm, int32_t m, int32_t n, int32_t k, uint32_t seed) {
+static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t k, uint32_t seed) {
+    tl_gemm_s8_fn gemm = tl_gemm_s8_select(needs);
     int32_t ch = tl_gemm_s8_channels(n), i, j, kk, ldc = n + 5, bad = 0;
     int8_t *a = malloc((size_t)(m * k + 1)), *w = malloc((size_t)(n * k + 1)), *c = malloc((size_t)(m * ldc + 1));
     int32_t *bias = calloc((size_t)ch, 4), *mult = calloc((size_t)ch, 4), *shift = calloc((size_t)ch, 4);
@@ -35,7 +36,7 @@ static int check(const char *tier, tl_gemm_s8_fn gemm, int32_t m, int32_t n, int
     p.out_offset = (int32_t)(next(&seed) % 256) - 128;
     p.q_lo = -128 + (int32_t)(next(&seed) % 3) * 20;
     p.q_hi = 127 - (int32_t)(next(&seed) % 3) * 20;
-    tl_gemm_s8_pack(packed, w, n, k);
+    tl_gemm_s8_pack_for(needs, packed, w, n, k);
     gemm(m, n, k, a, k, &p, c, ldc, scratch);
     for (i = 0; i < m && !bad; i++)
         for (j = 0; j < n && !bad; j++) {
@@ -63,20 +64,19 @@ static int check(const char *tier, tl_gemm_s8_fn gemm, int32_t m, int32_t n, int
 int main(void) {
     static const int32_t ms[] = {1, 5, 6, 7, 12, 13, 30}, ns[] = {1, 7, 16, 17, 40}, ks[] = {1, 2, 3, 9, 27, 64, 301};
     uint32_t cpu = tl_cpu_detect(), seed = 7;
-    struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512}};
+    struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512},
+                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT}};
     int t, failures = 0, runs = 0;
     size_t a, b, c;
-    for (t = 0; t < 3; t++) {
-        tl_gemm_s8_fn gemm;
+    for (t = 0; t < (int)(sizeof tiers / sizeof *tiers); t++) {
         if ((cpu & tiers[t].needs) != tiers[t].needs) {
             printf("gemm_s8: %s not run (the CPU lacks it)\n", tiers[t].name);
             continue;
         }
-        gemm = tl_gemm_s8_select(tiers[t].needs);
         for (a = 0; a < sizeof ms / sizeof *ms; a++)
             for (b = 0; b < sizeof ns / sizeof *ns; b++)
                 for (c = 0; c < sizeof ks / sizeof *ks; c++, seed += 13) {
-                    failures += check(tiers[t].name, gemm, ms[a], ns[b], ks[c], seed);
+                    failures += check(tiers[t].name, tiers[t].needs, ms[a], ns[b], ks[c], seed);
                     runs++;
                 }
     }

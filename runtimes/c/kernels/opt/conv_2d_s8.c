@@ -50,7 +50,7 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     }
     o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(d->out_c, k));
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
-    tl_gemm_s8_pack((int16_t *)o->params.packed, f, d->out_c, k);
+    tl_gemm_s8_pack_for(it->cpu, (int16_t *)o->params.packed, f, d->out_c, k);
     o->params.bias = b_eff;
     o->params.mult = mult;
     o->params.shift = shift;

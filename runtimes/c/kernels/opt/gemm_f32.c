@@ -23,6 +23,8 @@ tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (cpu & TL_CPU_AVX512) return tl_gemm_f32_avx512;
     if (cpu & TL_CPU_AVX2) return tl_gemm_f32_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if (cpu & TL_CPU_NEON) return tl_gemm_f32_neon;
 #else
     (void)cpu;
 #endif

@@ -6,7 +6,7 @@
  * TL_GEMM_NR output channels: panel p holds, for each k, W[p*NR .. p*NR+NR-1][k] side by side (zero
  * past n), so a micro-kernel reads NR weights with one load and broadcasts one A value against
  * them, keeping an MR x NR block of C in registers. The micro-kernel comes in one version per
- * instruction set (portable C, AVX2+FMA, AVX-512), chosen at prepare from the CPU's features;
+ * instruction set (portable C, AVX2+FMA, AVX-512, NEON), chosen at prepare from the CPU's features;
  * all sum over k in order, so they differ from each other and from the reference loops only by
  * FMA rounding.
  *
@@ -38,5 +38,8 @@ void tl_gemm_f32_avx2(int32_t m, int32_t n, int32_t k, const float *a, int32_t l
                       const float *bias, float lo, float hi, float *c, int32_t ldc);
 void tl_gemm_f32_avx512(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                         const float *bias, float lo, float hi, float *c, int32_t ldc);
+/* AArch64 only (gemm_f32_neon.c). */
+void tl_gemm_f32_neon(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
+                      const float *bias, float lo, float hi, float *c, int32_t ldc);
 
 #endif

@@ -32,10 +32,27 @@ tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (cpu & TL_CPU_AVX512) return tl_gemm_s8_avx512;
     if (cpu & TL_CPU_AVX2) return tl_gemm_s8_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+#if defined(TL_GEMM_S8_DOT)
+    if ((cpu & (TL_CPU_NEON | TL_CPU_NEON_DOT)) == (TL_CPU_NEON | TL_CPU_NEON_DOT)) return tl_gemm_s8_neondot;
+#endif
+    if (cpu & TL_CPU_NEON) return tl_gemm_s8_neon;
 #else
     (void)cpu;
 #endif
     return tl_gemm_s8_portable;
+}
+
+void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+#if defined(TL_GEMM_S8_DOT)
+    if (tl_gemm_s8_select(cpu) == tl_gemm_s8_neondot) {
+        tl_gemm_s8_pack_dot(packed, w, n, k);
+        return;
+    }
+#else
+    (void)cpu;
+#endif
+    tl_gemm_s8_pack(packed, w, n, k);
 }
 
 void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,

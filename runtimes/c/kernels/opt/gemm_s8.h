@@ -39,6 +39,9 @@ void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k);
 int32_t tl_gemm_s8_channels(int32_t n);
 size_t tl_gemm_s8_scratch_bytes(int32_t k);
 tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu);
+/* Packs W for the GEMM tl_gemm_s8_select(cpu) returns, into tl_gemm_s8_packed_bytes: int16 pairs
+ * (tl_gemm_s8_pack), or for the dot-product tier int8 quads (tl_gemm_s8_pack_dot). */
+void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k);
 
 void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                          int8_t *c, int32_t ldc, int16_t *scratch);
@@ -46,5 +49,19 @@ void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t l
                      int8_t *c, int32_t ldc, int16_t *scratch);
 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                        int8_t *c, int32_t ldc, int16_t *scratch);
+
+/* AArch64 (gemm_s8_neon.c): NEON with widening multiply-accumulates on the int16 pairs, and with the
+ * dot-product extension SDOT on int8 quads: for each 4 k, a panel's 16 channels' 4 weights side by
+ * side (64 bytes; zero past n and k), each panel where the int16 layout puts it. The SDOT kernel is
+ * compiled where the compiler can target it (GCC's function attribute, or -march with dotprod). */
+#if defined(__aarch64__) && defined(__ARM_NEON) && (defined(__ARM_FEATURE_DOTPROD) || (defined(__GNUC__) && !defined(__clang__)))
+#define TL_GEMM_S8_DOT 1
+#endif
+int32_t tl_gemm_s8_kquad(int32_t k); /* k rounded up to quads */
+void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k);
+void tl_gemm_s8_neon(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                     int8_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_neondot(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                        int8_t *c, int32_t ldc, int16_t *scratch);
 
 #endif
