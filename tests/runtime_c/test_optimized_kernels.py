@@ -1,7 +1,9 @@
 """The optimized kernel tier against the reference one (runtimes/c/kernels/opt vs kernels/*.c), in every
 instruction set this machine runs (portable C, AVX2, AVX-512): every deployable op case of the op table,
 every corpus model, and a sweep of convolution geometries. Integer outputs must be equal, floats within
-1e-5 of the reference's magnitude (the tiers sum in other orders and may fuse multiply-adds)."""
+1e-5 of the reference's magnitude (the tiers sum in other orders and may fuse multiply-adds). On 2 and 3
+threads each tier's outputs are bit-identical to its one-thread outputs (threads split whole output rows,
+pixels or channel panels, never a sum)."""
 import itertools
 
 import numpy as np
@@ -38,6 +40,10 @@ def _same(data: bytes, feeds=None, seed=0):
     want = run(ref_it, feeds)
     for isa in ISAS:
         got = run(Interpreter(model_content=data, instruction_set=isa), feeds)
+        for threads in (2, 3):
+            threaded = run(Interpreter(model_content=data, instruction_set=isa, num_threads=threads), feeds)
+            for t, g in zip(threaded, got):
+                np.testing.assert_array_equal(t, g, err_msg=f"{isa}, {threads} threads")
         for g, w in zip(got, want):
             if w.dtype.kind in "biu":
                 np.testing.assert_array_equal(g, w, err_msg=isa)

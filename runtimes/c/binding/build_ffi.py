@@ -44,6 +44,10 @@ tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
 uint32_t tl_cpu_features(void);
+typedef struct tl_thread_pool tl_thread_pool;
+tl_status tl_interpreter_set_thread_pool(tl_interpreter *it, tl_thread_pool *pool);
+tl_thread_pool *tl_binding_pool_new(int32_t threads);
+void tl_binding_pool_delete(tl_thread_pool *pool);
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
@@ -88,13 +92,33 @@ ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 _sources = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")) + glob.glob(os.path.join(ROOT, "kernels", "*.c"))
                   + glob.glob(os.path.join(ROOT, "kernels", "common", "*.c"))
-                  + glob.glob(os.path.join(ROOT, "kernels", "opt", "*.c")))
+                  + glob.glob(os.path.join(ROOT, "kernels", "opt", "*.c"))
+                  + glob.glob(os.path.join(ROOT, "threads", "*.c")))
+# The binding owns its thread pools on the heap (the runtime itself never allocates).
+_GLUE = """
+#include <stdlib.h>
+#include "tensorlite.h"
+#include "tensorlite_threads.h"
+static tl_thread_pool *tl_binding_pool_new(int32_t threads) {
+    tl_pthread_pool *p = malloc(sizeof *p);
+    if (p && tl_pthread_pool_init(p, threads) != 0) {
+        free(p);
+        p = NULL;
+    }
+    return p ? &p->base : NULL;
+}
+static void tl_binding_pool_delete(tl_thread_pool *pool) {
+    tl_pthread_pool_free((tl_pthread_pool *)pool);
+    free(pool);
+}
+"""
 ffibuilder.set_source(
     "tensorlite.runtime._tl_c",
-    '#include "tensorlite.h"',
+    _GLUE,
     sources=[os.path.relpath(s) for s in _sources],
     include_dirs=[os.path.relpath(os.path.join(ROOT, "include")), os.path.relpath(os.path.join(ROOT, "src"))],
-    extra_compile_args=["-std=c99", "-O3"],
+    extra_compile_args=["-std=c99", "-O3", "-pthread"],
+    extra_link_args=["-pthread"],
     libraries=["m"],
 )
 

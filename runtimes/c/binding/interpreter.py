@@ -8,6 +8,7 @@ until the model fits (the C runtime reports ARENA_TOO_SMALL).
 from __future__ import annotations
 
 import enum
+import os
 import re
 
 import numpy as np
@@ -61,13 +62,14 @@ class Interpreter:
         """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
         fits), `source` is what error messages call the model (default: model_path, or "<model_content>") and
         `instruction_set` limits the optimized kernels to one tier ("portable", "avx2", "avx512", "neon"; default:
-        the best this CPU has), to compare them."""
+        the best this CPU has), to compare them. `num_threads`: the optimized kernels' threads (None, 0 or 1: the
+        calling thread only; -1: one per CPU this process may use); results do not depend on it."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         if experimental_delegates:
             raise ValueError("Interpreter: delegates are not supported by tensorlite's C runtime yet")
         if num_threads is not None and (not isinstance(num_threads, int) or num_threads < -1):
-            raise ValueError("type of num_threads should be int and >= -1")  # accepted; runs on one thread
+            raise ValueError("type of num_threads should be int and >= -1")
         if model_path is not None:
             with open(model_path, "rb") as f:
                 model_content = f.read()
@@ -81,6 +83,7 @@ class Interpreter:
         if instruction_set is not None and instruction_set not in INSTRUCTION_SETS:
             raise ValueError(f"instruction_set {instruction_set!r}: expected one of {', '.join(INSTRUCTION_SETS)}")
         self._cpu_mask = INSTRUCTION_SETS[instruction_set] if instruction_set else 0xFFFFFFFF
+        self._pool = self._thread_pool(num_threads)
         self._it = None
         self._allocated = False
         status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
@@ -104,7 +107,21 @@ class Interpreter:
             lib.tl_interpreter_set_preserve_all_tensors(self._it, int(self._preserve))
             lib.tl_interpreter_set_reference_kernels(self._it, int(self._reference))
             lib.tl_interpreter_set_cpu_features(self._it, self._cpu_mask)
+            if self._pool is not None:
+                lib.tl_interpreter_set_thread_pool(self._it, self._pool)
         return status_p[0]
+
+    @staticmethod
+    def _thread_pool(num_threads):
+        """A pthreads pool for num_threads > 1 (freed with this Interpreter, which outlives its C interpreter)."""
+        threads = len(os.sched_getaffinity(0)) if num_threads == -1 else (num_threads or 1)
+        threads = min(threads, 64)  # TL_MAX_THREADS
+        if threads <= 1:
+            return None
+        pool = lib.tl_binding_pool_new(threads)
+        if pool == ffi.NULL:
+            raise RuntimeError(f"Interpreter: could not start {threads} threads")
+        return ffi.gc(pool, lib.tl_binding_pool_delete)
 
     def _read_signatures(self) -> dict:
         """{key: {"inputs": {name: tensor_index}, "outputs": {...}, "subgraph_index": i}}, read by the C

@@ -113,6 +113,17 @@ tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
 /* This CPU's features (the bits above), as interpreters detect them. */
 uint32_t tl_cpu_features(void);
 
+/* Threads (hosts): the optimized kernels split their work into independent tasks and hand them to a
+ * caller-given pool; the runtime never creates threads itself. `parallel_for` must run
+ * task(ctx, 0 .. tasks - 1), each exactly once, on up to `threads` threads, and return when all are
+ * done. runtimes/c/threads/ has a pthreads pool (tl_pthread_pool_init). Set before allocate; the pool
+ * must outlive the interpreter. Results do not depend on the number of threads. */
+typedef struct tl_thread_pool {
+    int32_t threads;
+    void (*parallel_for)(struct tl_thread_pool *pool, int32_t tasks, void (*task)(void *ctx, int32_t index), void *ctx);
+} tl_thread_pool;
+tl_status tl_interpreter_set_thread_pool(tl_interpreter *it, tl_thread_pool *pool);
+
 /* Profiling: `hook` is called before (end 0) and after (end 1) each node's eval, with the subgraph
  * and node indices, e.g. to time each operator with the host's clock (names:
  * tl_interpreter_get_subgraph_node_op_name). NULL removes it. */

@@ -144,6 +144,24 @@ tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable) {
 
 uint32_t tl_cpu_features(void) { return tl_cpu_detect(); }
 
+tl_status tl_interpreter_set_thread_pool(tl_interpreter *it, tl_thread_pool *pool) {
+    if (it == NULL || it->broken || (pool && (pool->threads < 1 || !pool->parallel_for))) return TL_STATUS_BAD_ARGUMENT;
+    if (it->allocated) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "options must be set before allocate_tensors");
+    it->pool = pool;
+    return TL_STATUS_OK;
+}
+
+int32_t tl_threads(const tl_interpreter *it) { return it->pool ? it->pool->threads : 1; }
+
+void tl_parallel(tl_interpreter *it, int32_t tasks, void (*task)(void *ctx, int32_t index), void *ctx) {
+    int32_t i;
+    if (it->pool && tasks > 1) {
+        it->pool->parallel_for(it->pool, tasks, task, ctx);
+        return;
+    }
+    for (i = 0; i < tasks; i++) task(ctx, i);
+}
+
 tl_status tl_interpreter_set_node_hook(tl_interpreter *it, tl_node_hook hook, void *user) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     it->node_hook = hook;

@@ -92,6 +92,7 @@ struct tl_interpreter {
     int preserve_all_tensors;
     int reference_kernels;
     uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
+    tl_thread_pool *pool;   /* optimized kernels' tasks run there (NULL: in the calling thread) */
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
     int broken;             /* the model could not be read: only the error message is valid */
@@ -143,6 +144,11 @@ tl_tensor *tl_subgraph_tensor(const tl_subgraph *sg, int32_t index);
  * control flow kernels, what they call; then plans memory (subgraph.c and plan.c). */
 tl_status tl_interpreter_prepare_all(tl_interpreter *it);
 tl_status tl_interpreter_plan(tl_interpreter *it);
+
+/* The threads a kernel may split its work into (1 without a pool), and running task(ctx, i) for
+ * i in [0, tasks): on the pool when there is one, else in order in this thread. */
+int32_t tl_threads(const tl_interpreter *it);
+void tl_parallel(tl_interpreter *it, int32_t tasks, void (*task)(void *ctx, int32_t index), void *ctx);
 
 /* Persistent arena memory (16-byte aligned, zeroed); NULL when the arena is full. */
 void *tl_alloc_persistent(tl_interpreter *it, size_t bytes);

@@ -1,32 +1,41 @@
-/* tl_run MODEL.tflite [ARENA_KB] [RUNS [profile]]: loads a model, fills every input with a fixed byte
- * pattern, invokes once and prints each output's bytes as hex, or the error message (exit 1); with
- * RUNS, invokes that many more times and prints the mean time per invoke, and with "profile" the
- * time per operator type. A standalone driver for the fuzz and sanitizer tests and for timing and
- * profiling without Python. */
+/* tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N]]: loads a model, fills every input with
+ * a fixed byte pattern, invokes once and prints each output's bytes as hex, or the error message
+ * (exit 1); with RUNS, invokes that many more times and prints the mean time per invoke (wall clock
+ * and CPU time), with "profile" the wall time per operator type, and with threads=N runs the
+ * optimized kernels on a pool of N threads. A standalone driver for the fuzz and sanitizer tests and
+ * for timing and profiling without Python. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "tensorlite.h"
+#include "tensorlite_threads.h"
 
 #define MAX_KINDS 64
 
 typedef struct {
     tl_interpreter *it;
-    clock_t start;
+    double start;
     const char *names[MAX_KINDS];
     double seconds[MAX_KINDS];
     long calls[MAX_KINDS];
     int kinds;
 } profile;
 
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     profile *p = user;
     const char *name;
     int k;
     if (!end) {
-        p->start = clock();
+        p->start = now();
         return;
     }
     name = tl_interpreter_get_subgraph_node_op_name(p->it, subgraph, node);
@@ -35,7 +44,7 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
         if (k == MAX_KINDS) return;
         p->names[p->kinds++] = name;
     }
-    p->seconds[k] += (double)(clock() - p->start) / CLOCKS_PER_SEC;
+    p->seconds[k] += now() - p->start;
     p->calls[k]++;
 }
 
@@ -56,9 +65,25 @@ int main(int argc, char **argv) {
     tl_status st;
     tl_model m;
     tl_interpreter *it = NULL;
-    int32_t k;
+    int32_t k, threads = 1;
+    int profiling = 0, a;
+    static tl_pthread_pool pool; /* tools only: the runtime itself has no statics */
     if (argc < 2) {
-        fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB]\n");
+        fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N]]\n");
+        return 2;
+    }
+    for (a = 4; a < argc; a++) {
+        if (strcmp(argv[a], "profile") == 0) {
+            profiling = 1;
+        } else if (strncmp(argv[a], "threads=", 8) == 0 && atoi(argv[a] + 8) >= 1 && atoi(argv[a] + 8) <= TL_MAX_THREADS) {
+            threads = atoi(argv[a] + 8);
+        } else {
+            fprintf(stderr, "tl_run: unknown option %s\n", argv[a]);
+            return 2;
+        }
+    }
+    if (threads > 1 && tl_pthread_pool_init(&pool, threads) != 0) {
+        fprintf(stderr, "tl_run: cannot start %d threads\n", (int)threads);
         return 2;
     }
     f = fopen(argv[1], "rb");
@@ -82,6 +107,7 @@ int main(int argc, char **argv) {
     }
     st = tl_model_init(&m, model, n);
     if (st == TL_STATUS_OK) it = tl_interpreter_init(&m, NULL, arena, arena_bytes, &st);
+    if (st == TL_STATUS_OK && threads > 1) st = tl_interpreter_set_thread_pool(it, &pool.base);
     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
     if (st == TL_STATUS_OK) {
         fill_inputs(it);
@@ -89,6 +115,7 @@ int main(int argc, char **argv) {
     }
     if (st != TL_STATUS_OK) {
         printf("error %d: %s\n", (int)st, it ? tl_interpreter_error_message(it) : tl_status_message(st));
+        if (threads > 1) tl_pthread_pool_free(&pool);
         free(arena);
         free(model);
         return 1;
@@ -102,23 +129,28 @@ int main(int argc, char **argv) {
     printf("arena bytes used: %lu\n", (unsigned long)tl_interpreter_arena_bytes_used(it));
     if (argc > 3 && atol(argv[3]) > 0) { /* the inputs are rewritten each time: their memory is reused */
         long runs = atol(argv[3]), r;
-        double seconds = 0.0;
-        static profile prof; /* tools only: the runtime itself has no statics */
+        double seconds = 0.0, cpu_seconds = 0.0;
+        static profile prof;
         int kind;
         prof.it = it;
-        if (argc > 4 && strcmp(argv[4], "profile") == 0) tl_interpreter_set_node_hook(it, on_node, &prof);
+        if (profiling) tl_interpreter_set_node_hook(it, on_node, &prof);
         for (r = 0; r < runs && st == TL_STATUS_OK; r++) {
-            clock_t start;
+            double start;
+            clock_t cpu_start;
             fill_inputs(it);
-            start = clock();
+            start = now();
+            cpu_start = clock();
             st = tl_interpreter_invoke(it);
-            seconds += (double)(clock() - start) / CLOCKS_PER_SEC;
+            seconds += now() - start;
+            cpu_seconds += (double)(clock() - cpu_start) / CLOCKS_PER_SEC;
         }
-        printf("invoke: %.1f us (mean of %ld, CPU time)\n", 1e6 * seconds / (double)runs, runs);
+        printf("invoke: %.1f us (mean of %ld, wall clock, %d thread%s; CPU time %.1f us)\n", 1e6 * seconds / (double)runs,
+               runs, (int)threads, threads > 1 ? "s" : "", 1e6 * cpu_seconds / (double)runs);
         for (kind = 0; kind < prof.kinds; kind++)
             printf("  %-28s %9.1f us  %5.1f%%  (%ld nodes)\n", prof.names[kind], 1e6 * prof.seconds[kind] / (double)runs,
                    100.0 * prof.seconds[kind] / seconds, prof.calls[kind] / runs);
     }
+    if (threads > 1) tl_pthread_pool_free(&pool);
     free(arena);
     free(model);
     return st == TL_STATUS_OK ? 0 : 1;

@@ -13,21 +13,19 @@
 typedef struct {
     tl_add_s8_params p;
     int64_t n;
+    int avx512; /* else AVX2 */
 } add_s8_opt;
 
-AVX512 static tl_status eval_avx512(tl_interpreter *it, tl_node *node) {
-    const add_s8_opt *o = node->op_data;
+AVX512 static void run_avx512(const add_s8_opt *o, const int8_t *a, const int8_t *b, int8_t *y, int64_t first, int64_t end) {
     const tl_add_s8_params *p = &o->p;
-    const int8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    int8_t *y = tl_node_output(it, node, 0)->data;
     const __m512i a_off = _mm512_set1_epi32(p->a_offset), b_off = _mm512_set1_epi32(p->b_offset);
     const __m512i a_mult = _mm512_set1_epi32(p->a_mult), a_shift = _mm512_set1_epi32(p->a_shift);
     const __m512i b_mult = _mm512_set1_epi32(p->b_mult), b_shift = _mm512_set1_epi32(p->b_shift);
     const __m512i out_mult = _mm512_set1_epi32(p->out_mult), out_shift = _mm512_set1_epi32(p->out_shift);
     const __m512i out_off = _mm512_set1_epi32(p->out_offset), lo = _mm512_set1_epi32(p->q_lo), hi = _mm512_set1_epi32(p->q_hi);
     int64_t i;
-    for (i = 0; i < o->n; i += 16) {
-        __mmask16 m = (__mmask16)(o->n - i >= 16 ? 0xFFFFu : (1u << (o->n - i)) - 1u);
+    for (i = first; i < end; i += 16) {
+        __mmask16 m = (__mmask16)(end - i >= 16 ? 0xFFFFu : (1u << (end - i)) - 1u);
         __m512i x = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a + i)), a_off), 20);
         __m512i z = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, b + i)), b_off), 20);
         __m512i rx = tl_requantize_512(x, a_mult, a_shift), rz = tl_requantize_512(z, b_mult, b_shift);
@@ -35,22 +33,18 @@ AVX512 static tl_status eval_avx512(tl_interpreter *it, tl_node *node) {
         r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, out_off), lo), hi);
         _mm_mask_storeu_epi8(y + i, m, _mm512_cvtepi32_epi8(r));
     }
-    return TL_STATUS_OK;
 }
 
-AVX2 static tl_status eval_avx2(tl_interpreter *it, tl_node *node) {
-    const add_s8_opt *o = node->op_data;
+AVX2 static void run_avx2(const add_s8_opt *o, const int8_t *a, const int8_t *b, int8_t *y, int64_t first, int64_t end) {
     const tl_add_s8_params *p = &o->p;
-    const int8_t *a = tl_node_input(it, node, 0)->data, *b = tl_node_input(it, node, 1)->data;
-    int8_t *y = tl_node_output(it, node, 0)->data;
     const __m256i a_off = _mm256_set1_epi32(p->a_offset), b_off = _mm256_set1_epi32(p->b_offset);
     const __m256i a_mult = _mm256_set1_epi32(p->a_mult), a_shift = _mm256_set1_epi32(p->a_shift);
     const __m256i b_mult = _mm256_set1_epi32(p->b_mult), b_shift = _mm256_set1_epi32(p->b_shift);
     const __m256i out_mult = _mm256_set1_epi32(p->out_mult), out_shift = _mm256_set1_epi32(p->out_shift);
     const __m256i out_off = _mm256_set1_epi32(p->out_offset), lo = _mm256_set1_epi32(p->q_lo), hi = _mm256_set1_epi32(p->q_hi);
     int64_t i, j;
-    for (i = 0; i < o->n; i += 8) {
-        int64_t n = o->n - i < 8 ? o->n - i : 8;
+    for (i = first; i < end; i += 8) {
+        int64_t n = end - i < 8 ? end - i : 8;
         int8_t xa[8] = {0}, xb[8] = {0};
         int32_t out[8];
         __m256i x, z, r;
@@ -67,6 +61,33 @@ AVX2 static tl_status eval_avx2(tl_interpreter *it, tl_node *node) {
         _mm256_storeu_si256((__m256i *)out, r);
         for (j = 0; j < n; j++) y[i + j] = (int8_t)out[j];
     }
+}
+
+typedef struct {
+    const add_s8_opt *o;
+    const int8_t *a, *b;
+    int8_t *y;
+    int64_t per_task;
+} add_s8_job;
+
+static void task(void *ctx, int32_t t) {
+    const add_s8_job *j = ctx;
+    int64_t first = t * j->per_task, end = first + j->per_task < j->o->n ? first + j->per_task : j->o->n;
+    if (j->o->avx512)
+        run_avx512(j->o, j->a, j->b, j->y, first, end);
+    else
+        run_avx2(j->o, j->a, j->b, j->y, first, end);
+}
+
+static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
+    add_s8_job j;
+    int32_t tasks;
+    j.o = node->op_data;
+    j.a = tl_node_input(it, node, 0)->data;
+    j.b = tl_node_input(it, node, 1)->data;
+    j.y = tl_node_output(it, node, 0)->data;
+    j.per_task = tl_split(j.o->n, tl_threads(it), 64, &tasks);
+    tl_parallel(it, tasks, task, &j);
     return TL_STATUS_OK;
 }
 #endif
@@ -80,7 +101,8 @@ tl_status tl_add_sub_opt_s8_prepare(tl_interpreter *it, tl_node *node, const tl_
     o->p = *params;
     o->n = tl_tensor_numel(tl_node_output(it, node, 0));
     node->op_data = o;
-    node->eval = (it->cpu & TL_CPU_AVX512) ? eval_avx512 : eval_avx2;
+    o->avx512 = (it->cpu & TL_CPU_AVX512) != 0;
+    node->eval = eval_s8;
 #else
     (void)it;
     (void)node;

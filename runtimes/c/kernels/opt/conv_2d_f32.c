@@ -19,7 +19,7 @@ typedef struct {
     tl_gemm_f32_fn gemm;
     int32_t k;
     int direct;        /* 1x1, stride 1, no padding: the input is the GEMM's A */
-    tl_scratch *cols;  /* im2col block: BLOCK x k floats */
+    tl_scratch *cols;  /* im2col blocks: BLOCK x k floats per thread */
 } conv_f32_opt;
 
 static tl_status eval_f32(tl_interpreter *it, tl_node *node);
@@ -41,7 +41,7 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     tl_gemm_f32_pack(o->packed, filter->data, d->out_c, o->k);
     o->gemm = tl_gemm_f32_select(it->cpu);
     if (!o->direct) {
-        o->cols = tl_request_scratch(it, node, sizeof(float) * (size_t)BLOCK * (size_t)o->k);
+        o->cols = tl_request_scratch(it, node, sizeof(float) * (size_t)BLOCK * (size_t)o->k * (size_t)tl_threads(it));
         if (!o->cols) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D im2col scratch");
     }
     node->op_data = o;
@@ -49,24 +49,46 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* One thread's share: output pixels [first, last). */
+typedef struct {
+    const conv_f32_opt *o;
+    const float *x, *bias;
+    float *y, *cols;
+    int64_t pixels, per_task;
+} conv_f32_job;
+
+static void task_f32(void *ctx, int32_t t) {
+    const conv_f32_job *j = ctx;
+    const conv_f32_opt *o = j->o;
+    const tl_conv_data *d = o->conv;
+    int64_t first = t * j->per_task, last = first + j->per_task < j->pixels ? first + j->per_task : j->pixels;
+    float *cols = j->cols ? j->cols + (int64_t)t * BLOCK * o->k : NULL;
+    if (o->direct) {
+        o->gemm((int32_t)(last - first), d->out_c, o->k, j->x + first * d->in_c, d->in_c, o->packed, j->bias, d->f_lo,
+                d->f_hi, j->y + first * d->out_c, d->out_c);
+        return;
+    }
+    for (; first < last; first += BLOCK) {
+        int32_t rows = (int32_t)(last - first < BLOCK ? last - first : BLOCK);
+        tl_im2col(d, j->x, sizeof(float), 0, (int32_t)first, rows, cols);
+        o->gemm(rows, d->out_c, o->k, cols, o->k, o->packed, j->bias, d->f_lo, d->f_hi, j->y + first * d->out_c,
+                d->out_c);
+    }
+}
+
 static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
     const conv_f32_opt *o = node->op_data;
     const tl_conv_data *d = o->conv;
-    const float *x = tl_node_input(it, node, 0)->data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
-    const float *bias = bt ? bt->data : NULL;
-    float *y = tl_node_output(it, node, 0)->data;
-    int32_t pixels = d->batches * d->win.out_h * d->win.out_w, first;
-    if (o->direct) {
-        o->gemm(pixels, d->out_c, o->k, x, d->in_c, o->packed, bias, d->f_lo, d->f_hi, y, d->out_c);
-        return TL_STATUS_OK;
-    }
-    for (first = 0; first < pixels; first += BLOCK) {
-        int32_t rows = pixels - first < BLOCK ? pixels - first : BLOCK;
-        float *cols = o->cols->data;
-        tl_im2col(d, x, sizeof(float), 0, first, rows, cols);
-        o->gemm(rows, d->out_c, o->k, cols, o->k, o->packed, bias, d->f_lo, d->f_hi, y + (int64_t)first * d->out_c,
-                d->out_c);
-    }
+    conv_f32_job j;
+    int32_t tasks;
+    j.o = o;
+    j.x = tl_node_input(it, node, 0)->data;
+    j.bias = bt ? bt->data : NULL;
+    j.y = tl_node_output(it, node, 0)->data;
+    j.cols = o->cols ? o->cols->data : NULL;
+    j.pixels = (int64_t)d->batches * d->win.out_h * d->win.out_w;
+    j.per_task = tl_split(j.pixels, tl_threads(it), BLOCK, &tasks);
+    tl_parallel(it, tasks, task_f32, &j);
     return TL_STATUS_OK;
 }

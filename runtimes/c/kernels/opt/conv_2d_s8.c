@@ -18,7 +18,7 @@ typedef struct {
     int32_t k;
     int direct;
     uint8_t pad;            /* the input zero point's byte */
-    tl_scratch *cols, *a16; /* im2col block (BLOCK x k int8), the GEMM's widened rows */
+    tl_scratch *cols, *a16; /* per thread: im2col block (BLOCK x k int8), the GEMM's widened rows */
 } conv_s8_opt;
 
 static tl_status eval_s8(tl_interpreter *it, tl_node *node);
@@ -63,30 +63,54 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     o->pad = (uint8_t)(int8_t)(-d->in_offset);
     o->direct = w->filter_h == 1 && w->filter_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
                 w->pad_w == 0;
-    o->a16 = tl_request_scratch(it, node, tl_gemm_s8_scratch_bytes(k));
-    o->cols = o->direct ? NULL : tl_request_scratch(it, node, (size_t)BLOCK * (size_t)k);
+    o->a16 = tl_request_scratch(it, node, tl_gemm_s8_scratch_bytes(k) * (size_t)tl_threads(it));
+    o->cols = o->direct ? NULL : tl_request_scratch(it, node, (size_t)BLOCK * (size_t)k * (size_t)tl_threads(it));
     if (!o->a16 || (!o->direct && !o->cols)) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D scratch");
     node->op_data = o;
     node->eval = eval_s8;
     return TL_STATUS_OK;
 }
 
+/* One thread's share: output pixels [first, last), with its own slices of the scratch. */
+typedef struct {
+    const conv_s8_opt *o;
+    const int8_t *x;
+    int8_t *y, *cols;
+    int16_t *a16;
+    int64_t pixels, per_task;
+} conv_s8_job;
+
+static void task_s8(void *ctx, int32_t t) {
+    const conv_s8_job *j = ctx;
+    const conv_s8_opt *o = j->o;
+    const tl_conv_data *d = o->conv;
+    int64_t first = t * j->per_task, last = first + j->per_task < j->pixels ? first + j->per_task : j->pixels;
+    int16_t *a16 = (int16_t *)((uint8_t *)j->a16 + (size_t)t * tl_gemm_s8_scratch_bytes(o->k));
+    int8_t *cols = j->cols ? j->cols + (int64_t)t * BLOCK * o->k : NULL;
+    if (o->direct) {
+        o->gemm((int32_t)(last - first), d->out_c, o->k, j->x + first * d->in_c, d->in_c, &o->params,
+                j->y + first * d->out_c, d->out_c, a16);
+        return;
+    }
+    for (; first < last; first += BLOCK) {
+        int32_t rows = (int32_t)(last - first < BLOCK ? last - first : BLOCK);
+        tl_im2col(d, j->x, 1, o->pad, (int32_t)first, rows, cols);
+        o->gemm(rows, d->out_c, o->k, cols, o->k, &o->params, j->y + first * d->out_c, d->out_c, a16);
+    }
+}
+
 static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
     const conv_s8_opt *o = node->op_data;
     const tl_conv_data *d = o->conv;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    int8_t *y = tl_node_output(it, node, 0)->data;
-    int16_t *a16 = o->a16->data;
-    int32_t pixels = d->batches * d->win.out_h * d->win.out_w, first;
-    if (o->direct) {
-        o->gemm(pixels, d->out_c, o->k, x, d->in_c, &o->params, y, d->out_c, a16);
-        return TL_STATUS_OK;
-    }
-    for (first = 0; first < pixels; first += BLOCK) {
-        int32_t rows = pixels - first < BLOCK ? pixels - first : BLOCK;
-        int8_t *cols = o->cols->data;
-        tl_im2col(d, x, 1, o->pad, first, rows, cols);
-        o->gemm(rows, d->out_c, o->k, cols, o->k, &o->params, y + (int64_t)first * d->out_c, d->out_c, a16);
-    }
+    conv_s8_job j;
+    int32_t tasks;
+    j.o = o;
+    j.x = tl_node_input(it, node, 0)->data;
+    j.y = tl_node_output(it, node, 0)->data;
+    j.cols = o->cols ? o->cols->data : NULL;
+    j.a16 = o->a16->data;
+    j.pixels = (int64_t)d->batches * d->win.out_h * d->win.out_w;
+    j.per_task = tl_split(j.pixels, tl_threads(it), BLOCK, &tasks);
+    tl_parallel(it, tasks, task_s8, &j);
     return TL_STATUS_OK;
 }

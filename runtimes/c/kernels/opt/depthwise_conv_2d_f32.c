@@ -11,51 +11,75 @@
 
 #define CB 16 /* channels per block, which compilers vectorise */
 
-typedef void (*dw_fn)(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+typedef void (*dw_fn)(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+                       int64_t first_row, int64_t last_row);
 
 typedef struct {
     const tl_conv_data *conv;
     dw_fn run;
 } dw_f32_opt;
 
-void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y) {
+void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+                        int64_t first_row, int64_t last_row) {
     const tl_window *w = &d->win;
-    int32_t c_all = d->out_c, b, oy, ox, c, j, ky, kx;
-    for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < w->out_h; oy++)
-            for (ox = 0; ox < w->out_w; ox++) {
-                int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w, ky0, ky1, kx0, kx1;
-                float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all;
-                tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
-                tl_window_taps(ox0, w->dil_w, w->filter_w, d->in_w, &kx0, &kx1);
-                for (c = 0; c < c_all; c += CB) {
-                    int32_t n = c_all - c < CB ? c_all - c : CB;
-                    float acc[CB];
-                    for (j = 0; j < CB; j++) acc[j] = 0.0f;
-                    for (ky = ky0; ky < ky1; ky++) {
-                        const float *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w) * c_all + c;
-                        const float *taps = f + (int64_t)ky * w->filter_w * c_all + c;
-                        for (kx = kx0; kx < kx1; kx++) {
-                            const float *px = row + (int64_t)(ox0 + kx * w->dil_w) * c_all, *pw = taps + (int64_t)kx * c_all;
-                            if (n == CB)
-                                for (j = 0; j < CB; j++) acc[j] += px[j] * pw[j];
-                            else
-                                for (j = 0; j < n; j++) acc[j] += px[j] * pw[j];
-                        }
-                    }
-                    for (j = 0; j < n; j++) {
-                        float v = acc[j] + (bias ? bias[c + j] : 0.0f);
-                        out[c + j] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+    int64_t line;
+    int32_t c_all = d->out_c, ox, c, j, ky, kx;
+    for (line = first_row; line < last_row; line++)
+        for (ox = 0; ox < w->out_w; ox++) {
+            int32_t b = (int32_t)(line / w->out_h), oy = (int32_t)(line % w->out_h);
+            int32_t oy0 = oy * w->stride_h - w->pad_h, ox0 = ox * w->stride_w - w->pad_w, ky0, ky1, kx0, kx1;
+            float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all;
+            tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+            tl_window_taps(ox0, w->dil_w, w->filter_w, d->in_w, &kx0, &kx1);
+            for (c = 0; c < c_all; c += CB) {
+                int32_t n = c_all - c < CB ? c_all - c : CB;
+                float acc[CB];
+                for (j = 0; j < CB; j++) acc[j] = 0.0f;
+                for (ky = ky0; ky < ky1; ky++) {
+                    const float *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w) * c_all + c;
+                    const float *taps = f + (int64_t)ky * w->filter_w * c_all + c;
+                    for (kx = kx0; kx < kx1; kx++) {
+                        const float *px = row + (int64_t)(ox0 + kx * w->dil_w) * c_all, *pw = taps + (int64_t)kx * c_all;
+                        if (n == CB)
+                            for (j = 0; j < CB; j++) acc[j] += px[j] * pw[j];
+                        else
+                            for (j = 0; j < n; j++) acc[j] += px[j] * pw[j];
                     }
                 }
+                for (j = 0; j < n; j++) {
+                    float v = acc[j] + (bias ? bias[c + j] : 0.0f);
+                    out[c + j] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+                }
             }
+        }
+}
+
+typedef struct {
+    const dw_f32_opt *o;
+    const float *x, *f;
+    const float *bias;
+    float *y;
+    int64_t rows, per_task;
+} dw_f32_job;
+
+static void task_f32(void *ctx, int32_t t) {
+    const dw_f32_job *j = ctx;
+    int64_t first = t * j->per_task, last = first + j->per_task < j->rows ? first + j->per_task : j->rows;
+    j->o->run(j->o->conv, j->x, j->f, j->bias, j->y, first, last);
 }
 
 static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
-    const dw_f32_opt *o = node->op_data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
-    o->run(o->conv, tl_node_input(it, node, 0)->data, tl_node_input(it, node, 1)->data, bt ? bt->data : NULL,
-           tl_node_output(it, node, 0)->data);
+    dw_f32_job j;
+    int32_t tasks;
+    j.o = node->op_data;
+    j.x = tl_node_input(it, node, 0)->data;
+    j.f = tl_node_input(it, node, 1)->data;
+    j.bias = bt ? bt->data : NULL;
+    j.y = tl_node_output(it, node, 0)->data;
+    j.rows = (int64_t)j.o->conv->batches * j.o->conv->win.out_h;   /* output rows, over the batch */
+    j.per_task = tl_split(j.rows, tl_threads(it), 1, &tasks);
+    tl_parallel(it, tasks, task_f32, &j);
     return TL_STATUS_OK;
 }
 

@@ -9,43 +9,45 @@
 
 #include "requant_x86.h"
 
-AVX512 void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y) {
+AVX512 void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+                            int64_t first_row, int64_t last_row) {
     const tl_window *w = &d->win;
     const int32_t c_all = d->out_c, kw = w->filter_w;
     const __m512i in_offset = _mm512_set1_epi32(d->in_offset), out_offset = _mm512_set1_epi32(d->out_offset);
     const __m512i lo = _mm512_set1_epi32(d->q_lo), hi = _mm512_set1_epi32(d->q_hi), bound = _mm512_set1_epi32(1 << 16);
     __m512i taps[TL_DW_MAX_TAPS];
-    int32_t b, oy, ox, c, ky, kx;
-    for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < w->out_h; oy++) {
-            int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
-            tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
-            for (c = 0; c < c_all; c += 16) {
-                __mmask16 m = (__mmask16)(c_all - c >= 16 ? 0xFFFFu : (1u << (c_all - c)) - 1u);
-                __m512i vb = bias ? _mm512_maskz_loadu_epi32(m, bias + c) : _mm512_setzero_si512();
-                __m512i mult = _mm512_maskz_loadu_epi32(m, d->mult + c), shift = _mm512_maskz_loadu_epi32(m, d->shift + c);
-                for (ky = ky0; ky < ky1; ky++)
-                    for (kx = 0; kx < kw; kx++)
-                        taps[ky * kw + kx] = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, f + (int64_t)(ky * kw + kx) * c_all + c));
-                for (ox = 0; ox < w->out_w; ox++) {
-                    int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1;
-                    __m512i acc = _mm512_setzero_si512();
-                    tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
-                    for (ky = ky0; ky < ky1; ky++) {
-                        const int8_t *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
-                        for (kx = kx0; kx < kx1; kx++) {
-                            __m512i v = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, row + (int64_t)kx * w->dil_w * c_all));
-                            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(_mm512_add_epi32(v, in_offset), taps[ky * kw + kx]));
-                        }
+    int64_t line;
+    int32_t ox, c, ky, kx;
+    for (line = first_row; line < last_row; line++) {
+        int32_t b = (int32_t)(line / w->out_h), oy = (int32_t)(line % w->out_h);
+        int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
+        tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+        for (c = 0; c < c_all; c += 16) {
+            __mmask16 m = (__mmask16)(c_all - c >= 16 ? 0xFFFFu : (1u << (c_all - c)) - 1u);
+            __m512i vb = bias ? _mm512_maskz_loadu_epi32(m, bias + c) : _mm512_setzero_si512();
+            __m512i mult = _mm512_maskz_loadu_epi32(m, d->mult + c), shift = _mm512_maskz_loadu_epi32(m, d->shift + c);
+            for (ky = ky0; ky < ky1; ky++)
+                for (kx = 0; kx < kw; kx++)
+                    taps[ky * kw + kx] = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, f + (int64_t)(ky * kw + kx) * c_all + c));
+            for (ox = 0; ox < w->out_w; ox++) {
+                int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1;
+                __m512i acc = _mm512_setzero_si512();
+                tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
+                for (ky = ky0; ky < ky1; ky++) {
+                    const int8_t *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
+                    for (kx = kx0; kx < kx1; kx++) {
+                        __m512i v = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, row + (int64_t)kx * w->dil_w * c_all));
+                        acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(_mm512_add_epi32(v, in_offset), taps[ky * kw + kx]));
                     }
-                    acc = tl_requantize_512(_mm512_add_epi32(acc, vb), mult, shift);
-                    acc = _mm512_min_epi32(_mm512_max_epi32(acc, _mm512_sub_epi32(_mm512_setzero_si512(), bound)), bound);
-                    acc = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(acc, out_offset), lo), hi);
-                    _mm_mask_storeu_epi8(y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c, m,
-                                         _mm512_cvtepi32_epi8(acc));
                 }
+                acc = tl_requantize_512(_mm512_add_epi32(acc, vb), mult, shift);
+                acc = _mm512_min_epi32(_mm512_max_epi32(acc, _mm512_sub_epi32(_mm512_setzero_si512(), bound)), bound);
+                acc = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(acc, out_offset), lo), hi);
+                _mm_mask_storeu_epi8(y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c, m,
+                                     _mm512_cvtepi32_epi8(acc));
             }
         }
+    }
 }
 
 AVX2 static __m256i load8(const int8_t *p, int32_t n) { /* n <= 8 int8 widened to int32, zeros past n */
@@ -60,49 +62,51 @@ AVX2 static __m256i load8(const int8_t *p, int32_t n) { /* n <= 8 int8 widened t
     return _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(v));
 }
 
-AVX2 void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y) {
+AVX2 void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+                        int64_t first_row, int64_t last_row) {
     const tl_window *w = &d->win;
     const int32_t c_all = d->out_c, kw = w->filter_w;
     const __m256i in_offset = _mm256_set1_epi32(d->in_offset), out_offset = _mm256_set1_epi32(d->out_offset);
     const __m256i lo = _mm256_set1_epi32(d->q_lo), hi = _mm256_set1_epi32(d->q_hi), bound = _mm256_set1_epi32(1 << 16);
     __m256i taps[TL_DW_MAX_TAPS];
-    int32_t b, oy, ox, c, ky, kx, j;
-    for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < w->out_h; oy++) {
-            int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
-            tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
-            for (c = 0; c < c_all; c += 8) {
-                int32_t n = c_all - c < 8 ? c_all - c : 8, lanes[8] = {0}, mults[8] = {0}, shifts[8] = {0};
-                __m256i vb, mult, shift;
-                for (j = 0; j < n; j++) {
-                    lanes[j] = bias ? bias[c + j] : 0;
-                    mults[j] = d->mult[c + j];
-                    shifts[j] = d->shift[c + j];
-                }
-                vb = _mm256_loadu_si256((const __m256i *)lanes);
-                mult = _mm256_loadu_si256((const __m256i *)mults);
-                shift = _mm256_loadu_si256((const __m256i *)shifts);
-                for (ky = ky0; ky < ky1; ky++)
-                    for (kx = 0; kx < kw; kx++) taps[ky * kw + kx] = load8(f + (int64_t)(ky * kw + kx) * c_all + c, n);
-                for (ox = 0; ox < w->out_w; ox++) {
-                    int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1, out[8];
-                    __m256i acc = _mm256_setzero_si256();
-                    tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
-                    for (ky = ky0; ky < ky1; ky++) {
-                        const int8_t *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
-                        for (kx = kx0; kx < kx1; kx++) {
-                            __m256i v = _mm256_add_epi32(load8(row + (int64_t)kx * w->dil_w * c_all, n), in_offset);
-                            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(v, taps[ky * kw + kx]));
-                        }
+    int64_t line;
+    int32_t ox, c, ky, kx, j;
+    for (line = first_row; line < last_row; line++) {
+        int32_t b = (int32_t)(line / w->out_h), oy = (int32_t)(line % w->out_h);
+        int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
+        tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+        for (c = 0; c < c_all; c += 8) {
+            int32_t n = c_all - c < 8 ? c_all - c : 8, lanes[8] = {0}, mults[8] = {0}, shifts[8] = {0};
+            __m256i vb, mult, shift;
+            for (j = 0; j < n; j++) {
+                lanes[j] = bias ? bias[c + j] : 0;
+                mults[j] = d->mult[c + j];
+                shifts[j] = d->shift[c + j];
+            }
+            vb = _mm256_loadu_si256((const __m256i *)lanes);
+            mult = _mm256_loadu_si256((const __m256i *)mults);
+            shift = _mm256_loadu_si256((const __m256i *)shifts);
+            for (ky = ky0; ky < ky1; ky++)
+                for (kx = 0; kx < kw; kx++) taps[ky * kw + kx] = load8(f + (int64_t)(ky * kw + kx) * c_all + c, n);
+            for (ox = 0; ox < w->out_w; ox++) {
+                int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1, out[8];
+                __m256i acc = _mm256_setzero_si256();
+                tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
+                for (ky = ky0; ky < ky1; ky++) {
+                    const int8_t *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
+                    for (kx = kx0; kx < kx1; kx++) {
+                        __m256i v = _mm256_add_epi32(load8(row + (int64_t)kx * w->dil_w * c_all, n), in_offset);
+                        acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(v, taps[ky * kw + kx]));
                     }
-                    acc = tl_requantize_256(_mm256_add_epi32(acc, vb), mult, shift);
-                    acc = _mm256_min_epi32(_mm256_max_epi32(acc, _mm256_sub_epi32(_mm256_setzero_si256(), bound)), bound);
-                    acc = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(acc, out_offset), lo), hi);
-                    _mm256_storeu_si256((__m256i *)out, acc);
-                    for (j = 0; j < n; j++) y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c + j] = (int8_t)out[j];
                 }
+                acc = tl_requantize_256(_mm256_add_epi32(acc, vb), mult, shift);
+                acc = _mm256_min_epi32(_mm256_max_epi32(acc, _mm256_sub_epi32(_mm256_setzero_si256(), bound)), bound);
+                acc = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(acc, out_offset), lo), hi);
+                _mm256_storeu_si256((__m256i *)out, acc);
+                for (j = 0; j < n; j++) y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c + j] = (int8_t)out[j];
             }
         }
+    }
 }
 
 #else

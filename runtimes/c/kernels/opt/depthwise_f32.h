@@ -8,8 +8,11 @@
 
 #define TL_DW_MAX_TAPS 49
 
-void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
-void tl_dw_f32_avx2(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
-void tl_dw_f32_avx512(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y);
+void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+    int64_t first_row, int64_t last_row);
+void tl_dw_f32_avx2(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+    int64_t first_row, int64_t last_row);
+void tl_dw_f32_avx512(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+    int64_t first_row, int64_t last_row);
 
 #endif

@@ -6,8 +6,11 @@
 
 #include "depthwise_f32.h" /* TL_DW_MAX_TAPS */
 
-void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y);
-void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y);
-void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y);
+void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+    int64_t first_row, int64_t last_row);
+void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+    int64_t first_row, int64_t last_row);
+void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+    int64_t first_row, int64_t last_row);
 
 #endif

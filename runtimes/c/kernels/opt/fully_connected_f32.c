@@ -1,5 +1,6 @@
 /* FULLY_CONNECTED float32 through the float GEMM (the optimized tier; kernels/fully_connected.c is
- * the definition): the weights [units, depth] are packed once, each batch row is a row of A. */
+ * the definition): the weights [units, depth] are packed once, each batch row is a row of A; threads
+ * take whole panels of output units. */
 #include "opt_kernels.h"
 #include "gemm_f32.h"
 
@@ -10,11 +11,31 @@ typedef struct {
     tl_gemm_f32_fn gemm;
 } fc_f32_opt;
 
+typedef struct {
+    const fc_f32_opt *o;
+    const float *x, *bias;
+    float *y;
+    int32_t per_task; /* output units per thread, whole weight panels */
+} fc_f32_job;
+
+static void task_f32(void *ctx, int32_t t) {
+    const fc_f32_job *j = ctx;
+    const fc_f32_opt *o = j->o;
+    int32_t first = t * j->per_task, n = o->units - first < j->per_task ? o->units - first : j->per_task;
+    o->gemm(o->batches, n, o->depth, j->x, o->depth, o->packed + (int64_t)first * o->depth, j->bias ? j->bias + first : NULL,
+            o->lo, o->hi, j->y + first, o->units);
+}
+
 static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
-    const fc_f32_opt *o = node->op_data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
-    o->gemm(o->batches, o->units, o->depth, tl_node_input(it, node, 0)->data, o->depth, o->packed, bt ? bt->data : NULL,
-            o->lo, o->hi, tl_node_output(it, node, 0)->data, o->units);
+    fc_f32_job j;
+    int32_t tasks;
+    j.o = node->op_data;
+    j.x = tl_node_input(it, node, 0)->data;
+    j.bias = bt ? bt->data : NULL;
+    j.y = tl_node_output(it, node, 0)->data;
+    j.per_task = (int32_t)tl_split(j.o->units, tl_threads(it), TL_GEMM_NR, &tasks);
+    tl_parallel(it, tasks, task_f32, &j);
     return TL_STATUS_OK;
 }
 

@@ -6,6 +6,16 @@
 
 #include "../../src/kernel_api.h"
 
+/* Work split between threads: n items in chunks of whole `unit`s, at most `threads` chunks; the
+ * chunk size, and the number of chunks in *tasks. */
+static inline int64_t tl_split(int64_t n, int32_t threads, int32_t unit, int32_t *tasks) {
+    int64_t per = (n + threads - 1) / threads;
+    per = (per + unit - 1) / unit * unit;
+    if (per < unit) per = unit;
+    *tasks = (int32_t)((n + per - 1) / per);
+    return per;
+}
+
 tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
