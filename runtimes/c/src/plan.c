@@ -1,8 +1,17 @@
 /* From the prepared graph to the planner's buffers: every non-constant tensor of every called
  * subgraph and every scratch request gets a lifetime on one timeline (the rules are written
- * atop planner.c), then tl_plan_greedy places them and the tensors get their addresses. */
+ * atop planner.c), then tl_plan_greedy places them and the tensors get their addresses.
+ *
+ * In-place views: RESHAPE, SQUEEZE and EXPAND_DIMS (the kernels whose eval is tl_copy_eval)
+ * only give the input's bytes another shape, so their output shares its input's buffer (one
+ * buffer, over both lifetimes) and the copy becomes a no-op, as in TFLite Micro. Not when either
+ * tensor is an input or output of its subgraph (the caller reads and writes those), a variable,
+ * when preserve_all_tensors promises every tensor its own bytes, or when an offline plan gives
+ * the two different offsets (its offsets are kept as given; one given offset holds for both).
+ * Nothing writes into a node's input, so the input may still be read after the view is made. */
 #include <string.h>
 
+#include "../kernels/common/copy.h"
 #include "kernel_api.h"
 #include "planner.h"
 
@@ -40,6 +49,37 @@ static void use_all(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg, tl_
     for (k = 0; k < v.len; k++) use(L, sg, tl_fb_vec_i32(&it->fb, v, k), at);
 }
 
+static int listed(const tl_interpreter *it, tl_fb_vec v, int32_t index) {
+    uint32_t k;
+    for (k = 0; k < v.len; k++)
+        if (tl_fb_vec_i32(&it->fb, v, k) == index) return 1;
+    return 0;
+}
+
+/* A view node's output takes its input's buffer (see the top of this file); call after the
+ * node's inputs are used and before its outputs are. */
+static void share_view(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg, const tl_node *node) {
+    int32_t in, out;
+    const tl_tensor *ti, *to;
+    if (node->eval != tl_copy_eval || it->preserve_all_tensors || node->inputs.len < 1 || node->outputs.len != 1)
+        return;
+    in = tl_fb_vec_i32(&it->fb, node->inputs, 0);
+    out = tl_fb_vec_i32(&it->fb, node->outputs, 0);
+    ti = tl_subgraph_tensor(sg, in);
+    to = tl_subgraph_tensor(sg, out);
+    if (!ti || !to || in == out || ti->is_constant || to->is_constant || ti->is_variable || to->is_variable ||
+        ti->bytes != to->bytes || listed(it, sg->inputs, in) || listed(it, sg->outputs, in) ||
+        listed(it, sg->inputs, out) || listed(it, sg->outputs, out))
+        return;
+    if (it->offline_plan.len) {
+        int32_t a = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)(sg->tensor_base + in));
+        int32_t b = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)(sg->tensor_base + out));
+        if (a != -1 && b != -1 && a != b) return;
+    }
+    if (L->slot[sg->tensor_base + in] >= 0 && L->slot[sg->tensor_base + out] < 0)
+        L->slot[sg->tensor_base + out] = L->slot[sg->tensor_base + in];
+}
+
 /* Walks `sg` from step L->clock: its inputs are live from its first step, its outputs until one
  * step after its last node; a node calling subgraphs spans their steps (walked here, nested). */
 static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
@@ -58,6 +98,7 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
         if (first < node->time_first) node->time_first = first;
         if (last > node->time_last) node->time_last = last;
         use_all(it, L, sg, node->inputs, first);
+        share_view(it, L, sg, node);
         use_all(it, L, sg, node->outputs, first);
         use_all(it, L, sg, node->intermediates, first);
         if (last != first) {
@@ -80,7 +121,7 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
     tl_status st;
     for (sc = it->scratch; sc; sc = sc->next) n_scratch++;
     L.bufs = tl_alloc_persistent(it, sizeof(tl_plan_buffer) * (size_t)(n + n_scratch + 1));
-    order = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + n_scratch + 1));
+    order = tl_alloc_persistent(it, sizeof(int32_t) * TL_PLAN_SCRATCH(n + n_scratch + 1));
     L.slot = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + 1));
     if (!L.bufs || !order || !L.slot) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "planner scratch");
     for (i = 0; i < n; i++) L.slot[i] = -1;

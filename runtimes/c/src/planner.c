@@ -8,11 +8,21 @@
  * Buffers whose offset is fixed by an offline plan (the model's "OfflineMemoryAllocation"
  * metadata) are placed first, where the plan says. The others are then taken largest first
  * (ties: lower index first) and each is placed at the lowest offset where it does not overlap,
- * in bytes, any already-placed buffer whose lifetime intersects its own. The candidate offsets
- * are 0 and the (aligned) end of each conflicting placed buffer, tried in increasing order.
- * Big buffers settle first and small short-lived ones fill the holes between them. The result
- * is deterministic for a given model; the arena head needed is the highest end offset.
- * O(n^2) placement tests of O(n) each, done once at allocation.
+ * in bytes, any already-placed buffer whose lifetime intersects its own (first fit: the gaps
+ * between those buffers, sorted by offset, are scanned from 0; offsets are aligned ends). Big
+ * buffers settle first and small short-lived ones fill the holes between them. This is TFLite
+ * Micro's GreedyMemoryPlanner, and our first plan is exactly its plan.
+ *
+ * Greedy by size cannot see parity: in a chain of equal-sized buffers each overlapping only its
+ * neighbours, the two largest may both land at offset 0 an odd number of links apart, and one
+ * link in between then has to sit on top of two others (id_model: 221,392 B where 150,768 B
+ * suffice). So the plan is then improved by a short local search: take the stack of buffers
+ * under the highest end (the top buffer, the buffer its offset rests on, and so on down to 0),
+ * move one of them to the front of the order (after the fixed ones) and plan again; keep the
+ * first order that lowers the high-water mark and repeat, until no buffer of the stack helps or
+ * TL_PLAN_MAX_RUNS plans were made. The best plan found is kept, so the result is never above
+ * the greedy one, and it is deterministic for a given model; the arena head needed is the
+ * highest end offset. Each plan takes O(n k log k) for n buffers of at most k conflicts each.
  *
  * Several subgraphs (control flow). A WHILE or IF node runs other subgraphs while it executes,
  * so all subgraphs share one arena and one timeline (plan.c builds it): walking subgraph 0 in
@@ -38,9 +48,14 @@
  * length is capped (plan.c) and nesting depth is bounded at prepare (subgraph.c). */
 #include "planner.h"
 
+#define TL_PLAN_MAX_RUNS 24
+#define TL_PLAN_SEARCH_MAX_BUFFERS 20000 /* larger (hostile) graphs get the greedy plan only */
+
 static size_t align_up(size_t x) {
     return (x + TL_PLAN_ALIGN - 1) & ~(size_t)(TL_PLAN_ALIGN - 1);
 }
+
+static size_t end_of(const tl_plan_buffer *b, size_t offset) { return align_up(offset + align_up(b->bytes)); }
 
 static int lifetimes_meet(const tl_plan_buffer *a, const tl_plan_buffer *b) {
     return a->first <= b->last && b->first <= a->last;
@@ -48,15 +63,6 @@ static int lifetimes_meet(const tl_plan_buffer *a, const tl_plan_buffer *b) {
 
 static int bytes_meet(const tl_plan_buffer *a, size_t a_off, const tl_plan_buffer *b, size_t b_off) {
     return a->bytes && b->bytes && a_off < b_off + align_up(b->bytes) && b_off < a_off + align_up(a->bytes);
-}
-
-static int fits_at(const tl_plan_buffer *bufs, const int32_t *order, int32_t placed, int32_t me, size_t off) {
-    int32_t k;
-    for (k = 0; k < placed; k++) {
-        const tl_plan_buffer *o = &bufs[order[k]];
-        if (lifetimes_meet(o, &bufs[me]) && bytes_meet(o, o->offset, &bufs[me], off)) return 0;
-    }
-    return 1;
 }
 
 int tl_plan_overlaps(const tl_plan_buffer *bufs, int32_t n, int fixed_only) {
@@ -72,9 +78,81 @@ int tl_plan_overlaps(const tl_plan_buffer *bufs, int32_t n, int fixed_only) {
     return 0;
 }
 
-size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *order) {
-    int32_t i, j, k, placed = 0;
+/* Heap sort of buffer indices by offset (no recursion, no allocation). */
+static void sift(const tl_plan_buffer *bufs, int32_t *a, int32_t root, int32_t n) {
+    for (;;) {
+        int32_t child = 2 * root + 1, t;
+        if (child >= n) return;
+        if (child + 1 < n && bufs[a[child + 1]].offset > bufs[a[child]].offset) child++;
+        if (bufs[a[child]].offset <= bufs[a[root]].offset) return;
+        t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+        root = child;
+    }
+}
+
+static void sort_by_offset(const tl_plan_buffer *bufs, int32_t *a, int32_t n) {
+    int32_t i, t;
+    for (i = n / 2 - 1; i >= 0; i--) sift(bufs, a, i, n);
+    for (i = n - 1; i > 0; i--) {
+        t = a[0];
+        a[0] = a[i];
+        a[i] = t;
+        sift(bufs, a, 0, i);
+    }
+}
+
+/* One greedy plan in `order` (fixed buffers first): each buffer at the lowest aligned offset
+ * that no placed buffer live at the same time covers. Returns the high-water mark. */
+static size_t place_all(tl_plan_buffer *bufs, int32_t n, const int32_t *order, int32_t *conflicts) {
+    int32_t i, k, c;
     size_t total = 0;
+    for (i = 0; i < n; i++) {
+        tl_plan_buffer *me = &bufs[order[i]];
+        if (!me->fixed) {
+            size_t pos = 0, need = align_up(me->bytes);
+            if (need) {
+                for (k = c = 0; k < i; k++) {
+                    const tl_plan_buffer *o = &bufs[order[k]];
+                    if (o->bytes && lifetimes_meet(o, me)) conflicts[c++] = order[k];
+                }
+                sort_by_offset(bufs, conflicts, c);
+                for (k = 0; k < c; k++) { /* first fit: the lowest gap between them that is big enough */
+                    const tl_plan_buffer *o = &bufs[conflicts[k]];
+                    if (o->offset >= pos && o->offset - pos >= need) break;
+                    if (end_of(o, o->offset) > pos) pos = end_of(o, o->offset);
+                }
+            }
+            me->offset = pos;
+        }
+        if (me->bytes && me->offset + align_up(me->bytes) > total) total = me->offset + align_up(me->bytes);
+    }
+    return total;
+}
+
+/* The `depth`-th buffer of the stack under the high-water mark `total` of the plan kept in
+ * `best` offsets: depth 0 is a buffer ending at `total`, depth d + 1 one live with it whose end
+ * is its offset. -1 when the stack is shorter (it reached 0, or rests on nothing). */
+static int32_t stack_at(const tl_plan_buffer *bufs, int32_t n, size_t total, int32_t depth) {
+    int32_t i, cur = -1, d;
+    for (i = 0; i < n && cur < 0; i++)
+        if (bufs[i].bytes && bufs[i].best + align_up(bufs[i].bytes) == total) cur = i;
+    for (d = 0; d < depth && cur >= 0; d++) {
+        int32_t next = -1;
+        if (bufs[cur].best == 0) return -1;
+        for (i = 0; i < n && next < 0; i++)
+            if (bufs[i].bytes && lifetimes_meet(&bufs[i], &bufs[cur]) && end_of(&bufs[i], bufs[i].best) == bufs[cur].best)
+                next = i;
+        cur = next;
+    }
+    return cur;
+}
+
+size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *scratch) {
+    int32_t *order = scratch, *trial = scratch + n, *conflicts = scratch + 2 * (size_t)n;
+    int32_t i, j, n_fixed = 0, runs = 1;
+    size_t best;
     for (i = 0; i < n; i++) order[i] = i;
     for (i = 1; i < n; i++) { /* insertion sort: fixed first, then size descending, then index */
         int32_t cur = order[i];
@@ -86,21 +164,33 @@ size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *order) {
         }
         order[j + 1] = cur;
     }
-    for (i = 0; i < n; i++, placed++) {
-        int32_t me = order[i];
-        if (!bufs[me].fixed) {
-            size_t best = 0;
-            if (!fits_at(bufs, order, placed, me, 0)) {
-                best = (size_t)-1;
-                for (k = 0; k < placed; k++) { /* candidate: right after a placed buffer */
-                    const tl_plan_buffer *o = &bufs[order[k]];
-                    size_t cand = align_up(o->offset + align_up(o->bytes));
-                    if (cand < best && fits_at(bufs, order, placed, me, cand)) best = cand;
-                }
+    for (i = 0; i < n; i++) n_fixed += bufs[i].fixed != 0;
+    best = place_all(bufs, n, order, conflicts);
+    for (i = 0; i < n; i++) bufs[i].best = bufs[i].offset;
+    while (n <= TL_PLAN_SEARCH_MAX_BUFFERS && runs < TL_PLAN_MAX_RUNS) {
+        int32_t depth, s, improved = 0;
+        for (depth = 0; runs < TL_PLAN_MAX_RUNS; depth++) {
+            size_t total;
+            s = stack_at(bufs, n, best, depth);
+            if (s < 0 || bufs[s].fixed) break;
+            for (i = j = 0; i < n; i++) { /* the fixed ones, then s, then the rest in order */
+                if (i == n_fixed) trial[j++] = s;
+                if (order[i] != s) trial[j++] = order[i];
             }
-            bufs[me].offset = best;
+            total = place_all(bufs, n, trial, conflicts);
+            runs++;
+            if (total < best) {
+                best = total;
+                for (i = 0; i < n; i++) {
+                    bufs[i].best = bufs[i].offset;
+                    order[i] = trial[i];
+                }
+                improved = 1;
+                break;
+            }
         }
-        if (bufs[me].offset + align_up(bufs[me].bytes) > total) total = bufs[me].offset + align_up(bufs[me].bytes);
+        if (!improved) break;
     }
-    return total;
+    for (i = 0; i < n; i++) bufs[i].offset = bufs[i].best;
+    return best;
 }
