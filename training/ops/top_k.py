@@ -39,7 +39,8 @@ top_k_op = define_op("top_k", infer=_infer, attrs={"k": 1, "sorted": True}, tfli
 def _top_k(xp, x, k, sorted):  # noqa: A002
     n = x.shape[-1]
     # a stable ascending sort of the reversed row, read backwards: largest first, ties by lower index
-    stable = {"kind": "stable"} if xp is np else {"stable": True}  # NumPy 1.x has no stable=; JAX no kind=
+    # JAX's argsort takes stable=, NumPy 1.x and CuPy only kind= (CuPy's sort is stable either way)
+    stable = {"stable": True} if getattr(xp, "__name__", "").startswith("jax") else {"kind": "stable"}
     order = xp.argsort(x[..., ::-1], axis=-1, **stable)[..., ::-1][..., :k]
     idx = (n - 1 - order).astype(xp.int32)
     return xp.take_along_axis(x, idx, axis=-1), idx
