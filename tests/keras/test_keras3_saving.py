@@ -231,6 +231,11 @@ def test_get_config_of_layers():
     with pytest.raises(NotImplementedError, match=r"Lambda 'fn': argument 'function' cannot be written"):
         L.Lambda(lambda t: t * 2, name="fn").get_config()
 
+    class Plain(L.LSTM):  # a class can leave out a shared base's argument its Keras twin does not take
+        _not_in_config = ("recurrent_activation",)
+
+    assert "recurrent_activation" not in Plain(2).get_config() and "activation" in Plain(2).get_config()
+
 
 def test_clear_errors_for_what_tensorlite_lacks(tmp_path):
     with pytest.raises(ValueError, match=r"Keras layer class 'ConvLSTM2D'.*custom_objects"):

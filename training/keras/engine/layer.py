@@ -295,6 +295,10 @@ class Layer:
             merged.update(values if own else {k: v for k, v in values.items() if v is not None})
         return {k: v for k, v in merged.items() if k not in ("name", "trainable", "dtype")}
 
+    # keys a class leaves out of its config: arguments of a shared base class that the Keras class of the
+    # same name does not take (e.g. ("recurrent_activation",) for a SimpleRNN built on an LSTM/GRU base)
+    _not_in_config: tuple = ()
+
     def get_config(self) -> dict:
         """Keras's layer config: name, trainable, dtype (as Keras 3's DTypePolicy) and the arguments
         the layer was made with, serialized (activations by name, objects as Keras dicts)."""
@@ -302,6 +306,8 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": serialization.dtype_policy(self.dtype)}
         for key, value in self._init_arguments().items():
             config[key] = serialization.serialize_argument(value, key, self)
+        for key in self._not_in_config:
+            config.pop(key, None)
         return config
 
     @classmethod
