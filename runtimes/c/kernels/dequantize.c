@@ -1,6 +1,10 @@
 /* DEQUANTIZE: int8/uint8/int16 -> float32, x = scale * (q - zero_point), computed in double and
  * rounded once to float as LiteRT's reference kernel does; float16 -> float32 (weights stored in
- * half precision), exactly (every half value is a float: subnormals, infinities, NaN payloads). */
+ * half precision), exactly (every half value is a float: subnormals, infinities, NaN payloads).
+ * A constant input (float16 or int8 weights) is dequantized once, at prepare, into persistent
+ * memory, and the output becomes a constant, as in LiteRT: the optimized kernels that read it then
+ * pack it as weights; the reference kernels keep dequantizing at each invoke (as TFLite Micro, whose
+ * arena would otherwise hold the float weights). */
 #include <string.h>
 
 #include "../src/kernel_api.h"
@@ -46,17 +50,41 @@ static tl_status tl_dequantize_eval_f16(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
+static tl_status already_done(tl_interpreter *it, tl_node *node) {
+    (void)it;
+    (void)node;
+    return TL_STATUS_OK;
+}
+
+/* Dequantizes a constant input now; the output is then a constant the planner leaves alone. */
+static tl_status fold(tl_interpreter *it, tl_node *node, tl_tensor *out) {
+    void *data = tl_alloc_persistent(it, out->bytes);
+    tl_status st;
+    if (!data) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEQUANTIZE of constant weights");
+    out->data = data;
+    st = node->eval(it, node);
+    if (st != TL_STATUS_OK) return st;
+    out->is_constant = 1;
+    node->eval = already_done;
+    return TL_STATUS_OK;
+}
+
 tl_status tl_dequantize_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     if (!in || !out || tl_tensor_numel(in) != tl_tensor_numel(out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output sizes differ");
     if (out->type == TL_TYPE_FLOAT32 && in->type == TL_TYPE_FLOAT16) {
         node->eval = tl_dequantize_eval_f16;
-        return TL_STATUS_OK;
+    } else {
+        if (out->type != TL_TYPE_FLOAT32 ||
+            (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8 && in->type != TL_TYPE_INT16))
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                           "DEQUANTIZE supports int8, uint8, int16 and float16 to float32");
+        node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8
+                     : in->type == TL_TYPE_UINT8 ? tl_dequantize_eval_u8 : tl_dequantize_eval_s16;
+        tl_status st = tl_check_quantized(it, node, in);
+        if (st != TL_STATUS_OK) return st;
     }
-    if (out->type != TL_TYPE_FLOAT32 || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8 && in->type != TL_TYPE_INT16))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "DEQUANTIZE supports int8, uint8, int16 and float16 to float32");
-    node->eval = in->type == TL_TYPE_INT8 ? tl_dequantize_eval_s8
-                 : in->type == TL_TYPE_UINT8 ? tl_dequantize_eval_u8 : tl_dequantize_eval_s16;
-    return tl_check_quantized(it, node, in);
+    if (in->is_constant && !out->is_variable && !it->reference_kernels) return fold(it, node, out);
+    return TL_STATUS_OK;
 }
