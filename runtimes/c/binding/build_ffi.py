@@ -43,6 +43,7 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
 tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
+tl_status tl_interpreter_set_pack_weights(tl_interpreter *it, int enable);
 uint32_t tl_cpu_features(void);
 typedef struct tl_thread_pool tl_thread_pool;
 tl_status tl_interpreter_set_thread_pool(tl_interpreter *it, tl_thread_pool *pool);

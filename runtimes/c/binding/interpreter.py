@@ -58,12 +58,15 @@ class OpResolverType(enum.Enum):
 class Interpreter:
     def __init__(self, model_path=None, model_content=None, experimental_delegates=None, num_threads=None,
                  experimental_op_resolver_type=OpResolverType.AUTO, experimental_preserve_all_tensors=False,
-                 arena_size: int | None = None, source: str | None = None, instruction_set: str | None = None):
+                 arena_size: int | None = None, source: str | None = None, instruction_set: str | None = None,
+                 pack_weights: bool = True):
         """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
         fits), `source` is what error messages call the model (default: model_path, or "<model_content>") and
         `instruction_set` limits the optimized kernels to one tier ("portable", "avx2", "avx512", "neon"; default:
         the best this CPU has), to compare them. `num_threads`: the optimized kernels' threads (None, 0 or 1: the
-        calling thread only; -1: one per CPU this process may use); results do not depend on it."""
+        calling thread only; -1: one per CPU this process may use); results do not depend on it. `pack_weights=False`
+        keeps constant weights out of the arena: the optimized CONV_2D and FULLY_CONNECTED kernels, which copy them
+        repacked for their GEMM (about twice an int8 model's weights), step aside for the reference kernels."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         if experimental_delegates:
@@ -80,6 +83,7 @@ class Interpreter:
         self._fixed_arena = arena_size is not None
         self._reference = experimental_op_resolver_type == OpResolverType.BUILTIN_REF
         self._preserve = bool(experimental_preserve_all_tensors)
+        self._pack_weights = bool(pack_weights)
         if instruction_set is not None and instruction_set not in INSTRUCTION_SETS:
             raise ValueError(f"instruction_set {instruction_set!r}: expected one of {', '.join(INSTRUCTION_SETS)}")
         self._cpu_mask = INSTRUCTION_SETS[instruction_set] if instruction_set else 0xFFFFFFFF
@@ -107,6 +111,7 @@ class Interpreter:
             lib.tl_interpreter_set_preserve_all_tensors(self._it, int(self._preserve))
             lib.tl_interpreter_set_reference_kernels(self._it, int(self._reference))
             lib.tl_interpreter_set_cpu_features(self._it, self._cpu_mask)
+            lib.tl_interpreter_set_pack_weights(self._it, int(self._pack_weights))
             if self._pool is not None:
                 lib.tl_interpreter_set_thread_pool(self._it, self._pool)
         return status_p[0]

@@ -142,6 +142,10 @@ tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable) {
     return set_option(it, it ? &it->reference_kernels : NULL, enable);
 }
 
+tl_status tl_interpreter_set_pack_weights(tl_interpreter *it, int enable) {
+    return set_option(it, it ? &it->no_weight_packing : NULL, !enable);
+}
+
 uint32_t tl_cpu_features(void) { return tl_cpu_detect(); }
 
 tl_status tl_interpreter_set_thread_pool(tl_interpreter *it, tl_thread_pool *pool) {

@@ -91,6 +91,7 @@ struct tl_interpreter {
     tl_scratch *scratch;    /* requests made in prepare, newest first */
     int preserve_all_tensors;
     int reference_kernels;
+    int no_weight_packing;  /* tl_interpreter_set_pack_weights(it, 0): optimized kernels that repack weights step aside */
     uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
     tl_thread_pool *pool;   /* optimized kernels' tasks run there (NULL: in the calling thread) */
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */

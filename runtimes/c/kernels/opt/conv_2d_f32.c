@@ -29,6 +29,7 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     const tl_window *w = &d->win;
     const tl_tensor *filter = tl_node_input(it, node, 1);
     conv_f32_opt *o;
+    if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
     if (d->filter_c != d->in_c || !filter->is_constant) return TL_STATUS_OK; /* grouped, or computed weights */
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");

@@ -32,6 +32,7 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     int32_t k = w->filter_h * w->filter_w * d->in_c, ch = tl_gemm_s8_channels(d->out_c), oc, kk;
     int32_t *b_eff, *mult, *shift;
     conv_s8_opt *o;
+    if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
     if (d->filter_c != d->in_c || !filter->is_constant || (bt && !bt->is_constant)) return TL_STATUS_OK;
     for (oc = 0; oc < d->out_c; oc++) /* the reference's sums must stay inside int32 */
         if ((int64_t)k * 255 * 128 + (bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0) > INT32_MAX)

@@ -43,6 +43,7 @@ tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, 
                                              int32_t units, float lo, float hi) {
     const tl_tensor *w = tl_node_input(it, node, 1);
     fc_f32_opt *o;
+    if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
     if (!w->is_constant) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized FULLY_CONNECTED op data");
