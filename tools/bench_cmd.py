@@ -1,6 +1,7 @@
-"""`tensorlite bench MODEL.tflite [--runs N] [--json]`: one model, side by side in one run: tensorlite's
-C runtime and, when ai-edge-litert is installed, LiteRT (its default kernels and its reference
-kernels), one thread each, on the same seeded random inputs. Prints the median and the 10th/90th
+"""`tensorlite bench MODEL.tflite [--runs N] [--threads N] [--json]`: one model, side by side in one run:
+tensorlite's C runtime and, when ai-edge-litert is installed, LiteRT (its default path, XNNPACK; its
+builtin kernels without delegates; its reference kernels), each on --threads threads (default one),
+on the same seeded random inputs. Prints the median and the 10th/90th
 percentile latency of `invoke()` per engine, the ratio to tensorlite, and how far each engine's
 outputs are from tensorlite's. Engines are timed in interleaved rounds so a noisy machine affects
 them alike. A file that is not a model, or one tensorlite cannot run, is one line on stderr and
@@ -22,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="the .tflite file")
     parser.add_argument("--runs", type=positive_int, default=50, help="timed invokes per engine (default 50)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the random inputs")
+    parser.add_argument("--threads", type=positive_int, default=1,
+                        help="threads each engine may use (default 1; LiteRT's reference kernels use one)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
@@ -44,16 +47,18 @@ def random_inputs(details: list[dict], seed: int) -> list[np.ndarray]:
     return arrays
 
 
-def _engines(data: bytes, source: str | None) -> dict:
+def _engines(data: bytes, source: str | None, threads: int) -> dict:
     import tensorlite as tl
-    engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data, source=source)}
+    engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data, source=source, num_threads=threads)}
     try:
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
     except ImportError:
         return engines
-    for name, kind in (("LiteRT", OpResolverType.AUTO), ("LiteRT reference kernels", OpResolverType.BUILTIN_REF)):
+    for name, kind in (("LiteRT", OpResolverType.AUTO),
+                       ("LiteRT builtin kernels", OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES),
+                       ("LiteRT reference kernels", OpResolverType.BUILTIN_REF)):
         try:
-            engines[name] = Interpreter(model_content=data, num_threads=1, experimental_op_resolver_type=kind)
+            engines[name] = Interpreter(model_content=data, num_threads=threads, experimental_op_resolver_type=kind)
         except (ValueError, RuntimeError) as e:     # e.g. custom ops LiteRT lacks: that column says so
             engines[name] = _short(e)
     return engines
@@ -64,9 +69,9 @@ def _short(e: Exception) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None) -> dict:
+def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None, threads: int = 1) -> dict:
     """`source` names the model in errors (its file)."""
-    engines = _engines(data, source)
+    engines = _engines(data, source, threads)
     ours = engines["tensorlite C runtime"]
     ours.allocate_tensors()
     feeds = random_inputs(ours.get_input_details(), seed)
@@ -102,7 +107,7 @@ def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None)
                   "p90_us": float(np.percentile(t, 90)), "vs_tensorlite": float(np.median(times[name])) / base,
                   "max_abs_diff_vs_tensorlite": max((float(np.max(np.abs(g.astype(np.float64) - w))) if g.size else 0.0)
                                                     for g, w in zip(r.pop("outputs"), want))})
-    return {"runs": runs, "engines": results}
+    return {"runs": runs, "threads": threads, "engines": results}
 
 
 def run_bench(args: argparse.Namespace, file=None) -> int:
@@ -114,7 +119,7 @@ def run_bench(args: argparse.Namespace, file=None) -> int:
         print(f"tensorlite bench: cannot read {args.model}: {e.strerror}", file=sys.stderr)
         return 2
     try:
-        result = bench(data, args.runs, args.seed, source=args.model)
+        result = bench(data, args.runs, args.seed, source=args.model, threads=args.threads)
     except ValueError as e:                 # the model's errors name its file
         print(f"tensorlite bench: {e}", file=sys.stderr)
         return 2
@@ -124,7 +129,8 @@ def run_bench(args: argparse.Namespace, file=None) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
-    table = Table(title=f"tensorlite bench: {args.model} ({args.runs} invokes each, one thread)")
+    threads = "one thread" if args.threads == 1 else f"{args.threads} threads"
+    table = Table(title=f"tensorlite bench: {args.model} ({args.runs} invokes each, {threads})")
     for col in ("engine", "median µs", "p10 µs", "p90 µs", "time / tensorlite", "max |out - tensorlite|"):
         table.add_column(col, justify="left" if col == "engine" else "right")
     for name, r in result["engines"].items():

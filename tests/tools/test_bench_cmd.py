@@ -7,7 +7,7 @@ import sys
 
 from tensorlite.tools import bench_cmd, cli
 
-from tests.paths import CORPUS
+from tests.paths import CORPUS, TF_CONVERTED
 
 
 def _json(args, capsys):
@@ -18,7 +18,8 @@ def _json(args, capsys):
 def test_bench_times_both_runtimes_and_compares_outputs(capsys):
     r = _json([os.path.join(CORPUS, "hello_world_int8.tflite"), "--runs", "5"], capsys)
     engines = r["engines"]
-    assert set(engines) == {"tensorlite C runtime", "LiteRT", "LiteRT reference kernels"}
+    assert set(engines) == {"tensorlite C runtime", "LiteRT", "LiteRT builtin kernels", "LiteRT reference kernels"}
+    assert r["threads"] == 1
     for e in engines.values():
         assert e["median_us"] > 0 and e["p10_us"] <= e["median_us"] <= e["p90_us"]
         assert e["max_abs_diff_vs_tensorlite"] == 0          # int8: bit-exact against LiteRT
@@ -30,6 +31,17 @@ def test_bench_float_model_agrees_and_renders(capsys):
     assert r["engines"]["LiteRT reference kernels"]["max_abs_diff_vs_tensorlite"] < 1e-5
     assert cli.main(["bench", os.path.join(CORPUS, "magic_wand.tflite"), "--runs", "2"]) == 0
     assert "tensorlite C runtime" in capsys.readouterr().out
+
+
+def test_bench_threads(capsys):
+    """Every engine on 2 threads (a TensorFlow-made float16 MobileNetV2); the outputs still agree."""
+    model = os.path.join(TF_CONVERTED, "mobilenet_v2_035_96_float16.tflite")
+    r = _json([model, "--runs", "2", "--threads", "2"], capsys)
+    assert r["threads"] == 2
+    for e in r["engines"].values():
+        assert e["median_us"] > 0 and e["max_abs_diff_vs_tensorlite"] < 1e-4
+    assert cli.main(["bench", model, "--runs", "1", "--threads", "2"]) == 0
+    assert "2 threads" in " ".join(capsys.readouterr().out.split())
 
 
 def test_bench_model_litert_cannot_run(capsys):

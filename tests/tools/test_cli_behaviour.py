@@ -117,7 +117,7 @@ def test_saved_model_weights_and_cli_files_follow_the_umask(tmp_path, umask):
 
 BAD_NUMBERS = [
     ["bench", HELLO, "--runs", "0"], ["bench", HELLO, "--runs", "-5"], ["bench", HELLO, "--runs", "ten"],
-    ["bench", HELLO, "--runs", "1.5"], ["bench", HELLO, "--seed", "-1"],
+    ["bench", HELLO, "--runs", "1.5"], ["bench", HELLO, "--seed", "-1"], ["bench", HELLO, "--threads", "0"],
     ["pipeline", "--epochs", "0"], ["pipeline", "--epochs", "-2"], ["pipeline", "--batch-size", "0"],
     ["pipeline", "--seed", "-1"], ["pipeline", "--seed", "x"],
 ]
