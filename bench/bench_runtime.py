@@ -1,16 +1,20 @@
 """C runtime latency, arena and instruction counts against LiteRT, side by side in one run.
 
-    python3 bench/bench_runtime.py [--models magic_wand,seanet/add0] [--repeats 30] [--quick]
-                                   [--no-callgrind] [--json out.json]
+    python3 bench/bench_runtime.py [--models magic_wand,seanet/add0] [--extra DIR_OR_FILE ...]
+                                   [--threads 1,2] [--repeats 30] [--quick] [--no-callgrind]
+                                   [--json out.json]
 
-For each corpus model (tests/data/tflm) that tensorlite's C runtime runs, on one thread:
+For each corpus model (tests/data/tflm) that tensorlite's C runtime runs, and each --extra model
+(e.g. TensorFlow-made MobileNetV2 float32 and int8: scripts/make_bench_models.py), on one thread:
 
 * latency: median over --repeats samples of one `invoke()` through tensorlite's cffi binding
-  (`tensorlite.runtime.Interpreter`), LiteRT's default resolver (optimized kernels + XNNPACK,
-  num_threads=1) and LiteRT's reference kernels (`OpResolverType.BUILTIN_REF`, num_threads=1),
-  interleaved engine by engine so machine noise hits all three alike. A sample times enough
-  back-to-back invokes to last ~2 ms (timer resolution). Inputs are the golden file's sample 0.
-  Ratios are tensorlite / LiteRT time: below 1, tensorlite is faster.
+  (`tensorlite.runtime.Interpreter`), LiteRT's default resolver (optimized kernels + XNNPACK),
+  LiteRT's builtin kernels without delegates (`BUILTIN_WITHOUT_DEFAULT_DELEGATES`) and LiteRT's
+  reference kernels (`BUILTIN_REF`), num_threads=1, interleaved engine by engine so machine noise
+  hits all alike. A sample times enough back-to-back invokes to last ~2 ms (timer resolution).
+  Inputs are the golden file's sample 0 (seeded random ones for models without a golden file).
+  Ratios are tensorlite / LiteRT time: below 1, tensorlite is faster. With --threads 1,2 a second
+  table times tensorlite and LiteRT's default path on 2 threads as well.
 * arena: bytes our runtime uses (`arena_bytes_used()` after allocate_tensors: tables, op data
   and planned activations) next to TFLM's RecordingMicroAllocator total, both as recorded in
   INDEX.md and as the installed `tflite_micro` reports it now (x86_64, 64-bit pointers).
@@ -46,8 +50,9 @@ import numpy as np
 REPO = pathlib.Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "data" / "tflm"
 RUNTIME_C = REPO / "runtimes" / "c"
-ENGINES = ("tl", "litert", "litert_ref")
-ENGINE_NAMES = {"tl": "tensorlite", "litert": "LiteRT", "litert_ref": "LiteRT ref"}
+ENGINES = ("tl", "litert", "litert_builtin", "litert_ref")
+ENGINE_NAMES = {"tl": "tensorlite", "litert": "LiteRT", "litert_builtin": "LiteRT builtin", "litert_ref": "LiteRT ref"}
+THREADED = ("tl", "litert")   # engines timed again at each --threads count above 1 ("tl@2")
 CALLGRIND_HELPER = """#include <valgrind/callgrind.h>
 void cg_start(void) { CALLGRIND_START_INSTRUMENTATION; }
 void cg_toggle(void) { CALLGRIND_TOGGLE_COLLECT; }
@@ -115,13 +120,17 @@ def litert_model_bytes(data: bytes) -> bytes:
 
 
 def make_interpreter(engine: str, data: bytes):
+    """engine: one of ENGINES, optionally "@threads" ("tl@2")."""
+    engine, _, threads = engine.partition("@")
+    threads = int(threads or 1)
     if engine == "tl":
         from tensorlite.runtime import Interpreter
-        it = Interpreter(model_content=data, num_threads=1)
+        it = Interpreter(model_content=data, num_threads=threads)
     else:
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
-        resolver = OpResolverType.BUILTIN_REF if engine == "litert_ref" else OpResolverType.AUTO
-        it = Interpreter(model_content=litert_model_bytes(data), num_threads=1,
+        resolver = {"litert": OpResolverType.AUTO, "litert_ref": OpResolverType.BUILTIN_REF,
+                    "litert_builtin": OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES}[engine]
+        it = Interpreter(model_content=litert_model_bytes(data), num_threads=threads,
                          experimental_op_resolver_type=resolver)
     it.allocate_tensors()
     return it
@@ -233,7 +242,7 @@ def callgrind_tl_run(model_path: pathlib.Path, tl_run: pathlib.Path, arena_bytes
 def tflm_arena_now(model_path: pathlib.Path) -> int | None:
     """The installed tflite_micro's RecordingMicroAllocator total (printed by its C++ to stdout)."""
     code = ("import sys\nfrom tflite_micro import runtime\n"  # its default arena (10x the file) can be too small
-            "runtime.Interpreter.from_file(sys.argv[1], arena_size=4 << 20).print_allocations()\n")
+            "runtime.Interpreter.from_file(sys.argv[1], arena_size=64 << 20).print_allocations()\n")
     try:
         r = subprocess.run([sys.executable, "-c", code, str(model_path)], capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
@@ -263,9 +272,11 @@ def build_callgrind_helper(tmp: pathlib.Path) -> str:
 
 
 # -- the run ------------------------------------------------------------------------------------------
-def measure(models: list[str], corpus: pathlib.Path, repeats: int, sample_s: float, callgrind: bool,
-            build: pathlib.Path, log=sys.stderr) -> dict:
+def measure(models: dict[str, pathlib.Path], corpus: pathlib.Path, repeats: int, sample_s: float, callgrind: bool,
+            build: pathlib.Path, threads: tuple[int, ...] = (1,), log=sys.stderr) -> dict:
+    """models: {name: path}."""
     index_arena = tflm_index_arena(corpus)
+    engines = [*ENGINES, *(f"{e}@{t}" for t in threads if t > 1 for e in THREADED)]
     rows: dict[str, dict] = {}
     skipped: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="bench_runtime_") as tmp_name:
@@ -276,15 +287,16 @@ def measure(models: list[str], corpus: pathlib.Path, repeats: int, sample_s: flo
                 raise SystemExit("bench_runtime: valgrind is not installed (bash bootstrap.sh); or pass --no-callgrind")
             tl_run = build_tl_run(build)
             helper = build_callgrind_helper(tmp)
-        for name in models:
-            path = corpus / f"{name}.tflite"
+        for name, path in models.items():
             print(f"bench_runtime: {name}", file=log, flush=True)
-            row = _run_child(path, list(ENGINES), repeats, sample_s)
-            if "crash" in row:  # LiteRT died: measure ours alone, report the crash
-                crash = row["crash"]
-                row = _run_child(path, ["tl"], repeats, sample_s)
-                for engine in ENGINES[1:]:
-                    row.setdefault("engines", {})[engine] = {"error": crash}
+            row = _run_child(path, engines, repeats, sample_s)
+            if "crash" in row:  # an engine died: ours together, then each LiteRT engine in its own child
+                row = _run_child(path, [e for e in engines if e.startswith("tl")], repeats, sample_s)
+                for engine in engines:
+                    if not engine.startswith("tl"):
+                        alone = _run_child(path, [engine], repeats, sample_s)
+                        row.setdefault("engines", {})[engine] = (alone["engines"][engine] if "crash" not in alone
+                                                                 else {"error": alone["crash"]})
             ours = row.get("engines", {}).get("tl", {})
             if "median_us" not in ours:
                 skipped[name] = ours.get("error", row.get("crash", "no result"))
@@ -297,7 +309,8 @@ def measure(models: list[str], corpus: pathlib.Path, repeats: int, sample_s: flo
                     if "median_us" in row["engines"][engine]:
                         row["instructions"][engine] = callgrind_python(path, engine, helper, tmp)
             rows[name] = row
-    return {"rows": rows, "skipped": skipped, "repeats": repeats, "callgrind": callgrind}
+    return {"rows": rows, "skipped": skipped, "repeats": repeats, "callgrind": callgrind,
+            "threads": [t for t in threads if t > 1]}
 
 
 def _run_child(path: pathlib.Path, engines: list[str], repeats: int, sample_s: float) -> dict:
@@ -305,8 +318,8 @@ def _run_child(path: pathlib.Path, engines: list[str], repeats: int, sample_s: f
            "--repeats", str(repeats), "--sample-s", str(sample_s)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     if r.returncode != 0:
-        tail = (r.stderr.strip().splitlines() or ["no output"])[-1][:160]
-        return {"crash": f"child exited {r.returncode} ({tail})"}
+        tail = [line for line in r.stderr.strip().splitlines() if not line.startswith("INFO:")] or ["no message"]
+        return {"crash": f"child exited {r.returncode} ({tail[-1][:160]})"}
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -328,10 +341,11 @@ def _geomean(values: list[float]) -> float:
 
 def markdown(result: dict) -> str:
     lines = [f"Latency: median of {result['repeats']} samples per engine, one thread; ratio = tensorlite time / "
-             "LiteRT time (below 1: tensorlite faster).", "",
-             "| model | tensorlite µs | LiteRT µs | LiteRT ref µs | vs LiteRT | vs LiteRT ref | arena B | "
-             "TFLM arena B (INDEX.md) | TFLM arena B (tflite_micro now) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "LiteRT time (below 1: tensorlite faster). LiteRT: its default path (XNNPACK); builtin: its "
+             "optimized kernels without delegates; ref: its reference kernels.", "",
+             "| model | tensorlite µs | LiteRT µs | LiteRT builtin µs | LiteRT ref µs | vs LiteRT | vs builtin | "
+             "vs ref | arena B | TFLM arena B (INDEX.md) | TFLM arena B (tflite_micro now) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     errors = []
     for name, row in result["rows"].items():
         e = row["engines"]
@@ -339,8 +353,9 @@ def markdown(result: dict) -> str:
         for k in ENGINES[1:]:
             if "error" in e.get(k, {}):
                 errors.append(f"- `{name}`, {ENGINE_NAMES[k]}: {e[k]['error']}")
-        lines.append(f"| `{name}` | {_fmt(t['tl'], 1)} | {_fmt(t['litert'], 1)} | {_fmt(t['litert_ref'], 1)} | "
-                     f"{_ratio(t['tl'], t['litert'])} | {_ratio(t['tl'], t['litert_ref'])} | "
+        lines.append(f"| `{name}` | {_fmt(t['tl'], 1)} | {_fmt(t['litert'], 1)} | {_fmt(t['litert_builtin'], 1)} | "
+                     f"{_fmt(t['litert_ref'], 1)} | {_ratio(t['tl'], t['litert'])} | "
+                     f"{_ratio(t['tl'], t['litert_builtin'])} | {_ratio(t['tl'], t['litert_ref'])} | "
                      f"{_fmt(row.get('arena_bytes'))} | {_fmt(row.get('tflm_arena_index'))} | "
                      f"{_fmt(row.get('tflm_arena_now'))} |")
     for k in ENGINES[1:]:
@@ -349,17 +364,26 @@ def markdown(result: dict) -> str:
         if values:
             lines.append(f"\nGeometric mean, time tensorlite / {ENGINE_NAMES[k]}: {_geomean(values):.2f} over "
                          f"{len(values)} models.")
+    for n in result.get("threads", []):
+        lines += ["", f"{n} threads against one: tensorlite and LiteRT's default path.", "",
+                  f"| model | tensorlite 1 thread µs | tensorlite {n} threads µs | speed-up | LiteRT {n} threads µs | "
+                  f"vs LiteRT ({n} threads) |", "|---|---:|---:|---:|---:|---:|"]
+        for name, row in result["rows"].items():
+            e = row["engines"]
+            one, many, lite = (e.get(k, {}).get("median_us") for k in ("tl", f"tl@{n}", f"litert@{n}"))
+            lines.append(f"| `{name}` | {_fmt(one, 1)} | {_fmt(many, 1)} | {_ratio(one, many)} | {_fmt(lite, 1)} | "
+                         f"{_ratio(many, lite)} |")
     if result["callgrind"]:
         lines += ["", "Instructions of one invoke (valgrind callgrind). tl_run: C only, inside "
                   "tl_interpreter_invoke. Python: the same driver for all three, `invoke()` with its binding's "
                   "call path; ratios = tensorlite / LiteRT from these.", "",
-                  "| model | tensorlite (tl_run) | tensorlite (Python) | LiteRT | LiteRT ref | vs LiteRT | "
-                  "vs LiteRT ref |", "|---|---:|---:|---:|---:|---:|---:|"]
+                  "| model | tensorlite (tl_run) | tensorlite (Python) | LiteRT | LiteRT builtin | LiteRT ref | "
+                  "vs LiteRT | vs builtin | vs ref |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for name, row in result["rows"].items():
             n = {k: row["instructions"].get(k) for k in ("tl_run", *ENGINES)}
             lines.append(f"| `{name}` | {_fmt(n['tl_run'])} | {_fmt(n['tl'])} | {_fmt(n['litert'])} | "
-                         f"{_fmt(n['litert_ref'])} | {_ratio(n['tl'], n['litert'])} | "
-                         f"{_ratio(n['tl'], n['litert_ref'])} |")
+                         f"{_fmt(n['litert_builtin'])} | {_fmt(n['litert_ref'])} | {_ratio(n['tl'], n['litert'])} | "
+                         f"{_ratio(n['tl'], n['litert_builtin'])} | {_ratio(n['tl'], n['litert_ref'])} |")
         ratios = {k: [row["instructions"]["tl"] / row["instructions"][k] for row in result["rows"].values()
                       if isinstance(row["instructions"].get(k), int) and isinstance(row["instructions"]["tl"], int)
                       and row["instructions"][k] > 0] for k in ENGINES[1:]}
@@ -379,6 +403,11 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", help="comma-separated names relative to the corpus (magic_wand,seanet/add0); "
                    "default: all")
+    p.add_argument("--extra", nargs="+", type=pathlib.Path, default=[],
+                   help=".tflite files or folders of them to time besides the corpus (scripts/make_bench_models.py)")
+    p.add_argument("--no-corpus", action="store_true", help="time only the --extra models")
+    p.add_argument("--threads", default="1", help="comma-separated thread counts; above 1, a second table "
+                   "times tensorlite and LiteRT's default path on that many threads (default 1)")
     p.add_argument("--repeats", type=int, default=30, help="timed samples per engine (default 30)")
     p.add_argument("--quick", action="store_true", help="5 repeats of ~0.3 ms samples (smoke runs)")
     p.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
@@ -403,13 +432,25 @@ def main(argv=None) -> int:
         raise SystemExit(f"bench_runtime: the model corpus is missing: expected {args.corpus} (a "
                          "checkout of the repository carries it), or pass --corpus")
     known = corpus_models(args.corpus)
-    models = args.models.split(",") if args.models else known
-    unknown = [m for m in models if m not in known]
+    names = [] if args.no_corpus else args.models.split(",") if args.models else known
+    unknown = [m for m in names if m not in known]
     if unknown:
         raise SystemExit(f"bench_runtime: not in {args.corpus}: {', '.join(unknown)} (names like magic_wand, "
                          "seanet/add0)")
+    models = {name: args.corpus / f"{name}.tflite" for name in names}
+    for extra in args.extra:
+        files = sorted(extra.glob("*.tflite")) if extra.is_dir() else [extra]
+        if not files or not all(f.is_file() for f in files):
+            raise SystemExit(f"bench_runtime: --extra {extra}: no .tflite file there")
+        models.update({f.stem: f for f in files})
+    try:
+        threads = tuple(sorted({int(t) for t in args.threads.split(",")}))
+    except ValueError:
+        raise SystemExit(f"bench_runtime: --threads {args.threads!r}: expected counts like 1,2") from None
+    if not threads or threads[0] < 1:
+        raise SystemExit(f"bench_runtime: --threads {args.threads!r}: counts must be >= 1")
     repeats, sample_s = (5, 0.0003) if args.quick else (args.repeats, args.sample_s)
-    result = measure(models, args.corpus, repeats, sample_s, not args.no_callgrind, args.build)
+    result = measure(models, args.corpus, repeats, sample_s, not args.no_callgrind, args.build, threads)
     print(markdown(result))
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(result, indent=1))
