@@ -33,6 +33,8 @@ from .params import QMAX, activation_params, bias_values, quantize_values, weigh
 from .rules import Rule, rule_for
 from .versions import operator_version
 
+# LiteRT's int16x8 convolutions refuse a missing bias: these get a zero int64 one.
+NEEDS_INT16_BIAS = ("CONV_2D", "DEPTHWISE_CONV_2D")
 
 class QuantizationError(ValueError):
     """The model cannot be quantized as asked; the message names the operator and why."""
@@ -330,6 +332,10 @@ class _Rewrite:
             wi = self._new_tensor(w, w.name, "int8", qw)
             sg.tensors[wi].quantization = Quantization(scales.astype(np.float32), zeros, axis)
             op.inputs[rule.weight] = wi
+            if b is None and self.act == "int16" and op.opcode in NEEDS_INT16_BIAS:
+                b = Tensor(f"{w.name}_zero_bias", "float32", (len(scales),), np.zeros(len(scales), np.float32))
+                if len(op.inputs) <= rule.bias:
+                    op.inputs.append(-1)
             if b is not None:
                 # the kernels rescale by the float32 scales stored in the file: quantize with those
                 stored = scales.astype(np.float32).astype(np.float64)

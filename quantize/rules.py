@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 BOTH = frozenset({"int8", "int16"})
 # int8 only (such an operator stays float in int16x8 mode): LiteRT has no int16 kernel for SQUARED_DIFFERENCE,
-# LOG_SOFTMAX, RELU_N1_TO_1 and HARD_SWISH; UNIDIRECTIONAL_SEQUENCE_LSTM and TILE are not done in int16x8 here.
+# LOG_SOFTMAX, RELU_N1_TO_1 and HARD_SWISH; UNIDIRECTIONAL_SEQUENCE_LSTM is not done in int16x8 here.
 INT8 = frozenset({"int8"})
 
 
@@ -82,7 +82,7 @@ RULES: dict[str, Rule] = {
     "PAD": Rule(output="same"),
     "PADV2": Rule(output="shared", activations=(0, 2)),
     "MIRROR_PAD": Rule(output="same"),
-    "TILE": Rule(types=INT8, output="same"),
+    "TILE": Rule(output="same"),
     "BROADCAST_TO": Rule(output="same"),
     "RESIZE_NEAREST_NEIGHBOR": Rule(output="same"),
     "RESIZE_BILINEAR": Rule(output="same"),

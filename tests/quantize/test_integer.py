@@ -105,3 +105,34 @@ def test_integer_io_has_no_conversions_at_the_edges():
     assert _ops(q) == [("LOGISTIC", "int16")]
     sg = q.subgraphs[0]
     assert sg.tensors[sg.inputs[0]].dtype == "int16" and sg.tensors[sg.outputs[0]].name == "y"
+
+
+def test_int16x8_convolutions_without_bias_get_a_zero_int64_one():
+    """LiteRT's int16 CONV_2D and DEPTHWISE_CONV_2D refuse a missing bias: the quantizer adds zeros.
+    (LiteRT's float kernels refuse one too: the float reference carries explicit zero biases.)"""
+    rng = np.random.default_rng(3)
+    f_data = rng.normal(0, 0.5, (4, 3, 3, 3)).astype(np.float32)
+    d_data = rng.normal(0, 0.5, (1, 3, 3, 4)).astype(np.float32)
+
+    def build(sg, zero_bias):
+        x, h, y = _t(sg, "x", (1, 6, 6, 3)), _t(sg, "h", (1, 6, 6, 4)), _t(sg, "y", (1, 6, 6, 4))
+        f, d = _t(sg, "f", f_data.shape, f_data), _t(sg, "d", d_data.shape, d_data)
+        b = _t(sg, "b", (4,), np.zeros(4, np.float32)) if zero_bias else -1
+        conv = dict(padding=0, stride_w=1, stride_h=1, dilation_w_factor=1, dilation_h_factor=1,
+                    fused_activation_function=0)
+        sg.operators += [Operator("CONV_2D", [x, f, b], [h], conv),
+                         Operator("DEPTHWISE_CONV_2D", [h, d, b], [y], {**conv, "depth_multiplier": 1})]
+        return [x], [y]
+    samples = _samples(10, (1, 6, 6, 3))
+    q = quantize(_model(lambda sg: build(sg, False)), "int16x8", samples, strict=True).model
+    sg = q.subgraphs[0]
+    for op in sg.operators:
+        if op.opcode in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+            bias = sg.tensors[op.inputs[2]]
+            assert bias.dtype == "int64" and not np.any(bias.data) and bias.shape == (4,)
+    data, reference = write(q), write(_model(lambda sg: build(sg, True)))
+    for sample in samples[:3]:
+        want = run(litert_interpreter(reference), sample)[0]
+        got = run(litert_interpreter(data), sample)[0]          # LiteRT loads and runs it
+        np.testing.assert_array_equal(run(Interpreter(model_content=data), sample)[0], got)
+        assert np.abs(got - want).max() < 0.01 * np.abs(want).max()
