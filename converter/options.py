@@ -3,7 +3,7 @@
     converter.optimizations = [tl.lite.Optimize.DEFAULT]
     converter.representative_dataset = lambda: ([x[None]] for x in images[:100])
     converter.target_spec.supported_ops = [tl.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tl.int8
+    converter.inference_input_type = tl.int8       # or tl.uint8 (wrapping the int8 input), tl.int16 for int16x8
 
 | optimizations | representative_dataset | target_spec | mode |
 | --- | --- | --- | --- |
@@ -118,7 +118,8 @@ def plan(optimizations, representative_dataset, target_spec: TargetSpec, inferen
         raise ValueError("supported_types [float16] with a representative_dataset: float16 quantization needs no "
                          "calibration; drop one of them")
     act = "int16" if int16 else "int8"
+    allowed = ("float32", act, "uint8") if act == "int8" else ("float32", act)
     for what, value in (("inference_input_type", io_in), ("inference_output_type", io_out)):
-        if value not in ("float32", act):
-            raise ValueError(f"{what} {value}: with {act} activations use {act} or float32")
+        if value not in allowed:
+            raise ValueError(f"{what} {value}: with {act} activations use {', '.join(allowed[1:])} or float32")
     return QuantizationPlan("int16x8" if int16 else "int8", strict, io_in, io_out)

@@ -20,6 +20,7 @@ from tensorlite.converter.model import Model
 from .calibrate import METHODS, calibrate, ranges
 from .dataset import CalibrationError, from_arrays, from_representative_dataset, load_file
 from .integer import IntegerOptions, QuantizationError, quantize_integer
+from .interface import uint8_interface
 from .qat import has_fake_quant, quantize_model, take_fake_quant
 from .report import format_table, layer_report
 from .select import match_operators
@@ -47,9 +48,9 @@ def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = N
     """Quantizes a float model. `samples` (checked calibration inputs, see dataset.py) are needed for
     int8 and int16x8; `keep_float` names operators (builtin names, tensor names or layer names) that
     stay float; input_type/output_type are the integer model's I/O ("float32" keeps float I/O with
-    QUANTIZE/DEQUANTIZE at the edges); `strict` refuses to leave any operator float. `learned_ranges`
-    ({tensor index: (min, max)} from quantization-aware training) take precedence over calibration and
-    replace it when no samples are given."""
+    QUANTIZE/DEQUANTIZE at the edges; "uint8" wraps int8 I/O as TensorFlow does); `strict` refuses to
+    leave any operator float. `learned_ranges` ({tensor index: (min, max)} from quantization-aware
+    training) take precedence over calibration and replace it when no samples are given."""
     if mode not in MODES:
         raise ValueError(f"quantization mode {mode!r}: expected one of {', '.join(MODES)}")
     keep = match_operators(model.subgraphs[0], keep_float)
@@ -70,6 +71,11 @@ def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = N
     if report and not samples:
         raise CalibrationError("the per-layer report compares float and quantized runs: it needs calibration data")
     activations = "int8" if mode == "int8" else "int16"
+    uint8 = (input_type == "uint8", output_type == "uint8")
+    if any(uint8) and activations != "int8":
+        raise QuantizationError("uint8 inputs/outputs go with int8 activations (TensorFlow's rule); int16x8 models "
+                                "take int16 or float32")
+    input_type, output_type = ("int8" if u else t for u, t in zip(uint8, (input_type, output_type)))
     found = ranges(calibrate(model, samples, method, progress), method, activations, percentile) if samples else {}
     found.update(learned)
     result = quantize_integer(model, found, IntegerOptions(activations, input_type, output_type, keep, strict))
@@ -78,4 +84,5 @@ def quantize(model: Model, mode: str, samples: list[list[np.ndarray]] | None = N
         raise CalibrationError(f"no learned range for operator(s) {uncovered} (quantization-aware training did not "
                                "cover them); give a representative_dataset to calibrate the rest")
     rows = layer_report(model, result.model, result.origin, samples) if report else None
-    return QuantizeResult(result.model, result.float_ops, rows)
+    quantized = uint8_interface(result.model, *uint8) if any(uint8) else result.model
+    return QuantizeResult(quantized, result.float_ops, rows)

@@ -28,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=METHODS, default="minmax", help="how calibration picks each range")
     parser.add_argument("--keep-float", action="append", default=[], metavar="NAME",
                         help="an operator kind (SOFTMAX), tensor or layer name to keep in float (repeatable)")
-    parser.add_argument("--input-type", choices=("float32", "int8", "int16"), default="float32",
-                        help="the quantized model's input type (integer types need int8 / int16x8)")
-    parser.add_argument("--output-type", choices=("float32", "int8", "int16"), default="float32",
+    parser.add_argument("--input-type", choices=("float32", "int8", "uint8", "int16"), default="float32",
+                        help="the quantized model's input type (int8/uint8 need --mode int8, int16 --mode int16x8)")
+    parser.add_argument("--output-type", choices=("float32", "int8", "uint8", "int16"), default="float32",
                         help="the quantized model's output type")
     parser.add_argument("--strict", action="store_true", help="fail if any operator would stay float")
     parser.add_argument("--report", nargs="?", const="-", metavar="FILE.json",

@@ -47,6 +47,24 @@ def test_each_mode_writes_a_model_litert_runs(float_file, capsys, mode):
     assert np.abs(got - want).max() < 0.05      # softmax probabilities
 
 
+def test_uint8_io(float_file, capsys, tmp_path):
+    out = tmp_path / "u8.tflite"
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",
+                             float_file / "cal.npy", "--input-type", "uint8", "--output-type", "uint8", "-o", out)
+    assert code == 0, err
+    it = litert_interpreter(out.read_bytes())
+    assert it.get_input_details()[0]["dtype"] == np.uint8 and it.get_output_details()[0]["dtype"] == np.uint8
+    scale, zero = it.get_input_details()[0]["quantization"]
+    x = np.random.default_rng(1).uniform(0, 1, (1, 8, 8, 1)).astype(np.float32)
+    want = run(litert_interpreter((float_file / "float.tflite").read_bytes()), [x])[0]
+    got = run(it, [np.clip(np.round(x / scale) + zero, 0, 255).astype(np.uint8)])[0]
+    o_scale, o_zero = it.get_output_details()[0]["quantization"]
+    assert np.abs((got.astype(np.float64) - o_zero) * o_scale - want).max() < 0.05
+    code, _, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int16x8", "--calibration",
+                             float_file / "cal.npy", "--input-type", "uint8", "-o", tmp_path / "b.tflite")
+    assert code == 2 and "uint8 inputs/outputs go with int8" in err and not (tmp_path / "b.tflite").exists()
+
+
 def test_report_json_has_one_object_per_quantized_tensor(float_file, capsys):
     out, report = float_file / "r.tflite", float_file / "r.json"
     code, stdout, err = _quantize(capsys, float_file / "float.tflite", "--mode", "int8", "--calibration",

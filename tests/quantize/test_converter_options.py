@@ -72,6 +72,34 @@ def test_builtins_int8_with_int8_io():
     assert io == ("int8", "int8") and "QUANTIZE" not in ops and "DEQUANTIZE" not in ops
 
 
+def test_uint8_io_wraps_the_int8_model_as_tensorflow_does():
+    """uint8 I/O: a QUANTIZE uint8 -> int8 first and int8 -> uint8 last, zero points shifted by 128, so in
+    LiteRT the uint8 model's output is the int8 model's plus 128 for the input plus 128, bit for bit."""
+    from tests.quantize.helpers import litert_interpreter, run
+
+    files = {}
+    for io in (tl.int8, tl.uint8):
+        c = _converter()
+        c.optimizations = [tl.lite.Optimize.DEFAULT]
+        c.representative_dataset = _data()
+        c.inference_input_type = c.inference_output_type = io
+        files[io.name] = c.convert()
+    weights, acts, io, ops = _kinds(files["uint8"])
+    assert io == ("uint8", "uint8") and ops[0] == ops[-1] == "QUANTIZE" and acts == {"int8"}
+    sg8, sgu = (read(files[k], "m").subgraphs[0] for k in ("int8", "uint8"))
+    for a, b in ((sg8.inputs[0], sgu.inputs[0]), (sg8.outputs[0], sgu.outputs[0])):
+        qa, qb = sg8.tensors[a].quantization, sgu.tensors[b].quantization
+        assert qa.scale[0] == qb.scale[0] and qb.zero_point[0] == qa.zero_point[0] + 128
+        name = sgu.tensors[b].name                                   # the uint8 tensor keeps the model's name
+        assert not name.endswith("_int8") and any(t.name == f"{name}_int8" for t in sgu.tensors)
+    x = np.random.default_rng(5).integers(-128, 128, (1, 40)).astype(np.int8)
+    want = run(litert_interpreter(files["int8"]), [x])[0].astype(np.int32) + 128
+    got = run(litert_interpreter(files["uint8"]), [(x.astype(np.int32) + 128).astype(np.uint8)])[0]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(run(tl.lite.Interpreter(model_content=files["uint8"]),
+                                      [(x.astype(np.int32) + 128).astype(np.uint8)])[0], got)
+
+
 def test_int16x8_ops_set_gives_int16_activations():
     tl.random.set_seed(3)
     model = tl.keras.Sequential([L.Input(shape=(6, 6, 2)), L.Conv2D(4, 3, activation="sigmoid")])
@@ -97,6 +125,10 @@ def test_int16x8_ops_set_gives_int16_activations():
     (dict(optimizations=[tl.lite.Optimize.DEFAULT],
           target_spec=tl.lite.TargetSpec(supported_ops={tl.lite.OpsSet.TFLITE_BUILTINS_INT8})), "representative"),
     (dict(optimizations=[tl.lite.Optimize.DEFAULT], inference_output_type=tl.int8), "full integer"),
+    (dict(optimizations=[tl.lite.Optimize.DEFAULT], representative_dataset=_data(), inference_input_type=tl.uint8,
+          target_spec=tl.lite.TargetSpec(
+              supported_ops={tl.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8})),
+     "use int16 or float32"),
 ])
 def test_settings_that_cannot_be_honoured_raise(setting, message):
     c = _converter()
