@@ -134,3 +134,66 @@ GEOMETRIES = [(kind, *g) for kind in ("CONV_2D", "DEPTHWISE_CONV_2D") for g in i
 def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dilation, dtype):
     batch, h, w, c = shape
     _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride, dtype=dtype), seed=2)
+
+
+def _one_op(opcode, inputs, out, options=None, consts=()):
+    """One operator: `inputs` are (dtype, shape, quantization or None) model inputs, `consts` (index,
+    array, quantization) constants put in at those input positions, `out` the output's (dtype, shape, quant)."""
+    sg = Subgraph("m")
+    ins = [sg.add_tensor(Tensor(f"x{k}", dt, shape, quantization=q)) for k, (dt, shape, q) in enumerate(inputs)]
+    args = list(ins)
+    for k, array, q in consts:
+        array = np.asarray(array)
+        args.insert(k, sg.add_tensor(Tensor(f"c{k}", array.dtype.name, array.shape, array, quantization=q)))
+    y = sg.add_tensor(Tensor("y", out[0], out[1], quantization=out[2]))
+    sg.operators.append(Operator(opcode, args, [y], options or {}))
+    sg.inputs, sg.outputs = ins, [y]
+    return write(Model([sg], [Signature("s", {f"x{k}": i for k, i in enumerate(ins)}, {"y": y})]))
+
+
+def _every_byte(shape, dtype="int8"):
+    """Every value of the byte type, repeated to fill `shape`."""
+    info = np.iinfo(dtype)
+    return np.resize(np.arange(info.min, info.max + 1), shape).astype(dtype)
+
+
+# Byte-to-byte unary ops, run by the optimized tier through a table of the reference's own per-element
+# arithmetic: every input value, shapes with tails and one big enough to split between threads.
+# (opcode, options, input (scale, zp), output (scale, zp); None: the spec's fixed output parameters).
+UNARY_S8 = [
+    ("HARD_SWISH", {}, (0.05, 0), (0.05, 0)),
+    ("HARD_SWISH", {}, (0.1, -10), (0.03, -128)),
+    ("HARD_SWISH", {}, (0.5, 100), (0.06, -60)),
+    ("HARD_SWISH", {}, (2.0, 0), (0.7, -1)),             # saturates
+    ("HARD_SWISH", {}, (0.007336, 12), (0.003438, -30)),  # MobileNetV3Small's first
+    ("LOGISTIC", {}, (0.1, 3), (1 / 256, -128)),
+    ("LOGISTIC", {}, (0.01, -100), (1 / 256, -128)),
+    ("TANH", {}, (0.05, 0), (1 / 128, 0)),
+    ("TANH", {}, (0.3, -20), (1 / 128, 0)),
+    ("GELU", {"approximate": False}, (0.04, 10), (0.03, -40)),
+    ("GELU", {"approximate": True}, (0.2, -5), (0.1, 0)),
+    ("LEAKY_RELU", {"alpha": 0.2}, (0.05, 4), (0.04, -9)),
+    ("LEAKY_RELU", {"alpha": 1.5}, (0.5, -128), (0.01, 127)),  # saturates both ways
+    ("RELU", {}, (0.05, -20), (0.02, -128)),
+    ("RELU6", {}, (0.1, 7), (6 / 255, -128)),
+    ("RELU6", {}, (0.01, 0), (0.001, 0)),
+    ("RELU_N1_TO_1", {}, (0.02, -3), (2 / 255, 0)),
+    ("QUANTIZE", {}, (0.05, 10), (0.02, -7)),
+    ("QUANTIZE", {}, (0.5, -128), (0.01, 100)),
+]
+
+
+@pytest.mark.parametrize("opcode,options,qin,qout", UNARY_S8, ids=lambda v: str(v))
+@pytest.mark.parametrize("shape", [(1, 4, 8, 1), (1, 3, 5, 3), (2, 3, 17), (1, 5, 33), (1, 33, 40, 17)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_byte_unary_table_in_every_tier(opcode, options, qin, qout, shape):
+    data = _one_op(opcode, [("int8", shape, _q(*qin))], ("int8", shape, _q(*qout)), options)
+    _same(data, [_every_byte(shape)])
+
+
+@pytest.mark.parametrize("in_dtype,out_dtype", [("uint8", "int8"), ("int8", "uint8"), ("uint8", "uint8")])
+def test_byte_requantize_table_in_every_tier(in_dtype, out_dtype):
+    shape = (3, 300)
+    data = _one_op("QUANTIZE", [(in_dtype, shape, _q(0.03, 128 if in_dtype == "uint8" else -5))],
+                   (out_dtype, shape, _q(0.07, 120 if out_dtype == "uint8" else 3)))
+    _same(data, [_every_byte(shape, in_dtype)])

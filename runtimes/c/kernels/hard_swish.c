@@ -4,9 +4,11 @@
  * final shift, another (hires / (3 / 32768)) maps [-3, 3] onto [-1, 1] (saturating), which is
  * moved to [0, 1] and multiplied in (doubling high multiply without rounding); then the output
  * shift (right only: prepare refuses an output scale that would need a left shift), zp_out, and
- * the type's range. */
+ * the type's range. The optimized tier runs int8 through a table of hard_swish_s8 (opt/unary_lut.c). */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
+#include "common/unary.h"
+#include "opt/opt_kernels.h"
 
 typedef struct {
     int32_t in_zp, out_zp;
@@ -53,28 +55,24 @@ static int16_t rdivpot16(int16_t x, int e) {
     return (int16_t)((x >> e) + (remainder > threshold ? 1 : 0));
 }
 
-static tl_status tl_hard_swish_eval_s8(tl_interpreter *it, tl_node *node) {
-    const hard_swish_data *d = node->op_data;
-    const int8_t *x = tl_node_input(it, node, 0)->data;
-    tl_tensor *out = tl_node_output(it, node, 0);
-    int8_t *y = out->data;
-    int64_t i, n = tl_tensor_numel(out);
-    for (i = 0; i < n; i++) {
-        int16_t hires = (int16_t)((x[i] - d->in_zp) * (1 << 7)); /* |x - zp| <= 255: fits */
-        int16_t pre_out = srdhm16(hires, d->out_mult);
-        int16_t relu = hires, r;
-        int32_t o;
-        if (d->relu_exp > 0) relu = sat_shl16(relu, d->relu_exp - 1);
-        relu = srdhm16(relu, d->relu_mult);
-        if (d->relu_exp > 0) relu = sat_shl16(relu, 1);
-        if (d->relu_exp < 0) relu = rdivpot16(relu, -d->relu_exp);
-        relu = (int16_t)((relu + (1 << 15)) >> 1);
-        r = rdivpot16(sdhm16(relu, pre_out), -d->out_exp);
-        o = (int16_t)(uint16_t)(r + d->out_zp); /* LiteRT adds in 16 bits */
-        y[i] = (int8_t)tl_clamp_i32(o, INT8_MIN, INT8_MAX);
-    }
-    return TL_STATUS_OK;
+/* One int8 element: the arithmetic the reference eval and the optimized tier's table share. */
+static int32_t hard_swish_s8(const void *ctx, int32_t x) {
+    const hard_swish_data *d = ctx;
+    int16_t hires = (int16_t)((x - d->in_zp) * (1 << 7)); /* |x - zp| <= 255: fits */
+    int16_t pre_out = srdhm16(hires, d->out_mult);
+    int16_t relu = hires, r;
+    int32_t o;
+    if (d->relu_exp > 0) relu = sat_shl16(relu, d->relu_exp - 1);
+    relu = srdhm16(relu, d->relu_mult);
+    if (d->relu_exp > 0) relu = sat_shl16(relu, 1);
+    if (d->relu_exp < 0) relu = rdivpot16(relu, -d->relu_exp);
+    relu = (int16_t)((relu + (1 << 15)) >> 1);
+    r = rdivpot16(sdhm16(relu, pre_out), -d->out_exp);
+    o = (int16_t)(uint16_t)(r + d->out_zp); /* LiteRT adds in 16 bits */
+    return tl_clamp_i32(o, INT8_MIN, INT8_MAX);
 }
+
+TL_UNARY_EVAL(tl_hard_swish_eval_s8, hard_swish_data, int8_t, int8_t, (int8_t)hard_swish_s8(d, x[i]))
 
 static int16_t to_16bit_multiplier(int32_t m) {
     if (m >= INT32_MAX - (1 << 15)) return INT16_MAX;
@@ -113,5 +111,5 @@ tl_status tl_hard_swish_prepare(tl_interpreter *it, tl_node *node) {
     if ((st = tl_quantize_multiplier_checked(it, node, (double)relu_real, &m, &d->relu_exp)) != TL_STATUS_OK) return st;
     d->relu_mult = to_16bit_multiplier(m);
     node->eval = tl_hard_swish_eval_s8;
-    return TL_STATUS_OK;
+    return it->reference_kernels ? TL_STATUS_OK : tl_unary_opt_lut_prepare(it, node, 1, hard_swish_s8, d);
 }

@@ -1,14 +1,16 @@
 /* QUANTIZE: float32 -> int8/uint8/int16/int32 (q = round(x / scale) + zero_point, rounding half
  * away from zero, saturated), and integer -> integer requantization: q = zp_out + (x - zp_in) *
  * (s_in / s_out) with LiteRT's multiplier + shift. uint8 (TensorFlow's uint8 model inputs and
- * outputs) goes to and from int8 as LiteRT allows it: uint8 -> uint8/int8/int16, int8 -> uint8. */
+ * outputs) goes to and from int8 as LiteRT allows it: uint8 -> uint8/int8/int16, int8 -> uint8. The
+ * optimized tier runs byte-to-byte requantization through a table of requantize (opt/unary_lut.c). */
 #include <math.h>
 
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
+#include "opt/opt_kernels.h"
 
 typedef struct {
-    int32_t mult, shift, qmin, qmax;
+    int32_t mult, shift, qmin, qmax, in_zp, out_zp;
 } quantize_data;
 
 /* LiteRT converts round(x / scale) to int32 as x86 does (NaN and values outside int32 become
@@ -18,12 +20,15 @@ static int32_t quantize_f32(const quantize_data *d, float x, const tl_tensor *ou
     return tl_clamp_i32(tl_add_wrap(tl_to_i32_x86(roundf(x / out->scale)), out->zero_point), d->qmin, d->qmax);
 }
 
-static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in, const tl_tensor *out) {
-    int64_t centred = x - in->zero_point;
+static int32_t requantize(const quantize_data *d, int64_t x) {
+    int64_t centred = x - d->in_zp;
     int32_t c = centred > INT32_MAX ? INT32_MAX : (centred < INT32_MIN ? INT32_MIN : (int32_t)centred);
-    return tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(c, d->mult, d->shift), out->zero_point), d->qmin,
+    return tl_clamp_i32(tl_add_sat(tl_multiply_by_quantized_multiplier(c, d->mult, d->shift), d->out_zp), d->qmin,
                         d->qmax);
 }
+
+/* requantize for a byte input: the optimized tier's table (opt/unary_lut.c) is built from it. */
+static int32_t requantize_byte(const void *ctx, int32_t x) { return requantize(ctx, x); }
 
 /* One eval per input and output type; Q(x) is quantize_f32 or requantize. */
 #define QUANTIZE_EVAL(NAME, IN_T, OUT_T, Q)                                               \
@@ -37,7 +42,7 @@ static int32_t requantize(const quantize_data *d, int64_t x, const tl_tensor *in
         return TL_STATUS_OK;                                                              \
     }
 #define FROM_F32 quantize_f32(d, x[i], out)
-#define FROM_INT requantize(d, x[i], in, out)
+#define FROM_INT requantize(d, x[i])
 
 QUANTIZE_EVAL(tl_quantize_eval_f32_s8, float, int8_t, FROM_F32)
 QUANTIZE_EVAL(tl_quantize_eval_f32_u8, float, uint8_t, FROM_F32)
@@ -99,5 +104,11 @@ tl_status tl_quantize_prepare(tl_interpreter *it, tl_node *node) {
     if (st != TL_STATUS_OK || in->type == TL_TYPE_FLOAT32) return st;
     st = tl_check_quantized(it, node, in);
     if (st != TL_STATUS_OK) return st;
-    return tl_quantize_multiplier_checked(it, node, (double)in->scale / out->scale, &d->mult, &d->shift);
+    d->in_zp = in->zero_point;
+    d->out_zp = out->zero_point;
+    st = tl_quantize_multiplier_checked(it, node, (double)in->scale / out->scale, &d->mult, &d->shift);
+    if (st != TL_STATUS_OK || it->reference_kernels || (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8) ||
+        (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_UINT8))
+        return st;
+    return tl_unary_opt_lut_prepare(it, node, in->type == TL_TYPE_INT8, requantize_byte, d); /* byte to byte */
 }

@@ -1,16 +1,19 @@
 /* RELU: max(x, 0). int8/int16 requantize x - zp_in by s_in / s_out (formed in float, as LiteRT)
- * and clamp below at the output zero point. */
+ * and clamp below at the output zero point. The optimized tier runs int8 through a table of relu_q
+ * (opt/unary_lut.c). */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
 #include "common/unary.h"
+#include "opt/opt_kernels.h"
 
 typedef struct {
-    int32_t mult, shift, lo, hi;
+    int32_t mult, shift, lo, hi, in_zp, out_zp;
 } relu_data;
 
 static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s16(tl_interpreter *it, tl_node *node);
+static int32_t relu_q(const void *ctx, int32_t x);
 
 tl_status tl_relu_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
@@ -32,25 +35,21 @@ tl_status tl_relu_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = in->type == TL_TYPE_INT8 ? tl_relu_eval_s8 : tl_relu_eval_s16;
     d->lo = out->zero_point;
     d->hi = in->type == TL_TYPE_INT8 ? 127 : 32767;
-    return tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
+    d->in_zp = in->zero_point;
+    d->out_zp = out->zero_point;
+    st = tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
+    if (st != TL_STATUS_OK || it->reference_kernels || in->type != TL_TYPE_INT8) return st;
+    return tl_unary_opt_lut_prepare(it, node, 1, relu_q, d);
 }
 
 TL_UNARY_EVAL(tl_relu_eval_f32, void, float, float, x[i] > 0.0f ? x[i] : 0.0f)
 
-#define RELU_EVAL_Q(NAME, T)                                                                                  \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                                \
-        const relu_data *d = node->op_data;                                                                   \
-        tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);                       \
-        const T *x = in->data;                                                                                \
-        T *y = out->data;                                                                                     \
-        int64_t i, n = tl_tensor_numel(out);                                                                  \
-        for (i = 0; i < n; i++) {                                                                             \
-            int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x[i] - in->zero_point, d->mult, d->shift), \
-                                   out->zero_point);                                                          \
-            y[i] = (T)tl_clamp_i32(r, d->lo, d->hi);                                                          \
-        }                                                                                                     \
-        return TL_STATUS_OK;                                                                                  \
-    }
+/* One quantized element: the arithmetic the reference evals and the optimized tier's table share. */
+static int32_t relu_q(const void *ctx, int32_t x) {
+    const relu_data *d = ctx;
+    int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x - d->in_zp, d->mult, d->shift), d->out_zp);
+    return tl_clamp_i32(r, d->lo, d->hi);
+}
 
-RELU_EVAL_Q(tl_relu_eval_s8, int8_t)
-RELU_EVAL_Q(tl_relu_eval_s16, int16_t)
+TL_UNARY_EVAL(tl_relu_eval_s8, relu_data, int8_t, int8_t, (int8_t)relu_q(d, x[i]))
+TL_UNARY_EVAL(tl_relu_eval_s16, relu_data, int16_t, int16_t, (int16_t)relu_q(d, x[i]))

@@ -4,12 +4,16 @@
 
 #include "quant_math.h"
 #include "unary.h"
+#include "../opt/opt_kernels.h"
 
 typedef struct {
     int8_t lut[256]; /* indexed by the input byte + 128 */
 } lut_data;
 
-TL_UNARY_EVAL(tl_lut_activation_eval_s8, lut_data, int8_t, int8_t, d->lut[x[i] + 128])
+/* One element: the lookup the reference eval and the optimized tier (opt/unary_lut.c, threaded) share. */
+static int32_t lut_s8(const void *ctx, int32_t x) { return ((const lut_data *)ctx)->lut[x + 128]; }
+
+TL_UNARY_EVAL(tl_lut_activation_eval_s8, lut_data, int8_t, int8_t, (int8_t)lut_s8(d, x[i]))
 
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
                                     float out_scale, tl_eval_fn eval_f32) {
@@ -41,5 +45,5 @@ tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f
         d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
     }
     node->eval = tl_lut_activation_eval_s8;
-    return TL_STATUS_OK;
+    return it->reference_kernels ? TL_STATUS_OK : tl_unary_opt_lut_prepare(it, node, 1, lut_s8, d);
 }

@@ -4,6 +4,7 @@
 
 #include "quant_math.h"
 #include "unary.h"
+#include "../opt/opt_kernels.h"
 
 typedef struct {
     float f_lo, f_hi;
@@ -13,7 +14,9 @@ typedef struct {
 TL_UNARY_EVAL(tl_relu_x_eval_f32, relu_x_data, float, float,
               x[i] > d->f_hi ? d->f_hi : (x[i] < d->f_lo ? d->f_lo : x[i]))
 
-static int32_t relu_x_q(const relu_x_data *d, int32_t x) {
+/* One quantized element: the arithmetic the reference evals and the optimized tier's table share. */
+static int32_t relu_x_q(const void *ctx, int32_t x) {
+    const relu_x_data *d = ctx;
     int32_t r = tl_add_sat(tl_multiply_by_quantized_multiplier(x - d->in_zp, d->mult, d->shift), d->out_zp);
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
@@ -62,5 +65,7 @@ tl_status tl_relu_x_prepare(tl_interpreter *it, tl_node *node, float lo, float h
     d->q_lo = d->q_lo > qmin ? d->q_lo : qmin;
     d->q_hi = d->q_hi < qmax ? d->q_hi : qmax;
     node->eval = in->type == TL_TYPE_INT8 ? tl_relu_x_eval_s8 : tl_relu_x_eval_s16;
-    return tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
+    st = tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
+    if (st != TL_STATUS_OK || it->reference_kernels || in->type != TL_TYPE_INT8) return st;
+    return tl_unary_opt_lut_prepare(it, node, 1, relu_x_q, d); /* opt/unary_lut.c */
 }

@@ -27,6 +27,11 @@ typedef struct {
 } tl_add_s8_params;
 
 tl_status tl_add_sub_opt_s8_prepare(tl_interpreter *it, tl_node *node, const tl_add_s8_params *params);
+/* A byte-to-byte elementwise unary op (int8 / uint8 input and output of the same size) through a table
+ * built now: f(ctx, x) is the reference kernel's own result for the input value x (-128..127 when
+ * in_signed, else 0..255), in the output type's range. */
+typedef int32_t (*tl_byte_unary_fn)(const void *ctx, int32_t x);
+tl_status tl_unary_opt_lut_prepare(tl_interpreter *it, tl_node *node, int in_signed, tl_byte_unary_fn f, const void *ctx);
 tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
                                              int32_t units, float lo, float hi);
 
