@@ -22,50 +22,47 @@ ALL = sorted(str(p.relative_to(CORPUS))[:-len(".tflite")] for p in [*CORPUS.glob
 # Neither runtime runs it (an Ethos-U command stream: CUSTOM ethos-u), so there is nothing to compare.
 NOT_COMPARED = {"person_detect_vela"}
 
-# Where our arena is still above TFLM's, by how much and why (x86_64; bytes are ours, with TFLM's
-# measured in the same run by the test). The excess is split as bench/bench_runtime.py's numbers show:
-# "tables" is the interpreter's tensor and node tables against TFLM's TfLiteEvalTensor (24 B) and
-# NodeAndRegistration (64 B); "op data" is what kernels keep at prepare against TFLM's persistent
-# buffers; "head" the planned activations and scratch. Ceilings are today's bytes: our arena may not grow.
-TABLES = "tensor and node tables (a tl_tensor per tensor, constants included, against TFLM's 24-B eval tensor)"
+# Where our arena is still above TFLM's: the ceiling our arena may not pass (today's bytes, x86_64,
+# reference kernels) and the reason, as the excess splits against TFLM's RecordingMicroAllocator
+# categories measured the same way (the test measures TFLM's total afresh):
+#   tables:  our tensor and node tables plus the interpreter (a tl_tensor of 80 B for every tensor, constants
+#            included, a tl_node of 104 B) against TFLM's TfLiteEvalTensor (24 B), NodeAndRegistration (64 B)
+#            and interpreter allocations. TFLM builds a full TfLiteTensor only for the duration of a kernel's
+#            prepare; our kernels read the full tensor in eval, so a smaller table needs kernel changes.
+#   op data: what the kernels keep from prepare against TFLM's persistent buffers.
+#   head:    planned activations and scratch (variables included) against TFLM's head and variable buffers.
+# A kernel's op data may grow a little without a new entry (SLACK); more than that fails.
+SLACK = 256  # bytes, plus 1 % of the ceiling
 EXCEPTIONS = {
-    "person_detect": (96_480, f"{TABLES}: +9.4 KB; conv op data +1.8 KB"),
-    "retinaface": (410_944, f"{TABLES}: +47.8 KB; conv op data +12.4 KB"),
-    "custom_model_rf_keras": (529_792, f"{TABLES}: +21.6 KB; conv op data +7.8 KB"),
-    "dtln_noise_suppression": (19_856, "LSTM op data +9.5 KB (biases with the zero points folded in, 8 x n_cell "
-                                       f"int32 per LSTM, precomputed at prepare); {TABLES}: +4.2 KB"),
-    "audio_preprocessor_int8": (16_064, f"{TABLES}: +5.2 KB; SignalRfft scratch +1 KB (its padded frame and complex "
-                                        "result beside the output, TFLM keeps them in persistent data)"),
-    "audio_preprocessor_float": (13_472, f"{TABLES}: +3.9 KB; SignalRfft scratch +1 KB"),
-    "keyword_scrambled": (20_832, f"{TABLES}: +5.5 KB"),
-    "keyword_scrambled_8bit": (15_712, f"{TABLES}: +5.5 KB"),
-    "micro_speech_lstm": (24_720, f"{TABLES}: +2.5 KB; LSTM op data +2.1 KB (folded biases)"),
-    "mnist_lstm_int8": (6_912, f"{TABLES}: +2.5 KB"),
-    "mnist_lstm_float": (9_808, f"{TABLES}: +2.1 KB"),
-    "sensiml_model_runner": (6_448, f"{TABLES}: +2.1 KB"),
-    "magic_wand": (17_744, f"{TABLES}: +1.6 KB"),
-    "hello_world_int8": (2_576, f"{TABLES}: +0.8 KB; FULLY_CONNECTED op data +0.2 KB (a double scale per unit)"),
-    "hello_world_legacy_int8": (2_576, f"{TABLES}: +0.8 KB; FULLY_CONNECTED op data +0.2 KB"),
-    "hello_world_float": (2_400, f"{TABLES}: +0.9 KB"),
-    "micro_speech_quantized": (8_496, f"{TABLES}: +0.9 KB"),
-    "add_model_float": (1_008, f"{TABLES}: +80 B; op data +64 B"),
-    "add_model_quant8": (1_008, f"{TABLES}: +80 B"),
-    "simple_add_model": (50_256, f"{TABLES}: +24 B; ADD op data +56 B"),
-    "seanet/add0": (3_024, f"{TABLES}: +24 B; ADD op data +56 B"),
-    "seanet/add10": (32_592, f"{TABLES}: +24 B; ADD op data +56 B"),
-    "seanet/add16": (4_944, f"{TABLES}: +24 B; ADD op data +56 B"),
-    "seanet/sub0": (7_376, f"{TABLES}: +24 B; SUB op data +72 B"),
-    "seanet/sub4": (11_488, f"{TABLES}: +24 B; SUB op data +72 B"),
-    "seanet/conv0": (11_696, f"{TABLES}: +188 B"),
-    "seanet/conv10": (6_960, f"{TABLES}: +188 B"),
-    "seanet/conv15": (3_376, f"{TABLES}: +188 B"),
-    "seanet/conv20": (8_944, f"{TABLES}: +188 B"),
-    "seanet/pad0": (3_616, f"{TABLES}: +128 B"),
-    "seanet/pad11": (2_544, f"{TABLES}: +128 B"),
-    "seanet/pad18": (11_440, f"{TABLES}: +128 B"),
-    "seanet/strided_slice0": (10_576, f"{TABLES}: +296 B"),
-    "seanet/strided_slice15": (4_096, f"{TABLES}: +296 B"),
-    "seanet/strided_slice33": (38_464, f"{TABLES}: +296 B"),
+    "add_model_float": (912, "op data +64 B (ADD)"),  # TFLM 864
+    "audio_preprocessor_float": (11_760, "tables +2.2 KB, head +1.0 KB (SignalRfft's scratch holds the padded "
+                                         "frame and the complex result; TFLM keeps its work area in persistent data)"),
+    "audio_preprocessor_int8": (13_808, "tables +2.9 KB, head +1.0 KB (SignalRfft's scratch, as above)"),
+    "custom_model_rf_keras": (520_144, "tables +11.7 KB, op data +7.6 KB (conv op data and per-channel "
+                                       "multipliers, each allocation 16-aligned)"),
+    "dtln_noise_suppression": (17_952, "tables +2.3 KB, op data +9.3 KB (the integer LSTM keeps its biases with "
+                                       "the zero points folded in, 8 x n_cell int32 per LSTM, from prepare), "
+                                       "head +256 B"),
+    "hello_world_float": (1_936, "tables +424 B"),
+    "hello_world_int8": (2_112, "tables +360 B, op data +248 B (FULLY_CONNECTED int8 keeps a double scale per unit)"),
+    "hello_world_legacy_int8": (2_112, "tables +360 B, op data +248 B (as hello_world_int8)"),
+    "keyword_scrambled": (18_320, "tables +2.9 KB, op data +532 B (SVDF)"),
+    "keyword_scrambled_8bit": (13_200, "tables +2.9 KB, op data +532 B (SVDF)"),
+    "magic_wand": (16_944, "tables +812 B"),
+    "micro_speech_lstm": (23_536, "tables +1.3 KB, op data +2.0 KB (the LSTM's folded biases), head +160 B"),
+    "micro_speech_quantized": (8_000, "tables +388 B, op data +28 B"),
+    "mnist_lstm_float": (8_832, "tables +1.1 KB"),
+    "mnist_lstm_int8": (5_728, "tables +1.3 KB, op data +188 B, head +16 B"),
+    "person_detect": (92_176, "tables +5.0 KB, op data +1.7 KB (conv op data and per-channel multipliers)"),
+    "retinaface": (390_688, "tables +26.9 KB, op data +12.1 KB (conv op data and per-channel multipliers)"),
+    "seanet/conv0": (11_520, "tables +12 B, op data +20 B"),
+    "seanet/conv10": (6_784, "tables +12 B, op data +20 B"),
+    "seanet/conv15": (3_200, "tables +12 B, op data +20 B"),
+    "seanet/conv20": (8_768, "tables +12 B, op data +20 B"),
+    "seanet/strided_slice0": (10_352, "tables +72 B"),
+    "seanet/strided_slice15": (3_872, "tables +72 B"),
+    "seanet/strided_slice33": (38_240, "tables +72 B"),
+    "sensiml_model_runner": (5_408, "tables +1.1 KB, op data +284 B"),
 }
 COMPARED = [m for m in ALL if m not in NOT_COMPARED]
 
@@ -107,7 +104,8 @@ def test_arena_not_above_tflite_micro(model):
         return
     ceiling, reason = EXCEPTIONS[model]
     assert ours > tflm, f"{model}: our arena {ours:,} B is no longer above TFLM's {tflm:,} B: remove it from EXCEPTIONS"
-    assert ours <= ceiling, f"{model}: our arena grew to {ours:,} B, above its declared {ceiling:,} B ({reason})"
+    assert ours <= ceiling + SLACK + ceiling // 100, \
+        f"{model}: our arena grew to {ours:,} B, above its declared {ceiling:,} B ({reason})"
 
 
 def test_planner_search_beats_greedy_on_id_model():

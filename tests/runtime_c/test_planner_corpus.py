@@ -88,7 +88,7 @@ def test_live_tensors_never_overlap(model, preserve):
         assert not views, f"{model}: preserve_all_tensors must give every tensor its own bytes"
     else:
         assert len({t for pair in views for t in pair}) >= eligible + (1 if eligible else 0), \
-            f"{model}: {eligible} view nodes could share their input's bytes, shared pairs: {sorted(map(sorted, views))}"
+            f"{model}: {eligible} view nodes could share their input's bytes, shared: {sorted(map(sorted, views))}"
     for t, (addr, size, var) in placed.items():
         assert arena <= addr and addr + size <= arena + it._arena_size, f"tensor {t} outside the arena"
         if var or preserve:

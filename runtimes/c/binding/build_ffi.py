@@ -11,19 +11,18 @@ ROOT = os.path.dirname(HERE)  # runtimes/c
 CDEF = """
 typedef int tl_status;
 typedef struct tl_tensor {
-    int type;
-    int32_t ndim;
-    int32_t dims[6];
-    int32_t dims_signature[6];
     void *data;
-    size_t bytes;
     const char *name;
+    const uint8_t *scales;
+    const uint8_t *zero_points;
+    int32_t dims[6];
+    uint32_t bytes;
     float scale;
     int32_t zero_point;
     int32_t quant_count;
-    int32_t quant_dim;
-    const uint8_t *scales;
-    const uint8_t *zero_points;
+    int type;
+    uint8_t ndim;
+    int8_t quant_dim;
     uint8_t is_constant;
     uint8_t is_variable;
 } tl_tensor;
@@ -72,6 +71,8 @@ tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
 int32_t tl_interpreter_get_subgraph_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_subgraph_tensor_count(const tl_interpreter *it, int32_t subgraph);
 tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t subgraph, int32_t index);
+int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
+                                                     int32_t *dims);
 int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t subgraph);
 int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t subgraph, int32_t node);
 const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t subgraph, int32_t node);

@@ -183,7 +183,9 @@ class Interpreter:
         if t.type not in _DTYPES:
             raise ValueError(f"tensor {index} has type {_TYPE_NAMES.get(t.type, t.type)}, which has no NumPy view")
         shape = np.array([t.dims[i] for i in range(t.ndim)], np.int32)
-        signature = np.array([t.dims_signature[i] for i in range(t.ndim)], np.int32)
+        dims = ffi.new("int32_t[6]")
+        rank = lib.tl_interpreter_get_subgraph_tensor_signature(self._it, int(subgraph), int(index), dims)
+        signature = np.array([dims[i] for i in range(rank)], np.int32)
         n = t.quant_count
         scales = np.frombuffer(ffi.buffer(t.scales, 4 * n), "<f4").astype(np.float32) if n else np.zeros(0, np.float32)
         zps = (np.frombuffer(ffi.buffer(t.zero_points, 8 * n), "<i8").astype(np.int32)

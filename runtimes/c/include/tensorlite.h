@@ -48,21 +48,23 @@ typedef enum {
     TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
 } tl_type;
 
+/* One per tensor of the model, constants included, in the arena's tail: kept small (80 bytes with
+ * 64-bit pointers, 64 with 32-bit ones); the shape signature is read from the model on demand
+ * (tl_interpreter_get_subgraph_tensor_signature). */
 typedef struct tl_tensor {
-    tl_type type;
-    int32_t ndim;
-    int32_t dims[TL_MAX_DIMS];
-    int32_t dims_signature[TL_MAX_DIMS]; /* shape_signature: -1 marks a dynamic dimension */
     void *data;              /* NULL until allocated; constants point into the model */
-    size_t bytes;
     const char *name;        /* NUL-terminated, inside the model (NULL if the model names none) */
+    const uint8_t *scales;   /* quant_count little-endian float32 values inside the model */
+    const uint8_t *zero_points; /* quant_count little-endian int64 values inside the model, or NULL */
+    int32_t dims[TL_MAX_DIMS]; /* dims[ndim..] are 0 */
+    uint32_t bytes;          /* at most 2^31 - 1 (larger tensors are refused) */
     /* quantization: per-tensor scale/zero_point (the first channel's when per-channel) */
     float scale;
     int32_t zero_point;
     int32_t quant_count;     /* number of scales: 0 (float), 1 (per-tensor) or channels */
-    int32_t quant_dim;       /* quantized_dimension for per-channel */
-    const uint8_t *scales;   /* quant_count little-endian float32 values inside the model */
-    const uint8_t *zero_points; /* quant_count little-endian int64 values inside the model, or NULL */
+    tl_type type;
+    uint8_t ndim;
+    int8_t quant_dim;        /* quantized_dimension for per-channel (-1 when the model's is not in 0..126) */
     uint8_t is_constant;
     uint8_t is_variable;
 } tl_tensor;
@@ -189,6 +191,10 @@ tl_tensor *tl_interpreter_get_tensor(tl_interpreter *it, int32_t index);
 int32_t tl_interpreter_get_subgraph_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_subgraph_tensor_count(const tl_interpreter *it, int32_t subgraph);
 tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t subgraph, int32_t index);
+/* A tensor's shape_signature (-1 marks a dynamic dimension; the shape itself when the model has
+ * none) into dims[TL_MAX_DIMS]; returns the rank, or -1 when out of range. */
+int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
+                                                     int32_t *dims);
 int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t subgraph);
 int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t subgraph, int32_t node);
 const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t subgraph, int32_t node);

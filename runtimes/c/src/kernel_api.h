@@ -25,15 +25,17 @@ typedef tl_status (*tl_eval_fn)(tl_interpreter *it, struct tl_node *node);
 /* A kernel's entry point, tl_<stem>_prepare in kernels/<stem>.c (declared below from the op tables). */
 typedef tl_status (*tl_prepare_fn)(tl_interpreter *it, struct tl_node *node);
 
+/* One per operator of the model, in the arena's tail (104 bytes with 64-bit pointers, 80 with
+ * 32-bit ones): what eval needs, and where in the model the rest is. */
 typedef struct tl_node {
     int32_t builtin;
-    int32_t version;
-    const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
+    tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
+    uint8_t options_type;
+    uint8_t n_callees;
+    int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
     tl_fb_vec inputs, outputs, intermediates;
     tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
-    uint8_t options_type;
-    tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
-    tl_prepare_fn prepare;  /* the node's kernel, found by the interpreter */
+    const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
      * optimized variant picked by a shape check); every prepare sets it. */
     tl_eval_fn eval;
@@ -42,9 +44,6 @@ typedef struct tl_node {
      * prepare: tl_interpreter_reset_variables (also run at the end of allocation) calls it. */
     void (*reset)(struct tl_interpreter *it, struct tl_node *node);
     struct tl_subgraph *subgraph;  /* the subgraph holding this node (its tensor indices refer to it) */
-    int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
-    int32_t n_callees;
-    int32_t time_first, time_last; /* the planner's timeline steps of this node (see planner.c) */
 } tl_node;
 
 /* Scratch memory a kernel asks for in prepare and uses in eval: planned with the activations

@@ -54,11 +54,13 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
     const tl_fb *fb = &it->fb;
     tl_fb_table q;
     tl_fb_vec scales, zps;
+    int32_t dim;
     TRY(tl_fb_table_field(fb, tt, T_QUANT, &q));
     if (!q.pos) return TL_STATUS_OK;
     TRY(tl_fb_vec_field(fb, q, Q_SCALE, 4, &scales));
     TRY(tl_fb_vec_field(fb, q, Q_ZERO_POINT, 8, &zps));
-    TRY(tl_fb_i32(fb, q, Q_DIM, 0, &t->quant_dim));
+    TRY(tl_fb_i32(fb, q, Q_DIM, 0, &dim));
+    t->quant_dim = (int8_t)(dim >= 0 && dim < 127 ? dim : -1);
     if (!scales.len) return TL_STATUS_OK;
     if (zps.len && zps.len != scales.len)
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "zero_point and scale counts differ");
@@ -85,12 +87,11 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     if (shape.len > TL_MAX_DIMS) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "tensor rank above 6");
     if (signature.len && signature.len != shape.len)
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "shape_signature and shape differ in rank");
-    t->ndim = (int32_t)shape.len;
+    t->ndim = (uint8_t)shape.len;
     for (i = 0; i < shape.len; i++) {
         int32_t d = tl_fb_vec_i32(fb, shape, i);
         if (d < 0) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "dynamic (-1) dimension in a tensor shape");
         t->dims[i] = d;
-        t->dims_signature[i] = signature.len ? tl_fb_vec_i32(fb, signature, i) : d;
         n *= (uint64_t)d;
         if (n > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
     }
@@ -101,7 +102,7 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     t->is_variable = var;
     bytes = n * tl_type_size(t->type);
     if (bytes > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
-    t->bytes = (size_t)bytes;
+    t->bytes = (uint32_t)bytes;
     TRY(read_quantization(it, tt, t));
 
     TRY(tl_fb_u32(fb, tt, T_BUFFER, 0, &bidx));
@@ -129,13 +130,13 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     tl_fb_table code;
     uint32_t opcode, k;
     int8_t deprecated;
-    int32_t builtin;
+    int32_t builtin, version;
     TRY(tl_fb_u32(fb, ot, OP_OPCODE, 0, &opcode));
     if (opcode >= codes.len) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "operator code index out of range");
     TRY(tl_fb_vec_table(fb, codes, opcode, &code));
     TRY(tl_fb_i8(fb, code, OPCODE_DEPRECATED, 0, &deprecated));
     TRY(tl_fb_i32(fb, code, OPCODE_BUILTIN, 0, &builtin));
-    TRY(tl_fb_i32(fb, code, OPCODE_VERSION, 1, &node->version));
+    TRY(tl_fb_i32(fb, code, OPCODE_VERSION, 1, &version)); /* checked, not kept: no kernel needs it */
     TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &node->custom_name));
     /* Codes >= 127 live only in builtin_code; old files set only the deprecated byte. */
     node->builtin = builtin > deprecated ? builtin : deprecated;
@@ -355,4 +356,29 @@ tl_tensor *tl_interpreter_get_input_by_name(tl_interpreter *it, const char *key,
 
 tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *key, const char *name) {
     return by_name(it, key, name, SIG_OUTPUTS);
+}
+
+/* shape_signature is not kept in the tensor table (most models have none): read it again here.
+ * The tables were read and checked at init, so these reads succeed. */
+int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
+                                                     int32_t *dims) {
+    const tl_fb *fb;
+    tl_fb_table model, sgt, tt;
+    tl_fb_vec subgraphs, tensors, signature;
+    const tl_tensor *t;
+    int32_t i;
+    if (it == NULL || it->broken || dims == NULL || subgraph < 0 || subgraph >= it->n_subgraphs) return -1;
+    t = tl_subgraph_tensor(&it->subgraphs[subgraph], index);
+    if (t == NULL) return -1;
+    fb = &it->fb;
+    if (tl_fb_root(fb, &model) != TL_STATUS_OK ||
+        tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs) != TL_STATUS_OK ||
+        tl_fb_vec_table(fb, subgraphs, (uint32_t)subgraph, &sgt) != TL_STATUS_OK ||
+        tl_fb_vec_field(fb, sgt, SG_TENSORS, 4, &tensors) != TL_STATUS_OK ||
+        tl_fb_vec_table(fb, tensors, (uint32_t)index, &tt) != TL_STATUS_OK ||
+        tl_fb_vec_field(fb, tt, T_SHAPE_SIGNATURE, 4, &signature) != TL_STATUS_OK)
+        return -1;
+    for (i = 0; i < t->ndim; i++)
+        dims[i] = signature.len == t->ndim ? tl_fb_vec_i32(fb, signature, (uint32_t)i) : t->dims[i];
+    return t->ndim;
 }

@@ -24,6 +24,8 @@ typedef struct {
     int32_t *slot;     /* tensor (numbered across subgraphs) -> its buffer, -1 while unused */
     int32_t count;
     int32_t clock;     /* the next free step */
+    int32_t *node_base; /* subgraph -> the number of its node 0 among all subgraphs' nodes */
+    int32_t *span;     /* node (numbered across subgraphs) -> its first and last step, 2 each */
 } lifetimes;
 
 static void use(lifetimes *L, const tl_subgraph *sg, int32_t index, int32_t at) {
@@ -95,8 +97,11 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
             if (st != TL_STATUS_OK) return st;
         }
         if (node->n_callees) last = L->clock++;
-        if (first < node->time_first) node->time_first = first;
-        if (last > node->time_last) node->time_last = last;
+        {
+            int32_t *span = &L->span[2 * (L->node_base[sg->index] + i)];
+            if (first < span[0]) span[0] = first;
+            if (last > span[1]) span[1] = last;
+        }
         use_all(it, L, sg, node->inputs, first);
         share_view(it, L, sg, node);
         use_all(it, L, sg, node->outputs, first);
@@ -113,25 +118,31 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
 
 tl_status tl_interpreter_plan(tl_interpreter *it) {
     size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
-    int32_t n = it->n_tensors_total, n_scratch = 0, s, i, k, first_scratch, end, n_entries = 0;
+    int32_t n = it->n_tensors_total, n_scratch = 0, n_nodes = 0, s, i, k, first_scratch, end, n_entries = 0;
     lifetimes L;
     int32_t *order;
     tl_scratch *sc;
     size_t total;
     tl_status st;
     for (sc = it->scratch; sc; sc = sc->next) n_scratch++;
+    for (s = 0; s < it->n_subgraphs; s++) n_nodes += it->subgraphs[s].n_nodes;
     L.bufs = tl_alloc_persistent(it, sizeof(tl_plan_buffer) * (size_t)(n + n_scratch + 1));
     order = tl_alloc_persistent(it, sizeof(int32_t) * TL_PLAN_SCRATCH(n + n_scratch + 1));
     L.slot = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)(n + 1));
-    if (!L.bufs || !order || !L.slot) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "planner scratch");
+    L.node_base = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)it->n_subgraphs);
+    L.span = tl_alloc_persistent(it, 2 * sizeof(int32_t) * (size_t)(n_nodes + 1));
+    if (!L.bufs || !order || !L.slot || !L.node_base || !L.span) {
+        it->tail = saved_tail;
+        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "planner scratch");
+    }
     for (i = 0; i < n; i++) L.slot[i] = -1;
     L.count = 0;
     L.clock = 0;
-    for (s = 0; s < it->n_subgraphs; s++)
-        for (i = 0; i < it->subgraphs[s].n_nodes; i++) {
-            it->subgraphs[s].nodes[i].time_first = 0x7fffffff;
-            it->subgraphs[s].nodes[i].time_last = -1;
-        }
+    for (s = 0, k = 0; s < it->n_subgraphs; k += it->subgraphs[s++].n_nodes) L.node_base[s] = k;
+    for (i = 0; i < n_nodes; i++) {
+        L.span[2 * i] = 0x7fffffff;
+        L.span[2 * i + 1] = -1;
+    }
     for (s = 0; s < it->n_subgraphs; s++) { /* entry points one after another: they never run together */
         if (!it->subgraphs[s].entry) continue;
         n_entries++;
@@ -191,9 +202,10 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
     for (sc = it->scratch; sc; sc = sc->next) {
         tl_plan_buffer *b = &L.bufs[L.count++];
         memset(b, 0, sizeof *b);
-        b->bytes = sc->bytes;
-        b->first = sc->node->time_first;
-        b->last = sc->node->time_last;
+        b->bytes = (uint32_t)sc->bytes; /* tl_request_scratch refuses 2^31 and more */
+        k = L.node_base[sc->node->subgraph->index] + (int32_t)(sc->node - sc->node->subgraph->nodes);
+        b->first = L.span[2 * k];
+        b->last = L.span[2 * k + 1];
         if (b->last < b->first) { /* not on the walk (cannot happen: prepared nodes are reachable) */
             b->first = 0;
             b->last = end;

@@ -5,11 +5,11 @@
 #include <stdint.h>
 
 typedef struct {
-    size_t bytes;
-    int32_t first, last;   /* first and last node index using the buffer (inclusive) */
-    int32_t fixed;         /* 1: `offset` is given (an offline plan) and kept */
     size_t offset;         /* output (input too when fixed) */
     size_t best;           /* the planner's own: the offset in the best plan found so far */
+    uint32_t bytes;        /* tensors and scratch requests are below 2^31 bytes */
+    int32_t first, last;   /* first and last node index using the buffer (inclusive) */
+    int32_t fixed;         /* 1: `offset` is given (an offline plan) and kept */
 } tl_plan_buffer;
 
 /* Places buffers so that no two whose lifetimes overlap share bytes; returns the total bytes.

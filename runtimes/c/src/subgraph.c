@@ -36,25 +36,31 @@ static int allowed(const tl_interpreter *it, int32_t builtin) {
     return 0;
 }
 
+/* The node's kernel (NULL: none, or the resolver leaves it out); CUSTOM operators by custom code
+ * (a resolver lets them through when it lists code 32). */
+static tl_prepare_fn kernel_of(const tl_interpreter *it, const tl_node *node, tl_prepare_fn *found) {
+    tl_prepare_fn k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
+                                                      : tl_find_kernel(node->builtin);
+    if (found) *found = k;
+    return allowed(it, node->builtin) ? k : NULL;
+}
+
 /* Finds every node's kernel, then prepares them in order. */
 static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     int32_t i;
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        /* CUSTOM operators by custom code (a resolver lets them through when it lists code 32) */
-        tl_prepare_fn k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
-                                                          : tl_find_kernel(node->builtin);
-        node->prepare = allowed(it, node->builtin) ? k : NULL;
+        tl_prepare_fn k;
         node->eval = NULL;
         node->reset = NULL;
-        if (node->prepare == NULL)
+        if (kernel_of(it, node, &k) == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
                            k ? "not in the op resolver" :
                            node->builtin == BUILTIN_CUSTOM ? "no kernel for this custom operator" : "no kernel for this builtin");
     }
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        tl_status st = node->prepare(it, node);
+        tl_status st = kernel_of(it, node, NULL)(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
             return st;

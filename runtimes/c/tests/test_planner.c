@@ -18,7 +18,7 @@ static int check(tl_plan_buffer *b, int32_t n, size_t total) {
 static tl_plan_buffer buf(size_t bytes, int32_t first, int32_t last) {
     tl_plan_buffer b;
     memset(&b, 0, sizeof b);
-    b.bytes = bytes;
+    b.bytes = (uint32_t)bytes;
     b.first = first;
     b.last = last;
     return b;
