@@ -37,7 +37,7 @@ def _error(kind, source: str, message: str, status: int | None = None):
 
 
 # instruction set -> the CPU feature bits it may use (runtimes/c/src/cpu.h)
-INSTRUCTION_SETS = {"portable": 0, "avx2": 1, "avx512": 3, "neon": 4}
+INSTRUCTION_SETS = {"portable": 0, "avx2": 1, "avx512": 3, "avx512vnni": 19, "neon": 4}
 
 
 def available_instruction_sets() -> list[str]:
@@ -62,7 +62,7 @@ class Interpreter:
                  pack_weights: bool = True):
         """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
         fits), `source` is what error messages call the model (default: model_path, or "<model_content>") and
-        `instruction_set` limits the optimized kernels to one tier ("portable", "avx2", "avx512", "neon"; default:
+        `instruction_set` limits the optimized kernels to one tier (a key of INSTRUCTION_SETS, e.g. "avx2"; default:
         the best this CPU has), to compare them. `num_threads`: the optimized kernels' threads (None, 0 or 1: the
         calling thread only; -1: one per CPU this process may use); results do not depend on it. `pack_weights=False`
         keeps constant weights out of the arena: the optimized CONV_2D and FULLY_CONNECTED kernels, which copy them

@@ -24,6 +24,7 @@ uint32_t tl_cpu_detect(void) {
     /* F (16), DQ (17), BW (30), VL (31); opmask and both zmm halves saved (XCR0 bits 5-7) */
     if ((features & TL_CPU_AVX2) && (b & 0xC0030000u) == 0xC0030000u && (xcr0 & 0xE0) == 0xE0)
         features |= TL_CPU_AVX512;
+    if ((features & TL_CPU_AVX512) && (c & (1u << 11))) features |= TL_CPU_AVX512VNNI; /* leaf 7 ECX: AVX512_VNNI */
     return features;
 }
 

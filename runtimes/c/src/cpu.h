@@ -10,6 +10,7 @@
 #define TL_CPU_AVX512 (1u << 1) /* x86-64 AVX-512 F, BW, DQ, VL, with the OS saving the zmm registers */
 #define TL_CPU_NEON (1u << 2)   /* AArch64 Advanced SIMD */
 #define TL_CPU_NEON_DOT (1u << 3) /* AArch64 dot product (SDOT, FEAT_DotProd; Linux: HWCAP_ASIMDDP), with NEON */
+#define TL_CPU_AVX512VNNI (1u << 4) /* x86-64 AVX-512 VNNI (vpdpbusd), with TL_CPU_AVX512 */
 
 uint32_t tl_cpu_detect(void);
 

@@ -20,6 +20,7 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     int32_t ch = tl_gemm_s8_channels(n), i, j, kk, ldc = n + 5, bad = 0;
     int8_t *a = malloc((size_t)(m * k + 1)), *w = malloc((size_t)(n * k + 1)), *c = malloc((size_t)(m * ldc + 1));
     int32_t *bias = calloc((size_t)ch, 4), *mult = calloc((size_t)ch, 4), *shift = calloc((size_t)ch, 4);
+    int32_t *b_eff = calloc((size_t)ch, 4), offset = tl_gemm_s8_a_offset(needs);
     int16_t *packed = malloc(tl_gemm_s8_packed_bytes(n, k)), *scratch = malloc(tl_gemm_s8_scratch_bytes(k));
     tl_gemm_s8_params p;
     for (i = 0; i < m * k; i++) a[i] = (int8_t)(next(&seed) % 4 == 0 ? (next(&seed) & 1 ? 127 : -128) : (int32_t)(next(&seed) % 256) - 128);
@@ -28,9 +29,11 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
         double real = (double)(next(&seed) % 100000 + 1) / 1e5 * (next(&seed) % 3 == 0 ? 0.0005 : (next(&seed) % 5 == 0 ? 40.0 : 0.01));
         tl_quantize_multiplier(real, &mult[j], &shift[j]);
         bias[j] = (int32_t)(next(&seed) % 200001) - 100000;
+        b_eff[j] = bias[j]; /* the GEMM's bias takes back the offset it adds to A (tl_gemm_s8_a_offset) */
+        for (kk = 0; kk < k; kk++) b_eff[j] -= offset * w[j * k + kk];
     }
     p.packed = packed;
-    p.bias = bias;
+    p.bias = b_eff;
     p.mult = mult;
     p.shift = shift;
     p.out_offset = (int32_t)(next(&seed) % 256) - 128;
@@ -54,6 +57,7 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     free(w);
     free(c);
     free(bias);
+    free(b_eff);
     free(mult);
     free(shift);
     free(packed);
@@ -62,9 +66,10 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
 }
 
 int main(void) {
-    static const int32_t ms[] = {1, 5, 6, 7, 12, 13, 30}, ns[] = {1, 7, 16, 17, 40}, ks[] = {1, 2, 3, 9, 27, 64, 301};
+    static const int32_t ms[] = {1, 5, 6, 7, 12, 13, 30}, ns[] = {1, 7, 16, 17, 32, 40}, ks[] = {1, 2, 3, 9, 27, 64, 301};
     uint32_t cpu = tl_cpu_detect(), seed = 7;
     struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512},
+                                                       {"avx512vnni", TL_CPU_AVX512 | TL_CPU_AVX512VNNI},
                                                        {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT}};
     int t, failures = 0, runs = 0;
     size_t a, b, c;

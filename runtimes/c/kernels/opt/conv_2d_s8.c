@@ -45,7 +45,8 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     for (oc = 0; oc < d->out_c; oc++) {
         int32_t sum = 0;
         for (kk = 0; kk < k; kk++) sum += f[(int64_t)oc * k + kk];
-        b_eff[oc] = (bias ? bias[oc] : 0) + d->in_offset * sum;
+        /* the GEMM's own offset to A (tl_gemm_s8_a_offset) taken back too; inside int32 by the check above */
+        b_eff[oc] = (bias ? bias[oc] : 0) + (d->in_offset - tl_gemm_s8_a_offset(it->cpu)) * sum;
         mult[oc] = d->mult[oc];
         shift[oc] = d->shift[oc];
     }

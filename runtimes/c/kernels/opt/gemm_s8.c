@@ -28,8 +28,24 @@ void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
     }
 }
 
+int32_t tl_gemm_s8_kquad(int32_t k) { return (k + 3) & ~3; }
+
+void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+    int32_t kpad = tl_gemm_s8_kpad(k), kq = tl_gemm_s8_kquad(k), p, kk, j, h;
+    for (p = 0; p < n; p += TL_GEMM_NR) {
+        /* panels sit where the int16 layout puts them (packed + p * kpad), each using 16 * kq bytes */
+        int8_t *panel = (int8_t *)(packed + (int64_t)p * kpad);
+        for (kk = 0; kk < kq; kk += 4)
+            for (j = 0; j < TL_GEMM_NR; j++)
+                for (h = 0; h < 4; h++)
+                    panel[(int64_t)kk * TL_GEMM_NR + 4 * j + h] =
+                        (int8_t)(p + j < n && kk + h < k ? w[(int64_t)(p + j) * k + kk + h] : 0);
+    }
+}
+
 tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if ((cpu & (TL_CPU_AVX512 | TL_CPU_AVX512VNNI)) == (TL_CPU_AVX512 | TL_CPU_AVX512VNNI)) return tl_gemm_s8_avx512vnni;
     if (cpu & TL_CPU_AVX512) return tl_gemm_s8_avx512;
     if (cpu & TL_CPU_AVX2) return tl_gemm_s8_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
@@ -44,15 +60,30 @@ tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
 }
 
 void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+    tl_gemm_s8_fn gemm = tl_gemm_s8_select(cpu);
 #if defined(TL_GEMM_S8_DOT)
-    if (tl_gemm_s8_select(cpu) == tl_gemm_s8_neondot) {
+    if (gemm == tl_gemm_s8_neondot) {
         tl_gemm_s8_pack_dot(packed, w, n, k);
         return;
     }
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (gemm == tl_gemm_s8_avx512vnni) {
+        tl_gemm_s8_pack_dot(packed, w, n, k);
+        return;
+    }
+#endif
+    (void)gemm;
+    tl_gemm_s8_pack(packed, w, n, k);
+}
+
+int32_t tl_gemm_s8_a_offset(uint32_t cpu) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (tl_gemm_s8_select(cpu) == tl_gemm_s8_avx512vnni) return 128;
 #else
     (void)cpu;
 #endif
-    tl_gemm_s8_pack(packed, w, n, k);
+    return 0;
 }
 
 void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,

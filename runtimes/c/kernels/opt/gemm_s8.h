@@ -40,8 +40,12 @@ int32_t tl_gemm_s8_channels(int32_t n);
 size_t tl_gemm_s8_scratch_bytes(int32_t k);
 tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu);
 /* Packs W for the GEMM tl_gemm_s8_select(cpu) returns, into tl_gemm_s8_packed_bytes: int16 pairs
- * (tl_gemm_s8_pack), or for the dot-product tier int8 quads (tl_gemm_s8_pack_dot). */
+ * (tl_gemm_s8_pack), or for the dot-product tiers int8 quads (tl_gemm_s8_pack_dot). */
 void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k);
+/* What the GEMM tl_gemm_s8_select(cpu) adds to every A value before multiplying: 128 for the
+ * AVX-512 VNNI tier (vpdpbusd multiplies unsigned bytes, so A is taken as x + 128), else 0. The
+ * caller subtracts offset * sum_k W[n][k] from bias[n], which gives back the same int32 sums. */
+int32_t tl_gemm_s8_a_offset(uint32_t cpu);
 
 void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                          int8_t *c, int32_t ldc, int16_t *scratch);
@@ -49,16 +53,24 @@ void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t l
                      int8_t *c, int32_t ldc, int16_t *scratch);
 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                        int8_t *c, int32_t ldc, int16_t *scratch);
+/* AVX-512 VNNI: W as int8 quads (tl_gemm_s8_pack_dot), A offset to unsigned bytes (x + 128) in the
+ * scratch, `vpdpbusd` adding 4 products into each of a panel's 16 int32 lanes (exact: 4 * 255 * 128
+ * per step), so each sum is the int8 sum plus 128 * sum_k W[n][k], which the bias takes back
+ * (tl_gemm_s8_a_offset). */
+void tl_gemm_s8_avx512vnni(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                           int8_t *c, int32_t ldc, int16_t *scratch);
+
+/* k rounded up to quads; W as int8 quads for the dot-product tiers: for each 4 k, a panel's 16
+ * channels' 4 weights side by side (64 bytes; zero past n and k), each panel where the int16 layout
+ * puts it (packed + p * kpad int16 values, 16 * kquad bytes of its 32 * kpad). */
+int32_t tl_gemm_s8_kquad(int32_t k);
+void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k);
 
 /* AArch64 (gemm_s8_neon.c): NEON with widening multiply-accumulates on the int16 pairs, and with the
- * dot-product extension SDOT on int8 quads: for each 4 k, a panel's 16 channels' 4 weights side by
- * side (64 bytes; zero past n and k), each panel where the int16 layout puts it. The SDOT kernel is
- * compiled where the compiler can target it (GCC's function attribute, or -march with dotprod). */
+ * dot-product extension SDOT on int8 quads (tl_gemm_s8_pack_dot). The SDOT kernel is compiled where the compiler can target it (GCC's function attribute, or -march with dotprod). */
 #if defined(__aarch64__) && defined(__ARM_NEON) && (defined(__ARM_FEATURE_DOTPROD) || (defined(__GNUC__) && !defined(__clang__)))
 #define TL_GEMM_S8_DOT 1
 #endif
-int32_t tl_gemm_s8_kquad(int32_t k); /* k rounded up to quads */
-void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k);
 void tl_gemm_s8_neon(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                      int8_t *c, int32_t ldc, int16_t *scratch);
 void tl_gemm_s8_neondot(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,

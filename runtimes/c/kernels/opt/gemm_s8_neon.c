@@ -145,21 +145,6 @@ void tl_gemm_s8_neon(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t l
 
 /* ---- NEON + SDOT on int8 quads ---- */
 
-int32_t tl_gemm_s8_kquad(int32_t k) { return (k + 3) & ~3; }
-
-void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
-    int32_t kpad = tl_gemm_s8_kpad(k), kq = tl_gemm_s8_kquad(k), p, kk, j, h;
-    for (p = 0; p < n; p += TL_GEMM_NR) {
-        /* panels sit where the int16 layout puts them (packed + p * kpad), each using 16 * kq bytes */
-        int8_t *panel = (int8_t *)(packed + (int64_t)p * kpad);
-        for (kk = 0; kk < kq; kk += 4)
-            for (j = 0; j < TL_GEMM_NR; j++)
-                for (h = 0; h < 4; h++)
-                    panel[(int64_t)kk * TL_GEMM_NR + 4 * j + h] =
-                        (int8_t)(p + j < n && kk + h < k ? w[(int64_t)(p + j) * k + kk + h] : 0);
-    }
-}
-
 #if defined(TL_GEMM_S8_DOT)
 #if defined(__clang__)
 #define DOTPROD __attribute__((target("dotprod")))

@@ -2,7 +2,8 @@
  * function attributes: each tile of A (up to 12 rows, AVX2 6) is widened to int16 pairs in the
  * scratch, then a pair of A values is broadcast against a panel's 16 channels with `pmaddwd`
  * into int32 accumulators (AVX-512: one zmm per row, AVX2: two ymm), requantized lane by lane
- * (requant_x86.h). */
+ * (requant_x86.h). AVX-512 VNNI instead offsets the tile to unsigned bytes in the scratch and
+ * broadcasts 4 of them against two panels' int8 quads with `vpdpbusd` (12 rows x 32 channels). */
 #include "gemm_s8.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -64,6 +65,173 @@ AVX512 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, 
                 v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, offset), lo), hi);
                 _mm_mask_storeu_epi8(c + (int64_t)(i + r) * ldc + pn, cols, _mm512_cvtepi32_epi8(v));
             }
+        }
+    }
+}
+
+/* ---- AVX-512 VNNI ---- */
+
+#define MRV 12
+
+/* Rows of 16 sums (one panel's channels from ch), one per output row (ldc apart): bias, requantize,
+ * clamp, the `cols` bytes stored. Kept out of line, so that its constants do not take registers
+ * from the sums of the loops before it. */
+AVX512 __attribute__((noinline)) static void store_rows(const __m512i *sums, int32_t rows, const tl_gemm_s8_params *p,
+                                                        int32_t ch, __mmask16 cols, int8_t *c, int32_t ldc) {
+    const tl_requant_512 q = tl_requant_512_setup(_mm512_loadu_si512(p->mult + ch), _mm512_loadu_si512(p->shift + ch));
+    const __m512i bias = _mm512_loadu_si512(p->bias + ch), offset = _mm512_set1_epi32(p->out_offset);
+    /* clamp(r + offset, q_lo, q_hi) as clamp(r, q_lo - offset, q_hi - offset) + offset: no overflow */
+    const __m512i lo = _mm512_set1_epi32(p->q_lo - p->out_offset), hi = _mm512_set1_epi32(p->q_hi - p->out_offset);
+    const int left = _mm512_test_epi32_mask(q.left, q.left) != 0;
+    __m128i bytes;
+    int32_t r;
+    for (r = 0; r < rows; r++) {
+        __m512i v = tl_requant_512_apply(_mm512_add_epi32(sums[r], bias), &q, left);
+        v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), offset);
+        bytes = _mm512_cvtepi32_epi8(v);
+        if (cols == 0xFFFF) /* a plain store: narrowing straight to memory (vpmovdb m128) is slow on AMD Zen 4 */
+            _mm_storeu_si128((__m128i *)(c + (int64_t)r * ldc), bytes);
+        else
+            _mm_mask_storeu_epi8(c + (int64_t)r * ldc, cols, bytes);
+    }
+}
+
+/* rows x kq bytes: A + 128 as unsigned bytes (x ^ 0x80), 128 past k (the weights there are 0) */
+AVX512VNNI static void to_u8(int32_t rows, int32_t k, int32_t kq, const int8_t *a, int32_t lda, uint8_t *out) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    int32_t r, kk;
+    for (r = 0; r < rows; r++)
+        for (kk = 0; kk < kq; kk += 64) {
+            int32_t in = k - kk < 64 ? k - kk : 64, all = kq - kk < 64 ? kq - kk : 64;
+            __mmask64 lm = in >= 64 ? ~(__mmask64)0 : in > 0 ? ((__mmask64)1 << in) - 1 : 0;
+            __mmask64 sm = all >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << all) - 1;
+            __m512i v = _mm512_maskz_loadu_epi8(lm, a + (int64_t)r * lda + kk);
+            _mm512_mask_storeu_epi8(out + (int64_t)r * kq + kk, sm, _mm512_xor_si512(v, flip));
+        }
+}
+
+static int32_t quad(const uint8_t *q) {
+    int32_t v;
+    memcpy(&v, q, sizeof v);
+    return v;
+}
+
+/* One output row of a tile: its x quad broadcast against the panels' quads b0 (and b1). */
+#define DP1(s0, row) s0 = _mm512_dpbusd_epi32(s0, _mm512_set1_epi32(quad((row) + kk)), b0)
+#define DP2(s0, s1, row)                                       \
+    do {                                                       \
+        __m512i x_ = _mm512_set1_epi32(quad((row) + kk));      \
+        s0 = _mm512_dpbusd_epi32(s0, x_, b0);                  \
+        s1 = _mm512_dpbusd_epi32(s1, x_, b1);                  \
+    } while (0)
+#define LOAD_B0 __m512i b0 = _mm512_loadu_si512(w0 + (int64_t)kk * TL_GEMM_NR)
+#define LOAD_B1 __m512i b1 = _mm512_loadu_si512(w1 + (int64_t)kk * TL_GEMM_NR)
+
+/* 12 rows x 32 channels (two panels): 24 sums in registers */
+AVX512VNNI static void block12x2(int32_t kq, const uint8_t *x, const int8_t *w0, const int8_t *w1,
+                                 const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols1, int8_t *c, int32_t ldc) {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+    __m512i a9 = a0, a10 = a0, a11 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0, e5 = a0, e6 = a0, e7 = a0;
+    __m512i e8 = a0, e9 = a0, e10 = a0, e11 = a0;
+    int32_t kk;
+    for (kk = 0; kk < kq; kk += 4) {
+        LOAD_B0;
+        LOAD_B1;
+        DP2(a0, e0, x);
+        DP2(a1, e1, x + kq);
+        DP2(a2, e2, x + 2 * (int64_t)kq);
+        DP2(a3, e3, x + 3 * (int64_t)kq);
+        DP2(a4, e4, x + 4 * (int64_t)kq);
+        DP2(a5, e5, x + 5 * (int64_t)kq);
+        DP2(a6, e6, x + 6 * (int64_t)kq);
+        DP2(a7, e7, x + 7 * (int64_t)kq);
+        DP2(a8, e8, x + 8 * (int64_t)kq);
+        DP2(a9, e9, x + 9 * (int64_t)kq);
+        DP2(a10, e10, x + 10 * (int64_t)kq);
+        DP2(a11, e11, x + 11 * (int64_t)kq);
+    }
+    {
+        __m512i sums[2 * MRV];
+        sums[0] = a0, sums[1] = a1, sums[2] = a2, sums[3] = a3, sums[4] = a4, sums[5] = a5, sums[6] = a6;
+        sums[7] = a7, sums[8] = a8, sums[9] = a9, sums[10] = a10, sums[11] = a11, sums[12] = e0, sums[13] = e1;
+        sums[14] = e2, sums[15] = e3, sums[16] = e4, sums[17] = e5, sums[18] = e6, sums[19] = e7, sums[20] = e8;
+        sums[21] = e9, sums[22] = e10, sums[23] = e11;
+        store_rows(sums, MRV, p, pn, 0xFFFF, c, ldc);
+        store_rows(sums + MRV, MRV, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR, ldc);
+    }
+}
+
+/* 12 rows x one panel */
+AVX512VNNI static void block12x1(int32_t kq, const uint8_t *x, const int8_t *w0, const tl_gemm_s8_params *p, int32_t pn,
+                                 __mmask16 cols0, int8_t *c, int32_t ldc) {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+    __m512i a9 = a0, a10 = a0, a11 = a0;
+    int32_t kk;
+    for (kk = 0; kk < kq; kk += 4) {
+        LOAD_B0;
+        DP1(a0, x);
+        DP1(a1, x + kq);
+        DP1(a2, x + 2 * (int64_t)kq);
+        DP1(a3, x + 3 * (int64_t)kq);
+        DP1(a4, x + 4 * (int64_t)kq);
+        DP1(a5, x + 5 * (int64_t)kq);
+        DP1(a6, x + 6 * (int64_t)kq);
+        DP1(a7, x + 7 * (int64_t)kq);
+        DP1(a8, x + 8 * (int64_t)kq);
+        DP1(a9, x + 9 * (int64_t)kq);
+        DP1(a10, x + 10 * (int64_t)kq);
+        DP1(a11, x + 11 * (int64_t)kq);
+    }
+    {
+        __m512i sums[MRV];
+        sums[0] = a0, sums[1] = a1, sums[2] = a2, sums[3] = a3, sums[4] = a4, sums[5] = a5, sums[6] = a6;
+        sums[7] = a7, sums[8] = a8, sums[9] = a9, sums[10] = a10, sums[11] = a11;
+        store_rows(sums, MRV, p, pn, cols0, c, ldc);
+    }
+}
+
+/* One row (a tile's last rows) x one panel, or two when w1 is not NULL */
+AVX512VNNI static void block1(int32_t kq, const uint8_t *x, const int8_t *w0, const int8_t *w1,
+                              const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols0, __mmask16 cols1, int8_t *c) {
+    __m512i a0 = _mm512_setzero_si512(), e0 = a0;
+    int32_t kk;
+    if (w1) {
+        for (kk = 0; kk < kq; kk += 4) {
+            LOAD_B0;
+            LOAD_B1;
+            DP2(a0, e0, x);
+        }
+        store_rows(&e0, 1, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR, 0);
+    } else {
+        for (kk = 0; kk < kq; kk += 4) {
+            LOAD_B0;
+            DP1(a0, x);
+        }
+    }
+    store_rows(&a0, 1, p, pn, cols0, c, 0);
+}
+
+AVX512VNNI void tl_gemm_s8_avx512vnni(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
+                                      const tl_gemm_s8_params *p, int8_t *c, int32_t ldc, int16_t *scratch) {
+    const int32_t kpad = tl_gemm_s8_kpad(k), kq = tl_gemm_s8_kquad(k);
+    uint8_t *x8 = (uint8_t *)scratch; /* MRV rows of kq bytes: inside the scratch's 12 x kpad int16 */
+    int32_t i, pn, r;
+    for (i = 0; i < m; i += MRV) {
+        int32_t rows = m - i < MRV ? m - i : MRV;
+        to_u8(rows, k, kq, a + (int64_t)i * lda, lda, x8);
+        for (pn = 0; pn < n; pn += 2 * TL_GEMM_NR) {
+            const int8_t *w0 = (const int8_t *)(p->packed + (int64_t)pn * kpad);
+            const int8_t *w1 = n - pn > TL_GEMM_NR ? (const int8_t *)(p->packed + (int64_t)(pn + TL_GEMM_NR) * kpad) : NULL;
+            int32_t left = n - pn;
+            __mmask16 cols0 = (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+            __mmask16 cols1 = (__mmask16)(left >= 32 ? 0xFFFFu : left > 16 ? (1u << (left - 16)) - 1u : 0u);
+            int8_t *out = c + (int64_t)i * ldc + pn;
+            if (rows == MRV && w1)
+                block12x2(kq, x8, w0, w1, p, pn, cols1, out, ldc);
+            else if (rows == MRV)
+                block12x1(kq, x8, w0, p, pn, cols0, out, ldc);
+            else
+                for (r = 0; r < rows; r++) block1(kq, x8 + (int64_t)r * kq, w0, w1, p, pn, cols0, cols1, out + (int64_t)r * ldc);
         }
     }
 }
