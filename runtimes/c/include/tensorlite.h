@@ -117,6 +117,8 @@ tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);
 tl_status tl_interpreter_set_pack_weights(tl_interpreter *it, int enable);
+/* In Cortex-M builds (Arm M profile) pack_weights starts at 0: the weights stay in flash there, and
+ * the arena is the device's RAM. */
 /* This CPU's features (the bits above), as interpreters detect them. */
 uint32_t tl_cpu_features(void);
 

@@ -116,6 +116,9 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     it->fb.buf = model->data;
     it->fb.size = model->size;
     it->cpu = tl_cpu_detect();
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+    it->no_weight_packing = 1; /* microcontrollers: weights stay in flash, the arena is their RAM */
+#endif
     if (resolver) {
         it->allowed = resolver->builtins;
         it->n_allowed = resolver->count;
