@@ -32,8 +32,9 @@ def _feeds(it, seed):
     return out
 
 
-def _same(data: bytes, feeds=None, seed=0):
-    """Outputs of the reference kernels and of each instruction set on the same inputs agree."""
+def _same(data: bytes, feeds=None, seed=0, exact=False):
+    """Outputs of the reference kernels and of each instruction set on the same inputs agree (`exact`:
+    floats too, bit for bit)."""
     ref_it = Interpreter(model_content=data, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
     ref_it.allocate_tensors()
     feeds = feeds if feeds is not None else _feeds(ref_it, seed)
@@ -45,7 +46,9 @@ def _same(data: bytes, feeds=None, seed=0):
             for t, g in zip(threaded, got):
                 np.testing.assert_array_equal(t, g, err_msg=f"{isa}, {threads} threads")
         for g, w in zip(got, want):
-            if w.dtype.kind in "biu":
+            if exact:
+                np.testing.assert_array_equal(g.view(np.uint8), w.view(np.uint8), err_msg=isa)
+            elif w.dtype.kind in "biu":
                 np.testing.assert_array_equal(g, w, err_msg=isa)
             else:
                 scale = max(1.0, float(np.max(np.abs(w)))) if w.size else 1.0
@@ -197,3 +200,74 @@ def test_byte_requantize_table_in_every_tier(in_dtype, out_dtype):
     data = _one_op("QUANTIZE", [(in_dtype, shape, _q(0.03, 128 if in_dtype == "uint8" else -5))],
                    (out_dtype, shape, _q(0.07, 120 if out_dtype == "uint8" else 3)))
     _same(data, [_every_byte(shape, in_dtype)])
+
+
+def _special_floats(shape, seed):
+    """Values in [-4, 4] with NaN, infinities and both zeros among them."""
+    x = np.random.default_rng(seed).uniform(-4, 4, shape).astype(np.float32)
+    x.flat[:min(x.size, 6)] = [np.nan, np.inf, -np.inf, -0.0, 0.0, 1.0][:min(x.size, 6)]
+    return x
+
+
+# Broadcasts of the binary elementwise ops: (a's shape, b's shape, b constant). The optimized kernels take
+# same shapes, a row of the output's trailing dims repeated ([1, 1, 1, C] against [1, H, W, C], either
+# side) and a single value; the last ones ([1, H, 1, C], [H, 1, C]) stay on the reference kernels.
+def _broadcasts(c):
+    return [((1, 5, 7, c), (1, 5, 7, c), False), ((1, 5, 7, c), (1, 1, 1, c), False),
+            ((1, 1, 1, c), (1, 5, 7, c), False), ((2, 3, 4, c), (c,), True), ((1, 4, 3, c), (3, c), False),
+            ((1, 5, 7, c), (), True), ((1, 5, 7, c), (1,), False), ((1,), (1, 5, 7, c), False),
+            ((1, 5, 7, c), (1, 5, 1, c), False), ((5, 1, c), (1, 7, 1), False)]
+
+
+BROADCASTS = [b for c in (1, 3, 17, 33, 64) for b in _broadcasts(c)] + [((1, 56, 56, 16), (1, 1, 1, 16), False)]
+ACTIVATIONS = [0, 1, 2, 3]   # NONE, RELU, RELU_N1_TO_1, RELU6
+
+
+def _binary(opcode, dtype, a_shape, b_shape, b_const, act, quants=None, seed=0):
+    """One ADD / SUB / MUL and its inputs: a, and b unless it is a constant."""
+    rng = np.random.default_rng(seed)
+    qa, qb, qo = (None, None, None) if quants is None else (_q(*quants[0]), _q(*quants[1]), _q(*quants[2]))
+    out_shape = np.broadcast_shapes(a_shape, b_shape)
+    if dtype == "float32":
+        xa, xb = _special_floats(a_shape, seed), _special_floats(b_shape, seed + 1)
+    else:
+        info = np.iinfo(dtype)
+        xa, xb = (rng.integers(info.min, info.max, s, endpoint=True).astype(dtype) for s in (a_shape, b_shape))
+    inputs = [(dtype, a_shape, qa)] + ([] if b_const else [(dtype, b_shape, qb)])
+    data = _one_op(opcode, inputs, (dtype, out_shape, qo), {"fused_activation_function": act},
+                   consts=[(1, xb, qb)] if b_const else ())
+    return data, [xa] if b_const else [xa, xb]
+
+
+@pytest.mark.parametrize("opcode", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("a_shape,b_shape,b_const", BROADCASTS, ids=lambda v: "x".join(map(str, v))
+                         if isinstance(v, tuple) else str(v))
+def test_binary_float32_in_every_tier(opcode, a_shape, b_shape, b_const):
+    for act in ACTIVATIONS:
+        data, feeds = _binary(opcode, "float32", a_shape, b_shape, b_const, act, seed=act)
+        _same(data, feeds, exact=True)
+
+
+# int8 (input a, input b, output) quantizations: (scale, zero point); the last ones saturate.
+QUANTS_S8 = [((0.05, 0), (0.05, 0), (0.05, 0)), ((0.02, -7), (0.1, 30), (0.07, -128)),
+             ((0.0005267, -128), (0.002002, -128), (0.0002633, -128)),   # MobileNetV3's squeeze-excite scale
+             ((0.5, 127), (0.3, -128), (0.001, 5)), ((0.001, -100), (0.2, 90), (0.5, -3))]
+QUANTS_S16 = [((0.001, 0), (0.002, 0), (0.003, 0)), ((0.05, 0), (0.01, 0), (0.0001, 0))]
+
+
+@pytest.mark.parametrize("opcode", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("a_shape,b_shape,b_const", BROADCASTS, ids=lambda v: "x".join(map(str, v))
+                         if isinstance(v, tuple) else str(v))
+def test_binary_int8_in_every_tier(opcode, a_shape, b_shape, b_const):
+    for k, quants in enumerate(QUANTS_S8):
+        data, feeds = _binary(opcode, "int8", a_shape, b_shape, b_const, ACTIVATIONS[k % 4], quants, seed=k)
+        _same(data, feeds)
+
+
+@pytest.mark.parametrize("opcode", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("a_shape,b_shape,b_const", _broadcasts(17), ids=lambda v: "x".join(map(str, v))
+                         if isinstance(v, tuple) else str(v))
+def test_binary_int16_in_every_tier(opcode, a_shape, b_shape, b_const):
+    for k, quants in enumerate(QUANTS_S16):
+        data, feeds = _binary(opcode, "int16", a_shape, b_shape, b_const, ACTIVATIONS[k + 1], quants, seed=k)
+        _same(data, feeds)

@@ -1,10 +1,12 @@
 /* MUL: out = a * b with broadcasting and a fused activation. float32; int8 and int16 (int16 with
  * zero points 0) as LiteRT's reference: (a - za) * (b - zb) requantized by s_a * s_b / s_out (that
  * product formed in float, as LiteRT does) plus the output zero point; int32 wraps on overflow as
- * LiteRT's compiled kernel does, then the activation's range. */
+ * LiteRT's compiled kernel does, then the activation's range. The optimized tier (opt/binary_f32.c,
+ * opt/binary_q.c) takes float32, int8 and int16 of the same shapes, a row repeated or a value. */
 #include "../src/kernel_api.h"
 #include "common/broadcast.h"
 #include "common/quant_math.h"
+#include "opt/opt_kernels.h"
 
 enum { OPT_ACTIVATION = 0 };
 
@@ -44,8 +46,9 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (out->type == TL_TYPE_FLOAT32) {
         node->eval = tl_mul_eval_f32;
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return it->reference_kernels ? TL_STATUS_OK : tl_binary_opt_f32_prepare(it, node, TL_OPT_MUL, d->f_lo, d->f_hi);
     }
     if (out->type == TL_TYPE_INT32) {
         node->eval = tl_mul_eval_s32;
@@ -64,8 +67,13 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
     st = tl_quantize_multiplier_checked(it, node, (double)(a->scale * b->scale / out->scale), &d->mult, &d->shift);
     if (st != TL_STATUS_OK) return st;
     node->eval = out->type == TL_TYPE_INT8 ? tl_mul_eval_s8 : tl_mul_eval_s16;
-    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    if (!it->reference_kernels) {
+        tl_mul_q_params p = {d->a_offset, d->b_offset, d->out_offset, d->mult, d->shift, d->q_lo, d->q_hi};
+        return tl_mul_opt_q_prepare(it, node, &p);
+    }
+    return TL_STATUS_OK;
 }
 
 static float clamp_f(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }

@@ -4,7 +4,9 @@
  * rescaled to the output: LiteRT's reference arithmetic (its general-scale path), bit for bit.
  * int32 and int64 (loop counters in WHILE bodies, index arithmetic): plain two's complement
  * arithmetic, wrapping on overflow as LiteRT's compiled kernels do, then the activation's
- * integer range (RELU: [0, max], RELU6: [0, 6], RELU_N1_TO_1: [-1, 1]). */
+ * integer range (RELU: [0, max], RELU6: [0, 6], RELU_N1_TO_1: [-1, 1]). The optimized tier
+ * (opt/binary_f32.c, opt/binary_q.c) takes float32, int8 and int16 of the same shapes, a row
+ * repeated or a value. */
 #include "add_sub.h"
 
 #include "../../src/kernel_api.h"
@@ -47,7 +49,8 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
         node->eval = tl_add_sub_eval_f32;
         if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-        return TL_STATUS_OK;
+        return it->reference_kernels ? TL_STATUS_OK
+                                     : tl_binary_opt_f32_prepare(it, node, sign > 0 ? TL_OPT_ADD : TL_OPT_SUB, d->f_lo, d->f_hi);
     }
     if (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16) {
         double twice_max = 2.0 * (a->scale > b->scale ? a->scale : b->scale);
@@ -65,10 +68,10 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
             return TL_STATUS_MODEL_UNSUPPORTED;
         if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-        if (out->type == TL_TYPE_INT8 && d->bc.a_kind == 1 && d->bc.b_kind == 1 && !it->reference_kernels) {
-            tl_add_s8_params p = {sign,      d->left_shift, d->a_offset, d->b_offset,   d->out_offset, d->a_mult, d->a_shift,
-                                  d->b_mult, d->b_shift,    d->out_mult, d->out_shift, d->q_lo,       d->q_hi};
-            return tl_add_sub_opt_s8_prepare(it, node, &p);
+        if (!it->reference_kernels) {
+            tl_add_q_params p = {sign,      d->left_shift, d->a_offset, d->b_offset,   d->out_offset, d->a_mult, d->a_shift,
+                                 d->b_mult, d->b_shift,    d->out_mult, d->out_shift, d->q_lo,       d->q_hi};
+            return tl_add_sub_opt_q_prepare(it, node, &p);
         }
         return TL_STATUS_OK;
     }

@@ -20,13 +20,23 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
-/* ADD / SUB int8 parameters (kernels/common/add_sub.c), for tl_add_sub_opt_s8_prepare (same shapes only). */
+/* ADD / SUB int8 and int16 parameters (kernels/common/add_sub.c) and MUL's (kernels/mul.c), for the
+ * optimized elementwise kernels (opt/binary_q.c); those and float32's (opt/binary_f32.c) take the
+ * node when its broadcast is one of opt/elementwise.h's, and leave it to the reference otherwise. */
 typedef struct {
     int32_t sign, left_shift, a_offset, b_offset, out_offset;
     int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift, q_lo, q_hi;
-} tl_add_s8_params;
+} tl_add_q_params;
 
-tl_status tl_add_sub_opt_s8_prepare(tl_interpreter *it, tl_node *node, const tl_add_s8_params *params);
+typedef struct {
+    int32_t a_offset, b_offset, out_offset, mult, shift, q_lo, q_hi;
+} tl_mul_q_params;
+
+enum { TL_OPT_ADD = 0, TL_OPT_SUB = 1, TL_OPT_MUL = 2 };
+
+tl_status tl_add_sub_opt_q_prepare(tl_interpreter *it, tl_node *node, const tl_add_q_params *params);
+tl_status tl_mul_opt_q_prepare(tl_interpreter *it, tl_node *node, const tl_mul_q_params *params);
+tl_status tl_binary_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t op, float lo, float hi);
 /* A byte-to-byte elementwise unary op (int8 / uint8 input and output of the same size) through a table
  * built now: f(ctx, x) is the reference kernel's own result for the input value x (-128..127 when
  * in_signed, else 0..255), in the output type's range. */
@@ -34,5 +44,10 @@ typedef int32_t (*tl_byte_unary_fn)(const void *ctx, int32_t x);
 tl_status tl_unary_opt_lut_prepare(tl_interpreter *it, tl_node *node, int in_signed, tl_byte_unary_fn f, const void *ctx);
 tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
                                              int32_t units, float lo, float hi);
+/* FULLY_CONNECTED int8 (opt/fully_connected_s8.c): the reference's offsets, clamp and per-unit double scales
+ * (persistent, units long). */
+tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth, int32_t units,
+                                            int32_t in_offset, int32_t w_offset, int32_t out_offset, int32_t q_lo,
+                                            int32_t q_hi, const double *scale);
 
 #endif
