@@ -1,9 +1,13 @@
-/* tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N]]: loads a model, fills every input with
- * a fixed byte pattern, invokes once and prints each output's bytes as hex, or the error message
+/* tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N] [reference] [cpu=MASK] [input=FILE]]:
+ * loads a model, fills every input with a fixed byte pattern (input=FILE: the file's bytes, the
+ * inputs' back to back), invokes once and prints each output's bytes as hex, or the error message
  * (exit 1); with RUNS, invokes that many more times and prints the mean time per invoke (wall clock
  * and CPU time), with "profile" the wall time per operator type, and with threads=N runs the
- * optimized kernels on a pool of N threads. A standalone driver for the fuzz and sanitizer tests and
- * for timing and profiling without Python. */
+ * optimized kernels on a pool of N threads. "reference" runs the reference kernels only, cpu=MASK
+ * limits the optimized kernels to those CPU features (tl_interpreter_set_cpu_features: 0 portable
+ * C, 4 NEON, 12 NEON with the dot product, ...), so tiers can be compared (RUNS 0: no timing). A
+ * standalone driver for the fuzz and sanitizer tests, for timing and profiling without Python, and
+ * for comparing tiers under an emulator. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,13 +52,34 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     p->calls[k]++;
 }
 
-static void fill_inputs(tl_interpreter *it) {
+/* The inputs from `data` (len bytes: every input's, back to back), or the byte pattern when NULL;
+ * -1 when data is too short. */
+static int fill_inputs(tl_interpreter *it, const unsigned char *data, size_t len) {
     int32_t k;
-    size_t i;
+    size_t i, at = 0;
     for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
         tl_tensor *t = tl_interpreter_get_input(it, k);
-        for (i = 0; i < t->bytes; i++) ((unsigned char *)t->data)[i] = (unsigned char)(i * 7 + 3);
+        if (data && at + t->bytes > len) return -1;
+        for (i = 0; i < t->bytes; i++) ((unsigned char *)t->data)[i] = data ? data[at + i] : (unsigned char)(i * 7 + 3);
+        at += t->bytes;
     }
+    return 0;
+}
+
+/* A whole file into memory (the caller frees it); NULL when it cannot be read. */
+static unsigned char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    long size;
+    unsigned char *data = NULL;
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (data = malloc((size_t)size + 1)) != NULL)
+        *len = fread(data, 1, (size_t)size, f);
+    fclose(f);
+    return data;
 }
 
 int main(int argc, char **argv) {
@@ -66,10 +91,14 @@ int main(int argc, char **argv) {
     tl_model m;
     tl_interpreter *it = NULL;
     int32_t k, threads = 1;
-    int profiling = 0, a;
+    int profiling = 0, reference = 0, a;
+    unsigned long cpu_mask = 0xFFFFFFFFul;
+    unsigned char *input = NULL;
+    size_t input_len = 0;
     static tl_pthread_pool pool; /* tools only: the runtime itself has no statics */
     if (argc < 2) {
-        fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N]]\n");
+        fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N] [reference] [cpu=MASK] "
+                        "[input=FILE]]\n");
         return 2;
     }
     for (a = 4; a < argc; a++) {
@@ -77,6 +106,12 @@ int main(int argc, char **argv) {
             profiling = 1;
         } else if (strncmp(argv[a], "threads=", 8) == 0 && atoi(argv[a] + 8) >= 1 && atoi(argv[a] + 8) <= TL_MAX_THREADS) {
             threads = atoi(argv[a] + 8);
+        } else if (strcmp(argv[a], "reference") == 0) {
+            reference = 1;
+        } else if (strncmp(argv[a], "cpu=", 4) == 0) {
+            cpu_mask = strtoul(argv[a] + 4, NULL, 0);
+        } else if (strncmp(argv[a], "input=", 6) == 0 && !input) {
+            if ((input = read_file(argv[a] + 6, &input_len)) == NULL) return 2;
         } else {
             fprintf(stderr, "tl_run: unknown option %s\n", argv[a]);
             return 2;
@@ -108,14 +143,22 @@ int main(int argc, char **argv) {
     st = tl_model_init(&m, model, n);
     if (st == TL_STATUS_OK) it = tl_interpreter_init(&m, NULL, arena, arena_bytes, &st);
     if (st == TL_STATUS_OK && threads > 1) st = tl_interpreter_set_thread_pool(it, &pool.base);
+    if (st == TL_STATUS_OK && reference) st = tl_interpreter_set_reference_kernels(it, 1);
+    if (st == TL_STATUS_OK) st = tl_interpreter_set_cpu_features(it, (uint32_t)cpu_mask);
     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
-    if (st == TL_STATUS_OK) {
-        fill_inputs(it);
-        st = tl_interpreter_invoke(it);
+    if (st == TL_STATUS_OK && fill_inputs(it, input, input_len) != 0) {
+        fprintf(stderr, "tl_run: the input file holds %lu bytes, fewer than the model's inputs\n", (unsigned long)input_len);
+        if (threads > 1) tl_pthread_pool_free(&pool);
+        free(input);
+        free(arena);
+        free(model);
+        return 2;
     }
+    if (st == TL_STATUS_OK) st = tl_interpreter_invoke(it);
     if (st != TL_STATUS_OK) {
         printf("error %d: %s\n", (int)st, it ? tl_interpreter_error_message(it) : tl_status_message(st));
         if (threads > 1) tl_pthread_pool_free(&pool);
+        free(input);
         free(arena);
         free(model);
         return 1;
@@ -137,7 +180,7 @@ int main(int argc, char **argv) {
         for (r = 0; r < runs && st == TL_STATUS_OK; r++) {
             double start;
             clock_t cpu_start;
-            fill_inputs(it);
+            fill_inputs(it, input, input_len);
             start = now();
             cpu_start = clock();
             st = tl_interpreter_invoke(it);
@@ -151,6 +194,7 @@ int main(int argc, char **argv) {
                    100.0 * prof.seconds[kind] / seconds, prof.calls[kind] / runs);
     }
     if (threads > 1) tl_pthread_pool_free(&pool);
+    free(input);
     free(arena);
     free(model);
     return st == TL_STATUS_OK ? 0 : 1;

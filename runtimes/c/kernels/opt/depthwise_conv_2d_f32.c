@@ -96,6 +96,8 @@ tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node
         o->run = tl_dw_f32_avx512;
     else if ((it->cpu & TL_CPU_AVX2) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
         o->run = tl_dw_f32_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if (it->cpu & TL_CPU_NEON) o->run = tl_dw_f32_neon;
 #endif
     node->op_data = o;
     node->eval = eval_f32;

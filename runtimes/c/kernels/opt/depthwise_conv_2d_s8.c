@@ -101,6 +101,8 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
         o->run = tl_dw_s8_avx512;
     else if (it->cpu & TL_CPU_AVX2)
         o->run = tl_dw_s8_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if (it->cpu & TL_CPU_NEON) o->run = tl_dw_s8_neon;
 #endif
     node->op_data = o;
     node->eval = eval_s8;

@@ -12,5 +12,8 @@ void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f, cons
     int64_t first_row, int64_t last_row);
 void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
     int64_t first_row, int64_t last_row);
+/* AArch64 (depthwise_conv_2d_s8_neon.c). */
+void tl_dw_s8_neon(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+    int64_t first_row, int64_t last_row);
 
 #endif
