@@ -18,6 +18,7 @@
 #include "common/hybrid.h"
 #include "common/quant_math.h"
 #include "opt/opt_kernels.h"
+#include "../ports/cortex-m/dsp/dsp_kernels.h"
 
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2, OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3 };
 
@@ -116,8 +117,15 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         d->in_offset = -in->zero_point;
         d->w_offset = -w->zero_point;
         d->out_offset = out->zero_point;
-        return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+#if defined(TL_ARM_DSP) /* Cortex-M with the DSP extension: SMLAD, the weights read in place */
+        if (!it->reference_kernels) {
+            tl_fc_s8_params p = {d->batches, d->depth, d->units, d->in_offset, d->w_offset, d->out_offset, d->q_lo, d->q_hi, d->scale};
+            return tl_fully_connected_dsp_s8_prepare(it, node, &p);
+        }
+#endif
+        return TL_STATUS_OK;
     }
     if (in->type == TL_TYPE_INT16 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16)
         return prepare_s16(it, node, act, d);

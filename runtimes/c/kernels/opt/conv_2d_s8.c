@@ -6,6 +6,7 @@
  * saturates there); not taken: grouped convolutions. */
 #include "opt_kernels.h"
 
+#include "../../ports/cortex-m/dsp/dsp_kernels.h"
 #include "gemm_s8.h"
 #include "im2col.h"
 
@@ -32,6 +33,9 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     int32_t k = w->filter_h * w->filter_w * d->in_c, ch = tl_gemm_s8_channels(d->out_c), oc, kk;
     int32_t *b_eff, *mult, *shift;
     conv_s8_opt *o;
+#if defined(TL_ARM_DSP)
+    return tl_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension: SMLAD, the filter read in place */
+#endif
     if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
     if (d->filter_c != d->in_c || !filter->is_constant || (bt && !bt->is_constant)) return TL_STATUS_OK;
     for (oc = 0; oc < d->out_c; oc++) /* the reference's sums must stay inside int32 */

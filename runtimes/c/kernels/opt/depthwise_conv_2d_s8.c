@@ -7,6 +7,7 @@
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
+#include "../../ports/cortex-m/dsp/dsp_kernels.h"
 #include "../common/quant_math.h"
 #include "depthwise_s8.h"
 
@@ -89,6 +90,9 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
     int64_t taps = (int64_t)d->win.filter_h * d->win.filter_w;
     int32_t c;
     dw_s8_opt *o;
+#if defined(TL_ARM_DSP)
+    return tl_depthwise_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension */
+#endif
     if (d->depth_mult != 1 || taps > TL_DW_MAX_TAPS) return TL_STATUS_OK;
     for (c = 0; c < d->out_c; c++) /* |sum| <= taps * 255 * 128, plus the bias, inside int32 */
         if (taps * 255 * 128 + (bias ? (bias[c] < 0 ? -(int64_t)bias[c] : bias[c]) : 0) > INT32_MAX) return TL_STATUS_OK;

@@ -1,6 +1,8 @@
 /* Firmware: run one model (compiled in as a C array by `tensorlite codegen`) on its input and
  * print each output's bytes as hex over semihosting, so the host can compare them bit for bit:
  *
+ *     dsp <nodes that run a DSP-extension kernel (dsp/dsp_kernels.h)>
+ *     ticks <SysTick core-clock ticks the first invoke took>
  *     arena <bytes used>
  *     output <index> <type> <bytes>
  *     <hex, 32 bytes per line> ...
@@ -9,10 +11,14 @@
  * g_input may hold several samples back to back: each runs in turn (state variables reset between
  * them) and prints its outputs, in order; no input at all runs once on zeros.
  *
+ * The ticks count QEMU's virtual clock: with -icount shift=0 one instruction is one nanosecond, so
+ * ticks * (1e9 / the core clock) is the instructions the invoke executed.
+ *
  * Exit code 0 on success, 1 when the runtime returns an error (its message is printed). */
 #include <stdint.h>
 #include <string.h>
 
+#include "dsp/dsp_kernels.h"
 #include "semihost.h"
 #include "tensorlite.h"
 
@@ -26,6 +32,31 @@ extern const unsigned char g_input[];
 extern const unsigned int g_input_len;
 
 static uint8_t arena[TL_ARENA_BYTES] __attribute__((aligned(16)));
+
+/* SysTick on the core clock, 24 bits counting down; its interrupt counts the wraps. */
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+static volatile uint32_t systick_wraps;
+
+void systick_handler(void);
+void systick_handler(void) { systick_wraps++; }
+
+static void systick_start(void) {
+    SYST_RVR = 0xFFFFFFu;
+    SYST_CVR = 0;
+    systick_wraps = 0;
+    SYST_CSR = 7u; /* core clock, interrupt, enable */
+}
+
+static uint32_t systick_ticks(void) {
+    uint32_t wraps, value;
+    do {
+        wraps = systick_wraps;
+        value = SYST_CVR;
+    } while (wraps != systick_wraps);
+    return (wraps << 24) + (0xFFFFFFu - value);
+}
 
 static void put_uint(const char *prefix, unsigned long v, const char *suffix) {
     char buf[24];
@@ -85,9 +116,15 @@ int main(void) {
             else memset(in->data, 0, in->bytes);
             offset += in->bytes;
         }
+        if (k == 0) systick_start();
         st = tl_interpreter_invoke(it);
         if (st != TL_STATUS_OK) return fail(it, st);
-        if (k == 0) put_uint("arena ", (unsigned long)tl_interpreter_arena_bytes_used(it), "\n");
+        if (k == 0) {
+            uint32_t ticks = systick_ticks();
+            put_uint("dsp ", (unsigned long)tl_dsp_node_count(it), "\n");
+            put_uint("ticks ", (unsigned long)ticks, "\n");
+            put_uint("arena ", (unsigned long)tl_interpreter_arena_bytes_used(it), "\n");
+        }
         for (i = 0; i < tl_interpreter_get_output_count(it); i++) {
             const tl_tensor *out = tl_interpreter_get_output(it, i);
             put_uint("output ", (unsigned long)i, "");

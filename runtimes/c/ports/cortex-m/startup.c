@@ -8,6 +8,7 @@ extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 int main(void);
 void reset_handler(void);
 void fault_handler(void);
+void systick_handler(void); /* main.c */
 
 void reset_handler(void) {
     uint32_t *src = &_sidata, *dst;
@@ -24,8 +25,10 @@ void fault_handler(void) {
     semihost_exit(3);
 }
 
-/* Initial stack pointer, then reset, NMI, HardFault, MemManage, BusFault, UsageFault. */
-__attribute__((section(".vectors"), used)) static const uintptr_t vectors[7] = {
+/* Initial stack pointer, then reset, NMI, HardFault, MemManage, BusFault, UsageFault, four reserved,
+ * SVCall, DebugMonitor, reserved, PendSV, SysTick. */
+__attribute__((section(".vectors"), used)) static const uintptr_t vectors[16] = {
     (uintptr_t)&_estack, (uintptr_t)reset_handler, (uintptr_t)fault_handler, (uintptr_t)fault_handler,
-    (uintptr_t)fault_handler, (uintptr_t)fault_handler, (uintptr_t)fault_handler,
+    (uintptr_t)fault_handler, (uintptr_t)fault_handler, (uintptr_t)fault_handler, 0, 0, 0, 0,
+    (uintptr_t)fault_handler, (uintptr_t)fault_handler, 0, (uintptr_t)fault_handler, (uintptr_t)systick_handler,
 };
