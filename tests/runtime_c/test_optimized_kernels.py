@@ -271,3 +271,31 @@ def test_binary_int16_in_every_tier(opcode, a_shape, b_shape, b_const):
     for k, quants in enumerate(QUANTS_S16):
         data, feeds = _binary(opcode, "int16", a_shape, b_shape, b_const, ACTIVATIONS[k + 1], quants, seed=k)
         _same(data, feeds)
+
+
+# MEAN: NHWC's spatial axes in every spelling, keep_dims either way, channels with tails of the 64-channel
+# blocks and 32-channel (AVX2) groups; other blocks of adjacent axes, and a non-adjacent pair ([0, 2]) the
+# reference keeps. (input shape, axes, keep_dims)
+MEANS = ([((1, 5, 7, c), [1, 2], keep) for c in (1, 3, 17, 33, 64, 100) for keep in (True, False)]
+         + [((2, 6, 5, 33), [2, 1], True), ((2, 4, 4, 576), [-3, -2], False), ((1, 56, 56, 16), [1, 2], True),
+            ((3, 4, 5, 6), [1], False), ((3, 4, 5, 6), [2], True), ((3, 4, 5, 6), [1, 2, 3], False),
+            ((3, 4, 5, 6), [0, 1], True), ((3, 4, 5, 6), [3], False), ((3, 4, 5, 6), [0, 2], True)])
+
+
+def _mean(dtype, shape, axes, keep, quants=None):
+    out_shape = tuple(1 if i in [a % len(shape) for a in axes] else d for i, d in enumerate(shape)
+                      if keep or i not in [a % len(shape) for a in axes])
+    qi, qo = (None, None) if quants is None else (_q(*quants[0]), _q(*quants[1]))
+    return _one_op("MEAN", [(dtype, shape, qi)], (dtype, out_shape, qo), {"keep_dims": keep},
+                   consts=[(1, np.asarray(axes, np.int32), None)])
+
+
+@pytest.mark.parametrize("shape,axes,keep", MEANS, ids=lambda v: "x".join(map(str, v)) if isinstance(v, (tuple, list))
+                         else str(v))
+def test_mean_in_every_tier(shape, axes, keep):
+    _same(_mean("float32", shape, axes, keep), [_special_floats(shape, 3)], exact=True)
+    _same(_mean("float32", shape, axes, keep), [np.random.default_rng(4).normal(0, 100, shape).astype(np.float32)],
+          exact=True)
+    for quants in [((0.05, -3), (0.04, 7)), ((0.0005267, -128), (0.0005006, -128)), ((0.5, 100), (0.01, -20))]:
+        _same(_mean("int8", shape, axes, keep, quants), seed=5)
+    _same(_mean("int16", shape, axes, keep, ((0.002, 0), (0.0005, 0))), seed=6)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "quant_math.h"
+#include "../opt/opt_kernels.h"
 
 enum { OPT_KEEP_DIMS = 0 };
 
@@ -161,6 +162,26 @@ static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_te
     return TL_STATUS_OK;
 }
 
+/* MEAN's optimized tier (opt/mean.c) when the reduced axes are one block of adjacent dims. */
+static tl_status prepare_mean_opt(tl_interpreter *it, tl_node *node, const tl_tensor *in, const int *reduced,
+                                  const reduce_data *d) {
+    tl_mean_params p = {1, 1, 1, d->in_zp, d->out_zp, d->mult, d->shift};
+    int32_t i, first = -1, last = -1;
+    for (i = 0; i < in->ndim; i++) {
+        if (!reduced[i]) continue;
+        if (first < 0) first = i;
+        else if (last != i - 1) return TL_STATUS_OK; /* a gap: not one block */
+        last = i;
+    }
+    if (first < 0) return TL_STATUS_OK;
+    for (i = 0; i < in->ndim; i++) {
+        if (i < first) p.outer *= in->dims[i];
+        else if (i <= last) p.rows *= in->dims[i];
+        else p.inner *= in->dims[i];
+    }
+    return tl_mean_opt_prepare(it, node, &p);
+}
+
 tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind kind) {
     tl_tensor *in = tl_node_input(it, node, 0), *axes = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     reduce_data *d;
@@ -208,11 +229,13 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     if (in->type == TL_TYPE_FLOAT32) {
         node->eval = kind == TL_REDUCE_MEAN ? tl_mean_eval_f32 : kind == TL_REDUCE_SUM ? tl_sum_eval_f32
                      : kind == TL_REDUCE_MAX ? tl_reduce_max_eval_f32 : tl_reduce_min_eval_f32;
-        return TL_STATUS_OK;
+        return kind == TL_REDUCE_MEAN && !it->reference_kernels ? prepare_mean_opt(it, node, in, reduced, d) : TL_STATUS_OK;
     }
     if (kind == TL_REDUCE_MEAN && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16)) {
+        tl_status st;
         node->eval = in->type == TL_TYPE_INT8 ? tl_mean_eval_s8 : tl_mean_eval_s16;
-        return prepare_mean_int(it, node, in, out, d);
+        st = prepare_mean_int(it, node, in, out, d);
+        return st == TL_STATUS_OK && !it->reference_kernels ? prepare_mean_opt(it, node, in, reduced, d) : st;
     }
     if (kind == TL_REDUCE_SUM && in->type == TL_TYPE_INT32) {
         node->eval = tl_sum_eval_s32;

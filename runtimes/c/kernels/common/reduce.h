@@ -10,7 +10,8 @@
  * 1 / count folded into the multiplier (shift floor(log2 count), clamped), plus zp_out. int8 and
  * int16 SUM is LiteRT's builtin kernel's (its reference kernel reads them as uint8): the int32 sum
  * requantized in float32, round(sum * s - zp_in * s * count) with s = s_in / s_out, converted to
- * int32 as x86 does, plus zp_out (wrapping), clamped. */
+ * int32 as x86 does, plus zp_out (wrapping), clamped. MEAN over one block of adjacent axes has an
+ * optimized tier (opt/mean.c), bit-identical: it keeps each output's summation order. */
 #ifndef TL_REDUCE_H
 #define TL_REDUCE_H
 

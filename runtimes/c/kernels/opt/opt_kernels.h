@@ -42,6 +42,14 @@ tl_status tl_binary_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t o
  * in_signed, else 0..255), in the output type's range. */
 typedef int32_t (*tl_byte_unary_fn)(const void *ctx, int32_t x);
 tl_status tl_unary_opt_lut_prepare(tl_interpreter *it, tl_node *node, int in_signed, tl_byte_unary_fn f, const void *ctx);
+/* MEAN (kernels/common/reduce.c) over one block of adjacent axes: the input seen as [outer, rows,
+ * inner], the mean over rows; integer parameters as the reference's (1 / rows folded into mult). */
+typedef struct {
+    int64_t outer, rows, inner;
+    int32_t in_zp, out_zp, mult, shift;
+} tl_mean_params;
+
+tl_status tl_mean_opt_prepare(tl_interpreter *it, tl_node *node, const tl_mean_params *params);
 tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
                                              int32_t units, float lo, float hi);
 /* FULLY_CONNECTED int8 (opt/fully_connected_s8.c): the reference's offsets, clamp and per-unit double scales
