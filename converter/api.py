@@ -230,18 +230,21 @@ def _structure_names(structure, n: int) -> list[str]:
 
 
 def _mark_dynamic(sg, input_shapes) -> None:
-    """A None dimension in an input's spec becomes -1 in its shape_signature; the same leading
-    dimension of the outputs follows a dynamic batch."""
+    """A traced graph's symbolic dimensions are already -1 in every tensor they reach (lower.py). A graph
+    built at batch 1 for inputs whose spec says None (an ONNX import) gets -1 there in its inputs'
+    shape_signature, and the outputs' leading dimension follows a dynamic batch."""
     if not input_shapes:
         return
     dynamic_batch = False
     for t_index, shape in zip(sg.inputs, input_shapes):
         t = sg.tensors[t_index]
+        if t.shape_signature is not None:  # symbolic in the graph itself
+            continue
         if any(d is None for d in shape) and len(shape) == len(t.shape):
             t.shape_signature = tuple(-1 if d is None else int(d) for d in shape)
             dynamic_batch |= shape[0] is None
     if dynamic_batch:
         for t_index in sg.outputs:
             t = sg.tensors[t_index]
-            if t.shape and t.shape[0] == 1:
+            if t.shape and t.shape[0] == 1 and t.shape_signature is None:
                 t.shape_signature = (-1,) + tuple(t.shape[1:])

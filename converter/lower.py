@@ -2,11 +2,16 @@
 `@<op>_op.lower`); this module walks the graph and gives the rules a `LoweringContext` to emit
 builtins with. An op whose card names a builtin and has no attributes lowers one-to-one without a
 rule. Anything else without a rule is an error naming the op, the node and what to do.
+
+A value with a symbolic dimension (None, from a None of the traced input_signature) becomes a
+tensor whose `shape_signature` has -1 there and whose `shape` is the graph's at size 1
+(`training/graph/specialize.py`), as TensorFlow's converter writes a dynamic batch.
 """
 from __future__ import annotations
 
 import numpy as np
 from tensorlite.training.graph.ir import Graph, Node, Value
+from tensorlite.training.graph.specialize import concrete_shapes
 from tensorlite.training.ops.registry import OPS
 
 from .model import Operator, Subgraph, Tensor
@@ -24,6 +29,7 @@ class LoweringContext:
 
     def __init__(self, graph: Graph, subgraph: Subgraph, subgraphs: list[Subgraph]):
         self.graph, self.sg, self.subgraphs = graph, subgraph, subgraphs
+        self._static = concrete_shapes(graph)  # value id -> shape at size 1 of each symbolic dimension
         self._tensor_of: dict[int, int] = {}
         self._alias: dict[int, Value] = {}
         self.node: Node | None = None
@@ -44,7 +50,8 @@ class LoweringContext:
                 data = np.asarray(data)
                 self._tensor_of[v.id] = self.sg.add_tensor(Tensor(name, _dtype_name(data), tuple(data.shape), data))
             else:
-                self._tensor_of[v.id] = self.sg.add_tensor(Tensor(name, v.dtype, tuple(v.shape)))
+                self._tensor_of[v.id] = self.sg.add_tensor(_activation(name, v.dtype, v.shape,
+                                                                       self._static.get(v.id)))
         return self._tensor_of[v.id]
 
     def const(self, array, name: str = "", dtype=None) -> int:
@@ -54,7 +61,16 @@ class LoweringContext:
                                          tuple(a.shape), np.array(a, order="C")))
 
     def temp(self, dtype: str, shape, name: str = "") -> int:
-        return self.sg.add_tensor(Tensor(name or f"{self._prefix()}/tmp{len(self.sg.tensors)}", dtype, tuple(shape)))
+        """A new activation tensor; None in `shape` is a symbolic dimension (1 in the static shape)."""
+        return self.sg.add_tensor(_activation(name or f"{self._prefix()}/tmp{len(self.sg.tensors)}", dtype, shape))
+
+    def shape_of(self, v: Value) -> int:
+        """A tensor holding v's shape: a constant where it is static, else a SHAPE operator (int32)."""
+        if None not in v.shape:
+            return self.const([int(d) for d in v.shape])
+        out = self.temp("int32", (len(v.shape),))
+        self.emit("SHAPE", [self.tensor(v)], [out], out_type=2)
+        return out
 
     def alias(self, out: Value, to: Value) -> None:
         """`out` is the same tensor as `to` (pass-through ops)."""
@@ -127,10 +143,26 @@ def lower_graph(graph: Graph, name: str = "main", subgraphs: list[Subgraph] | No
         if t in sg.inputs or t in outputs or sg.tensors[t].data is not None:
             # TFLite outputs must be computed tensors of their own: copy through a RESHAPE
             src, t = t, ctx.temp(v.dtype, v.shape, f"output{len(outputs)}")
-            ctx.emit("RESHAPE", [src, ctx.const(list(v.shape), "output_shape")], [t], new_shape=list(v.shape))
+            if list(v.shape).count(None) > 1:
+                ctx.emit("RESHAPE", [src, ctx.shape_of(v)], [t])
+            else:
+                shape = [-1 if d is None else int(d) for d in v.shape]
+                ctx.emit("RESHAPE", [src, ctx.const(shape, "output_shape")], [t], new_shape=shape)
         outputs.append(t)
     sg.outputs = outputs
     return sg, ctx
+
+
+def _activation(name: str, dtype: str, shape, static=None) -> Tensor:
+    """A computed tensor of the IR shape `shape`: -1 in its shape_signature where that is symbolic (None),
+    and there `static`'s size (the graph's at size 1), else 1, in its shape."""
+    shape = tuple(shape)
+    if None not in shape:
+        return Tensor(name, dtype, tuple(int(d) for d in shape))
+    static = static if static is not None and len(static) == len(shape) else (None,) * len(shape)
+    return Tensor(name, dtype, tuple(int(s) if d is None and s is not None else 1 if d is None else int(d)
+                                     for d, s in zip(shape, static)),
+                  shape_signature=tuple(-1 if d is None else int(d) for d in shape))
 
 
 def _dtype_name(a: np.ndarray) -> str:

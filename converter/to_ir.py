@@ -365,7 +365,10 @@ def _depthwise_conv_2d(b, op):
 def _transpose_conv(b, op):
     """TRANSPOSE_CONV(output_shape, weights [O, H, W, I], input[, bias]) -> conv2d_backprop_input with
     the filter [H, W, O, I] of the conv2d it is the gradient of."""
-    shape = _ints(b.constant(0, "the output shape"))
+    # output_shape computed in the model (a dynamic batch: SHAPE of the input, sliced and joined): the
+    # Graph IR read from a file is static, so the output tensor's shape says it
+    shape = _ints(b.constant(0, "the output shape")) if b.tensor(0).data is not None else \
+        tuple(int(d) for d in b.out(0).shape)
     wa = b.constant(1, "the filter")
     w = b.const(np.ascontiguousarray(wa.transpose(1, 2, 0, 3)), b.tensor(1).name)
     attrs = _conv_attrs(b, op)

@@ -26,6 +26,8 @@ def apply(op: OpDef | str, *inputs, **attrs):
             known = ", ".join(op.attrs) or "none"
             raise TypeError(f"{op.name}: unknown attribute {k!r} (known: {known})")
     full = {**op.attrs, **attrs}
+    if active_recorder() is not None:
+        _refuse_symbolic_attrs(op, attrs)
     tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in inputs]
     out_spec = op.infer(*[t.spec for t in tensors], **full)
     multi = isinstance(out_spec, (tuple, list))
@@ -51,6 +53,22 @@ def apply(op: OpDef | str, *inputs, **attrs):
     if recorder is not None:
         recorder.record(op, tensors, outs, full)
     return outs if multi else outs[0]
+
+
+def _refuse_symbolic_attrs(op: OpDef, attrs: dict) -> None:
+    """A None inside a shape-like attribute is a symbolic dimension (a None of an input_signature) that
+    the caller read from `x.shape` while tracing: an attribute is fixed in the graph, so it cannot hold it."""
+    for k, v in attrs.items():
+        if isinstance(v, (tuple, list)) and any(d is None for d in v) and k not in op.symbolic_attrs:
+            raise symbolic_size_error(f"{op.name}: attribute {k}", v)
+
+
+def symbolic_size_error(what: str, value) -> NotImplementedError:
+    """The error for sizes holding a symbolic dimension where the graph needs them fixed."""
+    return NotImplementedError(
+        f"{what}={list(value)} holds a symbolic dimension (None: known only when the traced graph runs, from a "
+        "None in the input_signature), and attributes are fixed in the graph. Compute sizes known only at run "
+        "time with tl.shape(x) (tl.reshape takes such a shape), or trace with that dimension fixed")
 
 
 def _conform(op: OpDef, xp, r, spec):

@@ -56,7 +56,7 @@ class ConcreteFunction:
             raise TypeError(f"{self.graph.name}: expected {len(self.graph.inputs)} tensors, got {len(tensors)}")
         ts = [convert_to_tensor(t) for t in tensors]
         for t, v in zip(ts, self.graph.inputs):
-            if t.dtype.name != v.dtype or tuple(t.shape) != v.shape:
+            if t.dtype.name != v.dtype or not shape_fits(t.shape, v.shape):
                 raise TypeError(f"{self.graph.name}: input {v.name!r} expects {v.dtype}{list(v.shape)}, got "
                                 f"{t.dtype.name}{list(t.shape)}")
         if active_recorder() is not None or any(tape._recording for tape in active_tapes()):
@@ -169,18 +169,22 @@ class Function:
         tensors, static, rebuild = self._split(args, kwargs)
         plain = [t.read_value() if isinstance(t, Variable) else t for t in tensors]
         self._check_signature(plain)
-        key = (tuple(static), tuple((t.dtype.name, tuple(t.shape)) for t in plain))
+        # with an input_signature its shapes key the trace: a None there stays symbolic in the graph,
+        # so one trace serves every size of that dimension
+        shapes = [tuple(s.shape) for s in self._signature] if self._signature is not None else \
+            [tuple(t.shape) for t in plain]
+        key = (tuple(static), tuple((t.dtype.name, shape) for t, shape in zip(plain, shapes)))
         cf = self._cache.get(key)
         if cf is not None:
             return cf(*plain)
         if active_recorder() is not None or any(tape._recording for tape in active_tapes()):
             # a tape or an enclosing trace must see this call as the function's graph: trace without
             # side effects, then run the concrete function (which replays its graph for them)
-            self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
+            self._trace(key, tensors, plain, static, rebuild, restore_variables=True, shapes=shapes)
             return self._cache[key](*plain)
-        return self._trace(key, tensors, plain, static, rebuild)
+        return self._trace(key, tensors, plain, static, rebuild, shapes=shapes)
 
-    def _trace(self, key, tensors, plain, static, rebuild, restore_variables=False):
+    def _trace(self, key, tensors, plain, static, rebuild, restore_variables=False, shapes=None):
         self.trace_count += 1
         if self.trace_count > RETRACE_WARNING:
             warnings.warn(f"tl.function {self._name!r} has been traced {self.trace_count} times: each new input "
@@ -192,8 +196,8 @@ class Function:
         with device("cpu"), rec:
             # fresh tensors per call: graph inputs must be values of this call only
             fresh = [Tensor(t._value, t.dtype, t.device) for t in plain]
-            for t, name in zip(fresh, self._input_names):
-                rec.input(t, name)
+            for t, name, shape in zip(fresh, self._input_names, shapes or [None] * len(fresh)):
+                rec.input(t, name, shape)
             it = iter(fresh)
             leaves = [next(it) if s is _TENSOR else s for s in static]
             args_list, kw = rebuild(leaves)
@@ -215,19 +219,33 @@ class Function:
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """The concrete function for these arguments (tensors or TensorSpecs), tracing if needed.
-        A TensorSpec traces on zeros of its shape (None dims: 1); variables keep their values."""
+        A TensorSpec traces on zeros of its shape (None dims: 1 in the arrays, symbolic in the graph);
+        variables keep their values."""
         specs = [a for a in args if isinstance(a, TensorSpec)]
+        flat = not kwargs and all(isinstance(a, (TensorSpec, Tensor, Variable, np.ndarray)) for a in args)
+        marks = [tuple(a.shape) for a in args]  # per argument when `flat`: the spec's shape, None kept
         args = [Tensor(np.zeros([1 if d is None else d for d in a.shape], a.dtype.as_numpy_dtype), a.dtype)
                 if isinstance(a, TensorSpec) else a for a in args]
         tensors, static, rebuild = self._split(args, kwargs)
         plain = [t.read_value() if isinstance(t, Variable) else t for t in tensors]
-        key = (tuple(static), tuple((t.dtype.name, tuple(t.shape)) for t in plain))
+        if flat and len(marks) == len(plain):
+            shapes = marks
+        elif self._signature is not None:
+            shapes = [tuple(s.shape) for s in self._signature]
+        else:
+            shapes = [tuple(t.shape) for t in plain]
+        key = (tuple(static), tuple((t.dtype.name, shape) for t, shape in zip(plain, shapes)))
         if key not in self._cache:
-            self._trace(key, tensors, plain, static, rebuild, restore_variables=True)
+            self._trace(key, tensors, plain, static, rebuild, restore_variables=True, shapes=shapes)
         cf = self._cache[key]
-        if len(specs) == len(cf.graph.inputs):  # keep None dims: the graph runs at 1, a converter marks them -1
+        if len(specs) == len(cf.graph.inputs):
             cf.structured_input_signature = specs
         return cf
+
+
+def shape_fits(shape, pattern) -> bool:
+    """Whether a concrete shape is one a graph input of shape `pattern` (None: symbolic) takes."""
+    return len(shape) == len(pattern) and all(p is None or p == d for d, p in zip(shape, pattern))
 
 
 def _structure(x):

@@ -2,7 +2,8 @@
 variables, loadable without the Python class that built them (the converter reads this folder).
 A Keras model saves a `serving_default` signature made from its inputs (`keras_serving_function`:
 its inference call, inputs named after its Input layers, None batch kept in the signature),
-as TensorFlow does; `model.export(dir)` writes the same folder.
+as TensorFlow does; `model.export(dir)` writes the same folder. A None of a signature is a symbolic
+dimension of the saved graph (DESIGN contract 2), so the loaded function takes any size there.
 
 Layout: `saved_model.json` (format version, one entry per signature: its graph folder, input
 names and specs, output structure, and which variable each capture and assignment names),
@@ -18,7 +19,7 @@ import numpy as np
 
 from .dtypes import as_dtype
 from .files import atomic_directory
-from .function import ConcreteFunction, Function, rebuild_structure
+from .function import ConcreteFunction, Function, rebuild_structure, shape_fits
 from .graph.executor import Executor
 from .graph.ir import Graph
 from .keras.saving import load_arrays, save_arrays
@@ -152,7 +153,7 @@ class LoadedFunction:
         ts = []
         for a, v in zip(args, self.graph.inputs):
             t = convert_to_tensor(a, dtype=v.dtype) if not isinstance(a, Tensor) else a
-            if t.dtype.name != v.dtype or tuple(t.shape) != v.shape:
+            if t.dtype.name != v.dtype or not shape_fits(t.shape, v.shape):
                 raise TypeError(f"{self.name}: input {v.name!r} expects {v.dtype}{list(v.shape)}, got "
                                 f"{t.dtype.name}{list(t.shape)}")
             ts.append(t)

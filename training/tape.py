@@ -198,6 +198,11 @@ def unbroadcast(g, shape: tuple):
     if tuple(g.shape) == shape:
         return g
     lead = g.ndim - len(shape)
+    if None in shape:  # symbolic dimensions (in a trace): sum the broadcast axes keeping x's rank, so the
+        if lead:       # sizes agree when the graph runs without a reshape to sizes only known then
+            g = apply("reduce_sum", g, axis=tuple(range(lead)), keepdims=False)
+        ones = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+        return apply("reduce_sum", g, axis=ones, keepdims=True) if ones else g
     axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1)
     if axes:
         g = apply("reduce_sum", g, axis=axes, keepdims=False)

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import dtypes
 from .dtypes import DType, as_dtype
+from .graph.state import state as _trace_state
 from .spec import TensorSpec
 
 _ids = itertools.count(1)
@@ -52,11 +53,18 @@ class Tensor:
 
     @property
     def shape(self) -> TensorShape:
+        """The static shape; inside a trace, None where the graph's value has a symbolic dimension
+        (a None of the input_signature that flows here), as a TensorFlow graph tensor reports it."""
+        stack = getattr(_trace_state, "stack", None)
+        if stack:
+            symbolic = stack[-1].symbolic_shape(self)
+            if symbolic is not None:
+                return TensorShape(symbolic)
         return TensorShape(self._value.shape)
 
     @property
     def spec(self) -> TensorSpec:
-        return TensorSpec(self._value.shape, self.dtype)
+        return TensorSpec(self.shape, self.dtype)
 
     @property
     def ndim(self) -> int:
@@ -84,7 +92,11 @@ class Tensor:
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a scalar tensor")
-        return self._value.shape[0]
+        n = self.shape[0]
+        if n is None:
+            raise TypeError("len() of a tensor whose first dimension is symbolic (known only when the traced "
+                            "graph runs); use tl.shape(x)[0]")
+        return n
 
     def _concrete(self, what: str) -> None:
         from .graph.trace import active

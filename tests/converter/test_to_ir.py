@@ -31,6 +31,9 @@ FLOAT_CORPUS = ["add_model_float", "hello_world_float", "magic_wand", "mnist_lst
 # Cases whose second lowering differs, and what it gives: FILL of a constant reads back as a constant
 # (shapes are static), which the converter writes as a copied constant output
 RELOWERED_DIFFERENTLY = {"ones_like": [["RESHAPE"]]}
+# Keras models likewise: a dynamic batch's output_shape arithmetic (SHAPE, STRIDED_SLICE, CONCATENATION) reads
+# back as the static batch-1 shape the file states (the IR read from a file is static)
+MODEL_RELOWERED_DIFFERENTLY = {"conv_transpose": [["TRANSPOSE_CONV"]]}
 
 
 def _execute(graph, xs):
@@ -67,7 +70,7 @@ def test_keras_model_round_trip(name):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
 
     again = _lower_again(graph, first)
-    assert _opcodes(read(again)) == _opcodes(first)
+    assert _opcodes(read(again)) == MODEL_RELOWERED_DIFFERENTLY.get(name, _opcodes(first))
     for g, w in zip(_run(litert_interpreter(again, reference=False), xs), want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
 

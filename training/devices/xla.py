@@ -67,9 +67,12 @@ def _register() -> None:
 
 def _linear_vjp(forward, shape_attr):
     """grad(dy, *rest, <shape_attr>=input shape, **attrs): the forward is linear in its first input, so
-    its vjp at zeros of that shape is the gradient."""
+    its vjp at zeros of that shape is the gradient. A None batch there (a symbolic one, where the card
+    allows it: `symbolic_attrs`) is dy's."""
     def kernel(xp, dy, *rest, **attrs):
         shape = tuple(attrs.pop(shape_attr))
+        if shape and shape[0] is None:
+            shape = (dy.shape[0],) + shape[1:]
         _, pullback = _jax.vjp(lambda a: forward(xp, a, *rest, **attrs), xp.zeros(shape, dy.dtype))
         return pullback(dy)[0]
     return kernel

@@ -57,6 +57,8 @@ class Executor:
         return [env[v.id] for v in g.outputs], [env[v.id] for _, v in g.assigns]
 
     def total_bytes(self) -> int:
-        """Bytes of every node output: what running without freeing would hold at the end."""
-        return sum(int(np.prod(v.shape, dtype=np.int64)) * np.dtype(v.dtype if v.dtype != "bool" else np.bool_).itemsize
+        """Bytes of every node output: what running without freeing would hold at the end (a symbolic
+        dimension counted as 1)."""
+        return sum(int(np.prod([1 if d is None else d for d in v.shape], dtype=np.int64))
+                   * np.dtype(v.dtype if v.dtype != "bool" else np.bool_).itemsize
                    for n in self.graph.nodes for v in n.outputs)

@@ -7,15 +7,15 @@ source line and the fix.
 from __future__ import annotations
 
 import itertools
-import threading
 import traceback
 from contextlib import contextmanager
 
 import numpy as np
 
+from ..spec import TensorSpec
 from .ir import Graph, Node, Value
+from .state import state as _state
 
-_state = threading.local()
 _value_ids = itertools.count(1)
 
 
@@ -69,6 +69,7 @@ class Recorder:
         self.assigned: dict[int, object] = {}    # variable _id -> Variable, for graph.assigns order
         self.before: dict[int, tuple] = {}       # variable _id -> (Variable, value before the trace)
         self.names: dict[str, int] = {}          # scoped value name -> times used (the next gets _<n>)
+        self.producer: dict[int, Node] = {}      # value id -> the node that made it
 
     def __enter__(self):
         if not hasattr(_state, "stack"):
@@ -80,16 +81,67 @@ class Recorder:
         _state.stack.pop()
 
     # ---- values ----
-    def _new(self, t, name="") -> Value:
-        v = Value(next(_value_ids), t.dtype.name, tuple(t.shape), name)
+    def _new(self, t, name="", shape=None) -> Value:
+        v = Value(next(_value_ids), t.dtype.name, tuple(t.shape) if shape is None else tuple(shape), name)
         self.values[t._id] = v
         self.keep.append(t)
         return v
 
-    def input(self, t, name: str) -> Value:
-        v = self._new(t, name)
+    def input(self, t, name: str, shape=None) -> Value:
+        """A graph input for tensor `t`; `shape` (the input_signature's, None for a symbolic
+        dimension) replaces t's concrete shape, so one graph serves every size there."""
+        v = self._new(t, name, shape)
         self.graph.inputs.append(v)
         return v
+
+    def symbolic_shape(self, t) -> tuple | None:
+        """The shape of t's graph value when it has a symbolic (None) dimension, else None."""
+        v = self.values.get(t._id)
+        return v.shape if v is not None and None in v.shape else None
+
+    def known_ints(self, t) -> tuple | None:
+        """What tracing knows of the values of an int vector or scalar (a shape being built): an int where
+        the value is fixed (a constant, or a static dimension read through tl.shape), None where it is known
+        only when the graph runs; None when t is not a vector of known length."""
+        v = self.values.get(t._id)
+        if v is None:
+            a = np.asarray(t._value)
+            return tuple(int(d) for d in a.reshape(-1)) if a.ndim <= 1 else None
+        if len(v.shape) > 1 or None in v.shape:
+            return None
+        a = self._known(v)
+        if a is None:
+            return (None,) * (v.shape[0] if v.shape else 1)
+        return tuple(None if d is None else int(d) for d in a.reshape(-1))
+
+    # ops whose CPU kernel also computes on object arrays (None for a value known only when the graph runs)
+    _SHAPE_ARITHMETIC = {"strided_slice", "stack", "concat", "reshape", "expand_dims", "squeeze", "identity"}
+
+    def _known(self, v: Value):
+        """v's values as an object array (None where known only when the graph runs), for small int
+        values of static shape; None for anything else."""
+        if not v.dtype.startswith("int") or None in v.shape or np.prod(v.shape, dtype=np.int64) > 64:
+            return None
+        if v.id in self.graph.constants:
+            return np.asarray(self.graph.constants[v.id]).astype(object)
+        n = self.producer.get(v.id)
+        if n is not None and n.op == "shape":
+            return np.array(n.inputs[0].shape, dtype=object)
+        if n is not None and len(n.outputs) == 1:
+            parts = [self._known(u) for u in n.inputs]
+            if all(p is not None for p in parts):
+                from ..ops.registry import OPS
+                op = OPS[n.op]
+                attrs = {**op.attrs, **n.attrs}
+                if all(None not in p.reshape(-1).tolist() for p in parts) and "cpu" in op.kernels:
+                    # every value known: any integer arithmetic computes it (size * 4)
+                    concrete = [p.astype(np.int64) for p in parts]
+                    return np.asarray(op.kernels["cpu"](np, *concrete, **attrs)).astype(object)
+                if n.op in self._SHAPE_ARITHMETIC:
+                    return np.asarray(op.kernels["cpu"](np, *parts, **attrs), dtype=object)
+                if n.op == "cast":
+                    return parts[0]
+        return np.full(v.shape, None, dtype=object)
 
     def value_for(self, t) -> Value:
         """The Value of a tensor; a tensor made outside the trace (a literal, a closure's eager
@@ -107,15 +159,23 @@ class Recorder:
     # ---- hooks called by dispatch, Variable and Tensor ----
     def record(self, op, inputs, outputs, attrs) -> None:
         ins = [self.value_for(t) for t in inputs]
+        shapes = [None] * len(outputs)
         if any(self.is_traced(t) for t in inputs):
-            specs = op.infer(*[t.spec for t in inputs], **attrs)
+            # the values' shapes, not the tensors' concrete ones: a symbolic (None) dimension flows on
+            specs = op.infer(*[TensorSpec(v.shape, t.dtype) for v, t in zip(ins, inputs)], **attrs)
             specs = tuple(specs) if isinstance(specs, (tuple, list)) else (specs,)
-            if any(d is None for s in specs for d in s.shape) and all(None not in t.shape for t in inputs):
+            reads_sizes = any(None in attrs.get(a, ()) for a in op.symbolic_attrs)  # sizes from an input
+            if any(d is None for s in specs for d in s.shape) and all(None not in v.shape for v in ins) \
+                    and not reads_sizes:
                 raise TracingError(f"{op.name}: its output shape depends on the input values, which a graph "
                                    f"cannot hold (at {_user_line()}). Keep this op outside tl.function, or use a "
                                    "fixed-shape form (tl.where with three arguments, masks instead of gathers)")
-        outs = [self._new(t, self._scoped_name(op.name)) for t in outputs]
-        self.graph.nodes.append(Node(op.name, ins, outs, dict(attrs)))
+            shapes = [s.shape for s in specs]
+        outs = [self._new(t, self._scoped_name(op.name), shape) for t, shape in zip(outputs, shapes)]
+        node = Node(op.name, ins, outs, dict(attrs))
+        self.graph.nodes.append(node)
+        for v in outs:
+            self.producer[v.id] = node
 
     def _scoped_name(self, op_name: str) -> str:
         """`scope/op` inside a name scope (`scope/op_1` for the next one), '' outside."""
@@ -180,6 +240,14 @@ class BranchRecorder(Recorder):
 
     def is_traced(self, t) -> bool:
         return super().is_traced(t) or self.parent.is_traced(t)
+
+    def symbolic_shape(self, t) -> tuple | None:
+        return super().symbolic_shape(t) if t._id in self.values else self.parent.symbolic_shape(t)
+
+    def known_ints(self, t) -> tuple | None:
+        if t._id not in self.values and self.parent.is_traced(t):
+            return self.parent.known_ints(t)
+        return super().known_ints(t)
 
     def read(self, var, t) -> None:
         self.parent.read(var, t)

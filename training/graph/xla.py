@@ -1,5 +1,8 @@
 """Runs a Graph on the XLA device: the whole graph becomes one Python function of jax arrays (each
-node its op's "xla" kernel with xp=jax.numpy), compiled once by jax.jit and cached."""
+node its op's "xla" kernel with xp=jax.numpy), compiled by jax.jit and cached (once per input shape:
+a graph with symbolic dimensions compiles again for each new size). Shape arithmetic (`shape` nodes
+and the nodes computing only from them and constants) runs with NumPy while jax traces, so sizes a
+graph computes at run time (a reshape to [tl.shape(x)[0], -1]) are static when XLA compiles."""
 from __future__ import annotations
 
 import logging
@@ -28,12 +31,20 @@ class XlaExecutor:
         jnp = jax.numpy
         self.graph = graph
         kernels = [(OPS[n.op].kernels["xla"], {**OPS[n.op].attrs, **n.attrs}) for n in graph.nodes]
+        static = _shape_arithmetic(graph)
+        host_constants = {k: np.asarray(a) for k, a in graph.constants.items()}
 
         def run(inputs, captures, constants):
             env = dict(constants)
             env.update(captures)
             env.update({v.id: a for v, a in zip(graph.inputs, inputs)})
-            for n, (kernel, attrs) in zip(graph.nodes, kernels):
+            for i, (n, (kernel, attrs)) in enumerate(zip(graph.nodes, kernels)):
+                if i in static:  # NumPy on static shapes: the result is a constant of this compilation
+                    args = [host_constants.get(v.id, env[v.id]) for v in n.inputs]
+                    r = OPS[n.op].kernels["cpu"](np, *args, **attrs)
+                    for v, a in zip(n.outputs, tuple(r) if isinstance(r, (tuple, list)) else (r,)):
+                        env[v.id] = np.asarray(a).astype(v.dtype)
+                    continue
                 r = kernel(jnp, *[env[v.id] for v in n.inputs], **attrs)
                 for v, a in zip(n.outputs, tuple(r) if isinstance(r, (tuple, list)) else (r,)):
                     env[v.id] = jnp.asarray(a).astype(v.dtype)
@@ -44,6 +55,20 @@ class XlaExecutor:
 
     def run(self, inputs: list, captures: dict) -> tuple[list, list]:
         return self._run(list(inputs), dict(captures), self._constants)
+
+
+def _shape_arithmetic(graph: Graph) -> set[int]:
+    """Indices of the nodes computing only from static shapes: `shape` nodes, and nodes whose inputs are
+    such nodes' outputs or constants (at least one of the former)."""
+    static_values, nodes = set(), set()
+    for i, n in enumerate(graph.nodes):
+        from_shapes = n.op == "shape" or (
+            any(v.id in static_values for v in n.inputs)
+            and all(v.id in static_values or v.id in graph.constants for v in n.inputs))
+        if from_shapes and "cpu" in OPS[n.op].kernels:
+            nodes.add(i)
+            static_values.update(v.id for v in n.outputs)
+    return nodes
 
 
 def to_host(arrays) -> list[np.ndarray]:

@@ -169,10 +169,11 @@ def _trace(parent, fn, name: str, args=()):
     from ..tape import _flatten
     from ..tensor import Tensor, convert_to_tensor
     rec = BranchRecorder(parent, name)
+    shapes = [tuple(a.shape) for a in args]  # as the parent trace has them (symbolic dimensions kept)
     with rec:
         fresh = [Tensor(a._value, a.dtype, a.device) for a in args]
-        for i, t in enumerate(fresh):
-            rec.input(t, f"{name}_arg{i}")
+        for i, (t, shape) in enumerate(zip(fresh, shapes)):
+            rec.input(t, f"{name}_arg{i}", shape)
         result = fn(*fresh)
         leaves, rebuild = _flatten(result)
         leaves = [convert_to_tensor(x) for x in leaves]
@@ -257,10 +258,10 @@ def while_loop(cond_fn, body_fn, loop_vars, maximum_iterations=None, name: str |
     body_g, body_out, _, body_caps = _trace(parent, body_fn, f"{name or 'while'}_body", flat)
     if len(cond_out) != 1:
         raise TracingError("tl.while_loop: cond must return one bool scalar")
-    for i, (a, b) in enumerate(zip(flat, body_out)):
-        if a.dtype != b.dtype or tuple(a.shape) != tuple(b.shape):
+    for i, (a, b) in enumerate(zip(flat, body_g.outputs)):  # the graphs' shapes: symbolic dimensions kept
+        if a.dtype.name != b.dtype or tuple(a.shape) != tuple(b.shape):
             raise TracingError(f"tl.while_loop: the body changes loop variable {i} from {a.dtype.name}"
-                               f"{list(a.shape)} to {b.dtype.name}{list(b.shape)}; loop variables keep their "
+                               f"{list(a.shape)} to {b.dtype}{list(b.shape)}; loop variables keep their "
                                "dtype and shape")
     if len(body_out) != n:
         raise TracingError(f"tl.while_loop: the body returns {len(body_out)} values for {n} loop variables")

@@ -23,8 +23,13 @@ ATTRS = {"strides": (1, 1), "padding": "VALID", "dilations": (1, 1), "groups": 1
 
 
 def out_size(size: int, k: int, stride: int, dilation: int, padding: str) -> tuple[int, int]:
-    """(output size, padding before) for one spatial axis; SAME puts the odd pixel at the end (TF)."""
+    """(output size, padding before) for one spatial axis; SAME puts the odd pixel at the end (TF).
+    An unknown (symbolic) size gives (None, None)."""
     eff = (k - 1) * dilation + 1
+    if size is None:
+        if padding not in ("SAME", "VALID"):
+            raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+        return None, None
     if padding == "SAME":
         out = -(-size // stride)
         total = max((out - 1) * stride + eff - size, 0)
@@ -38,6 +43,8 @@ def conv_geometry(op: str, x_shape, k_hw, strides, dilations, padding):
     """Output (OH, OW) and pads ((top, bottom), (left, right)) of a conv/pool window."""
     (oh, pt), (ow, pl) = (out_size(x_shape[1], k_hw[0], strides[0], dilations[0], padding),
                           out_size(x_shape[2], k_hw[1], strides[1], dilations[1], padding))
+    if oh is None or ow is None:  # a symbolic spatial size: the geometry is known when the graph runs
+        return (oh, ow), None
     if oh <= 0 or ow <= 0:
         raise ValueError(f"{op}: window {list(k_hw)} (dilations {list(dilations)}) does not fit input "
                          f"{list(x_shape)} with padding {padding}")
@@ -83,10 +90,14 @@ def _conv_infer(x: TensorSpec, w: TensorSpec, strides, padding, dilations, group
 
 
 def _input_infer(dy: TensorSpec, w: TensorSpec, input_shape, strides, padding, dilations, groups):
+    if None in tuple(input_shape)[1:]:
+        raise ValueError(f"conv2d_backprop_input: only the batch of input_shape may be unknown (None: dy's "
+                         f"batch, known when the graph runs), got {list(input_shape)}")
     x = TensorSpec(input_shape, dy.dtype)
     _check("conv2d_backprop_input", x, w, groups)
     (oh, ow), _ = conv_geometry("conv2d_backprop_input", input_shape, w.shape[:2], strides, dilations, padding)
-    if tuple(dy.shape) != (input_shape[0], oh, ow, w.shape[3]):
+    want = (input_shape[0], oh, ow, w.shape[3])
+    if dy.rank != 4 or any(a is not None and b is not None and a != b for a, b in zip(dy.shape, want)):
         raise ValueError(f"conv2d_backprop_input: out_backprop must have shape "
                          f"{[input_shape[0], oh, ow, w.shape[3]]}, got {list(dy.shape)}")
     return x
@@ -99,9 +110,10 @@ def _filter_infer(x: TensorSpec, dy: TensorSpec, filter_shape, strides, padding,
 
 
 conv2d_op = define_op("conv2d", infer=_conv_infer, attrs={**ATTRS, "activation": None}, tflite="CONV_2D")
+# input_shape's batch may be None (a symbolic batch, in a graph traced with one): it is dy's batch
 conv2d_backprop_input_op = define_op("conv2d_backprop_input", infer=_input_infer,
                                      attrs={**ATTRS, "input_shape": ()}, tflite="TRANSPOSE_CONV",
-                                     vjp_of=("conv2d", "input_shape"))
+                                     vjp_of=("conv2d", "input_shape"), symbolic_attrs=("input_shape",))
 conv2d_backprop_filter_op = define_op("conv2d_backprop_filter", infer=_filter_infer,
                                       attrs={**ATTRS, "filter_shape": ()}, tflite=None,
                                       no_tflite=GRADIENT_OP)
@@ -136,6 +148,7 @@ def _conv2d_grad(dy, inputs, out, activation=None, **attrs):
 
 @conv2d_backprop_input_op.kernel("cpu", "cuda")
 def _conv2d_backprop_input(xp, dy, w, input_shape, strides, padding, dilations, groups):
+    input_shape = (dy.shape[0],) + tuple(input_shape[1:])  # the batch is dy's (None in a symbolic graph)
     n, h, wd, c = input_shape
     kh, kw = w.shape[:2]
     (oh, ow), pads = conv_geometry("conv2d_backprop_input", input_shape, (kh, kw), strides, dilations, padding)
@@ -255,6 +268,15 @@ def _lower_conv2d_transpose(ctx, node, strides, padding, dilations, groups, inpu
     if groups != 1 or tuple(dilations) != (1, 1):
         raise ctx.fail("TRANSPOSE_CONV supports neither groups nor dilations", "Use groups=1, dilation 1")
     wa = lu.constant_or_fail(ctx, w, "the filter")
-    ctx.emit("TRANSPOSE_CONV", [ctx.const(list(input_shape)), ctx.const(wa.transpose(2, 0, 1, 3).copy()),
+    if input_shape[0] is None:  # a symbolic batch: output_shape is dy's batch and the static rest
+        batch = ctx.temp("int32", (1,))
+        ctx.emit("STRIDED_SLICE", [ctx.shape_of(dy), ctx.const([0]), ctx.const([1]), ctx.const([1])], [batch],
+                 begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0)
+        output_shape = ctx.temp("int32", (4,))
+        ctx.emit("CONCATENATION", [batch, ctx.const([int(d) for d in input_shape[1:]])], [output_shape], axis=0,
+                 fused_activation_function=0)
+    else:
+        output_shape = ctx.const(list(input_shape))
+    ctx.emit("TRANSPOSE_CONV", [output_shape, ctx.const(wa.transpose(2, 0, 1, 3).copy()),
                                 ctx.tensor(dy)], ctx.outputs(), padding=lu.padding(ctx, padding),
              stride_h=strides[0], stride_w=strides[1], fused_activation_function=0)

@@ -108,10 +108,11 @@ def eye(num_rows, num_columns=None, dtype=float32, name=None):
 
 @ones_like_op.lower
 def _lower_ones_like(ctx, node):
-    """FILL(shape, 1): TFLite has no ONES_LIKE builtin; shapes are static here."""
+    """FILL(shape, 1): TFLite has no ONES_LIKE builtin; the shape is a constant, or SHAPE(x) where it is
+    symbolic."""
     x = node.inputs[0]
     one = ctx.const(np.ones((), np.dtype(x.dtype if x.dtype != "bool" else np.bool_)))
-    ctx.emit("FILL", [ctx.const([int(d) for d in x.shape]), one], ctx.outputs())
+    ctx.emit("FILL", [ctx.shape_of(x), one], ctx.outputs())
 
 
 @cast_op.lower

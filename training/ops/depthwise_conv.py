@@ -14,6 +14,7 @@ from . import lower_util as lu
 from .conv import ATTRS, _conv2d, _conv_infer, conv2d_backprop_filter_op, conv2d_backprop_input_op, hw, nhwc_only
 from .infer import check_rank
 from .registry import define_op
+from .shape_ops import symbolic_ints
 
 DW_ATTRS = {k: v for k, v in ATTRS.items() if k != "groups"}
 
@@ -63,9 +64,11 @@ def depthwise_conv2d(input, filter, strides, padding, data_format="NHWC", dilati
 
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC",  # noqa: A002
                      dilations=None, name=None):
-    """TF's conv2d_transpose: the gradient of conv2d wrt its input. filters: [KH, KW, out_C, in_C]."""
+    """TF's conv2d_transpose: the gradient of conv2d wrt its input. filters: [KH, KW, out_C, in_C].
+    Inside a trace the batch of output_shape may be known only when the graph runs (None, or
+    tl.shape(x)[0] of a symbolic batch): it is then the input's batch."""
     nhwc_only("conv2d_transpose", data_format)
-    shape = tuple(int(d) for d in (output_shape.numpy() if hasattr(output_shape, "numpy") else output_shape))
+    shape = symbolic_ints(output_shape, "output_shape")
     return apply(conv2d_backprop_input_op, input, filters, input_shape=shape,
                  strides=hw(strides, "strides", "conv2d_transpose"), padding=padding.upper(),
                  dilations=hw(dilations, "dilations", "conv2d_transpose"), groups=1)

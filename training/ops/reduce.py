@@ -74,9 +74,24 @@ def _keep_shape(x, axis) -> tuple:
     return tuple(1 if i in axes else d for i, d in enumerate(x.shape))
 
 
+def _dim(x, a: int):
+    """Dimension a of x as a scalar int32 tensor, read when the graph runs (for symbolic dimensions)."""
+    return apply("strided_slice", apply("shape", x), begin=(a,), end=(a + 1,), strides=(1,), shrink_axis_mask=1)
+
+
+def _keep(t, x, axis):
+    """t (x reduced over `axis`) reshaped to x's rank with the reduced axes as 1; symbolic dimensions of x
+    (None inside a trace with them) as -1 when there is one, else read through tl.shape."""
+    keep = _keep_shape(x, axis)
+    if keep.count(None) <= 1:
+        return apply("reshape", t, shape=tuple(-1 if d is None else d for d in keep))
+    from .reshape import reshape
+    return reshape(t, [_dim(x, i) if d is None else d for i, d in enumerate(keep)])
+
+
 def _spread(dy, x, axis):
     """dy broadcast back to x's shape (differentiable: reshape, then a broadcasting add)."""
-    return add(zeros_like(x), apply("reshape", dy, shape=_keep_shape(x, axis)))
+    return add(zeros_like(x), _keep(dy, x, axis))
 
 
 @reduce_sum_op.grad
@@ -87,14 +102,20 @@ def _reduce_sum_grad(dy, inputs, out, axis, keepdims):
 @reduce_mean_op.grad
 def _reduce_mean_grad(dy, inputs, out, axis, keepdims):
     x = inputs[0]
-    count = math.prod(x.shape[a] for a in _axes("reduce_mean", axis, x.ndim))
-    return (divide(_spread(dy, x, axis), float(max(count, 1))),)
+    axes = _axes("reduce_mean", axis, x.ndim)
+    count = math.prod(x.shape[a] for a in axes if x.shape[a] is not None)
+    grad = divide(_spread(dy, x, axis), float(max(count, 1)))
+    for a in axes:  # a symbolic dimension counts when the graph runs
+        if x.shape[a] is not None:
+            continue
+        grad = divide(grad, cast(_dim(x, a), x.dtype))
+    return (grad,)
 
 
 def _extremum_grad(dy, inputs, out, axis, keepdims):
     # Ties share the gradient equally, as in TensorFlow.
     x = inputs[0]
-    mask = cast(equal(x, apply("reshape", out, shape=_keep_shape(x, axis))), x.dtype)
+    mask = cast(equal(x, _keep(out, x, axis)), x.dtype)
     ties = apply(reduce_sum_op, mask, axis=axis, keepdims=True)
     return (multiply(divide(mask, ties), _spread(dy, x, axis)),)
 

@@ -41,6 +41,11 @@ class OpDef:
     # attribute the forward is linear in its first input, whose shape the attribute holds, and this
     # op's inputs are (dy, *the forward's other inputs); with None its inputs are (x, dy).
     vjp_of: tuple[str, str | None] | None = None
+    # attributes that may hold None, a dimension known only when a traced graph runs, because the op
+    # then reads it from an input, as its card says (reshape's `shape` from a shape tensor input,
+    # conv2d_backprop_input's batch from dy's); a None in any other attribute refuses the call while
+    # tracing (dispatch.apply)
+    symbolic_attrs: tuple[str, ...] = ()
 
     def kernel(self, *devices: str):
         """Decorator: register `fn(xp, *arrays, **attrs) -> array | tuple` for these devices."""
@@ -70,10 +75,12 @@ class OpDef:
 
 def define_op(name: str, *, infer, attrs: dict[str, Any] | None = None, nondifferentiable: bool = False,
               tflite=None, no_tflite: str | None = None, c_runtime_gaps: dict[str, str] | None = None,
-              no_xla: str | None = None, vjp_of: tuple[str, str | None] | None = None) -> OpDef:
+              no_xla: str | None = None, vjp_of: tuple[str, str | None] | None = None,
+              symbolic_attrs: tuple[str, ...] = ()) -> OpDef:
     if name in OPS:
         raise ValueError(f"op {name!r} is defined twice")
     op = OpDef(name, infer, dict(attrs or {}), nondifferentiable, tflite=tflite, no_tflite=no_tflite,
-               c_runtime_gaps=dict(c_runtime_gaps or {}), no_xla=no_xla, vjp_of=vjp_of)
+               c_runtime_gaps=dict(c_runtime_gaps or {}), no_xla=no_xla, vjp_of=vjp_of,
+               symbolic_attrs=tuple(symbolic_attrs))
     OPS[name] = op
     return op

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dispatch import apply
+from ..dispatch import apply, symbolic_size_error
 from ..dtypes import as_dtype, int32
 from ..spec import TensorSpec
 from ..tape import unbroadcast
@@ -22,10 +22,34 @@ def static_ints(value, what: str = "value") -> tuple:
     """A shape-like argument (int, list, tuple, array or tensor) as a tuple of Python ints."""
     if hasattr(value, "numpy"):
         value = value.numpy()
+    if isinstance(value, (list, tuple)) and any(d is None for d in value):
+        raise symbolic_size_error(f"`{what}`", value)
     a = np.asarray(value)
     if a.dtype.kind not in "iub" and a.size:
         raise TypeError(f"`{what}` must hold integers, got {a.dtype} values {a.tolist()}")
     return tuple(int(v) for v in a.reshape(-1))
+
+
+def symbolic_ints(value, what: str = "value") -> tuple:
+    """Like static_ints, but inside a trace a size the graph computes (a tensor made from tl.shape of a
+    value with a symbolic dimension, or a None read from `x.shape`) is None: known only when it runs."""
+    from ..graph.trace import active
+    recorder = active()
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if recorder is None or not any(d is None or hasattr(d, "_id") and recorder.is_traced(d) for d in items):
+        return static_ints(value, what)
+    out = []
+    for d in items:
+        if d is None:
+            out.append(None)
+        elif hasattr(d, "_id") and recorder.is_traced(d):
+            known = recorder.known_ints(d)
+            if known is None:
+                raise TypeError(f"`{what}` must be a vector of sizes, got a tensor of shape {list(d.shape)}")
+            out += known
+        else:
+            out += static_ints(d, what)
+    return tuple(out)
 
 
 def static_int(value, what: str = "value") -> int:

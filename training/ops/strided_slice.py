@@ -63,8 +63,10 @@ def _dim(op: str, i: int, dim, b: int, e: int, s: int, b_masked: bool, e_masked:
 
 
 def plan(op: str, shape, begin, end, strides, begin_mask, end_mask, ellipsis_mask, new_axis_mask,
-         shrink_axis_mask):
-    """Expands a spec against `shape`: ([(start, stride, size, shrink)] per input dimension, output shape)."""
+         shrink_axis_mask, raw: list | None = None):
+    """Expands a spec against `shape`: ([(start, stride, size, shrink)] per input dimension, output shape).
+    `raw`, when given, receives each input dimension's spec item as written, (begin, end, stride,
+    begin masked, end masked, shrink), for dimensions whose size is unknown (start and size None)."""
     n = len(begin)
     if len(end) != n or len(strides) != n:
         raise ValueError(f"{op}: `begin`, `end` and `strides` must have the same length, got "
@@ -95,6 +97,8 @@ def plan(op: str, shape, begin, end, strides, begin_mask, end_mask, ellipsis_mas
             for _ in range(rank - consumed):
                 dims.append((0, 1, shape[d], False))
                 out.append(shape[d])
+                if raw is not None:
+                    raw.append((0, 0, 1, True, True, False))
                 d += 1
         elif it == "new":
             out.append(1)
@@ -102,6 +106,8 @@ def plan(op: str, shape, begin, end, strides, begin_mask, end_mask, ellipsis_mas
             b, e, s, bm, em, shrink = it
             start, size = _dim(op, d, shape[d], b, e, s, bm, em, shrink)
             dims.append((start, s, size, shrink))
+            if raw is not None:
+                raw.append(it)
             if not shrink:
                 out.append(size)
             d += 1
@@ -217,10 +223,17 @@ def _lower_strided_slice(ctx, node, **spec):
     no ellipsis or new-axis bits (which many runtimes lack), shrink bits kept; new axes come back
     with a RESHAPE."""
     x, out = node.inputs[0], node.outputs[0]
-    dims, _ = plan("strided_slice", x.shape, **spec)
-    begin, end, strides, end_mask, shrink = [], [], [], 0, 0
+    raw: list = []
+    dims, _ = plan("strided_slice", x.shape, **spec, raw=raw)
+    begin, end, strides, begin_mask, end_mask, shrink = [], [], [], 0, 0, 0
     for d, (start, step, size, shrunk) in enumerate(dims):
-        if shrunk:
+        if x.shape[d] is None:  # a symbolic dimension: the spec item as written (TFLite's semantics are TF's)
+            b, e, st, bm, em, sh = raw[d]
+            begin.append(b), end.append(e), strides.append(st)
+            begin_mask |= (1 << d) if bm else 0
+            end_mask |= (1 << d) if em else 0
+            shrink |= (1 << d) if sh else 0
+        elif shrunk:
             begin.append(start), end.append(start + 1), strides.append(1)
             shrink |= 1 << d
         elif size == 0:
@@ -234,7 +247,10 @@ def _lower_strided_slice(ctx, node, **spec):
     sliced = tuple(size for _, _, size, shrunk in dims if not shrunk)
     target = ctx.tensor(out) if sliced == tuple(out.shape) else ctx.temp(out.dtype, sliced)
     ctx.emit("STRIDED_SLICE", [ctx.tensor(x), ctx.const(begin), ctx.const(end), ctx.const(strides)], [target],
-             begin_mask=0, end_mask=end_mask, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=shrink)
-    if sliced != tuple(out.shape):
-        shape = [int(v) for v in out.shape]
+             begin_mask=begin_mask, end_mask=end_mask, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=shrink)
+    if sliced != tuple(out.shape):  # new axes
+        if list(out.shape).count(None) > 1:
+            raise ctx.fail(f"new axes on a slice of shape {list(x.shape)} with several symbolic dimensions",
+                           "slice and add the axes with tl.expand_dims, or trace with fixed sizes")
+        shape = [-1 if v is None else int(v) for v in out.shape]
         ctx.emit("RESHAPE", [target, ctx.const(shape)], [ctx.tensor(out)], new_shape=shape)

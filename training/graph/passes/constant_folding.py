@@ -1,10 +1,13 @@
 """Constant folding: a node whose inputs are all constants is computed now, with its CPU kernel,
 and its outputs become constants (up to MAX_ELEMENTS each, so folding never blows up the graph).
-The node itself is left for dead-code elimination."""
+A `shape` node whose input's shape is fully known folds too (to that shape); one whose input has
+a symbolic dimension (None: known only when the graph runs) never does, nor does any node whose
+output shape has one. The node itself is left for dead-code elimination."""
 from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import as_dtype
 from ...ops.registry import OPS
 from ..ir import Graph
 
@@ -14,11 +17,17 @@ MAX_ELEMENTS = 1 << 20
 def run(graph: Graph) -> int:
     folded = 0
     for n in graph.nodes:
-        if not n.inputs or any(v.id not in graph.constants for v in n.inputs):
-            continue
         if any(v.id in graph.constants for v in n.outputs):
             continue  # folded in an earlier round
-        if any(np.prod(v.shape, dtype=np.int64) > MAX_ELEMENTS for v in n.outputs):
+        if any(None in v.shape or np.prod(v.shape, dtype=np.int64) > MAX_ELEMENTS for v in n.outputs):
+            continue
+        if n.op == "shape" and n.inputs and None not in n.inputs[0].shape:
+            out_type = as_dtype(n.attrs.get("out_type", OPS["shape"].attrs["out_type"]))
+            graph.constants[n.outputs[0].id] = np.asarray(n.inputs[0].shape, out_type.as_numpy_dtype)
+            n.inputs, n.outputs = [], []
+            folded += 1
+            continue
+        if not n.inputs or any(v.id not in graph.constants for v in n.inputs):
             continue
         op = OPS[n.op]
         kernel = op.kernels.get("cpu")

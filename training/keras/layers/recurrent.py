@@ -50,16 +50,20 @@ class _RNN(Layer):
     def _weight(self, name, shape, initializer):
         return attach(self.add_weight(name, shape, initializer), *self._extras[name])
 
-    def _mask(self, rate, batch, size, dtype, training):
+    def _mask(self, rate, inputs, size, training):
         """One dropout mask for the whole sequence (Keras's cells reuse it at every step)."""
         if not training or rate == 0:
             return None
-        return tl.nn.dropout(tl.ones([batch, size], dtype), rate=rate)
+        return tl.nn.dropout(_filled(inputs, size, 1.0), rate=rate)
 
     def call(self, inputs, initial_state=None, training=None):
         batch, steps = inputs.shape[0], inputs.shape[1]
+        if steps is None:
+            raise NotImplementedError(f"{self.name}: {type(self).__name__} unrolls its time steps, so their number "
+                                      "must be known when it runs in a traced graph (the input_signature's "
+                                      f"shape {list(inputs.shape)} leaves it symbolic); fix the sequence length")
         if initial_state is None:
-            states = [tl.zeros([batch, self.units], inputs.dtype) for _ in range(self.n_states)]
+            states = [_filled(inputs, self.units, 0.0) for _ in range(self.n_states)]
         else:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             states = [tl.convert_to_tensor(s, dtype=inputs.dtype) if not isinstance(s, tl.Tensor) else s
@@ -67,8 +71,8 @@ class _RNN(Layer):
             if len(states) != self.n_states or any(tuple(s.shape) != (batch, self.units) for s in states):
                 raise ValueError(f"{self.name}: initial_state must be {self.n_states} tensor(s) of shape "
                                  f"{(batch, self.units)}, got {[tuple(s.shape) for s in states]}")
-        x_mask = self._mask(self.dropout, batch, inputs.shape[2], inputs.dtype, training)
-        h_mask = self._mask(self.recurrent_dropout, batch, self.units, inputs.dtype, training)
+        x_mask = self._mask(self.dropout, inputs, inputs.shape[2], training)
+        h_mask = self._mask(self.recurrent_dropout, inputs, self.units, training)
         outputs = []
         for t in range(steps - 1, -1, -1) if self.go_backwards else range(steps):
             x = inputs[:, t, :]
@@ -76,6 +80,15 @@ class _RNN(Layer):
             outputs.append(h)
         out = tl.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return [out] + states if self.return_state else out
+
+
+def _filled(inputs, size: int, value: float):
+    """A [batch, size] tensor of `value` for a (batch, steps, features) input; with a symbolic batch
+    (a traced graph serving every batch size) it is made from the input, so it follows the batch."""
+    batch = inputs.shape[0]
+    if batch is not None:
+        return tl.fill([batch, size], tl.constant(value, inputs.dtype))
+    return tl.zeros_like(inputs[:, 0, :1]) + tl.fill([size], tl.constant(value, inputs.dtype))
 
 
 class LSTM(_RNN):
