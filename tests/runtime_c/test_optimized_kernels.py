@@ -299,3 +299,11 @@ def test_mean_in_every_tier(shape, axes, keep):
     for quants in [((0.05, -3), (0.04, 7)), ((0.0005267, -128), (0.0005006, -128)), ((0.5, 100), (0.01, -20))]:
         _same(_mean("int8", shape, axes, keep, quants), seed=5)
     _same(_mean("int16", shape, axes, keep, ((0.002, 0), (0.0005, 0))), seed=6)
+
+
+@pytest.mark.parametrize("shape", [(1, 4, 8, 1), (1, 3, 5, 3), (2, 3, 17), (1, 5, 33), (1, 6, 64), (1, 33, 40, 17)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_hard_swish_float32_in_every_tier(shape):
+    x = _special_floats(shape, 7) * 2
+    x.flat[6:14] = [-3.0, 3.0, -6.0, 6.0, -3.0000002, 2.9999998, 1e30, -1e30]   # every shape has 15 elements or more
+    _same(_one_op("HARD_SWISH", [("float32", shape, None)], ("float32", shape, None)), [x], exact=True)

@@ -4,7 +4,8 @@
  * final shift, another (hires / (3 / 32768)) maps [-3, 3] onto [-1, 1] (saturating), which is
  * moved to [0, 1] and multiplied in (doubling high multiply without rounding); then the output
  * shift (right only: prepare refuses an output scale that would need a left shift), zp_out, and
- * the type's range. The optimized tier runs int8 through a table of hard_swish_s8 (opt/unary_lut.c). */
+ * the type's range. The optimized tier runs int8 through a table of hard_swish_s8 (opt/unary_lut.c),
+ * float32 vectorised in the same order (opt/hard_swish_f32.c). */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
 #include "common/unary.h"
@@ -90,7 +91,7 @@ tl_status tl_hard_swish_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must match in type and size");
     if (in->type == TL_TYPE_FLOAT32) {
         node->eval = tl_hard_swish_eval_f32;
-        return TL_STATUS_OK;
+        return it->reference_kernels ? TL_STATUS_OK : tl_hard_swish_opt_f32_prepare(it, node);
     }
     if (in->type != TL_TYPE_INT8) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "HARD_SWISH supports float32 and int8");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
