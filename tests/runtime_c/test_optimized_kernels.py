@@ -1,9 +1,13 @@
 """The optimized kernel tier against the reference one (runtimes/c/kernels/opt vs kernels/*.c), in every
 instruction set this machine runs (portable C, AVX2, AVX-512): every deployable op case of the op table,
-every corpus model, and a sweep of convolution geometries. Integer outputs must be equal, floats within
-1e-5 of the reference's magnitude (the tiers sum in other orders and may fuse multiply-adds). On 2 and 3
-threads each tier's outputs are bit-identical to its one-thread outputs (threads split whole output rows,
-pixels or channel panels, never a sum)."""
+every corpus/TF-converted model (TensorFlow's MobileNetV3Small 96 among them), a sweep of convolution
+geometries, sweeps of the elementwise ops (byte-to-byte unary tables on every int8 value; ADD/SUB/MUL over
+their broadcasts, fused activations and int8/int16 parameter sets; MEAN's axes; float HARD_SWISH) with
+channel counts that leave tails, and a MobileNetV3-style network written here in float32 and int8. Integer
+outputs must be equal, floats within 1e-5 of the reference's magnitude (the tiers sum in other orders and
+may fuse multiply-adds), or bit for bit where the arithmetic is the same (`exact`). On 2 and 3 threads each
+tier's outputs are bit-identical to its one-thread outputs (threads split whole output rows, pixels,
+channel panels or element ranges, never a sum)."""
 import itertools
 
 import numpy as np
@@ -307,3 +311,94 @@ def test_hard_swish_float32_in_every_tier(shape):
     x = _special_floats(shape, 7) * 2
     x.flat[6:14] = [-3.0, 3.0, -6.0, 6.0, -3.0000002, 2.9999998, 1e30, -1e30]   # every shape has 15 elements or more
     _same(_one_op("HARD_SWISH", [("float32", shape, None)], ("float32", shape, None)), [x], exact=True)
+
+
+class _Net:
+    """A model written operator by operator, float32 or int8 (random activation parameters, per-channel
+    int8 weights, int32 biases), for whole-network comparisons of the tiers."""
+
+    def __init__(self, dtype, seed):
+        self.dtype, self.rng, self.sg = dtype, np.random.default_rng(seed), Subgraph("m")
+
+    def tensor(self, shape, q=None):
+        if self.dtype == "int8" and q is None:
+            q = _q(self.rng.uniform(0.01, 0.1), self.rng.integers(-20, 20))
+        return self.sg.add_tensor(Tensor(f"t{len(self.sg.tensors)}", self.dtype, tuple(shape), quantization=q))
+
+    def shape(self, t):
+        return self.sg.tensors[t].shape
+
+    def const(self, value):
+        """A one-value constant of the model's type (int8: the value quantized on its own scale)."""
+        if self.dtype == "float32":
+            data, q = np.asarray(value, np.float32), None
+        else:
+            data, q = np.asarray(100 if value > 0 else -100, np.int8), _q(abs(value) / 100 + 1e-6, 0)
+        return self.sg.add_tensor(Tensor(f"t{len(self.sg.tensors)}", self.dtype, (), data, quantization=q))
+
+    def op(self, opcode, ins, out_shape, **options):
+        y = self.tensor(out_shape)
+        self.sg.operators.append(Operator(opcode, list(ins), [y], options))
+        return y
+
+    def conv(self, x, out_c, k=1, stride=1, act=0, depthwise=False):
+        n, h, w, c = self.shape(x)
+        out_c = c if depthwise else out_c
+        f = self.rng.normal(0, 1, (1, k, k, c) if depthwise else (out_c, k, k, c))
+        axis = 3 if depthwise else 0
+        if self.dtype == "float32":
+            fi = self.sg.add_tensor(Tensor(f"f{len(self.sg.tensors)}", "float32", f.shape,
+                                           (f / k / 3).astype(np.float32)))
+            bi = self.sg.add_tensor(Tensor(f"b{len(self.sg.tensors)}", "float32", (out_c,),
+                                           self.rng.normal(0, 0.5, out_c).astype(np.float32)))
+        else:
+            scales, s_in = self.rng.uniform(0.002, 0.02, out_c), float(self.sg.tensors[x].quantization.scale[0])
+            fi = self.sg.add_tensor(Tensor(f"f{len(self.sg.tensors)}", "int8", f.shape,
+                                           self.rng.integers(-127, 128, f.shape).astype(np.int8),
+                                           quantization=_q(scales, np.zeros(out_c), axis)))
+            bi = self.sg.add_tensor(Tensor(f"b{len(self.sg.tensors)}", "int32", (out_c,),
+                                           self.rng.integers(-3000, 3000, out_c).astype(np.int32),
+                                           quantization=_q(s_in * scales, np.zeros(out_c))))
+        opts = dict(padding=0, stride_w=stride, stride_h=stride, dilation_w_factor=1, dilation_h_factor=1,
+                    fused_activation_function=act)
+        if depthwise:
+            opts["depth_multiplier"] = 1
+        return self.op("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D", [x, fi, bi],
+                       (n, -(-h // stride), -(-w // stride), out_c), **opts)
+
+    def squeeze_excite(self, x, mid):
+        """MobileNetV3's: global mean, 1x1 convs (RELU, then RELU6), times 1/6, times the input."""
+        n, _, _, c = self.shape(x)
+        axes = self.sg.add_tensor(Tensor(f"a{len(self.sg.tensors)}", "int32", (2,), np.asarray([1, 2], np.int32)))
+        s = self.op("MEAN", [x, axes], (n, 1, 1, c), keep_dims=True)
+        s = self.conv(self.conv(s, mid, act=1), c, act=3)
+        s = self.op("MUL", [s, self.const(1 / 6)], (n, 1, 1, c), fused_activation_function=0)
+        return self.op("MUL", [x, s], self.shape(x), fused_activation_function=0)
+
+    def write(self, x, y):
+        self.sg.inputs, self.sg.outputs = [x], [y]
+        return write(Model([self.sg], [Signature("s", {"x": x}, {"y": y})]))
+
+
+def _mobilenet_v3_like(dtype, seed=0):
+    """MobileNetV3Small's patterns at 32x32: input rescaling (MUL and ADD by values), hard-swish, depthwise
+    convolutions, squeeze-excite, a residual ADD, the head's global MEAN without kept dims."""
+    net = _Net(dtype, seed)
+    x = net.tensor((1, 32, 32, 3), _q(1 / 128, 0) if dtype == "int8" else None)
+    t = net.op("MUL", [x, net.const(0.5)], (1, 32, 32, 3), fused_activation_function=0)
+    t = net.op("ADD", [t, net.const(-0.25)], (1, 32, 32, 3), fused_activation_function=0)
+    t = net.op("HARD_SWISH", [net.conv(t, 16, k=3, stride=2)], (1, 16, 16, 16))
+    t = net.squeeze_excite(net.conv(t, 0, k=3, stride=2, act=1, depthwise=True), 8)
+    r = net.conv(net.conv(t, 24), 40)
+    t = net.op("HARD_SWISH", [r], net.shape(r))
+    t = net.op("HARD_SWISH", [net.conv(t, 0, k=5, depthwise=True)], net.shape(t))
+    t = net.squeeze_excite(t, 16)
+    t = net.op("SUB", [net.conv(t, 40), r], net.shape(r), fused_activation_function=1)
+    t = net.op("ADD", [net.conv(t, 40), r], net.shape(r), fused_activation_function=0)
+    axes = net.sg.add_tensor(Tensor("head_axes", "int32", (2,), np.asarray([1, 2], np.int32)))
+    return net.write(x, net.op("MEAN", [t, axes], (1, 40), keep_dims=False))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_mobilenet_v3_like_model_in_every_tier(dtype):
+    _same(_mobilenet_v3_like(dtype), seed=8)
