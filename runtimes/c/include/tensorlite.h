@@ -108,11 +108,12 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
  * experimental_preserve_all_tensors). reference_kernels: forces the reference kernels (the
  * readable definitions) where an optimized variant would run. cpu_features: the instruction sets
  * the optimized kernels may use, detected at init, ANDed with `mask` (bits: 1 AVX2+FMA, 2 AVX-512,
- * 4 NEON, 8 NEON dot product, 16 AVX-512 VNNI; 0: portable C only), to run or test one tier. pack_weights (default 1): the optimized
- * CONV_2D (float32, int8) and FULLY_CONNECTED (float32) kernels copy constant weights into the
- * arena at allocation, repacked for their GEMM (person_detect: 96 KB of arena with the reference
- * kernels, 517 KB with its int8 filters packed as int16 pairs); 0 keeps the weights in the model
- * only: those nodes run the reference kernels, the other optimized kernels still run. */
+ * 4 NEON, 8 NEON dot product, 16 AVX-512 VNNI; 0: portable C only), to run or test one tier.
+ * pack_weights (default 1): the optimized CONV_2D and FULLY_CONNECTED kernels (float32, int8)
+ * copy constant weights into the arena at allocation, repacked for their GEMM (person_detect:
+ * 96 KB of arena with the reference kernels, 517 KB with its int8 filters packed as int16 pairs);
+ * 0 keeps the weights in the model only: those nodes run the reference kernels, the other
+ * optimized kernels still run. */
 tl_status tl_interpreter_set_preserve_all_tensors(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_reference_kernels(tl_interpreter *it, int enable);
 tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask);

@@ -125,7 +125,10 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fully_connected_dsp_s8_prepare(it, node, &p);
         }
 #endif
-        return TL_STATUS_OK;
+        return it->reference_kernels ? TL_STATUS_OK
+                                     : tl_fully_connected_opt_s8_prepare(it, node, d->batches, d->depth, d->units, d->in_offset,
+                                                                          d->w_offset, d->out_offset, d->q_lo, d->q_hi,
+                                                                          d->scale);
     }
     if (in->type == TL_TYPE_INT16 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16)
         return prepare_s16(it, node, act, d);

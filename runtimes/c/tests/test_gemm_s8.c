@@ -2,7 +2,8 @@
  * loop with the reference kernels' own arithmetic (quant_math.h): int8 products summed in int32,
  * bias added, requantized per channel, offset and clamped. Shapes cover partial row and column
  * blocks and odd k; multipliers and shifts span TFLite's range, including left shifts, and the
- * extreme int8 values. Every output byte must be equal. */
+ * extreme int8 values. Every output byte must be equal, and each tier's raw kernel
+ * (tl_gemm_s8_select_raw) must give the int32 sums plus the bias. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,7 +21,8 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     int32_t ch = tl_gemm_s8_channels(n), i, j, kk, ldc = n + 5, bad = 0;
     int8_t *a = malloc((size_t)(m * k + 1)), *w = malloc((size_t)(n * k + 1)), *c = malloc((size_t)(m * ldc + 1));
     int32_t *bias = calloc((size_t)ch, 4), *mult = calloc((size_t)ch, 4), *shift = calloc((size_t)ch, 4);
-    int32_t *b_eff = calloc((size_t)ch, 4), offset = tl_gemm_s8_a_offset(needs);
+    int32_t *b_eff = calloc((size_t)ch, 4), offset = tl_gemm_s8_a_offset(needs), *c32 = malloc(4 * (size_t)(m * ldc + 1));
+    tl_gemm_s8_raw_fn raw = tl_gemm_s8_select_raw(needs);
     int16_t *packed = malloc(tl_gemm_s8_packed_bytes(n, k)), *scratch = malloc(tl_gemm_s8_scratch_bytes(k));
     tl_gemm_s8_params p;
     for (i = 0; i < m * k; i++) a[i] = (int8_t)(next(&seed) % 4 == 0 ? (next(&seed) & 1 ? 127 : -128) : (int32_t)(next(&seed) % 256) - 128);
@@ -41,6 +43,19 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     p.q_hi = 127 - (int32_t)(next(&seed) % 3) * 20;
     tl_gemm_s8_pack_for(needs, packed, w, n, k);
     gemm(m, n, k, a, k, &p, c, ldc, scratch);
+    if (raw) { /* the raw int32 output: the sums plus the bias, exactly */
+        raw(m, n, k, a, k, &p, c32, ldc, scratch);
+        for (i = 0; i < m && !bad; i++)
+            for (j = 0; j < n && !bad; j++) {
+                int32_t acc = 0;
+                for (kk = 0; kk < k; kk++) acc += a[i * k + kk] * w[j * k + kk];
+                if (c32[i * ldc + j] != acc + bias[j]) {
+                    printf("%s raw m=%d n=%d k=%d: c[%d][%d] = %d, want %d\n", tier, m, n, k, i, j, c32[i * ldc + j],
+                           acc + bias[j]);
+                    bad = 1;
+                }
+            }
+    }
     for (i = 0; i < m && !bad; i++)
         for (j = 0; j < n && !bad; j++) {
             int32_t acc = 0, r;
@@ -58,6 +73,7 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     free(c);
     free(bias);
     free(b_eff);
+    free(c32);
     free(mult);
     free(shift);
     free(packed);

@@ -77,6 +77,20 @@ void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t
     tl_gemm_s8_pack(packed, w, n, k);
 }
 
+tl_gemm_s8_raw_fn tl_gemm_s8_select_raw(uint32_t cpu) {
+    tl_gemm_s8_fn gemm = tl_gemm_s8_select(cpu);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (gemm == tl_gemm_s8_avx512vnni) return tl_gemm_s8_avx512vnni_raw;
+    if (gemm == tl_gemm_s8_avx512) return tl_gemm_s8_avx512_raw;
+    if (gemm == tl_gemm_s8_avx2) return tl_gemm_s8_avx2_raw;
+#endif
+#if defined(TL_GEMM_S8_DOT)
+    if (gemm == tl_gemm_s8_neondot) return NULL;
+#endif
+    (void)gemm;
+    return tl_gemm_s8_raw_portable;
+}
+
 int32_t tl_gemm_s8_a_offset(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (tl_gemm_s8_select(cpu) == tl_gemm_s8_avx512vnni) return 128;
@@ -86,10 +100,10 @@ int32_t tl_gemm_s8_a_offset(uint32_t cpu) {
     return 0;
 }
 
-void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
-                         int8_t *c, int32_t ldc, int16_t *scratch) {
+/* int8 output (c int8, es 1) or raw int32 (c32, es 4) */
+static void gemm_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                          int8_t *c, int32_t *c32, int32_t ldc) {
     int32_t kpad = tl_gemm_s8_kpad(k), i, pn, j, kk;
-    (void)scratch;
     for (pn = 0; pn < n; pn += TL_GEMM_NR) {
         const int16_t *panel = p->packed + (int64_t)pn * kpad;
         int32_t cols = n - pn < TL_GEMM_NR ? n - pn : TL_GEMM_NR;
@@ -102,11 +116,28 @@ void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32
                 for (j = 0; j < TL_GEMM_NR; j++) acc[j] += row[kk] * w[2 * j];
             }
             for (j = 0; j < cols; j++) {
-                int32_t r = tl_multiply_by_quantized_multiplier(acc[j] + p->bias[pn + j], p->mult[pn + j], p->shift[pn + j]);
+                int32_t r;
+                if (c32) {
+                    c32[(int64_t)i * ldc + pn + j] = tl_add_wrap(acc[j], p->bias[pn + j]);
+                    continue;
+                }
+                r = tl_multiply_by_quantized_multiplier(acc[j] + p->bias[pn + j], p->mult[pn + j], p->shift[pn + j]);
                 /* the result is an int8: bounding r first keeps the offset's addition from overflowing */
                 r = tl_clamp_i32(r, -(1 << 16), 1 << 16);
                 c[(int64_t)i * ldc + pn + j] = (int8_t)tl_clamp_i32(r + p->out_offset, p->q_lo, p->q_hi);
             }
         }
     }
+}
+
+void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int8_t *c, int32_t ldc, int16_t *scratch) {
+    (void)scratch;
+    gemm_portable(m, n, k, a, lda, p, c, NULL, ldc);
+}
+
+void tl_gemm_s8_raw_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                             int32_t *c, int32_t ldc, int16_t *scratch) {
+    (void)scratch;
+    gemm_portable(m, n, k, a, lda, p, NULL, c, ldc);
 }

@@ -47,6 +47,24 @@ void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t
  * caller subtracts offset * sum_k W[n][k] from bias[n], which gives back the same int32 sums. */
 int32_t tl_gemm_s8_a_offset(uint32_t cpu);
 
+/* Raw int32 output, for kernels whose own arithmetic follows the sums (FULLY_CONNECTED int8 requantizes
+ * in double, the hybrid kernels scale in float): c[m][n] = sum_k A[m][k] * W[n][k] + bias[n] (wrapping
+ * int32 adds: the caller keeps the true sums inside int32), ldc in int32 elements; only p->packed and
+ * p->bias are read. tl_gemm_s8_select_raw(cpu) reads the packing tl_gemm_s8_pack_for(cpu) writes and
+ * adds tl_gemm_s8_a_offset(cpu) to A, as tl_gemm_s8_select(cpu) does; NULL where no raw kernel reads
+ * that packing (the NEON dot-product tier's quads). */
+typedef void (*tl_gemm_s8_raw_fn)(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
+                                  const tl_gemm_s8_params *p, int32_t *c, int32_t ldc, int16_t *scratch);
+tl_gemm_s8_raw_fn tl_gemm_s8_select_raw(uint32_t cpu);
+void tl_gemm_s8_raw_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                             int32_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_avx2_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int32_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_avx512_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                           int32_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_avx512vnni_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
+                               const tl_gemm_s8_params *p, int32_t *c, int32_t ldc, int16_t *scratch);
+
 void tl_gemm_s8_portable(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                          int8_t *c, int32_t ldc, int16_t *scratch);
 void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,

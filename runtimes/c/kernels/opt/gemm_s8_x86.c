@@ -31,11 +31,42 @@ static int32_t pair(const int16_t *p) {
 
 /* ---- AVX-512 ---- */
 
-AVX512 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
-                              int8_t *c, int32_t ldc, int16_t *scratch) {
+/* Rows of 16 sums (one panel's channels from ch), one per output row: with es 1, bias, requantize,
+ * clamp and the `cols` bytes stored (rows ldc bytes apart); with es 4 (the raw GEMMs), sum + bias
+ * stored as int32 (rows 4 * ldc bytes apart). Kept out of line, so that its constants do not take
+ * registers from the sums of the loops before it. */
+AVX512 __attribute__((noinline)) static void store_rows(const __m512i *sums, int32_t rows, const tl_gemm_s8_params *p,
+                                                        int32_t ch, __mmask16 cols, uint8_t *c, int32_t ldc, int32_t es) {
+    const __m512i bias = _mm512_loadu_si512(p->bias + ch);
+    tl_requant_512 q;
+    __m512i offset, lo, hi;
+    __m128i bytes;
+    int32_t r, left;
+    if (es == 4) {
+        for (r = 0; r < rows; r++) _mm512_mask_storeu_epi32(c + (int64_t)r * ldc * 4, cols, _mm512_add_epi32(sums[r], bias));
+        return;
+    }
+    q = tl_requant_512_setup(_mm512_loadu_si512(p->mult + ch), _mm512_loadu_si512(p->shift + ch));
+    left = _mm512_test_epi32_mask(q.left, q.left) != 0;
+    /* clamp(r + offset, q_lo, q_hi) as clamp(r, q_lo - offset, q_hi - offset) + offset: no overflow */
+    offset = _mm512_set1_epi32(p->out_offset);
+    lo = _mm512_set1_epi32(p->q_lo - p->out_offset);
+    hi = _mm512_set1_epi32(p->q_hi - p->out_offset);
+    for (r = 0; r < rows; r++) {
+        __m512i v = tl_requant_512_apply(_mm512_add_epi32(sums[r], bias), &q, left);
+        v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), offset);
+        bytes = _mm512_cvtepi32_epi8(v);
+        if (cols == 0xFFFF) /* a plain store: narrowing straight to memory (vpmovdb m128) is slow on AMD Zen 4 */
+            _mm_storeu_si128((__m128i *)(c + (int64_t)r * ldc), bytes);
+        else
+            _mm_mask_storeu_epi8(c + (int64_t)r * ldc, cols, bytes);
+    }
+}
+
+
+AVX512 static void gemm_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                               uint8_t *c, int32_t ldc, int16_t *scratch, int32_t es) {
     const int32_t kpad = tl_gemm_s8_kpad(k);
-    const __m512i lo = _mm512_set1_epi32(p->q_lo), hi = _mm512_set1_epi32(p->q_hi);
-    const __m512i offset = _mm512_set1_epi32(p->out_offset), bound = _mm512_set1_epi32(1 << 16);
     int32_t i, pn, r, kk;
     for (i = 0; i < m; i += MR5) {
         int32_t rows = m - i < MR5 ? m - i : MR5;
@@ -43,8 +74,7 @@ AVX512 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, 
         for (pn = 0; pn < n; pn += TL_GEMM_NR) {
             const int16_t *panel = p->packed + (int64_t)pn * kpad;
             __mmask16 cols = (__mmask16)(n - pn >= 16 ? 0xFFFFu : (1u << (n - pn)) - 1u);
-            __m512i acc[MR5], bias = _mm512_loadu_si512(p->bias + pn);
-            __m512i mult = _mm512_loadu_si512(p->mult + pn), shift = _mm512_loadu_si512(p->shift + pn);
+            __m512i acc[MR5];
             for (r = 0; r < MR5; r++) acc[r] = _mm512_setzero_si512();
             if (rows == MR5) {
                 for (kk = 0; kk < kpad; kk += 2) {
@@ -59,42 +89,24 @@ AVX512 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, 
                         acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(_mm512_set1_epi32(pair(scratch + (int64_t)r * kpad + kk)), w));
                 }
             }
-            for (r = 0; r < rows; r++) {
-                __m512i v = tl_requantize_512(_mm512_add_epi32(acc[r], bias), mult, shift);
-                v = _mm512_min_epi32(_mm512_max_epi32(v, _mm512_sub_epi32(_mm512_setzero_si512(), bound)), bound);
-                v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, offset), lo), hi);
-                _mm_mask_storeu_epi8(c + (int64_t)(i + r) * ldc + pn, cols, _mm512_cvtepi32_epi8(v));
-            }
+            store_rows(acc, rows, p, pn, cols, c + ((int64_t)i * ldc + pn) * es, ldc, es);
         }
     }
+}
+
+AVX512 void tl_gemm_s8_avx512(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                              int8_t *c, int32_t ldc, int16_t *scratch) {
+    gemm_avx512(m, n, k, a, lda, p, (uint8_t *)c, ldc, scratch, 1);
+}
+
+void tl_gemm_s8_avx512_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                           int32_t *c, int32_t ldc, int16_t *scratch) {
+    gemm_avx512(m, n, k, a, lda, p, (uint8_t *)c, ldc, scratch, 4);
 }
 
 /* ---- AVX-512 VNNI ---- */
 
 #define MRV 12
-
-/* Rows of 16 sums (one panel's channels from ch), one per output row (ldc apart): bias, requantize,
- * clamp, the `cols` bytes stored. Kept out of line, so that its constants do not take registers
- * from the sums of the loops before it. */
-AVX512 __attribute__((noinline)) static void store_rows(const __m512i *sums, int32_t rows, const tl_gemm_s8_params *p,
-                                                        int32_t ch, __mmask16 cols, int8_t *c, int32_t ldc) {
-    const tl_requant_512 q = tl_requant_512_setup(_mm512_loadu_si512(p->mult + ch), _mm512_loadu_si512(p->shift + ch));
-    const __m512i bias = _mm512_loadu_si512(p->bias + ch), offset = _mm512_set1_epi32(p->out_offset);
-    /* clamp(r + offset, q_lo, q_hi) as clamp(r, q_lo - offset, q_hi - offset) + offset: no overflow */
-    const __m512i lo = _mm512_set1_epi32(p->q_lo - p->out_offset), hi = _mm512_set1_epi32(p->q_hi - p->out_offset);
-    const int left = _mm512_test_epi32_mask(q.left, q.left) != 0;
-    __m128i bytes;
-    int32_t r;
-    for (r = 0; r < rows; r++) {
-        __m512i v = tl_requant_512_apply(_mm512_add_epi32(sums[r], bias), &q, left);
-        v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), offset);
-        bytes = _mm512_cvtepi32_epi8(v);
-        if (cols == 0xFFFF) /* a plain store: narrowing straight to memory (vpmovdb m128) is slow on AMD Zen 4 */
-            _mm_storeu_si128((__m128i *)(c + (int64_t)r * ldc), bytes);
-        else
-            _mm_mask_storeu_epi8(c + (int64_t)r * ldc, cols, bytes);
-    }
-}
 
 /* rows x kq bytes: A + 128 as unsigned bytes (x ^ 0x80), 128 past k (the weights there are 0) */
 AVX512VNNI static void to_u8(int32_t rows, int32_t k, int32_t kq, const int8_t *a, int32_t lda, uint8_t *out) {
@@ -129,7 +141,8 @@ static int32_t quad(const uint8_t *q) {
 
 /* 12 rows x 32 channels (two panels): 24 sums in registers */
 AVX512VNNI static void block12x2(int32_t kq, const uint8_t *x, const int8_t *w0, const int8_t *w1,
-                                 const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols1, int8_t *c, int32_t ldc) {
+                                 const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols1, uint8_t *c, int32_t ldc,
+                                 int32_t es) {
     __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
     __m512i a9 = a0, a10 = a0, a11 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0, e5 = a0, e6 = a0, e7 = a0;
     __m512i e8 = a0, e9 = a0, e10 = a0, e11 = a0;
@@ -156,14 +169,14 @@ AVX512VNNI static void block12x2(int32_t kq, const uint8_t *x, const int8_t *w0,
         sums[7] = a7, sums[8] = a8, sums[9] = a9, sums[10] = a10, sums[11] = a11, sums[12] = e0, sums[13] = e1;
         sums[14] = e2, sums[15] = e3, sums[16] = e4, sums[17] = e5, sums[18] = e6, sums[19] = e7, sums[20] = e8;
         sums[21] = e9, sums[22] = e10, sums[23] = e11;
-        store_rows(sums, MRV, p, pn, 0xFFFF, c, ldc);
-        store_rows(sums + MRV, MRV, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR, ldc);
+        store_rows(sums, MRV, p, pn, 0xFFFF, c, ldc, es);
+        store_rows(sums + MRV, MRV, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR * es, ldc, es);
     }
 }
 
 /* 12 rows x one panel */
 AVX512VNNI static void block12x1(int32_t kq, const uint8_t *x, const int8_t *w0, const tl_gemm_s8_params *p, int32_t pn,
-                                 __mmask16 cols0, int8_t *c, int32_t ldc) {
+                                 __mmask16 cols0, uint8_t *c, int32_t ldc, int32_t es) {
     __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
     __m512i a9 = a0, a10 = a0, a11 = a0;
     int32_t kk;
@@ -186,13 +199,14 @@ AVX512VNNI static void block12x1(int32_t kq, const uint8_t *x, const int8_t *w0,
         __m512i sums[MRV];
         sums[0] = a0, sums[1] = a1, sums[2] = a2, sums[3] = a3, sums[4] = a4, sums[5] = a5, sums[6] = a6;
         sums[7] = a7, sums[8] = a8, sums[9] = a9, sums[10] = a10, sums[11] = a11;
-        store_rows(sums, MRV, p, pn, cols0, c, ldc);
+        store_rows(sums, MRV, p, pn, cols0, c, ldc, es);
     }
 }
 
 /* One row (a tile's last rows) x one panel, or two when w1 is not NULL */
 AVX512VNNI static void block1(int32_t kq, const uint8_t *x, const int8_t *w0, const int8_t *w1,
-                              const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols0, __mmask16 cols1, int8_t *c) {
+                              const tl_gemm_s8_params *p, int32_t pn, __mmask16 cols0, __mmask16 cols1, uint8_t *c,
+                              int32_t es) {
     __m512i a0 = _mm512_setzero_si512(), e0 = a0;
     int32_t kk;
     if (w1) {
@@ -201,18 +215,18 @@ AVX512VNNI static void block1(int32_t kq, const uint8_t *x, const int8_t *w0, co
             LOAD_B1;
             DP2(a0, e0, x);
         }
-        store_rows(&e0, 1, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR, 0);
+        store_rows(&e0, 1, p, pn + TL_GEMM_NR, cols1, c + TL_GEMM_NR * es, 0, es);
     } else {
         for (kk = 0; kk < kq; kk += 4) {
             LOAD_B0;
             DP1(a0, x);
         }
     }
-    store_rows(&a0, 1, p, pn, cols0, c, 0);
+    store_rows(&a0, 1, p, pn, cols0, c, 0, es);
 }
 
-AVX512VNNI void tl_gemm_s8_avx512vnni(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
-                                      const tl_gemm_s8_params *p, int8_t *c, int32_t ldc, int16_t *scratch) {
+AVX512VNNI static void gemm_vnni(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                                  uint8_t *c, int32_t ldc, int16_t *scratch, int32_t es) {
     const int32_t kpad = tl_gemm_s8_kpad(k), kq = tl_gemm_s8_kquad(k);
     uint8_t *x8 = (uint8_t *)scratch; /* MRV rows of kq bytes: inside the scratch's 12 x kpad int16 */
     int32_t i, pn, r;
@@ -225,15 +239,26 @@ AVX512VNNI void tl_gemm_s8_avx512vnni(int32_t m, int32_t n, int32_t k, const int
             int32_t left = n - pn;
             __mmask16 cols0 = (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
             __mmask16 cols1 = (__mmask16)(left >= 32 ? 0xFFFFu : left > 16 ? (1u << (left - 16)) - 1u : 0u);
-            int8_t *out = c + (int64_t)i * ldc + pn;
+            uint8_t *out = c + ((int64_t)i * ldc + pn) * es;
             if (rows == MRV && w1)
-                block12x2(kq, x8, w0, w1, p, pn, cols1, out, ldc);
+                block12x2(kq, x8, w0, w1, p, pn, cols1, out, ldc, es);
             else if (rows == MRV)
-                block12x1(kq, x8, w0, p, pn, cols0, out, ldc);
+                block12x1(kq, x8, w0, p, pn, cols0, out, ldc, es);
             else
-                for (r = 0; r < rows; r++) block1(kq, x8 + (int64_t)r * kq, w0, w1, p, pn, cols0, cols1, out + (int64_t)r * ldc);
+                for (r = 0; r < rows; r++)
+                    block1(kq, x8 + (int64_t)r * kq, w0, w1, p, pn, cols0, cols1, out + (int64_t)r * ldc * es, es);
         }
     }
+}
+
+void tl_gemm_s8_avx512vnni(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                           int8_t *c, int32_t ldc, int16_t *scratch) {
+    gemm_vnni(m, n, k, a, lda, p, (uint8_t *)c, ldc, scratch, 1);
+}
+
+void tl_gemm_s8_avx512vnni_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                               int32_t *c, int32_t ldc, int16_t *scratch) {
+    gemm_vnni(m, n, k, a, lda, p, (uint8_t *)c, ldc, scratch, 4);
 }
 
 /* ---- AVX2 ---- */
@@ -248,8 +273,8 @@ AVX2 static __m256i finish_256(__m256i acc, const tl_gemm_s8_params *p, int32_t 
     return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(p->q_lo)), _mm256_set1_epi32(p->q_hi));
 }
 
-AVX2 void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
-                          int8_t *c, int32_t ldc, int16_t *scratch) {
+AVX2 static void gemm_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                           int8_t *c, int32_t *c32, int32_t ldc, int16_t *scratch) {
     const int32_t kpad = tl_gemm_s8_kpad(k);
     int32_t i, pn, r, kk, j;
     for (i = 0; i < m; i += MR2) {
@@ -271,12 +296,29 @@ AVX2 void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int3
             }
             for (r = 0; r < rows; r++) {
                 int32_t out[TL_GEMM_NR];
+                if (c32) { /* raw: sum + bias */
+                    _mm256_storeu_si256((__m256i *)out, _mm256_add_epi32(acc[r][0], _mm256_loadu_si256((const __m256i *)(p->bias + pn))));
+                    _mm256_storeu_si256((__m256i *)(out + 8),
+                                        _mm256_add_epi32(acc[r][1], _mm256_loadu_si256((const __m256i *)(p->bias + pn + 8))));
+                    for (j = 0; j < cols; j++) c32[(int64_t)(i + r) * ldc + pn + j] = out[j];
+                    continue;
+                }
                 _mm256_storeu_si256((__m256i *)out, finish_256(acc[r][0], p, pn));
                 _mm256_storeu_si256((__m256i *)(out + 8), finish_256(acc[r][1], p, pn + 8));
                 for (j = 0; j < cols; j++) c[(int64_t)(i + r) * ldc + pn + j] = (int8_t)out[j];
             }
         }
     }
+}
+
+void tl_gemm_s8_avx2(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p, int8_t *c,
+                     int32_t ldc, int16_t *scratch) {
+    gemm_avx2(m, n, k, a, lda, p, c, NULL, ldc, scratch);
+}
+
+void tl_gemm_s8_avx2_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int32_t *c, int32_t ldc, int16_t *scratch) {
+    gemm_avx2(m, n, k, a, lda, p, NULL, c, ldc, scratch);
 }
 
 #else
