@@ -11,12 +11,17 @@ It writes:
   set_weights, in Keras's order, with their paths in layers.json) and Keras's output;
 - regularizers.npz: L1/L2/L1L2 penalties and MaxNorm/NonNeg/UnitNorm/MinMaxNorm projections of
   seeded weights, and three SGD steps of a Dense model with a regularized, constrained kernel;
+- layer_losses.npz: layer losses as Keras 3 counts them (a weight penalty, an activity penalty, an
+  ActivityRegularization layer, a layer's add_loss): `model.losses` after a call, evaluate's loss, and
+  fit's logged losses and weights after three epochs of SGD;
 - callbacks.json: ReduceLROnPlateau's learning rate after each epoch of given monitored values;
 - applications.json: MobileNetV2 and MobileNetV3Small/Large (weights=None) layer names, classes,
   weight shapes and parameter counts; applications.npz: a small MobileNetV2/V3Small's output for seeded
   weights and images (made from the weight shapes by `seeded_weights` and by `app_input`, which
   the tests repeat).
-Each file's provenance (Keras and JAX versions) is in PROVENANCE.md."""
+Each file's provenance (Keras and JAX versions) is in PROVENANCE.md. A second argument names the
+parts to write (e.g. `layer_losses`), leaving the other files as they are; the versions must then be
+the ones PROVENANCE.md names."""
 import json
 import os
 import sys
@@ -204,6 +209,41 @@ def run_regularizers(out_dir):
     np.savez_compressed(os.path.join(out_dir, "regularizers.npz"), **out)
 
 
+class MeanSquarePenalty(keras.layers.Layer):
+    """The identity, adding rate * mean(x^2) with add_loss (the tests define the same layer)."""
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, x):
+        self.add_loss(self.rate * keras.ops.mean(keras.ops.square(x)))
+        return x
+
+
+def run_layer_losses(out_dir):
+    r = keras.regularizers
+    keras.utils.clear_session()
+    x, y = f32(60, 8, 5), f32(61, 8, 3)
+    model = keras.Sequential([keras.Input((5,)),
+                              L.Dense(4, activation="tanh", kernel_regularizer=r.L2(0.01),
+                                      activity_regularizer=r.L2(0.05)),
+                              MeanSquarePenalty(0.3), L.ActivityRegularization(l1=0.02),
+                              L.Dense(3, bias_regularizer=r.L1(0.1))])
+    w0 = seeded_weights([(tuple(v.shape), v.path) for v in model.weights], seed=62)
+    model.set_weights(w0)
+    model(x[:5], training=False)
+    out = {"x": x, "y": y, "losses_after_call": np.asarray([np.asarray(v) for v in model.losses], np.float64)}
+    out.update({f"w0_{i}": w for i, w in enumerate(w0)})
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    out["evaluate_before"] = np.float64(model.evaluate(x, y, batch_size=8, verbose=0))
+    hist = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+    out["fit_loss"] = np.asarray(hist.history["loss"], np.float64)
+    out.update({f"fit_w_{i}": np.asarray(w) for i, w in enumerate(model.weights)})
+    out["evaluate_after"] = np.float64(model.evaluate(x, y, batch_size=8, verbose=0))
+    np.savez_compressed(os.path.join(out_dir, "layer_losses.npz"), **out)
+
+
 def run_callbacks(out_dir):
     values = [1.0, 0.9, 0.9, 0.95, 0.91, 0.9, 0.89995, 0.7, 0.71, 0.72, 0.73, 0.74, 0.75, 0.76]
     runs = {}
@@ -258,17 +298,30 @@ def run_applications(out_dir):
     np.savez_compressed(os.path.join(out_dir, "applications.npz"), **arrays)
 
 
-def main(out_dir):
+PARTS = {"layers": run_layers, "regularizers": run_regularizers, "layer_losses": run_layer_losses,
+         "callbacks": run_callbacks, "applications": run_applications}
+
+
+def main(out_dir, parts=None):
     os.makedirs(out_dir, exist_ok=True)
+    if parts:  # only these files: the rest keep the provenance they have, which must be this one
+        with open(os.path.join(out_dir, "PROVENANCE.md")) as f:
+            provenance = f.read()
+        for want in (f"Keras {keras.__version__} ", f"jax {jax.__version__},", f"numpy {np.__version__},"):
+            if want not in provenance:
+                sys.exit(f"PROVENANCE.md names other versions than this venv's ({want.strip(' ,')}): "
+                         "write every part instead")
+        for name in parts:
+            PARTS[name](out_dir)
+        print("wrote", parts)
+        return
     names = sorted(n for n in dir(keras.layers) if not n.startswith("_"))
     with open(os.path.join(out_dir, "layer_names.txt"), "w") as f:
         f.write(f"# dir(keras.layers) of Keras {keras.__version__} (public names), made by "
                 "scripts/make_keras3_expectations.py\n")
         f.write("\n".join(names) + "\n")
-    run_layers(out_dir)
-    run_regularizers(out_dir)
-    run_callbacks(out_dir)
-    run_applications(out_dir)
+    for run in PARTS.values():
+        run(out_dir)
     with open(os.path.join(out_dir, "PROVENANCE.md"), "w") as f:
         f.write(f"# Provenance of tests/data/keras3\n\nPROVENANCE: every file here was written by "
                 f"scripts/make_keras3_expectations.py running Keras {keras.__version__} on the JAX backend "
@@ -278,4 +331,4 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/data/keras3")
+    main(sys.argv[1] if len(sys.argv) > 1 else "tests/data/keras3", sys.argv[2:])

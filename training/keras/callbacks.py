@@ -98,7 +98,7 @@ class EarlyStopping(Callback):
         improved = value > self.best + self.min_delta if self.mode == "max" else value < self.best - self.min_delta
         if improved:
             self.best, self.wait = value, 0
-            if self.restore_best_weights and not replaying(self.model):  # replayed epochs' weights are gone
+            if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
@@ -122,8 +122,6 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        if replaying(self.model):  # an epoch BackupAndRestore replays: its weights are not the model's now
-            return
         if self.save_best_only:
             value = logs.get(self.monitor)
             if value is None:
@@ -145,11 +143,6 @@ class LearningRateScheduler(Callback):
         except TypeError:
             lr = self.schedule(epoch)
         opt.learning_rate = float(lr)
-
-
-def replaying(model) -> bool:
-    """True during an epoch that BackupAndRestore replays from its record (see there)."""
-    return bool(getattr(model, "_replaying_epoch", False))
 
 
 def _scalar(v):
@@ -243,8 +236,6 @@ class CSVLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        if replaying(self.model):  # the rows of replayed epochs were written before the interruption
-            return
         if self.keys is None:
             self.keys = sorted(logs)
             if self.keys and not any(k.startswith("val_") for k in self.keys):
@@ -275,9 +266,8 @@ def _csv_value(v):
 
 
 class TerminateOnNaN(Callback):
-    """Stops training when a batch's loss is NaN or infinite: `model.stop_training = True` (fit then
-    ends after the current epoch: the trainer checks the flag between epochs), or with
-    raise_error=True a RuntimeError at once."""
+    """Stops training when a batch's loss is NaN or infinite: `model.stop_training = True` (fit runs no
+    further batch; the epoch ends there, as in Keras), or with raise_error=True a RuntimeError at once."""
 
     def __init__(self, raise_error: bool = False):
         self.raise_error = raise_error
@@ -313,17 +303,11 @@ class BackupAndRestore(Callback):
 
     After each epoch it writes the whole training state to `backup_dir`: the model's weights and the
     optimizer's state (a tl.train.Checkpoint: step count, learning rate, slots), the state of
-    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...), the
-    epoch and the logs so far, committed by one atomic write of `training_metadata.json`. A new
-    fit with the callback restores all of it, so the resumed run ends bit for bit where an
-    uninterrupted one would have. A completed fit deletes the backup (delete_checkpoint=True).
-
-    Keras skips the finished epochs by fit reading `model._initial_epoch`, which this callback sets.
-    Where fit does not read it (tensorlite's trainer does not yet), the finished epochs are replayed
-    instead: their train steps and validation are replaced by their recorded logs, so callbacks see
-    the same logs as in the first run (History, EarlyStopping and ReduceLROnPlateau end in the same
-    state; ModelCheckpoint and CSVLogger do not write for replayed epochs), and at the end of the last
-    one the optimizer's learning rate and the generators are restored once more. Only
+    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...) and the
+    epoch, committed by one atomic write of `training_metadata.json`. A new fit with the callback
+    restores all of it and sets `model._initial_epoch`, from which fit starts (Keras 3's contract), so
+    the resumed run ends bit for bit where an uninterrupted one would have; as in Keras, its History
+    holds the epochs it ran. A completed fit deletes the backup (delete_checkpoint=True). Only
     save_freq='epoch' is supported."""
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
@@ -352,9 +336,7 @@ class BackupAndRestore(Callback):
         os.makedirs(self.backup_dir, exist_ok=True)
         name = f"epoch-{epoch}"
         self._checkpoint().write(os.path.join(self.backup_dir, name))
-        meta = {"epoch": epoch, "checkpoint": name, "logs": self._logs,
-                "learning_rate": float(self.model.optimizer.learning_rate),
-                "generators": [g.bit_generator.state for g in self._generators()]}
+        meta = {"epoch": epoch, "checkpoint": name, "generators": [g.bit_generator.state for g in self._generators()]}
         previous = self._read_metadata()
         atomic_write_bytes(self._metadata_path, json.dumps(meta).encode())  # the commit point
         if previous and previous["checkpoint"] != name and not self.double_checkpoint:
@@ -378,8 +360,6 @@ class BackupAndRestore(Callback):
 
     # -- hooks -------------------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
-        self._logs, self._resume, self._meta = {}, 0, None  # logs by epoch (str keys, as JSON has them)
-        self.model._initial_epoch = None
         meta = self._read_metadata()
         if meta is None:
             return
@@ -388,49 +368,11 @@ class BackupAndRestore(Callback):
                              "exist to restore")
         self._checkpoint().restore(os.path.join(self.backup_dir, meta["checkpoint"])).assert_consumed()
         self._restore_generators(meta["generators"])
-        self._meta, self._logs, self._resume = meta, dict(meta["logs"]), int(meta["epoch"])
-        self.model._initial_epoch = self._resume
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch < self._resume and not replaying(self.model):
-            self._start_replay()
-        if replaying(self.model):
-            self.model._replaying_epoch = epoch + 1  # truthy, and says which epoch
-
-    def _start_replay(self) -> None:
-        model = self.model
-
-        def recorded(epoch) -> dict:
-            return self._logs.get(str(epoch), {})
-
-        def recorded_step(data):
-            return {k: v for k, v in recorded(model._replaying_epoch - 1).items() if not k.startswith("val_")}
-
-        def recorded_evaluation(*args, **kwargs):
-            return {k[4:]: v for k, v in recorded(model._replaying_epoch - 1).items() if k.startswith("val_")}
-
-        model.train_step, model.evaluate = recorded_step, recorded_evaluation  # shadow the methods
-        model._replaying_epoch = 1
-
-    def _end_replay(self) -> None:
-        for attr in ("train_step", "evaluate"):
-            self.model.__dict__.pop(attr, None)
-        self.model._replaying_epoch = False
+        self.model._initial_epoch = int(meta["epoch"])  # fit starts there
 
     def on_epoch_end(self, epoch, logs=None):
-        if replaying(self.model):
-            if epoch == self._resume - 1:  # the last finished epoch: back to the backed-up state
-                self.model.optimizer.learning_rate = self._meta["learning_rate"]
-                self._restore_generators(self._meta["generators"])
-                self._end_replay()
-            return
-        self._logs = {e: v for e, v in self._logs.items() if int(e) < epoch}
-        self._logs[str(epoch)] = {k: _scalar(v) for k, v in (logs or {}).items()}
         self._save(epoch + 1)
 
     def on_train_end(self, logs=None):
-        if replaying(self.model):
-            self._end_replay()
-        self.model._initial_epoch = None
         if self.delete_checkpoint and os.path.isdir(self.backup_dir):
             shutil.rmtree(self.backup_dir)

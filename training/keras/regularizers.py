@@ -2,9 +2,9 @@
 
 A layer argument such as `kernel_regularizer=L2(0.01)` is kept on the weight's variable
 (`variable.regularizer`, as Keras 3 keeps it); `penalties(layer)` lists the penalty of every
-regularized weight of a layer tree, what Keras adds to the training loss. `fit` reaches the same
-update through the optimizer, which adds each regularized variable's penalty gradient to its loss
-gradient (`Optimizer.apply_gradients`), since the trainer does not add layer losses to its loss yet.
+regularized trainable weight of a layer tree, which `layer.losses` ends with and `fit` adds to its
+loss, as Keras 3 does (so the logged loss includes them). `activity_regularizer=` (any layer) adds
+the penalty of the layer's outputs, divided by their batch size, to `layer.losses` at each call.
 """
 from __future__ import annotations
 
@@ -98,23 +98,16 @@ def get(identifier):
 
 
 def attach(variable, regularizer=None, constraint=None):
-    """Keeps a weight's regularizer and constraint on its variable (TF's `Variable.constraint`),
-    where the optimizer finds them. Returns the variable."""
+    """Keeps a weight's regularizer and constraint on its variable (TF's `Variable.constraint`), where
+    `Layer.losses` and the optimizer (constraints) find them. Returns the variable."""
     from . import constraints
     variable.regularizer = get(regularizer)
     variable.constraint = constraints.get(constraint)
     return variable
 
 
-def refuse_activity_regularizer(layer_type: str, activity_regularizer) -> None:
-    """Activity penalties depend on a call's outputs, so only a loss term can carry them; the trainer
-    does not add layer losses to its loss yet, so a layer given one refuses rather than ignore it."""
-    if activity_regularizer is not None:
-        raise NotImplementedError(f"{layer_type}(activity_regularizer=...) is not supported yet: it needs layer "
-                                  "losses added to the training loss; weight regularizers work")
-
-
 def penalties(layer) -> list:
-    """The penalty of each regularized weight in `layer`'s tree (Keras's `layer.losses` for weight
-    regularizers), as scalar tensors."""
-    return [v.regularizer(v.read_value()) for v in layer.weights if getattr(v, "regularizer", None) is not None]
+    """The penalty of each regularized trainable weight in `layer`'s tree (the weight part of Keras's
+    `layer.losses`), as scalar tensors."""
+    return [v.regularizer(v.read_value()) for v in layer.trainable_weights
+            if getattr(v, "regularizer", None) is not None]

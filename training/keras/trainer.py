@@ -1,8 +1,14 @@
 """Trainer: compile / fit / evaluate / predict, mixed into Model.
 
-The train step is a method (`train_step(data) -> logs`) so it can later be traced whole. Array
-inputs are batched here (shuffled with the seeded tl.random generator); tl.data Datasets are
-consumed as they come (already batched).
+The train step (`train_step(data) -> logs`) runs `_train_core` traced whole by default: forward,
+loss, gradients, the optimizer step and the metrics' updates in one graph. Array inputs are batched
+here (shuffled with the seeded tl.random generator); tl.data Datasets are consumed as they come
+(already batched).
+
+As Keras 3's: the loss is the compiled loss plus every layer loss (`model.losses`: `add_loss`
+terms, activity penalties and the weight regularizers' penalties), in training and evaluation, and
+the logged loss is that total; fit starts at `model._initial_epoch` when a callback set it in
+`on_train_begin` (BackupAndRestore does), and stops between two batches once `stop_training` is set.
 """
 from __future__ import annotations
 
@@ -94,6 +100,7 @@ class Trainer:
         self.compiled_metrics: list = []
         self.stop_training = False
         self.history = None
+        self._initial_epoch = None  # set by a callback's on_train_begin: the epoch fit resumes at
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly=None):
         self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights,
@@ -113,6 +120,7 @@ class Trainer:
             raise RuntimeError(f"{what}: call model.compile(optimizer, loss) first")
 
     def compute_loss(self, y, y_pred, sample_weight=None):
+        """The compiled loss plus each layer loss of the last call (`self.losses`), as Keras 3 sums them."""
         preds = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
         ys = y if isinstance(y, (list, tuple)) and len(preds) > 1 else [y]
         losses = self.loss if isinstance(self.loss, list) else [self.loss] * len(preds)
@@ -121,6 +129,9 @@ class Trainer:
         for fn, yt, yp, w in zip(losses, ys, preds, weights):
             term = fn(yt, yp, sample_weight) * float(w)
             total = term if total is None else total + term
+        for extra in self.losses:
+            extra = tl.reduce_sum(tl.cast(extra, total.dtype) if extra.dtype != total.dtype else extra)
+            total = total + extra
         return total
 
     def _logs(self) -> dict:
@@ -129,7 +140,9 @@ class Trainer:
         return logs
 
     def _update_metrics(self, y, y_pred, sample_weight, loss) -> None:
-        n = _num_samples(_to_numpy(y if not isinstance(y, tuple) else list(y)))
+        first_y = y[0] if isinstance(y, (list, tuple)) else y
+        n = len(first_y) if isinstance(first_y, tl.Tensor) else _num_samples(_to_numpy(
+            y if not isinstance(y, tuple) else list(y)))
         self._loss_tracker.update_state(loss, sample_weight=float(n))  # the batch's mean loss, n samples' worth
         first = y_pred[0] if isinstance(y_pred, (list, tuple)) else y_pred
         yt = y[0] if isinstance(y, (list, tuple)) and isinstance(y_pred, (list, tuple)) else y
@@ -137,14 +150,16 @@ class Trainer:
             m.update_state(yt, first, sample_weight)
 
     def _train_core(self, x, y, sw):
-        """Forward, loss, gradients and the optimizer step: what graph mode traces."""
+        """Forward, loss (layer losses included), gradients, the optimizer step and the metrics'
+        updates: what graph mode traces."""
         with tl.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(y, y_pred, sw)
         variables = self.trainable_variables
         grads = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
-        return loss, y_pred
+        self._update_metrics(y, y_pred, sw, loss)
+        return loss
 
     def _runs_eagerly(self) -> bool:
         """compile(run_eagerly=True) opts out of graph mode; so do seeded Dropout layers (their per-call
@@ -159,8 +174,7 @@ class Trainer:
     def train_step(self, data) -> dict:
         x, y, sw = _unpack(data)
         run = self._train_core if self._runs_eagerly() else self._train_function
-        loss, y_pred = run(x, y, sw)
-        self._update_metrics(y, y_pred, sw, loss)
+        run(x, y, sw)
         return self._logs()
 
     def test_step(self, data) -> dict:
@@ -195,10 +209,12 @@ class Trainer:
         cbs = [history] + list(callbacks or [])
         if verbose:
             cbs.append(callbacks_mod.ProgbarLogger(verbose, epochs, steps))
+        self.stop_training = False
+        self._initial_epoch = None
         for cb in cbs:
             cb.set_model(self)
             cb.on_train_begin()
-        self.stop_training = False
+        initial_epoch = self._initial_epoch or initial_epoch  # a callback may resume a run (Keras 3's contract)
         for epoch in range(initial_epoch, epochs):
             for cb in cbs:
                 cb.on_epoch_begin(epoch)
@@ -210,6 +226,8 @@ class Trainer:
                 logs = self.train_step(data)
                 for cb in cbs:
                     cb.on_train_batch_end(step, logs)
+                if self.stop_training:  # set by a callback: no further batch (TerminateOnNaN)
+                    break
             logs = dict(logs)
             if validation_data is not None:
                 val = self.evaluate(*_unpack(validation_data)[:2], batch_size=batch_size, verbose=0,

@@ -9,6 +9,11 @@ the non-trainable ones, each group in creation order), then each sublayer's weig
 gamma, beta, moving_mean, moving_variance sit together, before the next layer's weights), and
 `trainable_weights` / `non_trainable_weights` are that list filtered.
 
+Layer losses, as Keras 3 keeps them: `add_loss(tensor)` during a call, and with
+`activity_regularizer` the penalty of each output divided by its batch size; the outermost call of a
+layer tree clears its tree's losses first. `losses` lists them (the layer's, then its sublayers') and
+then the penalty of each trainable weight that carries a regularizer; fit adds them all to the loss.
+
 Configs: every `__init__` of a Layer subclass is wrapped once (`__init_subclass__`) to record the
 arguments it received, defaults included, so `get_config()` works for any layer, user layers too,
 without per-layer code: it returns the arguments of the class chain (the most derived class's
@@ -23,6 +28,8 @@ import collections
 import functools
 import inspect
 import re
+import threading
+import weakref
 
 import numpy as np
 
@@ -31,6 +38,10 @@ from ...graph.trace import name_scope
 from ...tensor import Tensor, TensorShape, Variable, convert_to_tensor
 
 _name_counts: collections.Counter = collections.Counter()
+_calls = threading.local()  # `depth`: layer calls in progress on this thread (the outermost clears losses)
+# each layer's add_loss terms of its tree's last call (Tensors), kept off the layer so copies of a layer
+# start without them and a call clears nothing when no layer holds any
+_LOSSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def unique_name(base: str) -> str:
@@ -99,7 +110,7 @@ def _recording(cls, init):
     return __init__
 
 
-BASE_ARGS = ("name", "trainable", "dtype", "input_shape", "batch_size", "input_dim")
+BASE_ARGS = ("name", "trainable", "dtype", "input_shape", "batch_size", "input_dim", "activity_regularizer")
 
 
 class Layer:
@@ -110,9 +121,11 @@ class Layer:
             cls.__init__ = _recording(cls, init)
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, input_shape=None,
-                 batch_size=None, input_dim=None, **kwargs):
+                 batch_size=None, input_dim=None, activity_regularizer=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown arguments {sorted(kwargs)}")
+        from .. import regularizers
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self._own_weights: list[Variable] = []
         self._trainable = bool(trainable)
         self.name = name or unique_name(snake_case(type(self).__name__))
@@ -220,6 +233,61 @@ class Layer:
         for v, w in zip(mine, weights):
             v.assign(np.asarray(w).astype(v.dtype.as_numpy_dtype))
 
+    # -- losses ------------------------------------------------------------------------------------
+    def add_loss(self, loss) -> None:
+        """Adds scalar loss terms (a tensor, or a list of them) for the current call; fit adds them to its loss."""
+        terms = list(loss) if isinstance(loss, (list, tuple)) else [loss]
+        for t in terms:
+            if not isinstance(t, (Tensor, Variable, np.ndarray, float, int)):
+                raise ValueError(f"{self.name}.add_loss: expected tensors, got {type(t).__name__} {t!r}")
+        _LOSSES.setdefault(self, []).extend(t if isinstance(t, Tensor) else convert_to_tensor(t) for t in terms)
+
+    def _all_layers(self) -> list:
+        """This layer and every layer under it, each once, parents first."""
+        out, seen, stack = [], set(), [self]
+        while stack:
+            layer = stack.pop(0)
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(layer._sublayers())
+        return out
+
+    def _clear_losses(self) -> None:
+        if not _LOSSES:  # the common case: no layer anywhere holds a term, no tree to walk
+            return
+        for layer in self._all_layers():
+            _LOSSES.pop(layer, None)
+
+    @property
+    def losses(self) -> list:
+        """The add_loss and activity terms of the last call (this layer's, then its sublayers'), then the
+        penalty of each trainable weight with a regularizer (Keras 3's order)."""
+        out = []
+        for layer in self._all_layers() if _LOSSES else ():
+            out.extend(_LOSSES.get(layer, ()))
+        from ..regularizers import penalties
+        return out + penalties(self)
+
+    def _activity_losses(self, out) -> None:
+        """Keras 3's activity penalty: the regularizer of each output, divided by its batch size."""
+        from .keras_tensor import flatten
+        for t in flatten(out):
+            if not isinstance(t, Tensor):
+                continue
+            penalty = self.activity_regularizer(t)
+            if t.ndim:
+                from ...ops.creation import cast
+                from ...ops.shape_ops import shape
+                batch = t.shape[0]
+                if batch is None:  # a symbolic batch: its size when the graph runs
+                    batch = cast(shape(t)[0], penalty.dtype)
+                    penalty = penalty / (batch + cast(batch == 0, penalty.dtype)) * cast(batch > 0, penalty.dtype)
+                else:
+                    penalty = penalty / float(batch) if batch else penalty * 0.0
+            self.add_loss(penalty)
+
     def count_params(self) -> int:
         return int(sum(np.prod(v.shape, dtype=np.int64) for v in self.weights))
 
@@ -255,15 +323,24 @@ class Layer:
             inputs = [self._convert_input(x, i) for i, x in enumerate(inputs)]
         else:
             inputs = self._convert_input(inputs, 0)
-        self._maybe_build(inputs)
-        if self._build_input_shape is None and not any(isinstance(v, Tensor) for v in kwargs.values()):
-            self._build_input_shape = [(None,) + tuple(x.shape[1:]) for x in inputs] \
-                if isinstance(inputs, (list, tuple)) else (None,) + tuple(inputs.shape[1:])
-        with name_scope(self.name):  # traced ops are named after the layer (conv2d/conv2d ...)
-            if _accepts(self.call, "training"):
-                out = self.call(inputs, training=training, **kwargs)
-            else:
-                out = self.call(inputs, **kwargs)
+        depth = getattr(_calls, "depth", 0)
+        if depth == 0:  # the outermost call: the tree's losses are this call's
+            self._clear_losses()
+        _calls.depth = depth + 1
+        try:
+            self._maybe_build(inputs)
+            if self._build_input_shape is None and not any(isinstance(v, Tensor) for v in kwargs.values()):
+                self._build_input_shape = [(None,) + tuple(x.shape[1:]) for x in inputs] \
+                    if isinstance(inputs, (list, tuple)) else (None,) + tuple(inputs.shape[1:])
+            with name_scope(self.name):  # traced ops are named after the layer (conv2d/conv2d ...)
+                if _accepts(self.call, "training"):
+                    out = self.call(inputs, training=training, **kwargs)
+                else:
+                    out = self.call(inputs, **kwargs)
+                if getattr(self, "activity_regularizer", None) is not None:
+                    self._activity_losses(out)
+        finally:
+            _calls.depth = depth
         if self.output_shape is None:  # the first call's shapes, batch unknown (shown by summary)
             shapes = [(None,) + tuple(t.shape[1:]) for t in flatten(out) if hasattr(t, "shape")]
             self.output_shape = shapes[0] if len(shapes) == 1 and not isinstance(out, (list, tuple)) else shapes
@@ -306,6 +383,10 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": serialization.dtype_policy(self.dtype)}
         for key, value in self._init_arguments().items():
             config[key] = serialization.serialize_argument(value, key, self)
+        if getattr(self, "activity_regularizer", None) is not None and config.get("activity_regularizer") is None:
+            # given through **kwargs to Layer, whose arguments are not recorded
+            config["activity_regularizer"] = serialization.serialize_argument(
+                self.activity_regularizer, "activity_regularizer", self)
         for key in self._not_in_config:
             config.pop(key, None)
         return config

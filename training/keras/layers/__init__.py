@@ -83,6 +83,7 @@ from .preprocessing import Resizing as Resizing
 from .recurrent import GRU as GRU
 from .recurrent import LSTM as LSTM
 from .recurrent import SimpleRNN as SimpleRNN
+from .regularization import ActivityRegularization as ActivityRegularization
 from .regularization import GaussianDropout as GaussianDropout
 from .regularization import GaussianNoise as GaussianNoise
 from .regularization import SpatialDropout1D as SpatialDropout1D

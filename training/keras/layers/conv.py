@@ -5,7 +5,7 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
-from ..regularizers import attach, refuse_activity_regularizer
+from ..regularizers import attach
 
 
 def _pair(v) -> tuple[int, int]:
@@ -17,8 +17,7 @@ class _Conv(Layer):
                  use_bias=True, bias_initializer="zeros", data_format=None, kernel_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
-        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self._kernel_extras = (kernel_regularizer, kernel_constraint)
         self._bias_extras = (bias_regularizer, bias_constraint)
         if data_format not in (None, "channels_last"):

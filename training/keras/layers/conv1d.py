@@ -8,7 +8,7 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
-from ..regularizers import attach, refuse_activity_regularizer
+from ..regularizers import attach
 
 
 def _single(v, what: str) -> int:
@@ -25,8 +25,7 @@ class _Conv1D(Layer):
     def __init__(self, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None, use_bias=True,
                  bias_initializer="zeros", data_format=None, kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         kind = type(self).__name__
         if data_format not in (None, "channels_last"):
             raise NotImplementedError(f"{kind}(data_format={data_format!r}): only channels_last")

@@ -9,15 +9,14 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
-from ..regularizers import attach, refuse_activity_regularizer
+from ..regularizers import attach
 
 
 class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units, self.use_bias = int(units), use_bias
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer

@@ -14,7 +14,6 @@ _ADAPTIVE = "adaptive pooling (windows chosen from the output size): not built y
 _OTHER_FRAMEWORKS = "wraps a module of another framework (JAX, Flax, PyTorch): tensorlite is its own backend"
 
 GAPS = {
-    "ActivityRegularization": "an activity penalty is a loss term: the trainer does not add layer losses yet",
     "AdaptiveAveragePooling1D": _ADAPTIVE, "AdaptiveAveragePooling2D": _ADAPTIVE,
     "AdaptiveAveragePooling3D": _ADAPTIVE, "AdaptiveMaxPooling1D": _ADAPTIVE, "AdaptiveMaxPooling2D": _ADAPTIVE,
     "AdaptiveMaxPooling3D": _ADAPTIVE,

@@ -11,7 +11,7 @@ import tensorlite as tl
 
 from .. import activations
 from ..engine.layer import Layer
-from ..regularizers import attach, refuse_activity_regularizer
+from ..regularizers import attach
 
 
 class _RNN(Layer):
@@ -23,8 +23,7 @@ class _RNN(Layer):
                  go_backwards=False, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  **kwargs):
-        refuse_activity_regularizer(type(self).__name__, activity_regularizer)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self._extras = {"kernel": (kernel_regularizer, kernel_constraint),
                         "recurrent_kernel": (recurrent_regularizer, recurrent_constraint),
                         "bias": (bias_regularizer, bias_constraint)}

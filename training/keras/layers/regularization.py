@@ -1,15 +1,31 @@
 """Noise layers active only with training=True: SpatialDropout1D/2D/3D (whole channels dropped),
 GaussianNoise (additive zero-mean noise) and GaussianDropout (multiplicative mean-one noise).
 Like Dropout, a `seed` gives the layer its own generator (a new draw per call, reproducible);
-without one, draws come from tl.random's generator."""
+without one, draws come from tl.random's generator. ActivityRegularization passes its input through
+and adds an L1/L2 activity penalty to the layer losses."""
 from __future__ import annotations
 
 import numpy as np
 
 import tensorlite as tl
 
+from .. import regularizers
 from ..engine.layer import Layer
 from .core import Dropout
+
+
+class ActivityRegularization(Layer):
+    """The identity, with the activity penalty l1 * sum(|x|) + l2 * sum(x^2) (divided by the batch size,
+    as every activity penalty) added to the layer losses at each call."""
+
+    _not_in_config = ("activity_regularizer",)  # Keras 3's config holds l1 and l2 instead
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def call(self, inputs):
+        return inputs
 
 
 class _SpatialDropout(Dropout):

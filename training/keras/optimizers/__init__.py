@@ -2,11 +2,9 @@
 identity; `iterations` counts applied steps (a variable, so a traced train step advances it at
 each call); `learning_rate` may be a schedule (eager only for now: a traced step refuses it).
 
-Weight regularizers and constraints kept on variables (`variable.regularizer`,
-`variable.constraint`, see tl.keras.regularizers and tl.keras.constraints) act here: a
-regularized variable's gradient gains its penalty's gradient (the update Keras makes by adding the
-penalty to the loss), and after the step each constrained variable is assigned
-`constraint(variable)`, as Keras 3's optimizers do."""
+Weight constraints kept on variables (`variable.constraint`, see tl.keras.constraints) act here:
+after the step each constrained variable is assigned `constraint(variable)`, as Keras 3's
+optimizers do. Weight regularizers act through the loss (`Layer.losses`, which fit adds), not here."""
 from __future__ import annotations
 
 import math
@@ -64,7 +62,7 @@ class Optimizer:
             self._iterations.assign_add(np.int64(1))
             self._step = tl.cast(self._iterations.read_value(), tl.float64)
         for g, v in pairs:
-            self.update(v, _with_penalty(tl.convert_to_tensor(g), v), lr)
+            self.update(v, tl.convert_to_tensor(g), lr)
         for _, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None:
@@ -81,19 +79,6 @@ class Optimizer:
 
     def update(self, var, grad, lr: float) -> None:
         raise NotImplementedError(type(self).__name__)
-
-
-def _with_penalty(grad, var):
-    """grad + d regularizer(var) / d var, for a variable carrying a regularizer."""
-    regularizer = getattr(var, "regularizer", None)
-    if regularizer is None:
-        return grad
-    value = var.read_value()
-    with tl.GradientTape() as tape:
-        tape.watch(value)
-        penalty = regularizer(value)
-    extra = tape.gradient(penalty, value)
-    return grad if extra is None else grad + tl.cast(extra, grad.dtype)
 
 
 class SGD(Optimizer):
