@@ -25,6 +25,7 @@ tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     if (st != TL_STATUS_OK || it->reference_kernels) return st;
     if (node->eval == tl_conv_2d_eval_f32) return tl_conv_2d_opt_f32_prepare(it, node);
     if (node->eval == tl_conv_2d_eval_s8) return tl_conv_2d_opt_s8_prepare(it, node);
+    if (node->eval == tl_conv_2d_eval_hybrid) return tl_conv_2d_opt_hybrid_prepare(it, node);
     return TL_STATUS_OK;
 }
 

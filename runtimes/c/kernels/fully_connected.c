@@ -142,8 +142,12 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         d->scratch = tl_hybrid_request_rows(it, node, d->batches, d->depth);
         if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
         node->eval = tl_fully_connected_eval_hybrid;
-        return tl_activation_range_f32(act, &d->f_lo, &d->f_hi) == TL_STATUS_OK
-                   ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return it->reference_kernels ? TL_STATUS_OK
+                                     : tl_fully_connected_opt_hybrid_prepare(it, node, d->batches, d->depth, d->units,
+                                                                              d->asymmetric, d->w_scale, d->f_lo,
+                                                                              d->f_hi, d->scratch);
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32, int8, int16x8 and hybrid float32 x int8");
 }

@@ -58,5 +58,12 @@ tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, 
 tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth, int32_t units,
                                             int32_t in_offset, int32_t w_offset, int32_t out_offset, int32_t q_lo,
                                             int32_t q_hi, const double *scale);
+/* Hybrid CONV_2D and FULLY_CONNECTED (float32 x int8 weights, opt/conv_2d_hybrid.c, opt/fully_connected_hybrid.c):
+ * FULLY_CONNECTED gets the reference's row quantization (asymmetric or not), per-unit weight scales
+ * (persistent), activation range and the scratch it requested for the quantized rows. */
+tl_status tl_conv_2d_opt_hybrid_prepare(tl_interpreter *it, tl_node *node);
+tl_status tl_fully_connected_opt_hybrid_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
+                                                int32_t units, int32_t asymmetric, const float *w_scale, float lo,
+                                                float hi, tl_scratch *rows);
 
 #endif
