@@ -545,6 +545,15 @@ def _resize(b, op):
                   half_pixel_centers=bool(op.options.get("half_pixel_centers", False))))
 
 
+@rule("TOPK_V2")
+def _top_k(b, op):
+    """TFLite's TOPK_V2 always sorts its output, largest first."""
+    (k,) = _ints(b.constant(1, "k").reshape(1))
+    values, indices = b.node("top_k", [b.input(0)], n_out=2, k=k, sorted=True)
+    b.bind(values, 0)
+    b.bind(indices, 1)
+
+
 @rule("UNSORTED_SEGMENT_SUM")
 def _unsorted_segment_sum(b, op):
     n = int(b.constant(2, "num_segments").reshape(-1)[0])

@@ -112,7 +112,8 @@ def _sweep_model(seed=0):
     def weights(name, shape, axis, count, zero=0):
         scales = rng.uniform(0.002, 0.02, count)
         data = rng.integers(-127, 128, shape).astype(np.int8)
-        return sg.add_tensor(Tensor(name, "int8", shape, data, quantization=_q(scales, np.full(count, zero), axis))), scales
+        q = _q(scales, np.full(count, zero), axis)
+        return sg.add_tensor(Tensor(name, "int8", shape, data, quantization=q)), scales
 
     def bias(name, count, scales, in_scale):
         return sg.add_tensor(Tensor(name, "int32", (count,), rng.integers(-3000, 3000, count).astype(np.int32),
@@ -174,7 +175,7 @@ def test_corpus_model_with_and_without_dsp(name, dsp_nodes, faster, tmp_path):
     want = _host(model, xs, reference=False)
     assert want == _host(model, xs, reference=True)
     runs = {dsp: _run(_firmware(model, b"".join(x.tobytes() for x in xs), tmp_path, dsp)) for dsp in (1, 0)}
-    for dsp, (info, got) in runs.items():
+    for dsp, (_, got) in runs.items():
         assert got == want, f"DSP={dsp}"
     assert runs[1][0]["dsp"] == dsp_nodes and runs[0][0]["dsp"] == 0
     with_dsp, without = runs[1][0]["instructions"], runs[0][0]["instructions"]

@@ -18,8 +18,8 @@ import subprocess
 
 import numpy as np
 import pytest
-
 from tensorlite.converter.reader import read
+
 from tests.conftest import skip_or_fail
 from tests.paths import CORPUS, REPO, TF_CONVERTED
 
@@ -46,8 +46,8 @@ def _make(mode):
     (RUNTIME / "build").mkdir(exist_ok=True)
     with open(RUNTIME / "build" / ".aarch64.lock", "w") as lock:   # one make at a time (pytest -n)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        r = subprocess.run(["make", "-s", "-j2", "aarch64", f"MODE={mode}"], cwd=RUNTIME, capture_output=True, text=True,
-                           timeout=1800)
+        r = subprocess.run(["make", "-s", "-j2", "aarch64", f"MODE={mode}"], cwd=RUNTIME, capture_output=True,
+                           text=True, timeout=1800)
     assert r.returncode == 0, f"make aarch64 MODE={mode} failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
     assert "warning" not in r.stderr.lower(), r.stderr
     return RUNTIME / "build" / f"aarch64-linux-gnu-gcc-{mode}"
@@ -105,7 +105,8 @@ def _inputs(path, graph):
 def _tl_run(build, model, input_file, options, cpu="max"):
     """Output bytes per output, or the runtime's error line."""
     r = subprocess.run([*_qemu(cpu), str(build / "tl_run"), str(model), "65536", "0", f"input={input_file}", *options],
-                       capture_output=True, text=True, timeout=600, env={**os.environ, "ASAN_OPTIONS": "detect_leaks=0"})
+                       capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "ASAN_OPTIONS": "detect_leaks=0"})
     assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-4000:]
     lines = r.stdout.splitlines()
     if r.returncode == 1 and lines and lines[0].startswith("error"):
