@@ -194,7 +194,7 @@ class Trainer:
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            steps_per_epoch=None, sample_weight=None):
+            steps_per_epoch=None, sample_weight=None, validation_steps=None):
         self._require_compiled("fit")
         if validation_split and validation_data is None:
             x, y, sample_weight = _to_numpy(x), _to_numpy(y), _to_numpy(sample_weight)
@@ -231,7 +231,7 @@ class Trainer:
             logs = dict(logs)
             if validation_data is not None:
                 val = self.evaluate(*_unpack(validation_data)[:2], batch_size=batch_size, verbose=0,
-                                    return_dict=True)
+                                    return_dict=True, steps=validation_steps)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             for cb in cbs:
                 cb.on_epoch_end(epoch, logs)
@@ -242,11 +242,14 @@ class Trainer:
         self.history = history
         return history
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, return_dict=False,
+                 steps=None):
         self._require_compiled("evaluate")
         self._reset_metrics()
         logs = {}
-        for data in _batches(x, y, sample_weight, batch_size, shuffle=False):
+        for step, data in enumerate(_batches(x, y, sample_weight, batch_size, shuffle=False)):
+            if steps and step >= steps:  # a repeated dataset ends after `steps` batches, as in Keras
+                break
             logs = self.test_step(data)
         if return_dict:
             return logs

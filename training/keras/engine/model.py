@@ -169,6 +169,20 @@ class Model(Trainer, Layer):
         else:
             Layer._maybe_build(self, inputs)
 
+    def __call__(self, inputs, training=None, **kwargs):
+        if isinstance(inputs, dict) and self._functional:  # Keras 3: a dict keyed by the inputs' names
+            inputs = self._inputs_from_dict(inputs)
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def _inputs_from_dict(self, inputs: dict):
+        names = [t.name for t in self._inputs]
+        missing = [n for n in names if n not in inputs]
+        if missing:
+            raise ValueError(f"{self.name}: the input dict lacks {missing} (its keys: {sorted(inputs)}; the "
+                             f"model's inputs: {names})")
+        xs = [inputs[n] for n in names]
+        return xs if len(xs) > 1 else xs[0]
+
     def _convert_input(self, x, index: int):
         if not self._functional or index >= len(self._inputs):
             return Layer._convert_input(self, x, index)

@@ -30,8 +30,18 @@ def save_model(model, filepath, overwrite: bool = True, zipped=None, **kwargs) -
     """`model.save`: Keras 3's `.keras` file (the only whole-model file format Keras 3 writes)."""
     from . import keras_file
     path = os.fspath(filepath)
+    save_format = kwargs.pop("save_format", None)
     if kwargs:
         raise TypeError(f"save_model: unknown arguments {sorted(kwargs)}")
+    if save_format == "tf":  # Keras 2's saved-model folder (TFX's Trainer modules write it): serving_default
+        from ...saved_model import keras_serving_function, save
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists (overwrite=False)")
+        save(model, path, signatures={"serving_default": keras_serving_function(model, None)})
+        return
+    if save_format not in (None, "keras"):
+        raise ValueError(f"save_model: save_format={save_format!r} is not written by tensorlite; use 'keras' "
+                         "(a .keras file) or 'tf' (a saved-model folder)")
     if zipped is False:
         raise ValueError("save_model(zipped=False) is not supported: tensorlite writes the zipped .keras file")
     if _h5_name(path):
