@@ -6,8 +6,10 @@ Public names are TensorFlow's, re-exported explicitly here from their card and m
 """
 from tensorlite import config as config  # noqa: E402
 from tensorlite import image as image  # noqa: E402
+from tensorlite import io as io  # noqa: E402
 from tensorlite import math as math  # noqa: E402
 from tensorlite import nn as nn  # noqa: E402
+from tensorlite import profiler as profiler  # noqa: E402
 from tensorlite import quantization as quantization  # noqa: E402
 from tensorlite import random as random  # noqa: E402
 from tensorlite import saved_model as saved_model  # noqa: E402

@@ -54,3 +54,9 @@ def test_save_format_tf_writes_saved_model(tmp_path):
     np.testing.assert_allclose(list(out.values())[0].numpy(), model(x).numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match="save_format='h5'"):
         model.save(str(tmp_path / "m"), save_format="h5")
+
+
+def test_io_feature_specs():
+    spec = tl.io.FixedLenFeature(shape=[1], dtype=tl.float32)
+    assert (spec.shape, spec.dtype, spec.default_value) == ([1], tl.float32, None)
+    assert tl.io.VarLenFeature(tl.int64).dtype == tl.int64
