@@ -41,7 +41,12 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "FILL": "FillOptions", "ZEROS_LIKE": "ZerosLikeOptions", "BROADCAST_TO": "BroadcastToOptions",
            "MIRROR_PAD": "MirrorPadOptions", "PADV2": "PadV2Options", "ONE_HOT": "OneHotOptions",
            "POW": "PowOptions", "SIGN": "SignOptions", "REDUCE_MIN": "ReducerOptions", "ARG_MIN": "ArgMinOptions",
-           "ABS": "AbsOptions", "FAKE_QUANT": "FakeQuantOptions"}
+           "ABS": "AbsOptions", "FAKE_QUANT": "FakeQuantOptions",
+           "LEAKY_RELU": "LeakyReluOptions", "LOCAL_RESPONSE_NORMALIZATION": "LocalResponseNormalizationOptions",
+           "L2_NORMALIZATION": "L2NormOptions", "SPACE_TO_DEPTH": "SpaceToDepthOptions",
+           "DEPTH_TO_SPACE": "DepthToSpaceOptions", "CUMSUM": "CumsumOptions", "L2_POOL_2D": "Pool2DOptions",
+           "REDUCE_PROD": "ReducerOptions", "REDUCE_ANY": "ReducerOptions", "REDUCE_ALL": "ReducerOptions",
+           "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "SHAPE": "ShapeOptions"}
 # Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.
 VERSIONS = {"BROADCAST_TO": 2}
 

@@ -1,0 +1,132 @@
+"""Single-op models for every (builtin, tensor type) pair the coverage table probes: `cases(name, dtype)` gives
+(model bytes, feeds) for several shapes, broadcasts and parameters; the first is the probe. The table
+(scripts/make_kernel_coverage.py -> runtimes/c/KERNELS.md) asks LiteRT's reference kernels and ours whether each
+probe runs; test_op_coverage.py runs every case both supports on both and compares them.
+
+Models are written with tflite_graph (LiteRT's schema module), inputs drawn by random_values from a seed
+fixed per case, so the table and the tests are reproducible."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from tests.runtime_c.tflite_graph import one_op, quant, random_values
+
+TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
+QUANTIZED = ("int8", "uint8", "int16")
+# Input and output quantization of quantized types; int16 is symmetric (LiteRT requires zero point 0).
+Q_IN = {"int8": quant(0.05, -3), "uint8": quant(0.05, 125), "int16": quant(0.001, 0)}
+Q_OUT = {"int8": quant(0.06, 2), "uint8": quant(0.06, 130), "int16": quant(0.0012, 0)}
+# Ops whose quantized output has fixed parameters in LiteRT (the [0, 1) or [-1, 1) range of the type).
+_UNIT = {"int8": quant(1 / 256, -128), "uint8": quant(1 / 256, 0), "int16": quant(1 / 32768, 0)}
+_SIGNED_UNIT = {"int8": quant(1 / 128, 0), "uint8": quant(1 / 128, 128), "int16": quant(1 / 32768, 0)}
+FIXED_OUT = {"LOGISTIC": _UNIT, "SOFTMAX": _UNIT, "TANH": _SIGNED_UNIT, "L2_NORMALIZATION": _SIGNED_UNIT,
+             "LOG_SOFTMAX": {"int8": quant(16 / 256, 127), "uint8": quant(16 / 256, 255)}}
+
+# Elementwise families: name -> options.
+UNARY = {"ABS": {}, "CEIL": {}, "COS": {}, "ELU": {}, "EXP": {}, "FLOOR": {}, "HARD_SWISH": {}, "LOG": {},
+         "LOGISTIC": {}, "NEG": {}, "RELU": {}, "RELU6": {}, "RELU_N1_TO_1": {}, "RELU_0_TO_1": {}, "ROUND": {},
+         "RSQRT": {}, "SIN": {}, "SQRT": {}, "SQUARE": {}, "TANH": {}, "GELU": {}, "SIGN": {},
+         "LEAKY_RELU": {"alpha": 0.2}, "LOG_SOFTMAX": {}, "SOFTMAX": {"beta": 1.0}, "L2_NORMALIZATION": {},
+         "ZEROS_LIKE": {}, "LOCAL_RESPONSE_NORMALIZATION": {"radius": 2, "bias": 1.0, "alpha": 0.5, "beta": 0.75}}
+BINARY = {"ADD": {}, "SUB": {}, "MUL": {}, "DIV": {}, "MAXIMUM": {}, "MINIMUM": {}, "POW": {},
+          "SQUARED_DIFFERENCE": {}, "FLOOR_DIV": {}, "FLOOR_MOD": {}, "ATAN2": {}, "RIGHT_SHIFT": {},
+          "BITWISE_XOR": {}}
+COMPARISON = ["LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL"]
+LOGICAL = ["LOGICAL_AND", "LOGICAL_OR"]
+
+UNARY_SHAPES = [[2, 3, 4, 5], [7], [1, 1, 1, 1], [3, 1, 6]]
+BINARY_SHAPES = [([2, 3, 4, 5], [2, 3, 4, 5]), ([2, 3, 4, 5], [5]), ([2, 1, 4, 1], [1, 3, 1, 5]), ([6], []),
+                 ([], [3, 2])]
+PRELU_SHAPES = [([1, 4, 4, 6], [1, 1, 6]), ([1, 4, 4, 6], [6]), ([2, 3, 4, 5], [2, 3, 4, 5]), ([2, 3, 4, 5], [3, 1, 5]),
+                ([5, 7], [7])]
+# Ops whose second input must stay away from zero, or in a small range.
+_NONZERO_RHS = {"DIV", "FLOOR_DIV", "FLOOR_MOD"}
+_INT_RANGES = {"POW": ((-4, 4), (0, 4)), "RIGHT_SHIFT": (None, (0, 7))}
+
+
+def _rng(*key) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(repr(key).encode()))
+
+
+def _q(table, name, dtype):
+    return table.get(name, {}).get(dtype) if isinstance(table, dict) and name in table else None
+
+
+def _spec(shape, dtype, q):
+    return (shape, dtype, q) if dtype in QUANTIZED else (shape, dtype)
+
+
+def _unary(name, dtype, k, shape):
+    if name == "LOCAL_RESPONSE_NORMALIZATION" and len(shape) != 4:
+        return None
+    rng = _rng(name, dtype, k)
+    out_q = _q(FIXED_OUT, name, dtype) or Q_OUT.get(dtype)
+    x = random_values(rng, dtype, shape)
+    return one_op(name, [_spec(shape, dtype, Q_IN.get(dtype))], [_spec(shape, dtype, out_q)], **UNARY[name]), [x]
+
+
+def _broadcast_shape(a, b):
+    return list(np.broadcast_shapes(tuple(a), tuple(b)))
+
+
+def _binary(name, dtype, k, sa, sb, out_dtype=None, options=None):
+    rng = _rng(name, dtype, k)
+    integer = dtype in ("int32", "int64") or name == "RIGHT_SHIFT"
+    ranges = _INT_RANGES.get(name, (None, None)) if integer else (None, None)
+    a = random_values(rng, dtype, sa, *(ranges[0] or (None, None)))
+    b = random_values(rng, dtype, sb, *(ranges[1] or (None, None)))
+    if name in _NONZERO_RHS:
+        b = np.where(b == 0, np.ones_like(b), b) if dtype != "float32" else np.where(np.abs(b) < 0.1, 0.5, b)
+        b = b.astype(dtype)
+        if dtype in QUANTIZED:  # the zero point is the real zero
+            zp = Q_IN[dtype]["zero_point"][0]
+            b = np.where(b == zp, zp + 1, b).astype(dtype)
+    out = out_dtype or dtype
+    q_out = Q_OUT.get(out) if out == dtype else None
+    model = one_op(name, [_spec(sa, dtype, Q_IN.get(dtype)), _spec(sb, dtype, Q_IN.get(dtype))],
+                   [_spec(_broadcast_shape(sa, sb), out, q_out)], **(options or {}))
+    return model, [a, b]
+
+
+def _prelu(dtype, k, shape, alpha_shape):
+    rng = _rng("PRELU", dtype, k)
+    x = random_values(rng, dtype, shape)
+    alpha = random_values(rng, dtype, alpha_shape)
+    if dtype == "float32":
+        alpha = (0.25 * alpha).astype(np.float32)
+    q_alpha = {"int8": quant(0.01, 7), "uint8": quant(0.004, 60), "int16": quant(0.0005, 0)}.get(dtype)
+    inputs = [_spec(shape, dtype, Q_IN.get(dtype)), _spec(alpha_shape, dtype, q_alpha)]
+    # alpha as a constant (what converters write) in even cases, as a graph input in odd ones
+    consts = {1: (alpha, q_alpha) if q_alpha else alpha} if k % 2 == 0 else {}
+    model = one_op("PRELU", inputs, [_spec(shape, dtype, Q_OUT.get(dtype))], consts=consts)
+    return model, [x] if consts else [x, alpha]
+
+
+def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
+    """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
+    if name in UNARY:
+        return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
+    if name in BINARY:
+        return [_binary(name, dtype, k, sa, sb, options=BINARY[name]) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
+    if name in COMPARISON:
+        return [_binary(name, dtype, k, sa, sb, out_dtype="bool") for k, (sa, sb) in enumerate(BINARY_SHAPES)]
+    if name in LOGICAL:
+        return [_binary(name, dtype, k, sa, sb) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
+    if name == "LOGICAL_NOT":
+        return [_unary_plain(name, dtype, k, s) for k, s in enumerate(UNARY_SHAPES)]
+    if name == "PRELU":
+        return [_prelu(dtype, k, s, a) for k, (s, a) in enumerate(PRELU_SHAPES)]
+    return []
+
+
+def _unary_plain(name, dtype, k, shape):
+    rng = _rng(name, dtype, k)
+    return one_op(name, [_spec(shape, dtype, Q_IN.get(dtype))], [_spec(shape, dtype, Q_OUT.get(dtype))]), \
+        [random_values(rng, dtype, shape)]
+
+
+def probed() -> list[str]:
+    """The builtins the table probes type by type."""
+    return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU"])
