@@ -12,6 +12,7 @@ ROOTS = {
     "tensorlite.quantize": "quantize",
     "tensorlite.tools": "tools",
     "tensorlite.runtime": "runtimes/c/binding",
+    "tensorlite.serving": "serving",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline, quantize_cmd
+from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline, quantize_cmd, serve_cmd
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -24,6 +24,8 @@ COMMANDS = {
                 inspect_cmd.add_arguments, inspect_cmd.run_inspect),
     "bench": ("time one .tflite in tensorlite's C runtime and in LiteRT, side by side",
               bench_cmd.add_arguments, bench_cmd.run_bench),
+    "serve": ("serve .tflite models over TF Serving's REST API and the Open Inference Protocol v2",
+              serve_cmd.add_arguments, serve_cmd.run_serve),
 }
 
 

@@ -1,0 +1,170 @@
+"""One loaded model version: its signatures, and one interpreter per thread that may run it.
+
+tl.lite.Interpreter is not thread-safe, so a Servable keeps a small pool of them (`slots`), one per invoke thread
+plus one for the event loop; each keeps NumPy views on its input and output tensors, so a request costs a copy in,
+the C runtime's invoke (cffi releases the GIL around it) and a copy out. A request of batch n on a model whose
+inputs have -1 as their first dimension in shape_signature runs once, after `resize_tensor_input` to n, where
+the runtime can resize; where it cannot (NotImplementedError at load), it runs one invoke per slice of the
+model's static batch and concatenates the outputs. Models with a fixed first dimension take exactly that shape.
+"""
+from __future__ import annotations
+
+import dataclasses
+import queue
+import time
+
+import numpy as np
+from tensorlite.runtime import Interpreter
+
+from .errors import ServingError
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorSpec:
+    key: str            # the signature's name for it (what requests use)
+    tensor_name: str
+    index: int
+    dtype: np.dtype
+    shape: tuple        # static shape the runtime planned
+    signature: tuple    # shape_signature: -1 where the model leaves a dimension open
+
+
+@dataclasses.dataclass(frozen=True)
+class Signature:
+    key: str
+    subgraph: int
+    inputs: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+    batched: bool       # every input starts with a -1 dimension and every output with the static batch
+
+    def input(self, key: str) -> TensorSpec | None:
+        return next((s for s in self.inputs if s.key == key), None)
+
+
+def _signatures(it: Interpreter) -> dict[str, Signature]:
+    def spec(key, d):
+        return TensorSpec(key, d["name"], int(d["index"]), np.dtype(d["dtype"]), tuple(int(x) for x in d["shape"]),
+                          tuple(int(x) for x in d["shape_signature"]))
+
+    raw = {}
+    for key, s in it._signatures.items():
+        runner = it.get_signature_runner(key)
+        raw[key] = (s["subgraph_index"], [spec(k, d) for k, d in runner.get_input_details().items()],
+                    [spec(k, d) for k, d in runner.get_output_details().items()])
+    if not raw:  # no SignatureDef: the model's inputs and outputs under their tensor names
+        ins = [spec(d["name"] or f"input_{i}", d) for i, d in enumerate(it.get_input_details())]
+        outs = [spec(d["name"] or f"output_{i}", d) for i, d in enumerate(it.get_output_details())]
+        raw["serving_default"] = (0, ins, outs)
+    out = {}
+    for key, (subgraph, ins, outs) in raw.items():
+        batched = (bool(ins) and all(len(s.signature) >= 1 and s.signature[0] == -1 for s in ins)
+                   and len({s.shape[0] for s in ins}) == 1
+                   and all(len(s.shape) >= 1 and s.shape[0] == ins[0].shape[0] for s in outs))
+        out[key] = Signature(key, subgraph, tuple(ins), tuple(outs), batched)
+    return out
+
+
+class _Slot:
+    """One interpreter and its tensor views for each signature, at its current batch size."""
+
+    def __init__(self, content: bytes, source: str, signatures: dict[str, Signature]):
+        self.it = Interpreter(model_content=content, source=source)
+        self.it.allocate_tensors()
+        self.signatures = signatures
+        self.batch = None
+        self._bind()
+
+    def _bind(self):
+        self.views = {}
+        for key, sig in self.signatures.items():
+            self.views[key] = ([self.it._view(s.index, sig.subgraph) for s in sig.inputs],
+                               [self.it._view(s.index, sig.subgraph) for s in sig.outputs])
+
+    def resize(self, sig: Signature, n: int) -> None:
+        for s in sig.inputs:
+            self.it.resize_tensor_input(s.index, [n, *s.shape[1:]])
+        self.it.allocate_tensors()
+        self.batch = n
+        self._bind()
+
+    def invoke(self, sig: Signature, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        ins, outs = self.views[sig.key]
+        for view, a in zip(ins, arrays):
+            view[...] = a
+        self.it._invoke(sig.subgraph)
+        return [v.copy() for v in outs]
+
+
+class Servable:
+    """A model version loaded for serving: read, allocated once per slot and warmed up, or a ValueError naming why
+    not (a corrupt or half-written file fails in the C runtime's reader or at allocation)."""
+
+    def __init__(self, name: str, version: int, path: str, threads: int):
+        self.name, self.version, self.path = name, version, path
+        with open(path, "rb") as f:
+            content = f.read()
+        self.model_bytes = len(content)
+        probe = Interpreter(model_content=content, source=path)
+        probe.allocate_tensors()
+        self.signatures = _signatures(probe)
+        self.resizable = self._can_resize(probe)
+        self._slots = queue.SimpleQueue()
+        for _ in range(threads):
+            self._slots.put(_Slot(content, path, self.signatures))
+        self.loop_slot = _Slot(content, path, self.signatures)  # used only from the event loop's thread
+        # warm-up: one invoke of zeros per slot; its time decides whether the loop may invoke inline
+        times = []
+        for slot in [self.loop_slot] + [self._slots.get() for _ in range(threads)]:
+            for sig in self.signatures.values():
+                t = time.perf_counter()
+                slot.invoke(sig, [np.zeros(s.shape, s.dtype) for s in sig.inputs])
+                times.append(time.perf_counter() - t)
+            if slot is not self.loop_slot:
+                self._slots.put(slot)
+        self.invoke_seconds = min(times)
+
+    def _can_resize(self, probe: Interpreter) -> bool:
+        sig = self.signatures.get("serving_default") or next(iter(self.signatures.values()))
+        if not sig.batched or sig.subgraph != 0:
+            return False
+        try:
+            for s in sig.inputs:
+                probe.resize_tensor_input(s.index, [s.shape[0] + 1, *s.shape[1:]])
+            probe.allocate_tensors()
+            return True
+        except NotImplementedError:
+            return False
+
+    def signature(self, name: str | None) -> Signature:
+        key = name or "serving_default"
+        if key not in self.signatures:
+            if not name and len(self.signatures) == 1:
+                return next(iter(self.signatures.values()))
+            raise ServingError("INVALID_ARGUMENT", f'Serving signature name: "{key}" not found in signature def; '
+                               f"the model has {sorted(self.signatures)}")
+        return self.signatures[key]
+
+    def run(self, sig: Signature, arrays: list[np.ndarray], slot: _Slot | None = None) -> list[np.ndarray]:
+        """Outputs for inputs of any batch the signature allows (checked by the caller, serving/tensors.py)."""
+        own = slot is None
+        slot = slot or self._slots.get()
+        try:
+            return self._run(slot, sig, arrays)
+        except RuntimeError as exc:
+            raise ServingError("INTERNAL", str(exc)) from None
+        finally:
+            if own:
+                self._slots.put(slot)
+
+    def _run(self, slot: _Slot, sig: Signature, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        if not sig.batched:
+            return slot.invoke(sig, arrays)
+        n, b = arrays[0].shape[0], sig.inputs[0].shape[0]
+        if self.resizable and sig.subgraph == 0:
+            if slot.batch != n and not (slot.batch is None and n == b):
+                slot.resize(sig, n)
+            return slot.invoke(sig, arrays)
+        if n == b:
+            return slot.invoke(sig, arrays)
+        parts = [slot.invoke(sig, [a[i:i + b] for a in arrays]) for i in range(0, n, b)]
+        return [np.concatenate(p, axis=0) for p in zip(*parts)]
