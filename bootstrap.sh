@@ -8,7 +8,10 @@ PACKAGES=(
   libclang-rt-dev                                           # clang's sanitizer + libFuzzer runtimes (make fuzz)
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user    # AArch64 (NEON) cross build, run under qemu-aarch64
+  emscripten nodejs chromium                                # WebAssembly build (runtimes/wasm), its node and browser tests
 )
+# npm comes with NodeSource's nodejs (which conflicts with Debian's npm package); Debian's nodejs needs it apart.
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
