@@ -11,6 +11,7 @@ ROOTS = {
     "tensorlite.converter": "converter",
     "tensorlite.quantize": "quantize",
     "tensorlite.tools": "tools",
+    "tensorlite.tfx": "tfx",
     "tensorlite.runtime": "runtimes/c/binding",
     "tensorlite.serving": "serving",
 }

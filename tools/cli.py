@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline, quantize_cmd, serve_cmd
+from . import bench_cmd, codegen_cmd, convert_cmd, inspect_cmd, pipeline, quantize_cmd, serve_cmd, tfx_cmd
 
 # name -> (help, add_arguments, run)
 COMMANDS = {
@@ -26,6 +26,8 @@ COMMANDS = {
               bench_cmd.add_arguments, bench_cmd.run_bench),
     "serve": ("serve .tflite models over TF Serving's REST API and the Open Inference Protocol v2",
               serve_cmd.add_arguments, serve_cmd.run_serve),
+    "tfx": ("TFX pipelines (tensorlite.tfx): `tfx lineage` prints a pushed model's chain back to its examples",
+            tfx_cmd.add_arguments, tfx_cmd.run_tfx),
 }
 
 
