@@ -6,8 +6,10 @@ closed, requests already received run to completion and are answered (up to --gr
 the poller and batch threads stop and the process exits 0."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 
 from .app import App
 from .batching import Batcher
@@ -88,6 +90,22 @@ def build(args):
     return app, manager, shutdown
 
 
+def _server_class(uvicorn):
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a SIGTERM after the drain ends in exit code 0 (uvicorn raises the signal again once
+        it has shut down, so the process would die of it): the shutdown was asked for and went well."""
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+    return Server
+
+
 def serve(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -103,7 +121,7 @@ def serve(args) -> int:
     config = uvicorn.Config(app, host=args.rest_api_host, port=args.rest_api_port, loop="uvloop", http="httptools",
                             lifespan="on", access_log=False, log_level="info",
                             timeout_graceful_shutdown=args.graceful_shutdown_seconds, backlog=2048)
-    server = uvicorn.Server(config)
+    server = _server_class(uvicorn)(config)
     try:
         server.run()
     finally:

@@ -23,6 +23,20 @@ TWO_INPUTS = CORPUS / "simple_add_model.tflite"         # two [-1, 128, 128, 1] 
 SLOW_MODEL = TF_CONVERTED / "mobilenet_v2_035_96_float16.tflite"  # [-1, 96, 96, 3] float32, some milliseconds
 
 
+def dense_model(path: pathlib.Path, seed: int, width: int = 256, depth: int = 4) -> pathlib.Path:
+    """A [-1, width] float32 -> [-1, 4] MLP with seeded weights, converted by tensorlite (about 0.1 ms an invoke:
+    slow enough to run in the server's thread pool, different outputs for each seed)."""
+    import tensorlite as tl
+    rng = np.random.default_rng(seed)
+    model = tl.keras.Sequential([tl.keras.layers.Input(shape=(width,))]
+                                + [tl.keras.layers.Dense(width, activation="relu") for _ in range(depth)]
+                                + [tl.keras.layers.Dense(4)])
+    model.set_weights([rng.normal(0, 1 / np.sqrt(w.shape[0]), w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    path.write_bytes(tl.lite.Converter.from_keras_model(model).convert())
+    return path
+
+
 def requests_module():
     try:
         import requests
@@ -64,6 +78,7 @@ class Server:
 
     def _wait(self, ready: bool) -> None:
         requests = requests_module()
+        self.probes = 0  # answered probes: the server counts them among its answers
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -71,6 +86,7 @@ class Server:
             try:
                 if requests.get(self.url + ("/v2/health/ready" if ready else "/v2/health/live"),
                                 timeout=2).status_code == 200:
+                    self.probes += 1
                     return
             except requests.ConnectionError:
                 pass

@@ -1,0 +1,64 @@
+"""SIGTERM under load: the server stops listening, answers every request it had accepted (some waiting in the
+batch queue, some running), then exits 0. Each request a client sent either got a correct 200 or failed to
+connect, and the number of 200s the clients saw equals the number of answers the server logged."""
+import re
+import threading
+import time
+
+import numpy as np
+
+from tests.serving.server import Server, add_version, dense_model, litert_outputs, requests_module
+
+requests = requests_module()
+
+
+def test_sigterm_drains_accepted_requests(tmp_path):
+    model = dense_model(tmp_path / "mlp.tflite", 9)
+    add_version(tmp_path / "m", 1, model)
+    (tmp_path / "batching.config").write_text("max_batch_size { value: 4 } batch_timeout_micros { value: 30000 } "
+                                              "num_batch_threads { value: 1 }")
+    x = np.random.default_rng(4).uniform(-1, 1, (2, 256)).astype(np.float32)
+    (want,) = litert_outputs(model, [x])
+    body = {"inputs": x.tolist()}
+    server = Server(tmp_path, "--model_name", "m", "--model_base_path", str(tmp_path / "m"), "--enable_batching",
+                    "--batching_parameters_file", str(tmp_path / "batching.config"))
+    ok, wrong, refused = [], [], []
+    stop = threading.Event()
+
+    def client():
+        session = requests.Session()
+        while not stop.is_set():
+            try:
+                r = session.post(server.url + "/v1/models/m:predict", json=body, timeout=60)
+            except requests.ConnectionError as exc:  # the server had closed its socket: not accepted
+                refused.append(exc)
+                session = requests.Session()
+                time.sleep(0.01)
+                continue
+            if r.status_code == 200 and np.allclose(np.array(r.json()["outputs"], np.float32), want, rtol=1e-5,
+                                                    atol=1e-5):
+                ok.append(r)
+            else:
+                wrong.append((r.status_code, r.text))
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    try:
+        for t in threads:
+            t.start()
+        while len(ok) < 50:
+            time.sleep(0.05)
+        server.terminate()
+        code = server.proc.wait(60)
+        stop.set()
+        for t in threads:
+            t.join()
+    finally:
+        stop.set()
+        server.stop()
+    log = server.log()
+    assert code == 0, log
+    assert not wrong, wrong[:3]
+    m = re.search(r"Exiting: (\d+) requests answered, (\d+) in flight", log)
+    assert m, log
+    assert int(m.group(2)) == 0
+    assert int(m.group(1)) == len(ok) + server.probes, (m.group(0), len(ok), len(refused))
