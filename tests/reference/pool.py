@@ -72,6 +72,10 @@ CONFIGS = [
     ("valid2x2", (1, 4, 4, 2), {"ksize": (2, 2), "strides": (2, 2), "padding": "VALID"}),
     ("same3x3s2", (2, 5, 5, 1), {"ksize": (3, 3), "strides": (2, 2), "padding": "SAME"}),
     ("overlap", (1, 5, 4, 2), {"ksize": (3, 2), "strides": (1, 1), "padding": "VALID"}),
+    # non-overlapping windows (the kernels' reshape path): a cropped edge, a padded edge, 3x2 tiles
+    ("valid2x2_crop", (2, 5, 7, 3), {"ksize": (2, 2), "strides": (2, 2), "padding": "VALID"}),
+    ("same2x2_pad", (1, 5, 3, 2), {"ksize": (2, 2), "strides": (2, 2), "padding": "SAME"}),
+    ("same3x2_tiles", (1, 7, 5, 1), {"ksize": (3, 2), "strides": (3, 2), "padding": "SAME"}),
 ]
 CASES = []
 for name, shape, a in CONFIGS:

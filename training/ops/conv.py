@@ -6,12 +6,14 @@ two gradient ops. All three are bilinear, so each one's gradient is written with
     dw = conv2d_backprop_filter(x, d) grad wrt x = conv2d_backprop_input(d, g), wrt d = conv2d(x, g)
 
 which closes the set under differentiation (second order works). Kernels use im2col: a strided
-window view of the padded input contracted with the filter in one einsum.
+window view of the padded input copied once into rows and multiplied with the filter by BLAS; the
+input gradient is a stride-1 convolution of the spread, padded dy with the turned filter.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .. import blas
 from ..dispatch import apply
 from ..spec import TensorSpec
 from . import fusion
@@ -131,11 +133,48 @@ def _fused_conv2d(xp, x, w, activation=None, **attrs):
 
 def _conv2d(xp, x, w, strides, padding, dilations, groups):
     _, pads = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
-    p = patches(xp, x, w.shape[:2], strides, dilations, pads)            # n h w C k l
-    n, oh, ow = p.shape[:3]
-    p = p.reshape(n, oh, ow, groups, x.shape[3] // groups, *w.shape[:2])  # n h w g c k l
-    y = xp.einsum("nhwgckl,klcgo->nhwgo", p, _grouped(w, groups), optimize=True)
-    return y.reshape(n, oh, ow, w.shape[3])
+    return _conv_gemm(xp, x, w, strides, dilations, pads, groups)
+
+
+def _columns(xp, x, k_hw, strides, dilations, pads):
+    """im2col: [N*OH*OW, KH*KW*C] rows of the padded input's windows, taps in the filter's HWI order,
+    so the HWIO filter reshaped to [KH*KW*C, O] multiplies them. With NumPy/CuPy the windows are one
+    strided view of the padded input, copied once by the reshape."""
+    if not _strided(xp):
+        p = patches(xp, x, k_hw, strides, dilations, pads)            # n h w C k l
+        n, oh, ow = p.shape[:3]
+        return p.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, -1), (n, oh, ow)
+    n, h, w, c = x.shape
+    (pt, pb), (pl, pr) = pads
+    if pt or pb or pl or pr:
+        xp_ = xp.zeros((n, h + pt + pb, w + pl + pr, c), x.dtype)
+        xp_[:, pt:pt + h, pl:pl + w] = x
+        x = xp_
+    else:
+        x = xp.ascontiguousarray(x)
+    (kh, kw), (sh, sw), (dh, dw) = k_hw, strides, dilations
+    oh = (x.shape[1] - (kh - 1) * dh - 1) // sh + 1
+    ow = (x.shape[2] - (kw - 1) * dw - 1) // sw + 1
+    s0, s1, s2, s3 = x.strides
+    view = xp.lib.stride_tricks.as_strided(x, (n, oh, ow, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3))
+    return view.reshape(n * oh * ow, kh * kw * c), (n, oh, ow)
+
+
+def _strided(xp) -> bool:
+    return hasattr(xp, "lib") and hasattr(xp.lib, "stride_tricks")
+
+
+def _conv_gemm(xp, x, w, strides, dilations, pads, groups):
+    """conv2d through im2col and one (per group: batched) BLAS matrix product."""
+    kh, kw, cg, o = w.shape
+    cols, (n, oh, ow) = _columns(xp, x, (kh, kw), strides, dilations, pads)
+    if groups == 1:
+        y = blas.matmul(xp, cols, w.reshape(kh * kw * cg, o))
+        return y.reshape(n, oh, ow, o)
+    cols = cols.reshape(-1, kh * kw, groups, cg).transpose(2, 0, 1, 3).reshape(groups, -1, kh * kw * cg)
+    wg = _grouped(w, groups).transpose(3, 0, 1, 2, 4).reshape(groups, kh * kw * cg, o // groups)
+    y = blas.matmul(xp, cols, wg)                                      # g M o/g
+    return y.transpose(1, 0, 2).reshape(n, oh, ow, o)
 
 
 @conv2d_op.grad
@@ -148,24 +187,27 @@ def _conv2d_grad(dy, inputs, out, activation=None, **attrs):
 
 @conv2d_backprop_input_op.kernel("cpu", "cuda")
 def _conv2d_backprop_input(xp, dy, w, input_shape, strides, padding, dilations, groups):
+    """The transposed convolution as a stride-1 convolution (one im2col GEMM, no per-tap loop): dy
+    with (stride - 1) zeros between its rows and columns, padded by (k - 1) * dilation, convolved
+    with the filter turned 180 degrees, its in/out channels swapped per group, padded (or cropped) so
+    the result is exactly the input's size."""
     input_shape = (dy.shape[0],) + tuple(input_shape[1:])  # the batch is dy's (None in a symbolic graph)
     n, h, wd, c = input_shape
-    kh, kw = w.shape[:2]
+    kh, kw, cg, o = w.shape
     (oh, ow), pads = conv_geometry("conv2d_backprop_input", input_shape, (kh, kw), strides, dilations, padding)
+    if tuple(strides) != (1, 1):
+        spread = xp.zeros((n, (oh - 1) * strides[0] + 1, (ow - 1) * strides[1] + 1, o), dy.dtype)
+        spread[:, ::strides[0], ::strides[1]] = dy
+        dy = spread
+    # rows (columns) of dy to pad before and after so the stride-1 output is exactly the input's
+    # h (w) rows: (k - 1) * dilation - pad_before before; a negative amount crops dy instead
+    before = ((kh - 1) * dilations[0] - pads[0][0], (kw - 1) * dilations[1] - pads[1][0])
+    after = (h + pads[0][0] - dy.shape[1], wd + pads[1][0] - dy.shape[2])
+    dy = dy[:, max(-before[0], 0):dy.shape[1] + min(after[0], 0), max(-before[1], 0):dy.shape[2] + min(after[1], 0)]
+    full = ((max(before[0], 0), max(after[0], 0)), (max(before[1], 0), max(after[1], 0)))
     g = groups
-    dyg = dy.reshape(n, oh, ow, g, -1)                                  # n h w g o
-    wg = _grouped(w, g)                                                 # k l c g o
-    dxp = xp.zeros((n, h + sum(pads[0]), wd + sum(pads[1]), g, c // g), dy.dtype)
-    # Each filter tap (i, j) scatters dy back onto the strided input positions it read.
-    for i in range(kh):
-        for j in range(kw):
-            contrib = xp.einsum("nhwgo,cgo->nhwgc", dyg, wg[i, j], optimize=True)
-            r0, c0 = i * dilations[0], j * dilations[1]
-            rows = slice(r0, r0 + (oh - 1) * strides[0] + 1, strides[0])
-            cols = slice(c0, c0 + (ow - 1) * strides[1] + 1, strides[1])
-            dxp[:, rows, cols] += contrib
-    dxp = dxp[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + wd]
-    return dxp.reshape(n, h, wd, c)
+    wt = _grouped(w, g)[::-1, ::-1].transpose(0, 1, 4, 3, 2).reshape(kh, kw, o // g, g * cg)
+    return _conv_gemm(xp, dy, xp.ascontiguousarray(wt), (1, 1), dilations, full, g)
 
 
 @conv2d_backprop_input_op.grad
@@ -177,13 +219,17 @@ def _conv2d_backprop_input_grad(g, inputs, out, input_shape, **attrs):
 
 @conv2d_backprop_filter_op.kernel("cpu", "cuda")
 def _conv2d_backprop_filter(xp, x, dy, filter_shape, strides, padding, dilations, groups):
+    """dw = im2col(x)^T @ dy: one BLAS matrix product (per group: batched)."""
     kh, kw, cg, o = filter_shape
     _, pads = conv_geometry("conv2d_backprop_filter", x.shape, (kh, kw), strides, dilations, padding)
-    p = patches(xp, x, (kh, kw), strides, dilations, pads)
-    n, oh, ow = p.shape[:3]
-    p = p.reshape(n, oh, ow, groups, cg, kh, kw)
-    dw = xp.einsum("nhwgckl,nhwgo->klcgo", p, dy.reshape(n, oh, ow, groups, o // groups), optimize=True)
-    return dw.reshape(kh, kw, cg, o)
+    cols, _ = _columns(xp, x, (kh, kw), strides, dilations, pads)    # M, k*l*C
+    dy = dy.reshape(-1, o)
+    if groups == 1:
+        return blas.matmul(xp, cols.T, dy).reshape(kh, kw, cg, o)
+    cols = cols.reshape(-1, kh * kw, groups, cg).transpose(2, 1, 3, 0).reshape(groups, kh * kw * cg, -1)
+    dyg = dy.reshape(-1, groups, o // groups).transpose(1, 0, 2)     # g M o/g
+    dw = blas.matmul(xp, cols, dyg).reshape(groups, kh, kw, cg, o // groups)
+    return dw.transpose(1, 2, 3, 0, 4).reshape(kh, kw, cg, o)
 
 
 @conv2d_backprop_filter_op.grad

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import blas
 from ..dispatch import apply
 from ..spec import TensorSpec
 from . import fusion
@@ -36,7 +37,7 @@ def _matmul(xp, a, b, transpose_a, transpose_b, activation=None):
         a = xp.swapaxes(a, -1, -2)
     if transpose_b:
         b = xp.swapaxes(b, -1, -2)
-    return fusion.apply_activation(xp, xp.matmul(a, b), activation)
+    return fusion.apply_activation(xp, blas.matmul(xp, a, b), activation)
 
 
 @matmul_op.grad

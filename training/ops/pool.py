@@ -2,7 +2,9 @@
 
 max_pool2d_grad(x, dy) routes each dy to the first maximum of its window (TF's tie rule); it is
 linear in dy, and its own gradient wrt dy is max_pool2d_grad_grad(x, g): g read back at the
-same positions. The pair closes under differentiation. avg_pool2d averages over the valid
+same positions. The pair closes under differentiation. Non-overlapping windows (strides equal to
+ksize, the usual 2x2/2) are reshapes of the input, so forward and gradients are one reduction or
+one mask multiply each; overlapping ones gather windows and scatter taps back. avg_pool2d averages over the valid
 (unpadded) elements only, as TF does; avg_pool2d_grad spreads dy back and is linear, so its
 gradient is avg_pool2d again.
 """
@@ -81,8 +83,57 @@ def _argmax_onehot(xp, x, ksize, strides, padding):
     return onehot, pads
 
 
+def _tiles(xp, x, ksize, strides, padding, pad_value):
+    """Non-overlapping windows (strides == ksize) as [N, OH, KH, OW, KW, C]: the (padded, cropped)
+    input reshaped, no gather; None when windows overlap or skip pixels."""
+    if tuple(ksize) != tuple(strides):
+        return None, None
+    (oh, ow), pads = _geometry("pool", x.shape, ksize, strides, padding)
+    n, h, w, c = x.shape
+    (pt, pb), (pl, pr) = pads
+    if pt or pb or pl or pr:
+        x = _pad(xp, x, pads, pad_value)
+    x = x[:, :oh * ksize[0], :ow * ksize[1]]
+    return x.reshape(n, oh, ksize[0], ow, ksize[1], c), pads
+
+
+def _untile(xp, t, shape, pads):
+    """[N, OH, KH, OW, KW, C] back to an NHWC array of `shape` (zeros where no window reached)."""
+    n, oh, kh, ow, kw, c = t.shape
+    (pt, _), (pl, _) = pads
+    full = t.reshape(n, oh * kh, ow * kw, c)
+    h, w = shape[1], shape[2]
+    if pt == 0 and pl == 0 and oh * kh == h and ow * kw == w:
+        return full
+    extra = ((0, h + sum(pads[0]) - oh * kh), (0, w + sum(pads[1]) - ow * kw))
+    return _pad(xp, full, extra, 0.0)[:, pt:pt + h, pl:pl + w]
+
+
+def _pad(xp, x, pads, value):
+    """x padded on H and W; NumPy/CuPy fill a new array and copy in (np.pad's overhead is large at
+    these sizes), jax.numpy pads (its arrays are immutable)."""
+    if not (hasattr(xp, "lib") and hasattr(xp.lib, "stride_tricks")):
+        return xp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=value)
+    n, h, w, c = x.shape
+    out = xp.full((n, h + sum(pads[0]), w + sum(pads[1]), c), value, x.dtype)
+    out[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + w] = x
+    return out
+
+
+def _first_max_mask(xp, t):
+    """1.0 at the first maximum (row-major within the window, TF's tie rule) of each tile, else 0."""
+    n, oh, kh, ow, kw, c = t.shape
+    flat = t.transpose(0, 1, 3, 5, 2, 4).reshape(n, oh, ow, c, kh * kw)
+    first = flat.argmax(axis=-1)
+    mask = (xp.arange(kh * kw) == first[..., None]).astype(t.dtype)
+    return mask.reshape(n, oh, ow, c, kh, kw).transpose(0, 1, 4, 2, 5, 3)  # n oh kh ow kw c
+
+
 @max_pool2d_op.kernel("cpu", "cuda")
 def _max_pool2d(xp, x, ksize, strides, padding):
+    t, _ = _tiles(xp, x, ksize, strides, padding, -np.inf)
+    if t is not None:
+        return t.max(axis=(2, 4))
     return _windows(xp, x, ksize, strides, padding, -np.inf)[0].max(axis=-1)
 
 
@@ -93,6 +144,9 @@ def _max_pool2d_grad_rule(dy, inputs, out, **attrs):
 
 @max_pool2d_grad_op.kernel("cpu", "cuda")
 def _max_pool2d_grad(xp, x, dy, ksize, strides, padding):
+    t, pads = _tiles(xp, x, ksize, strides, padding, -np.inf)
+    if t is not None:  # each pixel in at most one window: the mask times dy, reshaped back
+        return _untile(xp, _first_max_mask(xp, t) * dy[:, :, None, :, None, :], x.shape, pads)
     onehot, pads = _argmax_onehot(xp, x, ksize, strides, padding)
     return _scatter(xp, x.shape, pads, ksize, strides, onehot * dy[..., None])
 
@@ -104,6 +158,10 @@ def _max_pool2d_grad_grad_rule(g, inputs, out, **attrs):
 
 @max_pool2d_grad_grad_op.kernel("cpu", "cuda")
 def _max_pool2d_grad_grad(xp, x, g, ksize, strides, padding):
+    t, _ = _tiles(xp, x, ksize, strides, padding, -np.inf)
+    if t is not None:
+        gt, _ = _tiles(xp, g, ksize, strides, padding, 0.0)
+        return (gt * _first_max_mask(xp, t)).sum(axis=(2, 4))
     onehot, pads = _argmax_onehot(xp, x, ksize, strides, padding)
     gp = patches(xp, g, ksize, strides, ONE, pads)
     return (gp.reshape(*gp.shape[:4], -1) * onehot).sum(axis=-1)
@@ -122,6 +180,9 @@ def _counts(xp, shape, ksize, strides, padding, dtype):
 
 @avg_pool2d_op.kernel("cpu", "cuda")
 def _avg_pool2d(xp, x, ksize, strides, padding):
+    t, _ = _tiles(xp, x, ksize, strides, padding, 0.0)
+    if t is not None:
+        return t.sum(axis=(2, 4)) / _counts(xp, x.shape, ksize, strides, padding, x.dtype)
     p, _ = _windows(xp, x, ksize, strides, padding, 0.0)
     return p.sum(axis=-1) / _counts(xp, x.shape, ksize, strides, padding, x.dtype)
 
@@ -135,6 +196,10 @@ def _avg_pool2d_grad_rule(dy, inputs, out, **attrs):
 def _avg_pool2d_grad(xp, dy, input_shape, ksize, strides, padding):
     (oh, ow), pads = _geometry("avg_pool2d_grad", input_shape, ksize, strides, padding)
     share = dy / _counts(xp, input_shape, ksize, strides, padding, dy.dtype)
+    if tuple(ksize) == tuple(strides):  # non-overlapping: every tap of a window gets its share
+        n, _, _, c = share.shape
+        t = xp.broadcast_to(share[:, :, None, :, None, :], (n, oh, ksize[0], ow, ksize[1], c))
+        return _untile(xp, t, (dy.shape[0],) + tuple(input_shape[1:]), pads)
     taps = xp.broadcast_to(share[..., None], share.shape + (ksize[0] * ksize[1],))
     return _scatter(xp, input_shape, pads, ksize, strides, taps)
 
