@@ -9,6 +9,7 @@ PACKAGES=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user    # AArch64 (NEON) cross build, run under qemu-aarch64
   emscripten nodejs chromium                                # WebAssembly build (runtimes/wasm), its node and browser tests
+  pocl-opencl-icd ocl-icd-opencl-dev oclgrind clinfo        # GPU delegate (runtimes/gpu) on PoCL's CPU OpenCL; oclgrind checks
 )
 # npm comes with NodeSource's nodejs (which conflicts with Debian's npm package); Debian's nodejs needs it apart.
 command -v npm >/dev/null || PACKAGES+=(npm)

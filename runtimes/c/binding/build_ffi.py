@@ -7,6 +7,7 @@ from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)  # runtimes/c
+GPU = os.path.join(os.path.dirname(ROOT), "gpu")  # runtimes/gpu
 
 CDEF = """
 typedef int tl_status;
@@ -88,6 +89,16 @@ const char *tl_interpreter_error_message(const tl_interpreter *it);
 const char *tl_builtin_get_name(int32_t builtin_code);
 int tl_builtin_has_kernel(int32_t builtin_code);
 int tl_custom_has_kernel(const char *custom_code);
+typedef struct tl_delegate tl_delegate;
+typedef struct tl_gpu_options { int fp16; const char *library; const char *platform; int device_type; } tl_gpu_options;
+tl_delegate *tl_gpu_delegate_create(const tl_gpu_options *options, char *error, size_t error_size);
+void tl_gpu_delegate_delete(tl_delegate *delegate);
+const char *tl_gpu_delegate_device_name(const tl_delegate *delegate);
+int tl_gpu_delegate_device_has_fp16(const tl_delegate *delegate);
+tl_status tl_interpreter_set_delegate(tl_interpreter *it, tl_delegate *delegate);
+int32_t tl_interpreter_get_partition_count(const tl_interpreter *it);
+int32_t tl_interpreter_get_node_partition(const tl_interpreter *it, int32_t node);
+int tl_interpreter_explain_node(tl_interpreter *it, int32_t node, char *why, size_t why_size);
 """
 
 ffibuilder = FFI()
@@ -95,12 +106,15 @@ ffibuilder.cdef(CDEF)
 _sources = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")) + glob.glob(os.path.join(ROOT, "kernels", "*.c"))
                   + glob.glob(os.path.join(ROOT, "kernels", "common", "*.c"))
                   + glob.glob(os.path.join(ROOT, "kernels", "opt", "*.c"))
-                  + glob.glob(os.path.join(ROOT, "threads", "*.c")))
+                  + glob.glob(os.path.join(ROOT, "threads", "*.c"))
+                  + glob.glob(os.path.join(GPU, "*.c")))  # the OpenCL delegate (dlopen: no OpenCL needed to build)
 # The binding owns its thread pools on the heap (the runtime itself never allocates).
 _GLUE = """
 #include <stdlib.h>
 #include "tensorlite.h"
 #include "tensorlite_threads.h"
+#include "tensorlite_delegate.h"
+#include "tl_gpu_delegate.h"
 static tl_thread_pool *tl_binding_pool_new(int32_t threads) {
     tl_pthread_pool *p = malloc(sizeof *p);
     if (p && tl_pthread_pool_init(p, threads) != 0) {
@@ -118,10 +132,11 @@ ffibuilder.set_source(
     "tensorlite.runtime._tl_c",
     _GLUE,
     sources=[os.path.relpath(s) for s in _sources],
-    include_dirs=[os.path.relpath(os.path.join(ROOT, "include")), os.path.relpath(os.path.join(ROOT, "src"))],
+    include_dirs=[os.path.relpath(os.path.join(ROOT, "include")), os.path.relpath(os.path.join(ROOT, "src")),
+                  os.path.relpath(GPU)],
     extra_compile_args=["-std=c99", "-O3", "-pthread"],
     extra_link_args=["-pthread"],
-    libraries=["m"],
+    libraries=["m", "dl"],
 )
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import numpy as np
 from tensorlite.training.shape_text import shape_text
 
 from ._tl_c import ffi, lib
+from .delegate import Delegate, node_report
 
 _ARENA_TOO_SMALL = 4
 _TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
@@ -69,8 +70,11 @@ class Interpreter:
         repacked for their GEMM (about twice an int8 model's weights), step aside for the reference kernels."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
-        if experimental_delegates:
-            raise ValueError("Interpreter: delegates are not supported by tensorlite's C runtime yet")
+        self._delegates = list(experimental_delegates or [])  # kept alive while this Interpreter is
+        if any(not isinstance(d, Delegate) for d in self._delegates):
+            raise ValueError("Interpreter: experimental_delegates takes delegates from tl.lite.load_delegate('gpu')")
+        if len(self._delegates) > 1:
+            raise NotImplementedError("Interpreter: the C runtime takes one delegate per interpreter")
         if num_threads is not None and (not isinstance(num_threads, int) or num_threads < -1):
             raise ValueError("type of num_threads should be int and >= -1")
         if model_path is not None:
@@ -114,6 +118,8 @@ class Interpreter:
             lib.tl_interpreter_set_pack_weights(self._it, int(self._pack_weights))
             if self._pool is not None:
                 lib.tl_interpreter_set_thread_pool(self._it, self._pool)
+            if self._delegates and self._delegates[0].available:
+                lib.tl_interpreter_set_delegate(self._it, self._delegates[0]._c)
         return status_p[0]
 
     @staticmethod
@@ -162,6 +168,13 @@ class Interpreter:
                 self._arena_size *= 2
                 continue
             raise _error(ValueError, self._source, self._message(), status)
+
+    def get_delegate_report(self) -> list[dict]:
+        """Per node of subgraph 0 (after allocate_tensors): {"index", "op_name", "delegate" ("gpu" or None),
+        "partition" (-1 on the CPU), "reason"}: why a node stays on the CPU ("quantized tensors stay on the CPU",
+        "no GPU kernel for GATHER", ...). Other subgraphs (control flow bodies, signatures) run on the CPU."""
+        self._require_allocated("get_delegate_report")
+        return node_report(self._it, self._delegates)
 
     def _require_allocated(self, what: str) -> None:
         if not self._allocated:

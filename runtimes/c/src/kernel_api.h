@@ -95,6 +95,9 @@ struct tl_interpreter {
     tl_thread_pool *pool;   /* optimized kernels' tasks run there (NULL: in the calling thread) */
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
+    struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
+    struct tl_partition_rec *partitions; /* its partitions, in the tail */
+    int32_t n_partitions;
     int broken;             /* the model could not be read: only the error message is valid */
     char error[192];
 };
@@ -144,6 +147,8 @@ tl_tensor *tl_subgraph_tensor(const tl_subgraph *sg, int32_t index);
  * control flow kernels, what they call; then plans memory (subgraph.c and plan.c). */
 tl_status tl_interpreter_prepare_all(tl_interpreter *it);
 tl_status tl_interpreter_plan(tl_interpreter *it);
+/* Partitions subgraph 0 between the interpreter's delegate and the CPU (delegate.c), after planning. */
+tl_status tl_delegate_apply(tl_interpreter *it);
 
 /* The threads a kernel may split its work into (1 without a pool), and running task(ctx, i) for
  * i in [0, tasks): on the pool when there is one, else in order in this thread. */
