@@ -1,3 +1,4 @@
+# ruff: noqa  (kept as TFX writes it: only the imports differ)
 # The pipeline of TFX's penguin_simple tutorial (tensorflow/tfx, docs/tutorials/tfx/penguin_simple.ipynb,
 # Apache-2.0, The TensorFlow Authors), ported to tensorlite by changing its imports only.
 from tensorlite import tfx

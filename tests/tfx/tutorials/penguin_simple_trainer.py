@@ -1,11 +1,16 @@
 # The Trainer module of TFX's penguin_simple tutorial (tensorflow/tfx, docs/tutorials/tfx/penguin_simple.ipynb,
 # Apache-2.0, The TensorFlow Authors), ported to tensorlite by changing its imports only.
+# ruff: noqa  (kept as TFX writes it: only the imports differ)
 
+from typing import List
 from absl import logging
-from tensorlite.tfx import schema_pb2, schema_utils, tfxio
-
 import tensorlite as tf
-from tensorlite import keras, tfx
+from tensorlite import keras
+from tensorlite.tfx import schema_utils
+
+from tensorlite import tfx
+from tensorlite.tfx import tfxio
+from tensorlite.tfx import schema_pb2
 
 _FEATURE_KEYS = [
     'culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g'
@@ -24,7 +29,7 @@ _FEATURE_SPEC = {
 }
 
 
-def _input_fn(file_pattern: list[str],
+def _input_fn(file_pattern: List[str],
               data_accessor: tfx.components.DataAccessor,
               schema: schema_pb2.Schema,
               batch_size: int = 200) -> tf.data.Dataset:
