@@ -8,6 +8,7 @@ import subprocess
 from tests.conftest import skip_or_fail
 
 from .cbuild import CORPUS, make
+from .test_sparse import SPARSE
 
 RUNS = 20000
 
@@ -38,6 +39,7 @@ def test_libfuzzer_model_loader_bounded_run(tmp_path):
     seeds.mkdir()
     hostile = sorted((CORPUS / "fuzz").glob("*.tflite"))
     models = [p for p in sorted(CORPUS.glob("*.tflite")) + sorted(CORPUS.glob("seanet/*.tflite"))
+              + sorted(SPARSE.glob("*.tflite"))  # sparsity metadata (tests/data/sparse)
               if p.stat().st_size < 64 * 1024]  # bigger models make each input too slow
     assert len(hostile) >= 9 and len(models) >= 20, f"corpus seeds missing under {CORPUS}"
     for p in hostile + models:

@@ -2,11 +2,14 @@
 corpus model, and tens of thousands of hostile mutations (truncation at every byte, bit flips,
 random 32-bit overwrites) return a status, never crash.
 The mutated models include control flow ones (WHILE, IF, several subgraphs; from
-test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting."""
+test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting, and models with
+sparse weights (tests/data/sparse), run as they are, mutated, and with their sparsity metadata spoiled
+field by field (test_sparse.spoiled_sparse_models)."""
 import subprocess
 
 from .cbuild import CORPUS, make
 from .test_control_flow import MODELS as CONTROL_FLOW_MODELS
+from .test_sparse import SPARSE, spoiled_sparse_models
 
 MUTATED = ["hello_world_int8.tflite", "magic_wand.tflite", "add_model_quant8.tflite", "hello_world_float.tflite",
            "audio_preprocessor_int8.tflite"]  # the last: CUSTOM ops, FlexBuffer options
@@ -29,8 +32,19 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
         if r.returncode == 1:
             assert r.stdout.startswith("error "), r.stdout  # a clear status and message
 
+    sparse = sorted(SPARSE.glob("*.tflite"))
+    assert len(sparse) >= 10
+    for k, data in enumerate(spoiled_sparse_models(200)):
+        sparse.append(tmp_path / f"spoiled_sparse_{k}.tflite")
+        sparse[-1].write_bytes(data)
+    for model in sparse:
+        r = _run([out / "tl_run", model])
+        assert r.returncode in (0, 1), f"{model.name}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+        assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
+
     seeds = sorted((CORPUS / "fuzz").glob("*.tflite"))
-    assert len(seeds) >= 9
+    seeds += [SPARSE / f"{m}.tflite" for m in ("mlp_block4x1_float", "mlp_int8")]
+    assert len(seeds) >= 11
     control_flow = []
     for name, build in sorted(CONTROL_FLOW_MODELS.items()):
         control_flow.append(tmp_path / f"{name}.tflite")

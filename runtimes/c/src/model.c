@@ -5,13 +5,15 @@
 #include <string.h>
 
 #include "kernel_api.h"
+#include "sparse.h"
 
 /* TFLite schema field ids (schema.fbs). */
 enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4, MODEL_METADATA = 6,
        MODEL_SIGNATURES = 7 };
 enum { OPCODE_DEPRECATED = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
 enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
-enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5, T_SHAPE_SIGNATURE = 7 };
+enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5, T_SPARSITY = 6,
+       T_SHAPE_SIGNATURE = 7 };
 enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DIM = 6 };
 enum { OP_OPCODE = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4, OP_CUSTOM_OPTIONS = 5,
        OP_INTERMEDIATES = 8 };
@@ -77,7 +79,7 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
 static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffers, tl_tensor *t) {
     const tl_fb *fb = &it->fb;
     tl_fb_vec shape, signature, data;
-    tl_fb_table buf;
+    tl_fb_table buf, sparsity;
     uint32_t i, bidx;
     int8_t type;
     uint8_t var;
@@ -106,6 +108,9 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     TRY(read_quantization(it, tt, t));
 
     TRY(tl_fb_u32(fb, tt, T_BUFFER, 0, &bidx));
+    TRY(tl_fb_table_field(fb, tt, T_SPARSITY, &sparsity));
+    if (sparsity.pos && bidx == 0)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "sparse tensor without a constant buffer");
     if (bidx == 0) return TL_STATUS_OK; /* buffer 0 is the empty sentinel: an activation */
     if (bidx >= buffers.len) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor buffer index out of range");
     TRY(tl_fb_vec_table(fb, buffers, bidx, &buf));
@@ -116,6 +121,7 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
             return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "buffers stored outside the FlatBuffer (>2 GB models)");
     }
     TRY(tl_fb_vec_field(fb, buf, BUF_DATA, 1, &data));
+    if (sparsity.pos) return tl_sparse_densify(it, sparsity, data, t); /* src/sparse.c */
     if (data.len) {
         if (data.len != t->bytes)
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "constant buffer size does not match its tensor");
