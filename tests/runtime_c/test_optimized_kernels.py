@@ -402,3 +402,21 @@ def _mobilenet_v3_like(dtype, seed=0):
 @pytest.mark.parametrize("dtype", ["float32", "int8"])
 def test_mobilenet_v3_like_model_in_every_tier(dtype):
     _same(_mobilenet_v3_like(dtype), seed=8)
+
+
+# TRANSPOSE: retinaface's NHWC <-> NCHW permutations, size-1 axes that vanish, axes that merge, the identity,
+# ranks 1 to 6, tiles with tails (33 x 70), and every element size (bool/int8 1 byte ... int64 8).
+TRANSPOSES = [((1, 8, 10, 128), (0, 3, 1, 2)), ((1, 64, 17, 22), (0, 2, 3, 1)), ((2, 3, 4, 5), (0, 1, 2, 3)),
+              ((33, 70), (1, 0)), ((5,), (0,)), ((2, 3, 4), (2, 0, 1)), ((3, 1, 4, 2), (3, 2, 1, 0)),
+              ((2, 3, 4, 5, 6), (4, 0, 3, 1, 2)), ((2, 1, 3, 2, 2, 3), (5, 3, 4, 0, 2, 1)), ((4, 5, 6), (0, 2, 1))]
+
+
+@pytest.mark.parametrize("shape,perm", TRANSPOSES, ids=lambda v: "x".join(map(str, v)))
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32", "int64", "bool"])
+def test_transpose_in_every_tier(shape, perm, dtype):
+    rng = np.random.default_rng(len(shape))
+    x = (rng.integers(-100, 100, shape) if dtype != "bool" else rng.integers(0, 2, shape)).astype(dtype)
+    data = _one_op("TRANSPOSE", [(dtype, shape, None)], (dtype, tuple(shape[p] for p in perm), None),
+                   consts=[(1, np.asarray(perm, np.int32), None)])
+    _same(data, [x], exact=True)
+    np.testing.assert_array_equal(run(Interpreter(model_content=data), [x])[0], np.transpose(x, perm))

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../src/kernel_api.h"
+#include "opt/opt_kernels.h"
 
 typedef struct {
     int32_t ndim;
@@ -34,7 +35,8 @@ tl_status tl_transpose_prepare(tl_interpreter *it, tl_node *node) {
         d->in_stride[i] = strides[p];
     }
     node->eval = tl_transpose_eval;
-    return TL_STATUS_OK;
+    return it->reference_kernels ? TL_STATUS_OK
+                                 : tl_transpose_opt_prepare(it, node, d->ndim, out->dims, d->in_stride, d->elem);
 }
 
 static tl_status tl_transpose_eval(tl_interpreter *it, tl_node *node) {

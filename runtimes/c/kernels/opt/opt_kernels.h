@@ -51,6 +51,9 @@ typedef struct {
 
 tl_status tl_mean_opt_prepare(tl_interpreter *it, tl_node *node, const tl_mean_params *params);
 tl_status tl_hard_swish_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+/* TRANSPOSE (opt/transpose.c): the output's dims and, for each output axis, its input stride in elements. */
+tl_status tl_transpose_opt_prepare(tl_interpreter *it, tl_node *node, int32_t ndim, const int32_t *out_dims,
+                                   const int64_t *in_stride, size_t elem);
 tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
                                              int32_t units, float lo, float hi);
 /* FULLY_CONNECTED int8 (opt/fully_connected_s8.c): the reference's offsets, clamp and per-unit double scales

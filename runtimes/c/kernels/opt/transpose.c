@@ -1,0 +1,110 @@
+/* TRANSPOSE in the optimized tier (kernels/transpose.c is the definition): a data movement, so any
+ * order of copies gives the reference's bytes. Prepare drops the size-1 axes and merges output axes
+ * that stay neighbours in the input, so retinaface's NHWC <-> NCHW transposes become one 2-D
+ * transpose. Eval then copies contiguous runs with memcpy when the last axis keeps its place, or
+ * transposes the last two axes in 32 x 32 tiles with one typed load/store per element (1, 2, 4, 8
+ * bytes), walking the remaining axes with an odometer. One thread: the models that use TRANSPOSE
+ * move small tensors. */
+#include <string.h>
+
+#include "opt_kernels.h"
+
+#define TILE 32
+
+typedef void (*copy_2d_fn)(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,
+                           int64_t col_stride, size_t elem);
+
+typedef struct {
+    int32_t ndim;                /* axes after merging, at least 1 */
+    int64_t dims[TL_MAX_DIMS];   /* output dims */
+    int64_t stride[TL_MAX_DIMS]; /* input stride, in elements, of each output axis */
+    size_t elem;
+    copy_2d_fn copy;
+} transpose_opt;
+
+/* dst[r][c] = src[r * row_stride + c * col_stride], dst dense [rows, cols], in tiles. */
+#define COPY_2D(name, T)                                                                                        \
+    static void name(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,          \
+                     int64_t col_stride, size_t elem) {                                                          \
+        T *y = (T *)(void *)dst;                                                                                 \
+        const T *x = (const T *)(const void *)src;                                                               \
+        int64_t r0, c0, r, c;                                                                                    \
+        (void)elem;                                                                                              \
+        for (r0 = 0; r0 < rows; r0 += TILE) {                                                                    \
+            int64_t r1 = r0 + TILE < rows ? r0 + TILE : rows;                                                   \
+            for (c0 = 0; c0 < cols; c0 += TILE) {                                                                \
+                int64_t c1 = c0 + TILE < cols ? c0 + TILE : cols;                                               \
+                for (r = r0; r < r1; r++)                                                                        \
+                    for (c = c0; c < c1; c++) y[r * cols + c] = x[r * row_stride + c * col_stride];             \
+            }                                                                                                    \
+        }                                                                                                        \
+    }
+
+COPY_2D(copy_2d_u8, uint8_t)
+COPY_2D(copy_2d_u16, uint16_t)
+COPY_2D(copy_2d_u32, uint32_t)
+COPY_2D(copy_2d_u64, uint64_t)
+
+static void copy_2d_bytes(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,
+                          int64_t col_stride, size_t elem) {
+    int64_t r, c;
+    for (r = 0; r < rows; r++)
+        for (c = 0; c < cols; c++)
+            memcpy(dst + (size_t)(r * cols + c) * elem, src + (size_t)(r * row_stride + c * col_stride) * elem, elem);
+}
+
+static tl_status eval_transpose(tl_interpreter *it, tl_node *node) {
+    const transpose_opt *o = node->op_data;
+    const uint8_t *x = tl_node_input(it, node, 0)->data;
+    uint8_t *y = tl_node_output(it, node, 0)->data;
+    int32_t n = o->ndim, outer = o->stride[n - 1] == 1 ? n - 1 : n - 2, k;
+    int64_t idx[TL_MAX_DIMS] = {0}, blocks = 1, block, src = 0;
+    int64_t inner = outer == n - 1 ? o->dims[n - 1] : o->dims[n - 2] * o->dims[n - 1];
+    size_t bytes = (size_t)inner * o->elem;
+    for (k = 0; k < outer; k++) blocks *= o->dims[k];
+    for (block = 0; block < blocks; block++) {
+        uint8_t *dst = y + (size_t)block * bytes;
+        if (outer == n - 1)
+            memcpy(dst, x + (size_t)src * o->elem, bytes);
+        else
+            o->copy(dst, x + (size_t)src * o->elem, o->dims[n - 2], o->dims[n - 1], o->stride[n - 2], o->stride[n - 1],
+                    o->elem);
+        for (k = outer - 1; k >= 0; k--) { /* the next block's first input element */
+            src += o->stride[k];
+            if (++idx[k] < o->dims[k]) break;
+            src -= o->stride[k] * o->dims[k];
+            idx[k] = 0;
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+tl_status tl_transpose_opt_prepare(tl_interpreter *it, tl_node *node, int32_t ndim, const int32_t *out_dims,
+                                   const int64_t *in_stride, size_t elem) {
+    transpose_opt *o = tl_alloc_persistent(it, sizeof *o);
+    int32_t i, n = 0;
+    if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized TRANSPOSE op data");
+    for (i = 0; i < ndim; i++) {
+        if (out_dims[i] == 1) continue;
+        if (n > 0 && o->stride[n - 1] == in_stride[i] * out_dims[i]) { /* neighbours in the input too */
+            o->dims[n - 1] *= out_dims[i];
+            o->stride[n - 1] = in_stride[i];
+        } else {
+            o->dims[n] = out_dims[i];
+            o->stride[n] = in_stride[i];
+            n++;
+        }
+    }
+    if (n == 0) { /* one element */
+        o->dims[0] = 1;
+        o->stride[0] = 1;
+        n = 1;
+    }
+    o->ndim = n;
+    o->elem = elem;
+    o->copy = elem == 1 ? copy_2d_u8 : elem == 2 ? copy_2d_u16 : elem == 4 ? copy_2d_u32 : elem == 8 ? copy_2d_u64
+                                                                                                   : copy_2d_bytes;
+    node->op_data = o;
+    node->eval = eval_transpose;
+    return TL_STATUS_OK;
+}
