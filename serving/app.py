@@ -131,7 +131,10 @@ class App:
             servable = self.manager.get(name, version, label)
             doc = codec_v1.parse_json(body)
             sig, arrays, batch, row = codec_v1.decode_predict(doc, servable)
-            outputs = await self._run(servable, sig, arrays, batch, "predict")
+            if self.inline(servable):
+                outputs = self._run_inline(servable, sig, arrays, "predict")
+            else:
+                outputs = await self._run(servable, sig, arrays, batch, "predict")
             return info.set("predict", name, servable.version, (codec_v1.encode_predict(sig, outputs, row), _JSON))
         if method != "GET":
             raise ServingError("NOT_FOUND", f"Malformed request: {method} /v1/models/{rest}")
@@ -198,7 +201,10 @@ class App:
             except ValueError:
                 raise ServingError("INVALID_ARGUMENT", "Inference-Header-Content-Length is not a number") from None
             sig, arrays, batch, doc, wanted, default_binary = codec_v2.decode_infer(body, header_length, servable)
-            outputs = await self._run(servable, sig, arrays, batch, "infer")
+            if self.inline(servable):
+                outputs = self._run_inline(servable, sig, arrays, "infer")
+            else:
+                outputs = await self._run(servable, sig, arrays, batch, "infer")
             payload, head = codec_v2.encode_infer(servable, sig, outputs, doc, wanted, default_binary)
             headers = _JSON if head is None else [(b"content-type", b"application/octet-stream"),
                                                   (b"inference-header-content-length", str(head).encode())]
@@ -206,6 +212,18 @@ class App:
         raise ServingError("NOT_FOUND", f"Malformed request: {method} {path}")
 
     # -- running --------------------------------------------------------------------------------------
+    def inline(self, servable) -> bool:
+        """Whether to run the model on the event loop: a fast model, batching off."""
+        return not self.batching and servable.invoke_seconds < INLINE_SECONDS
+
+    def _run_inline(self, servable, sig, arrays, api):
+        if self.metrics is None:
+            return servable.run(sig, arrays, servable.loop_slot)
+        start = time.perf_counter()
+        outputs = servable.run(sig, arrays, servable.loop_slot)
+        self.metrics.observe_runtime(servable.name, api, time.perf_counter() - start)
+        return outputs
+
     async def _run(self, servable, sig, arrays, batch, api):
         start = time.perf_counter()
         if self.batching:
@@ -217,8 +235,6 @@ class App:
 
             servable.batcher.submit(sig, arrays, batch, done)
             outputs = await future
-        elif servable.invoke_seconds < INLINE_SECONDS:
-            outputs = servable.run(sig, arrays, servable.loop_slot)
         else:
             outputs = await asyncio.get_running_loop().run_in_executor(self.pool, servable.run, sig, arrays)
         if self.metrics is not None:

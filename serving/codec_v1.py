@@ -12,6 +12,7 @@ from .servable import Servable, Signature
 from .tensors import check_shapes, to_array
 
 _OPTS = orjson.OPT_SERIALIZE_NUMPY
+_REQUEST_KEYS = ("signature_name", "instances", "inputs")
 
 
 def parse_json(body: bytes):
@@ -32,7 +33,14 @@ def _is_named(value) -> bool:
 
 def decode_predict(doc: dict, servable: Servable) -> tuple[Signature, list[np.ndarray], int, bool]:
     """(signature, input arrays in signature order, batch size, row format?) from a parsed request."""
-    unknown = set(doc) - {"signature_name", "instances", "inputs"}
+    if len(doc) == 1:  # fast path: {"instances": [[...], ...]} for the default signature's one batched input
+        instances = doc.get("instances")
+        sig = servable.default_signature
+        if instances.__class__ is list and instances and instances[0].__class__ is list and sig.batched \
+                and len(sig.inputs) == 1:
+            arrays = [to_array(instances, sig.inputs[0])]
+            return sig, arrays, check_shapes(sig, arrays), True
+    unknown = [k for k in doc if k not in _REQUEST_KEYS]
     if unknown:
         raise ServingError("INVALID_ARGUMENT", f"unknown key(s) {sorted(unknown)} in the request; expected "
                            "'signature_name' and one of 'instances' or 'inputs'")
@@ -43,7 +51,7 @@ def decode_predict(doc: dict, servable: Servable) -> tuple[Signature, list[np.nd
     if ("instances" in doc) == ("inputs" in doc):
         raise ServingError("INVALID_ARGUMENT", "Missing 'inputs' or 'instances' key" if "inputs" not in doc else
                            "Not formatted correctly expecting only one of 'inputs' or 'instances' keys exists")
-    keys = [s.key for s in sig.inputs]
+    keys = sig.input_keys
     row = "instances" in doc
     if row:
         instances = doc["instances"]
@@ -59,7 +67,7 @@ def decode_predict(doc: dict, servable: Servable) -> tuple[Signature, list[np.nd
             if len(keys) != 1:
                 raise ServingError("INVALID_ARGUMENT", f"the signature has {len(keys)} inputs {sorted(keys)}: each "
                                    "instance must be an object naming them")
-            if any(_is_named(inst) for inst in instances):
+            if len(instances) > 1 and any(_is_named(inst) for inst in instances):
                 raise ServingError("INVALID_ARGUMENT", "instances mix objects and bare values")
             columns = [instances]
         if not sig.batched:  # a model without a batch dimension of -1: each instance is the whole input

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 from tensorlite.runtime import Interpreter
+from tensorlite.runtime._tl_c import ffi, lib
 
 from .errors import ServingError
 
@@ -36,6 +37,10 @@ class Signature:
     inputs: tuple[TensorSpec, ...]
     outputs: tuple[TensorSpec, ...]
     batched: bool       # every input starts with a -1 dimension and every output with the static batch
+
+    @property
+    def input_keys(self) -> list[str]:
+        return [s.key for s in self.inputs]
 
     def input(self, key: str) -> TensorSpec | None:
         return next((s for s in self.inputs if s.key == key), None)
@@ -75,6 +80,7 @@ class _Slot:
         self._bind()
 
     def _bind(self):
+        self.handle = self.it._it  # allocate_tensors makes a new C interpreter: take its handle again
         self.views = {}
         for key, sig in self.signatures.items():
             self.views[key] = ([self.it._view(s.index, sig.subgraph) for s in sig.inputs],
@@ -91,7 +97,9 @@ class _Slot:
         ins, outs = self.views[sig.key]
         for view, a in zip(ins, arrays):
             view[...] = a
-        self.it._invoke(sig.subgraph)
+        if lib.tl_interpreter_invoke_subgraph(self.handle, sig.subgraph) != 0:  # the binding's invoke, minus checks
+            message = ffi.string(lib.tl_interpreter_error_message(self.handle)).decode()
+            raise RuntimeError(f"{self.it._source}: {message}")
         return [v.copy() for v in outs]
 
 
@@ -108,6 +116,8 @@ class Servable:
         probe.allocate_tensors()
         self.signatures = _signatures(probe)
         self.resizable = self._can_resize(probe)
+        self.default_signature = self.signatures.get("serving_default") or (
+            next(iter(self.signatures.values())) if len(self.signatures) == 1 else None)
         self._slots = queue.SimpleQueue()
         for _ in range(threads):
             self._slots.put(_Slot(content, path, self.signatures))
@@ -136,10 +146,10 @@ class Servable:
             return False
 
     def signature(self, name: str | None) -> Signature:
+        if not name and self.default_signature is not None:
+            return self.default_signature
         key = name or "serving_default"
         if key not in self.signatures:
-            if not name and len(self.signatures) == 1:
-                return next(iter(self.signatures.values()))
             raise ServingError("INVALID_ARGUMENT", f'Serving signature name: "{key}" not found in signature def; '
                                f"the model has {sorted(self.signatures)}")
         return self.signatures[key]

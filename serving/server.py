@@ -7,6 +7,7 @@ the poller and batch threads stop and the process exits 0."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -122,6 +123,10 @@ def serve(args) -> int:
                             lifespan="on", access_log=False, log_level="info",
                             timeout_graceful_shutdown=args.graceful_shutdown_seconds, backlog=2048)
     server = _server_class(uvicorn)(config)
+    # the models, NumPy and tensorlite's modules live as long as the process: keep them out of the cyclic GC's
+    # scans, which otherwise walk them on every full collection while requests wait
+    gc.collect()
+    gc.freeze()
     try:
         server.run()
     finally:

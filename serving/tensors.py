@@ -40,6 +40,13 @@ def _short(value) -> str:
 
 
 def to_array(value, spec: TensorSpec) -> np.ndarray:
+    if spec.dtype.kind == "f":  # the common case in one NumPy call; anything odd gets the checks below
+        try:
+            arr = np.asarray(value, spec.dtype)
+            if arr.dtype == spec.dtype:
+                return arr
+        except (ValueError, TypeError):
+            pass
     try:
         arr = np.asarray(value)
     except ValueError as exc:  # ragged nesting
@@ -81,21 +88,23 @@ def check_shapes(sig: Signature, arrays: list[np.ndarray]) -> int:
     """The request's batch size, after checking each input's shape against the signature."""
     batch = None
     for spec, a in zip(sig.inputs, arrays):
+        shape = a.shape
         if sig.batched:
-            ok = a.ndim == len(spec.shape) and a.shape[1:] == spec.shape[1:] and a.shape[0] >= 1
-            want = _shape_text(spec.signature)
+            ok = len(shape) == len(spec.shape) and shape[1:] == spec.shape[1:] and shape[0] >= 1
         else:
-            ok = a.shape == spec.shape
-            want = _shape_text(spec.shape)
+            ok = shape == spec.shape
         if not ok:
+            want = _shape_text(spec.signature if sig.batched else spec.shape)
             raise ServingError("INVALID_ARGUMENT", f"input {spec.key!r}: expected shape {want}"
-                               f"{' (-1: any batch size)' if sig.batched else ''}, got {_shape_text(a.shape)}")
+                               f"{' (-1: any batch size)' if sig.batched else ''}, got {_shape_text(shape)}")
         if sig.batched:
-            if batch is not None and a.shape[0] != batch:
+            if batch is not None and shape[0] != batch:
                 raise ServingError("INVALID_ARGUMENT", f"inputs disagree on the batch size: {batch} and "
-                                   f"{a.shape[0]} ({spec.key!r})")
-            batch = a.shape[0]
-    if sig.batched and batch % sig.inputs[0].shape[0]:
+                                   f"{shape[0]} ({spec.key!r})")
+            batch = shape[0]
+    if not sig.batched:
+        return 1
+    if batch % sig.inputs[0].shape[0]:
         raise ServingError("INVALID_ARGUMENT", f"batch size {batch} is not a multiple of the model's "
                            f"{sig.inputs[0].shape[0]}")
-    return batch if sig.batched else 1
+    return batch
