@@ -30,6 +30,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="the .tflite file")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--tensors", action="store_true", help="list every tensor too")
+    parser.add_argument("--shape", action="append", type=_shape_arg, metavar="D,D,...",
+                        help="the C runtime's arena for inputs of this shape (e.g. 4,224,224,3: the first input at "
+                             "batch 4); repeat for the next inputs")
+
+
+def _shape_arg(text: str) -> list[int]:
+    try:
+        dims = [int(d) for d in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected comma-separated integers, e.g. 4,224,224,3") from None
+    if not dims or min(dims) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: dimensions must be at least 1")
+    return dims
 
 
 def run_inspect(args: argparse.Namespace, file=None) -> int:
@@ -47,7 +60,7 @@ def run_inspect(args: argparse.Namespace, file=None) -> int:
     except ValueError as e:
         print(f"tensorlite inspect: {e}", file=sys.stderr)
         return 2
-    facts = inspect_model(model, data, args.model, tensors=args.tensors)
+    facts = inspect_model(model, data, args.model, tensors=args.tensors, shapes=args.shape)
     if args.json:
         print(json.dumps(facts, indent=1), file=out)
     else:
@@ -122,16 +135,23 @@ def _macs(op, tensors) -> int | None:
     return None
 
 
-def _runtime(data: bytes, source: str) -> dict:
-    """What tensorlite's C runtime makes of the model: the arena it needs, or what it lacks."""
+def _runtime(data: bytes, source: str, shapes=None) -> dict:
+    """What tensorlite's C runtime makes of the model: the arena it needs (with the inputs resized to `shapes`, in
+    input order, when given), or what it lacks."""
     try:
         import tensorlite as tl
         it = tl.lite.Interpreter(model_content=data, source=source)
         missing = it.unsupported_ops()
         if missing:
             return {"unsupported_ops": list(missing)}
+        details = it.get_input_details()
+        if shapes and len(shapes) > len(details):
+            return {"error": f"{len(shapes)} --shape given, the model has {len(details)} inputs"}
+        for d, shape in zip(details, shapes or []):
+            it.resize_tensor_input(d["index"], shape)
         it.allocate_tensors()
-        return {"arena_bytes": int(it.arena_bytes_used())}
+        return {"arena_bytes": int(it.arena_bytes_used()),
+                "input_shapes": [[int(x) for x in d["shape"]] for d in it.get_input_details()]}
     except Exception as e:                             # the runtime refusing the model is a finding, not a crash
         return {"error": f"{type(e).__name__}: {e}"}
 
@@ -143,7 +163,7 @@ def _metadata_text(raw: bytes) -> str | None:
         return None
 
 
-def inspect_model(model, data: bytes, source: str = "<bytes>", tensors: bool = False) -> dict:
+def inspect_model(model, data: bytes, source: str = "<bytes>", tensors: bool = False, shapes=None) -> dict:
     """The facts `tensorlite inspect` prints, as JSON-ready data."""
     facts = {"file": source, "bytes": len(data), "schema_version": model.version,
              "description": model.description,
@@ -191,7 +211,7 @@ def inspect_model(model, data: bytes, source: str = "<bytes>", tensors: bool = F
     facts["constant_bytes"] = const_bytes
     facts["macs"] = macs
     facts["total_macs"] = sum(e["macs"] for e in macs.values())
-    facts["runtime"] = _runtime(data, source)
+    facts["runtime"] = _runtime(data, source, shapes)
     return facts
 
 
@@ -260,7 +280,8 @@ def render(facts: dict, file=None) -> None:
     console.print(f"MACs: {facts['total_macs']:,} ({', '.join(MAC_OPS)})")
     rt = facts["runtime"]
     if "arena_bytes" in rt:
-        console.print(f"tensorlite C runtime arena: {rt['arena_bytes']:,} bytes")
+        inputs = ", ".join("[" + ",".join(map(str, s)) + "]" for s in rt["input_shapes"])
+        console.print(f"tensorlite C runtime arena: {rt['arena_bytes']:,} bytes (inputs {inputs})")
     elif "unsupported_ops" in rt:
         console.print("tensorlite C runtime: no kernel for " + ", ".join(rt["unsupported_ops"]))
     else:

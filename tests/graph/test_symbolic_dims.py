@@ -194,13 +194,13 @@ def test_converted_function_is_dynamic_wherever_the_batch_flows():
     data = converter.convert()
     for n in (1, 6):
         x = RNG.standard_normal((n, 4, 5)).astype(np.float32)
-        interpreter = litert_interpreter(data)
-        if n != 1:
-            interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [n, 4, 5])
-        got = run(interpreter, [x])
-        want = [np.maximum(x.reshape(n, 20) @ w, 0), x.mean(axis=(1, 2))]
-        for g, e in zip(sorted(got, key=lambda a: a.ndim), sorted(want, key=lambda a: a.ndim)):
-            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+        for interpreter in (litert_interpreter(data), tl.lite.Interpreter(model_content=data)):  # LiteRT and ours
+            if n != 1:
+                interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [n, 4, 5])
+            got = run(interpreter, [x])
+            want = [np.maximum(x.reshape(n, 20) @ w, 0), x.mean(axis=(1, 2))]
+            for g, e in zip(sorted(got, key=lambda a: a.ndim), sorted(want, key=lambda a: a.ndim)):
+                np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
 
 def keras_model(seed=0):
@@ -287,13 +287,17 @@ def test_keras_saved_model_runs_any_batch_in_a_fresh_process_and_converts(tmp_pa
         (probs,) = run(interpreter, [x8])
         np.testing.assert_allclose(probs, want, rtol=1e-5, atol=1e-6)
 
-    # tensorlite's C runtime plans static shapes: it runs the file at its batch 1 and refuses a resize
+    # tensorlite's C runtime runs the file at its batch 1, and at batch 8 after a resize (strict: only -1 changes)
     interpreter = tl.lite.Interpreter(model_path=str(out))
     x1 = feeds[str(tmp_path / "x1.npy")]
     (probs,) = run(interpreter, [x1])
     np.testing.assert_allclose(probs, model.predict(x1, verbose=0), rtol=1e-5, atol=1e-6)
-    with pytest.raises(NotImplementedError, match="plans static shapes"):
-        interpreter.resize_tensor_input(0, [8, 8, 8, 3])
+    (detail,) = interpreter.get_input_details()
+    with pytest.raises(ValueError, match="fixed at 8 in its shape_signature"):
+        interpreter.resize_tensor_input(detail["index"], [8, 9, 8, 3], strict=True)
+    interpreter.resize_tensor_input(detail["index"], [8, 8, 8, 3], strict=True)
+    (probs,) = run(interpreter, [x8])
+    np.testing.assert_allclose(probs, want, rtol=1e-5, atol=1e-6)
 
 
 def test_recurrent_and_transposed_conv_layers_follow_the_batch(tmp_path):
@@ -314,7 +318,7 @@ def test_recurrent_and_transposed_conv_layers_follow_the_batch(tmp_path):
             (y,) = loaded(x).values()
             np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
         data = tl.lite.Converter.from_saved_model(str(tmp_path / f"sm{i}")).convert()
-        interpreter = litert_interpreter(data)
-        interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [5, *shape])
-        (y,) = run(interpreter, [x])
-        np.testing.assert_allclose(y, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+        for interpreter in (litert_interpreter(data), tl.lite.Interpreter(model_content=data)):  # LiteRT and ours
+            interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [5, *shape])
+            (y,) = run(interpreter, [x])
+            np.testing.assert_allclose(y, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)

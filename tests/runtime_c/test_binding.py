@@ -116,9 +116,7 @@ def test_reference_resolver_tensor_view_reset_and_resize():
     it = Interpreter(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_REF, num_threads=2)
     it.allocate_tensors()
     d = it.get_input_details()[0]
-    it.resize_tensor_input(d["index"], list(d["shape"]))  # same shape: allowed
-    with pytest.raises(NotImplementedError, match="static shapes"):
-        it.resize_tensor_input(d["index"], [4, 1])
+    it.resize_tensor_input(d["index"], list(d["shape"]))  # same shape: still allocated, as in LiteRT
     it.tensor(d["index"])()[...] = 0.5  # a live view, as in LiteRT
     it.invoke()
     out = it.get_tensor(it.get_output_details()[0]["index"])
@@ -129,3 +127,9 @@ def test_reference_resolver_tensor_view_reset_and_resize():
     assert 0 < it.arena_bytes_used() <= it._arena_size
     with pytest.raises(ValueError, match="type"):
         it.set_tensor(d["index"], np.zeros(d["shape"], np.int8))
+    it.resize_tensor_input(d["index"], [4, 1])  # a batch of 4, re-planned by allocate_tensors (tests: test_resize.py)
+    it.allocate_tensors()
+    it.set_tensor(d["index"], np.array([[0.5], [1.0], [2.0], [0.5]], np.float32))
+    it.invoke()
+    batch = it.get_tensor(it.get_output_details()[0]["index"])
+    assert batch.shape == (4, 1) and batch[0] == batch[3] == out[0]

@@ -16,7 +16,7 @@ from tensorlite.tools import cli
 
 import tensorlite as tl
 from tests.litert import litert_interpreter, litert_schema
-from tests.paths import CORPUS
+from tests.paths import CORPUS, TF_CONVERTED
 
 L = tl.keras.layers
 
@@ -75,7 +75,8 @@ def test_dense_model(tmp_path, capsys):
     # the C runtime runs it: the arena it reports is the interpreter's own figure
     it = tl.lite.Interpreter(model_path=str(path))
     it.allocate_tensors()
-    assert facts["runtime"] == {"arena_bytes": it.arena_bytes_used()} and it.arena_bytes_used() > 0
+    assert facts["runtime"] == {"arena_bytes": it.arena_bytes_used(), "input_shapes": [[1, 12]]}
+    assert it.arena_bytes_used() > 0
 
 
 def test_conv_model(tmp_path, capsys):
@@ -115,7 +116,7 @@ def test_batch_matmul_macs(tmp_path, capsys):
     facts = inspect_json(capsys, _save(tmp_path, write(model)))
     assert facts["macs"] == {"BATCH_MATMUL": {"ops": 2, "macs": 2 * (2 * 3 * 5 * 4), "unknown": 0}}
     assert facts["parameters"] == 40 and facts["constant_bytes"] == 160
-    assert set(facts["runtime"]) <= {"arena_bytes", "unsupported_ops"}
+    assert set(facts["runtime"]) <= {"arena_bytes", "input_shapes", "unsupported_ops"}
 
 
 # ---- corpus models: against LiteRT ---------------------------------------------------------------
@@ -190,7 +191,7 @@ def test_corpus_model_against_litert(name, capsys):
     names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
     assert {o["op"]: o["versions"] for o in facts["ops"]} == {names[c]: sorted(v) for c, v in versions.items()}
     rt = facts["runtime"]
-    assert rt.get("arena_bytes", 1) > 0 and set(rt) <= {"arena_bytes", "unsupported_ops"}
+    assert rt.get("arena_bytes", 1) > 0 and set(rt) <= {"arena_bytes", "input_shapes", "unsupported_ops"}
 
 
 def test_custom_ops_are_named_and_the_runtime_gap_reported(capsys):
@@ -204,6 +205,25 @@ def test_custom_ops_are_named_and_the_runtime_gap_reported(capsys):
     _check_against_schema(facts, path.read_bytes())
     vela = inspect_json(capsys, _corpus("person_detect_vela.tflite"))  # an NPU command stream: a gap
     assert vela["runtime"]["unsupported_ops"] == ["CUSTOM ethos-u"]
+
+
+def test_shape_shows_the_arena_for_resized_inputs(capsys):
+    """--shape resizes the inputs before the C runtime plans: the arena for a batch of 4 is the interpreter's own
+    figure after the same resize, larger than at the model's batch 1."""
+    path = TF_CONVERTED / "mobilenet_v2_035_96_dynamic.tflite"
+    one = inspect_json(capsys, path)["runtime"]
+    four = inspect_json(capsys, path, "--shape", "4,96,96,3")["runtime"]
+    it = tl.lite.Interpreter(model_path=str(path))
+    it.resize_tensor_input(it.get_input_details()[0]["index"], [4, 96, 96, 3])
+    it.allocate_tensors()
+    assert four == {"arena_bytes": it.arena_bytes_used(), "input_shapes": [[4, 96, 96, 3]]}
+    assert one["input_shapes"] == [[1, 96, 96, 3]] and four["arena_bytes"] > one["arena_bytes"]
+    status, out, err = inspect(capsys, path, "--shape", "4,96,96,3")
+    assert status == 0 and f"arena: {four['arena_bytes']:,} bytes (inputs [4,96,96,3])" in out
+    wrong = inspect_json(capsys, path, "--shape", "4,96,96")["runtime"]  # rank 3 into a CONV_2D
+    assert "CONV_2D" in wrong["error"] and "4-D" in wrong["error"]
+    with pytest.raises(SystemExit):
+        inspect(capsys, path, "--shape", "4,x")
 
 
 def test_text_output(capsys):

@@ -94,6 +94,7 @@ class Interpreter:
         self._pool = self._thread_pool(num_threads)
         self._it = None
         self._allocated = False
+        self._resizes = {}  # (subgraph, tensor index) -> shape, applied to each C interpreter _create makes
         status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
         if status not in (0, _ARENA_TOO_SMALL):
             raise _error(ValueError, self._source, self._message(), status)
@@ -120,7 +121,32 @@ class Interpreter:
                 lib.tl_interpreter_set_thread_pool(self._it, self._pool)
             if self._delegates and self._delegates[0].available:
                 lib.tl_interpreter_set_delegate(self._it, self._delegates[0]._c)
+            for (subgraph, index), shape in self._resizes.items():
+                self._resize_c(subgraph, index, shape, False)
         return status_p[0]
+
+    def _resize_c(self, subgraph: int, index: int, shape: tuple, strict: bool) -> None:
+        dims = ffi.new("int32_t[]", max(1, len(shape)))
+        for i, d in enumerate(shape):
+            dims[i] = d
+        status = lib.tl_interpreter_resize_input(self._it, int(subgraph), int(index), dims, len(shape), int(strict))
+        if status != 0:
+            raise _error(ValueError, self._source, self._message(), status)
+
+    def _resize(self, subgraph: int, index: int, tensor_size, strict: bool) -> None:
+        """Gives input `index` of `subgraph` a new shape in the C interpreter now (so it is checked, and the input's
+        details show it), and records it so each interpreter allocate_tensors creates (a bigger arena) gets it too."""
+        size = np.asarray(tensor_size)
+        if size.ndim != 1 or not (np.issubdtype(size.dtype, np.integer) or size.size == 0):
+            raise ValueError(f"resize_tensor_input: the new shape must be a 1-D list of integers, got {tensor_size!r}")
+        if size.size and (size.min() < np.iinfo(np.int32).min or size.max() > np.iinfo(np.int32).max):
+            raise ValueError(f"resize_tensor_input: dimensions of {shape_text(size)} do not fit int32")
+        shape = tuple(int(d) for d in size)
+        before = tuple(self._details(index, subgraph)["shape"])
+        self._resize_c(subgraph, index, shape, strict)
+        if shape != before:
+            self._resizes[(int(subgraph), int(index))] = shape
+            self._allocated = False
 
     @staticmethod
     def _thread_pool(num_threads):
@@ -281,10 +307,12 @@ class Interpreter:
         lib.tl_interpreter_reset_variables(self._it)
 
     def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
-        current = shape_text(self._details(input_index)["shape"])
-        if shape_text(tensor_size) != current:
-            raise NotImplementedError(f"resize_tensor_input: tensorlite's C runtime plans static shapes; input "
-                                      f"{input_index} has shape {current}, asked {shape_text(tensor_size)}")
+        """LiteRT's: input `input_index` (a tensor index, the details' "index") takes shape `tensor_size`; strict=True
+        lets only the shape_signature's -1 dimensions change. Call allocate_tensors() before the next invoke: it
+        propagates the shapes through the graph, prepares the kernels again and plans memory in a new arena, doubled
+        from the current size until the new shapes fit (with a fixed `arena_size`, a ValueError gives the bytes
+        they need). Tensor contents do not survive: set the inputs after allocating."""
+        self._resize(0, input_index, tensor_size, strict)
 
     # -- signatures ---------------------------------------------------------------------------------
     def get_signature_list(self) -> dict:
@@ -365,6 +393,15 @@ class SignatureRunner:
     def __call__(self, **inputs) -> dict:
         missing = set(self._sig["inputs"]) - set(inputs)
         unknown = set(inputs) - set(self._sig["inputs"])
+    def resize_input(self, input_name: str, new_shape) -> None:
+        """LiteRT's: the named input takes `new_shape`; allocate_tensors() (or a call) then re-plans."""
+        if input_name not in self._sig["inputs"]:
+            raise ValueError(f"signature has no input {input_name!r}; its inputs are {sorted(self._sig['inputs'])}")
+        self._it._resize(self._subgraph, self._sig["inputs"][input_name], new_shape, False)
+
+    def allocate_tensors(self) -> None:
+        self._it.allocate_tensors()
+
         if missing or unknown:
             raise ValueError(f"signature inputs are {sorted(self._sig['inputs'])}; missing {sorted(missing)}, "
                              f"unknown {sorted(unknown)}")
@@ -372,3 +409,8 @@ class SignatureRunner:
             self._it._set(self._sig["inputs"][name], value, self._subgraph)
         self._it._invoke(self._subgraph)
         return {name: self._it._view(i, self._subgraph).copy() for name, i in self._sig["outputs"].items()}
+        for name, value in inputs.items():  # as LiteRT's runner: each input takes its value's shape
+            index = self._sig["inputs"][name]
+            if np.shape(value) != tuple(self._it._details(index, self._subgraph)["shape"]):
+                self._it._resize(self._subgraph, index, np.shape(value), False)
+        self._it.allocate_tensors()

@@ -144,6 +144,24 @@ tl_status tl_interpreter_set_node_hook(tl_interpreter *it, tl_node_hook hook, vo
  * "OfflineMemoryAllocation" metadata when present). ARENA_TOO_SMALL: retry with a bigger arena. */
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 
+/* Gives input `tensor` (a tensor index, as tl_interpreter_get_input_tensor_index returns) of entry
+ * subgraph `subgraph` (0, or one a SignatureDef names) the shape dims[0..ndim-1] (ndim 0..6, each
+ * dimension >= 1), as LiteRT's ResizeInputTensor. strict: only dimensions the model's
+ * shape_signature marks -1 may change, and the rank must stay (ResizeInputTensorStrict); otherwise
+ * any shape the operators accept. The interpreter is then unallocated: call
+ * tl_interpreter_allocate_tensors again, which starts over from the arena's state before the first
+ * allocation, computes every tensor's shape from the inputs' in node order (shape computations
+ * such as SHAPE -> STRIDED_SLICE -> PACK feeding a RESHAPE are evaluated then, their small results
+ * kept at the arena's tail), prepares the kernels again and plans memory in the same arena. When
+ * the new shapes do not fit it returns ARENA_TOO_SMALL, and the error message gives the bytes they
+ * need: create the interpreter again in a bigger arena and repeat the resize. Tensor data does not
+ * survive: write the inputs after allocating. An output shape that depends on values known only at
+ * invoke (a RESHAPE whose shape is computed from input data) is refused at allocation, naming the
+ * tensor. Resizing to the current shape changes nothing. BAD_ARGUMENT, with a message, for a tensor
+ * that is not an input, a rank above 6, a dimension below 1, or a strict mismatch. */
+tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
+                                      int32_t ndim, int strict);
+
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);
 

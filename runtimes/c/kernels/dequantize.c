@@ -64,7 +64,7 @@ static tl_status fold(tl_interpreter *it, tl_node *node, tl_tensor *out) {
     out->data = data;
     st = node->eval(it, node);
     if (st != TL_STATUS_OK) return st;
-    out->is_constant = 1;
+    out->is_constant = TL_CONSTANT_FOLDED; /* cleared by the next allocation */
     node->eval = already_done;
     return TL_STATUS_OK;
 }

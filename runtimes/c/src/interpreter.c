@@ -186,6 +186,12 @@ tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask) {
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (it->allocated) return TL_STATUS_OK;
+    if (it->tail_mark == 0) /* each allocation (after a resize, or a failed one) starts from here */
+        it->tail_mark = it->tail;
+    it->tail = it->tail_mark;
+    it->head = 0;
+    tl_shapes_clear_folded(it);
+    if (it->resized) TRY(tl_shapes_reset(it));
     TRY(tl_interpreter_prepare_all(it));
     TRY(tl_interpreter_plan(it));
     TRY(tl_delegate_apply(it));

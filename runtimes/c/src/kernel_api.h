@@ -99,6 +99,8 @@ struct tl_interpreter {
     struct tl_partition_rec *partitions; /* its partitions, in the tail */
     int32_t n_partitions;
     int broken;             /* the model could not be read: only the error message is valid */
+    int resized;            /* an input was resized: allocation propagates shapes (resize.c) */
+    size_t tail_mark;       /* the tail before the first allocation: each allocation starts again from it */
     char error[192];
 };
 
@@ -149,6 +151,21 @@ tl_status tl_interpreter_prepare_all(tl_interpreter *it);
 tl_status tl_interpreter_plan(tl_interpreter *it);
 /* Partitions subgraph 0 between the interpreter's delegate and the CPU (delegate.c), after planning. */
 tl_status tl_delegate_apply(tl_interpreter *it);
+
+/* Resizable inputs (resize.c). is_constant is TL_CONSTANT_MODEL for the model's constants and
+ * TL_CONSTANT_FOLDED for values computed at allocation (kept in the tail, cleared by the next one).
+ * tl_shapes_reset gives every tensor but entry inputs its model shape back; tl_node_infer_shapes
+ * sets a node's output shapes from its inputs' (before its prepare); tl_node_fold computes a
+ * shape-giving node's small integer outputs at allocation (after its prepare). */
+#define TL_CONSTANT_MODEL 1
+#define TL_CONSTANT_FOLDED 2
+void tl_shapes_clear_folded(tl_interpreter *it);
+tl_status tl_shapes_reset(tl_interpreter *it);
+tl_status tl_node_infer_shapes(tl_interpreter *it, tl_node *node);
+tl_status tl_node_fold(tl_interpreter *it, tl_node *node);
+/* The shape (signature 0) or shape_signature (1; the shape when absent) the model gives tensor
+ * `index` of `subgraph`, into dims[TL_MAX_DIMS]; returns the rank, -1 when out of range (model.c). */
+int32_t tl_model_tensor_shape(const tl_interpreter *it, int32_t subgraph, int32_t index, int signature, int32_t *dims);
 
 /* The threads a kernel may split its work into (1 without a pool), and running task(ctx, i) for
  * i in [0, tasks): on the pool when there is one, else in order in this thread. */

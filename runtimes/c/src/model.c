@@ -76,6 +76,20 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
     return TL_STATUS_OK;
 }
 
+/* Why a constant of a type without an element size here is refused, naming the schema's type. */
+static const char *unsized_type(int8_t type) {
+    switch (type) {
+    case 5: return "constant tensor of type STRING, which this runtime does not support";
+    case 8: return "constant tensor of type COMPLEX64, which this runtime does not support";
+    case 11: return "constant tensor of type COMPLEX128, which this runtime does not support";
+    case 13: return "constant tensor of type RESOURCE, which this runtime does not support";
+    case 14: return "constant tensor of type VARIANT, which this runtime does not support";
+    case 17: return "constant tensor of type INT4 (packed), which this runtime does not support";
+    case 18: return "constant tensor of type BFLOAT16, which this runtime does not support";
+    default: return "constant tensor of a type this runtime does not know";
+    }
+}
+
 static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffers, tl_tensor *t) {
     const tl_fb *fb = &it->fb;
     tl_fb_vec shape, signature, data;
@@ -123,6 +137,7 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     TRY(tl_fb_vec_field(fb, buf, BUF_DATA, 1, &data));
     if (sparsity.pos) return tl_sparse_densify(it, sparsity, data, t); /* src/sparse.c */
     if (data.len) {
+        if (tl_type_size(t->type) == 0) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, unsized_type(type));
         if (data.len != t->bytes)
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "constant buffer size does not match its tensor");
         t->data = (void *)(uintptr_t)(fb->buf + data.pos); /* constants are never written */
@@ -364,27 +379,32 @@ tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *key
     return by_name(it, key, name, SIG_OUTPUTS);
 }
 
-/* shape_signature is not kept in the tensor table (most models have none): read it again here.
- * The tables were read and checked at init, so these reads succeed. */
-int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
-                                                     int32_t *dims) {
+/* Shapes are not kept beyond the tensor table's current one (most models have no signature, and
+ * a resize changes the table's): read them again here. The tables were read and checked at init,
+ * so these reads succeed. */
+int32_t tl_model_tensor_shape(const tl_interpreter *it, int32_t subgraph, int32_t index, int signature,
+                              int32_t *dims) {
     const tl_fb *fb;
     tl_fb_table model, sgt, tt;
-    tl_fb_vec subgraphs, tensors, signature;
-    const tl_tensor *t;
-    int32_t i;
+    tl_fb_vec subgraphs, tensors, shape, sig;
+    uint32_t i;
     if (it == NULL || it->broken || dims == NULL || subgraph < 0 || subgraph >= it->n_subgraphs) return -1;
-    t = tl_subgraph_tensor(&it->subgraphs[subgraph], index);
-    if (t == NULL) return -1;
+    if (tl_subgraph_tensor(&it->subgraphs[subgraph], index) == NULL) return -1;
     fb = &it->fb;
     if (tl_fb_root(fb, &model) != TL_STATUS_OK ||
         tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs) != TL_STATUS_OK ||
         tl_fb_vec_table(fb, subgraphs, (uint32_t)subgraph, &sgt) != TL_STATUS_OK ||
         tl_fb_vec_field(fb, sgt, SG_TENSORS, 4, &tensors) != TL_STATUS_OK ||
         tl_fb_vec_table(fb, tensors, (uint32_t)index, &tt) != TL_STATUS_OK ||
-        tl_fb_vec_field(fb, tt, T_SHAPE_SIGNATURE, 4, &signature) != TL_STATUS_OK)
+        tl_fb_vec_field(fb, tt, T_SHAPE, 4, &shape) != TL_STATUS_OK ||
+        tl_fb_vec_field(fb, tt, T_SHAPE_SIGNATURE, 4, &sig) != TL_STATUS_OK || shape.len > TL_MAX_DIMS)
         return -1;
-    for (i = 0; i < t->ndim; i++)
-        dims[i] = signature.len == t->ndim ? tl_fb_vec_i32(fb, signature, (uint32_t)i) : t->dims[i];
-    return t->ndim;
+    if (!signature || sig.len != shape.len) sig = shape;
+    for (i = 0; i < shape.len; i++) dims[i] = tl_fb_vec_i32(fb, sig, i);
+    return (int32_t)shape.len;
+}
+
+int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
+                                                     int32_t *dims) {
+    return tl_model_tensor_shape(it, subgraph, index, 1, dims);
 }

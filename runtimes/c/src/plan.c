@@ -9,6 +9,7 @@
  * when preserve_all_tensors promises every tensor its own bytes, or when an offline plan gives
  * the two different offsets (its offsets are kept as given; one given offset holds for both).
  * Nothing writes into a node's input, so the input may still be read after the view is made. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../kernels/common/copy.h"
@@ -213,8 +214,11 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
     }
     total = tl_plan_greedy(L.bufs, L.count, order);
     if (total > it->arena_bytes - saved_tail) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "activations do not fit: these shapes need an arena of at least %lu bytes, it has %lu",
+                 (unsigned long)(total + saved_tail), (unsigned long)it->arena_bytes);
         it->tail = saved_tail;
-        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "activations do not fit");
+        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, msg);
     }
     for (s = 0; s < it->n_subgraphs; s++) {
         tl_subgraph *sg = &it->subgraphs[s];

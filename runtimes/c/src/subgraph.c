@@ -60,13 +60,15 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     }
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        tl_status st = kernel_of(it, node, NULL)(it, node);
+        tl_status st = it->resized ? tl_node_infer_shapes(it, node) : TL_STATUS_OK; /* resize.c */
+        if (st == TL_STATUS_OK) st = kernel_of(it, node, NULL)(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
             return st;
         }
         if (node->eval == NULL) /* a kernel bug, refused here rather than called */
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED, "prepare chose no eval for these types");
+        if (it->resized && (st = tl_node_fold(it, node)) != TL_STATUS_OK) return st;
     }
     return TL_STATUS_OK;
 }

@@ -95,10 +95,11 @@ int main(int argc, char **argv) {
     unsigned long cpu_mask = 0xFFFFFFFFul;
     unsigned char *input = NULL;
     size_t input_len = 0;
+    int32_t shape[TL_MAX_DIMS], shape_rank = -1;
     static tl_pthread_pool pool; /* tools only: the runtime itself has no statics */
     if (argc < 2) {
         fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N] [reference] [cpu=MASK] "
-                        "[input=FILE]]\n");
+                        "[input=FILE] [shape=D,D,...]]\n");
         return 2;
     }
     for (a = 4; a < argc; a++) {
@@ -112,6 +113,13 @@ int main(int argc, char **argv) {
             cpu_mask = strtoul(argv[a] + 4, NULL, 0);
         } else if (strncmp(argv[a], "input=", 6) == 0 && !input) {
             if ((input = read_file(argv[a] + 6, &input_len)) == NULL) return 2;
+        } else if (strncmp(argv[a], "shape=", 6) == 0 && shape_rank < 0) {
+            /* input 0 resized to this shape after a first allocation at the model's: a re-plan in the same arena */
+            char *p = argv[a] + 6, *end;
+            for (shape_rank = 0; *p && shape_rank < TL_MAX_DIMS; p = *end == ',' ? end + 1 : end) {
+                shape[shape_rank++] = (int32_t)strtol(p, &end, 10);
+                if (end == p) break;
+            }
         } else {
             fprintf(stderr, "tl_run: unknown option %s\n", argv[a]);
             return 2;
@@ -146,6 +154,11 @@ int main(int argc, char **argv) {
     if (st == TL_STATUS_OK && reference) st = tl_interpreter_set_reference_kernels(it, 1);
     if (st == TL_STATUS_OK) st = tl_interpreter_set_cpu_features(it, (uint32_t)cpu_mask);
     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
+    if (st == TL_STATUS_OK && shape_rank >= 0) {
+        printf("arena bytes used at the model's shapes: %lu\n", (unsigned long)tl_interpreter_arena_bytes_used(it));
+        st = tl_interpreter_resize_input(it, 0, tl_interpreter_get_input_tensor_index(it, 0), shape, shape_rank, 0);
+        if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
+    }
     if (st == TL_STATUS_OK && fill_inputs(it, input, input_len) != 0) {
         fprintf(stderr, "tl_run: the input file holds %lu bytes, fewer than the model's inputs\n", (unsigned long)input_len);
         if (threads > 1) tl_pthread_pool_free(&pool);
