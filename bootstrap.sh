@@ -10,6 +10,7 @@ PACKAGES=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user    # AArch64 (NEON) cross build, run under qemu-aarch64
   emscripten nodejs chromium                                # WebAssembly build (runtimes/wasm), its node and browser tests
   pocl-opencl-icd ocl-icd-opencl-dev oclgrind clinfo        # GPU delegate (runtimes/gpu) on PoCL's CPU OpenCL; oclgrind checks
+  wrk                                                       # HTTP load generator of bench/bench_serving.py
 )
 # npm comes with NodeSource's nodejs (which conflicts with Debian's npm package); Debian's nodejs needs it apart.
 command -v npm >/dev/null || PACKAGES+=(npm)
