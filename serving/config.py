@@ -118,10 +118,10 @@ def read_model_config(path: str) -> list[ModelConfig]:
         where = f"{path}: config #{i + 1}"
         _typed(c, Message, where)
         _check_fields(c, {"name", "base_path", "model_platform", "model_version_policy", "version_labels"}, where)
+        if not c.one("name") or not c.one("base_path"):
+            raise ValueError(f"{where}: name and base_path are required")
         name = _typed(c.one("name"), str, f"{where}.name")
         base = _typed(c.one("base_path"), str, f"{where}.base_path")
-        if not name or not base:
-            raise ValueError(f"{where}: name and base_path are required")
         platform = c.one("model_platform")
         if platform is not None and platform not in ("tflite", "tensorflow"):
             raise ValueError(f"{where}: model_platform {platform!r} is not served; tensorlite serves .tflite files "

@@ -6,8 +6,8 @@ import threading
 import time
 
 import numpy as np
-
 from tensorlite.runtime import Interpreter
+
 from tests.serving.server import SLOW_MODEL
 
 
