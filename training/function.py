@@ -12,10 +12,12 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import time
 import warnings
 
 import numpy as np
 
+from . import profiler
 from .devices import current_device, device, get_device
 from .dtypes import as_dtype
 from .graph.executor import Executor
@@ -67,10 +69,35 @@ class ConcreteFunction:
             executor = self._device_executor(dev)
             if executor is None:  # some op lacks a kernel there: op by op, with CPU fallback
                 return self._replay(ts)
+            return self._run_resident(dev, executor, ts)
         captures = {vid: dev.put(get_device(var.device).get(var._value)) for vid, var in self._variables.items()}
         outs, assigned = executor.run([dev.put(get_device(t.device).get(t._value)) for t in ts], captures)
         for var, a in zip(self._assigned, assigned):
             var._value = get_device(var.device).put(dev.get(a))
+        return self._rebuild([Tensor(a, as_dtype(v.dtype), dev.name) for a, v in zip(outs, self.graph.outputs)])
+
+    def _run_resident(self, dev, executor, ts):
+        """One compiled call on the XLA device. The variables the graph assigns move to that device
+        and stay there (var.device becomes its name), so the next call passes their device arrays
+        without copies, donated: XLA may write the new values over the old buffers. An array read
+        from such a variable before a call is invalid after it (as with JAX's donation); read again."""
+        prof = profiler._active
+        start = time.perf_counter() if prof is not None else 0.0
+        updated = {id(var) for var in self._assigned}
+        donated, kept = {}, {}
+        for vid, var in self._variables.items():
+            value = var._value if var.device == dev.name else dev.put(get_device(var.device).get(var._value))
+            (donated if id(var) in updated else kept)[vid] = value
+        inputs = [t._value if t.device == dev.name else dev.put(get_device(t.device).get(t._value)) for t in ts]
+        outs, assigned = executor.step(inputs, donated, kept)
+        for var, a in zip(self._assigned, assigned):
+            var._value, var.device = a, dev.name
+        if prof is not None:
+            for a in list(outs) + list(assigned):  # the call is asynchronous: time it finished
+                getattr(a, "block_until_ready", lambda: None)()
+            prof.add(f"xla:{self.graph.name}", time.perf_counter() - start)
+            prof.runs += 1
+            prof.seconds += time.perf_counter() - start
         return self._rebuild([Tensor(a, as_dtype(v.dtype), dev.name) for a, v in zip(outs, self.graph.outputs)])
 
     def _device_executor(self, dev):

@@ -46,3 +46,36 @@ def test_digits_train_step_compiled_by_xla_equals_cpu():
     assert cf._device_executors["xla"] is not None  # compiled whole: every op has an XLA kernel
     for a, b in zip(models[0].weights, models[1].weights, strict=True):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5, err_msg=a.name)
+
+
+def test_fit_on_xla_is_one_donated_compiled_call_per_batch():
+    """fit under tl.device("xla"): the traced train step (forward, backward, Adam, metrics) is one jitted
+    call per batch, compiled once for the batch shape; the variables it updates stay on the device and
+    their buffers are donated (the array read before a step is deleted after it); weights equal fit on
+    the CPU."""
+    from tensorlite.tools import pipeline
+    (x, y), _ = pipeline.digits_arrays()
+    x, y = x[:96], y[:96]
+    models = []
+    for dev in ("cpu", "xla"):
+        tl.random.set_seed(0)
+        m = pipeline.build_digits_cnn()
+        m.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=pipeline.LEARNING_RATE),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        with tl.device(dev):
+            m.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+        models.append(m)
+    m = models[1]
+    cf = next(iter(m._train_function._cache.values()))
+    executor = cf._device_executors["xla"]
+    assert executor._step._cache_size() == 1  # 5 compiled calls, one compilation
+    kernel = m.trainable_variables[0]
+    assert kernel.device == "xla"
+    before = kernel._value
+    with tl.device("xla"):
+        m.train_on_batch(x[:32], y[:32])
+    assert before.is_deleted() and not kernel._value.is_deleted()  # donated, updated in place
+    with tl.device("cpu"):
+        models[0].train_on_batch(x[:32], y[:32])
+    for a, b in zip(models[0].weights, m.weights, strict=True):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5, err_msg=a.name)

@@ -41,7 +41,10 @@ def __getattr__(attr):  # `xp` is jax.numpy, imported on first use
 
 
 def put(a):
-    return _load().numpy.asarray(a)
+    """A committed array on JAX's default device: the same kind jitted calls return, so a compiled
+    function called with either does not compile again for the other."""
+    jax = _load()
+    return jax.device_put(jax.numpy.asarray(a), jax.devices()[0])
 
 
 def get(a) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Runs a Graph on the XLA device: the whole graph becomes one Python function of jax arrays (each
 node its op's "xla" kernel with xp=jax.numpy), compiled by jax.jit and cached (once per input shape:
-a graph with symbolic dimensions compiles again for each new size). Shape arithmetic (`shape` nodes
-and the nodes computing only from them and constants) runs with NumPy while jax traces, so sizes a
-graph computes at run time (a reshape to [tl.shape(x)[0], -1]) are static when XLA compiles."""
+a graph with symbolic dimensions compiles again for each new size). A traced train step (forward,
+backward, optimizer update) is thus one compiled call; `step` donates the variables it updates.
+Shape arithmetic (`shape` nodes and the nodes computing only from them and constants) runs with
+NumPy while jax traces, so sizes a graph computes at run time (a reshape to [tl.shape(x)[0], -1])
+are static when XLA compiles."""
 from __future__ import annotations
 
 import logging
@@ -23,6 +25,10 @@ def unsupported(graph: Graph) -> list[str]:
 
 
 class XlaExecutor:
+    """`run(inputs, captures)` as before; `step(inputs, donated, kept)` is the whole-step form: the
+    captured values the graph assigns (parameters, optimizer slots, counters) come in `donated`,
+    and jax.jit donates their buffers, so XLA updates them in place where it can."""
+
     def __init__(self, graph: Graph):
         missing = unsupported(graph)
         if missing:
@@ -50,11 +56,18 @@ class XlaExecutor:
                     env[v.id] = jnp.asarray(a).astype(v.dtype)
             return [env[v.id] for v in graph.outputs], [env[v.id] for _, v in graph.assigns]
 
+        def step(inputs, donated, kept, constants):
+            return run(inputs, {**kept, **donated}, constants)
+
         self._run = jax.jit(run)
+        self._step = jax.jit(step, donate_argnums=(1,))
         self._constants = {k: jnp.asarray(a) for k, a in graph.constants.items()}
 
     def run(self, inputs: list, captures: dict) -> tuple[list, list]:
         return self._run(list(inputs), dict(captures), self._constants)
+
+    def step(self, inputs: list, donated: dict, kept: dict) -> tuple[list, list]:
+        return self._step(list(inputs), donated, kept, self._constants)
 
 
 def _shape_arithmetic(graph: Graph) -> set[int]:

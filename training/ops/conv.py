@@ -239,6 +239,35 @@ def _conv2d_backprop_filter_grad(g, inputs, out, filter_shape, **attrs):
             apply(conv2d_op, x, g, **attrs))
 
 
+# XLA: jax.lax's convolution (one HLO op that XLA plans itself, compiles faster than im2col's
+# gathers); the two gradients are its vjps (linear in the input, resp. the filter).
+def _lax_conv(xp, x, w, strides, padding, dilations, groups):
+    import jax
+    _, pads = conv_geometry("conv2d", x.shape, w.shape[:2], strides, dilations, padding)
+    return jax.lax.conv_general_dilated(x, w, tuple(strides), [tuple(p) for p in pads], rhs_dilation=tuple(dilations),
+                                        dimension_numbers=("NHWC", "HWIO", "NHWC"), feature_group_count=groups)
+
+
+@conv2d_op.kernel("xla")
+def _xla_conv2d(xp, x, w, activation=None, **attrs):
+    return fusion.apply_activation(xp, _lax_conv(xp, x, w, **attrs), activation)
+
+
+@conv2d_backprop_input_op.kernel("xla")
+def _xla_conv2d_backprop_input(xp, dy, w, input_shape, **attrs):
+    import jax
+    shape = (dy.shape[0],) + tuple(input_shape[1:])
+    _, pullback = jax.vjp(lambda x: _lax_conv(xp, x, w, **attrs), xp.zeros(shape, dy.dtype))
+    return pullback(dy)[0]
+
+
+@conv2d_backprop_filter_op.kernel("xla")
+def _xla_conv2d_backprop_filter(xp, x, dy, filter_shape, **attrs):
+    import jax
+    _, pullback = jax.vjp(lambda w: _lax_conv(xp, x, w, **attrs), xp.zeros(tuple(filter_shape), dy.dtype))
+    return pullback(dy)[0]
+
+
 def hw(value, name: str, op: str) -> tuple[int, int]:
     """TF accepts an int, [h, w] or NHWC [1, h, w, 1] for strides, dilations and ksize."""
     if value is None:
