@@ -104,6 +104,19 @@ def _prelu(dtype, k, shape, alpha_shape):
     return model, [x] if consts else [x, alpha]
 
 
+# DEPTH_TO_SPACE / SPACE_TO_DEPTH: (input shape, block size).
+D2S_SHAPES = [([1, 2, 3, 8], 2), ([2, 3, 2, 18], 3), ([1, 1, 1, 4], 2), ([1, 4, 5, 3], 1)]
+S2D_SHAPES = [([1, 4, 6, 2], 2), ([2, 6, 3, 5], 3), ([1, 2, 2, 1], 2), ([1, 3, 3, 4], 1)]
+
+
+def _depth_space(name, dtype, k, shape, bs):
+    b, h, w, c = shape
+    out = [b, h * bs, w * bs, c // (bs * bs)] if name == "DEPTH_TO_SPACE" else [b, h // bs, w // bs, c * bs * bs]
+    q = Q_IN.get(dtype)
+    return one_op(name, [_spec(shape, dtype, q)], [_spec(out, dtype, q)], block_size=bs), \
+        [random_values(_rng(name, dtype, k), dtype, shape)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -116,6 +129,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
         return [_binary(name, dtype, k, sa, sb) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
     if name == "LOGICAL_NOT":
         return [_unary_plain(name, dtype, k, s) for k, s in enumerate(UNARY_SHAPES)]
+    if name in ("DEPTH_TO_SPACE", "SPACE_TO_DEPTH"):
+        shapes = D2S_SHAPES if name == "DEPTH_TO_SPACE" else S2D_SHAPES
+        return [_depth_space(name, dtype, k, s, bs) for k, (s, bs) in enumerate(shapes)]
     if name == "PRELU":
         return [_prelu(dtype, k, s, a) for k, (s, a) in enumerate(PRELU_SHAPES)]
     return []
@@ -129,4 +145,5 @@ def _unary_plain(name, dtype, k, shape):
 
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
-    return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU"])
+    return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
+                   "SPACE_TO_DEPTH"])
