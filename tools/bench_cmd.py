@@ -1,5 +1,6 @@
-"""`tensorlite bench MODEL.tflite [--runs N] [--threads N] [--json]`: one model, side by side in one run:
-tensorlite's C runtime and, when ai-edge-litert is installed, LiteRT (its default path, XNNPACK; its
+"""`tensorlite bench MODEL.tflite [--runs N] [--threads N] [--delegate gpu] [--json]`: one model, side by side
+in one run: tensorlite's C runtime (with --delegate gpu also through its OpenCL GPU delegate, the nodes it takes
+on the GPU and the rest on the CPU) and, when ai-edge-litert is installed, LiteRT (its default path, XNNPACK; its
 builtin kernels without delegates; its reference kernels), each on --threads threads (default one),
 on the same seeded random inputs. Prints the median and the 10th/90th
 percentile latency of `invoke()` per engine, the ratio to tensorlite, and how far each engine's
@@ -25,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the random inputs")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="threads each engine may use (default 1; LiteRT's reference kernels use one)")
+    parser.add_argument("--delegate", choices=["gpu"], help="also time the C runtime with this delegate")
+    parser.add_argument("--gpu-precision", choices=["fp32", "fp16"], default="fp32",
+                        help="the GPU delegate's storage precision (default fp32)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
@@ -47,9 +51,20 @@ def random_inputs(details: list[dict], seed: int) -> list[np.ndarray]:
     return arrays
 
 
-def _engines(data: bytes, source: str | None, threads: int) -> dict:
+GPU = "tensorlite + GPU delegate"
+
+
+def _engines(data: bytes, source: str | None, threads: int, delegate: str | None = None,
+             gpu_precision: str = "fp32") -> dict:
     import tensorlite as tl
     engines = {"tensorlite C runtime": tl.lite.Interpreter(model_content=data, source=source, num_threads=threads)}
+    if delegate == "gpu":
+        try:
+            gpu = tl.lite.load_delegate("gpu", {"precision": gpu_precision})
+            engines[GPU] = tl.lite.Interpreter(model_content=data, source=source, num_threads=threads,
+                                               experimental_delegates=[gpu])
+        except ValueError as e:              # no OpenCL or no device: that row says so
+            engines[GPU] = _short(e)
     try:
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
     except ImportError:
@@ -69,9 +84,11 @@ def _short(e: Exception) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None, threads: int = 1) -> dict:
-    """`source` names the model in errors (its file)."""
-    engines = _engines(data, source, threads)
+def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None, threads: int = 1,
+          delegate: str | None = None, gpu_precision: str = "fp32") -> dict:
+    """`source` names the model in errors (its file); `delegate` "gpu" adds the C runtime with its GPU delegate
+    (its result also gives "device" and "delegated_nodes", e.g. "65/130")."""
+    engines = _engines(data, source, threads, delegate, gpu_precision)
     ours = engines["tensorlite C runtime"]
     ours.allocate_tensors()
     feeds = random_inputs(ours.get_input_details(), seed)
@@ -88,6 +105,10 @@ def bench(data: bytes, runs: int = 50, seed: int = 0, source: str | None = None,
             it.invoke()                                     # warm-up, and the outputs to compare
             ready[name] = it
             results[name] = {"outputs": [it.get_tensor(d["index"]).copy() for d in it.get_output_details()]}
+            if name == GPU:
+                report = it.get_delegate_report()
+                results[name]["device"] = it._delegates[0].device
+                results[name]["delegated_nodes"] = f"{sum(r['delegate'] == 'gpu' for r in report)}/{len(report)}"
         except (ValueError, RuntimeError) as e:
             results[name] = {"error": _short(e)}
     if "tensorlite C runtime" not in ready:
@@ -119,7 +140,8 @@ def run_bench(args: argparse.Namespace, file=None) -> int:
         print(f"tensorlite bench: cannot read {args.model}: {e.strerror}", file=sys.stderr)
         return 2
     try:
-        result = bench(data, args.runs, args.seed, source=args.model, threads=args.threads)
+        result = bench(data, args.runs, args.seed, source=args.model, threads=args.threads,
+                       delegate=getattr(args, "delegate", None), gpu_precision=getattr(args, "gpu_precision", "fp32"))
     except ValueError as e:                 # the model's errors name its file
         print(f"tensorlite bench: {e}", file=sys.stderr)
         return 2
@@ -137,6 +159,8 @@ def run_bench(args: argparse.Namespace, file=None) -> int:
         if "error" in r:
             table.add_row(name, f"cannot run: {r['error']}", "", "", "", "")
         else:
+            if "delegated_nodes" in r:
+                name = f"{name} ({r['delegated_nodes']} nodes on {r['device']})"
             table.add_row(name, f"{r['median_us']:,.1f}", f"{r['p10_us']:,.1f}", f"{r['p90_us']:,.1f}",
                           f"{r['vs_tensorlite']:.2f}", f"{r['max_abs_diff_vs_tensorlite']:.3g}")
     Console(file=out, width=140).print(table)

@@ -22,7 +22,8 @@ int tl_cl_load(const char *library, tl_cl_api *api, char *error, size_t error_si
     if (library && library[0]) {
         lib = dlopen(library, RTLD_NOW | RTLD_LOCAL);
         if (lib == NULL) {
-            snprintf(error, error_size, "cannot load the OpenCL library %s (%s)", library, dlerror());
+            snprintf(error, error_size, "cannot load the OpenCL library %s (%.120s); the ICD loader is Debian's "
+                     "ocl-icd-libopencl1 (ocl-icd-opencl-dev), PoCL's CPU driver pocl-opencl-icd", library, dlerror());
             return -1;
         }
     } else {

@@ -80,6 +80,7 @@ int tl_gpu_supports(tl_interpreter *it, const tl_node *node, char *why, size_t w
     case OP_HARD_SWISH: break;
     default: {
         const char *name = op == 32 ? node->custom_name : tl_builtin_get_name(op);
+        if (out && out->is_constant) return refuse(why, why_size, "computed once at allocation (a constant)");
         snprintf(why, why_size, "no GPU kernel for %s", name ? name : "this operator");
         return 0;
     }

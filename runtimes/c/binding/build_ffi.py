@@ -101,6 +101,9 @@ tl_status tl_interpreter_set_delegate(tl_interpreter *it, tl_delegate *delegate)
 int32_t tl_interpreter_get_partition_count(const tl_interpreter *it);
 int32_t tl_interpreter_get_node_partition(const tl_interpreter *it, int32_t node);
 int tl_interpreter_explain_node(tl_interpreter *it, int32_t node, char *why, size_t why_size);
+typedef struct tl_delegate_partition { int32_t index; int32_t first_node, n_nodes; const int32_t *inputs;
+    int32_t n_inputs; const int32_t *outputs; int32_t n_outputs; } tl_delegate_partition;
+const tl_delegate_partition *tl_interpreter_get_partition(const tl_interpreter *it, int32_t partition);
 """
 
 ffibuilder = FFI()

@@ -101,3 +101,14 @@ def node_report(it, delegates) -> list[dict]:
         report.append({"index": i, "op_name": ffi.string(name).decode() if name != ffi.NULL else "?",
                        "delegate": "gpu" if partition >= 0 else None, "partition": partition, "reason": reason})
     return report
+
+
+def partition_report(it) -> list[dict]:
+    """For Interpreter.get_delegate_partitions: each partition's nodes and boundary tensors (tensor indices)."""
+    out = []
+    for k in range(lib.tl_interpreter_get_partition_count(it)):
+        p = lib.tl_interpreter_get_partition(it, k)
+        out.append({"index": int(p.index), "nodes": list(range(p.first_node, p.first_node + p.n_nodes)),
+                    "inputs": [int(p.inputs[i]) for i in range(p.n_inputs)],
+                    "outputs": [int(p.outputs[i]) for i in range(p.n_outputs)]})
+    return out

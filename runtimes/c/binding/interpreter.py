@@ -15,7 +15,7 @@ import numpy as np
 from tensorlite.training.shape_text import shape_text
 
 from ._tl_c import ffi, lib
-from .delegate import Delegate, node_report
+from .delegate import Delegate, node_report, partition_report
 
 _ARENA_TOO_SMALL = 4
 _TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
@@ -201,6 +201,12 @@ class Interpreter:
         "no GPU kernel for GATHER", ...). Other subgraphs (control flow bodies, signatures) run on the CPU."""
         self._require_allocated("get_delegate_report")
         return node_report(self._it, self._delegates)
+
+    def get_delegate_partitions(self) -> list[dict]:
+        """The runs of nodes the delegate took (after allocate_tensors): {"index", "nodes", "inputs", "outputs"},
+        the boundary tensors the runtime copies into and out of each run at invoke."""
+        self._require_allocated("get_delegate_partitions")
+        return partition_report(self._it)
 
     def _require_allocated(self, what: str) -> None:
         if not self._allocated:
