@@ -163,6 +163,11 @@ void tl_shapes_clear_folded(tl_interpreter *it);
 tl_status tl_shapes_reset(tl_interpreter *it);
 tl_status tl_node_infer_shapes(tl_interpreter *it, tl_node *node);
 tl_status tl_node_fold(tl_interpreter *it, tl_node *node);
+/* Sets a tensor's dims, rank and bytes (SHAPE_MISMATCH for a negative dimension, MODEL_UNSUPPORTED
+ * for rank above 6 or 2^31 bytes and more); the rule for a node's output shapes (shape_rules.c):
+ * *has_rule 0 when the builtin has none. */
+tl_status tl_tensor_set_dims(tl_tensor *t, const int32_t *dims, int32_t ndim);
+tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule);
 /* The shape (signature 0) or shape_signature (1; the shape when absent) the model gives tensor
  * `index` of `subgraph`, into dims[TL_MAX_DIMS]; returns the rank, -1 when out of range (model.c). */
 int32_t tl_model_tensor_shape(const tl_interpreter *it, int32_t subgraph, int32_t index, int signature, int32_t *dims);

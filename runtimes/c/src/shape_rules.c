@@ -1,0 +1,536 @@
+/* Shape rules: each builtin's output shapes from its inputs' shapes, options and, where the
+ * schema gives a shape as a tensor (RESHAPE's shape, FILL's dims, TILE's multiples, ...), that
+ * tensor's values, which must be known at allocation (a model constant, or a shape computation
+ * resize.c folded). Used only after a resize (see resize.c); the kernels' prepare then checks
+ * the shapes as it always does. A builtin without a rule here keeps the model's output shapes
+ * when its inputs keep theirs, and is refused otherwise. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../kernels/common/window.h"
+#include "kernel_api.h"
+
+#define TRY(expr)                                  \
+    do {                                           \
+        tl_status st_ = (expr);                    \
+        if (st_ != TL_STATUS_OK) return st_;       \
+    } while (0)
+
+static int known(const tl_tensor *t) {
+    return t != NULL && t->is_constant && t->data != NULL && (t->type == TL_TYPE_INT32 || t->type == TL_TYPE_INT64);
+}
+
+static int64_t value(const tl_tensor *t, int64_t i) {
+    return t->type == TL_TYPE_INT64 ? ((const int64_t *)t->data)[i] : ((const int32_t *)t->data)[i];
+}
+
+static tl_status unknown_values(tl_interpreter *it, const tl_node *node, const tl_tensor *t) {
+    char msg[160];
+    if (t == NULL) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: a shape-giving input is missing");
+    snprintf(msg, sizeof msg,
+             "resize: the output shape depends on the values of tensor '%s', which are known only at invoke "
+             "(memory is planned before invoke)", t->name ? t->name : "?");
+    return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, msg);
+}
+
+static tl_status output(tl_interpreter *it, const tl_node *node, int32_t k, const int32_t *dims, int32_t ndim) {
+    tl_tensor *t = tl_node_output(it, node, k);
+    tl_status st;
+    if (t == NULL) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing output");
+    st = tl_tensor_set_dims(t, dims, ndim);
+    if (st == TL_STATUS_SHAPE_MISMATCH) return tl_fail(it, node, st, "resize: a computed dimension is negative");
+    if (st != TL_STATUS_OK) return tl_fail(it, node, st, "resize: an output would hold 2^31 bytes or more");
+    return TL_STATUS_OK;
+}
+
+static tl_status same_as(tl_interpreter *it, const tl_node *node, const tl_tensor *in) {
+    int32_t k;
+    for (k = 0; k < tl_node_num_outputs(node); k++) TRY(output(it, node, k, in->dims, in->ndim));
+    return TL_STATUS_OK;
+}
+
+/* NumPy broadcasting of the node's first n inputs. */
+static tl_status broadcast(tl_interpreter *it, const tl_node *node, int32_t n) {
+    int32_t dims[TL_MAX_DIMS], ndim = 0, k, i;
+    for (k = 0; k < n; k++) {
+        const tl_tensor *t = tl_node_input(it, node, k);
+        if (t && t->ndim > ndim) ndim = t->ndim;
+    }
+    for (i = 0; i < ndim; i++) dims[i] = 1;
+    for (k = 0; k < n; k++) {
+        const tl_tensor *t = tl_node_input(it, node, k);
+        if (t == NULL) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+        for (i = 0; i < t->ndim; i++) {
+            int32_t d = t->dims[i], *o = &dims[ndim - t->ndim + i];
+            if (d == *o || d == 1) continue;
+            if (*o != 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input shapes do not broadcast");
+            *o = d;
+        }
+    }
+    return output(it, node, 0, dims, ndim);
+}
+
+static int32_t axis_of(int64_t a, int32_t rank) { return (int32_t)(a < 0 ? a + rank : a); }
+
+static tl_status opt_i32(tl_interpreter *it, const tl_node *node, int id, int32_t dflt, int32_t *out) {
+    return tl_fb_i32(&it->fb, node->options, id, dflt, out) == TL_STATUS_OK
+               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+}
+
+static tl_status opt_u8(tl_interpreter *it, const tl_node *node, int id, uint8_t *out) {
+    return tl_fb_u8(&it->fb, node->options, id, 0, out) == TL_STATUS_OK
+               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+}
+
+/* CONV_2D (act 3), DEPTHWISE_CONV_2D (act 4) and the pools: [N, out_h, out_w, channels]. */
+static tl_status window(tl_interpreter *it, const tl_node *node, int kind) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1);
+    tl_window w;
+    int8_t padding;
+    int32_t dims[4];
+    memset(&w, 0, sizeof w);
+    if (!in || in->ndim != 4 || (kind != 2 && (!f || f->ndim != 4)))
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input and filter must be 4-D");
+    if (tl_fb_i8(&it->fb, node->options, 0, 0, &padding)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    TRY(opt_i32(it, node, 1, 1, &w.stride_w));
+    TRY(opt_i32(it, node, 2, 1, &w.stride_h));
+    if (kind == 2) { /* Pool2DOptions: filter_width 3, filter_height 4 */
+        TRY(opt_i32(it, node, 3, 1, &w.filter_w));
+        TRY(opt_i32(it, node, 4, 1, &w.filter_h));
+        w.dil_w = w.dil_h = 1;
+    } else {
+        int32_t dil = kind == 0 ? 4 : 5;
+        w.filter_h = f->dims[1];
+        w.filter_w = f->dims[2];
+        TRY(opt_i32(it, node, dil, 1, &w.dil_w));
+        TRY(opt_i32(it, node, dil + 1, 1, &w.dil_h));
+    }
+    if (!tl_window_init(&w, padding, in->dims[1], in->dims[2]))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: padding, stride or window");
+    dims[0] = in->dims[0];
+    dims[1] = w.out_h;
+    dims[2] = w.out_w;
+    dims[3] = kind == 0 ? f->dims[0] : kind == 1 ? f->dims[3] : in->dims[3];
+    return output(it, node, 0, dims, 4);
+}
+
+static tl_status fully_connected(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1);
+    uint8_t keep;
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in || !w || w->ndim != 2 || w->dims[1] <= 0 || in->ndim < 1)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: weights must be 2-D");
+    TRY(opt_u8(it, node, 2, &keep));
+    if (keep) {
+        if (in->dims[in->ndim - 1] != w->dims[1])
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input depth differs from the weights'");
+        for (i = 0; i < in->ndim - 1; i++) dims[i] = in->dims[i];
+        dims[in->ndim - 1] = w->dims[0];
+        return output(it, node, 0, dims, in->ndim);
+    }
+    if (tl_tensor_numel(in) % w->dims[1])
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input size is not a multiple of the weights' depth");
+    dims[0] = (int32_t)(tl_tensor_numel(in) / w->dims[1]);
+    dims[1] = w->dims[0];
+    return output(it, node, 0, dims, 2);
+}
+
+/* MEAN, SUM, REDUCE_*: axes input 1, ReducerOptions keep_dims (field 0). */
+static tl_status reduce(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *axes = tl_node_input(it, node, 1);
+    int32_t drop[TL_MAX_DIMS] = {0}, dims[TL_MAX_DIMS], n = 0, i;
+    uint8_t keep;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(axes)) return unknown_values(it, node, axes);
+    TRY(opt_u8(it, node, 0, &keep));
+    for (i = 0; i < tl_tensor_numel(axes); i++) {
+        int32_t a = axis_of(value(axes, i), in->ndim);
+        if (a < 0 || a >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+        drop[a] = 1;
+    }
+    for (i = 0; i < in->ndim; i++)
+        if (!drop[i]) dims[n++] = in->dims[i];
+        else if (keep) dims[n++] = 1;
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status concatenation(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *first = tl_node_input(it, node, 0);
+    int32_t axis, dims[TL_MAX_DIMS], k, i;
+    if (!first) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    TRY(opt_i32(it, node, 0, 0, &axis));
+    axis = axis_of(axis, first->ndim);
+    if (axis < 0 || axis >= first->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i < first->ndim; i++) dims[i] = first->dims[i];
+    dims[axis] = 0;
+    for (k = 0; k < tl_node_num_inputs(node); k++) {
+        const tl_tensor *t = tl_node_input(it, node, k);
+        if (!t || t->ndim != first->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input ranks differ");
+        for (i = 0; i < t->ndim; i++)
+            if (i != axis && t->dims[i] != first->dims[i])
+                return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: inputs differ off the concatenation axis");
+        dims[axis] += t->dims[axis];
+    }
+    return output(it, node, 0, dims, first->ndim);
+}
+
+static tl_status pack(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *first = tl_node_input(it, node, 0);
+    int32_t axis, dims[TL_MAX_DIMS], i, n;
+    if (!first || first->ndim >= TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input rank");
+    TRY(opt_i32(it, node, 1, 0, &axis));
+    axis = axis_of(axis, first->ndim + 1);
+    if (axis < 0 || axis > first->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0, n = 0; i <= first->ndim; i++) dims[i] = i == axis ? tl_node_num_inputs(node) : first->dims[n++];
+    return output(it, node, 0, dims, first->ndim + 1);
+}
+
+static tl_status unpack(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    int32_t axis, dims[TL_MAX_DIMS], i, n = 0, k;
+    if (!in || in->ndim < 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input rank");
+    TRY(opt_i32(it, node, 1, 0, &axis));
+    axis = axis_of(axis, in->ndim);
+    if (axis < 0 || axis >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i < in->ndim; i++)
+        if (i != axis) dims[n++] = in->dims[i];
+    for (k = 0; k < tl_node_num_outputs(node); k++) TRY(output(it, node, k, dims, n));
+    return TL_STATUS_OK;
+}
+
+/* RESHAPE: the shape input when it is a 1-D tensor, else ReshapeOptions.new_shape; one -1 takes
+ * what is left, as in LiteRT. */
+static tl_status reshape(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *shape = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], n, i, unknown = -1;
+    int64_t count = 1, total;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (shape && shape->ndim == 1) {
+        if (!known(shape)) return unknown_values(it, node, shape);
+        n = shape->dims[0];
+        if (n > TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: rank above 6");
+        for (i = 0; i < n; i++) dims[i] = (int32_t)value(shape, i);
+    } else {
+        tl_fb_vec v;
+        if (tl_fb_vec_field(&it->fb, node->options, 0, 4, &v) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+        if (v.len == 0 && shape == NULL) /* no shape anywhere: LiteRT keeps the output's */
+            return output(it, node, 0, tl_node_output(it, node, 0)->dims, tl_node_output(it, node, 0)->ndim);
+        if (v.len > TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: rank above 6");
+        n = (int32_t)v.len;
+        for (i = 0; i < n; i++) dims[i] = tl_fb_vec_i32(&it->fb, v, (uint32_t)i);
+    }
+    for (i = 0; i < n; i++) {
+        if (dims[i] == -1) {
+            if (unknown >= 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: more than one -1 in the shape");
+            unknown = i;
+        } else if (dims[i] < 0) {
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: negative dimension in the shape");
+        } else {
+            count *= dims[i];
+        }
+    }
+    total = tl_tensor_numel(in);
+    if (unknown >= 0) {
+        if (count == 0 || total % count)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: the input's size does not fill the new shape");
+        dims[unknown] = (int32_t)(total / count);
+    } else if (count != total) {
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: the new shape holds a different number of elements");
+    }
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status squeeze(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    tl_fb_vec v;
+    int32_t drop[TL_MAX_DIMS] = {0}, dims[TL_MAX_DIMS], n = 0, i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (tl_fb_vec_field(&it->fb, node->options, 0, 4, &v) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    for (i = 0; i < (int32_t)v.len; i++) {
+        int32_t a = axis_of(tl_fb_vec_i32(&it->fb, v, (uint32_t)i), in->ndim);
+        if (a < 0 || a >= in->ndim || in->dims[a] != 1)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: squeezed dimension is not 1");
+        drop[a] = 1;
+    }
+    for (i = 0; i < in->ndim; i++)
+        if (v.len ? !drop[i] : in->dims[i] != 1) dims[n++] = in->dims[i];
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status expand_dims(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *ax = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], a, i, n = 0;
+    if (!in || in->ndim >= TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input rank");
+    if (!known(ax) || tl_tensor_numel(ax) != 1) return unknown_values(it, node, ax);
+    a = axis_of(value(ax, 0), in->ndim + 1);
+    if (a < 0 || a > in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i <= in->ndim; i++) dims[i] = i == a ? 1 : in->dims[n++];
+    return output(it, node, 0, dims, in->ndim + 1);
+}
+
+static tl_status strided_slice(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1);
+    const tl_tensor *e = tl_node_input(it, node, 2), *s = tl_node_input(it, node, 3);
+    int32_t bm, em, ellipsis, new_axis, shrink, dims[TL_MAX_DIMS], n = 0, i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(b)) return unknown_values(it, node, b);
+    if (!known(e)) return unknown_values(it, node, e);
+    if (!known(s)) return unknown_values(it, node, s);
+    TRY(opt_i32(it, node, 0, 0, &bm));
+    TRY(opt_i32(it, node, 1, 0, &em));
+    TRY(opt_i32(it, node, 2, 0, &ellipsis));
+    TRY(opt_i32(it, node, 3, 0, &new_axis));
+    TRY(opt_i32(it, node, 4, 0, &shrink));
+    if (ellipsis || new_axis || tl_tensor_numel(b) != in->ndim || tl_tensor_numel(e) != in->ndim ||
+        tl_tensor_numel(s) != in->ndim)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: masks or begin/end/strides sizes");
+    for (i = 0; i < in->ndim; i++) { /* the kernel's start/stop rules (kernels/strided_slice.c) */
+        int64_t size = in->dims[i], stride = value(s, i), start = value(b, i), stop = value(e, i), count;
+        if (stride == 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "zero stride");
+        if (bm & (1 << i)) start = stride > 0 ? 0 : size - 1;
+        else {
+            if (start < 0) start += size;
+            start = stride > 0 ? (start < 0 ? 0 : start > size ? size : start)
+                               : (start < -1 ? -1 : start > size - 1 ? size - 1 : start);
+        }
+        if (shrink & (1 << i)) continue;
+        if (em & (1 << i)) stop = stride > 0 ? size : -1;
+        else {
+            if (stop < 0) stop += size;
+            stop = stride > 0 ? (stop < 0 ? 0 : stop > size ? size : stop)
+                              : (stop < -1 ? -1 : stop > size - 1 ? size - 1 : stop);
+        }
+        count = stride > 0 ? (stop > start ? (stop - start + stride - 1) / stride : 0)
+                           : (start > stop ? (start - stop - stride - 1) / -stride : 0);
+        dims[n++] = (int32_t)count;
+    }
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status slice(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *sz = tl_node_input(it, node, 2);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(b)) return unknown_values(it, node, b);
+    if (!known(sz)) return unknown_values(it, node, sz);
+    if (tl_tensor_numel(b) != in->ndim || tl_tensor_numel(sz) != in->ndim)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: begin and size must have the input's rank");
+    for (i = 0; i < in->ndim; i++) {
+        int64_t start = value(b, i), size = value(sz, i);
+        dims[i] = (int32_t)(size == -1 ? in->dims[i] - start : size);
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
+static tl_status transpose(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *perm = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(perm)) return unknown_values(it, node, perm);
+    if (tl_tensor_numel(perm) != in->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: perm size");
+    for (i = 0; i < in->ndim; i++) {
+        int64_t p = value(perm, i);
+        if (p < 0 || p >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: perm out of range");
+        dims[i] = in->dims[p];
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
+/* PAD, PADV2, MIRROR_PAD: paddings [rank, 2]. */
+static tl_status pad(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *p = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(p)) return unknown_values(it, node, p);
+    if (tl_tensor_numel(p) != 2 * in->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: paddings size");
+    for (i = 0; i < in->ndim; i++) dims[i] = (int32_t)(in->dims[i] + value(p, 2 * i) + value(p, 2 * i + 1));
+    return output(it, node, 0, dims, in->ndim);
+}
+
+static tl_status gather(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *idx = tl_node_input(it, node, 1);
+    int32_t axis, batch_dims, dims[TL_MAX_DIMS], n = 0, i;
+    if (!in || !idx) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    TRY(opt_i32(it, node, 0, 0, &axis));
+    TRY(opt_i32(it, node, 1, 0, &batch_dims));
+    axis = axis_of(axis, in->ndim);
+    batch_dims = axis_of(batch_dims, idx->ndim);
+    if (axis < 0 || axis >= in->ndim || batch_dims < 0 || batch_dims > axis ||
+        in->ndim - 1 + idx->ndim - batch_dims > TL_MAX_DIMS)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis or batch_dims");
+    for (i = 0; i < axis; i++) dims[n++] = in->dims[i];
+    for (i = batch_dims; i < idx->ndim; i++) dims[n++] = idx->dims[i];
+    for (i = axis + 1; i < in->ndim; i++) dims[n++] = in->dims[i];
+    return output(it, node, 0, dims, n);
+}
+
+/* RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: size input [2]. */
+static tl_status resize_image(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *size = tl_node_input(it, node, 1);
+    int32_t dims[4];
+    if (!in || in->ndim != 4) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input must be 4-D");
+    if (!known(size) || tl_tensor_numel(size) != 2) return unknown_values(it, node, size);
+    dims[0] = in->dims[0];
+    dims[1] = (int32_t)value(size, 0);
+    dims[2] = (int32_t)value(size, 1);
+    dims[3] = in->dims[3];
+    return output(it, node, 0, dims, 4);
+}
+
+/* A shape given as values: FILL's dims (input 0), BROADCAST_TO's shape (input 1),
+ * TRANSPOSE_CONV's output_shape (input 0). */
+static tl_status shape_values(tl_interpreter *it, const tl_node *node, int32_t k) {
+    const tl_tensor *s = tl_node_input(it, node, k);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!known(s)) return unknown_values(it, node, s);
+    if (tl_tensor_numel(s) > TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: rank above 6");
+    for (i = 0; i < tl_tensor_numel(s); i++) {
+        int64_t v = value(s, i);
+        if (v < 0 || v > 0x7fffffff) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: dimension out of range");
+        dims[i] = (int32_t)v;
+    }
+    return output(it, node, 0, dims, (int32_t)tl_tensor_numel(s));
+}
+
+static tl_status tile(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *m = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(m)) return unknown_values(it, node, m);
+    if (tl_tensor_numel(m) != in->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: multiples size");
+    for (i = 0; i < in->ndim; i++) {
+        int64_t d = (int64_t)in->dims[i] * value(m, i);
+        if (d < 0 || d > 0x7fffffff) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: multiples");
+        dims[i] = (int32_t)d;
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
+/* SPLIT (axis input 0, data 1) and SPLIT_V (data 0, size_splits 1, axis 2). */
+static tl_status split(tl_interpreter *it, const tl_node *node, int v) {
+    const tl_tensor *in = tl_node_input(it, node, v ? 0 : 1), *ax = tl_node_input(it, node, v ? 2 : 0);
+    const tl_tensor *sizes = v ? tl_node_input(it, node, 1) : NULL;
+    int32_t dims[TL_MAX_DIMS], axis, n = tl_node_num_outputs(node), k, i, unknown = -1;
+    int64_t used = 0;
+    if (!in || n < 1) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(ax) || tl_tensor_numel(ax) != 1) return unknown_values(it, node, ax);
+    axis = axis_of(value(ax, 0), in->ndim);
+    if (axis < 0 || axis >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i < in->ndim; i++) dims[i] = in->dims[i];
+    if (!v) {
+        if (in->dims[axis] % n) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: axis not divisible by splits");
+        dims[axis] = in->dims[axis] / n;
+        for (k = 0; k < n; k++) TRY(output(it, node, k, dims, in->ndim));
+        return TL_STATUS_OK;
+    }
+    if (!known(sizes)) return unknown_values(it, node, sizes);
+    if (tl_tensor_numel(sizes) != n) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: size_splits count");
+    for (k = 0; k < n; k++) {
+        if (value(sizes, k) == -1) unknown = k;
+        else used += value(sizes, k);
+    }
+    for (k = 0; k < n; k++) {
+        int64_t d = k == unknown ? in->dims[axis] - used : value(sizes, k);
+        if (d < 0) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: size_splits exceed the axis");
+        dims[axis] = (int32_t)d;
+        TRY(output(it, node, k, dims, in->ndim));
+    }
+    return TL_STATUS_OK;
+}
+
+static tl_status arg_min_max(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *ax = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], a, i, n = 0;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(ax) || tl_tensor_numel(ax) != 1) return unknown_values(it, node, ax);
+    a = axis_of(value(ax, 0), in->ndim);
+    if (a < 0 || a >= in->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i < in->ndim; i++)
+        if (i != a) dims[n++] = in->dims[i];
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status batch_matmul(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *x = tl_node_input(it, node, 0), *y = tl_node_input(it, node, 1);
+    uint8_t adj_x, adj_y;
+    int32_t dims[TL_MAX_DIMS], n, i;
+    if (!x || !y || x->ndim < 2 || y->ndim < 2) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: rank below 2");
+    TRY(opt_u8(it, node, 0, &adj_x));
+    TRY(opt_u8(it, node, 1, &adj_y));
+    n = x->ndim > y->ndim ? x->ndim : y->ndim;
+    for (i = 0; i < n - 2; i++) { /* batch dims broadcast */
+        int32_t xi = i - (n - x->ndim), yi = i - (n - y->ndim);
+        int32_t a = xi >= 0 ? x->dims[xi] : 1, b = yi >= 0 ? y->dims[yi] : 1;
+        if (a != b && a != 1 && b != 1)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: batch dimensions do not broadcast");
+        dims[i] = a == 1 ? b : a;
+    }
+    dims[n - 2] = adj_x ? x->dims[x->ndim - 1] : x->dims[x->ndim - 2];
+    dims[n - 1] = adj_y ? y->dims[y->ndim - 2] : y->dims[y->ndim - 1];
+    return output(it, node, 0, dims, n);
+}
+
+static tl_status one_hot(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *idx = tl_node_input(it, node, 0), *depth = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], axis, i, n = 0;
+    if (!idx || idx->ndim >= TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: indices rank");
+    if (!known(depth) || tl_tensor_numel(depth) != 1) return unknown_values(it, node, depth);
+    TRY(opt_i32(it, node, 0, -1, &axis));
+    axis = axis_of(axis, idx->ndim + 1);
+    if (axis < 0 || axis > idx->ndim) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: axis out of range");
+    for (i = 0; i <= idx->ndim; i++) dims[i] = i == axis ? (int32_t)value(depth, 0) : idx->dims[n++];
+    return output(it, node, 0, dims, idx->ndim + 1);
+}
+
+/* The node's output shapes from its inputs' (see the top of this file). */
+tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
+    const tl_tensor *in0 = tl_node_input(it, node, 0);
+    int32_t one;
+    *has_rule = 1;
+    switch (node->builtin) {
+    case 6: case 8: case 14: case 19: case 20: case 21: case 25: case 28: case 47: case 50: case 53: case 59:
+    case 66: case 73: case 75: case 76: case 80: case 87: case 92: case 93: case 98: case 101: case 104: case 106:
+    case 108: case 111: case 114: case 116: case 117: case 150: case 152: case 158: /* elementwise, one input */
+        if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+        return same_as(it, node, in0);
+    case 0: case 18: case 41: case 42: case 54: case 55: case 57: case 58: case 61: case 62: case 63: case 71:
+    case 72: case 78: case 84: case 86: case 90: case 95: case 99: /* elementwise, two inputs, broadcast */
+        return broadcast(it, node, 2);
+    case 123: return broadcast(it, node, 3); /* SELECT_V2 */
+    case 3: return window(it, node, 0);
+    case 4: return window(it, node, 1);
+    case 1: case 12: case 17: return window(it, node, 2);
+    case 9: return fully_connected(it, node);
+    case 40: case 74: case 81: case 82: case 89: case 91: return reduce(it, node);
+    case 2: return concatenation(it, node);
+    case 83: return pack(it, node);
+    case 88: return unpack(it, node);
+    case 22: return reshape(it, node);
+    case 43: return squeeze(it, node);
+    case 70: return expand_dims(it, node);
+    case 77: /* SHAPE */
+        if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+        one = in0->ndim;
+        return output(it, node, 0, &one, 1);
+    case 45: return strided_slice(it, node);
+    case 65: return slice(it, node);
+    case 39: return transpose(it, node);
+    case 34: case 60: case 100: return pad(it, node);
+    case 36: return gather(it, node);
+    case 23: case 97: return resize_image(it, node);
+    case 69: return tile(it, node);
+    case 94: return shape_values(it, node, 0);   /* FILL */
+    case 130: return shape_values(it, node, 1);  /* BROADCAST_TO */
+    case 67: return shape_values(it, node, 0);   /* TRANSPOSE_CONV */
+    case 49: return split(it, node, 0);
+    case 102: return split(it, node, 1);
+    case 56: case 79: return arg_min_max(it, node);
+    case 126: return batch_matmul(it, node);
+    case 85: return one_hot(it, node);
+    default:
+        *has_rule = 0;
+        return TL_STATUS_OK;
+    }
+}
