@@ -9,6 +9,7 @@ model's static batch and concatenates the outputs. Models with a fixed first dim
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import queue
 import time
@@ -69,37 +70,59 @@ def _signatures(it: Interpreter) -> dict[str, Signature]:
     return out
 
 
+class _Sized:
+    """One interpreter at one batch size, and its tensor views for each signature."""
+
+    def __init__(self, it: Interpreter, signatures: dict[str, Signature]):
+        self.it = it
+        self.handle = it._it  # allocate_tensors makes a new C interpreter: take its handle after it
+        self.views = {key: ([it._view(s.index, sig.subgraph) for s in sig.inputs],
+                            [it._view(s.index, sig.subgraph) for s in sig.outputs])
+                      for key, sig in signatures.items()}
+
+
 class _Slot:
-    """One interpreter and its tensor views for each signature, at its current batch size."""
+    """What one thread runs: an interpreter at the model's static shapes and, for a resizable batch dimension,
+    interpreters resized to the batch sizes seen last (KEEP_SIZES of them: the runtime plans static shapes, so a
+    new size costs a re-plan, about 50 ms for MobileNetV2 224, and keeping a few sizes makes that rare)."""
+
+    KEEP_SIZES = 4
 
     def __init__(self, content: bytes, source: str, signatures: dict[str, Signature]):
-        self.it = Interpreter(model_content=content, source=source)
-        self.it.allocate_tensors()
-        self.signatures = signatures
+        self.content, self.source, self.signatures = content, source, signatures
+        it = Interpreter(model_content=content, source=source)
+        it.allocate_tensors()
+        self.current = self.static = _Sized(it, signatures)
         self.batch = None
-        self._bind()
+        self._sizes: collections.OrderedDict[int, _Sized] = collections.OrderedDict()
 
-    def _bind(self):
-        self.handle = self.it._it  # allocate_tensors makes a new C interpreter: take its handle again
-        self.views = {}
-        for key, sig in self.signatures.items():
-            self.views[key] = ([self.it._view(s.index, sig.subgraph) for s in sig.inputs],
-                               [self.it._view(s.index, sig.subgraph) for s in sig.outputs])
-
-    def resize(self, sig: Signature, n: int) -> None:
-        for s in sig.inputs:
-            self.it.resize_tensor_input(s.index, [n, *s.shape[1:]])
-        self.it.allocate_tensors()
-        self.batch = n
-        self._bind()
+    def use(self, sig: Signature, n: int | None) -> None:
+        """Runs at batch n from now on (None: the model's static shapes)."""
+        if n == self.batch:
+            return
+        if n is None:
+            self.current, self.batch = self.static, None
+            return
+        sized = self._sizes.get(n)
+        if sized is None:
+            it = Interpreter(model_content=self.content, source=self.source)
+            for s in sig.inputs:
+                it.resize_tensor_input(s.index, [n, *s.shape[1:]])
+            it.allocate_tensors()
+            sized = self._sizes[n] = _Sized(it, self.signatures)
+            if len(self._sizes) > self.KEEP_SIZES:
+                self._sizes.popitem(last=False)
+        self._sizes.move_to_end(n)
+        self.current, self.batch = sized, n
 
     def invoke(self, sig: Signature, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        ins, outs = self.views[sig.key]
+        cur = self.current
+        ins, outs = cur.views[sig.key]
         for view, a in zip(ins, arrays):
             view[...] = a
-        if lib.tl_interpreter_invoke_subgraph(self.handle, sig.subgraph) != 0:  # the binding's invoke, minus checks
-            message = ffi.string(lib.tl_interpreter_error_message(self.handle)).decode()
-            raise RuntimeError(f"{self.it._source}: {message}")
+        if lib.tl_interpreter_invoke_subgraph(cur.handle, sig.subgraph) != 0:  # the binding's invoke, minus checks
+            message = ffi.string(lib.tl_interpreter_error_message(cur.handle)).decode()
+            raise RuntimeError(f"{self.source}: {message}")
         return [v.copy() for v in outs]
 
 
@@ -168,12 +191,13 @@ class Servable:
 
     def _run(self, slot: _Slot, sig: Signature, arrays: list[np.ndarray]) -> list[np.ndarray]:
         if not sig.batched:
+            slot.use(sig, None)
             return slot.invoke(sig, arrays)
         n, b = arrays[0].shape[0], sig.inputs[0].shape[0]
         if self.resizable and sig.subgraph == 0:
-            if slot.batch != n and not (slot.batch is None and n == b):
-                slot.resize(sig, n)
+            slot.use(sig, None if n == b else n)
             return slot.invoke(sig, arrays)
+        slot.use(sig, None)
         if n == b:
             return slot.invoke(sig, arrays)
         parts = [slot.invoke(sig, [a[i:i + b] for a in arrays]) for i in range(0, n, b)]
