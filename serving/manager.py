@@ -82,9 +82,10 @@ def _versions_on_disk(base: str) -> dict[int, tuple]:
 
 class Manager:
     def __init__(self, configs: list[ModelConfig], threads: int, poll_seconds: float,
-                 on_publish=None, on_retire=None):
+                 on_publish=None, on_retire=None, batch_sizes: tuple[int, ...] = ()):
         self.models = {c.name: Model(c) for c in configs}
         self.threads = threads
+        self.batch_sizes = batch_sizes  # prepared at load (serving/servable.py)
         self.poll_seconds = poll_seconds
         self.on_publish = on_publish or (lambda servable: None)
         self.on_retire = on_retire or (lambda servable: None)
@@ -161,7 +162,7 @@ class Manager:
         model.set_status(version, VersionStatus("LOADING", fingerprint=fingerprint))
         log.info("Loading servable version {name: %s version: %d} from %s", model.name, version, path)
         try:
-            servable = Servable(model.name, version, path, self.threads)
+            servable = Servable(model.name, version, path, self.threads, self.batch_sizes)
         except (ValueError, OSError, RuntimeError, MemoryError) as exc:
             log.error("Loading servable version {name: %s version: %d} failed: %s", model.name, version, exc)
             model.set_status(version, VersionStatus("END", "INVALID_ARGUMENT", str(exc), fingerprint))

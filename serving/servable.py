@@ -83,13 +83,13 @@ class _Sized:
 
 class _Slot:
     """What one thread runs: an interpreter at the model's static shapes and, for a resizable batch dimension,
-    interpreters resized to the batch sizes seen last (KEEP_SIZES of them: the runtime plans static shapes, so a
-    new size costs a re-plan, about 50 ms for MobileNetV2 224, and keeping a few sizes makes that rare)."""
+    interpreters resized to the batch sizes seen last (`keep` of them: the runtime plans static shapes, so a new
+    size costs a re-plan, about 50 ms for MobileNetV2 224, and keeping a few sizes makes that rare)."""
 
     KEEP_SIZES = 4
 
-    def __init__(self, content: bytes, source: str, signatures: dict[str, Signature]):
-        self.content, self.source, self.signatures = content, source, signatures
+    def __init__(self, content: bytes, source: str, signatures: dict[str, Signature], keep: int = KEEP_SIZES):
+        self.content, self.source, self.signatures, self.keep = content, source, signatures, keep
         it = Interpreter(model_content=content, source=source)
         it.allocate_tensors()
         self.current = self.static = _Sized(it, signatures)
@@ -110,7 +110,7 @@ class _Slot:
                 it.resize_tensor_input(s.index, [n, *s.shape[1:]])
             it.allocate_tensors()
             sized = self._sizes[n] = _Sized(it, self.signatures)
-            if len(self._sizes) > self.KEEP_SIZES:
+            if len(self._sizes) > self.keep:
                 self._sizes.popitem(last=False)
         self._sizes.move_to_end(n)
         self.current, self.batch = sized, n
@@ -130,7 +130,9 @@ class Servable:
     """A model version loaded for serving: read, allocated once per slot and warmed up, or a ValueError naming why
     not (a corrupt or half-written file fails in the C runtime's reader or at allocation)."""
 
-    def __init__(self, name: str, version: int, path: str, threads: int):
+    def __init__(self, name: str, version: int, path: str, threads: int, batch_sizes: tuple[int, ...] = ()):
+        """`batch_sizes`: sizes the batcher will run (its allowed_batch_sizes), prepared and warmed up in every
+        thread's slot now, so no request waits for their re-plan."""
         self.name, self.version, self.path = name, version, path
         with open(path, "rb") as f:
             content = f.read()
@@ -143,7 +145,7 @@ class Servable:
             next(iter(self.signatures.values())) if len(self.signatures) == 1 else None)
         self._slots = queue.SimpleQueue()
         for _ in range(threads):
-            self._slots.put(_Slot(content, path, self.signatures))
+            self._slots.put(_Slot(content, path, self.signatures, keep=max(_Slot.KEEP_SIZES, len(batch_sizes))))
         self.loop_slot = _Slot(content, path, self.signatures)  # used only from the event loop's thread
         # warm-up: one invoke of zeros per slot; its time decides whether the loop may invoke inline
         times = []
@@ -152,6 +154,13 @@ class Servable:
                 t = time.perf_counter()
                 slot.invoke(sig, [np.zeros(s.shape, s.dtype) for s in sig.inputs])
                 times.append(time.perf_counter() - t)
+            sig = self.default_signature
+            if slot is not self.loop_slot and self.resizable and sig is not None:
+                for n in batch_sizes:
+                    if n != sig.inputs[0].shape[0]:
+                        slot.use(sig, n)
+                        slot.invoke(sig, [np.zeros((n, *s.shape[1:]), s.dtype) for s in sig.inputs])
+                slot.use(sig, None)
             if slot is not self.loop_slot:
                 self._slots.put(slot)
         self.invoke_seconds = min(times)

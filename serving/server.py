@@ -60,7 +60,8 @@ def build(args):
             if batching is not None:
                 s.batcher.close()
 
-    manager = Manager(configs, threads, args.file_system_poll_wait_seconds, publish, retire)
+    manager = Manager(configs, threads, args.file_system_poll_wait_seconds, publish, retire,
+                      batching.allowed_batch_sizes if batching is not None else ())
     manager.before_poll = close_retired
     manager.start()
     app = App(manager, threads, metrics, monitoring.path if monitoring.enable else None, batching is not None)
