@@ -6,7 +6,7 @@ import base64
 import numpy as np
 import pytest
 
-from tests.serving.server import FLOAT_MODEL, INT8_MODEL, TWO_INPUTS, litert_outputs, requests_module
+from tests.serving.server import FLOAT_MODEL, INT8_MODEL, TWO_INPUTS, TWO_OUTPUTS, litert_outputs, requests_module
 
 requests = requests_module()
 
@@ -71,6 +71,22 @@ def test_two_named_inputs(api_server):
     assert np.array_equal(np.array(r.json()["outputs"], np.int8), want)
     r = post(api_server, "/v1/models/add:predict", {"instances": a.tolist()})
     assert r.status_code == 400 and "2 inputs" in r.json()["error"]
+
+
+def test_two_outputs_row_and_columnar(api_server):
+    from tests.litert import litert_interpreter
+    x = np.random.default_rng(1).integers(-128, 128, (1, 144, 192, 1), dtype=np.int8)
+    want = litert_interpreter(model_path=str(TWO_OUTPUTS)).get_signature_runner()(input_1=x)
+    r = post(api_server, "/v1/models/two:predict", {"instances": x.tolist()})
+    assert r.status_code == 200, r.text
+    (pred,) = r.json()["predictions"]  # one instance: one object naming both outputs
+    assert set(pred) == {"reg_concat", "softmax"}
+    for k in pred:
+        np.testing.assert_array_equal(np.array(pred[k], np.int8), want[k][0])
+    r = post(api_server, "/v1/models/two:predict", {"inputs": {"input_1": x.tolist()}})
+    outputs = r.json()["outputs"]
+    for k in ("reg_concat", "softmax"):
+        np.testing.assert_array_equal(np.array(outputs[k], np.int8), want[k])
 
 
 def test_status_and_metadata(api_server):
