@@ -62,7 +62,9 @@ class Artifact:
 
 
 def _artifact_type(name: str):
-    return type(name, (Artifact,), {"TYPE_NAME": name})
+    cls = type(name, (Artifact,), {"TYPE_NAME": name, "__module__": __name__})
+    globals().setdefault(name, cls)  # importable by name, so pipelines pickle (Dagster's multiprocess executor)
+    return globals()[name]
 
 
 standard_artifacts = _pytypes.SimpleNamespace(**{name: _artifact_type(name) for name in (

@@ -80,7 +80,8 @@ class LocalDagRunner:
                 failed = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
                 names = {op_name(n.id): n.id for n in pipeline.components}
                 node = names.get(failed[0].step_key) if failed else None
-                detail = failed[0].event_specific_data.error.message.strip() if failed else "see Dagster's logs"
+                detail = failed[0].event_specific_data.error.message.strip() if failed else \
+                    "; ".join(e.message for e in result.all_events if e.is_failure) or "see Dagster's logs"
                 raise PipelineRunError(f"pipeline {pipeline.pipeline_name!r}: node {node!r} failed: {detail}", node)
 
 

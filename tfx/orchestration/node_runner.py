@@ -116,7 +116,8 @@ def run_node(pipeline, node, run_id: str, resume_run_ids=None) -> str:
         inputs = resolve_inputs(store, pipeline, node, run_id)
         params = dict(node.params)
         key = cache_key(node, inputs, params)
-        base_props = {"node": node.id, "pipeline": pipeline.pipeline_name, "run_id": run_id, "cache_key": key}
+        base_props = {"node": node.id, "pipeline": pipeline.pipeline_name, "run_id": run_id, "cache_key": key,
+                      "pid": os.getpid()}
         if node.CACHEABLE:
             allowed = None if pipeline.enable_cache else set(resume_run_ids or ())
             previous = _reusable(store, node, pipeline, key, allowed) if allowed != set() else None
