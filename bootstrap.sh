@@ -8,6 +8,7 @@ PACKAGES=(
   libclang-rt-dev                                           # clang's sanitizer + libFuzzer runtimes (make fuzz)
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # Cortex-M port under QEMU
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user    # AArch64 (NEON) cross build, run under qemu-aarch64
+  openmpi-bin libopenmpi-dev                                # tl.distribute's multi-worker tests: mpirun, mpi4py's build
   emscripten nodejs chromium                                # WebAssembly build (runtimes/wasm), its node and browser tests
   pocl-opencl-icd ocl-icd-opencl-dev oclgrind clinfo        # GPU delegate (runtimes/gpu) on PoCL's CPU OpenCL; oclgrind checks
   wrk                                                       # HTTP load generator of bench/bench_serving.py

@@ -5,6 +5,7 @@
 Public names are TensorFlow's, re-exported explicitly here from their card and module files.
 """
 from tensorlite import config as config  # noqa: E402
+from tensorlite import distribute as distribute  # noqa: E402
 from tensorlite import image as image  # noqa: E402
 from tensorlite import io as io  # noqa: E402
 from tensorlite import math as math  # noqa: E402

@@ -250,7 +250,7 @@ class Function:
         variables keep their values."""
         specs = [a for a in args if isinstance(a, TensorSpec)]
         flat = not kwargs and all(isinstance(a, (TensorSpec, Tensor, Variable, np.ndarray)) for a in args)
-        marks = [tuple(a.shape) for a in args]  # per argument when `flat`: the spec's shape, None kept
+        marks = [tuple(a.shape) if hasattr(a, "shape") else None for a in args]  # when `flat`: spec shapes
         args = [Tensor(np.zeros([1 if d is None else d for d in a.shape], a.dtype.as_numpy_dtype), a.dtype)
                 if isinstance(a, TensorSpec) else a for a in args]
         tensors, static, rebuild = self._split(args, kwargs)

@@ -59,6 +59,7 @@ class XlaExecutor:
         def step(inputs, donated, kept, constants):
             return run(inputs, {**kept, **donated}, constants)
 
+        self._run_python = run  # the traceable function itself (distribute's pmap wraps it)
         self._run = jax.jit(run)
         self._step = jax.jit(step, donate_argnums=(1,))
         self._constants = {k: jnp.asarray(a) for k, a in graph.constants.items()}

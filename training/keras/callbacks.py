@@ -109,6 +109,12 @@ class EarlyStopping(Callback):
                 self.model.set_weights(self.best_weights)
 
 
+def _is_chief(model) -> bool:
+    """Whether this process writes files: always, except a non-chief worker of a tl.distribute strategy."""
+    strategy = getattr(model, "_distribute_strategy", None)
+    return strategy is None or strategy.is_chief
+
+
 class ModelCheckpoint(Callback):
     """Saves weights after each epoch to `filepath` (formatted with epoch and the logs)."""
 
@@ -129,7 +135,8 @@ class ModelCheckpoint(Callback):
             if not self._better(value, self.best):
                 return
             self.best = value
-        self.model.save_weights(self.filepath.format(epoch=epoch + 1, **logs))
+        if _is_chief(self.model):  # under a multi-worker strategy only worker 0 writes
+            self.model.save_weights(self.filepath.format(epoch=epoch + 1, **logs))
 
 
 class LearningRateScheduler(Callback):
@@ -332,6 +339,15 @@ class BackupAndRestore(Callback):
         return gens
 
     def _save(self, epoch: int) -> None:
+        strategy = getattr(self.model, "_distribute_strategy", None)
+        if not _is_chief(self.model):  # the chief writes; the others wait until it has committed
+            strategy._barrier()
+            return
+        self._write(epoch)
+        if strategy is not None:
+            strategy._barrier()
+
+    def _write(self, epoch: int) -> None:
         from ..files import atomic_write_bytes
         os.makedirs(self.backup_dir, exist_ok=True)
         name = f"epoch-{epoch}"
@@ -374,5 +390,8 @@ class BackupAndRestore(Callback):
         self._save(epoch + 1)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and os.path.isdir(self.backup_dir):
+        strategy = getattr(self.model, "_distribute_strategy", None)
+        if strategy is not None:  # nobody may still be reading the backup when the chief deletes it
+            strategy._barrier()
+        if self.delete_checkpoint and _is_chief(self.model) and os.path.isdir(self.backup_dir):
             shutil.rmtree(self.backup_dir)

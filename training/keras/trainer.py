@@ -111,6 +111,11 @@ class Trainer:
         self.loss_weights = loss_weights
         self.run_eagerly = run_eagerly
         self._train_function = tl.function(self._train_core, name="train_step")
+        from .. import distribute
+        # compiled inside strategy.scope(): fit runs the strategy's replicated step
+        self._distribute_strategy = distribute.get_strategy() if distribute.has_strategy() else None
+        self._grad_function = tl.function(self._grad_core, name="replica_gradients")
+        self._apply_function = tl.function(self._apply_core, name="apply_gradients")
         first_loss = self.loss[0] if isinstance(self.loss, list) else self.loss
         self.compiled_metrics = [metrics_mod.get(m, first_loss) for m in (metrics or [])]
         self._loss_tracker = metrics_mod.Mean("loss")
@@ -161,6 +166,43 @@ class Trainer:
         self._update_metrics(y, y_pred, sw, loss)
         return loss
 
+    def _grad_core(self, x, y, sw, share):
+        """One replica's part of a distributed step: the gradients of its loss times its share of the
+        global batch (zeros for variables the loss does not reach), that scaled loss, its predictions."""
+        with tl.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y, y_pred, sw) * tl.cast(share, tl.float32)
+        variables = self.trainable_variables
+        grads = tape.gradient(loss, variables)
+        grads = [tl.zeros_like(v) if g is None else g for g, v in zip(grads, variables)]
+        return grads, loss, y_pred
+
+    def _apply_core(self, grads):
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return tl.constant(0)  # a traced function returns a tensor; the update is its assignments
+
+    def _distributed_train_step(self, data) -> dict:
+        """Replica gradients summed over replicas and workers (the strategy's all-reduce), one update."""
+        from .. import distribute
+        strategy = self._distribute_strategy
+        x, y, sw = (_to_numpy(v) if not isinstance(v, tuple) else _to_numpy(list(v)) for v in _unpack(data))
+        eager = self._runs_eagerly()
+        grad_fn = self._grad_core if eager else self._grad_function
+        saved, self._grad_function = self._grad_function, grad_fn
+        try:
+            grads, loss, preds = strategy._replica_gradients(self, x, y, sw)
+        finally:
+            self._grad_function = saved
+        (self._apply_core if eager else self._apply_function)([tl.constant(g) for g in grads])
+        w0, w1 = strategy._worker_rows(distribute._num_rows(x))
+        y_pred = tl.concat([p if isinstance(p, tl.Tensor) else tl.constant(p) for _, _, p in preds], axis=0)
+        n = distribute._num_rows(x)
+        self._loss_tracker.update_state(tl.constant(np.float32(loss)), sample_weight=float(n))
+        y_local = distribute._rows(y, w0, w1)
+        for m in self.compiled_metrics:
+            m.update_state(y_local, y_pred, distribute._rows(sw, w0, w1))
+        return self._logs()
+
     def _runs_eagerly(self) -> bool:
         """compile(run_eagerly=True) opts out of graph mode; so do seeded Dropout layers (their per-call
         seed is Python state a trace would freeze) and learning-rate schedules (not traceable yet)."""
@@ -172,6 +214,8 @@ class Trainer:
         return seeded or isinstance(self.optimizer._lr, LearningRateSchedule)
 
     def train_step(self, data) -> dict:
+        if getattr(self, "_distribute_strategy", None) is not None:
+            return self._distributed_train_step(data)
         x, y, sw = _unpack(data)
         run = self._train_core if self._runs_eagerly() else self._train_function
         run(x, y, sw)
@@ -215,6 +259,13 @@ class Trainer:
             cb.set_model(self)
             cb.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch  # a callback may resume a run (Keras 3's contract)
+        strategy = getattr(self, "_distribute_strategy", None)
+        if strategy is not None and self.weights:  # every worker starts from worker 0's weights
+            opt = self.optimizer
+            variables = list(self.weights) + list(opt._slots.values()) + \
+                ([opt._iterations] if opt._iterations is not None else [])
+            for var, value in zip(variables, strategy._broadcast([v.numpy() for v in variables])):
+                var.assign(value)
         for epoch in range(initial_epoch, epochs):
             for cb in cbs:
                 cb.on_epoch_begin(epoch)

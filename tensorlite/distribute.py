@@ -1,0 +1,11 @@
+"""`tl.distribute`: data-parallel training strategies (see training/distribute.py)."""
+from tensorlite.training.distribute import MirroredStrategy as MirroredStrategy
+from tensorlite.training.distribute import MultiWorkerMirroredStrategy as MultiWorkerMirroredStrategy
+from tensorlite.training.distribute import PerReplica as PerReplica
+from tensorlite.training.distribute import ReduceOp as ReduceOp
+from tensorlite.training.distribute import Strategy as Strategy
+from tensorlite.training.distribute import WorkerFailedError as WorkerFailedError
+from tensorlite.training.distribute import XLAStrategy as XLAStrategy
+from tensorlite.training.distribute import cluster_from_environment as cluster_from_environment
+from tensorlite.training.distribute import get_strategy as get_strategy
+from tensorlite.training.distribute import has_strategy as has_strategy
