@@ -393,12 +393,6 @@ class SignatureRunner:
     def get_input_details(self) -> dict:
         return {name: self._it._details(i, self._subgraph) for name, i in self._sig["inputs"].items()}
 
-    def get_output_details(self) -> dict:
-        return {name: self._it._details(i, self._subgraph) for name, i in self._sig["outputs"].items()}
-
-    def __call__(self, **inputs) -> dict:
-        missing = set(self._sig["inputs"]) - set(inputs)
-        unknown = set(inputs) - set(self._sig["inputs"])
     def resize_input(self, input_name: str, new_shape) -> None:
         """LiteRT's: the named input takes `new_shape`; allocate_tensors() (or a call) then re-plans."""
         if input_name not in self._sig["inputs"]:
@@ -408,15 +402,21 @@ class SignatureRunner:
     def allocate_tensors(self) -> None:
         self._it.allocate_tensors()
 
+    def get_output_details(self) -> dict:
+        return {name: self._it._details(i, self._subgraph) for name, i in self._sig["outputs"].items()}
+
+    def __call__(self, **inputs) -> dict:
+        missing = set(self._sig["inputs"]) - set(inputs)
+        unknown = set(inputs) - set(self._sig["inputs"])
         if missing or unknown:
             raise ValueError(f"signature inputs are {sorted(self._sig['inputs'])}; missing {sorted(missing)}, "
                              f"unknown {sorted(unknown)}")
-        for name, value in inputs.items():
-            self._it._set(self._sig["inputs"][name], value, self._subgraph)
-        self._it._invoke(self._subgraph)
-        return {name: self._it._view(i, self._subgraph).copy() for name, i in self._sig["outputs"].items()}
         for name, value in inputs.items():  # as LiteRT's runner: each input takes its value's shape
             index = self._sig["inputs"][name]
             if np.shape(value) != tuple(self._it._details(index, self._subgraph)["shape"]):
                 self._it._resize(self._subgraph, index, np.shape(value), False)
         self._it.allocate_tensors()
+        for name, value in inputs.items():
+            self._it._set(self._sig["inputs"][name], value, self._subgraph)
+        self._it._invoke(self._subgraph)
+        return {name: self._it._view(i, self._subgraph).copy() for name, i in self._sig["outputs"].items()}
