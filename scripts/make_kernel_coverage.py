@@ -1,6 +1,6 @@
 """Writes the C runtime's kernel coverage table into runtimes/c/KERNELS.md (between the coverage markers).
 
-    python3 scripts/make_kernel_coverage.py          # rewrite the table
+    python3 scripts/make_kernel_coverage.py          # rewrite the table (and README's counts)
     python3 scripts/make_kernel_coverage.py --check  # exit 1 if the committed table differs
 
 Builtins come from the schema's list (runtimes/c/src/builtin_names.def), kernels from the runtime's registry
@@ -139,16 +139,36 @@ def splice(doc: str, table: str) -> str:
     return doc.rstrip("\n") + "\n\n## Coverage\n\n" + table + "\n"
 
 
+README = ROOT / "README.md"
+README_COUNTS = re.compile(r"(\d+) of the (\d+) builtins LiteRT's reference resolver has, (\d+) of the (\d+) "
+                           r"\(builtin, type\) pairs")
+
+
+def counts(table: str) -> tuple[str, ...]:
+    """(ours, LiteRT's) builtins and pairs, as the table states them."""
+    b = re.search(r"kernels for (\d+) of the (\d+) builtins", table)
+    p = re.search(r"runs (\d+) of the (\d+) probed pairs", table)
+    return b.group(1), b.group(2), p.group(1), p.group(2)
+
+
+def readme_with(readme: str, table: str) -> str:
+    c = counts(table)
+    return README_COUNTS.sub(f"{c[0]} of the {c[1]} builtins LiteRT's reference resolver has, {c[2]} of the {c[3]} "
+                             "(builtin, type) pairs", readme)
+
+
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
-    doc = KERNELS_MD.read_text()
-    new = splice(doc, generate())
+    doc, readme = KERNELS_MD.read_text(), README.read_text()
+    table = generate()
+    new, new_readme = splice(doc, table), readme_with(readme, table)
     if "--check" in argv:
-        if new != doc:
-            print("runtimes/c/KERNELS.md's coverage table is out of date: python3 scripts/make_kernel_coverage.py")
+        if new != doc or new_readme != readme:
+            print("the coverage table (KERNELS.md, README) is out of date: python3 scripts/make_kernel_coverage.py")
             return 1
         return 0
     KERNELS_MD.write_text(new)
+    README.write_text(new_readme)
     return 0
 
 

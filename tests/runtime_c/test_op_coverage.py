@@ -41,6 +41,12 @@ def test_table_is_generated():
         assert re.findall(r"kernels for (\d+)", committed) == re.findall(r"kernels for (\d+)", generated)
 
 
+def test_readme_counts_are_the_tables():
+    readme = coverage.README_COUNTS.search(coverage.README.read_text())
+    assert readme, "README.md no longer states the coverage counts"
+    assert readme.groups() == coverage.counts(_committed())
+
+
 SUPPORTED = sorted(k for k, v in _table(_committed()).items() if v == "yes")
 
 
