@@ -18,13 +18,15 @@ SRCS=($C/src/*.c $C/kernels/*.c $C/kernels/common/*.c $C/kernels/opt/*.c src/tl_
 # Exported: the tlw_* entry points of src/tl_wasm.h and the allocator the JS side copies data with.
 EXPORTS=$(sed -n 's/^TLW_EXPORT [^(]*[ *]\(tlw_[a-z0-9_]*\)(.*/_\1/p' src/tl_wasm.h | tr '\n' ',')
 EXPORTS="${EXPORTS}_malloc,_free,_tl_interpreter_get_input_count,_tl_interpreter_get_output_count"
-EXPORTS="${EXPORTS},_tl_interpreter_get_input,_tl_interpreter_get_output"
+EXPORTS="${EXPORTS},_tl_interpreter_get_input,_tl_interpreter_get_output,_tl_interpreter_get_node_count"
 WARN=(-std=c99 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
 FLAGS=(-O3 -I$C/include -I$C/src --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
-       -sTOTAL_STACK=1MB -sEXPORTED_FUNCTIONS=$EXPORTS)
+       -sTOTAL_STACK=1MB -sEXPORTED_FUNCTIONS=$EXPORTS -sERROR_ON_UNDEFINED_SYMBOLS=0)
+# Undefined symbols become imports; the check after linking allows exactly these (src/tensorlite.js gives them).
+IMPORTS='env.emscripten_notify_memory_growth env.tlw_now'
 
 stamp=$( (cat build.sh "${SRCS[@]}" src/tl_wasm.h $C/include/*.h $C/include/*.def $C/src/*.h $C/src/*.def \
-          $C/kernels/common/*.h $C/kernels/opt/*.h; emcc --version | head -1) | sha256sum | cut -c1-16)
+          $C/kernels/common/*.h $C/kernels/opt/*.h; emcc --version | sed -n 1p) | sha256sum | cut -c1-16)
 if [ "${FORCE:-0}" != 1 ] && [ -f $OUT/.stamp ] && [ "$(cat $OUT/.stamp)" = "$stamp" ] \
    && [ -f $OUT/tensorlite.wasm ] && [ -f $OUT/tensorlite-simd.wasm ]; then
   echo "build.sh: dist/ is up to date"
@@ -34,7 +36,15 @@ mkdir -p $OUT
 rm -f $OUT/.stamp
 emcc "${WARN[@]}" "${FLAGS[@]}" "${SRCS[@]}" -o $OUT/tensorlite.wasm &
 emcc "${WARN[@]}" "${FLAGS[@]}" -msimd128 "${SRCS[@]}" -o $OUT/tensorlite-simd.wasm &
-wait %1 && wait %2
+ok=1
+wait %1 || ok=0
+wait %2 || ok=0
+[ $ok = 1 ] || { echo "build.sh: emcc failed" >&2; exit 1; }
+for w in $OUT/tensorlite.wasm $OUT/tensorlite-simd.wasm; do
+  got=$(node -e 'const m = new WebAssembly.Module(require("fs").readFileSync(process.argv[1]));
+    console.log(WebAssembly.Module.imports(m).map((i) => i.module + "." + i.name).sort().join(" "))' "$w")
+  [ "$got" = "$IMPORTS" ] || { echo "build.sh: $w imports '$got', expected '$IMPORTS'" >&2; exit 1; }
+done
 cp src/tensorlite.js src/tensorlite.d.ts $OUT/
 echo "$stamp" > $OUT/.stamp
 ls -l $OUT/*.wasm

@@ -1,6 +1,7 @@
 /* CPU feature detection: CPUID and XGETBV on x86-64 (a feature counts only when the OS also saves
  * its registers on context switches), NEON always on AArch64 and its dot-product instructions from
- * the kernel's hardware capabilities on Linux, nothing elsewhere. */
+ * the kernel's hardware capabilities on Linux, SIMD128 in WebAssembly builds made with it, nothing
+ * elsewhere. */
 #include "cpu.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -40,6 +41,12 @@ uint32_t tl_cpu_detect(void) {
 #endif
     return features; /* other systems: NEON only (the dot-product kernels are not chosen) */
 }
+
+#elif defined(__wasm_simd128__)
+
+/* A WebAssembly module with SIMD instructions only loads where the engine has them, so a -msimd128
+ * build always has them (runtimes/wasm picks the build by feature detection). */
+uint32_t tl_cpu_detect(void) { return TL_CPU_WASM_SIMD; }
 
 #else
 

@@ -67,6 +67,8 @@ export interface Model {
   /** Runs the model on inputs by name (or in input order); outputs by name, copied out of wasm memory. */
   run(feeds: Record<string, Feed> | Feed[]): Promise<Record<string, Tensor>>;
   runSync(feeds: Record<string, Feed> | Feed[]): Record<string, Tensor>;
+  /** Runs `runs` times timing each operator: mean wall ms per run, per node in execution order. */
+  profile(feeds: Record<string, Feed> | Feed[], runs?: number): { node: number; op: string; ms: number }[];
   /** Resets variable tensors (recurrent state) to zero. */
   resetVariables(): void;
   /** Frees the model's wasm memory. */

@@ -237,6 +237,24 @@ class Model {
     if (status !== 0) throw new TensorliteError(`resetVariables: status ${STATUS_NAMES[status]}`, STATUS_NAMES[status]);
   }
 
+  /**
+   * Runs the model `runs` times on `feeds` timing each operator: [{ node, op, ms }] in execution order,
+   * ms the mean wall time per run (the host's clock around each node).
+   */
+  profile(feeds, runs = 1) {
+    this.#check('profile');
+    const w = this.#wasm;
+    if (!w.tlw_model_set_profiling(this.#handle, 1)) throw new TensorliteError('profile: out of wasm memory', 'ARENA_TOO_SMALL');
+    try {
+      for (let r = 0; r < runs; r++) this.runSync(feeds);
+      const count = w.tl_interpreter_get_node_count(this.#it);
+      const ms = new Float64Array(this.#memory.buffer, w.tlw_model_profile_ms(this.#handle), count);
+      return Array.from(ms, (t, node) => ({ node, op: this.#string(w.tlw_model_node_op_name(this.#handle, node)), ms: t / runs }));
+    } finally {
+      w.tlw_model_set_profiling(this.#handle, 0);
+    }
+  }
+
   /** Frees the model's wasm memory; the model cannot run afterwards. */
   dispose() {
     if (!this.#handle) return;
@@ -268,7 +286,8 @@ export async function loadModel(source, options = {}) {
   const bytes = await modelBytes(source);
   const { module, simd } = await wasmModule(options);
   const instance = await WebAssembly.instantiate(module, {
-    env: { emscripten_notify_memory_growth: () => {} }, // views are made afresh after every call
+    // views are made afresh after every call; tlw_now is the clock of the per-operator profile
+    env: { emscripten_notify_memory_growth: () => {}, tlw_now: () => performance.now() },
   });
   const w = instance.exports;
   w._initialize();

@@ -20,7 +20,19 @@ struct tlw_model {
     tl_interpreter *it; /* NULL until allocated, or when loading failed */
     tl_status status;   /* of the last failing call */
     const char *message;
+    double *profile_ms; /* per node of subgraph 0, when profiling */
+    double node_start;
 };
+
+/* imported from JavaScript (src/tensorlite.js: performance.now()) */
+__attribute__((import_module("env"), import_name("tlw_now"))) double tlw_now(void);
+
+static void tlw_profile_hook(void *user, int32_t subgraph, int32_t node, int end) {
+    tlw_model *m = (tlw_model *)user;
+    if (subgraph != 0) return;
+    if (!end) m->node_start = tlw_now();
+    else m->profile_ms[node] += tlw_now() - m->node_start;
+}
 
 static tl_status tlw_try_arena(tlw_model *m, uint32_t cpu_mask, uint32_t flags) {
     tl_status st = TL_STATUS_OK;
@@ -69,6 +81,7 @@ tlw_model *tlw_model_load(uint8_t *bytes, size_t size, uint32_t cpu_mask, uint32
 
 void tlw_model_free(tlw_model *m) {
     if (!m) return;
+    free(m->profile_ms);
     free(m->arena);
     free(m->bytes);
     free(m);
@@ -118,3 +131,25 @@ int32_t tlw_tensor_zero_point(const tl_tensor *t, int32_t c) {
 }
 
 uint32_t tlw_cpu_features(void) { return tl_cpu_features(); }
+
+int32_t tlw_model_set_profiling(tlw_model *m, int32_t enable) {
+    int32_t nodes;
+    if (!m || !m->it) return 0;
+    if (!enable) {
+        tl_interpreter_set_node_hook(m->it, NULL, NULL);
+        return 1;
+    }
+    nodes = tl_interpreter_get_node_count(m->it);
+    free(m->profile_ms);
+    m->profile_ms = (double *)calloc(nodes > 0 ? (size_t)nodes : 1, sizeof(double));
+    if (!m->profile_ms) return 0;
+    tl_interpreter_set_node_hook(m->it, tlw_profile_hook, m);
+    return 1;
+}
+
+double *tlw_model_profile_ms(tlw_model *m) { return m ? m->profile_ms : NULL; }
+
+const char *tlw_model_node_op_name(tlw_model *m, int32_t node) {
+    const char *name = m && m->it ? tl_interpreter_get_node_op_name(m->it, node) : NULL;
+    return name ? name : "";
+}

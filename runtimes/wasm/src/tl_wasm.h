@@ -36,5 +36,10 @@ TLW_EXPORT int32_t tlw_tensor_quant_dim(const tl_tensor *t);
 TLW_EXPORT float tlw_tensor_scale(const tl_tensor *t, int32_t c);
 TLW_EXPORT int32_t tlw_tensor_zero_point(const tl_tensor *t, int32_t c);
 TLW_EXPORT uint32_t tlw_cpu_features(void);
+/* Profiling: with it on, each invoke adds every subgraph-0 node's wall time (the host's clock, imported
+ * as env.tlw_now, in ms) into a per-node array (tlw_model_profile_ms); 0 when out of memory. */
+TLW_EXPORT int32_t tlw_model_set_profiling(tlw_model *m, int32_t enable);
+TLW_EXPORT double *tlw_model_profile_ms(tlw_model *m);
+TLW_EXPORT const char *tlw_model_node_op_name(tlw_model *m, int32_t node);
 
 #endif

@@ -111,3 +111,16 @@ test('mutated corpus models load or fail cleanly (seeded byte flips)', async () 
   }
   assert.equal(failed + ran, 180);
 });
+
+test('profile times every operator and leaves results unchanged', async () => {
+  const m = await tensorlite.loadModel(PERSON);
+  const x = Int8Array.from({ length: 96 * 96 }, (_, i) => (i % 255) - 127);
+  const before = await m.run([x]);
+  const p = m.profile([x], 2);
+  assert.equal(p.length, 31); // person_detect's 31 nodes (its golden's op list)
+  assert.deepEqual(p.slice(0, 3).map((n) => n.op), ['DEPTHWISE_CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D']);
+  assert.equal(p.at(-1).op, 'SOFTMAX');
+  assert.ok(p.every((n) => n.ms >= 0) && p.reduce((a, n) => a + n.ms, 0) > 0);
+  assert.deepEqual(await m.run([x]), before);
+  m.dispose();
+});

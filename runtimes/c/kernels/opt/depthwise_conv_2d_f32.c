@@ -3,7 +3,8 @@
  * side by side, so each output pixel is computed 16 channels at a time, with the window's taps
  * accumulated in registers. The taps are summed in the reference kernel's order and the bias added
  * last, so the results are the reference's bit for bit. Here: the portable C loop and the choice of
- * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones). Not taken: multipliers above 1. */
+ * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones, _neon.c and _wasm.c theirs). Not taken:
+ * multipliers above 1. */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -98,6 +99,8 @@ tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node
         o->run = tl_dw_f32_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
     if (it->cpu & TL_CPU_NEON) o->run = tl_dw_f32_neon;
+#elif defined(__wasm_simd128__)
+    if ((it->cpu & TL_CPU_WASM_SIMD) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS) o->run = tl_dw_f32_wasm;
 #endif
     node->op_data = o;
     node->eval = eval_f32;

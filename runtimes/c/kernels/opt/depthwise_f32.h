@@ -17,5 +17,8 @@ void tl_dw_f32_avx512(const tl_conv_data *d, const float *x, const float *f, con
 /* AArch64 (depthwise_conv_2d_f32_neon.c); any window size. */
 void tl_dw_f32_neon(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
     int64_t first_row, int64_t last_row);
+/* WebAssembly SIMD128 (depthwise_conv_2d_f32_wasm.c). */
+void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
+    int64_t first_row, int64_t last_row);
 
 #endif

@@ -25,6 +25,8 @@ tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu) {
     if (cpu & TL_CPU_AVX2) return tl_gemm_f32_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
     if (cpu & TL_CPU_NEON) return tl_gemm_f32_neon;
+#elif defined(__wasm_simd128__)
+    if (cpu & TL_CPU_WASM_SIMD) return tl_gemm_f32_wasm;
 #else
     (void)cpu;
 #endif

@@ -42,4 +42,8 @@ void tl_gemm_f32_avx512(int32_t m, int32_t n, int32_t k, const float *a, int32_t
 void tl_gemm_f32_neon(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                       const float *bias, float lo, float hi, float *c, int32_t ldc);
 
+/* WebAssembly SIMD128 (gemm_f32_wasm.c, builds with -msimd128). */
+void tl_gemm_f32_wasm(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
+                      const float *bias, float lo, float hi, float *c, int32_t ldc);
+
 #endif

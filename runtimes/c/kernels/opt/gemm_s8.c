@@ -53,6 +53,8 @@ tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
     if ((cpu & (TL_CPU_NEON | TL_CPU_NEON_DOT)) == (TL_CPU_NEON | TL_CPU_NEON_DOT)) return tl_gemm_s8_neondot;
 #endif
     if (cpu & TL_CPU_NEON) return tl_gemm_s8_neon;
+#elif defined(__wasm_simd128__)
+    if (cpu & TL_CPU_WASM_SIMD) return tl_gemm_s8_wasm;
 #else
     (void)cpu;
 #endif
@@ -86,6 +88,9 @@ tl_gemm_s8_raw_fn tl_gemm_s8_select_raw(uint32_t cpu) {
 #endif
 #if defined(TL_GEMM_S8_DOT)
     if (gemm == tl_gemm_s8_neondot) return NULL;
+#endif
+#if defined(__wasm_simd128__)
+    if (gemm == tl_gemm_s8_wasm) return tl_gemm_s8_wasm_raw;
 #endif
     (void)gemm;
     return tl_gemm_s8_raw_portable;

@@ -94,4 +94,10 @@ void tl_gemm_s8_neon(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t l
 void tl_gemm_s8_neondot(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
                         int8_t *c, int32_t ldc, int16_t *scratch);
 
+/* WebAssembly SIMD128 (gemm_s8_wasm.c, builds with -msimd128): i32x4.dot_i16x8_s on the int16 pairs. */
+void tl_gemm_s8_wasm(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                     int8_t *c, int32_t ldc, int16_t *scratch);
+void tl_gemm_s8_wasm_raw(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda, const tl_gemm_s8_params *p,
+                         int32_t *c, int32_t ldc, int16_t *scratch);
+
 #endif

@@ -1,0 +1,76 @@
+/* DEPTHWISE_CONV_2D float32 micro-kernel for WebAssembly SIMD128 (see depthwise_conv_2d_f32.c): per
+ * output row and block of 8 channels (two v128), the window's weights are loaded once; each output
+ * pixel then costs two loads, two multiplies and two adds per tap. Products and sums are separate
+ * operations (wasm SIMD has no fused multiply-add) in the reference kernel's order: results equal the
+ * reference's. A last block of fewer than 8 channels goes through small zero-padded buffers. Built with
+ * -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
+#include "depthwise_f32.h"
+
+#if defined(__wasm_simd128__)
+#include <string.h>
+#include <wasm_simd128.h>
+
+static void load8(const float *p, int32_t n, v128_t *v0, v128_t *v1) { /* n <= 8 floats, zeros past n */
+    float tmp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    if (n == 8) {
+        *v0 = wasm_v128_load(p);
+        *v1 = wasm_v128_load(p + 4);
+        return;
+    }
+    memcpy(tmp, p, (size_t)n * sizeof *p);
+    *v0 = wasm_v128_load(tmp);
+    *v1 = wasm_v128_load(tmp + 4);
+}
+
+void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y, int64_t first_row,
+                    int64_t last_row) {
+    const tl_window *w = &d->win;
+    const int32_t c_all = d->out_c, kw = w->filter_w;
+    const v128_t lo = wasm_f32x4_splat(d->f_lo), hi = wasm_f32x4_splat(d->f_hi), zero = wasm_f32x4_splat(0.0f);
+    v128_t taps[TL_DW_MAX_TAPS][2];
+    int64_t line;
+    int32_t ox, c, ky, kx;
+    for (line = first_row; line < last_row; line++) {
+        int32_t b = (int32_t)(line / w->out_h), oy = (int32_t)(line % w->out_h);
+        int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
+        tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+        for (c = 0; c < c_all; c += 8) {
+            const int32_t n = c_all - c < 8 ? c_all - c : 8;
+            v128_t b0 = zero, b1 = zero;
+            if (bias) load8(bias + c, n, &b0, &b1);
+            for (ky = ky0; ky < ky1; ky++)
+                for (kx = 0; kx < kw; kx++) load8(f + (int64_t)(ky * kw + kx) * c_all + c, n, &taps[ky * kw + kx][0], &taps[ky * kw + kx][1]);
+            for (ox = 0; ox < w->out_w; ox++) {
+                int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1;
+                v128_t acc0 = zero, acc1 = zero;
+                float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c;
+                tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
+                for (ky = ky0; ky < ky1; ky++) {
+                    const float *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
+                    for (kx = kx0; kx < kx1; kx++) {
+                        v128_t v0, v1;
+                        load8(row + (int64_t)kx * w->dil_w * c_all, n, &v0, &v1);
+                        acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(v0, taps[ky * kw + kx][0]));
+                        acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(v1, taps[ky * kw + kx][1]));
+                    }
+                }
+                /* max then min, the bound second: NaN stays NaN as the reference's comparisons leave it */
+                acc0 = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc0, b0), lo), hi);
+                acc1 = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc1, b1), lo), hi);
+                if (n == 8) {
+                    wasm_v128_store(out, acc0);
+                    wasm_v128_store(out + 4, acc1);
+                } else {
+                    float tmp[8];
+                    wasm_v128_store(tmp, acc0);
+                    wasm_v128_store(tmp + 4, acc1);
+                    memcpy(out, tmp, (size_t)n * sizeof *out);
+                }
+            }
+        }
+    }
+}
+
+#else
+typedef int tl_dw_f32_wasm_unused; /* ISO C: a translation unit holds at least one declaration */
+#endif

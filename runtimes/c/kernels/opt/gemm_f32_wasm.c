@@ -1,0 +1,102 @@
+/* The float GEMM's WebAssembly SIMD128 micro-kernel (see gemm_f32.h): each panel is taken in two
+ * halves of 8 channels, 6 rows x 8 columns of C in 12 v128 sums (engines map v128 to the 16 SSE
+ * registers of x86-64, so the block, two weight vectors and the broadcast A value fit); each A value
+ * is broadcast by one load32_splat and multiplied then added (wasm SIMD has no fused multiply-add),
+ * summing over k in order as the other tiers do. Rows left over take a one-row loop. Built with
+ * -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
+#include "gemm_f32.h"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+
+#define MR 6
+#define HALF 8
+#define CHUNK 48 /* rows of A per pass over the weights: a multiple of MR */
+
+/* 8 sums plus the bias, clamped, `cols` of them stored. */
+static void store8(v128_t s0, v128_t s1, const float *bias, float lo, float hi, float *dst, int32_t cols) {
+    const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+    float tmp[HALF];
+    int32_t j;
+    s0 = wasm_f32x4_add(s0, wasm_v128_load(bias));
+    s1 = wasm_f32x4_add(s1, wasm_v128_load(bias + 4));
+    /* max then min with the bound second: a NaN sum stays NaN as the reference's comparisons leave it */
+    s0 = wasm_f32x4_pmin(wasm_f32x4_pmax(s0, vlo), vhi);
+    s1 = wasm_f32x4_pmin(wasm_f32x4_pmax(s1, vlo), vhi);
+    if (cols >= HALF) {
+        wasm_v128_store(dst, s0);
+        wasm_v128_store(dst + 4, s1);
+        return;
+    }
+    wasm_v128_store(tmp, s0);
+    wasm_v128_store(tmp + 4, s1);
+    for (j = 0; j < cols; j++) dst[j] = tmp[j];
+}
+
+#define ROW(r) \
+    x = wasm_v128_load32_splat(a##r + kk); \
+    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(x, w0)); \
+    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(x, w1));
+
+/* MR rows x 8 columns (w: the half panel, rows TL_GEMM_NR apart). */
+static void block6(int32_t cols, int32_t k, const float *a, int32_t lda, const float *w, const float *bias, float lo,
+                   float hi, float *c, int32_t ldc) {
+    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * (int64_t)lda, *a3 = a + 3 * (int64_t)lda;
+    const float *a4 = a + 4 * (int64_t)lda, *a5 = a + 5 * (int64_t)lda;
+    int32_t kk;
+    for (kk = 0; kk < k; kk++, w += TL_GEMM_NR) {
+        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
+        v128_t x;
+        ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+    }
+    store8(c00, c01, bias, lo, hi, c, cols);
+    store8(c10, c11, bias, lo, hi, c + ldc, cols);
+    store8(c20, c21, bias, lo, hi, c + 2 * (int64_t)ldc, cols);
+    store8(c30, c31, bias, lo, hi, c + 3 * (int64_t)ldc, cols);
+    store8(c40, c41, bias, lo, hi, c + 4 * (int64_t)ldc, cols);
+    store8(c50, c51, bias, lo, hi, c + 5 * (int64_t)ldc, cols);
+}
+
+/* One row x 8 columns. */
+static void block1(int32_t cols, int32_t k, const float *a0, const float *w, const float *bias, float lo, float hi,
+                   float *c) {
+    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00;
+    int32_t kk;
+    for (kk = 0; kk < k; kk++, w += TL_GEMM_NR) {
+        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
+        v128_t x;
+        ROW(0)
+    }
+    store8(c00, c01, bias, lo, hi, c, cols);
+}
+
+void tl_gemm_f32_wasm(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
+                      const float *bias, float lo, float hi, float *c, int32_t ldc) {
+    float padded[TL_GEMM_NR];
+    int32_t i0, i, p, h, j;
+    /* Rows in chunks, so the chunk's A stays in cache while every panel passes over it. */
+    for (i0 = 0; i0 < m; i0 += CHUNK) {
+        const int32_t i1 = m - i0 < CHUNK ? m : i0 + CHUNK;
+        for (p = 0; p < n; p += TL_GEMM_NR) {
+            int32_t cols = n - p < TL_GEMM_NR ? n - p : TL_GEMM_NR;
+            const float *panel = packed + (int64_t)p * k, *b = padded;
+            if (bias && cols == TL_GEMM_NR) {
+                b = bias + p;
+            } else { /* the bias is read 16 wide: the last panel's (or none) padded with zeros */
+                for (j = 0; j < TL_GEMM_NR; j++) padded[j] = bias && j < cols ? bias[p + j] : 0.0f;
+            }
+            for (h = 0; h < cols; h += HALF) {
+                for (i = i0; i + MR <= i1; i += MR)
+                    block6(cols - h, k, a + (int64_t)i * lda, lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h, ldc);
+                for (; i < i1; i++)
+                    block1(cols - h, k, a + (int64_t)i * lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h);
+            }
+        }
+    }
+}
+
+#else
+typedef int tl_gemm_f32_wasm_unused; /* ISO C: a translation unit holds at least one declaration */
+#endif
