@@ -114,6 +114,18 @@ def bench_torch(data, epochs: int, batch_size: int, seed: int, model_name: str =
             "version": torch.__version__}
 
 
+def _pin_threads(n: int) -> None:
+    import torch
+    from tensorlite.training import blas
+    torch.set_num_threads(n)
+    if not blas.set_threads(n):
+        print("bench_training: NumPy's BLAS is not OpenBLAS; its thread count is left alone", file=sys.stderr)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(n)  # what the threads column reports
+    if n == 1:  # read when JAX starts its CPU client (not started yet: XLA is first used below)
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+
+
 def _numpy_threads() -> str:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         if os.environ.get(var):
@@ -133,6 +145,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=pipeline.SEED)
     parser.add_argument("--models", default="digits,wide", help="comma-separated: digits, wide")
     parser.add_argument("--skip-eager", action="store_true", help="leave out the (slow) eager rows")
+    parser.add_argument("--threads", type=int, help="pin every library to N threads (BLAS, PyTorch, XLA's CPU "
+                        "client when N is 1); default: each library's own choice")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
     args = parser.parse_args(argv)
     try:
@@ -140,6 +154,8 @@ def main(argv=None) -> int:
     except ImportError:
         print("bench_training: PyTorch is not installed; run: pip install -e '.[bench]'", file=sys.stderr)
         return 2
+    if args.threads:
+        _pin_threads(args.threads)
     data = pipeline.digits_arrays()
     n = len(data[0][0]) * args.epochs
     everything = {}

@@ -59,3 +59,12 @@ def matmul(xp, a, b):
         return np.matmul(a, b)
     finally:
         setter(before)
+
+
+def set_threads(n: int) -> bool:
+    """Sets OpenBLAS's thread count for every later product (benchmarks pin it); False without OpenBLAS."""
+    threads = _threads if _threads is not None else _find()
+    if not threads:
+        return False
+    threads[0](int(n))
+    return True

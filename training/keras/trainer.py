@@ -164,7 +164,8 @@ class Trainer:
         grads = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
         self._update_metrics(y, y_pred, sw, loss)
-        return loss
+        # the logs' values, computed inside the step: one call returns them, no eager ops after it
+        return [self._loss_tracker.result()] + [m.result() for m in self.compiled_metrics]
 
     def _grad_core(self, x, y, sw, share):
         """One replica's part of a distributed step: the gradients of its loss times its share of the
@@ -218,8 +219,9 @@ class Trainer:
             return self._distributed_train_step(data)
         x, y, sw = _unpack(data)
         run = self._train_core if self._runs_eagerly() else self._train_function
-        run(x, y, sw)
-        return self._logs()
+        values = run(x, y, sw)
+        names = ["loss"] + [m.name for m in self.compiled_metrics]
+        return {name: float(v.numpy()) for name, v in zip(names, values)}
 
     def test_step(self, data) -> dict:
         x, y, sw = _unpack(data)
