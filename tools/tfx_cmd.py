@@ -22,6 +22,6 @@ def run_tfx(args) -> int:
         return 2
     try:
         return print_lineage(args.metadata, args.artifact)
-    except (FileNotFoundError, LookupError) as exc:
+    except (FileNotFoundError, LookupError) as exc:  # KeyError (no such artifact) is a LookupError
         print(f"tensorlite tfx lineage: {exc}", file=sys.stderr)
         return 2

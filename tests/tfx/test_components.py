@@ -1,6 +1,8 @@
 """Component details the tutorial runs do not reach: ImportExampleGen's column files, spans and versions
 with range configs, the metadata store's MLMD-shaped queries, and refusals of bad pipelines and inputs."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -111,3 +113,71 @@ def test_refusals(tmp_path):
                                                                 components=[eg]))
     with pytest.raises(ValueError, match="executor='threads'"):
         tfx.orchestration.LocalDagRunner(executor="threads")
+
+
+def test_tft_analyzers_directly():
+    from tensorlite.tfx import tft
+
+    import tensorlite as tl
+    x = tl.constant(np.array([[1.0], [2.0], [3.0], [10.0]], np.float32))
+    words = np.array([["b"], ["a"], ["b"], ["c"], ["b"], ["a"]])
+
+    def fn(inputs):
+        return {"z": tft.scale_to_z_score(inputs["x"]), "bucket": tft.bucketize(inputs["x"], 2),
+                "word": tft.compute_and_apply_vocabulary(inputs["w"]),
+                "word_oov": tft.compute_and_apply_vocabulary(inputs["w"], top_k=1, num_oov_buckets=1)}
+    recorded = []
+    with tft.analysis("analyze", recorded):
+        out = fn({"x": x, "w": words})
+    np.testing.assert_allclose(out["z"].numpy()[:, 0], (x.numpy()[:, 0] - 4.0) / np.std([1, 2, 3, 10]), rtol=1e-6)
+    np.testing.assert_array_equal(out["bucket"].numpy()[:, 0], [0, 0, 1, 1])  # median 2.5
+    np.testing.assert_array_equal(out["word"].numpy()[:, 0], [0, 1, 0, 2, 0, 1])  # b (3), a (2), c (1)
+    np.testing.assert_array_equal(out["word_oov"].numpy()[:, 0], [0, 1, 0, 1, 0, 1])  # only b kept
+    with tft.analysis("apply", recorded):  # constants read back: new data does not change them
+        again = fn({"x": tl.constant(np.array([[4.0]], np.float32)), "w": np.array([["zzz"]])})
+    np.testing.assert_allclose(again["z"].numpy(), 0.0, atol=1e-6)
+    assert again["word"].numpy()[0, 0] == -1 and again["word_oov"].numpy()[0, 0] == 1
+    with pytest.raises(RuntimeError, match="inside Transform's preprocessing_fn"):
+        tft.scale_to_z_score(x)
+    with pytest.raises(RuntimeError, match="same analyzers in the same order"):
+        with tft.analysis("apply", recorded):
+            tft.scale_to_z_score(x)
+
+
+def test_cache_follows_inputs_and_code(tmp_path):
+    tfx = tfx_module()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "d.csv").write_text("a,b\n" + "".join(f"{i},{i % 3}\n" for i in range(30)))
+    module = tmp_path / "prep.py"
+    module.write_text("from tensorlite.tfx import tft\n\ndef preprocessing_fn(inputs):\n"
+                      "    return {'a': tft.scale_to_0_1(inputs['a']), 'b': inputs['b']}\n")
+
+    def make():
+        eg = tfx.components.CsvExampleGen(input_base=str(tmp_path / "in"))
+        sg = tfx.components.StatisticsGen(examples=eg.outputs["examples"])
+        sc = tfx.components.SchemaGen(statistics=sg.outputs["statistics"])
+        tr = tfx.components.Transform(examples=eg.outputs["examples"], schema=sc.outputs["schema"],
+                                      module_file=str(module))
+        return tfx.dsl.Pipeline(pipeline_name="c", pipeline_root=str(tmp_path / "root"), enable_cache=True,
+                                components=[eg, sg, sc, tr])
+
+    def states():
+        run = tfx.orchestration.LocalDagRunner().run(make())
+        return executions_by_node(tmp_path / "root" / "metadata.sqlite", run)
+
+    assert set(states().values()) == {"COMPLETE"}
+    assert set(states().values()) == {"CACHED"}
+    module.write_text(module.read_text() + "# a changed module file\n")
+    assert states() == {"CsvExampleGen": "CACHED", "StatisticsGen": "CACHED", "SchemaGen": "CACHED",
+                        "Transform": "COMPLETE"}
+    with open(tmp_path / "in" / "d.csv", "a") as f:
+        f.write("30,0\n")
+    assert set(states().values()) == {"COMPLETE"}  # new data: everything downstream runs again
+    out = subprocess.run([sys.executable, "-m", "tensorlite", "tfx", "lineage", str(tmp_path / "root" /
+                                                                                  "metadata.sqlite")],
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "no model has been pushed" in out.stderr
+    out = subprocess.run([sys.executable, "-m", "tensorlite", "tfx", "lineage", str(tmp_path / "root" /
+                                                                                  "metadata.sqlite"),
+                          "--artifact", "999"], capture_output=True, text=True)
+    assert out.returncode == 2 and "no artifact with id 999" in out.stderr
