@@ -2,7 +2,7 @@
  * output row and block of 8 channels (two v128), the window's weights are loaded once; each output
  * pixel then costs two loads, two multiplies and two adds per tap. Products and sums are separate
  * operations (wasm SIMD has no fused multiply-add) in the reference kernel's order: results equal the
- * reference's. A last block of fewer than 8 channels goes through small zero-padded buffers. Built with
+ * reference's. Full 3x3 windows (MobileNet's) take an unrolled path. A last block of fewer than 8 channels goes through small zero-padded buffers. Built with
  * -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
 #include "depthwise_f32.h"
 
@@ -22,12 +22,25 @@ static void load8(const float *p, int32_t n, v128_t *v0, v128_t *v1) { /* n <= 8
     *v1 = wasm_v128_load(tmp + 4);
 }
 
+/* acc plus a full 3x3 window's 9 products (4 channels), in the reference's order: rows, then columns. */
+static v128_t tap3x3(v128_t acc, const float *r, int64_t sx, int64_t sy, const v128_t *t) {
+    int32_t ky;
+    for (ky = 0; ky < 3; ky++, r += sy, t += 6) {
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r), t[0]));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + sx), t[2]));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + 2 * sx), t[4]));
+    }
+    return acc;
+}
+
 void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y, int64_t first_row,
                     int64_t last_row) {
     const tl_window *w = &d->win;
     const int32_t c_all = d->out_c, kw = w->filter_w;
     const v128_t lo = wasm_f32x4_splat(d->f_lo), hi = wasm_f32x4_splat(d->f_hi), zero = wasm_f32x4_splat(0.0f);
+    const int64_t sx = (int64_t)w->dil_w * c_all, sy = (int64_t)w->dil_h * d->in_w * c_all; /* tap steps */
     v128_t taps[TL_DW_MAX_TAPS][2];
+    int full3x3;
     int64_t line;
     int32_t ox, c, ky, kx;
     for (line = first_row; line < last_row; line++) {
@@ -40,11 +53,18 @@ void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const
             if (bias) load8(bias + c, n, &b0, &b1);
             for (ky = ky0; ky < ky1; ky++)
                 for (kx = 0; kx < kw; kx++) load8(f + (int64_t)(ky * kw + kx) * c_all + c, n, &taps[ky * kw + kx][0], &taps[ky * kw + kx][1]);
+            full3x3 = kw == 3 && w->filter_h == 3 && ky0 == 0 && ky1 == 3;
             for (ox = 0; ox < w->out_w; ox++) {
                 int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1;
                 v128_t acc0 = zero, acc1 = zero;
                 float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c;
                 tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
+                if (full3x3 && n == 8 && kx0 == 0 && kx1 == 3) { /* the common case, unrolled */
+                    const float *r = x + (((int64_t)b * d->in_h + oy0) * d->in_w + ox0) * c_all + c;
+                    acc0 = tap3x3(acc0, r, sx, sy, &taps[0][0]);
+                    acc1 = tap3x3(acc1, r + 4, sx, sy, &taps[0][1]);
+                    kx1 = 0; /* done: the general loop below adds nothing */
+                }
                 for (ky = ky0; ky < ky1; ky++) {
                     const float *row = x + (((int64_t)b * d->in_h + oy0 + ky * w->dil_h) * d->in_w + ox0) * c_all + c;
                     for (kx = kx0; kx < kx1; kx++) {
