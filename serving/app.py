@@ -13,6 +13,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import orjson
 
 from . import codec_v1, codec_v2
@@ -39,6 +40,7 @@ class App:
         self.batching = batching  # each Servable then has a .batcher (serving/server.py gives it one)
         self.in_flight = 0
         self.answered = 0
+        self._predict_routes = {}  # path of a :predict URL seen before -> (name, version, label)
 
     # -- ASGI -----------------------------------------------------------------------------------------
     async def __call__(self, scope, receive, send):
@@ -57,7 +59,12 @@ class App:
                     return
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
-            status, payload, headers = await self.handle(scope, body)
+            route = self._predict_routes.get(scope["path"]) if scope["method"] == "POST" else None
+            payload = self._fast(route, body) if route is not None else None
+            if payload is None:
+                status, payload, headers = await self.handle(scope, body)
+            else:
+                status, headers = 200, _JSON
             await send({"type": "http.response.start", "status": status,
                         "headers": headers + [(b"content-length", str(len(payload)).encode())]})
             await send({"type": "http.response.body", "body": payload})
@@ -116,6 +123,23 @@ class App:
         raise ServingError("NOT_FOUND", f"Malformed request: /v1/models/{text}")
 
     async def _v1(self, method: str, rest: str, body: bytes, info):
+        route = self._predict_routes.get("/v1/models/" + rest) if method == "POST" else None
+        if route is not None:
+            name, version, label = route
+            info.set("predict", name, version)
+            servable = self.manager.get(name, version, label)
+            doc = codec_v1.parse_json(body)
+            fast = servable.fast
+            if fast is not None and len(doc) == 1 and self.inline(servable):
+                reply = self._predict_fast(servable, fast, doc.get("instances"))
+                if reply is not None:
+                    return info.set("predict", name, servable.version, (reply, _JSON))
+            sig, arrays, batch, row = codec_v1.decode_predict(doc, servable)
+            if self.inline(servable):
+                outputs = self._run_inline(servable, sig, arrays, "predict")
+            else:
+                outputs = await self._run(servable, sig, arrays, batch, "predict")
+            return info.set("predict", name, servable.version, (codec_v1.encode_predict(sig, outputs, row), _JSON))
         if method == "POST":
             target, sep, verb = rest.rpartition(":")
             if not sep:
@@ -127,15 +151,10 @@ class App:
                                    f"{verb} signature, which .tflite models do not have; use :predict")
             if verb != "predict":
                 raise ServingError("NOT_FOUND", f"Malformed request: POST /v1/models/{rest}")
-            info.set("predict", name, version)
-            servable = self.manager.get(name, version, label)
-            doc = codec_v1.parse_json(body)
-            sig, arrays, batch, row = codec_v1.decode_predict(doc, servable)
-            if self.inline(servable):
-                outputs = self._run_inline(servable, sig, arrays, "predict")
-            else:
-                outputs = await self._run(servable, sig, arrays, batch, "predict")
-            return info.set("predict", name, servable.version, (codec_v1.encode_predict(sig, outputs, row), _JSON))
+            if len(self._predict_routes) >= 4096:
+                self._predict_routes.clear()
+            self._predict_routes["/v1/models/" + rest] = (name, version, label)
+            return await self._v1(method, rest, body, info)
         if method != "GET":
             raise ServingError("NOT_FOUND", f"Malformed request: {method} /v1/models/{rest}")
         if rest.endswith("/metadata"):
@@ -215,6 +234,47 @@ class App:
     def inline(self, servable) -> bool:
         """Whether to run the model on the event loop: a fast model, batching off."""
         return not self.batching and servable.invoke_seconds < INLINE_SECONDS
+
+    def _fast(self, route, body: bytes):
+        """The whole of a plain :predict (see _predict_fast) for a URL seen before, when no metrics are kept and
+        batching is off; None (anything unexpected included) lets handle() answer, with its errors."""
+        if self.metrics is not None or self.batching:
+            return None
+        try:
+            servable = self.manager.get(*route)
+            fast = servable.fast
+            if fast is None or servable.invoke_seconds >= INLINE_SECONDS:
+                return None
+            doc = orjson.loads(body)
+            if doc.__class__ is not dict or len(doc) != 1:
+                return None
+            return self._predict_fast(servable, fast, doc.get("instances"))
+        except Exception:
+            return None
+
+    def _predict_fast(self, servable, fast, instances):
+        """The reply to {"instances": [...]} of exactly the model's static shape for a one-input, one-output float
+        signature, run inline; None sends the request down the general path (which also words any error)."""
+        sig, shape, dtype = fast
+        if instances.__class__ is not list or len(instances) != shape[0]:
+            return None
+        try:
+            x = np.asarray(instances, dtype)
+        except (ValueError, TypeError):
+            return None
+        if x.shape != shape:
+            return None
+        slot = servable.loop_slot
+        if slot.batch is not None:
+            slot.use(sig, None)
+        start = time.perf_counter() if self.metrics is not None else 0.0
+        try:
+            (y,) = slot.invoke(sig, [x])
+        except RuntimeError as exc:
+            raise ServingError("INTERNAL", str(exc)) from None
+        if self.metrics is not None:
+            self.metrics.observe_runtime(servable.name, "predict", time.perf_counter() - start)
+        return orjson.dumps({"predictions": y}, option=orjson.OPT_SERIALIZE_NUMPY)
 
     def _run_inline(self, servable, sig, arrays, api):
         if self.metrics is None:

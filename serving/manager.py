@@ -38,24 +38,35 @@ class Model:
     def __init__(self, config: ModelConfig):
         self.config = config
         self.name = config.name
-        self.serving: dict[int, Servable] = {}   # replaced whole, never mutated: readers need no lock
+        self._serving: dict[int, Servable] = {}  # replaced whole, never mutated: readers need no lock
+        self.latest: Servable | None = None
         self.status: dict[int, VersionStatus] = {}
         self.labels = dict(config.labels)
+
+    @property
+    def serving(self) -> dict[int, Servable]:
+        return self._serving
+
+    @serving.setter
+    def serving(self, versions: dict[int, Servable]) -> None:
+        self._serving = versions
+        self.latest = versions[max(versions)] if versions else None
 
     def set_status(self, version: int, status: VersionStatus) -> None:
         self.status = {**self.status, version: status}  # replaced whole: the event loop reads it unlocked
 
     def get(self, version: int | None = None, label: str | None = None) -> Servable:
-        serving = self.serving
+        serving = self._serving
         if label is not None:
             if label not in self.labels:
                 raise ServingError("INVALID_ARGUMENT", f"Unrecognized servable version label: {label} "
                                    f"(model {self.name!r} has labels {sorted(self.labels)})")
             version = self.labels[label]
         if version is None:
-            if not serving:
+            latest = self.latest
+            if latest is None:
                 raise ServingError("NOT_FOUND", f"Servable not found for request: Latest({self.name})")
-            return serving[max(serving)]
+            return latest
         if version not in serving:
             raise ServingError("NOT_FOUND", f"Servable not found for request: Specific({self.name}, {version})")
         return serving[version]

@@ -164,6 +164,16 @@ class Servable:
             if slot is not self.loop_slot:
                 self._slots.put(slot)
         self.invoke_seconds = min(times)
+        self.fast = self._fast_plan()
+
+    def _fast_plan(self):
+        """(signature, its one float input's shape, dtype) when requests of the model's own batch with one float
+        input and one output can skip the general path (serving/app.py); None otherwise."""
+        sig = self.default_signature
+        if sig is None or not sig.batched or len(sig.inputs) != 1 or len(sig.outputs) != 1:
+            return None
+        spec = sig.inputs[0]
+        return (sig, spec.shape, spec.dtype) if spec.dtype.kind == "f" else None
 
     def _can_resize(self, probe: Interpreter) -> bool:
         sig = self.signatures.get("serving_default") or next(iter(self.signatures.values()))
