@@ -117,6 +117,31 @@ def _depth_space(name, dtype, k, shape, bs):
         [random_values(_rng(name, dtype, k), dtype, shape)]
 
 
+SELECT_SHAPES = [([2, 3, 4], [2, 3, 4]), ([3], [3, 5]), ([5], [5]), ([2], [2, 2, 3])]  # (condition, x and y)
+REVERSE_CASES = [([2, 3, 4], [1]), ([2, 3, 4], [1, 2]), ([7], [0]), ([2, 3, 4, 5], [-1]), ([3, 4], [0, 1])]
+
+
+def _select(dtype, k, cond_shape, shape):
+    rng = _rng("SELECT", dtype, k)
+    q = Q_IN.get(dtype)
+    model = one_op("SELECT", [(cond_shape, "bool"), _spec(shape, dtype, q), _spec(shape, dtype, q)],
+                   [_spec(shape, dtype, q)])
+    return model, [random_values(rng, "bool", cond_shape), random_values(rng, dtype, shape),
+                   random_values(rng, dtype, shape)]
+
+
+def _reverse(dtype, k, shape, axes):
+    q = Q_IN.get(dtype)
+    model = one_op("REVERSE_V2", [_spec(shape, dtype, q), None], [_spec(shape, dtype, q)],
+                   consts={1: np.array(axes, np.int32)})
+    return model, [random_values(_rng("REVERSE_V2", dtype, k), dtype, shape)]
+
+
+def _rank(dtype, k, shape):
+    model = one_op("RANK", [_spec(shape, dtype, Q_IN.get(dtype))], [([], "int32")])
+    return model, [random_values(_rng("RANK", dtype, k), dtype, shape)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -132,6 +157,12 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     if name in ("DEPTH_TO_SPACE", "SPACE_TO_DEPTH"):
         shapes = D2S_SHAPES if name == "DEPTH_TO_SPACE" else S2D_SHAPES
         return [_depth_space(name, dtype, k, s, bs) for k, (s, bs) in enumerate(shapes)]
+    if name == "SELECT":
+        return [_select(dtype, k, c, x) for k, (c, x) in enumerate(SELECT_SHAPES)]
+    if name == "REVERSE_V2":
+        return [_reverse(dtype, k, x, a) for k, (x, a) in enumerate(REVERSE_CASES)]
+    if name == "RANK":
+        return [_rank(dtype, k, x) for k, x in enumerate(UNARY_SHAPES)]
     if name == "PRELU":
         return [_prelu(dtype, k, s, a) for k, (s, a) in enumerate(PRELU_SHAPES)]
     return []
@@ -146,4 +177,4 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
-                   "SPACE_TO_DEPTH"])
+                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK"])

@@ -63,3 +63,14 @@ def test_pair_matches_litert(name, dtype):
                 np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True)
             else:
                 np.testing.assert_array_equal(a, b)
+
+
+def test_reverse_v2_non_contiguous_axes():
+    """LiteRT's REVERSE_V2 refuses axes with a gap ([0, 2]); ours reverses them, as NumPy's flip."""
+    import tensorlite as tl
+    from tests.litert import run
+    from tests.runtime_c.tflite_graph import one_op
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    model = one_op("REVERSE_V2", [([2, 3, 4], "float32"), None], [([2, 3, 4], "float32")],
+                   consts={1: np.array([0, 2], np.int32)})
+    np.testing.assert_array_equal(run(tl.lite.Interpreter(model_content=model), [x])[0], np.flip(x, (0, 2)))
