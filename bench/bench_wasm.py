@@ -13,7 +13,8 @@ The anchors are npm packages pinned in bench/wasm/package.json, never needed by 
     python3 bench/bench_wasm.py --tflite OUT_DIR/mobilenet_v2_224_float32.tflite \\
         --onnx OUT_DIR/mobilenet_v2_224_float32.onnx [--runs 20]
 
-Times are the median (and min) of --runs invokes after 3 warm-up runs, wall clock; on a loaded machine
+Times are the median (and min) of --runs invokes after 3 warm-up runs, wall clock, the engines taking turns
+run by run (a change in load hits them alike); on a loaded machine
 rerun and compare ratios from the same run.
 """
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Writes the models bench/bench_runtime.py times besides the corpus, made by TensorFlow's own converter
 (too big to keep in the repository): MobileNetV2 1.0 at 224x224 in float32 and in full int8 (int8
 input and output, calibrated on 20 seeded random images), and MobileNetV3Small 1.0 at 224x224 in
-float32 and int8, the models users bring. Weights are Keras's seeded random initialisation: speed
+float32 and int8, the models users bring; with tf2onnx (PyPI) in the same venv, the float32 ones also
+as .onnx (tf2onnx's converter reading the .tflite, opset 13: the same graph and weights), which
+bench/bench_wasm.py gives onnxruntime-web. Weights are Keras's seeded random initialisation: speed
 does not depend on them. Needs TensorFlow, which is not a tensorlite dependency:
 
     python3 -m venv tfenv && tfenv/bin/pip install tensorflow-cpu
@@ -46,6 +48,20 @@ def main(out_dir: str) -> None:
             with open(path, "wb") as f:
                 f.write(data)
             print(f"{path}: {len(data):,} bytes")
+            if mode == "float32":
+                export_onnx(path)
+
+
+def export_onnx(tflite_path: str) -> None:
+    """The .tflite as .onnx beside it, when tf2onnx is installed (1.17.0 was used)."""
+    try:
+        import tf2onnx
+    except ImportError:
+        print(f"{tflite_path}: no .onnx (pip install tf2onnx for bench/bench_wasm.py's onnxruntime-web)")
+        return
+    out = tflite_path[:-len(".tflite")] + ".onnx"
+    tf2onnx.convert.from_tflite(tflite_path, opset=13, output_path=out)
+    print(f"{out}: {os.path.getsize(out):,} bytes")
 
 
 if __name__ == "__main__":

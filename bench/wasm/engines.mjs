@@ -32,18 +32,23 @@ export async function litert(lib, modelBytes, shape) {
   };
 }
 
-// Median and min of `runs` timed runs after `warmup` untimed ones; the last output.
-export async function time(engine, x, runs, warmup = 3) {
-  let y;
-  for (let i = 0; i < warmup; i++) y = await engine.run(x);
-  const ms = [];
+// Each engine's median and min over `runs` timed runs after `warmup` untimed ones, and its last output.
+// The engines take turns run by run, so a change in the machine's load hits them alike.
+export async function timeAll(engines, x, runs, warmup = 3) {
+  const ys = [], ms = engines.map(() => []);
+  for (const e of engines) for (let i = 0; i < warmup; i++) ys.push(await e.run(x));
+  const last = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    y = await engine.run(x);
-    ms.push(performance.now() - t0);
+    for (let k = 0; k < engines.length; k++) {
+      const t0 = performance.now();
+      last[k] = await engines[k].run(x);
+      ms[k].push(performance.now() - t0);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[ms.length >> 1], min: ms[0], y };
+  return ms.map((t, k) => {
+    t.sort((a, b) => a - b);
+    return { median: t[t.length >> 1], min: t[0], y: last[k] };
+  });
 }
 
 export function input(shape, seed = 7) {
