@@ -40,7 +40,8 @@ typedef struct {
     tl_scratch *scratch; /* GATES * n_cell gate values (float, or int16 plus an int16 tanh row) */
     /* integer variant */
     int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
-    int32_t *in_bias[GATES], *rec_bias[GATES]; /* bias + zero-point corrections, n_cell each */
+    const int32_t *bias[GATES];        /* the model's, n_cell each (constant) */
+    int32_t in_zp, h_zp;               /* zero points of the input and the output state */
     int32_t hidden_mult, hidden_shift, hidden_zp;
     int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
     int32_t cell_clip_q;     /* 0: no clipping */
@@ -80,21 +81,6 @@ static int32_t wrap_i32(int64_t v) {
     return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
 }
 
-/* bias[r] - zero_point * sum_c w[r, c]: the zero point folded out of the dot product. */
-static tl_status fold_zero_point(tl_interpreter *it, const tl_node *node, const tl_tensor *w, const tl_tensor *bias,
-                                 int32_t zero_point, int32_t rows, int32_t cols, int32_t **out) {
-    const int8_t *wd = w->data;
-    int32_t r, c;
-    *out = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)rows);
-    if (!*out) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM biases");
-    for (r = 0; r < rows; r++) {
-        int64_t sum = 0;
-        for (c = 0; c < cols; c++) sum += wd[(size_t)r * (size_t)cols + (size_t)c];
-        (*out)[r] = wrap_i32((bias ? (int64_t)((const int32_t *)bias->data)[r] : 0) - (int64_t)zero_point * sum);
-    }
-    return TL_STATUS_OK;
-}
-
 static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
     tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
@@ -130,11 +116,12 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         if (w->zero_point != 0 || r->zero_point != 0)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "LSTM weights must be symmetric (zero point 0)");
         if ((st = gate_multiplier(it, node, w, in, &d->in_mult[g], &d->in_shift[g])) != TL_STATUS_OK ||
-            (st = gate_multiplier(it, node, r, h, &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK ||
-            (st = fold_zero_point(it, node, w, b, in->zero_point, d->n_cell, d->n_input, &d->in_bias[g])) != TL_STATUS_OK ||
-            (st = fold_zero_point(it, node, r, NULL, h->zero_point, d->n_cell, d->n_output, &d->rec_bias[g])) != TL_STATUS_OK)
+            (st = gate_multiplier(it, node, r, h, &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK)
             return st;
+        d->bias[g] = b->data;
     }
+    d->in_zp = in->zero_point;
+    d->h_zp = h->zero_point;
     /* Q0.15 (output gate) x Q0.15 (tanh of the cell) -> the hidden state's quantization. */
     hidden_scale = (float)(pow(2.0, -15) / (double)hidden->scale * pow(2.0, -15));
     if ((st = tl_quantize_multiplier_checked(it, node, (double)hidden_scale, &d->hidden_mult, &d->hidden_shift)))
@@ -296,7 +283,10 @@ static tl_status tl_unidirectional_sequence_lstm_eval_f32(tl_interpreter *it, tl
 }
 
 /* One gate before its activation: the input-side and recurrent-side products, each rescaled to
- * Q3.12 and added with int16 saturation (LiteRT accumulates the two into the gate that way). */
+ * Q3.12 and added with int16 saturation (LiteRT accumulates the two into the gate that way). LiteRT
+ * folds bias - zero_point * sum(w) into one precomputed bias per row; subtracting the zero point from
+ * each input instead (as TFLM does) gives the same sum modulo 2^32 without n_cell int32 per gate and
+ * side in the arena. prepare bounds each dot product inside int32. */
 static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int8_t *x, const int8_t *h,
                     int16_t *gate) {
     int32_t i, k;
@@ -304,11 +294,11 @@ static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t
         const int8_t *wi = w + (size_t)i * (size_t)d->n_input, *ri = r + (size_t)i * (size_t)d->n_output;
         int32_t in_dot = 0, rec_dot = 0;
         int64_t v;
-        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * x[k];
-        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * h[k];
-        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->in_bias[g][i] + in_dot), d->in_mult[g],
+        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * (x[k] - d->in_zp);
+        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * (h[k] - d->h_zp);
+        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->bias[g][i] + in_dot), d->in_mult[g],
                                                             d->in_shift[g]));
-        v += tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->rec_bias[g][i] + rec_dot), d->rec_mult[g], d->rec_shift[g]);
+        v += tl_multiply_by_quantized_multiplier(rec_dot, d->rec_mult[g], d->rec_shift[g]);
         gate[i] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
     }
 }
