@@ -143,3 +143,6 @@ def test_drift_by_l_infinity_distance():
     assert "0.3 " in found[0]["description"]  # max |p_new - p_old| = |0.2 - 0.5| = 0.3
     f.drift_comparator.infinity_norm.threshold = 0.35
     assert validate(stats[1], schema, previous=stats[0]) == []
+    f.skew_comparator.infinity_norm.threshold = 0.1  # training data against serving data
+    found = validate(stats[0], schema, serving=stats[1])
+    assert [a["type"] for a in found] == ["SKEW_L_INFINITY_HIGH"] and "serving data" in found[0]["description"]
