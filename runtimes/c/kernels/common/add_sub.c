@@ -27,6 +27,7 @@ typedef struct {
 
 static tl_status tl_add_sub_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_add_sub_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s32(tl_interpreter *it, tl_node *node);
 static tl_status tl_add_sub_eval_s64(tl_interpreter *it, tl_node *node);
@@ -52,11 +53,12 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
         return it->reference_kernels ? TL_STATUS_OK
                                      : tl_binary_opt_f32_prepare(it, node, sign > 0 ? TL_OPT_ADD : TL_OPT_SUB, d->f_lo, d->f_hi);
     }
-    if (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16) {
+    if (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16 || out->type == TL_TYPE_UINT8) {
         double twice_max = 2.0 * (a->scale > b->scale ? a->scale : b->scale);
         if (tl_check_quantized(it, node, a) || tl_check_quantized(it, node, b) || tl_check_quantized(it, node, out))
             return TL_STATUS_MODEL_INVALID;
-        node->eval = out->type == TL_TYPE_INT16 ? tl_add_sub_eval_s16 : tl_add_sub_eval_s8;
+        node->eval = out->type == TL_TYPE_INT16 ? tl_add_sub_eval_s16
+                   : out->type == TL_TYPE_UINT8 ? tl_add_sub_eval_u8 : tl_add_sub_eval_s8;
         d->left_shift = out->type == TL_TYPE_INT16 ? 15 : 20;
         d->a_offset = -a->zero_point;
         d->b_offset = -b->zero_point;
@@ -68,7 +70,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
             return TL_STATUS_MODEL_UNSUPPORTED;
         if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-        if (!it->reference_kernels) {
+        if (!it->reference_kernels && out->type != TL_TYPE_UINT8) { /* uint8 (as int8, left shift 20) stays here */
             tl_add_q_params p = {sign,      d->left_shift, d->a_offset, d->b_offset,   d->out_offset, d->a_mult, d->a_shift,
                                  d->b_mult, d->b_shift,    d->out_mult, d->out_shift, d->q_lo,       d->q_hi};
             return tl_add_sub_opt_q_prepare(it, node, &p);
@@ -82,7 +84,7 @@ tl_status tl_add_sub_prepare(tl_interpreter *it, tl_node *node, int32_t sign) {
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return TL_STATUS_OK;
     }
-    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, int16, int32 and int64");
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, uint8, int16, int32 and int64");
 }
 
 static float add_f32(const add_data *d, float x, float y) {
@@ -112,6 +114,7 @@ static int64_t add_s64(const add_data *d, int64_t x, int64_t y) {
 
 TL_BROADCAST_EVAL(tl_add_sub_eval_f32, add_data, float, add_f32(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_add_sub_eval_s8, add_data, int8_t, (int8_t)add_quantized(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_add_sub_eval_u8, add_data, uint8_t, (uint8_t)add_quantized(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_add_sub_eval_s16, add_data, int16_t, (int16_t)add_quantized(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_add_sub_eval_s32, add_data, int32_t, add_s32(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_add_sub_eval_s64, add_data, int64_t, add_s64(d, a[oa], b[ob]))
