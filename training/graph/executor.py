@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import profiler
+from ..ops import conv
 from ..ops.registry import OPS
 from .ir import Graph
 
@@ -56,6 +57,15 @@ class Executor:
         clock = profiler.clock
         start = clock() if prof is not None else 0.0
         ndarray = np.ndarray
+        outer_memo, conv._memo = conv._memo, conv._Memo()
+        try:
+            self._loop(env, prof, clock, live, peak, ndarray, start)
+        finally:
+            conv._memo = outer_memo
+        return [env[v.id] for v in g.outputs], [env[v.id] for _, v in g.assigns]
+
+    def _loop(self, env, prof, clock, live, peak, ndarray, start):
+        memo = conv._memo
         for kernel, attrs, in_ids, outs, drop, op in self.steps:
             if prof is None:
                 result = kernel(np, *[env[i] for i in in_ids], **attrs)
@@ -79,12 +89,14 @@ class Executor:
             if live > peak:
                 peak = live
             for vid in drop:
-                live -= env.pop(vid).nbytes
+                a = env.pop(vid)
+                live -= a.nbytes
+                if memo:
+                    memo.drop(a)
         if prof is not None:
             prof.runs += 1
             prof.seconds += clock() - start
         self.peak_bytes = max(self.peak_bytes, peak)
-        return [env[v.id] for v in g.outputs], [env[v.id] for _, v in g.assigns]
 
     def total_bytes(self) -> int:
         """Bytes of every node output: what running without freeing would hold at the end (a symbolic

@@ -136,10 +136,45 @@ def _conv2d(xp, x, w, strides, padding, dilations, groups):
     return _conv_gemm(xp, x, w, strides, dilations, pads, groups)
 
 
+# im2col rows shared by the kernels of one graph run: a train step's conv2d and conv2d_backprop_filter
+# read the same input array with the same window, so the filter gradient reuses the forward's rows.
+# The graph executor opens the memo for a run (values there are never written in place) and drops an
+# input's rows when it drops the input; eager calls, whose arrays a caller could change between calls,
+# never use it. Rows are kept only while the memo holds under MEMO_BYTES.
+MEMO_BYTES = 64 << 20
+
+
+class _Memo(dict):  # id(input) -> {window key: (input, rows, geometry)}
+    nbytes = 0
+
+    def drop(self, a) -> None:
+        for _, cols, _ in self.pop(id(a), {}).values():
+            self.nbytes -= cols.nbytes
+
+
+_memo: _Memo | None = None
+
+
 def _columns(xp, x, k_hw, strides, dilations, pads):
     """im2col: [N*OH*OW, KH*KW*C] rows of the padded input's windows, taps in the filter's HWI order,
     so the HWIO filter reshaped to [KH*KW*C, O] multiplies them. With NumPy/CuPy the windows are one
     strided view of the padded input, copied once by the reshape."""
+    memo = _memo
+    if memo is None:
+        return _columns_of(xp, x, k_hw, strides, dilations, pads)
+    key = (tuple(k_hw), tuple(strides), tuple(dilations), tuple(map(tuple, pads)))
+    entries = memo.get(id(x))
+    hit = entries.get(key) if entries else None
+    if hit is not None and hit[0] is x:
+        return hit[1], hit[2]
+    cols, geometry = _columns_of(xp, x, k_hw, strides, dilations, pads)
+    if memo.nbytes + cols.nbytes <= MEMO_BYTES:
+        memo.setdefault(id(x), {})[key] = (x, cols, geometry)  # holding x keeps its id unique
+        memo.nbytes += cols.nbytes
+    return cols, geometry
+
+
+def _columns_of(xp, x, k_hw, strides, dilations, pads):
     if not _strided(xp):
         p = patches(xp, x, k_hw, strides, dilations, pads)            # n h w C k l
         n, oh, ow = p.shape[:3]
