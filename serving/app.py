@@ -38,6 +38,7 @@ class App:
         self.manager, self.metrics, self.metrics_path = manager, metrics, metrics_path
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="invoke")
         self.batching = batching  # each Servable then has a .batcher (serving/server.py gives it one)
+        self.max_batch_size = 0   # the batcher's, for Triton's model config (set by serving/server.py)
         self.in_flight = 0
         self.answered = 0
         self._predict_routes = {}  # path of a :predict URL seen before -> (name, version, label)
@@ -211,6 +212,11 @@ class App:
             versions = sorted(self.manager.models[name].serving) if version is None else [version]
             return info.set("model_metadata", name, servable.version, (
                 orjson.dumps(codec_v2.model_metadata(servable, versions)), _JSON))
+        if method == "GET" and rest == ["config"]:
+            servable = self.manager.get(name, version)
+            max_batch = self.max_batch_size if self.batching else 0
+            return info.set("model_config", name, servable.version, (
+                orjson.dumps(codec_v2.model_config(servable, max_batch)), _JSON))
         if method == "POST" and rest == ["infer"]:
             info.set("infer", name, version)
             servable = self.manager.get(name, version)

@@ -27,6 +27,19 @@ def model_metadata(servable: Servable, versions: list[int]) -> dict:
             "inputs": [_tensor_meta(s) for s in sig.inputs], "outputs": [_tensor_meta(s) for s in sig.outputs]}
 
 
+def model_config(servable: Servable, max_batch_size: int) -> dict:
+    """Triton's model configuration (GET .../config, tritonclient's get_model_config): with server batching on a
+    signature whose batch is -1, max_batch_size is the batcher's and dims leave the batch dimension out."""
+    sig = servable.signature(None)
+    batch = max_batch_size if sig.batched else 0
+
+    def tensors(specs):
+        return [{"name": s.key, "data_type": "TYPE_" + DATATYPES[s.dtype.name],
+                 "dims": list(s.signature[1:] if batch else s.signature)} for s in specs]
+    return {"name": servable.name, "platform": "tensorflow_lite", "backend": "tensorlite", "max_batch_size": batch,
+            "input": tensors(sig.inputs), "output": tensors(sig.outputs)}
+
+
 def decode_infer(body: bytes, header_length: int | None, servable: Servable):
     """(signature, input arrays, batch, request document, binary outputs wanted {name: bool}, default binary)."""
     if header_length is not None:

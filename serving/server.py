@@ -65,6 +65,7 @@ def build(args):
     manager.before_poll = close_retired
     manager.start()
     app = App(manager, threads, metrics, monitoring.path if monitoring.enable else None, batching is not None)
+    app.max_batch_size = batching.max_batch_size if batching is not None else 0
     for c in configs:
         for label, v in c.labels:
             if v not in manager.models[c.name].serving and not args.allow_version_labels_for_unavailable_models:

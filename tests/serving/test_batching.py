@@ -69,6 +69,9 @@ def test_concurrent_requests_are_batched(tmp_path):
         padding = metric_values(server, ":tensorflow:serving:batching:padding_size")
         assert padding[':tensorflow:serving:batching:padding_size_count{model_name="mlp"}'] == count
 
+        config = requests.get(server.url + "/v2/models/mlp/config", timeout=30).json()
+        assert config["max_batch_size"] == 8 and config["input"][0]["dims"] == [256]
+        assert requests.get(server.url + "/v2/models/fixed/config", timeout=30).json()["max_batch_size"] == 0
         r = requests.post(server.url + "/v1/models/mlp:predict", json={"instances": np.zeros((9, 256)).tolist()},
                           timeout=60)
         assert r.status_code == 400 and "Task size 9 is larger than maximum input batch size 8" in r.json()["error"]

@@ -72,6 +72,9 @@ def test_tritonclient_binary_and_json(api_server):
     assert client.is_server_live() and client.is_server_ready()
     assert client.is_model_ready("hw") and client.is_model_ready("q", "3")
     assert client.get_model_metadata("q")["inputs"][0]["name"] == "dense_input"
+    config = client.get_model_config("hw", "1")
+    assert config["max_batch_size"] == 0 and config["input"] == [{"name": "dense_input", "data_type": "TYPE_FP32",
+                                                                    "dims": [-1, 1]}]
     x = np.array([[-100], [0], [17], [127]], np.int8)
     (want,) = litert_outputs(INT8_MODEL, [x])
     for binary in (True, False):
