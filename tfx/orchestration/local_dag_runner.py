@@ -14,6 +14,9 @@ import uuid
 from ..metadata import MetadataStore, set_context_properties
 from .dagster_job import build_job, op_name
 
+# Dagster's console logger at INFO: step starts, successes and failures, without its DEBUG event stream
+_QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 
 class PipelineRunError(RuntimeError):
     """A node failed; `node_id` names it."""
@@ -50,7 +53,7 @@ class LocalDagRunner:
         resume_ids = tuple(c["name"] for c in resume)
         try:
             if self.executor == "in_process":
-                build_job(pipeline, run_id, resume_ids).execute_in_process(raise_on_error=True)
+                build_job(pipeline, run_id, resume_ids).execute_in_process(run_config=_QUIET, raise_on_error=True)
             else:
                 self._run_multiprocess(pipeline, run_id, resume_ids)
         except BaseException:
@@ -73,7 +76,7 @@ class LocalDagRunner:
             pickle.dump(pipeline, f)
         recon = dg.build_reconstructable_job("tensorlite.tfx.orchestration.dagster_job", "job_from_file",
                                              reconstructable_args=(path, run_id, list(resume_ids), "multiprocess"))
-        config = {"execution": {"config": {"max_concurrent": self.max_concurrent or os.cpu_count() or 2}}}
+        config = dict(_QUIET, execution={"config": {"max_concurrent": self.max_concurrent or os.cpu_count() or 2}})
         with tempfile.TemporaryDirectory(prefix="dagster-") as home, dg.DagsterInstance.local_temp(home) as inst:
             result = dg.execute_job(recon, instance=inst, run_config=config)
             if not result.success:
