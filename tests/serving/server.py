@@ -19,6 +19,7 @@ from tests.paths import CORPUS, TF_CONVERTED
 
 FLOAT_MODEL = CORPUS / "hello_world_float.tflite"       # [-1, 1] float32 -> [-1, 1]
 INT8_MODEL = CORPUS / "hello_world_int8.tflite"         # [-1, 1] int8 -> [-1, 1]
+FIXED_BATCH = CORPUS / "add_model_float.tflite"         # [1, 1] float32 -> [1, 1], no -1 batch dimension
 TWO_INPUTS = CORPUS / "simple_add_model.tflite"         # two [-1, 128, 128, 1] int8 inputs
 TWO_OUTPUTS = CORPUS / "custom_model_rf_keras.tflite"    # [-1, 144, 192, 1] int8 -> reg_concat, softmax
 SLOW_MODEL = TF_CONVERTED / "mobilenet_v2_035_96_float16.tflite"  # [-1, 96, 96, 3] float32, some milliseconds

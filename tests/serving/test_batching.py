@@ -7,7 +7,15 @@ import time
 
 import numpy as np
 
-from tests.serving.server import FLOAT_MODEL, Server, add_version, dense_model, litert_outputs, requests_module
+from tests.serving.server import (
+    FIXED_BATCH,
+    FLOAT_MODEL,
+    Server,
+    add_version,
+    dense_model,
+    litert_outputs,
+    requests_module,
+)
 
 requests = requests_module()
 
@@ -26,7 +34,7 @@ def metric_values(server, name):
 def test_concurrent_requests_are_batched(tmp_path):
     model = dense_model(tmp_path / "mlp.tflite", 5)
     add_version(tmp_path / "mlp", 1, model)
-    add_version(tmp_path / "fixed", 1, FLOAT_MODEL)
+    add_version(tmp_path / "fixed", 1, FIXED_BATCH)
     (tmp_path / "models.config").write_text(CONFIG.format(mlp=tmp_path / "mlp", fixed=tmp_path / "fixed"))
     (tmp_path / "batching.config").write_text("""
         max_batch_size { value: 8 }
@@ -78,7 +86,9 @@ def test_concurrent_requests_are_batched(tmp_path):
         x = np.array([[0.75]], np.float32)
         r = requests.post(server.url + "/v1/models/fixed:predict", json={"instances": x.tolist()}, timeout=60)
         assert r.status_code == 200, r.text
-        np.testing.assert_allclose(r.json()["predictions"], litert_outputs(FLOAT_MODEL, [x])[0], rtol=1e-5)
+        np.testing.assert_allclose(r.json()["predictions"], litert_outputs(FIXED_BATCH, [x])[0], rtol=1e-5)
+        r = requests.post(server.url + "/v1/models/fixed:predict", json={"instances": [[1.0], [2.0]]}, timeout=60)
+        assert r.status_code == 400 and "send one instance" in r.json()["error"]
         depth = metric_values(server, ":tensorflow:serving:batching:queue_depth")
         assert depth == {':tensorflow:serving:batching:queue_depth{model_name="fixed",version="1"}': 0,
                          ':tensorflow:serving:batching:queue_depth{model_name="mlp",version="1"}': 0}
