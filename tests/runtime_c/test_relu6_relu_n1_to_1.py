@@ -46,8 +46,8 @@ def test_relu6_int16_bit_exact(quants):
     np.testing.assert_array_equal(ours[0], ref[0])
 
 
-@pytest.mark.parametrize("op,dtype,match", [("RELU_N1_TO_1", "int16", "float32 and int8"),
-                                            ("RELU6", "int32", "float32, int8 and int16")])
+@pytest.mark.parametrize("op,dtype,match", [("RELU_N1_TO_1", "int16", "float32, int8 and uint8"),
+                                            ("RELU6", "int32", "float32, int8, uint8 and int16")])
 def test_unsupported_types_refused(op, dtype, match):
     q = quant(0.01, 0)
     content = one_op(op, [((4,), dtype, q)], [((4,), dtype, q)])

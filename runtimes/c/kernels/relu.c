@@ -1,4 +1,4 @@
-/* RELU: max(x, 0). int8/int16 requantize x - zp_in by s_in / s_out (formed in float, as LiteRT)
+/* RELU: max(x, 0). int8/uint8/int16 requantize x - zp_in by s_in / s_out (formed in float, as LiteRT)
  * and clamp below at the output zero point. The optimized tier runs int8 through a table of relu_q
  * (opt/unary_lut.c). */
 #include "../src/kernel_api.h"
@@ -12,6 +12,7 @@ typedef struct {
 
 static tl_status tl_relu_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_relu_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_relu_eval_s16(tl_interpreter *it, tl_node *node);
 static int32_t relu_q(const void *ctx, int32_t x);
 
@@ -25,16 +26,16 @@ tl_status tl_relu_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_relu_eval_f32;
         return TL_STATUS_OK;
     }
-    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "RELU supports float32, int8 and int16");
+    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16 && in->type != TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "RELU supports float32, int8, uint8 and int16");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
-    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_eval_s8 : tl_relu_eval_s16;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_eval_s8 : in->type == TL_TYPE_UINT8 ? tl_relu_eval_u8 : tl_relu_eval_s16;
     d->lo = out->zero_point;
-    d->hi = in->type == TL_TYPE_INT8 ? 127 : 32767;
+    d->hi = in->type == TL_TYPE_INT8 ? 127 : in->type == TL_TYPE_UINT8 ? 255 : 32767;
     d->in_zp = in->zero_point;
     d->out_zp = out->zero_point;
     st = tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
@@ -52,4 +53,5 @@ static int32_t relu_q(const void *ctx, int32_t x) {
 }
 
 TL_UNARY_EVAL(tl_relu_eval_s8, relu_data, int8_t, int8_t, (int8_t)relu_q(d, x[i]))
+TL_UNARY_EVAL(tl_relu_eval_u8, relu_data, uint8_t, uint8_t, (uint8_t)relu_q(d, x[i]))
 TL_UNARY_EVAL(tl_relu_eval_s16, relu_data, int16_t, int16_t, (int16_t)relu_q(d, x[i]))

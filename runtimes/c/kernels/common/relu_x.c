@@ -22,6 +22,7 @@ static int32_t relu_x_q(const void *ctx, int32_t x) {
 }
 
 TL_UNARY_EVAL(tl_relu_x_eval_s8, relu_x_data, int8_t, int8_t, (int8_t)relu_x_q(d, x[i]))
+TL_UNARY_EVAL(tl_relu_x_eval_u8, relu_x_data, uint8_t, uint8_t, (uint8_t)relu_x_q(d, x[i]))
 TL_UNARY_EVAL(tl_relu_x_eval_s16, relu_x_data, int16_t, int16_t, (int16_t)relu_x_q(d, x[i]))
 
 /* zp + (int32)roundf(v / scale), bounded first so a tiny scale cannot overflow the conversion. */
@@ -49,22 +50,22 @@ tl_status tl_relu_x_prepare(tl_interpreter *it, tl_node *node, float lo, float h
         node->eval = tl_relu_x_eval_f32;
         return TL_STATUS_OK;
     }
-    if (in->type != TL_TYPE_INT8 && !(allow_s16 && in->type == TL_TYPE_INT16))
+    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8 && !(allow_s16 && in->type == TL_TYPE_INT16))
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                       allow_s16 ? "supports float32, int8 and int16" : "supports float32 and int8");
+                       allow_s16 ? "supports float32, int8, uint8 and int16" : "supports float32, int8 and uint8");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
     if (in->type == TL_TYPE_INT16 && (in->zero_point || out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 needs zero points 0");
-    qmin = in->type == TL_TYPE_INT8 ? INT8_MIN : INT16_MIN;
-    qmax = in->type == TL_TYPE_INT8 ? INT8_MAX : INT16_MAX;
+    qmin = in->type == TL_TYPE_INT8 ? INT8_MIN : in->type == TL_TYPE_UINT8 ? 0 : INT16_MIN;
+    qmax = in->type == TL_TYPE_INT8 ? INT8_MAX : in->type == TL_TYPE_UINT8 ? UINT8_MAX : INT16_MAX;
     d->in_zp = in->zero_point;
     d->out_zp = out->zero_point;
     d->q_lo = quantize_bound(out, lo);
     d->q_hi = quantize_bound(out, hi);
     d->q_lo = d->q_lo > qmin ? d->q_lo : qmin;
     d->q_hi = d->q_hi < qmax ? d->q_hi : qmax;
-    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_x_eval_s8 : tl_relu_x_eval_s16;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_relu_x_eval_s8 : in->type == TL_TYPE_UINT8 ? tl_relu_x_eval_u8 : tl_relu_x_eval_s16;
     st = tl_quantize_multiplier_checked(it, node, (double)(in->scale / out->scale), &d->mult, &d->shift);
     if (st != TL_STATUS_OK || it->reference_kernels || in->type != TL_TYPE_INT8) return st;
     return tl_unary_opt_lut_prepare(it, node, 1, relu_x_q, d); /* opt/unary_lut.c */
