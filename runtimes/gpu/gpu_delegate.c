@@ -18,12 +18,12 @@ static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *no_device_hint =
     "install an OpenCL driver: the GPU vendor's ICD, or Debian's pocl-opencl-icd to run on the CPU";
 
-/* Finds the first device matching the options; fills env. 0 on success. */
+/* Finds the first device matching the options (device_type 0: a GPU on any platform if there is one, else any
+ * device); fills env. 0 on success. */
 static int open_device(tl_gpu_env *env, const tl_gpu_options *o, char *error, size_t error_size) {
     cl_platform_id platforms[16];
     cl_uint n_platforms = 0, i;
-    cl_bitfield type = o->device_type == 1 ? CL_DEVICE_TYPE_GPU : o->device_type == 2 ? CL_DEVICE_TYPE_CPU
-                                                                                      : CL_DEVICE_TYPE_ALL;
+    int pass;
     cl_int err = env->api.GetPlatformIDs(16, platforms, &n_platforms);
     if (err == CL_PLATFORM_NOT_FOUND_KHR || (err == CL_SUCCESS && n_platforms == 0)) {
         snprintf(error, error_size, "OpenCL found no platform: %s", no_device_hint);
@@ -33,22 +33,27 @@ static int open_device(tl_gpu_env *env, const tl_gpu_options *o, char *error, si
         snprintf(error, error_size, "clGetPlatformIDs failed (%d): %s", (int)err, no_device_hint);
         return -1;
     }
-    for (i = 0; i < n_platforms && i < 16; i++) {
-        char pname[128] = "", dname[120] = "", ext[4096] = "";
-        cl_uint n_dev = 0;
-        env->api.GetPlatformInfo(platforms[i], CL_PLATFORM_NAME, sizeof pname - 1, pname, NULL);
-        if (o->platform && o->platform[0] && strstr(pname, o->platform) == NULL) continue;
-        if (env->api.GetDeviceIDs(platforms[i], type, 1, &env->device, &n_dev) != CL_SUCCESS || n_dev == 0) continue;
-        env->api.GetDeviceInfo(env->device, CL_DEVICE_NAME, sizeof dname - 1, dname, NULL);
-        env->api.GetDeviceInfo(env->device, CL_DEVICE_EXTENSIONS, sizeof ext - 1, ext, NULL);
-        snprintf(env->name, sizeof env->name, "%s / %s", pname, dname);
-        env->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
-        env->context = env->api.CreateContext(NULL, 1, &env->device, NULL, NULL, &err);
-        if (env->context == NULL || err != CL_SUCCESS) {
-            snprintf(error, error_size, "clCreateContext failed (%d) on %s", (int)err, env->name);
-            return -1;
+    for (pass = o->device_type == 0 ? 0 : 1; pass < 2; pass++) {
+        cl_bitfield type = o->device_type == 2 ? CL_DEVICE_TYPE_CPU
+                           : (o->device_type == 1 || pass == 0) ? CL_DEVICE_TYPE_GPU : CL_DEVICE_TYPE_ALL;
+        for (i = 0; i < n_platforms && i < 16; i++) {
+            char pname[128] = "", dname[120] = "", ext[4096] = "";
+            cl_uint n_dev = 0;
+            env->api.GetPlatformInfo(platforms[i], CL_PLATFORM_NAME, sizeof pname - 1, pname, NULL);
+            if (o->platform && o->platform[0] && strstr(pname, o->platform) == NULL) continue;
+            if (env->api.GetDeviceIDs(platforms[i], type, 1, &env->device, &n_dev) != CL_SUCCESS || n_dev == 0)
+                continue;
+            env->api.GetDeviceInfo(env->device, CL_DEVICE_NAME, sizeof dname - 1, dname, NULL);
+            env->api.GetDeviceInfo(env->device, CL_DEVICE_EXTENSIONS, sizeof ext - 1, ext, NULL);
+            snprintf(env->name, sizeof env->name, "%.127s / %.119s", pname, dname);
+            env->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
+            env->context = env->api.CreateContext(NULL, 1, &env->device, NULL, NULL, &err);
+            if (env->context == NULL || err != CL_SUCCESS) {
+                snprintf(error, error_size, "clCreateContext failed (%d) on %s", (int)err, env->name);
+                return -1;
+            }
+            return 0;
         }
-        return 0;
     }
     snprintf(error, error_size, "OpenCL found no %sdevice%s%s: %s",
              o->device_type == 1 ? "GPU " : o->device_type == 2 ? "CPU " : "",

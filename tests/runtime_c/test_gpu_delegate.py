@@ -405,3 +405,23 @@ def test_bench_with_gpu_delegate(capsys, gpu):
     assert cli.main(["bench", str(model), "--runs", "2", "--delegate", "gpu", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)["engines"]["tensorlite + GPU delegate"]
     assert r["delegated_nodes"] == "65/130" and r["median_us"] > 0 and r["max_abs_diff_vs_tensorlite"] < 1e-4
+
+
+def test_sanitized_runtime_with_gpu_delegate(tmp_path, gpu):
+    """ASan + UBSan over the delegate interface and the OpenCL delegate (tl_run's gpu option): MobileNetV2 and a
+    graph split into three partitions, in float32 and half storage, run clean and print the CPU's outputs' size.
+    Leaks inside PoCL's compiler (LLVM) are suppressed; the delegate's and the runtime's are not."""
+    from .cbuild import make
+    out = make(tmp_path, mode="sanitize", target="tl_run")
+    suppressions = tmp_path / "lsan.supp"
+    suppressions.write_text("leak:libLLVM\nleak:libpocl\nleak:libOpenCL\nleak:libclang\n")
+    split = tmp_path / "split.tflite"
+    split.write_bytes(_split_network()[1])
+    env = {**os.environ, "LSAN_OPTIONS": f"suppressions={suppressions}:print_suppressions=0"}
+    for model, taken in ((TF_CONVERTED / "mobilenet_v2_035_96_float16.tflite", "65 of 130 nodes in 1 partitions"),
+                         (split, "5 of 7 nodes in 3 partitions")):
+        for option in ("gpu", "gpu=fp16"):
+            r = subprocess.run([str(out / "tl_run"), str(model), "8192", "1", option], capture_output=True, text=True,
+                               timeout=600, env=env)
+            assert r.returncode == 0 and "runtime error" not in r.stderr, (model, option, r.stdout, r.stderr[-3000:])
+            assert f"gpu: {taken}" in r.stdout, r.stdout

@@ -20,7 +20,7 @@ static tl_status run_partition(tl_interpreter *it, tl_node *node) {
     tl_status st = r->delegate->invoke(r->delegate, it, &r->pub, r->state, msg, sizeof msg);
     if (st != TL_STATUS_OK) {
         char detail[160];
-        snprintf(detail, sizeof detail, "%s delegate: %s", r->delegate->name, msg[0] ? msg : "invoke failed");
+        snprintf(detail, sizeof detail, "%.16s delegate: %.120s", r->delegate->name, msg[0] ? msg : "invoke failed");
         return tl_fail(it, node, st, detail);
     }
     return TL_STATUS_OK;
@@ -102,10 +102,9 @@ static tl_status make_boundary(tl_interpreter *it, const tl_subgraph *sg, struct
 tl_status tl_delegate_apply(tl_interpreter *it) {
     tl_subgraph *sg = &it->subgraphs[0];
     tl_delegate *d = it->delegate;
+    struct tl_partition_rec *recs;
     int32_t i, n_runs = 0, run;
     char why[8];
-    it->partitions = NULL;
-    it->n_partitions = 0;
     if (d == NULL) return TL_STATUS_OK;
     /* a claimed node is marked by eval = NULL until its partition is prepared and it is rewired */
     for (i = 0; i < sg->n_nodes; i++)
@@ -114,10 +113,10 @@ tl_status tl_delegate_apply(tl_interpreter *it) {
             sg->nodes[i].eval = NULL;
         }
     if (n_runs == 0) return TL_STATUS_OK;
-    it->partitions = tl_alloc_persistent(it, sizeof(struct tl_partition_rec) * (size_t)n_runs);
-    if (it->partitions == NULL) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "delegate partitions");
+    recs = tl_alloc_persistent(it, sizeof(struct tl_partition_rec) * (size_t)n_runs);
+    if (recs == NULL) return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "delegate partitions");
     for (i = 0, run = 0; i < sg->n_nodes; i++) {
-        struct tl_partition_rec *r = &it->partitions[run];
+        struct tl_partition_rec *r = &recs[run];
         char msg[128] = "";
         tl_status st;
         int32_t k;
@@ -132,7 +131,7 @@ tl_status tl_delegate_apply(tl_interpreter *it) {
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) {
                 char detail[160];
-                snprintf(detail, sizeof detail, "%s delegate, nodes %ld..%ld: %s", d->name, (long)r->pub.first_node,
+                snprintf(detail, sizeof detail, "%.16s delegate, nodes %ld..%ld: %.100s", d->name, (long)r->pub.first_node,
                          (long)(i - 1), msg[0] ? msg : "prepare failed");
                 tl_fail(it, NULL, st, detail);
             }
@@ -143,7 +142,7 @@ tl_status tl_delegate_apply(tl_interpreter *it) {
             sg->nodes[k].op_data = r;
             sg->nodes[k].reset = NULL;
         }
-        it->n_partitions = ++run;
+        run++;
     }
     return TL_STATUS_OK;
 }
@@ -155,8 +154,12 @@ static const struct tl_partition_rec *partition_of(const tl_interpreter *it, int
     return (n->eval == run_partition || n->eval == inside_partition) ? n->op_data : NULL;
 }
 
+/* Partitions are found through their first nodes (the interpreter keeps no list: its struct stays small). */
 int32_t tl_interpreter_get_partition_count(const tl_interpreter *it) {
-    return (it && !it->broken && it->allocated) ? it->n_partitions : 0;
+    int32_t i, n = 0;
+    if (it == NULL || it->broken || !it->allocated) return 0;
+    for (i = 0; i < it->subgraphs[0].n_nodes; i++) n += it->subgraphs[0].nodes[i].eval == run_partition;
+    return n;
 }
 
 int32_t tl_interpreter_get_node_partition(const tl_interpreter *it, int32_t node) {
@@ -165,8 +168,14 @@ int32_t tl_interpreter_get_node_partition(const tl_interpreter *it, int32_t node
 }
 
 const tl_delegate_partition *tl_interpreter_get_partition(const tl_interpreter *it, int32_t partition) {
+    int32_t i;
     if (partition < 0 || partition >= tl_interpreter_get_partition_count(it)) return NULL;
-    return &it->partitions[partition].pub;
+    for (i = 0; i < it->subgraphs[0].n_nodes; i++) {
+        const tl_node *n = &it->subgraphs[0].nodes[i];
+        if (n->eval == run_partition && ((const struct tl_partition_rec *)n->op_data)->pub.index == partition)
+            return &((const struct tl_partition_rec *)n->op_data)->pub;
+    }
+    return NULL;
 }
 
 int tl_interpreter_explain_node(tl_interpreter *it, int32_t node, char *why, size_t why_size) {

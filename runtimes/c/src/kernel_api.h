@@ -96,8 +96,6 @@ struct tl_interpreter {
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
     struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
-    struct tl_partition_rec *partitions; /* its partitions, in the tail */
-    int32_t n_partitions;
     int broken;             /* the model could not be read: only the error message is valid */
     int resized;            /* an input was resized: allocation propagates shapes (resize.c) */
     size_t tail_mark;       /* the tail before the first allocation: each allocation starts again from it */

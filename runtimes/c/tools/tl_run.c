@@ -7,7 +7,8 @@
  * limits the optimized kernels to those CPU features (tl_interpreter_set_cpu_features: 0 portable
  * C, 4 NEON, 12 NEON with the dot product, ...), so tiers can be compared (RUNS 0: no timing). A
  * standalone driver for the fuzz and sanitizer tests, for timing and profiling without Python, and
- * for comparing tiers under an emulator. */
+ * for comparing tiers under an emulator. "gpu" (or "gpu=fp16": half storage) runs the nodes it can
+ * through the OpenCL GPU delegate (runtimes/gpu) and prints how many it took. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "tensorlite.h"
 #include "tensorlite_threads.h"
+#include "../../gpu/tl_gpu_delegate.h"
 
 #define MAX_KINDS 64
 
@@ -82,6 +84,12 @@ static unsigned char *read_file(const char *path, size_t *len) {
     return data;
 }
 
+static int32_t count_delegated(const tl_interpreter *it) {
+    int32_t i, n = 0;
+    for (i = 0; i < tl_interpreter_get_node_count(it); i++) n += tl_interpreter_get_node_partition(it, i) >= 0;
+    return n;
+}
+
 int main(int argc, char **argv) {
     FILE *f;
     size_t n, arena_bytes, i;
@@ -96,10 +104,14 @@ int main(int argc, char **argv) {
     unsigned char *input = NULL;
     size_t input_len = 0;
     int32_t shape[TL_MAX_DIMS], shape_rank = -1;
+    tl_gpu_options gpu_options = {0, NULL, NULL, 0};
+    tl_delegate *gpu = NULL;
+    int use_gpu = 0;
+    char gpu_error[256];
     static tl_pthread_pool pool; /* tools only: the runtime itself has no statics */
     if (argc < 2) {
         fprintf(stderr, "usage: tl_run MODEL.tflite [ARENA_KB] [RUNS [profile] [threads=N] [reference] [cpu=MASK] "
-                        "[input=FILE] [shape=D,D,...]]\n");
+                        "[input=FILE] [shape=D,D,...] [gpu|gpu=fp16]]\n");
         return 2;
     }
     for (a = 4; a < argc; a++) {
@@ -111,6 +123,9 @@ int main(int argc, char **argv) {
             reference = 1;
         } else if (strncmp(argv[a], "cpu=", 4) == 0) {
             cpu_mask = strtoul(argv[a] + 4, NULL, 0);
+        } else if (strcmp(argv[a], "gpu") == 0 || strcmp(argv[a], "gpu=fp16") == 0) { /* the OpenCL delegate */
+            use_gpu = 1;
+            gpu_options.fp16 = argv[a][3] == '=';
         } else if (strncmp(argv[a], "input=", 6) == 0 && !input) {
             if ((input = read_file(argv[a] + 6, &input_len)) == NULL) return 2;
         } else if (strncmp(argv[a], "shape=", 6) == 0 && shape_rank < 0) {
@@ -153,6 +168,16 @@ int main(int argc, char **argv) {
     if (st == TL_STATUS_OK && threads > 1) st = tl_interpreter_set_thread_pool(it, &pool.base);
     if (st == TL_STATUS_OK && reference) st = tl_interpreter_set_reference_kernels(it, 1);
     if (st == TL_STATUS_OK) st = tl_interpreter_set_cpu_features(it, (uint32_t)cpu_mask);
+    if (st == TL_STATUS_OK && use_gpu) {
+        gpu = tl_gpu_delegate_create(&gpu_options, gpu_error, sizeof gpu_error);
+        if (gpu == NULL) {
+            fprintf(stderr, "tl_run: %s\n", gpu_error);
+            free(arena);
+            free(model);
+            return 2;
+        }
+        st = tl_interpreter_set_delegate(it, gpu);
+    }
     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);
     if (st == TL_STATUS_OK && shape_rank >= 0) {
         printf("arena bytes used at the model's shapes: %lu\n", (unsigned long)tl_interpreter_arena_bytes_used(it));
@@ -171,6 +196,7 @@ int main(int argc, char **argv) {
     if (st != TL_STATUS_OK) {
         printf("error %d: %s\n", (int)st, it ? tl_interpreter_error_message(it) : tl_status_message(st));
         if (threads > 1) tl_pthread_pool_free(&pool);
+        tl_gpu_delegate_delete(gpu);
         free(input);
         free(arena);
         free(model);
@@ -183,6 +209,10 @@ int main(int argc, char **argv) {
         printf("\n");
     }
     printf("arena bytes used: %lu\n", (unsigned long)tl_interpreter_arena_bytes_used(it));
+    if (gpu)
+        printf("gpu: %ld of %ld nodes in %ld partitions on %s\n", (long)count_delegated(it),
+               (long)tl_interpreter_get_node_count(it), (long)tl_interpreter_get_partition_count(it),
+               tl_gpu_delegate_device_name(gpu));
     if (argc > 3 && atol(argv[3]) > 0) { /* the inputs are rewritten each time: their memory is reused */
         long runs = atol(argv[3]), r;
         double seconds = 0.0, cpu_seconds = 0.0;
@@ -207,6 +237,7 @@ int main(int argc, char **argv) {
                    100.0 * prof.seconds[kind] / seconds, prof.calls[kind] / runs);
     }
     if (threads > 1) tl_pthread_pool_free(&pool);
+    tl_gpu_delegate_delete(gpu);
     free(input);
     free(arena);
     free(model);
