@@ -23,3 +23,14 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """A seed: 0, 1, 2, ..."""
     return _integer(text, 0, "a whole number >= 0")
+
+
+def non_negative_float(text: str) -> float:
+    """A duration in seconds: 0, 0.5, 30, ..."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number >= 0") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number >= 0")
+    return value

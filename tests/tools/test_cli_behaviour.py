@@ -120,6 +120,8 @@ BAD_NUMBERS = [
     ["bench", HELLO, "--runs", "1.5"], ["bench", HELLO, "--seed", "-1"], ["bench", HELLO, "--threads", "0"],
     ["pipeline", "--epochs", "0"], ["pipeline", "--epochs", "-2"], ["pipeline", "--batch-size", "0"],
     ["pipeline", "--seed", "-1"], ["pipeline", "--seed", "x"],
+    ["serve", "--rest_api_port", "-1"], ["serve", "--rest_api_num_threads", "two"],
+    ["serve", "--file_system_poll_wait_seconds", "-0.5"], ["serve", "--graceful_shutdown_seconds", "soon"],
 ]
 
 
@@ -145,7 +147,7 @@ def test_every_numeric_option_is_checked():
     for name, sub in commands.items():
         for action in sub._actions:
             assert action.type not in (int, float), f"tensorlite {name} {action.option_strings}: use tools/argtypes"
-            if action.type in (argtypes.positive_int, argtypes.non_negative_int):
+            if action.type in (argtypes.positive_int, argtypes.non_negative_int, argtypes.non_negative_float):
                 checked.add(f"{name} {action.option_strings[0]}")
     assert {f"{argv[0]} {argv[-2]}" for argv in BAD_NUMBERS} == checked
 
