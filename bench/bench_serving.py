@@ -7,7 +7,7 @@ async handler) on the same tiny model, then MobileNetV2 with and without server-
 2. MobileNetV2 224 float32 (scripts/make_bench_models.py writes it; default
    /work/bench_models/mobilenet_v2_224_float32.tflite), one image a request through the Open Inference Protocol's
    binary tensors (what tritonclient sends), batching off and on (max_batch_size 8, batch_timeout_micros 2000,
-   num_batch_threads 2).
+   num_batch_threads 2, allowed_batch_sizes 1, 2, 4, 8).
 
 Throughput is wrk's Requests/sec, p99 wrk's --latency 99th percentile, server CPU the server process's user +
 system time (/proc) over the requests, each the median of --rounds runs; non-2xx
@@ -122,7 +122,8 @@ def tensorlite_server(base: str, tmp: str, batching: bool, log) -> Started:
         cfg = os.path.join(tmp, "batching.config")
         with open(cfg, "w") as f:
             f.write("max_batch_size { value: 8 } batch_timeout_micros { value: 2000 } "
-                    "num_batch_threads { value: 2 } max_enqueued_batches { value: 1000 }")
+                    "num_batch_threads { value: 2 } max_enqueued_batches { value: 1000 } "
+                    "allowed_batch_sizes: 1 allowed_batch_sizes: 2 allowed_batch_sizes: 4 allowed_batch_sizes: 8")
         argv += ["--enable_batching", "--batching_parameters_file", cfg]
     return Started(argv, "/v2/health/ready", log)
 
