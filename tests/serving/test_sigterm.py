@@ -1,18 +1,20 @@
 """SIGTERM under load: the server stops listening, answers every request it had accepted (some waiting in the
-batch queue, some running), then exits 0. Each request a client sent either got a correct 200 or failed to
-connect, and the number of 200s the clients saw equals the number of answers the server logged."""
+batch queue or running in the thread pool), then exits 0. Each request a client sent either got a correct 200 or
+failed to connect, and the number of 200s the clients saw equals the number of answers the server logged."""
 import re
 import threading
 import time
 
 import numpy as np
+import pytest
 
 from tests.serving.server import Server, add_version, dense_model, litert_outputs, requests_module
 
 requests = requests_module()
 
 
-def test_sigterm_drains_accepted_requests(tmp_path):
+@pytest.mark.parametrize("batching", [True, False], ids=["batching", "thread-pool"])
+def test_sigterm_drains_accepted_requests(tmp_path, batching):
     model = dense_model(tmp_path / "mlp.tflite", 9)
     add_version(tmp_path / "m", 1, model)
     (tmp_path / "batching.config").write_text("max_batch_size { value: 4 } batch_timeout_micros { value: 30000 } "
@@ -20,8 +22,8 @@ def test_sigterm_drains_accepted_requests(tmp_path):
     x = np.random.default_rng(4).uniform(-1, 1, (2, 256)).astype(np.float32)
     (want,) = litert_outputs(model, [x])
     body = {"inputs": x.tolist()}
-    server = Server(tmp_path, "--model_name", "m", "--model_base_path", str(tmp_path / "m"), "--enable_batching",
-                    "--batching_parameters_file", str(tmp_path / "batching.config"))
+    flags = ["--enable_batching", "--batching_parameters_file", str(tmp_path / "batching.config")] if batching else []
+    server = Server(tmp_path, "--model_name", "m", "--model_base_path", str(tmp_path / "m"), *flags)
     ok, wrong, refused = [], [], []
     stop = threading.Event()
 
