@@ -35,7 +35,28 @@ typedef struct tl_model {
     uint32_t signature_count;
 } tl_model;
 typedef struct tl_interpreter tl_interpreter;
-typedef struct tl_op_resolver { const int32_t *builtins; int32_t count; } tl_op_resolver;
+struct tl_node;
+typedef tl_status (*tl_custom_prepare_fn)(tl_interpreter *it, struct tl_node *node);
+typedef tl_status (*tl_custom_eval_fn)(tl_interpreter *it, struct tl_node *node);
+typedef struct tl_custom_op { const char *name; tl_custom_prepare_fn prepare; tl_custom_eval_fn eval; void *user; }
+    tl_custom_op;
+typedef struct tl_op_resolver { const int32_t *builtins; int32_t count; tl_custom_op *customs; int32_t custom_count;
+    int32_t custom_capacity; } tl_op_resolver;
+tl_status tl_resolver_add_custom(tl_op_resolver *resolver, const char *name, tl_custom_prepare_fn prepare,
+                                 tl_custom_eval_fn eval, void *user);
+tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare,
+                                    tl_custom_eval_fn eval, void *user);
+int32_t tl_custom_input_count(const struct tl_node *node);
+int32_t tl_custom_output_count(const struct tl_node *node);
+tl_tensor *tl_custom_input(tl_interpreter *it, const struct tl_node *node, int32_t i);
+tl_tensor *tl_custom_output(tl_interpreter *it, const struct tl_node *node, int32_t i);
+const uint8_t *tl_custom_options(const tl_interpreter *it, const struct tl_node *node, size_t *size);
+void *tl_custom_user(const struct tl_node *node);
+tl_status tl_custom_set_output_shape(tl_interpreter *it, struct tl_node *node, int32_t output, const int32_t *dims,
+                                     int32_t ndim);
+tl_status tl_custom_fail(tl_interpreter *it, const struct tl_node *node, tl_status status, const char *detail);
+extern "Python" tl_status tl_py_custom_prepare(tl_interpreter *it, struct tl_node *node);
+extern "Python" tl_status tl_py_custom_eval(tl_interpreter *it, struct tl_node *node);
 const char *tl_status_message(tl_status status);
 tl_status tl_model_init(tl_model *model, const uint8_t *data, size_t size);
 tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver *resolver, void *arena,

@@ -14,6 +14,7 @@ import re
 import numpy as np
 from tensorlite.training.shape_text import shape_text
 
+from . import custom_ops as _custom_ops
 from ._tl_c import ffi, lib
 from .delegate import Delegate, node_report, partition_report
 
@@ -60,14 +61,15 @@ class Interpreter:
     def __init__(self, model_path=None, model_content=None, experimental_delegates=None, num_threads=None,
                  experimental_op_resolver_type=OpResolverType.AUTO, experimental_preserve_all_tensors=False,
                  arena_size: int | None = None, source: str | None = None, instruction_set: str | None = None,
-                 pack_weights: bool = True):
+                 pack_weights: bool = True, custom_ops: dict | None = None):
         """LiteRT's arguments, plus tensorlite's: `arena_size` fixes the arena (default: grown until the model
         fits), `source` is what error messages call the model (default: model_path, or "<model_content>") and
         `instruction_set` limits the optimized kernels to one tier (a key of INSTRUCTION_SETS, e.g. "avx2"; default:
         the best this CPU has), to compare them. `num_threads`: the optimized kernels' threads (None, 0 or 1: the
         calling thread only; -1: one per CPU this process may use); results do not depend on it. `pack_weights=False`
         keeps constant weights out of the arena: the optimized CONV_2D and FULLY_CONNECTED kernels, which copy them
-        repacked for their GEMM (about twice an int8 model's weights), step aside for the reference kernels."""
+        repacked for their GEMM (about twice an int8 model's weights), step aside for the reference kernels.
+        `custom_ops`: {"CustomCode": op} runs CUSTOM operators in Python (see runtimes/c/binding/custom_ops.py)."""
         if (model_path is None) == (model_content is None):
             raise ValueError("Interpreter: pass exactly one of model_path or model_content")
         self._delegates = list(experimental_delegates or [])  # kept alive while this Interpreter is
@@ -95,6 +97,9 @@ class Interpreter:
         self._it = None
         self._allocated = False
         self._resizes = {}  # (subgraph, tensor index) -> shape, applied to each C interpreter _create makes
+        self._custom_ops = dict(custom_ops or {})
+        self._custom_handles = []  # cffi handles the C interpreter's custom op registrations point to
+        self._custom_error = None  # the exception a Python custom op raised in the last C call
         status = self._create()  # reads the model now, so a bad file fails here as in LiteRT
         if status not in (0, _ARENA_TOO_SMALL):
             raise _error(ValueError, self._source, self._message(), status)
@@ -121,6 +126,7 @@ class Interpreter:
                 lib.tl_interpreter_set_thread_pool(self._it, self._pool)
             if self._delegates and self._delegates[0].available:
                 lib.tl_interpreter_set_delegate(self._it, self._delegates[0]._c)
+            self._custom_handles = _custom_ops.register(self._it, self, self._custom_ops)
             for (subgraph, index), shape in self._resizes.items():
                 self._resize_c(subgraph, index, shape, False)
         return status_p[0]
@@ -193,7 +199,11 @@ class Interpreter:
             if status == _ARENA_TOO_SMALL and not self._fixed_arena and self._arena_size < (1 << 31):
                 self._arena_size *= 2
                 continue
-            raise _error(ValueError, self._source, self._message(), status)
+            raise _error(ValueError, self._source, self._message(), status) from self._take_custom_error()
+
+    def _take_custom_error(self):
+        error, self._custom_error = self._custom_error, None
+        return error
 
     def get_delegate_report(self) -> list[dict]:
         """Per node of subgraph 0 (after allocate_tensors): {"index", "op_name", "delegate" ("gpu" or None),
@@ -306,7 +316,7 @@ class Interpreter:
         self._require_allocated("invoke")
         status = lib.tl_interpreter_invoke_subgraph(self._it, int(subgraph))
         if status != 0:
-            raise _error(RuntimeError, self._source, self._message(), status)
+            raise _error(RuntimeError, self._source, self._message(), status) from self._take_custom_error()
 
     def reset_all_variables(self) -> None:
         self._require_allocated("reset_all_variables")
@@ -366,7 +376,8 @@ class Interpreter:
             for n in range(lib.tl_interpreter_get_subgraph_node_count(self._it, sg)):
                 code = lib.tl_interpreter_get_subgraph_node_builtin(self._it, sg, n)
                 name = lib.tl_interpreter_get_subgraph_node_op_name(self._it, sg, n)
-                if code == 32 and name != ffi.NULL and lib.tl_custom_has_kernel(name):
+                if code == 32 and name != ffi.NULL and (lib.tl_custom_has_kernel(name) or
+                                                        ffi.string(name).decode() in self._custom_ops):
                     continue
                 if code != 32 and lib.tl_builtin_has_kernel(code):
                     continue
@@ -374,7 +385,8 @@ class Interpreter:
                 missing.add(f"CUSTOM {name}" if code == 32 else name)
         if not missing:  # every op has a kernel: does each kernel take these tensor types?
             try:
-                Interpreter(model_content=self._model, source=self._source).allocate_tensors()
+                Interpreter(model_content=self._model, source=self._source,
+                            custom_ops=self._custom_ops).allocate_tensors()
             except ValueError as exc:
                 if getattr(exc, "status", None) == _TYPE_UNSUPPORTED and exc.op_name:
                     missing.add(f"{exc.op_name} (for these tensor types)")

@@ -80,14 +80,43 @@ typedef struct tl_model {
 
 typedef struct tl_interpreter tl_interpreter;
 
+/* Custom operators the application provides (as TFLite Micro's AddCustom). A CUSTOM node whose
+ * custom_code equals `name` runs them: `prepare` (may be NULL) once per allocation, `eval` at each
+ * invoke. They see the node only through the tl_custom_* functions below; `user` is the
+ * application's pointer (tl_custom_user). Return TL_STATUS_OK, or an error status (with
+ * tl_custom_fail for a message naming the node). */
+struct tl_node;
+typedef tl_status (*tl_custom_prepare_fn)(tl_interpreter *it, struct tl_node *node);
+typedef tl_status (*tl_custom_eval_fn)(tl_interpreter *it, struct tl_node *node);
+typedef struct tl_custom_op {
+    const char *name;
+    tl_custom_prepare_fn prepare;
+    tl_custom_eval_fn eval;
+    void *user;
+} tl_custom_op;
+
 /* Restricts the kernels an interpreter may use to these TFLite BuiltinOperator codes
  * (e.g. {9} for FULLY_CONNECTED only); a model needing another op fails to allocate. Listing 32
- * (CUSTOM) allows the custom kernels this build has (src/custom_ops.def).
- * Pass NULL instead of a resolver for every builtin kernel of this build. */
+ * (CUSTOM) allows the custom kernels this build has (src/custom_ops.def); custom ops added with
+ * tl_resolver_add_custom are allowed whatever the list. builtins NULL: every builtin kernel.
+ * Pass NULL instead of a resolver for every builtin kernel of this build and no added custom op.
+ * The resolver (and its customs array) must outlive the interpreter. */
 typedef struct tl_op_resolver {
     const int32_t *builtins;
     int32_t count;
+    tl_custom_op *customs;   /* caller-given storage for tl_resolver_add_custom: custom_capacity entries */
+    int32_t custom_count;
+    int32_t custom_capacity;
 } tl_op_resolver;
+
+/* Adds a custom operator to the resolver (before tl_interpreter_init), e.g.
+ *     static tl_custom_op customs[4];
+ *     tl_op_resolver r = {NULL, 0, customs, 0, 4};
+ *     tl_resolver_add_custom(&r, "MaxUnpooling2D", unpool_prepare, unpool_eval, NULL);
+ * BAD_ARGUMENT for a missing name or eval or a name added twice; ARENA_TOO_SMALL when the array is
+ * full. `name` must outlive the interpreter. */
+tl_status tl_resolver_add_custom(tl_op_resolver *resolver, const char *name, tl_custom_prepare_fn prepare,
+                                 tl_custom_eval_fn eval, void *user);
 
 /* Message for a status code (never NULL). */
 const char *tl_status_message(tl_status status);
@@ -161,6 +190,36 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
  * that is not an input, a rank above 6, a dimension below 1, or a strict mismatch. */
 tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
                                       int32_t ndim, int strict);
+
+/* Adds a custom operator to this interpreter (between init and the first allocate; the name is
+ * copied to the arena's tail). It takes precedence over the resolver's and the build's own. */
+tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare,
+                                    tl_custom_eval_fn eval, void *user);
+
+/* For custom operators' prepare and eval: the node's tensors (NULL for an absent optional input or
+ * an index out of range), its custom_options bytes (NULL and *size 0 when none) and, when they are
+ * a FlexBuffer map (as most are), its values by key (MODEL_INVALID, with a message, for a missing
+ * key, another type, or a malformed blob). In prepare only: persistent memory for the node (zeroed,
+ * 16-byte aligned; NULL when the arena is full; tl_custom_data returns it later), and output
+ * shapes (a prepare that computes them lets a resized model run through the op). */
+int32_t tl_custom_input_count(const struct tl_node *node);
+int32_t tl_custom_output_count(const struct tl_node *node);
+tl_tensor *tl_custom_input(tl_interpreter *it, const struct tl_node *node, int32_t i);
+tl_tensor *tl_custom_output(tl_interpreter *it, const struct tl_node *node, int32_t i);
+const uint8_t *tl_custom_options(const tl_interpreter *it, const struct tl_node *node, size_t *size);
+int tl_custom_option_has(tl_interpreter *it, const struct tl_node *node, const char *key);
+tl_status tl_custom_option_i32(tl_interpreter *it, const struct tl_node *node, const char *key, int32_t *out);
+tl_status tl_custom_option_f32(tl_interpreter *it, const struct tl_node *node, const char *key, float *out);
+tl_status tl_custom_option_i32_vec(tl_interpreter *it, const struct tl_node *node, const char *key, int32_t *out,
+                                   uint32_t max, uint32_t *count);
+void *tl_custom_user(const struct tl_node *node);
+void *tl_custom_alloc_persistent(tl_interpreter *it, struct tl_node *node, size_t bytes);
+void *tl_custom_data(const struct tl_node *node);
+tl_status tl_custom_set_output_shape(tl_interpreter *it, struct tl_node *node, int32_t output, const int32_t *dims,
+                                     int32_t ndim);
+/* Records `detail` as the error, naming the node ("node 3 (CUSTOM MaxUnpooling2D): ..."); returns
+ * `status` (INVOKE_FAILED for TL_STATUS_OK). */
+tl_status tl_custom_fail(tl_interpreter *it, const struct tl_node *node, tl_status status, const char *detail);
 
 /* Runs the model once. Inputs must be written first; outputs are valid until the next invoke. */
 tl_status tl_interpreter_invoke(tl_interpreter *it);

@@ -122,6 +122,8 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     if (resolver) {
         it->allowed = resolver->builtins;
         it->n_allowed = resolver->count;
+        it->resolver_customs = resolver->customs;
+        it->n_resolver_customs = resolver->customs ? resolver->custom_count : 0;
     }
     st = tl_model_read_graph(it);
     if (st != TL_STATUS_OK && it->error[0] == 0) tl_fail(it, NULL, st, "reading the model");

@@ -97,6 +97,9 @@ struct tl_interpreter {
     void *node_hook_user;
     struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
     int broken;             /* the model could not be read: only the error message is valid */
+    struct custom_link *custom_ops; /* tl_interpreter_add_custom's registrations (custom.c) */
+    const tl_custom_op *resolver_customs; /* tl_resolver_add_custom's */
+    int32_t n_resolver_customs;
     int resized;            /* an input was resized: allocation propagates shapes (resize.c) */
     size_t tail_mark;       /* the tail before the first allocation: each allocation starts again from it */
     char error[192];
@@ -110,6 +113,11 @@ struct tl_interpreter {
 #define X(code, stem) tl_status tl_##stem##_prepare(tl_interpreter *it, tl_node *node);
 #include "custom_ops.def"
 #undef X
+
+/* Custom ops the application registered (custom.c): the registration for a custom code (NULL:
+ * none), and the kernel that runs any of them. */
+const tl_custom_op *tl_find_registered_custom(const tl_interpreter *it, const char *code);
+tl_status tl_registered_custom_prepare(tl_interpreter *it, tl_node *node);
 
 /* Kernel lookup (op_table.c): builtins by code, CUSTOM operators by custom code (NULL: none). */
 tl_prepare_fn tl_find_kernel(int32_t builtin);

@@ -39,8 +39,12 @@ static int allowed(const tl_interpreter *it, int32_t builtin) {
 /* The node's kernel (NULL: none, or the resolver leaves it out); CUSTOM operators by custom code
  * (a resolver lets them through when it lists code 32). */
 static tl_prepare_fn kernel_of(const tl_interpreter *it, const tl_node *node, tl_prepare_fn *found) {
-    tl_prepare_fn k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name)
-                                                      : tl_find_kernel(node->builtin);
+    tl_prepare_fn k;
+    if (node->builtin == BUILTIN_CUSTOM && tl_find_registered_custom(it, node->custom_name)) { /* custom.c */
+        if (found) *found = tl_registered_custom_prepare;
+        return tl_registered_custom_prepare;
+    }
+    k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name) : tl_find_kernel(node->builtin);
     if (found) *found = k;
     return allowed(it, node->builtin) ? k : NULL;
 }

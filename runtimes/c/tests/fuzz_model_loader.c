@@ -13,12 +13,55 @@ static unsigned char arena[1 << 20];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* An application's custom op ("TlFuzzCustom": tests/runtime_c/test_custom_ops.py writes seed models
+ * with it) reading its FlexBuffer options through the public API, so mutated options reach those
+ * readers; eval copies input 0 into output 0. */
+static tl_status fuzz_custom_prepare(tl_interpreter *it, struct tl_node *node) {
+    int32_t i32, vec[8];
+    uint32_t count;
+    float f;
+    size_t size;
+    (void)tl_custom_options(it, node, &size);
+    (void)tl_custom_option_has(it, node, "scale");
+    (void)tl_custom_option_i32(it, node, "shift", &i32);
+    (void)tl_custom_option_f32(it, node, "scale", &f);
+    (void)tl_custom_option_i32_vec(it, node, "axes", vec, 8, &count);
+    if (tl_custom_input_count(node) < 1 || tl_custom_output_count(node) != 1 || !tl_custom_input(it, node, 0))
+        return tl_custom_fail(it, node, TL_STATUS_MODEL_INVALID, "needs an input and one output");
+    return tl_custom_alloc_persistent(it, node, 16) ? TL_STATUS_OK : TL_STATUS_ARENA_TOO_SMALL;
+}
+
+static tl_status fuzz_custom_eval(tl_interpreter *it, struct tl_node *node) {
+    const tl_tensor *in = tl_custom_input(it, node, 0);
+    tl_tensor *out = tl_custom_output(it, node, 0);
+    if (in->data && out->data) memcpy(out->data, in->data, in->bytes < out->bytes ? in->bytes : out->bytes);
+    return TL_STATUS_OK;
+}
+
+/* After a first run: input 0 at twice its batch (or rank 1 -> 2), planned again in the same arena. */
+static void run_resized(tl_interpreter *it) {
+    tl_tensor *t = tl_interpreter_get_input(it, 0);
+    int32_t dims[TL_MAX_DIMS], k;
+    if (t == NULL || t->ndim == 0) return;
+    for (k = 0; k < t->ndim; k++) dims[k] = t->dims[k];
+    dims[0] = dims[0] > 0 && dims[0] < 1024 ? 2 * dims[0] : 2;
+    if (tl_interpreter_resize_input(it, 0, tl_interpreter_get_input_tensor_index(it, 0), dims, t->ndim, 0) ||
+        tl_interpreter_allocate_tensors(it))
+        return;
+    for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
+        t = tl_interpreter_get_input(it, k);
+        memset(t->data, 0x5a, t->bytes);
+    }
+    (void)tl_interpreter_invoke(it);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tl_model model;
     tl_interpreter *it = NULL;
     int32_t s, k, n;
     tl_status st = tl_model_init(&model, data, size);
     if (st == TL_STATUS_OK) it = tl_interpreter_init(&model, NULL, arena, sizeof arena, &st);
+    if (st == TL_STATUS_OK) st = tl_interpreter_add_custom(it, "TlFuzzCustom", fuzz_custom_prepare, fuzz_custom_eval, NULL);
     for (s = 0; it && s < tl_interpreter_get_signature_count(it); s++) { /* on-demand reads */
         (void)tl_interpreter_get_signature_key(it, s);
         n = tl_interpreter_get_signature_input_count(it, s);
@@ -43,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (void)tl_interpreter_invoke(it);
         for (s = 0; s < tl_interpreter_get_signature_count(it); s++) /* other entry points */
             (void)tl_interpreter_invoke_subgraph(it, tl_interpreter_get_signature_subgraph(it, s));
+        run_resized(it);
     }
     if (it) (void)tl_interpreter_error_message(it);
     return 0;
