@@ -52,14 +52,18 @@ class App:
             return
         self.in_flight += 1
         try:
-            body = b""
-            more = True
-            while more:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            if message.get("more_body", False):  # a large body comes in chunks: join them once
+                chunks = [body]
+                while message.get("more_body", False):
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunks.append(message.get("body", b""))
+                body = b"".join(chunks)
             route = self._predict_routes.get(scope["path"]) if scope["method"] == "POST" else None
             payload = self._fast(route, body) if route is not None else None
             if payload is None:
