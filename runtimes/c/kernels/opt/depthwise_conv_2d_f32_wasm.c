@@ -2,7 +2,8 @@
  * output row and block of 8 channels (two v128), the window's weights are loaded once; each output
  * pixel then costs two loads, two multiplies and two adds per tap. Products and sums are separate
  * operations (wasm SIMD has no fused multiply-add) in the reference kernel's order: results equal the
- * reference's. Full 3x3 windows (MobileNet's) take an unrolled path. A last block of fewer than 8 channels goes through small zero-padded buffers. Built with
+ * reference's. 3x3 windows (MobileNet's) inside the input take row3x3, 4 channels with the taps kept in
+ * registers; the others an unrolled path. A last block of fewer than 8 channels goes through small zero-padded buffers. Built with
  * -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
 #include "depthwise_f32.h"
 
@@ -33,12 +34,41 @@ static v128_t tap3x3(v128_t acc, const float *r, int64_t sx, int64_t sy, const v
     return acc;
 }
 
+/* Output pixels [ox_lo, ox_hi) of one row whose 3x3 windows lie inside the input, 4 channels: the 9 taps
+ * stay in registers (engines have 16), each pixel takes 9 loads, 9 multiplies and 9 adds in the
+ * reference's order, then the bias and the clamp. r: the first pixel's window, step: to the next pixel's. */
+static void row3x3(const float *r, int64_t step, int64_t sx, int64_t sy, const float *f, int64_t fs, v128_t vb,
+                   v128_t lo, v128_t hi, float *out, int64_t ostep, int32_t count) {
+    const v128_t t0 = wasm_v128_load(f), t1 = wasm_v128_load(f + fs), t2 = wasm_v128_load(f + 2 * fs);
+    const v128_t t3 = wasm_v128_load(f + 3 * fs), t4 = wasm_v128_load(f + 4 * fs), t5 = wasm_v128_load(f + 5 * fs);
+    const v128_t t6 = wasm_v128_load(f + 6 * fs), t7 = wasm_v128_load(f + 7 * fs), t8 = wasm_v128_load(f + 8 * fs);
+    int32_t i;
+    for (i = 0; i < count; i++, r += step, out += ostep) {
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r), t0));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + sx), t1));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + 2 * sx), t2));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + sy), t3));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + sy + sx), t4));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + sy + 2 * sx), t5));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + 2 * sy), t6));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + 2 * sy + sx), t7));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(r + 2 * sy + 2 * sx), t8));
+        wasm_v128_store(out, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc, vb), lo), hi));
+    }
+}
+
 void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y, int64_t first_row,
                     int64_t last_row) {
     const tl_window *w = &d->win;
     const int32_t c_all = d->out_c, kw = w->filter_w;
     const v128_t lo = wasm_f32x4_splat(d->f_lo), hi = wasm_f32x4_splat(d->f_hi), zero = wasm_f32x4_splat(0.0f);
     const int64_t sx = (int64_t)w->dil_w * c_all, sy = (int64_t)w->dil_h * d->in_w * c_all; /* tap steps */
+    const int32_t c4 = c_all & ~3; /* channels row3x3 takes */
+    /* output columns whose windows lie inside the input (for row3x3): ox * stride - pad in [0, in_w - 1 - 2 * dil] */
+    const int32_t ox_lo = (w->pad_w + w->stride_w - 1) / w->stride_w;
+    const int32_t last = d->in_w - 1 - 2 * w->dil_w + w->pad_w;
+    const int32_t ox_hi = last < 0 ? 0 : (last / w->stride_w + 1 < w->out_w ? last / w->stride_w + 1 : w->out_w);
     v128_t taps[TL_DW_MAX_TAPS][2];
     int full3x3;
     int64_t line;
@@ -47,17 +77,30 @@ void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const
         int32_t b = (int32_t)(line / w->out_h), oy = (int32_t)(line % w->out_h);
         int32_t oy0 = oy * w->stride_h - w->pad_h, ky0, ky1;
         tl_window_taps(oy0, w->dil_h, w->filter_h, d->in_h, &ky0, &ky1);
+        full3x3 = kw == 3 && w->filter_h == 3 && ky0 == 0 && ky1 == 3;
+        if (full3x3 && ox_hi > ox_lo) { /* the row's inner pixels, whole blocks of 4 channels */
+            const float *r = x + (((int64_t)b * d->in_h + oy0) * d->in_w + (int64_t)ox_lo * w->stride_w - w->pad_w) * c_all;
+            float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox_lo) * c_all;
+            for (c = 0; c < c4; c += 4)
+                row3x3(r + c, (int64_t)w->stride_w * c_all, sx, sy, f + c, c_all, bias ? wasm_v128_load(bias + c) : zero, lo,
+                       hi, out + c, c_all, ox_hi - ox_lo);
+        }
         for (c = 0; c < c_all; c += 8) {
             const int32_t n = c_all - c < 8 ? c_all - c : 8;
             v128_t b0 = zero, b1 = zero;
             if (bias) load8(bias + c, n, &b0, &b1);
             for (ky = ky0; ky < ky1; ky++)
                 for (kx = 0; kx < kw; kx++) load8(f + (int64_t)(ky * kw + kx) * c_all + c, n, &taps[ky * kw + kx][0], &taps[ky * kw + kx][1]);
-            full3x3 = kw == 3 && w->filter_h == 3 && ky0 == 0 && ky1 == 3;
             for (ox = 0; ox < w->out_w; ox++) {
-                int32_t ox0 = ox * w->stride_w - w->pad_w, kx0, kx1;
+                int32_t ox0, kx0, kx1;
                 v128_t acc0 = zero, acc1 = zero;
-                float *out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c;
+                float *out;
+                if (full3x3 && ox == ox_lo && ox_hi > ox_lo && c + n <= c4) { /* row3x3 wrote these */
+                    ox = ox_hi - 1;
+                    continue;
+                }
+                ox0 = ox * w->stride_w - w->pad_w;
+                out = y + (((int64_t)b * w->out_h + oy) * w->out_w + ox) * c_all + c;
                 tl_window_taps(ox0, w->dil_w, kw, d->in_w, &kx0, &kx1);
                 if (full3x3 && n == 8 && kx0 == 0 && kx1 == 3) { /* the common case, unrolled */
                     const float *r = x + (((int64_t)b * d->in_h + oy0) * d->in_w + ox0) * c_all + c;
