@@ -13,7 +13,7 @@ from . import lower_util as lu
 from .binary import add, divide, multiply, subtract
 from .infer import FLOATS, broadcast_shape, check_dtype, same_dtype
 from .reduce import reduce_mean
-from .registry import define_op
+from .registry import GRADIENT_OP, define_op
 from .unary import rsqrt, square
 
 
@@ -48,6 +48,108 @@ def _batch_norm_grad(dy, inputs, out, variance_epsilon):
     dvar = multiply(multiply(dy, multiply(subtract(x, mean), scale)),
                     multiply(divide(r, add(variance, variance_epsilon)), -0.5))
     return dx, multiply(dx, -1.0), dvar, dy, multiply(dy, xhat)
+
+
+# -- training mode, fused: batch statistics, normalization and the closed-form gradient in one op each
+TRAINING_ONLY = "training-mode batch norm (statistics of the batch): only training graphs hold it"
+
+
+def _train_infer(x, scale, offset, epsilon):
+    check_dtype("batch_norm_train", x, FLOATS, "x")
+    same_dtype("batch_norm_train", x, scale, offset)
+    c = x.shape[-1] if x.rank else None
+    for name, s in (("scale", scale), ("offset", offset)):
+        if s.rank != 1 or (c is not None and s.shape[0] is not None and s.shape[0] != c):
+            raise ValueError(f"batch_norm_train: {name} must have shape [{c}] (x's last axis), got {list(s.shape)}")
+    stat = TensorSpec((c,), x.dtype)
+    return TensorSpec(x.shape, x.dtype), stat, stat
+
+
+def _train_grad_infer(dy, x, scale, dmean, dvar, epsilon):
+    return TensorSpec(x.shape, x.dtype), TensorSpec(scale.shape, x.dtype), TensorSpec(scale.shape, x.dtype)
+
+
+batch_norm_train_op = define_op("batch_norm_train", infer=_train_infer, attrs={"epsilon": 1e-3},
+                                no_tflite=TRAINING_ONLY)
+batch_norm_train_grad_op = define_op("batch_norm_train_grad", infer=_train_grad_infer, attrs={"epsilon": 1e-3},
+                                     no_tflite=GRADIENT_OP)
+
+
+def _axes(x):
+    return tuple(range(x.ndim - 1))
+
+
+@batch_norm_train_op.kernel("cpu", "cuda", "xla")
+def _batch_norm_train(xp, x, scale, offset, epsilon):
+    """(y, mean, variance) over every axis but the last (channels); variance is the biased one."""
+    axes = _axes(x)
+    mean = x.mean(axis=axes)
+    centered = x - mean
+    variance = (centered * centered).mean(axis=axes)
+    k = scale / xp.sqrt(variance + xp.asarray(epsilon, x.dtype))
+    return centered * k + offset, mean, variance
+
+
+@batch_norm_train_op.grad
+def _batch_norm_train_grad_rule(dys, inputs, outs, epsilon):
+    x, scale, _ = inputs
+    dy, dmean, dvar = dys
+    return apply(batch_norm_train_grad_op, dy, x, scale, dmean, dvar, epsilon=epsilon)
+
+
+@batch_norm_train_grad_op.kernel("cpu", "cuda", "xla")
+def _batch_norm_train_grad(xp, dy, x, scale, dmean, dvar, epsilon):
+    """(dx, dscale, doffset) with r = (var + eps)^-1/2, xhat = (x - mean) r, n = rows per channel:
+    dx = scale r / n (n dy - sum dy - xhat sum(dy xhat)) + dmean / n + dvar 2 (x - mean) / n."""
+    axes = _axes(x)
+    n = x.size // max(x.shape[-1], 1)
+    mean = x.mean(axis=axes)
+    centered = x - mean
+    variance = (centered * centered).mean(axis=axes)
+    r = 1 / xp.sqrt(variance + xp.asarray(epsilon, x.dtype))
+    xhat = centered * r
+    doffset = dy.sum(axis=axes)
+    dscale = (dy * xhat).sum(axis=axes)
+    dx = (scale * r / n) * (n * dy - doffset - xhat * dscale) + dmean / n + centered * (dvar * (2 / n))
+    return dx.astype(x.dtype), dscale, doffset
+
+
+@batch_norm_train_grad_op.grad
+def _batch_norm_train_grad_grad(gs, inputs, outs, epsilon):
+    """Second order: the gradient op written in tl ops, differentiated by a tape."""
+    from ..tape import GradientTape
+    from .reduce import reduce_sum
+    with GradientTape() as tape:
+        for t in inputs:
+            tape.watch(t)
+        got = _grad_in_tl_ops(*inputs, epsilon)
+        total = None
+        for o, g in zip(got, gs):
+            term = reduce_sum(multiply(o, g))
+            total = term if total is None else add(total, term)
+    return tuple(tape.gradient(total, list(inputs)))
+
+
+def _grad_in_tl_ops(dy, x, scale, dmean, dvar, epsilon):
+    from .reduce import reduce_sum
+    axes = list(range(len(x.shape) - 1))
+    n = float(np.prod(x.shape[:-1]))
+    mean = reduce_mean(x, axis=axes)
+    centered = subtract(x, mean)
+    variance = reduce_mean(square(centered), axis=axes)
+    r = rsqrt(add(variance, epsilon))
+    xhat = multiply(centered, r)
+    doffset = reduce_sum(dy, axis=axes)
+    dscale = reduce_sum(multiply(dy, xhat), axis=axes)
+    inner = subtract(subtract(multiply(dy, n), doffset), multiply(xhat, dscale))
+    dx = add(add(multiply(multiply(multiply(scale, r), 1 / n), inner), multiply(dmean, 1 / n)),
+             multiply(centered, multiply(dvar, 2 / n)))
+    return dx, dscale, doffset
+
+
+def batch_norm_train(x, scale, offset, epsilon):
+    """Training-mode batch norm over every axis but the last: (y, batch mean, batch variance)."""
+    return apply(batch_norm_train_op, x, scale, offset, epsilon=float(epsilon))
 
 
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
