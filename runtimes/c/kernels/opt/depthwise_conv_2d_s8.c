@@ -107,6 +107,8 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
         o->run = tl_dw_s8_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
     if (it->cpu & TL_CPU_NEON) o->run = tl_dw_s8_neon;
+#elif defined(__wasm_simd128__)
+    if (it->cpu & TL_CPU_WASM_SIMD) o->run = tl_dw_s8_wasm;
 #endif
     node->op_data = o;
     node->eval = eval_s8;

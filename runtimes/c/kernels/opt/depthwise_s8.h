@@ -15,5 +15,8 @@ void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t *f, co
 /* AArch64 (depthwise_conv_2d_s8_neon.c). */
 void tl_dw_s8_neon(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
     int64_t first_row, int64_t last_row);
+/* WebAssembly SIMD128 (depthwise_conv_2d_s8_wasm.c). */
+void tl_dw_s8_wasm(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
+    int64_t first_row, int64_t last_row);
 
 #endif
