@@ -134,12 +134,26 @@ def test_c_custom_op_through_the_resolver(tmp_path):
 
 def test_fuzzed_custom_op_options_under_sanitizers(tmp_path):
     """fuzz_model_loader registers TlFuzzCustom (reading scale/shift/axes through tl_custom_option_*) and re-runs each
-    model resized: mutations of models using it hit the option readers, then the resize path; never a crash."""
+    model resized: mutations of models using it, and of models of the built-in vision ops, hit the option readers,
+    then the resize path; never a crash."""
     out = make(tmp_path, mode="sanitize", target=f"{tmp_path}/gcc-sanitize/fuzz_model_loader")
     seeds = []
     for k, options in enumerate(({"scale": 1.5, "shift": -2, "axes": [0, 1]}, {"shift": 7}, {})):
         seeds.append(tmp_path / f"custom{k}.tflite")
         seeds[-1].write_bytes(custom_model("TlFuzzCustom", options, shape=(2, 3), signature=(-1, 3)))
+    # and the built-in vision ops, whose options are raw C structs (test_vision_custom_ops.py)
+    from .test_vision_custom_ops import SAME, one_custom, pool_params
+    pool = pool_params(SAME, (2, 2), (2, 2))
+    vision = {"argmax": one_custom("MaxPoolingWithArgmax2D", [("x", (1, 4, 4, 2))],
+                                   [("y", (1, 2, 2, 2)), ("i", (1, 2, 2, 2))], pool),
+              "unpool": one_custom("MaxUnpooling2D", [("x", (1, 2, 2, 2)), ("i", (1, 2, 2, 2))],
+                                   [("y", (1, 4, 4, 2))], pool),
+              "tconv": one_custom("Convolution2DTransposeBias", [("x", (1, 3, 3, 2)), ("w", None), ("b", None)],
+                                  [("y", (1, 6, 6, 3))], bytes(np.array([SAME, 2, 2], "<i4")),
+                                  consts={"w": np.ones((3, 2, 2, 2), np.float32), "b": np.zeros(3, np.float32)})}
+    for name, model in vision.items():
+        seeds.append(tmp_path / f"{name}.tflite")
+        seeds[-1].write_bytes(model)
     r = subprocess.run([str(out / "fuzz_model_loader"), *seeds, CORPUS / "audio_preprocessor_int8.tflite"],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]

@@ -9,8 +9,9 @@ from .cbuild import RUNTIME
 
 
 def _snake(code: str) -> str:
-    """SignalFilterBankLog -> signal_filter_bank_log; SignalPCAN -> signal_pcan (acronyms stay one word)."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", code).lower()
+    """SignalFilterBankLog -> signal_filter_bank_log; SignalPCAN -> signal_pcan (acronyms stay one word);
+    MaxUnpooling2D -> max_unpooling_2d (a number with its unit letter is one word)."""
+    return "_".join(re.findall(r"\d+[A-Z]?(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+", code)).lower()
 
 
 def test_builtin_table_matches_kernel_files():

@@ -165,8 +165,8 @@ tl_status tl_node_infer_shapes(tl_interpreter *it, tl_node *node) {
     char msg[128];
     TRY(tl_shape_rule(it, node, &has_rule));
     if (has_rule || inputs_as_in_model(it, node)) return TL_STATUS_OK;
-    if (node->builtin == BUILTIN_CUSTOM && tl_find_registered_custom(it, node->custom_name))
-        return TL_STATUS_OK; /* an application's custom op sets its output shapes in its prepare */
+    if (node->builtin == BUILTIN_CUSTOM) /* custom ops set (or check) their output shapes in their prepare */
+        return TL_STATUS_OK;
     snprintf(msg, sizeof msg, "resize: no shape rule for this operator, and its input shapes differ from the model's");
     return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, msg);
 }
