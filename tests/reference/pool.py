@@ -94,3 +94,11 @@ for name, shape, a in CONFIGS:
     ]
 
 BAD = [BadCase("max_pool2d", [r.standard_normal((4, 4)).astype(np.float32)], ValueError, ("rank 4", "[4, 4]"))]
+
+# ties (as after a ReLU: windows of zeros): dy goes to the first maximum in row-major order, as in TF;
+# finite differences are undefined at ties, so only the forward values are compared
+x_ties = np.maximum(r.standard_normal((2, 4, 6, 3)), 0).astype(np.float32)
+x_ties[0, :2, :2, 0] = 0.0  # one window all zero
+dy_ties = r.standard_normal((2, 2, 3, 3)).astype(np.float32)
+CASES.append(Case("max_pool2d_grad", [x_ties, dy_ties], max_pool_grad, attrs=CONFIGS[0][2], name="ties",
+                  grad=False))

@@ -82,8 +82,8 @@ def _linear_vjp(forward, shape_attr):
 
 
 def _vjp_at_input(forward):
-    """grad(x, dy, **attrs): the vjp of the forward at x. For max_pool2d_grad, ties within a window
-    share the gradient equally here (JAX's rule for max), where the CPU kernel gives it to one element."""
+    """grad(x, dy, **attrs): the vjp of the forward at x. (max_pool2d_grad has its own XLA kernel: JAX's
+    rule for max shares a tie's gradient, where the CPU kernel gives it to the first maximum.)"""
     def kernel(xp, x, dy, **attrs):
         _, pullback = _jax.vjp(lambda a: forward(xp, a, **attrs), x)
         return pullback(dy)[0]

@@ -129,6 +129,23 @@ def _first_max_mask(xp, t):
     return mask.reshape(n, oh, ow, c, kh, kw).transpose(0, 1, 4, 2, 5, 3)  # n oh kh ow kw c
 
 
+def _first_max_routed(xp, t, dy):
+    """[N, OH, KH, OW, KW, C] holding dy at each window's first maximum (taps visited in row-major
+    order, each claiming the windows whose maximum it is and no earlier tap has claimed), else 0: one
+    vectorised pass per tap (4 for 2x2), no gather or transposed copies."""
+    n, oh, kh, ow, kw, c = t.shape
+    top = t.max(axis=(2, 4))
+    out = xp.empty(t.shape, dy.dtype)
+    taken = xp.zeros(top.shape, bool)
+    for i in range(kh):
+        for j in range(kw):
+            hit = t[:, :, i, :, j, :] == top
+            hit &= ~taken
+            taken |= hit
+            xp.multiply(hit, dy, out=out[:, :, i, :, j, :])
+    return out
+
+
 @max_pool2d_op.kernel("cpu", "cuda")
 def _max_pool2d(xp, x, ksize, strides, padding):
     t, _ = _tiles(xp, x, ksize, strides, padding, -np.inf)
@@ -145,10 +162,22 @@ def _max_pool2d_grad_rule(dy, inputs, out, **attrs):
 @max_pool2d_grad_op.kernel("cpu", "cuda")
 def _max_pool2d_grad(xp, x, dy, ksize, strides, padding):
     t, pads = _tiles(xp, x, ksize, strides, padding, -np.inf)
-    if t is not None:  # each pixel in at most one window: the mask times dy, reshaped back
-        return _untile(xp, _first_max_mask(xp, t) * dy[:, :, None, :, None, :], x.shape, pads)
+    if t is not None:  # each pixel in at most one window: dy where the first maximum is, reshaped back
+        if not (hasattr(xp, "lib") and hasattr(xp.lib, "stride_tricks")):  # jax.numpy: no writes
+            return _untile(xp, _first_max_mask(xp, t) * dy[:, :, None, :, None, :], x.shape, pads)
+        return _untile(xp, _first_max_routed(xp, t, dy), x.shape, pads)
     onehot, pads = _argmax_onehot(xp, x, ksize, strides, padding)
     return _scatter(xp, x.shape, pads, ksize, strides, onehot * dy[..., None])
+
+
+@max_pool2d_grad_op.kernel("xla")
+def _xla_max_pool2d_grad(xp, x, dy, ksize, strides, padding):
+    """The CPU kernel's rule (all of dy to the first maximum of its window; JAX's own vjp of max would
+    split ties): the one-hot taps times dy, scattered back by the vjp of the window gather."""
+    import jax
+    onehot, _ = _argmax_onehot(xp, x, ksize, strides, padding)
+    _, pullback = jax.vjp(lambda a: _windows(xp, a, ksize, strides, padding, -np.inf)[0], x)
+    return pullback(onehot * dy[..., None])[0]
 
 
 @max_pool2d_grad_op.grad
