@@ -346,6 +346,11 @@ class XLAStrategy(Strategy):
         share = np.asarray(1.0 / len(bounds), np.float32)
         cf = fn.get_concrete_function(*_rows((x, y, sw), *bounds[0]), share)
         key = id(cf)
+        if cf.graph.assigns:
+            names = ", ".join(sorted({name.split(":")[0] for name, _ in cf.graph.assigns}))
+            raise NotImplementedError(f"XLAStrategy: the replica step updates state ({names}: e.g. "
+                                      "BatchNormalization's moving statistics), which the pmapped step does not "
+                                      "write back yet; use MirroredStrategy or a model without such layers")
         if key not in self._compiled:
             self._compiled[key] = _pmapped(cf, self.devices)
         leaves = [np.stack(parts) for parts in zip(*[_flatten_args(_rows((x, y, sw), a, b)) for a, b in bounds])]

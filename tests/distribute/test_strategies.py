@@ -146,3 +146,19 @@ def test_mpi_hung_worker_times_out_with_clear_error(tmp_path):
     err = r.stdout + r.stderr
     assert "WorkerFailedError" in err and "waited 3 s for the gradient all-reduce" in err
     assert "MPI_ABORT was invoked on rank 0" in err
+
+
+def test_xla_strategy_refuses_state_updates_it_would_drop():
+    """A BatchNormalization layer assigns its moving statistics in the replica step; the pmapped step
+    would drop them, so XLAStrategy says so instead of training a model whose inference is wrong."""
+    from tensorlite.training.devices import xla
+    ok, why = xla.available()
+    if not ok:
+        skip_or_fail(why)
+    strategy = tl.distribute.XLAStrategy(devices=1)
+    layers = tl.keras.layers
+    with strategy.scope():
+        model = tl.keras.Sequential([layers.Input(shape=(3,)), layers.BatchNormalization(), layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(NotImplementedError, match="moving_mean"):
+        model.fit(np.ones((4, 3), np.float32), np.ones((4, 1), np.float32), batch_size=4, verbose=0)
