@@ -25,7 +25,7 @@ those of one process training on the global batch (up to float rounding).
 
 BatchNormalization under a strategy normalizes each replica's shard with the shard's statistics
 (as TensorFlow's non-synchronized batch norm does), so a model with it matches one-process training
-only with one replica.
+only with one replica; its moving statistics end each step as the mean of the replicas' updates.
 """
 from __future__ import annotations
 
@@ -179,6 +179,12 @@ class Strategy:
         """(summed gradients as arrays, the global batch's loss, [(start, stop, y_pred)]) for one step."""
         n = _num_rows(x)
         grads_sum, loss_sum, preds = None, 0.0, []
+        # state a replica's step assigns (BatchNormalization's moving statistics): each replica starts
+        # from the same values, and the variable ends as the mean of the replicas' results over every
+        # worker (TensorFlow's MEAN aggregation of mirrored variables), so all copies stay identical
+        state = list(trainer.non_trainable_weights)
+        before = [v.numpy() for v in state]
+        state_sum = [np.zeros_like(b) for b in before]
         for start, stop in self._replica_bounds(n):
             share = np.asarray((stop - start) / n, np.float32)
             grads, loss, y_pred = trainer._grad_function(_rows(x, start, stop), _rows(y, start, stop),
@@ -187,8 +193,13 @@ class Strategy:
             grads_sum = arrays if grads_sum is None else [a + b for a, b in zip(grads_sum, arrays)]
             loss_sum += float(np.asarray(loss))
             preds.append((start, stop, y_pred))
-        total, loss_total = self._all_sum(grads_sum, loss_sum)
-        return total, loss_total, preds
+            for var, b, acc in zip(state, before, state_sum):
+                acc += var.numpy()
+                var.assign(b)
+        total, loss_total = self._all_sum(grads_sum + state_sum, loss_sum)
+        for var, value in zip(state, total[len(grads_sum):]):
+            var.assign((value / self.num_replicas_in_sync).astype(value.dtype))
+        return total[:len(grads_sum)], loss_total, preds
 
 
 _DEFAULT = Strategy()

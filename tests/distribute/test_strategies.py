@@ -162,3 +162,21 @@ def test_xla_strategy_refuses_state_updates_it_would_drop():
         model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(NotImplementedError, match="moving_mean"):
         model.fit(np.ones((4, 3), np.float32), np.ones((4, 1), np.float32), batch_size=4, verbose=0)
+
+
+def test_mirrored_batch_norm_moving_statistics_are_the_replicas_mean():
+    """Each replica normalizes its own shard; the moving statistics take the mean of the replicas' updates
+    (TensorFlow's MEAN aggregation), checked against NumPy."""
+    x = np.random.default_rng(3).standard_normal((8, 3)).astype(np.float32)
+    strategy = tl.distribute.MirroredStrategy(num_replicas=2)
+    layers = tl.keras.layers
+    with strategy.scope():
+        model = tl.keras.Sequential([layers.Input(shape=(3,)), layers.BatchNormalization(momentum=0.5),
+                                     layers.Dense(1)])
+        model.compile(optimizer=tl.keras.optimizers.SGD(0.0), loss="mse")
+    model.fit(x, np.zeros((8, 1), np.float32), batch_size=8, shuffle=False, verbose=0)
+    bn = model.layers[0]
+    want_mean = 0.5 * 0 + 0.5 * (x[:4].mean(0) + x[4:].mean(0)) / 2
+    want_var = 0.5 * 1 + 0.5 * (x[:4].var(0) + x[4:].var(0)) / 2
+    np.testing.assert_allclose(bn.moving_mean.numpy(), want_mean, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), want_var, rtol=1e-5, atol=1e-6)
