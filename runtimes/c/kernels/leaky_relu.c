@@ -1,4 +1,4 @@
-/* LEAKY_RELU: x >= 0 ? x : alpha * x. Quantized (int8, int16): two requantizations, identity
+/* LEAKY_RELU: x >= 0 ? x : alpha * x. Quantized (int8, uint8, int16): two requantizations, identity
  * (s_in / s_out) for x >= zp and alpha (alpha * s_in / s_out) below, as LiteRT's reference. The
  * optimized tier runs int8 through a table of leaky_q (opt/unary_lut.c). */
 #include "../src/kernel_api.h"
@@ -15,6 +15,7 @@ typedef struct {
 
 static tl_status tl_leaky_relu_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_leaky_relu_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_leaky_relu_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_leaky_relu_eval_s16(tl_interpreter *it, tl_node *node);
 static int32_t leaky_q(const void *ctx, int32_t x);
 
@@ -33,13 +34,14 @@ tl_status tl_leaky_relu_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_leaky_relu_eval_f32;
         return TL_STATUS_OK;
     }
-    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LEAKY_RELU supports float32, int8 and int16");
+    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_INT16 && in->type != TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LEAKY_RELU supports float32, int8, uint8 and int16");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
-    node->eval = in->type == TL_TYPE_INT8 ? tl_leaky_relu_eval_s8 : tl_leaky_relu_eval_s16;
-    d->qmin = in->type == TL_TYPE_INT8 ? -128 : -32768;
-    d->qmax = in->type == TL_TYPE_INT8 ? 127 : 32767;
+    node->eval = in->type == TL_TYPE_INT8 ? tl_leaky_relu_eval_s8
+               : in->type == TL_TYPE_UINT8 ? tl_leaky_relu_eval_u8 : tl_leaky_relu_eval_s16;
+    d->qmin = in->type == TL_TYPE_INT8 ? -128 : in->type == TL_TYPE_UINT8 ? 0 : -32768;
+    d->qmax = in->type == TL_TYPE_INT8 ? 127 : in->type == TL_TYPE_UINT8 ? 255 : 32767;
     d->in_zp = in->zero_point;
     d->out_zp = out->zero_point;
     /* The real multipliers are formed in float arithmetic, then widened, as LiteRT does. */
@@ -63,4 +65,5 @@ static int32_t leaky_q(const void *ctx, int32_t x) {
 TL_UNARY_EVAL(tl_leaky_relu_eval_f32, leaky_data, float, float, x[i] >= 0.0f ? x[i] : x[i] * d->alpha)
 
 TL_UNARY_EVAL(tl_leaky_relu_eval_s8, leaky_data, int8_t, int8_t, (int8_t)leaky_q(d, x[i]))
+TL_UNARY_EVAL(tl_leaky_relu_eval_u8, leaky_data, uint8_t, uint8_t, (uint8_t)leaky_q(d, x[i]))
 TL_UNARY_EVAL(tl_leaky_relu_eval_s16, leaky_data, int16_t, int16_t, (int16_t)leaky_q(d, x[i]))

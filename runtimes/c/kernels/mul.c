@@ -1,4 +1,4 @@
-/* MUL: out = a * b with broadcasting and a fused activation. float32; int8 and int16 (int16 with
+/* MUL: out = a * b with broadcasting and a fused activation. float32; int8, uint8 and int16 (int16 with
  * zero points 0) as LiteRT's reference: (a - za) * (b - zb) requantized by s_a * s_b / s_out (that
  * product formed in float, as LiteRT does) plus the output zero point; int32 wraps on overflow as
  * LiteRT's compiled kernel does, then the activation's range. The optimized tier (opt/binary_f32.c,
@@ -18,6 +18,7 @@ typedef struct {
 
 static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node);
+static tl_status tl_mul_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node);
 
@@ -54,8 +55,8 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_mul_eval_s32;
         return int32_activation(it, node, act, d);
     }
-    if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, int16 and int32");
+    if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16 && out->type != TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, uint8, int16 and int32");
     if ((st = tl_check_quantized(it, node, a)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, b)) != TL_STATUS_OK ||
         (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
@@ -66,10 +67,10 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
     d->out_offset = out->zero_point;
     st = tl_quantize_multiplier_checked(it, node, (double)(a->scale * b->scale / out->scale), &d->mult, &d->shift);
     if (st != TL_STATUS_OK) return st;
-    node->eval = out->type == TL_TYPE_INT8 ? tl_mul_eval_s8 : tl_mul_eval_s16;
+    node->eval = out->type == TL_TYPE_INT8 ? tl_mul_eval_s8 : out->type == TL_TYPE_UINT8 ? tl_mul_eval_u8 : tl_mul_eval_s16;
     if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
-    if (!it->reference_kernels) {
+    if (!it->reference_kernels && out->type != TL_TYPE_UINT8) { /* uint8 stays on the reference */
         tl_mul_q_params p = {d->a_offset, d->b_offset, d->out_offset, d->mult, d->shift, d->q_lo, d->q_hi};
         return tl_mul_opt_q_prepare(it, node, &p);
     }
@@ -90,5 +91,6 @@ static int32_t mul_wrap_s32(const mul_data *d, int32_t a, int32_t b) {
 
 TL_BROADCAST_EVAL(tl_mul_eval_f32, mul_data, float, clamp_f(a[oa] * b[ob], d->f_lo, d->f_hi))
 TL_BROADCAST_EVAL(tl_mul_eval_s8, mul_data, int8_t, (int8_t)mul_q(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_mul_eval_u8, mul_data, uint8_t, (uint8_t)mul_q(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_mul_eval_s16, mul_data, int16_t, (int16_t)mul_q(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_mul_eval_s32, mul_data, int32_t, mul_wrap_s32(d, a[oa], b[ob]))
