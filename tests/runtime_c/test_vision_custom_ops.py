@@ -3,12 +3,14 @@ MaxUnpooling2D and Convolution2DTransposeBias, against NumPy references written 
 definitions (MediaPipe's mediapipe/util/tflite/operations/*.cc: options are TFLite's C parameter structs; argmax
 indices are floats ky * filter_width + kx + 0.1; unpooling pads as ComputePadding(stride, output, filter, input) and
 skips places outside the output; the transposed convolution's size and padding as its Prepare). LiteRT's Python
-package has none of them, so NumPy is the only oracle. TransformTensorBilinear, TransformLandmarks and
-Landmarks2TransformMatrix have no kernel yet: the runtime names them as unsupported custom ops."""
+package has none of them, so NumPy is the only oracle. TransformLandmarks (4-D with FlexBuffer {dimensions, scale},
+3-D without) and TransformTensorBilinear (version 2: align-corners correction, float/double arithmetic as written in
+the reference) likewise; Landmarks2TransformMatrix has no kernel yet and is named as an unsupported custom op."""
 import struct
 
 import numpy as np
 import pytest
+from flatbuffers import flexbuffers
 
 import tensorlite as tl
 from tests.runtime_c.tflite_graph import Model
@@ -175,6 +177,74 @@ def test_bad_options_and_shapes_are_refused_by_name():
                        pool_params(SAME, (2, 2), (2, 2)))
     with pytest.raises(ValueError, match=r"CUSTOM MaxPoolingWithArgmax2D.*output shape differs"):
         run(wrong, [np.zeros(shape, np.float32)])
-    for code in ("TransformTensorBilinear", "TransformLandmarks", "Landmarks2TransformMatrix"):
-        model = one_custom(code, [("x", shape)], [("y", shape)], b"")
-        assert tl.lite.Interpreter(model_content=model).unsupported_ops() == [f"CUSTOM {code}"]
+    model = one_custom("Landmarks2TransformMatrix", [("x", shape)], [("y", shape)], b"")
+    assert tl.lite.Interpreter(model_content=model).unsupported_ops() == ["CUSTOM Landmarks2TransformMatrix"]
+    batch2 = one_custom("TransformLandmarks", [("x", (2, 5, 3)), ("m", (4, 4))], [("y", (2, 5, 3))], b"")
+    with pytest.raises(ValueError, match=r"CUSTOM TransformLandmarks.*batch 1"):
+        run(batch2, [np.zeros((2, 5, 3), np.float32), np.eye(4, dtype=np.float32)])
+
+
+def transform_landmarks_ref(points, m, dims, scale):
+    f = np.float32
+    out = points.copy()
+    x3, y3 = f(m[0, 3]) * f(scale), f(m[1, 3]) * f(scale)
+    flat = out.reshape(-1, points.shape[-1])
+    for k in range(0, points.shape[-1], dims):
+        px, py = flat[:, k].copy(), flat[:, k + 1].copy()
+        flat[:, k] = f(m[0, 0]) * px + f(m[0, 1]) * py + f(m[0, 2]) * f(0) + x3 * f(1)
+        flat[:, k + 1] = f(m[1, 0]) * px + f(m[1, 1]) * py + f(m[1, 2]) * f(0) + y3 * f(1)
+    return out
+
+
+def random_affine():
+    a = RNG.uniform(-np.pi, np.pi)
+    m = np.eye(4, dtype=np.float32)
+    m[:2, :2] = np.float32([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) * np.float32(RNG.uniform(0.5, 1.5))
+    m[:2, 3] = RNG.uniform(-3, 3, 2)
+    return m
+
+
+@pytest.mark.parametrize("shape,options", [((1, 7, 3), None), ((1, 9, 2), None), ((1, 2, 3, 6), (3, 1.0)),
+                                           ((1, 1, 4, 8), (2, 0.25))])
+def test_transform_landmarks(shape, options):
+    points, m = RNG.uniform(-5, 5, shape).astype(np.float32), random_affine()
+    dims, scale = options or (shape[-1], 1.0)
+    raw = bytes(flexbuffers.Dumps({"dimensions": dims, "scale": scale})) if options else b""
+    data = one_custom("TransformLandmarks", [("x", shape), ("m", (4, 4))], [("y", shape)], raw)
+    (got,) = run(data, [points, m])
+    np.testing.assert_array_equal(got, transform_landmarks_ref(points, m, dims, scale))
+
+
+def transform_bilinear_ref(image, m, out_hw):
+    f, d = np.float32, np.float64
+    _, h, w, c = image.shape
+    tx, ty = m[0].astype(f).copy(), m[1].astype(f).copy()
+    tx[3] = f(d(tx[3]) + (d(tx[0]) * 0.5 + d(tx[1]) * 0.5 - 0.5))
+    ty[3] = f(d(ty[3]) + (d(ty[0]) * 0.5 + d(ty[1]) * 0.5 - 0.5))
+    out = np.zeros((1, *out_hw, c), f)
+    for oy, ox in np.ndindex(*out_hw):
+        cx = tx[0] * f(ox) + tx[1] * f(oy) + tx[2] * f(0) + tx[3] * f(1)
+        cy = ty[0] * f(ox) + ty[1] * f(oy) + ty[2] * f(0) + ty[3] * f(1)
+        if not (0 <= cx <= w - 1 and 0 <= cy <= h - 1):
+            continue
+        x0, y0 = int(np.floor(cx)), int(np.floor(cy))
+
+        def at(y, x):
+            return image[0, y, x] if y < h and x < w else np.zeros(c, f)
+        rc, lc = f(cx - np.floor(cx)), f(cy - np.floor(cy))
+        upper = ((1.0 - d(rc)) * at(y0, x0).astype(d) + (rc * at(y0, x0 + 1)).astype(d)).astype(f)
+        lower = ((1.0 - d(rc)) * at(y0 + 1, x0).astype(d) + (rc * at(y0 + 1, x0 + 1)).astype(d)).astype(f)
+        out[0, oy, ox] = ((lc * lower).astype(d) + (1.0 - d(lc)) * upper.astype(d)).astype(f)
+    return out
+
+
+@pytest.mark.parametrize("in_hw,out_hw,c", [((8, 9), (5, 6), 3), ((6, 6), (6, 6), 1), ((10, 7), (4, 9), 2)])
+def test_transform_tensor_bilinear(in_hw, out_hw, c):
+    image = RNG.standard_normal((1, *in_hw, c)).astype(np.float32)
+    m = random_affine()
+    m[:2, 3] = np.float32([in_hw[1] / 2, in_hw[0] / 2])  # rotate and scale about a point inside the image
+    data = one_custom("TransformTensorBilinear", [("x", image.shape), ("m", (4, 4))], [("y", (1, *out_hw, c))], b"")
+    (got,) = run(data, [image, m])
+    want = transform_bilinear_ref(image, m, out_hw)
+    assert np.count_nonzero(want) > 0 and np.count_nonzero(want == 0) > 0  # some samples inside, some outside
+    np.testing.assert_array_equal(got, want)
