@@ -142,6 +142,18 @@ def _rank(dtype, k, shape):
     return model, [random_values(_rng("RANK", dtype, k), dtype, shape)]
 
 
+# CUMSUM: (shape, axis, exclusive, reverse).
+CUMSUM_CASES = [([2, 3, 4], 1, False, False), ([2, 3, 4], -1, True, False), ([7], 0, False, True),
+                ([2, 3, 4], 0, True, True)]
+
+
+def _cumsum(dtype, k, shape, axis, exclusive, reverse):
+    rng = _rng("CUMSUM", dtype, k)
+    model = one_op("CUMSUM", [_spec(shape, dtype, Q_IN.get(dtype)), None], [_spec(shape, dtype, Q_OUT.get(dtype))],
+                   consts={1: np.array(axis, np.int32)}, exclusive=exclusive, reverse=reverse)
+    return model, [random_values(rng, dtype, shape, -1000, 1000)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -161,6 +173,8 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
         return [_select(dtype, k, c, x) for k, (c, x) in enumerate(SELECT_SHAPES)]
     if name == "REVERSE_V2":
         return [_reverse(dtype, k, x, a) for k, (x, a) in enumerate(REVERSE_CASES)]
+    if name == "CUMSUM":
+        return [_cumsum(dtype, k, *c) for k, c in enumerate(CUMSUM_CASES)]
     if name == "RANK":
         return [_rank(dtype, k, x) for k, x in enumerate(UNARY_SHAPES)]
     if name == "PRELU":
@@ -177,4 +191,4 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
-                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK"])
+                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM"])
