@@ -31,6 +31,8 @@ static const struct {
     {"avx512", TL_CPU_AVX512, tl_dw_f32_avx512, tl_dw_s8_avx512},
 #elif defined(__aarch64__) && defined(__ARM_NEON)
     {"neon", TL_CPU_NEON, tl_dw_f32_neon, tl_dw_s8_neon},
+#elif defined(__wasm_simd128__)
+    {"wasm_simd", TL_CPU_WASM_SIMD, tl_dw_f32_wasm, tl_dw_s8_wasm},
 #endif
 };
 

@@ -51,7 +51,8 @@ int main(void) {
     static const int32_t ks[] = {1, 2, 7, 16, 27, 64, 257};
     uint32_t cpu = tl_cpu_detect();
     struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512},
-                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT}};
+                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT},
+                                                       {"wasm_simd", TL_CPU_WASM_SIMD}};
     unsigned seed = 1;
     int t, failures = 0, runs = 0;
     size_t a, b, c;

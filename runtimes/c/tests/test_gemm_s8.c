@@ -86,7 +86,8 @@ int main(void) {
     uint32_t cpu = tl_cpu_detect(), seed = 7;
     struct { const char *name; uint32_t needs; } tiers[] = {{"portable", 0}, {"avx2", TL_CPU_AVX2}, {"avx512", TL_CPU_AVX512},
                                                        {"avx512vnni", TL_CPU_AVX512 | TL_CPU_AVX512VNNI},
-                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT}};
+                                                       {"neon", TL_CPU_NEON}, {"neon_dot", TL_CPU_NEON | TL_CPU_NEON_DOT},
+                                                       {"wasm_simd", TL_CPU_WASM_SIMD}};
     int t, failures = 0, runs = 0;
     size_t a, b, c;
     for (t = 0; t < (int)(sizeof tiers / sizeof *tiers); t++) {
