@@ -154,6 +154,21 @@ def _cumsum(dtype, k, shape, axis, exclusive, reverse):
     return model, [random_values(rng, dtype, shape, -1000, 1000)]
 
 
+# GATHER_ND: (params shape, indices shape); indices drawn in range, int32 (the last case int64).
+GATHER_ND_CASES = [([4, 5, 3], [2, 1]), ([4, 5, 3], [3, 2]), ([4, 5, 3], [2, 2, 3]), ([6], [4, 1]), ([3, 4], [5, 2])]
+
+
+def _gather_nd(dtype, k, shape, idx_shape):
+    rng = _rng("GATHER_ND", dtype, k)
+    depth = idx_shape[-1]
+    idx = np.stack([rng.integers(0, shape[j], idx_shape[:-1]) for j in range(depth)], axis=-1)
+    idx = idx.astype(np.int64 if k == len(GATHER_ND_CASES) - 1 else np.int32)
+    out = list(idx_shape[:-1]) + list(shape[depth:])
+    q = Q_IN.get(dtype)
+    model = one_op("GATHER_ND", [_spec(shape, dtype, q), None], [_spec(out, dtype, q)], consts={1: idx})
+    return model, [random_values(rng, dtype, shape)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -175,6 +190,8 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
         return [_reverse(dtype, k, x, a) for k, (x, a) in enumerate(REVERSE_CASES)]
     if name == "CUMSUM":
         return [_cumsum(dtype, k, *c) for k, c in enumerate(CUMSUM_CASES)]
+    if name == "GATHER_ND":
+        return [_gather_nd(dtype, k, *c) for k, c in enumerate(GATHER_ND_CASES)]
     if name == "RANK":
         return [_rank(dtype, k, x) for k, x in enumerate(UNARY_SHAPES)]
     if name == "PRELU":
@@ -191,4 +208,4 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
-                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM"])
+                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND"])

@@ -74,3 +74,17 @@ def test_reverse_v2_non_contiguous_axes():
     model = one_op("REVERSE_V2", [([2, 3, 4], "float32"), None], [([2, 3, 4], "float32")],
                    consts={1: np.array([0, 2], np.int32)})
     np.testing.assert_array_equal(run(tl.lite.Interpreter(model_content=model), [x])[0], np.flip(x, (0, 2)))
+
+
+@pytest.mark.parametrize("bad", [-1, 4])
+def test_gather_nd_index_out_of_bounds_fails_invoke(bad):
+    """LiteRT fails the invoke on an index outside params; so does ours, naming it (no read outside)."""
+    import tensorlite as tl
+    from tests.runtime_c.tflite_graph import one_op
+    model = one_op("GATHER_ND", [([4, 3], "float32"), ([2, 1], "int32")], [([2, 3], "float32")])
+    it = tl.lite.Interpreter(model_content=model)
+    it.allocate_tensors()
+    it.set_tensor(it.get_input_details()[0]["index"], np.ones((4, 3), np.float32))
+    it.set_tensor(it.get_input_details()[1]["index"], np.array([[0], [bad]], np.int32))
+    with pytest.raises((RuntimeError, ValueError), match="out of bounds"):
+        it.invoke()
