@@ -4,7 +4,8 @@ random 32-bit overwrites) return a status, never crash.
 The mutated models include control flow ones (WHILE, IF, several subgraphs; from
 test_control_flow.py), whose mutations hit subgraph indices, loop conditions and nesting, and models with
 sparse weights (tests/data/sparse), run as they are, mutated, and with their sparsity metadata spoiled
-field by field (test_sparse.spoiled_sparse_models)."""
+field by field (test_sparse.spoiled_sparse_models). The coverage table's single-op cases (op_coverage.py,
+two per (builtin, type) pair, ~800 models) run in both tiers."""
 import subprocess
 
 from .cbuild import CORPUS, make
@@ -41,6 +42,18 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
         r = _run([out / "tl_run", model])
         assert r.returncode in (0, 1), f"{model.name}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
         assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
+
+    # the first two cases of each of the coverage table's (builtin, type) pairs (op_coverage.py), both tiers
+    from .op_coverage import TYPES, cases, probed
+    for name in probed():
+        for dtype in TYPES:
+            for k, (model, _) in enumerate(cases(name, dtype)[:2]):
+                path = tmp_path / f"case_{name}_{dtype}_{k}.tflite"
+                path.write_bytes(model)
+                for args in ([], ["reference"]):
+                    r = _run([out / "tl_run", path, *args])
+                    assert r.returncode in (0, 1), f"{path.name}: exit {r.returncode}\n{r.stderr[-2000:]}"
+                    assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
 
     seeds = sorted((CORPUS / "fuzz").glob("*.tflite"))
     seeds += [SPARSE / f"{m}.tflite" for m in ("mlp_block4x1_float", "mlp_int8")]

@@ -17,13 +17,16 @@ typedef struct {
     static tl_status NAME(tl_interpreter *it, tl_node *node) {                                       \
         const gather_nd_data *d = node->op_data;                                                      \
         const uint8_t *params = tl_node_input(it, node, 0)->data;                                     \
-        const IDX_T *idx = tl_node_input(it, node, 1)->data;                                          \
+        const uint8_t *idx = tl_node_input(it, node, 1)->data; /* a constant may be unaligned */      \
         uint8_t *out = tl_node_output(it, node, 0)->data;                                             \
         int64_t t, j;                                                                                 \
         for (t = 0; t < d->tuples; t++) {                                                             \
             int64_t slice = 0;                                                                        \
             for (j = 0; j < d->k; j++) {                                                              \
-                int64_t c = idx[t * d->k + j];                                                        \
+                IDX_T v;                                                                              \
+                int64_t c;                                                                            \
+                memcpy(&v, idx + (size_t)(t * d->k + j) * sizeof v, sizeof v);                        \
+                c = v;                                                                                \
                 if (c < 0 || c >= d->dims[j])                                                         \
                     return tl_fail(it, node, TL_STATUS_INDEX_OUT_OF_RANGE, "an index is out of bounds"); \
                 slice += c * d->stride[j];                                                            \
