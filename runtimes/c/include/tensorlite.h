@@ -100,7 +100,7 @@ typedef struct tl_custom_op {
  * (CUSTOM) allows the custom kernels this build has (src/custom_ops.def); custom ops added with
  * tl_resolver_add_custom are allowed whatever the list. builtins NULL: every builtin kernel.
  * Pass NULL instead of a resolver for every builtin kernel of this build and no added custom op.
- * The resolver (and its customs array) must outlive the interpreter. */
+ * The builtins array must outlive the interpreter. */
 typedef struct tl_op_resolver {
     const int32_t *builtins;
     int32_t count;
@@ -114,7 +114,7 @@ typedef struct tl_op_resolver {
  *     tl_op_resolver r = {NULL, 0, customs, 0, 4};
  *     tl_resolver_add_custom(&r, "MaxUnpooling2D", unpool_prepare, unpool_eval, NULL);
  * BAD_ARGUMENT for a missing name or eval or a name added twice; ARENA_TOO_SMALL when the array is
- * full. `name` must outlive the interpreter. */
+ * full. tl_interpreter_init copies the registrations (names too) into the arena's tail. */
 tl_status tl_resolver_add_custom(tl_op_resolver *resolver, const char *name, tl_custom_prepare_fn prepare,
                                  tl_custom_eval_fn eval, void *user);
 
@@ -192,7 +192,8 @@ tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int3
                                       int32_t ndim, int strict);
 
 /* Adds a custom operator to this interpreter (between init and the first allocate; the name is
- * copied to the arena's tail). It takes precedence over the resolver's and the build's own. */
+ * copied to the arena's tail). It takes precedence over the build's own custom kernel of that
+ * code; a name the resolver or an earlier call registered is refused (BAD_ARGUMENT). */
 tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare,
                                     tl_custom_eval_fn eval, void *user);
 

@@ -1,8 +1,8 @@
 /* Custom operators the application registers (as TFLite Micro's AddCustom): on a resolver
  * (tl_resolver_add_custom, the caller's array) or on an interpreter before allocation
- * (tl_interpreter_add_custom, a record in the arena's tail). A CUSTOM node whose custom_code
- * matches a registration runs it: registrations on the interpreter first, then the resolver's,
- * then this build's own custom kernels (custom_ops.def). The application's prepare and eval see
+ * (tl_interpreter_add_custom); both become records in the arena's tail (a resolver's are copied at
+ * init), names copied. A CUSTOM node whose custom_code matches a registration runs it, else this
+ * build's own custom kernel (custom_ops.def) of that code. The application's prepare and eval see
  * the node through the tl_custom_* accessors only; the node's op data holds the registration and
  * the application's own data (tl_custom_alloc_persistent). */
 #include <stdio.h>
@@ -42,14 +42,13 @@ tl_status tl_resolver_add_custom(tl_op_resolver *r, const char *name, tl_custom_
     return TL_STATUS_OK;
 }
 
-tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare,
-                                    tl_custom_eval_fn eval, void *user) {
+/* One registration, name copied, at the head of the interpreter's list. */
+static tl_status add(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare, tl_custom_eval_fn eval,
+                     void *user) {
     custom_link *link;
     char *copy;
     size_t n;
-    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!valid(name, prepare, eval)) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "custom op: needs a name and an eval");
-    if (it->tail_mark) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "custom ops must be added before allocate_tensors");
     for (link = it->custom_ops; link; link = link->next)
         if (strcmp(link->op.name, name) == 0) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "custom op: name added twice");
     n = strlen(name) + 1;
@@ -66,15 +65,28 @@ tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_cus
     return TL_STATUS_OK;
 }
 
+tl_status tl_interpreter_add_custom(tl_interpreter *it, const char *name, tl_custom_prepare_fn prepare,
+                                    tl_custom_eval_fn eval, void *user) {
+    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
+    if (it->tail_mark) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "custom ops must be added before allocate_tensors");
+    return add(it, name, prepare, eval, user);
+}
+
+tl_status tl_custom_add_resolver_ops(tl_interpreter *it, const tl_op_resolver *resolver) {
+    int32_t i;
+    for (i = 0; resolver->customs && i < resolver->custom_count; i++) {
+        const tl_custom_op *op = &resolver->customs[i];
+        tl_status st = add(it, op->name, op->prepare, op->eval, op->user);
+        if (st != TL_STATUS_OK) return st;
+    }
+    return TL_STATUS_OK;
+}
+
 const tl_custom_op *tl_find_registered_custom(const tl_interpreter *it, const char *code) {
     const custom_link *link;
-    int32_t i;
     if (code == NULL) return NULL;
     for (link = it->custom_ops; link; link = link->next)
         if (strcmp(link->op.name, code) == 0) return &link->op;
-    for (i = 0; i < it->n_resolver_customs; i++)
-        if (it->resolver_customs[i].name && strcmp(it->resolver_customs[i].name, code) == 0)
-            return &it->resolver_customs[i];
     return NULL;
 }
 

@@ -122,10 +122,9 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     if (resolver) {
         it->allowed = resolver->builtins;
         it->n_allowed = resolver->count;
-        it->resolver_customs = resolver->customs;
-        it->n_resolver_customs = resolver->customs ? resolver->custom_count : 0;
     }
     st = tl_model_read_graph(it);
+    if (st == TL_STATUS_OK && resolver) st = tl_custom_add_resolver_ops(it, resolver); /* custom.c */
     if (st != TL_STATUS_OK && it->error[0] == 0) tl_fail(it, NULL, st, "reading the model");
     if (status) *status = st;
     it->broken = st != TL_STATUS_OK;
@@ -188,8 +187,10 @@ tl_status tl_interpreter_set_cpu_features(tl_interpreter *it, uint32_t mask) {
 tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (it->allocated) return TL_STATUS_OK;
-    if (it->tail_mark == 0) /* each allocation (after a resize, or a failed one) starts from here */
-        it->tail_mark = it->tail;
+    if (it->tail_mark == 0) { /* each allocation (after a resize, or a failed one) starts from here */
+        if (it->tail > 0xffffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "tables of 4 GB or more");
+        it->tail_mark = (uint32_t)it->tail;
+    }
     it->tail = it->tail_mark;
     it->head = 0;
     tl_shapes_clear_folded(it);

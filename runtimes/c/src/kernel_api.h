@@ -96,12 +96,10 @@ struct tl_interpreter {
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
     struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
-    int broken;             /* the model could not be read: only the error message is valid */
-    struct custom_link *custom_ops; /* tl_interpreter_add_custom's registrations (custom.c) */
-    const tl_custom_op *resolver_customs; /* tl_resolver_add_custom's */
-    int32_t n_resolver_customs;
-    int resized;            /* an input was resized: allocation propagates shapes (resize.c) */
-    size_t tail_mark;       /* the tail before the first allocation: each allocation starts again from it */
+    struct custom_link *custom_ops; /* the application's custom ops, resolver's and interpreter's (custom.c) */
+    uint32_t tail_mark;     /* the tail before the first allocation (tables: far below 4 GB); each starts again from it */
+    uint8_t broken;         /* the model could not be read: only the error message is valid */
+    uint8_t resized;        /* an input was resized: allocation propagates shapes (resize.c) */
     char error[192];
 };
 
@@ -114,8 +112,9 @@ struct tl_interpreter {
 #include "custom_ops.def"
 #undef X
 
-/* Custom ops the application registered (custom.c): the registration for a custom code (NULL:
- * none), and the kernel that runs any of them. */
+/* Custom ops the application registered (custom.c): copying a resolver's at init, the registration
+ * for a custom code (NULL: none), and the kernel that runs any of them. */
+tl_status tl_custom_add_resolver_ops(tl_interpreter *it, const tl_op_resolver *resolver);
 const tl_custom_op *tl_find_registered_custom(const tl_interpreter *it, const char *code);
 tl_status tl_registered_custom_prepare(tl_interpreter *it, tl_node *node);
 
