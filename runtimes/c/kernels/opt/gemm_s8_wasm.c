@@ -3,8 +3,9 @@
  * scratch) is multiplied into 4 channels' weight pairs by i32x4.dot_i16x8_s, which adds each pair's
  * two products into an int32 lane (exact: |products| <= 2 * 128 * 128), as pmaddwd does. Blocks of
  * 4 rows x 8 channels (8 sums, 2 weight vectors: the engines' 16 x86-64 registers hold them). The
- * int32 sums are stored, then requantized lane by lane by the reference's own
- * tl_multiply_by_quantized_multiplier, so outputs equal the reference kernels' bit for bit. Built
+ * int32 sums are requantized four lanes at a time by requant_wasm.h (LiteRT's arithmetic, equal to the
+ * scalar tl_multiply_by_quantized_multiplier for every input it takes; shifts outside [-31, 31] use the
+ * scalar), so outputs equal the reference kernels' bit for bit. Built
  * with -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
 #include "gemm_s8.h"
 
@@ -13,6 +14,7 @@
 #include <wasm_simd128.h>
 
 #include "../common/quant_math.h"
+#include "requant_wasm.h"
 
 #define MR 4
 #define HALF 8
@@ -29,17 +31,49 @@ static void widen(int32_t rows, int32_t k, int32_t kpad, const int8_t *a, int32_
     }
 }
 
+/* Whether every shift of channels [ch, ch + 8) is one requant_wasm.h takes. */
+static int shifts_in_range(const int32_t *shift) {
+    int32_t j;
+    for (j = 0; j < HALF; j++)
+        if (shift[j] < -31 || shift[j] > 31) return 0;
+    return 1;
+}
+
 /* Sum + bias of `rows` x `cols` (row r's 8 sums in s[2r], s[2r+1]) into c (int8, requantized) or c32. */
 static void store(const v128_t *s, int32_t rows, int32_t cols, const tl_gemm_s8_params *p, int32_t ch, int8_t *c,
                   int32_t *c32, int32_t ldc) {
+    const v128_t b0 = wasm_v128_load(p->bias + ch), b1 = wasm_v128_load(p->bias + ch + 4);
     int32_t acc[HALF], r, j;
-    for (r = 0; r < rows; r++) {
-        wasm_v128_store(acc, wasm_i32x4_add(s[2 * r], wasm_v128_load(p->bias + ch)));
-        wasm_v128_store(acc + 4, wasm_i32x4_add(s[2 * r + 1], wasm_v128_load(p->bias + ch + 4)));
-        if (c32) {
+    if (c32) {
+        for (r = 0; r < rows; r++) {
+            wasm_v128_store(acc, wasm_i32x4_add(s[2 * r], b0));
+            wasm_v128_store(acc + 4, wasm_i32x4_add(s[2 * r + 1], b1));
             for (j = 0; j < cols; j++) c32[(int64_t)r * ldc + j] = acc[j];
-            continue;
         }
+        return;
+    }
+    if (shifts_in_range(p->shift + ch)) { /* requant_wasm.h, then the scalar's bound, offset and clamp */
+        const tl_requant_wasm q0 = tl_requant_wasm_setup(p->mult + ch, p->shift + ch);
+        const tl_requant_wasm q1 = tl_requant_wasm_setup(p->mult + ch + 4, p->shift + ch + 4);
+        const v128_t bound = wasm_i32x4_splat(1 << 16), nbound = wasm_i32x4_splat(-(1 << 16));
+        const v128_t offset = wasm_i32x4_splat(p->out_offset), lo = wasm_i32x4_splat(p->q_lo), hi = wasm_i32x4_splat(p->q_hi);
+        for (r = 0; r < rows; r++) {
+            v128_t v0 = tl_requant_wasm_apply(wasm_i32x4_add(s[2 * r], b0), &q0);
+            v128_t v1 = tl_requant_wasm_apply(wasm_i32x4_add(s[2 * r + 1], b1), &q1);
+            int8_t out[16];
+            v0 = wasm_i32x4_add(wasm_i32x4_min(wasm_i32x4_max(v0, nbound), bound), offset);
+            v1 = wasm_i32x4_add(wasm_i32x4_min(wasm_i32x4_max(v1, nbound), bound), offset);
+            v0 = wasm_i32x4_min(wasm_i32x4_max(v0, lo), hi);
+            v1 = wasm_i32x4_min(wasm_i32x4_max(v1, lo), hi);
+            v0 = wasm_i16x8_narrow_i32x4(v0, v1); /* inside int8 already: the narrowings keep the values */
+            wasm_v128_store(out, wasm_i8x16_narrow_i16x8(v0, v0));
+            memcpy(c + (int64_t)r * ldc, out, (size_t)cols);
+        }
+        return;
+    }
+    for (r = 0; r < rows; r++) {
+        wasm_v128_store(acc, wasm_i32x4_add(s[2 * r], b0));
+        wasm_v128_store(acc + 4, wasm_i32x4_add(s[2 * r + 1], b1));
         for (j = 0; j < cols; j++) {
             int32_t v = tl_multiply_by_quantized_multiplier(acc[j], p->mult[ch + j], p->shift[ch + j]);
             v = tl_clamp_i32(v, -(1 << 16), 1 << 16); /* as the portable kernel: the offset cannot overflow */
