@@ -169,6 +169,25 @@ def _gather_nd(dtype, k, shape, idx_shape):
     return model, [random_values(rng, dtype, shape)]
 
 
+# SPACE_TO_BATCH_ND (input, block, paddings) and BATCH_TO_SPACE_ND (input, block, crops), 4-D.
+S2B_CASES = [([1, 4, 4, 2], [2, 2], [[0, 0], [0, 0]]), ([2, 5, 3, 3], [2, 2], [[1, 0], [0, 1]]),
+             ([1, 6, 6, 1], [3, 2], [[0, 0], [1, 1]])]
+B2S_CASES = [([4, 2, 2, 2], [2, 2], [[0, 0], [0, 0]]), ([8, 3, 2, 3], [2, 2], [[1, 0], [0, 1]]),
+             ([6, 2, 4, 1], [3, 2], [[0, 0], [1, 1]])]
+
+
+def _batch_space(name, dtype, k, shape, block, pads):
+    b, h, w, c = shape
+    if name == "SPACE_TO_BATCH_ND":
+        out = [b * block[0] * block[1], (h + sum(pads[0])) // block[0], (w + sum(pads[1])) // block[1], c]
+    else:
+        out = [b // (block[0] * block[1]), h * block[0] - sum(pads[0]), w * block[1] - sum(pads[1]), c]
+    q = Q_IN.get(dtype)
+    model = one_op(name, [_spec(shape, dtype, q), None, None], [_spec(out, dtype, q)],
+                   consts={1: np.array(block, np.int32), 2: np.array(pads, np.int32)})
+    return model, [random_values(_rng(name, dtype, k), dtype, shape)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -192,6 +211,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
         return [_cumsum(dtype, k, *c) for k, c in enumerate(CUMSUM_CASES)]
     if name == "GATHER_ND":
         return [_gather_nd(dtype, k, *c) for k, c in enumerate(GATHER_ND_CASES)]
+    if name in ("SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND"):
+        found = S2B_CASES if name == "SPACE_TO_BATCH_ND" else B2S_CASES
+        return [_batch_space(name, dtype, k, *c) for k, c in enumerate(found)]
     if name == "RANK":
         return [_rank(dtype, k, x) for k, x in enumerate(UNARY_SHAPES)]
     if name == "PRELU":
@@ -208,4 +230,5 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
-                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND"])
+                   "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
+                   "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND"])
