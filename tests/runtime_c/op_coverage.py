@@ -188,6 +188,20 @@ def _batch_space(name, dtype, k, shape, block, pads):
     return model, [random_values(_rng(name, dtype, k), dtype, shape)]
 
 
+# REDUCE_PROD / REDUCE_ANY / REDUCE_ALL: (shape, constant axes, keep_dims).
+REDUCE_CASES = [([2, 3, 4], [1], False), ([2, 3, 4], [0, 2], True), ([5], [0], False), ([2, 3, 4], [-1], False)]
+
+
+def _reduce(name, dtype, k, shape, axes, keep):
+    rng = _rng(name, dtype, k)
+    out = [1 if (i in axes or i - len(shape) in axes) else d for i, d in enumerate(shape)]
+    if not keep:
+        out = [d for i, d in enumerate(shape) if not (i in axes or i - len(shape) in axes)]
+    model = one_op(name, [_spec(shape, dtype, Q_IN.get(dtype)), None], [_spec(out, dtype, Q_IN.get(dtype))],
+                   consts={1: np.array(axes, np.int32)}, keep_dims=keep)
+    return model, [random_values(rng, dtype, shape, -5, 5)]
+
+
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
     if name in UNARY:
@@ -214,6 +228,8 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     if name in ("SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND"):
         found = S2B_CASES if name == "SPACE_TO_BATCH_ND" else B2S_CASES
         return [_batch_space(name, dtype, k, *c) for k, c in enumerate(found)]
+    if name in ("REDUCE_PROD", "REDUCE_ANY", "REDUCE_ALL"):
+        return [_reduce(name, dtype, k, *c) for k, c in enumerate(REDUCE_CASES)]
     if name == "RANK":
         return [_rank(dtype, k, x) for k, x in enumerate(UNARY_SHAPES)]
     if name == "PRELU":
@@ -231,4 +247,4 @@ def probed() -> list[str]:
     """The builtins the table probes type by type."""
     return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
-                   "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND"])
+                   "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_PROD", "REDUCE_ANY", "REDUCE_ALL"])

@@ -63,6 +63,31 @@ static tl_status tl_reduce_min_eval_f32(tl_interpreter *it, tl_node *node) {
     REDUCE_LOOP(float, float acc = FLT_MAX, acc = v < acc ? v : acc, y[o] = acc);
 }
 
+static tl_status tl_reduce_prod_eval_f32(tl_interpreter *it, tl_node *node) {
+    float *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(float, float acc = 1.0f, acc *= v, y[o] = acc);
+}
+
+static tl_status tl_reduce_prod_eval_s32(tl_interpreter *it, tl_node *node) {
+    int32_t *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(int32_t, uint32_t acc = 1, acc *= (uint32_t)v, y[o] = (int32_t)acc);
+}
+
+static tl_status tl_reduce_prod_eval_s64(tl_interpreter *it, tl_node *node) {
+    int64_t *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(int64_t, uint64_t acc = 1, acc *= (uint64_t)v, y[o] = (int64_t)acc);
+}
+
+static tl_status tl_reduce_any_eval_b(tl_interpreter *it, tl_node *node) {
+    uint8_t *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(uint8_t, uint8_t acc = 0, acc = (uint8_t)(acc | (v != 0)), y[o] = acc);
+}
+
+static tl_status tl_reduce_all_eval_b(tl_interpreter *it, tl_node *node) {
+    uint8_t *y = tl_node_output(it, node, 0)->data;
+    REDUCE_LOOP(uint8_t, uint8_t acc = 1, acc = (uint8_t)(acc & (v != 0)), y[o] = acc);
+}
+
 static tl_status tl_sum_eval_s32(tl_interpreter *it, tl_node *node) {
     int32_t *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(int32_t, uint32_t acc = 0, acc += (uint32_t)v,
@@ -226,6 +251,22 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     if (out->ndim != n_expect) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output rank does not match axes and keep_dims");
     for (i = 0; i < n_expect; i++)
         if (out->dims[i] != expect[i]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the reduction");
+    if (kind == TL_REDUCE_PROD || kind == TL_REDUCE_ANY || kind == TL_REDUCE_ALL) {
+        if (kind != TL_REDUCE_PROD && in->type == TL_TYPE_BOOL && out->type == TL_TYPE_BOOL)
+            node->eval = kind == TL_REDUCE_ANY ? tl_reduce_any_eval_b : tl_reduce_all_eval_b;
+        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_FLOAT32)
+            node->eval = tl_reduce_prod_eval_f32;
+        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_INT32)
+            node->eval = tl_reduce_prod_eval_s32;
+        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_INT64)
+            node->eval = tl_reduce_prod_eval_s64;
+        else
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, kind == TL_REDUCE_PROD
+                           ? "REDUCE_PROD supports float32, int32 and int64 (int8, int16: not implemented)"
+                           : "REDUCE_ANY and REDUCE_ALL take bool");
+        return out->type == in->type ? TL_STATUS_OK
+                                     : tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
+    }
     if (in->type == TL_TYPE_FLOAT32) {
         node->eval = kind == TL_REDUCE_MEAN ? tl_mean_eval_f32 : kind == TL_REDUCE_SUM ? tl_sum_eval_f32
                      : kind == TL_REDUCE_MAX ? tl_reduce_max_eval_f32 : tl_reduce_min_eval_f32;

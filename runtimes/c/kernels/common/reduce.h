@@ -11,13 +11,15 @@
  * int16 SUM is LiteRT's builtin kernel's (its reference kernel reads them as uint8): the int32 sum
  * requantized in float32, round(sum * s - zp_in * s * count) with s = s_in / s_out, converted to
  * int32 as x86 does, plus zp_out (wrapping), clamped. MEAN over one block of adjacent axes has an
- * optimized tier (opt/mean.c), bit-identical: it keeps each output's summation order. */
+ * optimized tier (opt/mean.c), bit-identical: it keeps each output's summation order. REDUCE_PROD
+ * multiplies from 1 in order: float32 in float, int32 and int64 wrapping (LiteRT's compiled
+ * multiplies); REDUCE_ANY / REDUCE_ALL are OR / AND over bool. */
 #ifndef TL_REDUCE_H
 #define TL_REDUCE_H
 
 #include "../../src/kernel_api.h"
 
-typedef enum { TL_REDUCE_MEAN, TL_REDUCE_SUM, TL_REDUCE_MAX, TL_REDUCE_MIN } tl_reduce_kind;
+typedef enum { TL_REDUCE_MEAN, TL_REDUCE_SUM, TL_REDUCE_MAX, TL_REDUCE_MIN, TL_REDUCE_PROD, TL_REDUCE_ANY, TL_REDUCE_ALL } tl_reduce_kind;
 
 tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind kind);
 
