@@ -186,3 +186,62 @@ def test_resized_models_under_sanitizers(tmp_path):
                 assert r.returncode == 1 and r.stdout.splitlines()[-1].startswith("error "), r.stdout
             else:
                 assert r.returncode == 0, r.stdout[-2000:]
+
+
+def _batch_model(op, inputs, out_shape, out_dtype="float32", consts=(), **options):
+    """One `op` whose graph inputs [(shape, dtype)] have a -1 batch; `consts` {position: array} fill the rest."""
+    m = Model()
+    g = m.subgraph()
+    consts, ins = dict(consts), []
+    for k, spec in enumerate(inputs):
+        if k in consts:
+            ins.append(g.const(f"c{k}", consts[k]))
+        else:
+            ins.append(g.input(f"x{k}", *spec))
+            g.g.tensors[ins[-1]].shapeSignature = [-1, *spec[0][1:]]
+    out = g.tensor("y", out_shape, out_dtype)
+    g.op(op, ins, [out], **options)
+    g.output(out)
+    return m.build()
+
+
+SHAPE_RULES = {  # builtin: (model, batch to resize to)
+    "L2_NORMALIZATION": (_batch_model("L2_NORMALIZATION", [([1, 4, 6], "float32")], [1, 4, 6]), 3),
+    "REVERSE_V2": (_batch_model("REVERSE_V2", [([1, 3, 4], "float32"), None], [1, 3, 4],
+                                consts={1: np.array([1], np.int32)}), 3),
+    "CUMSUM": (_batch_model("CUMSUM", [([1, 5], "float32"), None], [1, 5], consts={1: np.array(1, np.int32)}), 3),
+    "REDUCE_ALL": (_batch_model("REDUCE_ALL", [([1, 3, 4], "bool"), None], [1, 3], "bool",
+                                consts={1: np.array([2], np.int32)}), 3),
+    "DEPTH_TO_SPACE": (_batch_model("DEPTH_TO_SPACE", [([1, 2, 3, 8], "float32")], [1, 4, 6, 2], block_size=2), 3),
+    "SPACE_TO_DEPTH": (_batch_model("SPACE_TO_DEPTH", [([1, 4, 6, 2], "float32")], [1, 2, 3, 8], block_size=2), 3),
+    "GATHER_ND": (_batch_model("GATHER_ND", [([1, 4, 3], "float32"), None], [2, 3],
+                               consts={1: np.array([[0, 1], [0, 3]], np.int32)}), 3),
+    "SPACE_TO_BATCH_ND": (_batch_model("SPACE_TO_BATCH_ND", [([1, 4, 4, 2], "float32"), None, None], [4, 2, 3, 2],
+                                       consts={1: np.array([2, 2], np.int32),
+                                               2: np.array([[0, 0], [1, 1]], np.int32)}), 3),
+    "BATCH_TO_SPACE_ND": (_batch_model("BATCH_TO_SPACE_ND", [([4, 2, 2, 1], "float32"), None, None], [1, 4, 3, 1],
+                                       consts={1: np.array([2, 2], np.int32),
+                                               2: np.array([[0, 0], [0, 1]], np.int32)}), 8),
+    "SELECT": (_batch_model("SELECT", [([1, 3], "bool"), ([1, 3], "float32"), ([1, 3], "float32")], [1, 3]), 3),
+    "RANK": (_batch_model("RANK", [([1, 3, 4], "float32")], [], "int32"), 3),
+}
+
+
+@pytest.mark.parametrize("op", sorted(SHAPE_RULES))
+def test_shape_rule_matches_litert_after_a_resize(op):
+    """Each builtin's shape rule, through a one-op model resized from its model batch: shapes and values equal LiteRT's
+    reference kernels resized the same way."""
+    data, batch = SHAPE_RULES[op]
+    results = []
+    for it in (tl.lite.Interpreter(model_content=data), litert_interpreter(data)):
+        feeds = []
+        for d in it.get_input_details():
+            shape = [batch, *d["shape"][1:]]
+            it.resize_tensor_input(d["index"], shape, strict=True)
+            rng = np.random.default_rng(5)
+            feeds.append(rng.integers(0, 2, shape).astype(bool) if d["dtype"] == np.bool_
+                         else rng.standard_normal(shape).astype(np.float32))
+        results.append(run(it, feeds))
+    (got,), (want,) = results
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)

@@ -181,7 +181,7 @@ static tl_status folded_eval(tl_interpreter *it, tl_node *node) {
 
 static int foldable_op(int32_t builtin) {
     switch (builtin) {
-    case 77: /* SHAPE */
+    case 77: case 110: /* SHAPE RANK */
     case 45: case 65: case 83: case 88: case 2: case 36: /* STRIDED_SLICE SLICE PACK UNPACK CONCATENATION GATHER */
     case 0: case 18: case 41: case 42: case 90: case 95: case 55: case 57: /* integer arithmetic */
     case 53: case 22: case 43: case 70: case 81: case 74: case 94: /* CAST RESHAPE SQUEEZE EXPAND_DIMS PROD SUM FILL */
@@ -194,9 +194,9 @@ static int foldable_op(int32_t builtin) {
 tl_status tl_node_fold(tl_interpreter *it, tl_node *node) {
     int32_t k;
     if (node->builtin == BUILTIN_CUSTOM || !foldable_op(node->builtin) || node->n_callees) return TL_STATUS_OK;
-    for (k = 0; k < tl_node_num_inputs(node); k++) { /* SHAPE reads only its input's shape */
+    for (k = 0; k < tl_node_num_inputs(node); k++) { /* SHAPE and RANK read only their input's shape */
         const tl_tensor *t = tl_node_input(it, node, k);
-        if (t != NULL && node->builtin != 77 && !(t->is_constant && t->data)) return TL_STATUS_OK;
+        if (t != NULL && node->builtin != 77 && node->builtin != 110 && !(t->is_constant && t->data)) return TL_STATUS_OK;
     }
     for (k = 0; k < tl_node_num_outputs(node); k++) {
         const tl_tensor *t = tl_node_output(it, node, k);

@@ -484,6 +484,76 @@ static tl_status one_hot(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, idx->ndim + 1);
 }
 
+/* DEPTH_TO_SPACE (to_space 1) and SPACE_TO_DEPTH: DepthToSpaceOptions / SpaceToDepthOptions block_size (field 0). */
+static tl_status depth_space(tl_interpreter *it, const tl_node *node, int to_space) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    int32_t b, dims[4];
+    if (!in || in->ndim != 4) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input must be 4-D");
+    TRY(opt_i32(it, node, 0, 0, &b));
+    if (b < 1 || b > 4096) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: block_size");
+    dims[0] = in->dims[0];
+    if (to_space) {
+        if (in->dims[3] % (b * b) || (int64_t)in->dims[1] * b > 0x7fffffff || (int64_t)in->dims[2] * b > 0x7fffffff)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: depth not a multiple of block^2, or too large");
+        dims[1] = in->dims[1] * b;
+        dims[2] = in->dims[2] * b;
+        dims[3] = in->dims[3] / (b * b);
+    } else {
+        if (in->dims[1] % b || in->dims[2] % b || (int64_t)in->dims[3] * b * b > 0x7fffffff)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: height or width not a multiple of block_size");
+        dims[1] = in->dims[1] / b;
+        dims[2] = in->dims[2] / b;
+        dims[3] = in->dims[3] * b * b;
+    }
+    return output(it, node, 0, dims, 4);
+}
+
+/* GATHER_ND: indices' shape without its last axis, then params' axes past the indexed ones. */
+static tl_status gather_nd(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *p = tl_node_input(it, node, 0), *idx = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], n = 0, i, depth;
+    if (!p || !idx || idx->ndim < 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: indices rank");
+    depth = idx->dims[idx->ndim - 1];
+    if (depth > p->ndim || idx->ndim - 1 + p->ndim - depth > TL_MAX_DIMS)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: indices deeper than params");
+    for (i = 0; i < idx->ndim - 1; i++) dims[n++] = idx->dims[i];
+    for (i = depth; i < p->ndim; i++) dims[n++] = p->dims[i];
+    return output(it, node, 0, dims, n);
+}
+
+/* SPACE_TO_BATCH_ND (to_batch 1: block_shape, paddings) and BATCH_TO_SPACE_ND (block_shape, crops). */
+static tl_status space_batch(tl_interpreter *it, const tl_node *node, int to_batch) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *block = tl_node_input(it, node, 1);
+    const tl_tensor *pads = tl_node_input(it, node, 2);
+    int32_t dims[TL_MAX_DIMS], m, i;
+    int64_t prod = 1;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(block)) return unknown_values(it, node, block);
+    if (!known(pads)) return unknown_values(it, node, pads);
+    m = (int32_t)tl_tensor_numel(block);
+    if (m < 1 || m + 1 > in->ndim || tl_tensor_numel(pads) != 2 * m)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: block_shape and paddings/crops sizes");
+    for (i = 0; i < in->ndim; i++) dims[i] = in->dims[i];
+    for (i = 0; i < m; i++) {
+        int64_t b = value(block, i), a = value(pads, 2 * i), z = value(pads, 2 * i + 1), d;
+        if (b < 1 || b > 65536 || a < 0 || z < 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: block or padding");
+        prod *= b;
+        d = to_batch ? in->dims[1 + i] + a + z : (int64_t)in->dims[1 + i] * b - a - z;
+        if (to_batch && d % b) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: padded size not a multiple of the block");
+        d = to_batch ? d / b : d;
+        if (d < 0 || d > 0x7fffffff) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: crops exceed the size");
+        dims[1 + i] = (int32_t)d;
+    }
+    if (to_batch) {
+        if ((int64_t)in->dims[0] * prod > 0x7fffffff) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: batch too large");
+        dims[0] = (int32_t)(in->dims[0] * prod);
+    } else {
+        if (in->dims[0] % prod) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: batch not a multiple of the blocks");
+        dims[0] = (int32_t)(in->dims[0] / prod);
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -492,7 +562,8 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     switch (node->builtin) {
     case 6: case 8: case 14: case 19: case 20: case 21: case 25: case 28: case 47: case 50: case 53: case 59:
     case 66: case 73: case 75: case 76: case 80: case 87: case 92: case 93: case 98: case 101: case 104: case 106:
-    case 108: case 111: case 114: case 116: case 117: case 150: case 152: case 158: /* elementwise, one input */
+    case 108: case 111: case 114: case 116: case 117: case 150: case 152: case 158:
+    case 11: case 105: case 124: case 128: /* L2_NORMALIZATION REVERSE_V2 DENSIFY CUMSUM: the input's shape too */
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
     case 0: case 18: case 41: case 42: case 54: case 55: case 57: case 58: case 61: case 62: case 63: case 71:
@@ -503,7 +574,16 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 4: return window(it, node, 1);
     case 1: case 12: case 17: return window(it, node, 2);
     case 9: return fully_connected(it, node);
-    case 40: case 74: case 81: case 82: case 89: case 91: return reduce(it, node);
+    case 40: case 74: case 81: case 82: case 89: case 91: case 140: return reduce(it, node);
+    case 64: /* SELECT: x's shape (the condition matches it or its first axis) */
+        if (!tl_node_input(it, node, 1)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+        return same_as(it, node, tl_node_input(it, node, 1));
+    case 110: return output(it, node, 0, NULL, 0); /* RANK: a scalar */
+    case 5: return depth_space(it, node, 1);
+    case 26: return depth_space(it, node, 0);
+    case 107: return gather_nd(it, node);
+    case 38: return space_batch(it, node, 1);
+    case 37: return space_batch(it, node, 0);
     case 2: return concatenation(it, node);
     case 83: return pack(it, node);
     case 88: return unpack(it, node);
