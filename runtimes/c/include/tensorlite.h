@@ -15,6 +15,10 @@
  *     if (tl_interpreter_invoke(it) != TL_STATUS_OK) { ... }
  *     const float *scores = (const float *)tl_interpreter_get_output(it, 0)->data;
  *
+ *     int32_t batch4[4] = {4, 224, 224, 3};    // a -1 batch in the model's shape_signature, run at 4
+ *     st = tl_interpreter_resize_input(it, 0, tl_interpreter_get_input_tensor_index(it, 0), batch4, 4, 1);
+ *     if (st == TL_STATUS_OK) st = tl_interpreter_allocate_tensors(it);   // re-planned in the same arena
+ *
  * Rules (DESIGN contract 6): no malloc, no global mutable state (several interpreters may live
  * side by side, each in its own arena); the model is read in place (it may live in flash) and
  * every byte of it is read through bounds-checked accessors, so a malformed file gives an error
