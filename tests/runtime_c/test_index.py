@@ -1,6 +1,7 @@
 """tests/runtime_c/README.md, the index of where each builtin is tested, stays true: it has one row for every
 builtin of runtimes/c/src/builtin_ops.def and every custom code of custom_ops.def, and each test file it names
-exists here and mentions the builtin of its row."""
+exists here and mentions the builtin of its row (op_coverage.py holds the cases test_op_coverage.py compares
+with LiteRT's reference kernels)."""
 import pathlib
 import re
 
@@ -20,8 +21,9 @@ def test_readme_indexes_every_builtin_and_existing_files():
     registered = set(builtins) | set(custom)
     assert set(names) == registered, (f"README.md lacks rows for {sorted(registered - set(names))}; has rows for "
                                       f"builtins the runtime does not register: {sorted(set(names) - registered)}")
-    missing = sorted({f for f in re.findall(r"(?<![\w/])test_\w+\.py", readme) if not (HERE / f).exists()})
+    named = set(re.findall(r"(?<![\w/])(?:test_\w+|op_coverage)\.py", readme))
+    missing = sorted(f for f in named if not (HERE / f).exists())
     assert not missing, f"README.md names test files that do not exist: {missing}"
     for name, files in rows:
-        for f in re.findall(r"test_\w+\.py", files):
+        for f in re.findall(r"(?:test_\w+|op_coverage)\.py", files):   # op_coverage.py: test_op_coverage.py's cases
             assert re.search(rf"\b{name}\b", (HERE / f).read_text()), f"README.md: {f} never mentions {name}"
