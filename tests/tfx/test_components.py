@@ -39,6 +39,29 @@ def test_import_example_gen_npz_and_hash_split(tmp_path):
     assert set(train["name"][0]) <= {f"n{i}" for i in range(7)}
 
 
+def test_import_example_gen_parquet(tmp_path):
+    """Parquet files (written here with pyarrow) read as the .npz columns are: every row once, nulls missing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    tfx = tfx_module()
+    from tensorlite.tfx import examples_io
+    (tmp_path / "in").mkdir()
+    ids = np.arange(120, dtype=np.int64)
+    x = [None if i == 7 else float(i) / 4 for i in range(120)]
+    for k, part in enumerate((slice(0, 50), slice(50, 120))):   # two files, one table
+        pq.write_table(pa.table({"id": ids[part], "x": pa.array(x[part], pa.float64()),
+                                 "name": [f"n{i % 3}" for i in ids[part]]}), tmp_path / "in" / f"p{k}.parquet")
+    eg = tfx.components.ImportExampleGen(input_base=str(tmp_path / "in"))
+    _run(tfx, tmp_path, [eg])
+    (uri,) = list((tmp_path / "root" / "ImportExampleGen" / "examples").iterdir())
+    train, ev = examples_io.read_split(str(uri), "train"), examples_io.read_split(str(uri), "eval")
+    np.testing.assert_array_equal(np.sort(np.concatenate([train["id"][0], ev["id"][0]])), ids)
+    for split in (train, ev):
+        for i, value, present in zip(split["id"][0], split["x"][0], split["x"][1]):
+            assert present == (i != 7) and (not present or value == np.float32(i / 4))
+        assert set(split["name"][0]) <= {"n0", "n1", "n2"}
+
+
 def test_spans_versions_and_range_config(tmp_path):
     tfx = tfx_module()
     from tensorlite.tfx import examples_io
