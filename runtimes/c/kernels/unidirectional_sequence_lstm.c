@@ -132,7 +132,8 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         float q = d->cell_clip / c->scale;
         d->cell_clip_q = (int32_t)(q > 32767.0f ? 32767.0f : q);
     }
-    d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * (size_t)(GATES + 1) * (size_t)d->n_cell);
+    d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * ((size_t)(GATES + 1) * (size_t)d->n_cell +
+                                                                 (size_t)d->n_input + (size_t)d->n_output));
     if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
     node->eval = tl_unidirectional_sequence_lstm_eval_s8;
     return TL_STATUS_OK;
@@ -284,18 +285,19 @@ static tl_status tl_unidirectional_sequence_lstm_eval_f32(tl_interpreter *it, tl
 
 /* One gate before its activation: the input-side and recurrent-side products, each rescaled to
  * Q3.12 and added with int16 saturation (LiteRT accumulates the two into the gate that way). LiteRT
- * folds bias - zero_point * sum(w) into one precomputed bias per row; subtracting the zero point from
- * each input instead (as TFLM does) gives the same sum modulo 2^32 without n_cell int32 per gate and
- * side in the arena. prepare bounds each dot product inside int32. */
-static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int8_t *x, const int8_t *h,
-                    int16_t *gate) {
+ * folds bias - zero_point * sum(w) into one precomputed bias per row; taking the zero points off the
+ * inputs instead (xs = x - zp, hs = h - zp, int16 in the scratch, once per step) gives the same sum
+ * modulo 2^32 without n_cell int32 per gate and side in the arena. prepare bounds each dot product
+ * inside int32. */
+static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int16_t *xs,
+                    const int16_t *hs, int16_t *gate) {
     int32_t i, k;
     for (i = 0; i < d->n_cell; i++) {
         const int8_t *wi = w + (size_t)i * (size_t)d->n_input, *ri = r + (size_t)i * (size_t)d->n_output;
         int32_t in_dot = 0, rec_dot = 0;
         int64_t v;
-        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * (x[k] - d->in_zp);
-        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * (h[k] - d->h_zp);
+        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * xs[k];
+        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * hs[k];
         v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->bias[g][i] + in_dot), d->in_mult[g],
                                                             d->in_shift[g]));
         v += tl_multiply_by_quantized_multiplier(rec_dot, d->rec_mult[g], d->rec_shift[g]);
@@ -312,6 +314,7 @@ static tl_status tl_unidirectional_sequence_lstm_eval_s8(tl_interpreter *it, tl_
     int16_t *gate = d->scratch->data;
     int16_t *ig = gate + GATE_INPUT * d->n_cell, *fg = gate + GATE_FORGET * d->n_cell;
     int16_t *cg = gate + GATE_CELL * d->n_cell, *og = gate + GATE_OUTPUT * d->n_cell;
+    int16_t *xs = gate + (GATES + 1) * d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
     int32_t cell_bits = 15 + d->cell_shift; /* integer bits of the cell state in Q format */
     int32_t g, b, t, i;
     for (g = 0; g < GATES; g++) {
@@ -324,7 +327,9 @@ static tl_status tl_unidirectional_sequence_lstm_eval_s8(tl_interpreter *it, tl_
         for (t = 0; t < d->n_time; t++) {
             const int8_t *x = x_all + step_offset(d, t, b, d->n_input);
             int8_t *y = y_all + step_offset(d, t, b, d->n_output);
-            for (g = 0; g < GATES; g++) gate_s8(d, g, w[g], r[g], x, h, gate + g * d->n_cell);
+            for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->in_zp);
+            for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->h_zp);
+            for (g = 0; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
             for (i = 0; i < d->n_cell; i++) {
                 int32_t i_s = tl_fp16_logistic(ig[i], 3), f_s = tl_fp16_logistic(fg[i], 3), c_t = tl_fp16_tanh(cg[i], 3);
                 /* forget * cell: Q0.15 x cell scale; input * candidate: Q0.30 down to the cell scale */
