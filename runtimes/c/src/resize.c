@@ -162,13 +162,17 @@ static int inputs_as_in_model(tl_interpreter *it, const tl_node *node) {
 
 tl_status tl_node_infer_shapes(tl_interpreter *it, tl_node *node) {
     int has_rule;
-    char msg[128];
     TRY(tl_shape_rule(it, node, &has_rule));
     if (has_rule || inputs_as_in_model(it, node)) return TL_STATUS_OK;
     if (node->builtin == BUILTIN_CUSTOM) /* custom ops set (or check) their output shapes in their prepare */
         return TL_STATUS_OK;
-    snprintf(msg, sizeof msg, "resize: no shape rule for this operator, and its input shapes differ from the model's");
-    return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, msg);
+#if defined(TL_NO_SHAPE_RULES)
+    return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                   "resize: this build has no shape rules (TL_NO_SHAPE_RULES; Cortex-M port: make RESIZE=1)");
+#else
+    return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                   "resize: no shape rule for this operator, and its input shapes differ from the model's");
+#endif
 }
 
 /* ---- folding shape computations ------------------------------------------------------------- */

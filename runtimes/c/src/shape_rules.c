@@ -3,13 +3,23 @@
  * tensor's values, which must be known at allocation (a model constant, or a shape computation
  * resize.c folded). Used only after a resize (see resize.c); the kernels' prepare then checks
  * the shapes as it always does. A builtin without a rule here keeps the model's output shapes
- * when its inputs keep theirs, and is refused otherwise. */
+ * when its inputs keep theirs, and is refused otherwise. Built with TL_NO_SHAPE_RULES (the Cortex-M
+ * port's default: about 11 KB of Thumb code a microcontroller rarely needs, as TFLM has no resize
+ * either) every builtin is without a rule, so models run at their own shapes only. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../kernels/common/window.h"
 #include "kernel_api.h"
 
+#if defined(TL_NO_SHAPE_RULES)
+tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
+    (void)it;
+    (void)node;
+    *has_rule = 0;
+    return TL_STATUS_OK;
+}
+#else
 #define TRY(expr)                                  \
     do {                                           \
         tl_status st_ = (expr);                    \
@@ -614,3 +624,4 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
         return TL_STATUS_OK;
     }
 }
+#endif /* TL_NO_SHAPE_RULES */
