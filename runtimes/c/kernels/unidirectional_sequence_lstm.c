@@ -37,7 +37,8 @@ typedef struct {
     int32_t n_batch, n_time, n_input, n_cell, n_output, time_major;
     int8_t activation;
     float cell_clip;
-    tl_scratch *scratch; /* GATES * n_cell gate values (float, or int16 plus an int16 tanh row) */
+    tl_scratch *scratch; /* GATES * n_cell gate values (float; or int16 plus an int16 row, then the step's
+                          * input and output state less their zero points, int16) */
     /* integer variant */
     int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
     const int32_t *bias[GATES];        /* the model's, n_cell each (constant) */
