@@ -218,27 +218,37 @@ class Variable:
                              f"got {list(t.shape)}")
         return t
 
+    def _on_own_device(self, t: Tensor):
+        """t's value as an array of this variable's device. A variable stays where it lives (as in
+        TensorFlow): a value computed elsewhere, e.g. by the CPU kernels a trace runs, is copied over, so
+        an XLA-resident variable never holds a NumPy array (which would make the compiled step see a new
+        argument kind and compile again)."""
+        if t.device == self.device:
+            return t._value
+        from .devices import get_device
+        return get_device(self.device).put(get_device(t.device).get(t._value))
+
     def assign(self, value) -> Variable:
         from .graph.trace import active
         t = self._check(value, "assign")
         recorder = active()
         if recorder is not None:  # inside tl.function: the graph assigns this value at each call
             recorder.assign(self, t)
-        self._value = t._value
+        self._value = self._on_own_device(t)
         return self
 
     def assign_add(self, delta) -> Variable:
         from .graph.trace import active
         if active() is not None:  # traced: an add op the graph records
             return self.assign(self.read_value() + self._check(delta, "assign_add"))
-        self._value = self._value + self._check(delta, "assign_add")._value
+        self._value = self._value + self._on_own_device(self._check(delta, "assign_add"))
         return self
 
     def assign_sub(self, delta) -> Variable:
         from .graph.trace import active
         if active() is not None:
             return self.assign(self.read_value() - self._check(delta, "assign_sub"))
-        self._value = self._value - self._check(delta, "assign_sub")._value
+        self._value = self._value - self._on_own_device(self._check(delta, "assign_sub"))
         return self
 
     def __repr__(self) -> str:

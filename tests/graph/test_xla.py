@@ -79,3 +79,20 @@ def test_fit_on_xla_is_one_donated_compiled_call_per_batch():
         models[0].train_on_batch(x[:32], y[:32])
     for a, b in zip(models[0].weights, m.weights, strict=True):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5, err_msg=a.name)
+
+
+def test_partial_batch_compiles_each_shape_once():
+    """A last, smaller batch is traced on the CPU kernels, whose assigns must not turn the XLA-resident
+    variables back into NumPy arrays: the next full batch would then be a new argument kind for the
+    compiled step and compile again (it did: 4 compilations for 2 batch shapes)."""
+    from tensorlite.tools import pipeline
+    (x, y), _ = pipeline.digits_arrays()
+    tl.random.set_seed(0)
+    m = pipeline.build_digits_cnn()
+    m.compile(optimizer=tl.keras.optimizers.Adam(learning_rate=pipeline.LEARNING_RATE),
+              loss="sparse_categorical_crossentropy")
+    with tl.device("xla"):
+        m.fit(x[:80], y[:80], batch_size=32, epochs=3, shuffle=False, verbose=0)  # batches 32, 32, 16
+    executors = [cf._device_executors["xla"] for cf in m._train_function._cache.values()]
+    assert len(executors) == 2 and [e._step._cache_size() for e in executors] == [1, 1]
+    assert all(v.device == "xla" and not isinstance(v._value, np.ndarray) for v in m.variables)
