@@ -1,4 +1,5 @@
 """`tl.random` (re-exports)."""
+from tensorlite.training.random import SeedGenerator as SeedGenerator
 from tensorlite.training.random import normal as normal
 from tensorlite.training.random import set_seed as set_seed
 from tensorlite.training.random import shuffle as shuffle

@@ -1,20 +1,57 @@
-"""`tl.random`: one seeded generator for initializers, shuffling and dropout.
+"""`tl.random`: one seeded generator for initializers, shuffling and op seeds, and the counts that
+random ops (dropout) read when they run.
 
-`set_seed(s)` makes every later draw reproducible bit for bit, as `tf.random.set_seed` does.
+A random op inside tl.function must draw anew at every call, so what varies between draws cannot be
+an attribute fixed when the op was traced: it is a count held in a `SeedGenerator`'s int64 variable,
+which the op reads and advances as it runs (a traced function captures the variable and writes it
+back at each call, as it does an optimizer's step counter). Inside a tl.cond branch or tl.while_loop
+body the count is taken in the enclosing function, so the iterations of one call share it.
+`set_seed(s)` reseeds the generator and resets tl.random's count, so every later draw is reproducible
+bit for bit, as `tf.random.set_seed` makes it.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .dtypes import as_dtype, float32
-from .tensor import convert_to_tensor
+from .tensor import Variable, convert_to_tensor
 
 _rng = np.random.default_rng()
+
+
+class SeedGenerator:
+    """A stream of counts for random ops (Keras 3's keras.random.SeedGenerator): `seed` is the op seed of
+    what draws from it (None: drawn from tl.random's generator), `state` an int64 variable that each
+    `next()` reads and advances. A Keras layer with a seed owns one, so two layers built alike draw alike."""
+
+    def __init__(self, seed: int | None = None, name: str = "seed_generator"):
+        self.seed = seed
+        self.state = Variable(np.asarray(0, np.int64), trainable=False, name=name)
+
+    def next(self):
+        """The count to draw with now (an int64 scalar tensor); the state moves one on."""
+        from .graph.trace import outside_branches
+        with outside_branches():  # in a tl.cond branch or loop body: counted per call of the function
+            count = self.state.read_value()
+            self.state.assign_add(np.asarray(1, np.int64))
+        return count
+
+    def reset(self, count: int = 0) -> None:
+        self.state._value, self.state.device = np.asarray(count, np.int64), "cpu"
+
+
+_counts = SeedGenerator(name="tl.random/state")
+
+
+def seed_generator() -> SeedGenerator:
+    """tl.random's own counts, drawn by random ops not given a generator."""
+    return _counts
 
 
 def set_seed(seed: int) -> None:
     global _rng
     _rng = np.random.default_rng(seed)
+    _counts.reset()
 
 
 def generator(seed: int | None = None) -> np.random.Generator:

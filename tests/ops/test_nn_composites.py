@@ -12,6 +12,7 @@ from scipy.special import erf as scipy_erf
 from tensorlite.training.ops.activations import erf_pure
 
 import tensorlite as tl
+from tests.reference.dropout import keep as reference_keep
 
 R = np.random.default_rng(7)
 
@@ -211,18 +212,24 @@ def test_dropout_reproducible_after_set_seed_and_scaled():
 
 def test_dropout_noise_shape_and_seed_and_gradient():
     x = R.standard_normal((6, 5))
-    y = tl.nn.dropout(x, 0.5, noise_shape=[6, 1], seed=11).numpy()
-    keep = np.random.default_rng(11).random((6, 1)) >= 0.5
+    counts = tl.random.SeedGenerator()  # counts 0, 1, ...: the masks of tests/reference/dropout.py
+    y = tl.nn.dropout(x, 0.5, noise_shape=[6, 1], seed=11, generator=counts).numpy()
+    keep = reference_keep(11, 0, (6, 1), 0.5)
+    assert 0 < keep.sum() < 6
     np.testing.assert_allclose(y, x * keep * 2.0, rtol=1e-12)
-    _, (g,) = _grads(lambda t: tl.reduce_sum(tl.nn.dropout(t, 0.5, noise_shape=[6, 1], seed=11)), [x], (0,))
+    y, (g,) = _grads(lambda t: tl.reduce_sum(tl.nn.dropout(t, 0.5, noise_shape=[6, 1], seed=11, generator=counts)),
+                     [x], (0,))
+    keep = reference_keep(11, 1, (6, 1), 0.5)  # the next count: another mask, and its gradient with it
+    np.testing.assert_allclose(y.numpy(), (x * keep * 2.0).sum(), rtol=1e-12)
     np.testing.assert_allclose(g.numpy(), np.broadcast_to(keep * 2.0, x.shape))
     np.testing.assert_array_equal(tl.nn.dropout(x, 0.0, seed=1).numpy(), x)
 
 
 def test_dropout_noise_shape_none_takes_x_dims():
     x = R.standard_normal((4, 3))
-    got = tl.nn.dropout(x, 0.5, noise_shape=[None, 1], seed=5).numpy()
-    np.testing.assert_array_equal(got, tl.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=5).numpy())
+    got = tl.nn.dropout(x, 0.5, noise_shape=[None, 1], seed=5, generator=tl.random.SeedGenerator()).numpy()
+    want = tl.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=5, generator=tl.random.SeedGenerator()).numpy()
+    np.testing.assert_array_equal(got, want)
     with pytest.raises(ValueError, match=r"dropout: noise_shape must have rank 2.*\[4\]"):
         tl.nn.dropout(x, 0.5, noise_shape=[4], seed=5)
 

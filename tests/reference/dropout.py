@@ -1,23 +1,49 @@
-"""References for training/ops/dropout.py: the mask regenerated from the seed with NumPy."""
+"""References for training/ops/dropout.py: the mask's 32-bit hash of (seed, count, flat index) computed
+element by element with Python integers, then the kept values scaled by 1 / (1 - rate)."""
 import numpy as np
 
 from . import BadCase, Case, rng
 
+M32 = 0xFFFFFFFF
+
+
+def mix32(h: int) -> int:
+    h ^= h >> 16
+    h = (h * 0x7FEB352D) & M32
+    h ^= h >> 15
+    h = (h * 0x846CA68B) & M32
+    return h ^ (h >> 16)
+
+
+def hash_bits(seed: int, count: int, n: int) -> list[int]:
+    key = mix32(mix32((seed & M32) ^ (count & M32)) ^ (count >> 32))
+    return [mix32((i * 0x9E3779B9 + key) & M32) for i in range(n)]
+
+
+def keep(seed: int, count: int, shape, rate: float) -> np.ndarray:
+    threshold = min(round(rate * 2 ** 32), M32)
+    return np.array([h >= threshold for h in hash_bits(seed, count, int(np.prod(shape)))]).reshape(shape)
+
+
+def dropout(v, count, rate, seed, noise_shape):
+    return v * keep(seed, int(count), v.shape if noise_shape is None else noise_shape, rate) / (1 - rate)
+
+
 x = rng(33).standard_normal((4, 6)).astype(np.float32)
-
-
-def dropout(v, rate, seed, noise_shape):
-    keep = np.random.default_rng(seed).random(v.shape if noise_shape is None else noise_shape) >= rate
-    return v * keep / (1 - rate)
-
+count = np.asarray(3, np.int64)
+big_count = np.asarray(2 ** 40 + 5, np.int64)  # the count's high word enters the key too
 
 CASES = [
-    Case("dropout", [x], dropout, attrs={"rate": 0.3, "seed": 7, "noise_shape": None}),
-    Case("dropout", [x], dropout, attrs={"rate": 0.5, "seed": 1, "noise_shape": (1, 6)}, name="noise_shape"),
+    Case("dropout", [x, count], dropout, attrs={"rate": 0.3, "seed": 7, "noise_shape": None}),
+    Case("dropout", [x, big_count], dropout, attrs={"rate": 0.5, "seed": 1, "noise_shape": (1, 6)},
+         name="noise_shape"),
 ]
 BAD = [
-    BadCase("dropout", [x], ValueError, ("rate", "1.5"), attrs={"rate": 1.5, "seed": 0, "noise_shape": None}),
-    BadCase("dropout", [x], ValueError, ("[4, 6]", "[3, 6]"), attrs={"rate": 0.5, "seed": 0, "noise_shape": (3, 6)}),
-    BadCase("dropout", [x.astype(np.int32)], TypeError, ("int32", "float32"),
+    BadCase("dropout", [x, count], ValueError, ("rate", "1.5"), attrs={"rate": 1.5, "seed": 0, "noise_shape": None}),
+    BadCase("dropout", [x, count], ValueError, ("[4, 6]", "[3, 6]"),
+            attrs={"rate": 0.5, "seed": 0, "noise_shape": (3, 6)}),
+    BadCase("dropout", [x.astype(np.int32), count], TypeError, ("int32", "float32"),
+            attrs={"rate": 0.5, "seed": 0, "noise_shape": None}),
+    BadCase("dropout", [x, count.astype(np.int32)], TypeError, ("count", "int64 scalar", "int32"),
             attrs={"rate": 0.5, "seed": 0, "noise_shape": None}),
 ]

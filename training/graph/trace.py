@@ -48,6 +48,21 @@ def active() -> Recorder | None:
     return stack[-1] if stack else None
 
 
+@contextmanager
+def outside_branches():
+    """Records into the traced function's own graph while a tl.cond branch or tl.while_loop body is being
+    traced inside it: a random op's count is read and advanced there (a branch cannot assign variables),
+    and the branch takes the count in as an input."""
+    stack = getattr(_state, "stack", [])
+    popped = []
+    while stack and isinstance(stack[-1], BranchRecorder):
+        popped.append(stack.pop())
+    try:
+        yield
+    finally:
+        stack.extend(reversed(popped))
+
+
 def _user_line() -> str:
     """file:line of the innermost frame outside tensorlite (the user's code)."""
     for frame in reversed(traceback.extract_stack()[:-2]):

@@ -310,12 +310,12 @@ class BackupAndRestore(Callback):
 
     After each epoch it writes the whole training state to `backup_dir`: the model's weights and the
     optimizer's state (a tl.train.Checkpoint: step count, learning rate, slots), the state of
-    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...) and the
-    epoch, committed by one atomic write of `training_metadata.json`. A new fit with the callback
-    restores all of it and sets `model._initial_epoch`, from which fit starts (Keras 3's contract), so
-    the resumed run ends bit for bit where an uninterrupted one would have; as in Keras, its History
-    holds the epochs it ran. A completed fit deletes the backup (delete_checkpoint=True). Only
-    save_freq='epoch' is supported."""
+    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...), the counts
+    their random ops have drawn (tl.random.SeedGenerator) and the epoch, committed by one atomic write
+    of `training_metadata.json`. A new fit with the callback restores all of it and sets
+    `model._initial_epoch`, from which fit starts (Keras 3's contract), so the resumed run ends bit for
+    bit where an uninterrupted one would have; as in Keras, its History holds the epochs it ran. A
+    completed fit deletes the backup (delete_checkpoint=True). Only save_freq='epoch' is supported."""
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
         if not backup_dir:
@@ -338,6 +338,12 @@ class BackupAndRestore(Callback):
         gens += [layer._rng for layer in _layer_tree(self.model) if getattr(layer, "_rng", None) is not None]
         return gens
 
+    def _seed_generators(self) -> list:
+        """The counts random ops read as they run: tl.random's, then each seeded layer's."""
+        from .. import random as tl_random
+        seeds = [layer._seeds for layer in _layer_tree(self.model) if getattr(layer, "_seeds", None) is not None]
+        return [tl_random.seed_generator()] + seeds
+
     def _save(self, epoch: int) -> None:
         strategy = getattr(self.model, "_distribute_strategy", None)
         if not _is_chief(self.model):  # the chief writes; the others wait until it has committed
@@ -352,7 +358,8 @@ class BackupAndRestore(Callback):
         os.makedirs(self.backup_dir, exist_ok=True)
         name = f"epoch-{epoch}"
         self._checkpoint().write(os.path.join(self.backup_dir, name))
-        meta = {"epoch": epoch, "checkpoint": name, "generators": [g.bit_generator.state for g in self._generators()]}
+        meta = {"epoch": epoch, "checkpoint": name, "generators": [g.bit_generator.state for g in self._generators()],
+                "counts": [int(g.state.numpy()) for g in self._seed_generators()]}
         previous = self._read_metadata()
         atomic_write_bytes(self._metadata_path, json.dumps(meta).encode())  # the commit point
         if previous and previous["checkpoint"] != name and not self.double_checkpoint:
@@ -366,13 +373,19 @@ class BackupAndRestore(Callback):
         with open(self._metadata_path) as f:
             return json.load(f)
 
-    def _restore_generators(self, states) -> None:
+    def _restore_generators(self, states, counts) -> None:
         gens = self._generators()
         if len(gens) != len(states):
             raise ValueError(f"BackupAndRestore: the backup in {self.backup_dir} holds {len(states)} random "
                              f"generator states, the model has {len(gens)} (a different model?)")
         for g, state in zip(gens, states):
             g.bit_generator.state = state
+        seeds = self._seed_generators()
+        if len(seeds) != len(counts):
+            raise ValueError(f"BackupAndRestore: the backup in {self.backup_dir} holds {len(counts)} random op "
+                             f"counts, the model has {len(seeds)} seed generators (a different model?)")
+        for g, count in zip(seeds, counts):
+            g.reset(count)
 
     # -- hooks -------------------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -383,7 +396,7 @@ class BackupAndRestore(Callback):
             raise ValueError("BackupAndRestore: build the model (call it on a batch) before fit, so its weights "
                              "exist to restore")
         self._checkpoint().restore(os.path.join(self.backup_dir, meta["checkpoint"])).assert_consumed()
-        self._restore_generators(meta["generators"])
+        self._restore_generators(meta["generators"], meta["counts"])
         self.model._initial_epoch = int(meta["epoch"])  # fit starts there
 
     def on_epoch_end(self, epoch, logs=None):

@@ -1,17 +1,23 @@
-"""Card: dropout. The mask is a pure function of (seed, noise shape), so the gradient is the
-same dropout applied to dy, and the op is reproducible after tl.random.set_seed."""
+"""Card: dropout. The mask is a counter-based hash of (seed, count, element index): `seed` is an
+attribute fixed when the op is built, `count` an int64 scalar input read at run time from a seed
+generator's variable (training/random.py), which each call advances. So a traced function draws a
+new mask at every call, the gradient (the same op on dy, with the same count) uses the forward's
+mask, and tl.random.set_seed makes the sequence reproducible. The hash is plain uint32 arithmetic
+in `xp`, so NumPy, CuPy and jax.numpy (inside one jax.jit train step, the count an argument) draw
+the same masks."""
 from __future__ import annotations
 
-import numpy as np
-
 from ..dispatch import apply
+from ..dtypes import int64
 from ..spec import TensorSpec
 from .infer import FLOATS, broadcast_shape, check_dtype, same_as
 from .registry import define_op
 
 
-def _infer(x: TensorSpec, rate, seed, noise_shape) -> TensorSpec:
+def _infer(x: TensorSpec, count: TensorSpec, rate, seed, noise_shape) -> TensorSpec:
     check_dtype("dropout", x, FLOATS)
+    if count.dtype != int64 or count.shape != ():
+        raise TypeError(f"dropout: `count` must be an int64 scalar, got {count.dtype.name}{list(count.shape)}")
     if not 0 <= rate < 1:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate}")
     if noise_shape is not None and broadcast_shape("dropout", x.shape, noise_shape) != tuple(x.shape):
@@ -21,27 +27,53 @@ def _infer(x: TensorSpec, rate, seed, noise_shape) -> TensorSpec:
 
 dropout_op = define_op("dropout", infer=_infer, attrs={"rate": 0.5, "seed": 0, "noise_shape": None}, tflite=None)
 
+_GOLDEN = 0x9E3779B9  # odd: index * _GOLDEN spreads neighbouring elements over the 32-bit range
 
-def keep_mask(seed: int, shape, rate: float) -> np.ndarray:
-    """The kept positions: uniform draws >= rate from a generator seeded by `seed`."""
-    return np.random.default_rng(seed).random(shape) >= rate
+
+def _mix32(xp, h):
+    """A bijective avalanche on uint32 arrays (xor-shift, multiply by odd constants); wraps modulo 2**32."""
+    h = h ^ (h >> 16)
+    h = h * xp.asarray(0x7FEB352D, xp.uint32)
+    h = h ^ (h >> 15)
+    h = h * xp.asarray(0x846CA68B, xp.uint32)
+    return h ^ (h >> 16)
+
+
+def keep_mask(xp, seed: int, count, shape, rate: float):
+    """The kept positions: 32-bit hashes of (seed, count, flat index) at or above rate * 2**32. The key is
+    mixed on a one-element array (NumPy warns on wrapping scalars, never on arrays)."""
+    count = xp.reshape(xp.asarray(count, xp.int64), (1,))
+    lo, hi = (count & 0xFFFFFFFF).astype(xp.uint32), (count >> 32).astype(xp.uint32)
+    key = _mix32(xp, _mix32(xp, xp.asarray([seed & 0xFFFFFFFF], xp.uint32) ^ lo) ^ hi)
+    n = 1
+    for d in shape:
+        n *= int(d)
+    h = _mix32(xp, xp.arange(n, dtype=xp.uint32) * xp.asarray(_GOLDEN, xp.uint32) + key)
+    threshold = min(round(rate * 2 ** 32), 2 ** 32 - 1)
+    return xp.reshape(h >= xp.asarray(threshold, xp.uint32), tuple(shape))
 
 
 @dropout_op.kernel("cpu", "cuda")
-def _dropout(xp, x, rate, seed, noise_shape):
-    mask = keep_mask(seed, x.shape if noise_shape is None else noise_shape, rate)
-    return x * xp.asarray(mask, x.dtype) * xp.asarray(1 / (1 - rate), x.dtype)
+def _dropout(xp, x, count, rate, seed, noise_shape):
+    mask = keep_mask(xp, seed, count, x.shape if noise_shape is None else noise_shape, rate)
+    return x * mask.astype(x.dtype) * xp.asarray(1 / (1 - rate), x.dtype)
 
 
 @dropout_op.grad
 def _dropout_grad(dy, inputs, out, **attrs):
-    return (apply(dropout_op, dy, **attrs),)
+    return (apply(dropout_op, dy, inputs[1], **attrs), None)
 
 
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
+def dropout(x, rate, noise_shape=None, seed=None, name=None, generator=None):
+    """tf.nn.dropout. The count comes from `generator` (a tl.random.SeedGenerator: a Keras layer with a seed
+    passes its own), tl.random's by default; the op seed is `seed`, else the generator's, else a draw from
+    tl.random's generator."""
     from .. import random as tl_random
     from ..tensor import convert_to_tensor
     x = convert_to_tensor(x)
+    generator = generator or tl_random.seed_generator()
+    if seed is None:
+        seed = generator.seed
     if seed is None:
         seed = int(tl_random.generator().integers(0, 2 ** 31 - 1))
     ns = None
@@ -50,4 +82,5 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         if len(noise_shape) != len(shape):
             raise ValueError(f"dropout: noise_shape must have rank {len(shape)} (x's), got {list(noise_shape)}")
         ns = tuple(int(shape[i] if d is None else d) for i, d in enumerate(noise_shape))
-    return apply(dropout_op, x, rate=float(rate), seed=int(seed), noise_shape=ns)
+    count = generator.next()
+    return apply(dropout_op, x, count, rate=float(rate), seed=int(seed), noise_shape=ns)

@@ -1,7 +1,7 @@
 """Common-subexpression elimination: a node with the same op, inputs and attributes as an earlier
 one reuses that node's outputs (every op in the table is a pure function of them; dropout's mask
-is a function of its seed attribute). Equal constants are merged first, so x*2 and x*2 written twice
-become one node."""
+is a function of its seed attribute and its count input, which differs between the ops of one
+call). Equal constants are merged first, so x*2 and x*2 written twice become one node."""
 from __future__ import annotations
 
 import numpy as np

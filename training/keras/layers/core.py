@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 import tensorlite as tl
 
 from .. import activations
@@ -81,23 +79,23 @@ class Softmax(Layer):
 
 
 class Dropout(Layer):
-    """Active only with training=True. With `seed`, the layer draws each call's mask seed from
-    its own generator (a new mask per call, reproducible); without, from tl.random's."""
+    """Active only with training=True. With `seed`, the layer draws its masks from its own
+    tl.random.SeedGenerator (a new mask per call, also in a traced step; two layers with one seed
+    draw alike); without, from tl.random's."""
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._seeds = None if seed is None else tl.random.SeedGenerator(seed, name=f"{self.name}/seed_generator")
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
         shape = None if self.noise_shape is None else \
             [d if n is None else n for n, d in zip(self.noise_shape, inputs.shape)]
-        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
-        return tl.nn.dropout(inputs, rate=self.rate, noise_shape=shape, seed=seed)
+        return tl.nn.dropout(inputs, rate=self.rate, noise_shape=shape, generator=self._seeds)
 
 
 class Flatten(Layer):

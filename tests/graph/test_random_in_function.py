@@ -1,0 +1,123 @@
+"""Random ops inside tl.function draw anew at every call (the count they hash is a variable the graph reads
+and advances, not an attribute fixed at trace time), the gradient of a call uses that call's mask, and
+tl.random.set_seed makes the sequence reproducible: on the NumPy executor, eagerly, on the XLA device
+(one jitted step, the count an argument) and in Model.fit, traced and eager."""
+import numpy as np
+import pytest
+from tensorlite.training import random as tl_random
+from tensorlite.training.devices import xla as xla_device
+
+import tensorlite as tl
+from tests.conftest import skip_or_fail
+
+RATE = 0.3
+
+
+@pytest.fixture(params=["cpu", "xla"])
+def dev(request):
+    if request.param == "xla":
+        ok, reason = xla_device.available()
+        if not ok:
+            skip_or_fail(reason)
+    return request.param
+
+
+def forward_and_grad(x):
+    with tl.GradientTape() as tape:
+        tape.watch(x)
+        y = tl.nn.dropout(x, RATE)
+        total = tl.reduce_sum(y)
+    return y, tape.gradient(total, x)
+
+
+def test_each_call_draws_a_new_mask_and_its_gradient_uses_it(dev):
+    x = np.ones((100, 200), np.float32)
+    f = tl.function(forward_and_grad)
+    with tl.device(dev):
+        calls = [[t.numpy() for t in f(x)] for _ in range(3)]
+    assert f.trace_count == 1
+    for y, g in calls:
+        kept = y != 0
+        assert abs(kept.mean() - (1 - RATE)) < 0.01  # 20,000 draws: 5 standard deviations
+        np.testing.assert_array_equal(y[kept], np.float32(1 / (1 - RATE)))
+        # the gradient is the forward's mask / (1 - rate): nonzero exactly where the output is
+        np.testing.assert_array_equal(g, kept / np.float32(1 - RATE))
+    masks = [y != 0 for y, _ in calls]
+    for a, b in ((0, 1), (1, 2), (0, 2)):
+        both = (masks[a] & masks[b]).mean()  # independent masks: (1 - rate)^2 kept in both
+        assert abs(both - (1 - RATE) ** 2) < 0.015, (a, b, both)
+
+
+def test_same_global_seed_same_sequence_across_devices():
+    x = np.ones((30, 40), np.float32)
+
+    def draws(dev):
+        tl.random.set_seed(42)
+        f = tl.function(lambda t: tl.nn.dropout(t, 0.5) + tl.nn.dropout(t, 0.5))  # two ops in one graph
+        with tl.device(dev):
+            return [f(x).numpy() for _ in range(3)]
+
+    first = draws("cpu")
+    np.testing.assert_array_equal(np.stack(draws("cpu")), np.stack(first))
+    assert not np.array_equal(first[0], first[1])
+    assert not np.array_equal(first[0] == 2, first[0] == 4)  # the two ops of one call differ too
+    ok, reason = xla_device.available()
+    if not ok:
+        skip_or_fail(reason)
+    np.testing.assert_array_equal(np.stack(draws("xla")), np.stack(first))  # the hash is the same in jax.numpy
+    tl.random.set_seed(43)
+    f = tl.function(lambda t: tl.nn.dropout(t, 0.5))
+    assert not np.array_equal(f(x).numpy(), first[0])
+
+
+def dropped_columns_after_fit(run_eagerly: bool, dev: str) -> int:
+    """Columns of the Dense kernel still exactly zero after 12 single-sample steps. The kernel starts at
+    zero and a column moves only in a step whose mask keeps its input, so one mask for every step
+    leaves about rate * 64 = 32 columns at zero; fresh masks leave about 64 * 0.5^12 = 0.02."""
+    tl.random.set_seed(0)
+    model = tl.keras.Sequential([tl.keras.Input((64,)), tl.keras.layers.Dropout(0.5),
+                                 tl.keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=tl.keras.optimizers.SGD(0.01), loss="mse", run_eagerly=run_eagerly)
+    counts = tl_random.seed_generator().state
+    before = int(counts.numpy())
+    with tl.device(dev):
+        model.fit(np.ones((12, 64), np.float32), np.ones((12, 1), np.float32), batch_size=1, epochs=1,
+                  shuffle=False, verbose=0)
+    assert int(counts.numpy()) - before == 12  # one count per step's dropout
+    return int((model.weights[0].numpy() == 0).sum())
+
+
+@pytest.mark.parametrize("run_eagerly, dev", [(False, "cpu"), (True, "cpu"), (False, "xla")],
+                         ids=["traced", "eager", "xla-step"])
+def test_fit_sees_a_new_mask_every_step(run_eagerly, dev):
+    if dev == "xla":
+        ok, reason = xla_device.available()
+        if not ok:
+            skip_or_fail(reason)
+    assert dropped_columns_after_fit(run_eagerly, dev) <= 2
+
+
+@pytest.mark.parametrize("run_eagerly", [False, True], ids=["traced", "eager"])
+def test_fit_with_dropout_trains(run_eagerly):
+    tl.random.set_seed(1)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((256, 8)).astype(np.float32)
+    y = (x[:, :4].sum(1) > 0).astype(np.int64)
+    model = tl.keras.Sequential([tl.keras.Input((8,)), tl.keras.layers.Dense(32, activation="relu"),
+                                 tl.keras.layers.Dropout(0.3), tl.keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=tl.keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], run_eagerly=run_eagerly)
+    hist = model.fit(x, y, batch_size=32, epochs=6, verbose=0)
+    losses = hist.history["loss"]
+    assert losses[-1] < 0.6 * losses[0], losses
+    assert hist.history["accuracy"][-1] > 0.85
+
+
+def test_dropout_in_a_cond_branch_draws_per_call():
+    """A branch cannot assign variables: the count is read and advanced in the enclosing function."""
+    f = tl.function(lambda x, p: tl.cond(p, lambda: tl.nn.dropout(x, 0.5), lambda: x))
+    x = np.ones((20, 20), np.float32)
+    a, b = f(x, tl.constant(True)).numpy(), f(x, tl.constant(True)).numpy()
+    assert f.trace_count == 1 and 0.35 < (a == 0).mean() < 0.65
+    assert not np.array_equal(a, b)
+    np.testing.assert_array_equal(f(x, tl.constant(False)).numpy(), x)
