@@ -63,13 +63,36 @@ def _shape(shape):
     return tuple(int(d) for d in (shape.numpy().tolist() if hasattr(shape, "numpy") else shape))
 
 
+def _traced_draw(shape, dtype, seed, distribution: str):
+    """Inside tl.function: the random_like op on zeros of `shape`, so each call of the graph draws anew
+    (an eager draw would be a constant of the trace); None outside."""
+    from .graph.trace import active
+    if active() is None:
+        return None
+    from .ops.creation import zeros
+    from .ops.dropout import random_like
+    return random_like(zeros(_shape(shape), as_dtype(dtype)), distribution, seed=seed)
+
+
+def _untraceable(what: str) -> None:
+    from .graph.trace import active
+    if active() is not None:
+        raise NotImplementedError(f"tl.random.{what} inside tl.function: its draw would be fixed when the function "
+                                  "is traced, and no graph op draws it yet (normal and float uniform have one); "
+                                  "draw it outside the function and pass it in")
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
+    z = _traced_draw(shape, dtype, seed, "normal")
+    if z is not None:
+        return z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z
     a = generator(seed).normal(mean, stddev, _shape(shape))
     return convert_to_tensor(a.astype(as_dtype(dtype).as_numpy_dtype))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Normal draws re-drawn until within two standard deviations (TensorFlow's definition)."""
+    _untraceable("truncated_normal")
     g = generator(seed)
     a = g.standard_normal(_shape(shape))
     bad = np.abs(a) > 2
@@ -81,6 +104,13 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name
 
 def uniform(shape, minval=0.0, maxval=None, dtype=float32, seed=None, name=None):
     dtype = as_dtype(dtype)
+    if dtype.is_floating:
+        u = _traced_draw(shape, dtype, seed, "uniform")
+        if u is not None:
+            hi = 1.0 if maxval is None else maxval
+            return u * (hi - minval) + minval if (minval, hi) != (0.0, 1.0) else u
+    else:
+        _untraceable("uniform of an integer dtype")
     g = generator(seed)
     if dtype.is_integer:
         if maxval is None:

@@ -121,3 +121,21 @@ def test_dropout_in_a_cond_branch_draws_per_call():
     assert f.trace_count == 1 and 0.35 < (a == 0).mean() < 0.65
     assert not np.array_equal(a, b)
     np.testing.assert_array_equal(f(x, tl.constant(False)).numpy(), x)
+
+
+def test_noise_ops_draw_per_call(dev):
+    """tl.random.normal / uniform and the Gaussian noise layers inside tl.function: the random_like op, so
+    each call draws anew; the moments are those asked for."""
+    noise, drop = tl.keras.layers.GaussianNoise(0.5, seed=3), tl.keras.layers.GaussianDropout(0.2)
+    zeros, ones = np.zeros((200, 100), np.float32), np.ones((200, 100), np.float32)
+    f = tl.function(lambda: (tl.random.normal([200, 100], mean=1.0, stddev=2.0),
+                             tl.random.uniform([200, 100], minval=-1.0, maxval=3.0),
+                             noise(zeros, training=True), drop(ones, training=True)))
+    with tl.device(dev):
+        first, second = [[t.numpy() for t in f()] for _ in range(2)]
+    for (mean, std), a, b in zip([(1.0, 2.0), (1.0, 4 / 12 ** 0.5), (0.0, 0.5), (1.0, 0.5)], first, second):
+        assert abs(a.mean() - mean) < 0.03 and abs(a.std() - std) < 0.03, (mean, std, a.mean(), a.std())
+        assert abs(np.corrcoef(a.ravel(), b.ravel())[0, 1]) < 0.03  # a new draw, not the same one
+    assert -1 <= first[1].min() and first[1].max() < 3
+    with pytest.raises(NotImplementedError, match="truncated_normal inside tl.function"):
+        tl.function(lambda: tl.random.truncated_normal([3]))()

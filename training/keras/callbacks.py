@@ -310,8 +310,8 @@ class BackupAndRestore(Callback):
 
     After each epoch it writes the whole training state to `backup_dir`: the model's weights and the
     optimizer's state (a tl.train.Checkpoint: step count, learning rate, slots), the state of
-    tl.random's generator and of each seeded layer's generator (Dropout, GaussianNoise, ...), the counts
-    their random ops have drawn (tl.random.SeedGenerator) and the epoch, committed by one atomic write
+    tl.random's generator, the counts random ops have drawn from tl.random's and each seeded layer's
+    tl.random.SeedGenerator (Dropout, GaussianNoise, ...) and the epoch, committed by one atomic write
     of `training_metadata.json`. A new fit with the callback restores all of it and sets
     `model._initial_epoch`, from which fit starts (Keras 3's contract), so the resumed run ends bit for
     bit where an uninterrupted one would have; as in Keras, its History holds the epochs it ran. A
@@ -334,9 +334,7 @@ class BackupAndRestore(Callback):
 
     def _generators(self) -> list:
         from .. import random as tl_random
-        gens = [tl_random.generator()]
-        gens += [layer._rng for layer in _layer_tree(self.model) if getattr(layer, "_rng", None) is not None]
-        return gens
+        return [tl_random.generator()]
 
     def _seed_generators(self) -> list:
         """The counts random ops read as they run: tl.random's, then each seeded layer's."""

@@ -1,14 +1,13 @@
 """Noise layers active only with training=True: SpatialDropout1D/2D/3D (whole channels dropped),
 GaussianNoise (additive zero-mean noise) and GaussianDropout (multiplicative mean-one noise).
-Like Dropout, a `seed` gives the layer its own generator (a new draw per call, reproducible);
-without one, draws come from tl.random's generator. ActivityRegularization passes its input through
-and adds an L1/L2 activity penalty to the layer losses."""
+Like Dropout, a `seed` gives the layer its own tl.random.SeedGenerator (a new draw per call, also in
+a traced step, reproducible); without one, draws come from tl.random's. ActivityRegularization passes
+its input through and adds an L1/L2 activity penalty to the layer losses."""
 from __future__ import annotations
-
-import numpy as np
 
 import tensorlite as tl
 
+from ...ops.dropout import random_like
 from .. import regularizers
 from ..engine.layer import Layer
 from .core import Dropout
@@ -66,13 +65,12 @@ class GaussianNoise(Layer):
         if stddev < 0:
             raise ValueError(f"GaussianNoise: stddev must be >= 0, got {stddev}")
         self.stddev, self.seed = float(stddev), seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._seeds = None if seed is None else tl.random.SeedGenerator(seed, name=f"{self.name}/seed_generator")
 
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
             return inputs
-        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
-        return inputs + tl.random.normal(inputs.shape, stddev=self.stddev, dtype=inputs.dtype, seed=seed)
+        return inputs + random_like(inputs, "normal", self._seeds) * self.stddev
 
 
 class GaussianDropout(Layer):
@@ -83,11 +81,10 @@ class GaussianDropout(Layer):
         if not 0 <= rate < 1:
             raise ValueError(f"GaussianDropout: rate must be in [0, 1), got {rate}")
         self.rate, self.seed = float(rate), seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._seeds = None if seed is None else tl.random.SeedGenerator(seed, name=f"{self.name}/seed_generator")
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        seed = None if self._rng is None else int(self._rng.integers(0, 2 ** 31 - 1))
         stddev = (self.rate / (1.0 - self.rate)) ** 0.5
-        return inputs * tl.random.normal(inputs.shape, mean=1.0, stddev=stddev, dtype=inputs.dtype, seed=seed)
+        return inputs * (random_like(inputs, "normal", self._seeds) * stddev + 1.0)
