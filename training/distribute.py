@@ -349,6 +349,7 @@ class XLAStrategy(Strategy):
 
     def _replica_gradients(self, trainer, x, y, sw):
         from .function import Function
+        from .random import Count
         n = _num_rows(x)
         bounds = self._replica_bounds(n)
         if len({b - a for a, b in bounds}) != 1:  # pmap wants equal shards: a ragged batch runs replica by replica
@@ -357,8 +358,9 @@ class XLAStrategy(Strategy):
         share = np.asarray(1.0 / len(bounds), np.float32)
         cf = fn.get_concrete_function(*_rows((x, y, sw), *bounds[0]), share)
         key = id(cf)
-        if cf.graph.assigns:
-            names = ", ".join(sorted({name.split(":")[0] for name, _ in cf.graph.assigns}))
+        state = [name for (name, _), var in zip(cf.graph.assigns, cf._assigned) if not isinstance(var, Count)]
+        if state:
+            names = ", ".join(sorted({name.split(":")[0] for name in state}))
             raise NotImplementedError(f"XLAStrategy: the replica step updates state ({names}: e.g. "
                                       "BatchNormalization's moving statistics), which the pmapped step does not "
                                       "write back yet; use MirroredStrategy or a model without such layers")
@@ -382,25 +384,32 @@ def _pmapped(cf, devices):
     from .devices import get_device
     from .devices import xla as xla_device
     from .graph.xla import XlaExecutor
+    from .random import Count
     jax = xla_device._load()
     graph = cf.graph
     executor = XlaExecutor(graph)
     run = executor._run_python
     variables = list(cf._variables.items())
     n_outs = len(graph.outputs)
+    counts = {vid for vid, var in variables if isinstance(var, Count)}  # random ops' counts (the only assigns)
 
     def replica(inputs, captures, constants):
-        outs, _ = run(inputs, captures, constants)
+        # replica r draws from its own stream: r in the count's high word (the hash mixes both words)
+        offset = jax.lax.axis_index("replicas").astype("int64") << 32
+        captures = {vid: a + offset if vid in counts else a for vid, a in captures.items()}
+        outs, advanced = run(inputs, captures, constants)
         # outputs: gradients..., scaled loss, y_pred (the order _grad_core returns them)
         grads = [jax.lax.psum(g, "replicas") for g in outs[:n_outs - 2]]
-        return grads, jax.lax.psum(outs[n_outs - 2], "replicas"), outs[n_outs - 1]
+        return grads, jax.lax.psum(outs[n_outs - 2], "replicas"), outs[n_outs - 1], [a - offset for a in advanced]
 
     pm = jax.pmap(replica, axis_name="replicas", in_axes=(0, None, None), devices=devices)
 
     def call(leaves, share):
         inputs = leaves + [np.broadcast_to(share, (len(devices),))]
         captures = {vid: get_device(var.device).get(var._value) for vid, var in variables}
-        grads, loss, preds = pm(inputs, captures, executor._constants)
+        grads, loss, preds, advanced = pm(inputs, captures, executor._constants)
+        for var, a in zip(cf._assigned, advanced):  # every replica advanced its count alike: keep replica 0's
+            var._value, var.device = np.asarray(a[0]), "cpu"
         return ([np.asarray(g[0]) for g in grads], float(np.asarray(loss[0])),
                 [np.asarray(p) for p in np.asarray(preds)])
     return call

@@ -19,6 +19,11 @@ from .tensor import Variable, convert_to_tensor
 _rng = np.random.default_rng()
 
 
+class Count(Variable):
+    """A SeedGenerator's state: an int64 count, told apart from model state by its type (tl.distribute's
+    XLAStrategy gives each replica its own stream of it and writes the advanced count back)."""
+
+
 class SeedGenerator:
     """A stream of counts for random ops (Keras 3's keras.random.SeedGenerator): `seed` is the op seed of
     what draws from it (None: drawn from tl.random's generator), `state` an int64 variable that each
@@ -26,7 +31,7 @@ class SeedGenerator:
 
     def __init__(self, seed: int | None = None, name: str = "seed_generator"):
         self.seed = seed
-        self.state = Variable(np.asarray(0, np.int64), trainable=False, name=name)
+        self.state = Count(np.asarray(0, np.int64), trainable=False, name=name)
 
     def next(self):
         """The count to draw with now (an int64 scalar tensor); the state moves one on."""

@@ -2,6 +2,12 @@
 and advances, not an attribute fixed at trace time), the gradient of a call uses that call's mask, and
 tl.random.set_seed makes the sequence reproducible: on the NumPy executor, eagerly, on the XLA device
 (one jitted step, the count an argument) and in Model.fit, traced and eager."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 from tensorlite.training import random as tl_random
@@ -9,6 +15,7 @@ from tensorlite.training.devices import xla as xla_device
 
 import tensorlite as tl
 from tests.conftest import skip_or_fail
+from tests.paths import REPO
 
 RATE = 0.3
 
@@ -139,3 +146,41 @@ def test_noise_ops_draw_per_call(dev):
     assert -1 <= first[1].min() and first[1].max() < 3
     with pytest.raises(NotImplementedError, match="truncated_normal inside tl.function"):
         tl.function(lambda: tl.random.truncated_normal([3]))()
+
+
+XLA_STRATEGY = textwrap.dedent("""
+    import json
+    import numpy as np
+    import tensorlite as tl
+    from tensorlite.training import random as tl_random
+
+    tl.random.set_seed(0)
+    strategy = tl.distribute.XLAStrategy()
+    assert strategy.num_replicas_in_sync == 2
+    with strategy.scope():
+        model = tl.keras.Sequential([tl.keras.Input((64,)), tl.keras.layers.Dropout(0.5),
+                                     tl.keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+        model.compile(optimizer=tl.keras.optimizers.SGD(0.01), loss="mse")
+    x, y = np.ones((2, 64), np.float32), np.ones((2, 1), np.float32)
+    zeros = []
+    for steps in (1, 6):  # a batch of 2: one row per replica
+        model.fit(np.concatenate([x] * steps), np.concatenate([y] * steps), batch_size=2, shuffle=False, verbose=0)
+        zeros.append(int((model.weights[0].numpy() == 0).sum()))
+    print(json.dumps({"zeros": zeros, "count": int(tl_random.seed_generator().state.numpy())}))
+""")
+
+
+def test_xla_strategy_replicas_draw_their_own_masks_every_step():
+    """Under XLAStrategy (2 host devices) the count is a capture of the pmapped step: each replica draws
+    from its own stream (one step leaves the columns both replicas dropped at zero, about 64 / 4 = 16;
+    replicas sharing a mask would leave 32) and each step anew (7 steps leave about 0); the count written
+    back advances one per step."""
+    ok, reason = xla_device.available()
+    if not ok:
+        skip_or_fail(reason)
+    env = dict(os.environ, PYTHONPATH=str(REPO), XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    r = subprocess.run([sys.executable, "-c", XLA_STRATEGY], capture_output=True, text=True, timeout=300, env=env,
+                       cwd=REPO)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert 6 <= got["zeros"][0] <= 26 and got["zeros"][1] <= 2 and got["count"] == 7, got
