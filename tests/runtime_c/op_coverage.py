@@ -204,6 +204,10 @@ def _reduce(name, dtype, k, shape, axes, keep):
 
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
+    # op_cases_indexing.py: TOPK_V2, EMBEDDING_LOOKUP
+    from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
+    if name in INDEXING_CASES:
+        return INDEXING_CASES[name](dtype)
     if name in UNARY:
         return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
     if name in BINARY:
@@ -245,6 +249,8 @@ def _unary_plain(name, dtype, k, shape):
 
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
-    return sorted([*UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
+    from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
+    return sorted([*INDEXING_CASES,
+                   *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
                    "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_PROD", "REDUCE_ANY", "REDUCE_ALL"])

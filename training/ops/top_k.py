@@ -31,8 +31,7 @@ def _infer(x: TensorSpec, k, sorted) -> tuple:  # noqa: A002  (TensorFlow's attr
     return TensorSpec(shape, x.dtype), TensorSpec(shape, int32)
 
 
-top_k_op = define_op("top_k", infer=_infer, attrs={"k": 1, "sorted": True}, tflite="TOPK_V2",
-                     c_runtime_gaps={"TOPK_V2": "the C runtime has no TOPK_V2 kernel yet"})
+top_k_op = define_op("top_k", infer=_infer, attrs={"k": 1, "sorted": True}, tflite="TOPK_V2")
 
 
 @top_k_op.kernel("cpu", "cuda")

@@ -564,6 +564,29 @@ static tl_status space_batch(tl_interpreter *it, const tl_node *node, int to_bat
     return output(it, node, 0, dims, in->ndim);
 }
 
+/* TOPK_V2: both outputs the input's shape with the last dimension max(k, 0). */
+static tl_status topk(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *k = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in || in->ndim < 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input must have a dimension");
+    if (!known(k) || tl_tensor_numel(k) != 1) return unknown_values(it, node, k);
+    for (i = 0; i < in->ndim; i++) dims[i] = in->dims[i];
+    dims[in->ndim - 1] = value(k, 0) > 0 ? (int32_t)value(k, 0) : 0; /* above the last dimension: prepare refuses it */
+    TRY(output(it, node, 0, dims, in->ndim));
+    return output(it, node, 1, dims, in->ndim);
+}
+
+/* EMBEDDING_LOOKUP: [len(lookup)] + value's shape[1:]. */
+static tl_status embedding_lookup(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *ids = tl_node_input(it, node, 0), *v = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!ids || !v || ids->ndim != 1 || v->ndim < 2)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: lookup must be 1-D and value at least 2-D");
+    dims[0] = ids->dims[0];
+    for (i = 1; i < v->ndim; i++) dims[i] = v->dims[i];
+    return output(it, node, 0, dims, v->ndim);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -619,6 +642,8 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 56: case 79: return arg_min_max(it, node);
     case 126: return batch_matmul(it, node);
     case 85: return one_hot(it, node);
+    case 48: return topk(it, node);
+    case 7: return embedding_lookup(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;

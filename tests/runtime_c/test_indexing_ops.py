@@ -1,0 +1,127 @@
+"""Indexing, selection and scatter builtins of the C runtime beyond op_coverage.py's cases: runtime-valued
+inputs (k, shapes, num_segments), bad indices failing the invoke as LiteRT fails it, resized inputs through the
+shape rules, and refusals naming the op. Every value is compared with LiteRT's reference kernels (BUILTIN_REF)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tensorlite as tl
+from tests.litert import litert_interpreter, run
+
+from .tflite_graph import Model, check_against_litert, one_op, refused
+
+
+def _invoke_fails(model: bytes, feeds, match: str) -> None:
+    """Both interpreters fail the invoke of `model` on `feeds`; ours says `match`."""
+    with pytest.raises(RuntimeError):
+        run(litert_interpreter(model), feeds)
+    with pytest.raises((RuntimeError, ValueError), match=match):
+        run(tl.lite.Interpreter(model_content=model), feeds)
+
+
+def _resized_both(model: bytes, shapes, feeds) -> None:
+    """Resizes the graph inputs of `model` to `shapes` (strict) in both interpreters; outputs equal."""
+    results = []
+    for it in (tl.lite.Interpreter(model_content=model), litert_interpreter(model)):
+        for d, s in zip(it.get_input_details(), shapes):
+            it.resize_tensor_input(d["index"], s, strict=True)
+        results.append(run(it, feeds))
+    for a, b in zip(*results):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def _batch_model(op, inputs, outputs, consts=(), **options) -> bytes:
+    """One `op` whose graph inputs have a -1 batch in their shape signature."""
+    m = Model()
+    g = m.subgraph()
+    consts, ins = dict(consts), []
+    for k, spec in enumerate(inputs):
+        if k in consts:
+            ins.append(g.const(f"c{k}", consts[k]))
+        else:
+            ins.append(g.input(f"x{k}", *spec))
+            g.g.tensors[ins[-1]].shapeSignature = [-1, *spec[0][1:]]
+    outs = [g.tensor(f"y{k}", *spec) for k, spec in enumerate(outputs)]
+    g.op(op, ins, outs, **options)
+    g.output(*outs)
+    return m.build()
+
+
+# TOPK_V2
+
+
+def test_topk_runtime_k_equal_to_the_outputs():
+    """A k fed at run time is read; it must give the outputs' planned last dimension."""
+    model = one_op("TOPK_V2", [([3, 8], "float32"), ([], "int32")], [([3, 3], "float32"), ([3, 3], "int32")])
+    x = np.random.default_rng(1).standard_normal((3, 8)).astype(np.float32)
+    check_against_litert(model, [x, np.array(3, np.int32)])
+    with pytest.raises((RuntimeError, ValueError), match="k differs from the outputs' last dimension"):
+        run(tl.lite.Interpreter(model_content=model), [x, np.array(2, np.int32)])
+
+
+def test_topk_ties_and_infinities():
+    """Equal values keep their positions' order; infinities sort as numbers."""
+    x = np.array([[1, 3, 3, -np.inf, np.inf, 3, 0, np.inf]], np.float32)
+    model = one_op("TOPK_V2", [([1, 8], "float32"), None], [([1, 8], "float32"), ([1, 8], "int32")],
+                   consts={1: np.array(8, np.int32)})
+    check_against_litert(model, [x])
+
+
+def test_topk_refusals():
+    refused(one_op("TOPK_V2", [([2, 4], "float32"), None], [([2, 5], "float32"), ([2, 5], "int32")],
+                   consts={1: np.array(5, np.int32)}), "TOPK_V2", "k is higher than the last dimension")
+    refused(one_op("TOPK_V2", [([2, 4], "float32"), None], [([2, 3], "float32"), ([2, 3], "int32")],
+                   consts={1: np.array(2, np.int32)}), "TOPK_V2", "differs from k")
+    refused(one_op("TOPK_V2", [([2, 4], "bool"), None], [([2, 2], "bool"), ([2, 2], "int32")],
+                   consts={1: np.array(2, np.int32)}), "TOPK_V2", "input must be float32")
+    refused(one_op("TOPK_V2", [([2, 4], "float32"), None], [([2, 2], "float32"), ([2, 2], "int64")],
+                   consts={1: np.array(2, np.int32)}), "TOPK_V2", "positions must be int32 or int16")
+
+
+def test_topk_resized_batch():
+    model = _batch_model("TOPK_V2", [([1, 6], "int32"), None], [([1, 2], "int32"), ([1, 2], "int32")],
+                         consts={1: np.array(2, np.int32)})
+    _resized_both(model, [[4, 6]], [np.random.default_rng(2).integers(-3, 3, (4, 6)).astype(np.int32)])
+
+
+# EMBEDDING_LOOKUP
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+@pytest.mark.parametrize("per_row", [False, True])
+def test_embedding_lookup_hybrid(dtype, per_row):
+    """int8/uint8 values with a float32 output: each element times its scale (per tensor or per row); LiteRT reads
+    uint8 bytes as int8, so values above 127 are in the data on purpose."""
+    rng = np.random.default_rng(3)
+    info = np.iinfo(dtype)
+    value = rng.integers(info.min, info.max, (6, 5), endpoint=True).astype(dtype)
+    scales = [0.02 + 0.01 * r for r in range(6)] if per_row else [0.03]
+    q = {"scale": scales, "zero_point": [0] * len(scales), "quantized_dimension": 0}
+    model = one_op("EMBEDDING_LOOKUP", [([4], "int32"), ([6, 5], dtype)], [([4, 5], "float32")],
+                   consts={1: (value, q)})
+    check_against_litert(model, [np.array([5, 0, 3, 5], np.int32)])
+
+
+@pytest.mark.parametrize("bad", [-1, 6])
+def test_embedding_lookup_out_of_range_fails_invoke(bad):
+    model = one_op("EMBEDDING_LOOKUP", [([2], "int32"), ([6, 3], "float32")], [([2, 3], "float32")])
+    _invoke_fails(model, [np.array([1, bad], np.int32), np.ones((6, 3), np.float32)], "outside the value's rows")
+
+
+def test_embedding_lookup_refusals():
+    refused(one_op("EMBEDDING_LOOKUP", [([2], "int64"), ([6, 3], "float32")], [([2, 3], "float32")]),
+            "EMBEDDING_LOOKUP", "lookup must be a 1-D int32")
+    refused(one_op("EMBEDDING_LOOKUP", [([2], "int32"), ([6], "float32")], [([2], "float32")]),
+            "EMBEDDING_LOOKUP", "at least 2 dimensions")
+    refused(one_op("EMBEDDING_LOOKUP", [([2], "int32"), ([6, 3], "int8", {"scale": [0.1], "zero_point": [3]})],
+                   [([2, 3], "float32")]), "EMBEDDING_LOOKUP", "zero point 0")
+    refused(one_op("EMBEDDING_LOOKUP", [([2], "int32"), ([6, 3], "int16", {"scale": [0.1], "zero_point": [0]})],
+                   [([2, 3], "float32")]), "EMBEDDING_LOOKUP", "float32, int8 or uint8 values")
+
+
+def test_embedding_lookup_resized():
+    model = _batch_model("EMBEDDING_LOOKUP", [([1], "int32"), None], [([1, 3], "float32")],
+                         consts={1: np.arange(15, dtype=np.float32).reshape(5, 3)})
+    _resized_both(model, [[4]], [np.array([4, 0, 2, 2], np.int32)])
