@@ -208,6 +208,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
     if name in INDEXING_CASES:
         return INDEXING_CASES[name](dtype)
+    from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES  # DILATE, REDUCE_WINDOW, STABLEHLO_REDUCE_WINDOW
+    if name in WINDOW_CASES:
+        return WINDOW_CASES[name](dtype)
     if name in UNARY:
         return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
     if name in BINARY:
@@ -250,7 +253,8 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
-    return sorted([*INDEXING_CASES,
+    from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES
+    return sorted([*INDEXING_CASES, *WINDOW_CASES,
                    *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
                    "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_PROD", "REDUCE_ANY", "REDUCE_ALL"])

@@ -46,7 +46,15 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "L2_NORMALIZATION": "L2NormOptions", "SPACE_TO_DEPTH": "SpaceToDepthOptions",
            "DEPTH_TO_SPACE": "DepthToSpaceOptions", "CUMSUM": "CumsumOptions", "L2_POOL_2D": "Pool2DOptions",
            "REDUCE_PROD": "ReducerOptions", "REDUCE_ANY": "ReducerOptions", "REDUCE_ALL": "ReducerOptions",
-           "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "SHAPE": "ShapeOptions"}
+           "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "SHAPE": "ShapeOptions",
+           "RANDOM_UNIFORM": "RandomOptions",
+           "RANDOM_STANDARD_NORMAL": "RandomOptions", "MULTINOMIAL": "RandomOptions", "RFFT2D": "Rfft2dOptions",
+           "LSH_PROJECTION": "LSHProjectionOptions", "SKIP_GRAM": "SkipGramOptions",
+           "EMBEDDING_LOOKUP_SPARSE": "EmbeddingLookupSparseOptions"}
+# Builtins whose options table sits in the operator's builtin_options_2 union.
+OPTIONS_2 = {"STABLEHLO_COMPOSITE": "StableHLOCompositeOptions", "REDUCE_WINDOW": "ReduceWindowOptions",
+             "STABLEHLO_REDUCE_WINDOW": "StablehloReduceWindowOptions",
+             "STABLEHLO_RNG_BIT_GENERATOR": "StablehloRngBitGeneratorOptions"}
 # Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.
 VERSIONS = {"BROADCAST_TO": 2}
 
@@ -96,17 +104,20 @@ class Subgraph:
         op.customOptionsFormat = 0  # FLEXBUFFERS
         self.g.operators.append(op)
 
-    def op(self, name: str, inputs, outputs, **options) -> None:
+    def op(self, name: str, inputs, outputs, /, **options) -> None:
         op = self.schema.OperatorT()
         op.opcodeIndex, op.inputs, op.outputs = self.model.opcode(name), list(inputs), list(outputs)
-        if name in OPTIONS:
-            table = getattr(self.schema, OPTIONS[name] + "T")()
+        if name in OPTIONS or name in OPTIONS_2:
+            kind = OPTIONS.get(name) or OPTIONS_2[name]
+            table = getattr(self.schema, kind + "T")()
             for key, value in options.items():
                 if not hasattr(table, _camel(key)):
-                    raise ValueError(f"{OPTIONS[name]} has no field {key}")
+                    raise ValueError(f"{kind} has no field {key}")
                 setattr(table, _camel(key), value)
-            op.builtinOptionsType = getattr(self.schema.BuiltinOptions, OPTIONS[name])
-            op.builtinOptions = table
+            if name in OPTIONS:
+                op.builtinOptionsType, op.builtinOptions = getattr(self.schema.BuiltinOptions, kind), table
+            else:
+                op.builtinOptions2Type, op.builtinOptions2 = getattr(self.schema.BuiltinOptions2, kind), table
         elif options:
             raise ValueError(f"no options known for {name}")
         self.g.operators.append(op)

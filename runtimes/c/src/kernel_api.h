@@ -29,7 +29,7 @@ typedef tl_status (*tl_prepare_fn)(tl_interpreter *it, struct tl_node *node);
  * 32-bit ones): what eval needs, and where in the model the rest is. */
 typedef struct tl_node {
     int32_t builtin;
-    tl_fb_table options;    /* the builtin options table (pos 0 if absent) */
+    tl_fb_table options;    /* builtin_options, or builtin_options_2 (STABLEHLO_*, REDUCE_WINDOW); pos 0: absent */
     uint8_t options_type;
     uint8_t n_callees;
     int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */

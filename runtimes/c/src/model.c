@@ -16,7 +16,7 @@ enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARI
        T_SHAPE_SIGNATURE = 7 };
 enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DIM = 6 };
 enum { OP_OPCODE = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4, OP_CUSTOM_OPTIONS = 5,
-       OP_INTERMEDIATES = 8 };
+       OP_INTERMEDIATES = 8, OP_OPTIONS_2 = 12 };
 enum { BUF_DATA = 0, BUF_OFFSET = 1 };
 enum { META_NAME = 0, META_BUFFER = 1 };
 enum { SIG_INPUTS = 0, SIG_OUTPUTS = 1, SIG_KEY = 2, SIG_SUBGRAPH = 4 };
@@ -167,6 +167,9 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     TRY(tl_fb_vec_field(fb, ot, OP_CUSTOM_OPTIONS, 1, &node->custom_options));
     TRY(tl_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0, &node->options_type));
     TRY(tl_fb_table_field(fb, ot, OP_OPTIONS, &node->options));
+    /* The STABLEHLO_* builtins and REDUCE_WINDOW keep their options in builtin_options_2, never in builtin_options:
+     * one table field serves both (each kernel knows which table its builtin has). */
+    if (!node->options.pos) TRY(tl_fb_table_field(fb, ot, OP_OPTIONS_2, &node->options));
     for (k = 0; k < node->inputs.len; k++) {
         int32_t idx = tl_fb_vec_i32(fb, node->inputs, k);
         if (idx != -1 && !tl_subgraph_tensor(node->subgraph, idx))

@@ -418,6 +418,21 @@ static tl_status tile(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, in->ndim);
 }
 
+/* DILATE: (d - 1) * dilations[i] + 1 along each dim (an empty dim stays empty). */
+static tl_status dilate(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *dil = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (!known(dil)) return unknown_values(it, node, dil);
+    if (tl_tensor_numel(dil) != in->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: dilations size");
+    for (i = 0; i < in->ndim; i++) {
+        int64_t d = in->dims[i] ? (int64_t)(in->dims[i] - 1) * value(dil, i) + 1 : 0;
+        if (value(dil, i) < 1 || d > 0x7fffffff) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: dilations");
+        dims[i] = (int32_t)d;
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
 /* SPLIT (axis input 0, data 1) and SPLIT_V (data 0, size_splits 1, axis 2). */
 static tl_status split(tl_interpreter *it, const tl_node *node, int v) {
     const tl_tensor *in = tl_node_input(it, node, v ? 0 : 1), *ax = tl_node_input(it, node, v ? 2 : 0);
@@ -650,3 +665,4 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     }
 }
 #endif /* TL_NO_SHAPE_RULES */
+    case 203: return dilate(it, node);
