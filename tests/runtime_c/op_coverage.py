@@ -31,7 +31,7 @@ UNARY = {"ABS": {}, "CEIL": {}, "COS": {}, "ELU": {}, "EXP": {}, "FLOOR": {}, "H
          "LEAKY_RELU": {"alpha": 0.2}, "LOG_SOFTMAX": {}, "SOFTMAX": {"beta": 1.0}, "L2_NORMALIZATION": {},
          "ZEROS_LIKE": {}, "LOCAL_RESPONSE_NORMALIZATION": {"radius": 2, "bias": 1.0, "alpha": 0.5, "beta": 0.75}}
 BINARY = {"ADD": {}, "SUB": {}, "MUL": {}, "DIV": {}, "MAXIMUM": {}, "MINIMUM": {}, "POW": {},
-          "SQUARED_DIFFERENCE": {}, "FLOOR_DIV": {}, "FLOOR_MOD": {}, "ATAN2": {}, "RIGHT_SHIFT": {},
+          "SQUARED_DIFFERENCE": {}, "FLOOR_DIV": {}, "FLOOR_MOD": {}, "RIGHT_SHIFT": {},
           "BITWISE_XOR": {}}
 COMPARISON = ["LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL"]
 LOGICAL = ["LOGICAL_AND", "LOGICAL_OR"]
@@ -204,6 +204,9 @@ def _reduce(name, dtype, k, shape, axes, keep):
 
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
+    from tests.runtime_c.op_cases_math import CASES as MATH_CASES
+    if name in MATH_CASES:
+        return MATH_CASES[name](dtype)
     # op_cases_indexing.py: TOPK_V2, EMBEDDING_LOOKUP
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
     if name in INDEXING_CASES:
