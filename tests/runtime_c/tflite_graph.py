@@ -57,6 +57,14 @@ OPTIONS_2 = {"STABLEHLO_COMPOSITE": "StableHLOCompositeOptions", "REDUCE_WINDOW"
              "STABLEHLO_RNG_BIT_GENERATOR": "StablehloRngBitGeneratorOptions"}
 # Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.
 VERSIONS = {"BROADCAST_TO": 2}
+# Recurrent, resource-variable and 3-D convolution builtins.
+OPTIONS.update({"RNN": "RNNOptions", "UNIDIRECTIONAL_SEQUENCE_RNN": "SequenceRNNOptions",
+                "BIDIRECTIONAL_SEQUENCE_RNN": "BidirectionalSequenceRNNOptions", "LSTM": "LSTMOptions",
+                "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions",
+                "BIDIRECTIONAL_SEQUENCE_LSTM": "BidirectionalSequenceLSTMOptions", "VAR_HANDLE": "VarHandleOptions",
+                "CALL_ONCE": "CallOnceOptions", "READ_VARIABLE": "ReadVariableOptions",
+                "ASSIGN_VARIABLE": "AssignVariableOptions", "CONV_3D": "Conv3DOptions",
+                "CONV_3D_TRANSPOSE": "Conv3DOptions"})
 
 
 def _camel(name: str) -> str:

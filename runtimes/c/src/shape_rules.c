@@ -602,6 +602,27 @@ static tl_status embedding_lookup(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, v->ndim);
 }
 
+/* RNN (24), UNIDIRECTIONAL_SEQUENCE_RNN (35), BIDIRECTIONAL_SEQUENCE_RNN (46): the input's shape with the units
+ * (rows of the weights) as last dimension; merged bidirectional outputs hold both directions' units. The hidden
+ * states are variable tensors of fixed shape: prepare refuses a batch that no longer matches them. */
+static tl_status recurrent(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *fw = tl_node_input(it, node, 1);
+    const tl_tensor *bw = node->builtin == 46 ? tl_node_input(it, node, 5) : NULL;
+    int32_t dims[TL_MAX_DIMS] = {0}, k;
+    uint8_t merge = 0;
+    if (!in || in->ndim < 1 || !fw || fw->ndim != 2 || (node->builtin == 46 && (!bw || bw->ndim != 2)))
+        return TL_STATUS_OK; /* prepare names what is wrong */
+    if (node->builtin == 46) TRY(opt_u8(it, node, 2, &merge));
+    for (k = 0; k < in->ndim; k++) dims[k] = in->dims[k];
+    dims[in->ndim - 1] = fw->dims[0] + (merge ? bw->dims[0] : 0);
+    TRY(output(it, node, 0, dims, in->ndim));
+    if (bw && !merge) {
+        dims[in->ndim - 1] = bw->dims[0];
+        TRY(output(it, node, 1, dims, in->ndim));
+    }
+    return TL_STATUS_OK;
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -624,6 +645,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 4: return window(it, node, 1);
     case 1: case 12: case 17: return window(it, node, 2);
     case 9: return fully_connected(it, node);
+    case 24: case 35: case 46: return recurrent(it, node);
     case 40: case 74: case 81: case 82: case 89: case 91: case 140: return reduce(it, node);
     case 64: /* SELECT: x's shape (the condition matches it or its first axis) */
         if (!tl_node_input(it, node, 1)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");

@@ -1,0 +1,137 @@
+"""tests/runtime_c/op_coverage.py's cases for the recurrent builtins (RNN, UNIDIRECTIONAL_SEQUENCE_RNN,
+BIDIRECTIONAL_SEQUENCE_RNN): one-op models with their hidden states as variable tensors, float32 weights or
+LiteRT's hybrid int8 weights (symmetric or asymmetric run-time quantization of the inputs). The probe is the
+float32 case; test_recurrent.py runs every case over several invokes (the states carried) and a reset."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from tests.runtime_c.tflite_graph import Model, quant
+
+ACT = {"none": 0, "relu": 1, "relu_n1_to_1": 2, "relu6": 3, "tanh": 4}
+
+
+def _rng(*key) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(repr(key).encode()))
+
+
+def _weights(g, rng, name, shape, hybrid):
+    """A weight constant: float32 N(0, 0.4), or int8 in [-127, 127] with a scale (hybrid)."""
+    if hybrid:
+        return g.const(name, rng.integers(-127, 128, shape).astype(np.int8), quant(0.4 / 64, 0))
+    return g.const(name, (0.4 * rng.standard_normal(shape)).astype(np.float32))
+
+
+def _variable(g, name, shape):
+    i = g.tensor(name, shape, "float32")
+    g.g.tensors[i].isVariable = True
+    return i
+
+
+def _cell(g, rng, prefix, units, inputs, hybrid, aux=0):
+    """Weights, recurrent weights and bias (and auxiliary weights) of one RNN cell."""
+    w = _weights(g, rng, prefix + "w", [units, inputs], hybrid)
+    r = _weights(g, rng, prefix + "r", [units, units], hybrid)
+    b = g.const(prefix + "b", (0.1 * rng.standard_normal(units)).astype(np.float32))
+    a = _weights(g, rng, prefix + "aux_w", [units, aux], hybrid) if aux else -1
+    return w, r, b, a
+
+
+def _x(rng, shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+# RNN: (batch, inputs, units, activation, hybrid, asymmetric)
+RNN_CASES = [(2, 5, 4, "tanh", False, False), (1, 3, 6, "relu", False, False), (3, 8, 5, "tanh", True, False),
+             (2, 6, 4, "relu_n1_to_1", True, True), (2, 4, 3, "none", False, False)]
+
+
+def _rnn(k, batch, inputs, units, act, hybrid, asym):
+    rng = _rng("RNN", k)
+    m = Model()
+    g = m.subgraph()
+    x = g.input("x", [batch, inputs], "float32")
+    w, r, b, _ = _cell(g, rng, "", units, inputs, hybrid)
+    h = _variable(g, "h", [batch, units])
+    y = g.tensor("y", [batch, units], "float32")
+    g.op("RNN", [x, w, r, b, h], [y], fused_activation_function=ACT[act], asymmetric_quantize_inputs=asym)
+    g.output(y)
+    return m.build(), [_x(rng, [batch, inputs])]
+
+
+# UNIDIRECTIONAL_SEQUENCE_RNN: (batch, time, inputs, units, activation, time_major, hybrid, asymmetric)
+SEQ_CASES = [(2, 3, 5, 4, "tanh", False, False, False), (3, 4, 2, 5, "relu", True, False, False),
+             (2, 3, 6, 4, "tanh", False, True, False), (3, 2, 5, 3, "tanh", True, True, True),
+             (1, 5, 4, 4, "relu6", False, False, False)]
+
+
+def _seq_rnn(k, batch, time, inputs, units, act, time_major, hybrid, asym):
+    rng = _rng("UNIDIRECTIONAL_SEQUENCE_RNN", k)
+    m = Model()
+    g = m.subgraph()
+    lead = [time, batch] if time_major else [batch, time]
+    x = g.input("x", lead + [inputs], "float32")
+    w, r, b, _ = _cell(g, rng, "", units, inputs, hybrid)
+    h = _variable(g, "h", [batch, units])
+    y = g.tensor("y", lead + [units], "float32")
+    g.op("UNIDIRECTIONAL_SEQUENCE_RNN", [x, w, r, b, h], [y], time_major=time_major,
+         fused_activation_function=ACT[act], asymmetric_quantize_inputs=asym)
+    g.output(y)
+    return m.build(), [_x(rng, lead + [inputs])]
+
+
+# BIDIRECTIONAL_SEQUENCE_RNN: (batch, time, inputs, fw units, bw units, time_major, merge, aux, hybrid, asym);
+# aux: None, "cross" (auxiliary input and weights) or "bw" (auxiliary input read by the backward cell).
+BIDI_CASES = [(2, 3, 4, 3, 5, False, False, None, False, False), (2, 4, 3, 4, 4, True, True, None, False, False),
+              (3, 3, 5, 4, 3, False, True, "cross", False, False), (2, 3, 4, 3, 3, True, False, "bw", False, False),
+              (2, 3, 6, 4, 5, False, False, None, True, False), (2, 2, 5, 3, 4, False, True, None, True, True)]
+# Hybrid cases LiteRT's reference kernel gets wrong (test_recurrent.py checks ours against NumPy instead): time-major,
+# an auxiliary input read by the backward cell, auxiliary weights (LiteRT crashes on some of these).
+BIDI_HYBRID_LITERT_WRONG = [(2, 3, 5, 3, 4, True, False, None, True, False),
+                            (2, 2, 5, 3, 4, False, False, "bw", True, True),
+                            (2, 3, 4, 3, 4, False, True, "cross", True, False)]
+
+
+def _bidi_rnn(k, batch, time, inputs, fw_units, bw_units, time_major, merge, aux, hybrid, asym):
+    rng = _rng("BIDIRECTIONAL_SEQUENCE_RNN", k)
+    m = Model()
+    g = m.subgraph()
+    lead = [time, batch] if time_major else [batch, time]
+    # LiteRT checks the backward weights against the input depth ("bw"), and its time-major loop steps through the
+    # auxiliary input by the input's depth (reading past its end when the auxiliary input is narrower)
+    aux_depth = inputs if aux == "bw" or time_major else 3
+    x = g.input("x", lead + [inputs], "float32")
+    xa = g.input("aux", lead + [aux_depth], "float32") if aux else -1
+    bw_inputs = aux_depth if aux == "bw" else inputs
+    fw = _cell(g, rng, "fw_", fw_units, inputs, hybrid, aux_depth if aux == "cross" else 0)
+    fh = _variable(g, "fw_h", [batch, fw_units])
+    bw = _cell(g, rng, "bw_", bw_units, bw_inputs, hybrid, aux_depth if aux == "cross" else 0)
+    bh = _variable(g, "bw_h", [batch, bw_units])
+    if merge:
+        outs = [g.tensor("y", lead + [fw_units + bw_units], "float32")]
+    else:
+        outs = [g.tensor("fw_y", lead + [fw_units], "float32"), g.tensor("bw_y", lead + [bw_units], "float32")]
+    ins = [x, *fw[:3], fh, *bw[:3], bh, xa, fw[3], bw[3]]
+    g.op("BIDIRECTIONAL_SEQUENCE_RNN", ins, outs, time_major=time_major, fused_activation_function=ACT["tanh"],
+         merge_outputs=merge, asymmetric_quantize_inputs=asym)
+    g.output(*outs)
+    feeds = [_x(rng, lead + [inputs])] + ([_x(rng, lead + [aux_depth])] if aux else [])
+    return m.build(), feeds
+
+
+BUILDERS = {"RNN": (_rnn, RNN_CASES), "UNIDIRECTIONAL_SEQUENCE_RNN": (_seq_rnn, SEQ_CASES),
+            "BIDIRECTIONAL_SEQUENCE_RNN": (_bidi_rnn, BIDI_CASES)}
+
+
+def _cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
+    """All cases sit under float32 (the activations' type; hybrid cases have int8 weights): LiteRT's reference
+    kernels run no other type."""
+    if dtype != "float32":
+        return []
+    build, found = BUILDERS[name]
+    return [build(k, *c) for k, c in enumerate(found)]
+
+
+CASES = {name: (lambda dtype, name=name: _cases(name, dtype)) for name in BUILDERS}

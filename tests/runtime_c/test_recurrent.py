@@ -1,0 +1,158 @@
+"""RNN, UNIDIRECTIONAL_SEQUENCE_RNN and BIDIRECTIONAL_SEQUENCE_RNN in the C runtime.
+
+Every case of op_cases_recurrent.py (float32 and hybrid int8 weights, batch- and time-major, merged outputs,
+auxiliary inputs) runs several invokes in a row against LiteRT's reference kernels, so the hidden states carried
+in the variable tensors are compared too, then both interpreters are reset and compared again (floats within
+rtol 1e-5: tanhf against Eigen's tanh, and the order of the float sums).
+
+LiteRT's hybrid BIDIRECTIONAL_SEQUENCE_RNN gets time-major inputs and auxiliary inputs wrong (its results there
+are far from the float computation on the dequantized weights, and some of those models crash it), and its
+float time-major loop steps through an auxiliary input by the input's depth: those cases are checked against a
+NumPy reference instead (the hybrid ones within the error of the run-time int8 quantization)."""
+import numpy as np
+import pytest
+
+import tensorlite as tl
+from tests.litert import run
+from tests.runtime_c import op_cases_recurrent as cases
+from tests.runtime_c.test_unidirectional_sequence_lstm import run_against_litert
+from tests.runtime_c.tflite_graph import Model, edit_model, litert_schema, refused
+
+ALL = [(name, k) for name, (_, found) in cases.BUILDERS.items() for k in range(len(found))]
+
+
+@pytest.mark.parametrize("name,k", ALL, ids=[f"{n}-{k}" for n, k in ALL])
+def test_matches_litert_over_invokes(name, k):
+    build, found = cases.BUILDERS[name]
+    model, _ = build(k, *found[k])
+    run_against_litert(model, seed=k, steps=3)
+
+
+def _constants(content):
+    schema, _ = litert_schema()
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(content, 0))
+    g = m.subgraphs[0]
+
+    def const(i):
+        t = g.tensors[i] if i >= 0 else None
+        if t is None or m.buffers[t.buffer].data is None:  # absent, a graph input or a state
+            return None
+        dtype = np.int8 if t.type == 9 else np.float32
+        v = np.frombuffer(bytes(m.buffers[t.buffer].data), dtype).reshape(t.shape).astype(np.float32)
+        return v * t.quantization.scale[0] if dtype == np.int8 else v
+    return [const(i) for i in g.operators[0].inputs]
+
+
+def _numpy_bidi(content, feeds, time_major, merge, aux):
+    """The bidirectional RNN (tanh) in float64 NumPy, weights dequantized."""
+    c = _constants(content)
+    x = feeds[0] if time_major else feeds[0].transpose(1, 0, 2)
+    xa = None if not aux else (feeds[1] if time_major else feeds[1].transpose(1, 0, 2))
+
+    def direction(w, r, b, aw, inp, backward):
+        h = np.zeros((inp.shape[1], w.shape[0]))
+        out = np.zeros((inp.shape[0], inp.shape[1], w.shape[0]))
+        for t in (range(inp.shape[0] - 1, -1, -1) if backward else range(inp.shape[0])):
+            y = b + inp[t] @ w.T + h @ r.T + (xa[t] @ aw.T if aw is not None else 0)
+            h = out[t] = np.tanh(y)
+        return out
+    fw = direction(c[1], c[2], c[3], c[10], x, False)
+    bw = direction(c[5], c[6], c[7], c[11], xa if aux == "bw" else x, True)
+    outs = [np.concatenate([fw, bw], -1)] if merge else [fw, bw]
+    return [o if time_major else o.transpose(1, 0, 2) for o in outs]
+
+
+@pytest.mark.parametrize("case", cases.BIDI_HYBRID_LITERT_WRONG + [(2, 3, 5, 3, 4, True, False, "cross", False, False)])
+def test_bidirectional_against_numpy(case):
+    model, feeds = cases._bidi_rnn(0, *case)
+    time_major, merge, aux, hybrid = case[5], case[6], case[7], case[8]
+    if aux == "cross" and time_major:  # a narrower auxiliary input than LiteRT's own cases allow
+        model, feeds = cases._bidi_rnn(0, *case[:7], None, *case[8:])
+        aux = None
+    ours = run(tl.lite.Interpreter(model_content=model), feeds)
+    want = _numpy_bidi(model, feeds, time_major, merge, aux)
+    for a, b in zip(ours, want):
+        np.testing.assert_allclose(a, b, atol=0.03 if hybrid else 1e-5)
+
+
+def test_bidirectional_narrow_auxiliary_input_time_major():
+    """A time-major auxiliary input narrower than the input (LiteRT reads past its end): ours as NumPy."""
+    m = Model()
+    g = m.subgraph()
+    rng = np.random.default_rng(3)
+    x, xa = g.input("x", [3, 2, 5], "float32"), g.input("aux", [3, 2, 2], "float32")
+    fw = cases._cell(g, rng, "fw_", 3, 5, False, 2)
+    fh = cases._variable(g, "fw_h", [2, 3])
+    bw = cases._cell(g, rng, "bw_", 4, 5, False, 2)
+    bh = cases._variable(g, "bw_h", [2, 4])
+    fy, by = g.tensor("fw_y", [3, 2, 3], "float32"), g.tensor("bw_y", [3, 2, 4], "float32")
+    g.op("BIDIRECTIONAL_SEQUENCE_RNN", [x, *fw[:3], fh, *bw[:3], bh, xa, fw[3], bw[3]], [fy, by], time_major=True,
+         fused_activation_function=4)
+    g.output(fy, by)
+    model = m.build()
+    feeds = [rng.standard_normal((3, 2, 5)).astype(np.float32), rng.standard_normal((3, 2, 2)).astype(np.float32)]
+    ours = run(tl.lite.Interpreter(model_content=model), feeds)
+    c = _constants(model)
+    for out, (w, r, b, aw), backward in ((ours[0], c[1:4] + [c[10]], False), (ours[1], c[5:8] + [c[11]], True)):
+        h = np.zeros((2, w.shape[0]))
+        for t in (range(2, -1, -1) if backward else range(3)):
+            h = np.tanh(b + feeds[0][t] @ w.T + feeds[1][t] @ aw.T + h @ r.T)
+            np.testing.assert_allclose(out[t], h, atol=1e-5)
+
+
+def _edit(content, fn):
+    def edit(model):
+        fn(model.subgraphs[0])
+    return edit_model(content, edit)
+
+
+def test_refusals_name_the_problem():
+    model, _ = cases._rnn(0, *cases.RNN_CASES[0])
+
+    def not_variable(g):
+        g.tensors[g.operators[0].inputs[4]].isVariable = False
+    refused(_edit(model, not_variable), "RNN", "hidden state must be a variable tensor")
+
+    def bad_state(g):
+        g.tensors[g.operators[0].inputs[4]].shape = np.array([3, 4], np.int32)
+    refused(_edit(model, bad_state), "RNN", r"hidden state must be \[batch, units\]")
+
+    def bad_activation(g):
+        g.operators[0].builtinOptions.fusedActivationFunction = 5
+    refused(_edit(model, bad_activation), "RNN", "fused activation")
+
+    seq, _ = cases._seq_rnn(0, *cases.SEQ_CASES[0])
+
+    def rank2(g):
+        g.tensors[g.operators[0].inputs[0]].shape = np.array([2, 5], np.int32)
+    refused(_edit(seq, rank2), "UNIDIRECTIONAL_SEQUENCE_RNN", r"input must be \[batch, time, inputs\]")
+
+    bidi, _ = cases._bidi_rnn(0, *cases.BIDI_CASES[2])  # auxiliary input and weights
+
+    def one_aux_weight(g):
+        g.operators[0].inputs = g.operators[0].inputs.copy()
+        g.operators[0].inputs[11] = -1
+    refused(_edit(bidi, one_aux_weight), "BIDIRECTIONAL_SEQUENCE_RNN", "both directions or neither")
+
+
+@pytest.mark.parametrize("name,k", [("UNIDIRECTIONAL_SEQUENCE_RNN", 0), ("UNIDIRECTIONAL_SEQUENCE_RNN", 1),
+                                    ("BIDIRECTIONAL_SEQUENCE_RNN", 0), ("BIDIRECTIONAL_SEQUENCE_RNN", 1)])
+def test_resized_sequence_length(name, k):
+    """The shape rule: a longer sequence (the time dimension resized) runs as in LiteRT resized the same way."""
+    from tests.litert import litert_interpreter
+    build, found = cases.BUILDERS[name]
+    model, feeds = build(k, *found[k])
+    time_major = found[k][5]
+    shape = list(feeds[0].shape)
+    shape[0 if time_major else 1] = 7
+    x = np.random.default_rng(k).standard_normal(shape).astype(np.float32)
+    outs = []
+    for it in (tl.lite.Interpreter(model_content=model), litert_interpreter(model)):
+        it.resize_tensor_input(it.get_input_details()[0]["index"], shape, strict=False)
+        it.allocate_tensors()
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        outs.append([it.get_tensor(d["index"]) for d in it.get_output_details()])
+    for a, b in zip(*outs):
+        assert a.shape == b.shape and a.shape[0 if time_major else 1] == 7
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
