@@ -62,7 +62,7 @@ def test_custom_op_by_code():
     assert "node 0 (CUSTOM MaxUnpooling2DNotHere)" in msg and "custom operator" in msg
 
 
-@pytest.mark.parametrize("type_name,code", [("STRING", 5), ("COMPLEX64", 8), ("INT4", 17), ("BFLOAT16", 18)])
+@pytest.mark.parametrize("type_name,code", [("STRING", 5), ("COMPLEX128", 11), ("INT4", 17), ("BFLOAT16", 18)])
 def test_constant_of_unsupported_type_by_type(type_name, code):
     m = Model()
     g = m.subgraph()

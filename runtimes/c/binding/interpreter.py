@@ -21,9 +21,9 @@ from .delegate import Delegate, node_report, partition_report
 _ARENA_TOO_SMALL = 4
 _TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
-           9: np.int8, 10: np.float64, 12: np.uint64, 15: np.uint32, 16: np.uint16}
+           8: np.complex64, 9: np.int8, 10: np.float64, 12: np.uint64, 15: np.uint32, 16: np.uint16}
 _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
-               7: "INT16", 9: "INT8", 10: "FLOAT64", 12: "UINT64", 15: "UINT32", 16: "UINT16"}
+               7: "INT16", 8: "COMPLEX64", 9: "INT8", 10: "FLOAT64", 12: "UINT64", 15: "UINT32", 16: "UINT16"}
 
 
 def _error(kind, source: str, message: str, status: int | None = None):

@@ -48,8 +48,8 @@ typedef enum {
 /* Element types, with the TFLite schema's TensorType values. */
 typedef enum {
     TL_TYPE_FLOAT32 = 0, TL_TYPE_FLOAT16 = 1, TL_TYPE_INT32 = 2, TL_TYPE_UINT8 = 3, TL_TYPE_INT64 = 4,
-    TL_TYPE_STRING = 5, TL_TYPE_BOOL = 6, TL_TYPE_INT16 = 7, TL_TYPE_INT8 = 9, TL_TYPE_FLOAT64 = 10,
-    TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
+    TL_TYPE_STRING = 5, TL_TYPE_BOOL = 6, TL_TYPE_INT16 = 7, TL_TYPE_COMPLEX64 = 8, TL_TYPE_INT8 = 9,
+    TL_TYPE_FLOAT64 = 10, TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
 } tl_type;
 
 /* One per tensor of the model, constants included, in the arena's tail: kept small (80 bytes with

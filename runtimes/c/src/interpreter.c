@@ -49,6 +49,7 @@ size_t tl_type_size(tl_type type) {
     case TL_TYPE_FLOAT16: case TL_TYPE_INT16: case TL_TYPE_UINT16: return 2;
     case TL_TYPE_UINT8: case TL_TYPE_INT8: case TL_TYPE_BOOL: return 1;
     case TL_TYPE_INT64: case TL_TYPE_FLOAT64: case TL_TYPE_UINT64: return 8;
+    case TL_TYPE_COMPLEX64: return 8; /* (real, imaginary) float32 pairs: RFFT2D, REAL, IMAG, COMPLEX_ABS */
     default: return 0;
     }
 }

@@ -80,7 +80,6 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
 static const char *unsized_type(int8_t type) {
     switch (type) {
     case 5: return "constant tensor of type STRING, which this runtime does not support";
-    case 8: return "constant tensor of type COMPLEX64, which this runtime does not support";
     case 11: return "constant tensor of type COMPLEX128, which this runtime does not support";
     case 13: return "constant tensor of type RESOURCE, which this runtime does not support";
     case 14: return "constant tensor of type VARIANT, which this runtime does not support";

@@ -633,6 +633,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 66: case 73: case 75: case 76: case 80: case 87: case 92: case 93: case 98: case 101: case 104: case 106:
     case 108: case 111: case 114: case 116: case 117: case 150: case 152: case 158:
     case 11: case 105: case 124: case 128: /* L2_NORMALIZATION REVERSE_V2 DENSIFY CUMSUM: the input's shape too */
+    case 133: case 134: case 135: /* IMAG REAL COMPLEX_ABS */
     case 156: /* ATAN2: its inputs share one shape */
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
