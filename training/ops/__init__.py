@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     gather,
     matmul,
     one_hot,
+    optimizer,
     overloads,
     pad,
     pool,

@@ -12,7 +12,7 @@ from ..spec import TensorSpec
 from . import lower_util as lu
 from .binary import add, divide, multiply, subtract
 from .infer import FLOATS, broadcast_shape, check_dtype, same_dtype
-from .reduce import reduce_mean
+from .reduce import reduce_mean, sum_leading
 from .registry import GRADIENT_OP, define_op
 from .unary import rsqrt, square
 
@@ -75,17 +75,18 @@ batch_norm_train_grad_op = define_op("batch_norm_train_grad", infer=_train_grad_
                                      no_tflite=GRADIENT_OP)
 
 
-def _axes(x):
-    return tuple(range(x.ndim - 1))
+def _rows(x) -> int:
+    """Values per channel: the statistics are over every axis but the last."""
+    return x.size // max(x.shape[-1], 1)
 
 
 @batch_norm_train_op.kernel("cpu", "cuda", "xla")
 def _batch_norm_train(xp, x, scale, offset, epsilon):
     """(y, mean, variance) over every axis but the last (channels); variance is the biased one."""
-    axes = _axes(x)
-    mean = x.mean(axis=axes)
+    lead, n = x.ndim - 1, _rows(x)
+    mean = sum_leading(xp, x, lead) / n
     centered = x - mean
-    variance = (centered * centered).mean(axis=axes)
+    variance = sum_leading(xp, centered * centered, lead) / n
     k = scale / xp.sqrt(variance + xp.asarray(epsilon, x.dtype))
     return centered * k + offset, mean, variance
 
@@ -101,15 +102,14 @@ def _batch_norm_train_grad_rule(dys, inputs, outs, epsilon):
 def _batch_norm_train_grad(xp, dy, x, scale, dmean, dvar, epsilon):
     """(dx, dscale, doffset) with r = (var + eps)^-1/2, xhat = (x - mean) r, n = rows per channel:
     dx = scale r / n (n dy - sum dy - xhat sum(dy xhat)) + dmean / n + dvar 2 (x - mean) / n."""
-    axes = _axes(x)
-    n = x.size // max(x.shape[-1], 1)
-    mean = x.mean(axis=axes)
+    lead, n = x.ndim - 1, _rows(x)
+    mean = sum_leading(xp, x, lead) / n
     centered = x - mean
-    variance = (centered * centered).mean(axis=axes)
+    variance = sum_leading(xp, centered * centered, lead) / n
     r = 1 / xp.sqrt(variance + xp.asarray(epsilon, x.dtype))
     xhat = centered * r
-    doffset = dy.sum(axis=axes)
-    dscale = (dy * xhat).sum(axis=axes)
+    doffset = sum_leading(xp, dy, lead)
+    dscale = sum_leading(xp, dy * xhat, lead)
     dx = (scale * r / n) * (n * dy - doffset - xhat * dscale) + dmean / n + centered * (dvar * (2 / n))
     return dx.astype(x.dtype), dscale, doffset
 

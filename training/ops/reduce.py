@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..dispatch import apply
 from ..dtypes import as_dtype, int64
 from ..spec import TensorSpec
@@ -46,13 +48,38 @@ def _np_axis(x, axis):
     return None if axis is None else tuple(a % x.ndim for a in axis)
 
 
+def sum_leading(xp, x, n: int, keepdims: bool = False):
+    """Sum over x's first n axes. Float32/float64 as one matrix-vector product, ones @ x[rows, rest]:
+    NumPy reduces a [rows, c] array along its rows with an inner loop of c elements, 10-30x slower than
+    BLAS for a few dozen channels (measured: [2048, 16] float32, 104 us against 3.8 us), and that is
+    every bias, batch-norm and mean reduction of a CNN's training step."""
+    if n == 0 or n >= x.ndim or x.size == 0 or x.dtype not in (np.float32, np.float64):
+        return xp.sum(x, axis=tuple(range(n)), keepdims=keepdims, dtype=x.dtype)
+    rest = x.shape[n:]
+    rows = x.size // int(np.prod(rest))
+    s = xp.ones(rows, x.dtype) @ x.reshape(rows, -1)
+    return s.reshape((1,) * n + rest if keepdims else rest)
+
+
+def _leading_count(x, axis) -> int:
+    """k when the reduced axes are exactly x's first k (k < rank), else 0."""
+    axes = _np_axis(x, axis)
+    return len(axes) if axes is not None and 0 < len(axes) < x.ndim and sorted(axes) == list(range(len(axes))) else 0
+
+
 @reduce_sum_op.kernel("cpu", "cuda")
 def _reduce_sum(xp, x, axis, keepdims):
+    k = _leading_count(x, axis)
+    if k:
+        return sum_leading(xp, x, k, keepdims)
     return xp.sum(x, axis=_np_axis(x, axis), keepdims=keepdims, dtype=x.dtype)
 
 
 @reduce_mean_op.kernel("cpu", "cuda")
 def _reduce_mean(xp, x, axis, keepdims):
+    k = _leading_count(x, axis)
+    if k and x.dtype.kind == "f":
+        return (sum_leading(xp, x, k, keepdims) / (x.size // int(np.prod(x.shape[k:])))).astype(x.dtype)
     m = xp.mean(x, axis=_np_axis(x, axis), keepdims=keepdims)
     if x.dtype.kind in "iu":  # TensorFlow's integer mean truncates
         m = xp.trunc(m)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from tensorlite.training.dispatch import apply
+from tensorlite.training.ops.optimizer import apply_adam_op
 
 import tensorlite as tl
 
@@ -111,9 +113,12 @@ class Adam(Optimizer):
             decay1, decay2 = tl.exp(t * math.log(self.beta_1)), tl.exp(t * math.log(self.beta_2))
             alpha = tl.cast(lr * tl.sqrt(1.0 - decay2) / (1.0 - decay1), var.dtype)
         m, v = self.slot(var, "m"), self.slot(var, "v")
-        m.assign_add((grad - m.read_value()) * (1 - self.beta_1))
-        v.assign_add((tl.square(grad) - v.read_value()) * (1 - self.beta_2))
-        var.assign_sub(m.read_value() * alpha / (tl.sqrt(v.read_value()) + self.epsilon))
+        new_var, new_m, new_v = apply(apply_adam_op, var.read_value(), m.read_value(), v.read_value(), grad,
+                                      tl.convert_to_tensor(alpha, dtype=var.dtype), beta_1=self.beta_1, beta_2=self.beta_2,
+                                      epsilon=self.epsilon)
+        m.assign(new_m)
+        v.assign(new_v)
+        var.assign(new_var)
 
 
 class AdamW(Adam):
