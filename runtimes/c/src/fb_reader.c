@@ -80,6 +80,7 @@ SCALAR_READER(tl_fb_i8, int8_t)
 SCALAR_READER(tl_fb_u32, uint32_t)
 SCALAR_READER(tl_fb_i32, int32_t)
 SCALAR_READER(tl_fb_f32, float)
+SCALAR_READER(tl_fb_i64, int64_t)
 
 /* Follows the uoffset stored at `pos`; checks that 4 bytes exist at the target. */
 static tl_status follow(const tl_fb *fb, uint32_t pos, uint32_t *target) {

@@ -38,6 +38,7 @@ tl_status tl_fb_i8(const tl_fb *fb, tl_fb_table t, int id, int8_t dflt, int8_t *
 tl_status tl_fb_u32(const tl_fb *fb, tl_fb_table t, int id, uint32_t dflt, uint32_t *out);
 tl_status tl_fb_i32(const tl_fb *fb, tl_fb_table t, int id, int32_t dflt, int32_t *out);
 tl_status tl_fb_f32(const tl_fb *fb, tl_fb_table t, int id, float dflt, float *out);
+tl_status tl_fb_i64(const tl_fb *fb, tl_fb_table t, int id, int64_t dflt, int64_t *out);
 
 /* Offset fields: sub-table (pos 0 if absent), vector of elem_size-byte elements, string. */
 tl_status tl_fb_table_field(const tl_fb *fb, tl_fb_table t, int id, tl_fb_table *out);

@@ -1,0 +1,99 @@
+"""RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL and MULTINOMIAL against LiteRT's reference kernels over several
+consecutive invokes of one interpreter (the Philox stream goes on from invoke to invoke): uniform and multinomial
+bit for bit, the normal values within 1 float ulp (logf, sinf and cosf may come from two C libraries; here all
+200,000 values of a long run are equal). Seeds beyond int32
+(LiteRT truncates them), negative seeds, odd sizes that leave part of a Philox block unused, runtime shapes and
+num_samples, -inf logits, an allocate_tensors between invokes (the stream goes on, as LiteRT's).
+Philox itself: runtimes/c/tests/test_philox.c (its authors' known-answer vectors)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tensorlite as tl
+from tests.litert import litert_interpreter
+from tests.runtime_c.tflite_graph import one_op, refused
+
+
+def _invokes(it, feeds, n=3, realloc_after=None):
+    it.allocate_tensors()
+    outs = []
+    for k in range(n):
+        if k == realloc_after:
+            it.allocate_tensors()
+        for d, v in zip(it.get_input_details(), feeds):
+            it.set_tensor(d["index"], v)
+        it.invoke()
+        outs.append(it.get_tensor(it.get_output_details()[0]["index"]).copy())
+    return outs
+
+
+def _both(model, feeds=(), **kw):
+    return _invokes(tl.lite.Interpreter(model_content=model), feeds, **kw), _invokes(litert_interpreter(model),
+                                                                                     feeds, **kw)
+
+
+def _ulps(a, b):
+    return np.abs(a.view(np.int32).astype(np.int64) - b.view(np.int32).astype(np.int64))
+
+
+# (output shape, seed, seed2, shape type, shape constant?)
+RANDOM_CASES = [([3, 5], 1, 2, "int32", True), ([7], 0, 5, "int32", True), ([2, 2, 3], -3, 12345678901, "int32", True),
+                ([1000], 2 ** 40 + 5, -1, "int32", True), ([4, 1], 7, 0, "int32", False), ([2], 11, 13, "int32", True)]
+
+
+@pytest.mark.parametrize("op", ["RANDOM_UNIFORM", "RANDOM_STANDARD_NORMAL"])
+@pytest.mark.parametrize("shape,seed,seed2,stype,const", RANDOM_CASES)
+def test_random_matches_litert_over_invokes(op, shape, seed, seed2, stype, const):
+    s = np.array(shape, stype)
+    model = one_op(op, [([len(shape)], stype)], [(shape, "float32")], consts={0: s} if const else {}, seed=seed,
+                   seed2=seed2)
+    ours, ref = _both(model, [] if const else [s], n=4)
+    for a, b in zip(ours, ref):
+        assert a.shape == b.shape and a.dtype == b.dtype == np.float32
+        if op == "RANDOM_UNIFORM":
+            np.testing.assert_array_equal(a, b)
+        else:
+            assert _ulps(a, b).max() <= 1
+    assert not np.array_equal(ours[0], ours[1])
+
+
+def test_stream_goes_on_through_allocate_tensors():
+    model = one_op("RANDOM_UNIFORM", [([1], "int32")], [([6], "float32")], consts={0: np.array([6], np.int32)},
+                   seed=3, seed2=4)
+    ours, ref = _both(model, n=3, realloc_after=2)
+    for a, b in zip(ours, ref):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(ours[2], ours[0])
+
+
+# (batch, classes, samples, output type, seed, seed2, num_samples constant?)
+MULTINOMIAL_CASES = [(2, 3, 5, "int64", 5, 9, True), (3, 1000, 7, "int32", 1, 2, True), (1, 4, 1, "int64", -8, 3, True),
+                     (4, 6, 9, "int32", 0, 12, False), (2, 5, 4, "int64", 2 ** 33 + 1, 2 ** 35, True)]
+
+
+@pytest.mark.parametrize("batch,classes,samples,otype,seed,seed2,const", MULTINOMIAL_CASES)
+def test_multinomial_matches_litert_over_invokes(batch, classes, samples, otype, seed, seed2, const):
+    rng = np.random.default_rng(classes)
+    logits = (rng.standard_normal((batch, classes)) * 2).astype(np.float32)
+    logits[0, 0] = -np.inf  # a masked class never drawn, adds nothing
+    num = np.array(samples, np.int32)
+    model = one_op("MULTINOMIAL", [([batch, classes], "float32"), ([], "int32")], [([batch, samples], otype)],
+                   consts={1: num} if const else {}, seed=seed, seed2=seed2)
+    ours, ref = _both(model, [logits] if const else [logits, num], n=4)
+    for a, b in zip(ours, ref):
+        assert a.dtype == b.dtype == np.dtype(otype)
+        np.testing.assert_array_equal(a, b)
+
+
+def test_refusals():
+    refused(one_op("RANDOM_UNIFORM", [([2], "int32")], [([3, 5], "float32")], consts={0: np.array([3, 4], np.int32)},
+                   seed=1, seed2=1), "RANDOM_UNIFORM", "differs from the output's shape")
+    refused(one_op("RANDOM_STANDARD_NORMAL", [([1], "int32")], [([3], "int32")], consts={0: np.array([3], np.int32)}),
+            "RANDOM_STANDARD_NORMAL", "output must be float32")
+    refused(one_op("RANDOM_UNIFORM", [([1], "int64")], [([3], "float32")], consts={0: np.array([3], np.int64)}),
+            "RANDOM_UNIFORM", "shape must be an int32 vector")
+    refused(one_op("MULTINOMIAL", [([2, 3], "float32"), ([], "int32")], [([2, 5], "float32")],
+                   consts={1: np.array(5, np.int32)}), "MULTINOMIAL", "output must be int32 or int64")
+    refused(one_op("MULTINOMIAL", [([2, 3], "float32"), ([], "int32")], [([2, 4], "int32")],
+                   consts={1: np.array(5, np.int32)}), "MULTINOMIAL", "num_samples differs")
