@@ -101,17 +101,20 @@ def _batch_norm_train_grad_rule(dys, inputs, outs, epsilon):
 @batch_norm_train_grad_op.kernel("cpu", "cuda", "xla")
 def _batch_norm_train_grad(xp, dy, x, scale, dmean, dvar, epsilon):
     """(dx, dscale, doffset) with r = (var + eps)^-1/2, xhat = (x - mean) r, n = rows per channel:
-    dx = scale r / n (n dy - sum dy - xhat sum(dy xhat)) + dmean / n + dvar 2 (x - mean) / n."""
+    dx = scale r / n (n dy - sum dy - xhat sum(dy xhat)) + dmean / n + dvar 2 (x - mean) / n,
+    gathered per channel into dx = dy a + (x - mean) b + c so the full-size work is five passes."""
     lead, n = x.ndim - 1, _rows(x)
     mean = sum_leading(xp, x, lead) / n
     centered = x - mean
     variance = sum_leading(xp, centered * centered, lead) / n
     r = 1 / xp.sqrt(variance + xp.asarray(epsilon, x.dtype))
-    xhat = centered * r
     doffset = sum_leading(xp, dy, lead)
-    dscale = sum_leading(xp, dy * xhat, lead)
-    dx = (scale * r / n) * (n * dy - doffset - xhat * dscale) + dmean / n + centered * (dvar * (2 / n))
-    return dx.astype(x.dtype), dscale, doffset
+    dscale = sum_leading(xp, dy * centered, lead) * r
+    a = scale * r
+    b = (dvar * 2 - a * r * dscale) / n
+    c = (dmean - a * doffset) / n
+    dx = dy * a + centered * b + c
+    return dx.astype(x.dtype, copy=False), dscale.astype(x.dtype, copy=False), doffset
 
 
 @batch_norm_train_grad_op.grad

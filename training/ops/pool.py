@@ -129,12 +129,25 @@ def _first_max_mask(xp, t):
     return mask.reshape(n, oh, ow, c, kh, kw).transpose(0, 1, 4, 2, 5, 3)  # n oh kh ow kw c
 
 
+def _tile_max(xp, t):
+    """Each [N, OH, KH, OW, KW, C] tile's maximum as a running elementwise maximum of its taps: NumPy's
+    max over axes (2, 4) loops over KW elements at a time (measured: [32, 8, 8, 16] pooled 2x2, 10x
+    slower than the 3 maximums of whole [N, OH, OW, C] views)."""
+    kh, kw = t.shape[2], t.shape[4]
+    top = t[:, :, 0, :, 0, :]
+    for i in range(kh):
+        for j in range(kw):
+            if i or j:
+                top = xp.maximum(top, t[:, :, i, :, j, :])
+    return top if kh * kw > 1 else top.copy()
+
+
 def _first_max_routed(xp, t, dy):
     """[N, OH, KH, OW, KW, C] holding dy at each window's first maximum (taps visited in row-major
     order, each claiming the windows whose maximum it is and no earlier tap has claimed), else 0: one
     vectorised pass per tap (4 for 2x2), no gather or transposed copies."""
     n, oh, kh, ow, kw, c = t.shape
-    top = t.max(axis=(2, 4))
+    top = _tile_max(xp, t)
     out = xp.empty(t.shape, dy.dtype)
     taken = xp.zeros(top.shape, bool)
     for i in range(kh):
@@ -150,7 +163,7 @@ def _first_max_routed(xp, t, dy):
 def _max_pool2d(xp, x, ksize, strides, padding):
     t, _ = _tiles(xp, x, ksize, strides, padding, -np.inf)
     if t is not None:
-        return t.max(axis=(2, 4))
+        return _tile_max(xp, t)
     return _windows(xp, x, ksize, strides, padding, -np.inf)[0].max(axis=-1)
 
 
