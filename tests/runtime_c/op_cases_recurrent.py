@@ -135,3 +135,63 @@ def _cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
 
 
 CASES = {name: (lambda dtype, name=name: _cases(name, dtype)) for name in BUILDERS}
+
+
+# LSTM (one step) and UNIDIRECTIONAL_SEQUENCE_LSTM: (batch, time, inputs, cells, activation, cell_clip, time_major);
+# time is ignored by LSTM. The integer cases are LiteRT's 8x8->16 variant (int8 input, weights and output state,
+# int16 cell state at 2^-11, int32 biases, the hidden state's quantization in the 5th intermediate).
+LSTM_CASES = [(2, 3, 5, 4, "tanh", 0.0, False), (1, 4, 3, 6, "tanh", 1.5, False), (3, 2, 4, 3, "relu", 0.0, True),
+              (2, 3, 6, 5, "tanh", 0.0, True)]
+_Q_X, _Q_H, _Q_HIDDEN = quant(0.03, 5), quant(1 / 128, -2), quant(1 / 127, 1)
+
+
+def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major):
+    rng = _rng(name, dtype, k)
+    seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    integer = dtype == "int8"
+    m = Model()
+    g = m.subgraph()
+    lead = ([time, batch] if time_major else [batch, time]) if seq else [batch]
+    x = g.input("x", lead + [inputs], dtype, _Q_X if integer else None)
+
+    def weights(nm, shape):
+        if integer:
+            return g.const(nm, rng.integers(-127, 128, shape).astype(np.int8), quant(0.5 / 127, 0))
+        return g.const(nm, (0.4 * rng.standard_normal(shape)).astype(np.float32))
+
+    w = [weights(f"w{j}", [cells, inputs]) for j in range(4)]
+    r = [weights(f"r{j}", [cells, cells]) for j in range(4)]
+    if integer:  # bias scale: input scale x weight scale
+        b = [g.const(f"b{j}", rng.integers(-2000, 2000, cells).astype(np.int32), quant(0.03 * 0.5 / 127, 0))
+             for j in range(4)]
+    else:
+        b = [g.const(f"b{j}", (0.1 * rng.standard_normal(cells)).astype(np.float32)) for j in range(4)]
+    h = g.tensor("h", [batch, cells], dtype, _Q_H if integer else None)
+    c = g.tensor("c", [batch, cells], "int16" if integer else "float32", quant(2.0 ** -11, 0) if integer else None)
+    for t in (h, c):
+        g.g.tensors[t].isVariable = True
+    y = g.tensor("y", lead + [cells], dtype, _Q_H if integer else None)
+    ins = [x, *w, *r, -1, -1, -1, *b, -1, -1, h, c, -1, -1, -1, -1]
+    options = {"fused_activation_function": ACT[act], "cell_clip": clip}
+    if seq:
+        options["time_major"] = time_major
+    g.op(name, ins, [y], **options)
+    if integer:
+        mids = [g.tensor(f"mid{j}", [], "int16", quant(2.0 ** -12, 0)) for j in range(4)]
+        mids.append(g.tensor("hidden", [], "int8", _Q_HIDDEN))
+        g.g.operators[-1].intermediates = mids
+    g.output(y)
+    shape = lead + [inputs]
+    feed = rng.integers(-128, 128, shape).astype(np.int8) if integer else _x(rng, shape)
+    return m.build(), [feed]
+
+
+def _lstm_cases(name, dtype):
+    if dtype not in ("float32", "int8"):
+        return []
+    found = LSTM_CASES if dtype == "float32" else [c for c in LSTM_CASES if c[4] == "tanh"]
+    return [_lstm(name, dtype, k, *c) for k, c in enumerate(found)]
+
+
+for _name in ("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM"):
+    CASES[_name] = lambda dtype, name=_name: _lstm_cases(name, dtype)

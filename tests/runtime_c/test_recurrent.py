@@ -1,9 +1,11 @@
-"""RNN, UNIDIRECTIONAL_SEQUENCE_RNN and BIDIRECTIONAL_SEQUENCE_RNN in the C runtime.
+"""RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN, LSTM and UNIDIRECTIONAL_SEQUENCE_LSTM in the
+C runtime.
 
 Every case of op_cases_recurrent.py (float32 and hybrid int8 weights, batch- and time-major, merged outputs,
-auxiliary inputs) runs several invokes in a row against LiteRT's reference kernels, so the hidden states carried
-in the variable tensors are compared too, then both interpreters are reset and compared again (floats within
-rtol 1e-5: tanhf against Eigen's tanh, and the order of the float sums).
+auxiliary inputs; the LSTMs in float32 and LiteRT's integer 8x8->16 variant) runs several invokes in a row against
+LiteRT's reference kernels, so the states carried in the variable tensors are compared too, then both interpreters
+are reset and compared again (integers bit for bit, floats within rtol 1e-5: tanhf against Eigen's tanh, and the
+order of the float sums).
 
 LiteRT's hybrid BIDIRECTIONAL_SEQUENCE_RNN gets time-major inputs and auxiliary inputs wrong (its results there
 are far from the float computation on the dequantized weights, and some of those models crash it), and its
@@ -18,13 +20,13 @@ from tests.runtime_c import op_cases_recurrent as cases
 from tests.runtime_c.test_unidirectional_sequence_lstm import run_against_litert
 from tests.runtime_c.tflite_graph import Model, edit_model, litert_schema, refused
 
-ALL = [(name, k) for name, (_, found) in cases.BUILDERS.items() for k in range(len(found))]
+ALL = [(name, dtype, k) for name, fn in sorted(cases.CASES.items()) for dtype in ("float32", "int8")
+       for k in range(len(fn(dtype)))]
 
 
-@pytest.mark.parametrize("name,k", ALL, ids=[f"{n}-{k}" for n, k in ALL])
-def test_matches_litert_over_invokes(name, k):
-    build, found = cases.BUILDERS[name]
-    model, _ = build(k, *found[k])
+@pytest.mark.parametrize("name,dtype,k", ALL, ids=[f"{n}-{t}-{k}" for n, t, k in ALL])
+def test_matches_litert_over_invokes(name, dtype, k):
+    model, _ = cases.CASES[name](dtype)[k]
     run_against_litert(model, seed=k, steps=3)
 
 
@@ -156,3 +158,22 @@ def test_resized_sequence_length(name, k):
     for a, b in zip(*outs):
         assert a.shape == b.shape and a.shape[0 if time_major else 1] == 7
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_refusals_name_the_problem():
+    model, _ = cases.CASES["LSTM"]("float32")[0]
+
+    def basic_kernel(g):
+        g.operators[0].builtinOptions.kernelType = 1
+    refused(_edit(model, basic_kernel), "LSTM", r"BASIC LSTM kernel")
+
+    def rank3(g):
+        for i in (g.operators[0].inputs[0], g.operators[0].outputs[0]):
+            g.tensors[i].shape = np.array([2, 1, g.tensors[i].shape[-1]], np.int32)
+    refused(_edit(model, rank3), "LSTM", r"input must be \[batch, features\]")
+
+    def hybrid(m):  # int8 input weights under a float32 input: LiteRT's hybrid LSTM, not supported here
+        t = m.subgraphs[0].tensors[m.subgraphs[0].operators[0].inputs[1]]
+        t.type = 9
+        m.buffers[t.buffer].data = np.zeros(int(np.prod(t.shape)), np.uint8)
+    refused(edit_model(model, hybrid), "LSTM", "hybrid int8-weight LSTM is not supported")

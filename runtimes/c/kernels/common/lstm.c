@@ -1,0 +1,358 @@
+/* The LSTM cell of LSTM (one step) and UNIDIRECTIONAL_SEQUENCE_LSTM (a sequence), state carried in two
+ * variable tensors (output state h, cell state c) that live in the arena across invokes. Per step, with
+ * x the step's input and h the previous output:
+ *     gate_g = W_g x + R_g h + b_g             g = input, forget, cell, output
+ *     c      = sigmoid(f) * c + sigmoid(i) * act(cell gate),  clipped to +-cell_clip
+ *     h      = sigmoid(o) * act(c)            (the step's output)
+ * Inputs (24, the schema's LSTM layout): 0 input, 1-4 input weights W (i f c o), 5-8 recurrent
+ * weights R, 9-11 peephole weights, 12-15 biases, 16-17 projection weights and bias, 18 output
+ * state, 19 cell state, 20-23 layer-norm coefficients. Supported: the full (non-CIFG) LSTM
+ * without peephole, projection or layer norm, float32 or the integer 8x8->16 variant; sequences
+ * batch- or time-major; the rest is refused by name.
+ *
+ * The integer variant is LiteRT's (int8 input, weights and output state, int16 cell state, int32
+ * biases, five intermediates of which only the last, the hidden state's quantization, is read):
+ * each gate is two int32 dot products (input and recurrent side, zero points folded into the
+ * biases at prepare), each rescaled to Q3.12 and added with int16 saturation; sigmoid and tanh in
+ * 16-bit fixed point (common/fixed_point16.h); the cell update in the cell state's power-of-two
+ * scale; the hidden state rescaled from Q0.15 x Q0.15 to the output quantization. */
+#include <math.h>
+#include <string.h>
+
+#include "lstm.h"
+
+#include "fixed_point16.h"
+#include "quant_math.h"
+
+enum {
+    IN_INPUT = 0, IN_INPUT_WEIGHTS = 1, IN_RECURRENT_WEIGHTS = 5, IN_PEEPHOLE = 9, IN_BIAS = 12,
+    IN_PROJECTION_WEIGHTS = 16, IN_PROJECTION_BIAS = 17, IN_OUTPUT_STATE = 18, IN_CELL_STATE = 19,
+    IN_LAYER_NORM = 20
+};
+enum { GATE_INPUT = 0, GATE_FORGET = 1, GATE_CELL = 2, GATE_OUTPUT = 3, GATES = 4 };
+/* UnidirectionalSequenceLSTMOptions; LSTMOptions has kernel_type (FULL 0, BASIC 1) as field 3 */
+enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_TIME_MAJOR = 3, OPT_DIAGONAL_RECURRENT = 5 };
+enum { OPT_KERNEL_TYPE = 3 };
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4 };
+enum { HIDDEN_INTERMEDIATE = 4, INTERMEDIATES = 5 };
+
+typedef struct {
+    int32_t n_batch, n_time, n_input, n_cell, n_output, time_major;
+    int8_t activation;
+    float cell_clip;
+    tl_scratch *scratch; /* GATES * n_cell gate values (float; or int16 plus an int16 row, then the step's
+                          * input and output state less their zero points, int16) */
+    /* integer variant */
+    int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
+    const int32_t *bias[GATES];        /* the model's, n_cell each (constant) */
+    int32_t in_zp, h_zp;               /* zero points of the input and the output state */
+    int32_t hidden_mult, hidden_shift, hidden_zp;
+    int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
+    int32_t cell_clip_q;     /* 0: no clipping */
+} lstm_data;
+
+static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node);
+
+static tl_tensor *intermediate(tl_interpreter *it, const tl_node *node, uint32_t k) {
+    if (k >= node->intermediates.len) return NULL;
+    return tl_node_tensor(it, node, tl_fb_vec_i32(&it->fb, node->intermediates, k));
+}
+
+static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {
+    return t->ndim == 2 && t->dims[0] == rows && t->dims[1] == cols;
+}
+
+/* log2 of a power-of-two scale, as LiteRT's CheckedLog2 accepts it (within 1e-3). */
+static int power_of_two_exponent(float scale, int32_t *exponent) {
+    float l = logf(scale) * (1.0f / logf(2.0f));
+    float r = (float)floor((double)l + 0.5);
+    *exponent = (int32_t)r;
+    return fabsf(l - r) < 1e-3f;
+}
+
+/* Requantization of a gate's input or recurrent product to Q3.12, scales formed in float as
+ * LiteRT forms them. */
+static tl_status gate_multiplier(tl_interpreter *it, const tl_node *node, const tl_tensor *w, const tl_tensor *x,
+                                 int32_t *mult, int32_t *shift) {
+    float effective = (float)((float)(w->scale * x->scale) / (1.0f / 4096.0f));
+    return tl_quantize_multiplier_checked(it, node, (double)effective, mult, shift);
+}
+
+/* v reduced modulo 2^32, as LiteRT's int32 accumulation wraps (only hostile models get there). */
+static int32_t wrap_i32(int64_t v) {
+    uint32_t u = (uint32_t)(uint64_t)v;
+    return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
+    tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
+    tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
+    tl_tensor *hidden = intermediate(it, node, HIDDEN_INTERMEDIATE);
+    float hidden_scale;
+    int32_t g;
+    tl_status st;
+    if (d->activation != ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM needs the TANH activation");
+    if (out->type != TL_TYPE_INT8 || h->type != TL_TYPE_INT8 || c->type != TL_TYPE_INT16)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 output and output state, int16 cell state");
+    if (node->intermediates.len != INTERMEDIATES || !hidden)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "integer LSTM needs its 5 intermediate tensors");
+    if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out) || tl_check_quantized(it, node, h) ||
+        tl_check_quantized(it, node, c))
+        return TL_STATUS_MODEL_INVALID;
+    /* the hidden intermediate may be typed float32: only its quantization is read */
+    if (hidden->quant_count < 1 || !(hidden->scale > 0.0f) || hidden->scale > 3.0e38f || hidden->zero_point < -128 ||
+        hidden->zero_point > 127)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hidden state intermediate needs an int8 quantization");
+    if (c->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state zero point must be 0");
+    if (!power_of_two_exponent(c->scale, &d->cell_shift) || d->cell_shift < -15 || d->cell_shift > -9)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state scale must be a power of two in 2^-15..2^-9");
+    if ((int64_t)d->n_input * 128 * 256 > INT32_MAX / 2 || (int64_t)d->n_output * 128 * 256 > INT32_MAX / 2)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
+    for (g = 0; g < GATES; g++) {
+        tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
+        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
+        if (w->type != TL_TYPE_INT8 || r->type != TL_TYPE_INT8 || b->type != TL_TYPE_INT32)
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 weights and int32 biases");
+        if (!w->is_constant || !r->is_constant || !b->is_constant)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM weights and biases must be constant");
+        if (tl_check_quantized(it, node, w) || tl_check_quantized(it, node, r)) return TL_STATUS_MODEL_INVALID;
+        if (w->zero_point != 0 || r->zero_point != 0)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "LSTM weights must be symmetric (zero point 0)");
+        if ((st = gate_multiplier(it, node, w, in, &d->in_mult[g], &d->in_shift[g])) != TL_STATUS_OK ||
+            (st = gate_multiplier(it, node, r, h, &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK)
+            return st;
+        d->bias[g] = b->data;
+    }
+    d->in_zp = in->zero_point;
+    d->h_zp = h->zero_point;
+    /* Q0.15 (output gate) x Q0.15 (tanh of the cell) -> the hidden state's quantization. */
+    hidden_scale = (float)(pow(2.0, -15) / (double)hidden->scale * pow(2.0, -15));
+    if ((st = tl_quantize_multiplier_checked(it, node, (double)hidden_scale, &d->hidden_mult, &d->hidden_shift)))
+        return st;
+    d->hidden_zp = hidden->zero_point;
+    d->cell_clip_q = 0;
+    if (d->cell_clip > 0.0f) { /* LiteRT: no clipping unless positive */
+        float q = d->cell_clip / c->scale;
+        d->cell_clip_q = (int32_t)(q > 32767.0f ? 32767.0f : q);
+    }
+    d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * ((size_t)(GATES + 1) * (size_t)d->n_cell +
+                                                                 (size_t)d->n_input + (size_t)d->n_output));
+    if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    node->eval = tl_lstm_eval_s8;
+    return TL_STATUS_OK;
+}
+
+static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
+    tl_tensor *out = tl_node_output(it, node, 0);
+    int32_t k;
+    if (d->activation < ACT_NONE || d->activation > ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    for (k = 1; k < tl_node_num_inputs(node); k++) {
+        tl_tensor *t = tl_node_input(it, node, k);
+        if (t && t->type != TL_TYPE_FLOAT32)
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                           "float32 LSTM needs float32 weights (hybrid int8-weight LSTM is not supported)");
+    }
+    if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
+    d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
+    if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    node->eval = tl_lstm_eval_f32;
+    return TL_STATUS_OK;
+}
+
+tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence) {
+    int32_t n = tl_node_num_inputs(node), g, k;
+    tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
+    tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
+    tl_tensor *w_out = tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_OUTPUT);
+    tl_tensor *r_out = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_OUTPUT);
+    uint8_t time_major = 0, diagonal = 0, kernel_type = 0;
+    lstm_data *d;
+    if (n != 20 && n != 24) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "LSTM takes 20 or 24 inputs");
+    if (!in || !out || !h || !c || !w_out || !r_out || tl_node_num_outputs(node) != 1)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights, both states and one output");
+    if (!tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_INPUT) || !tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_INPUT))
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is not supported");
+    for (k = IN_PEEPHOLE; k < IN_PEEPHOLE + 3; k++)
+        if (tl_node_input(it, node, k)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are not supported");
+    if (tl_node_input(it, node, IN_PROJECTION_WEIGHTS) || tl_node_input(it, node, IN_PROJECTION_BIAS))
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is not supported");
+    for (k = IN_LAYER_NORM; k < n; k++)
+        if (tl_node_input(it, node, k)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is not supported");
+    d = tl_alloc_persistent(it, sizeof *d);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = d;
+    if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &d->activation) != TL_STATUS_OK ||
+        tl_fb_f32(&it->fb, node->options, OPT_CELL_CLIP, 0.0f, &d->cell_clip) != TL_STATUS_OK ||
+        (sequence && tl_fb_u8(&it->fb, node->options, OPT_TIME_MAJOR, 0, &time_major) != TL_STATUS_OK) ||
+        (sequence && tl_fb_u8(&it->fb, node->options, OPT_DIAGONAL_RECURRENT, 0, &diagonal) != TL_STATUS_OK) ||
+        (!sequence && tl_fb_u8(&it->fb, node->options, OPT_KERNEL_TYPE, 0, &kernel_type) != TL_STATUS_OK))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    if (diagonal) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "diagonal recurrent weights are not supported");
+    if (kernel_type != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "the BASIC LSTM kernel (kernel_type 1) is not supported");
+    d->time_major = time_major != 0;
+    if (!sequence && in->ndim != 2) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input must be [batch, features]");
+    if (in->ndim == 3) {
+        d->n_time = d->time_major ? in->dims[0] : in->dims[1];
+        d->n_batch = d->time_major ? in->dims[1] : in->dims[0];
+    } else if (in->ndim == 2) {
+        d->n_time = 1;
+        d->n_batch = in->dims[0];
+    } else {
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input must be [batch, time, features] (or time-major, or 2-D)");
+    }
+    d->n_input = in->dims[in->ndim - 1];
+    if (w_out->ndim != 2 || r_out->ndim != 2) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "weights must be 2-D");
+    d->n_cell = w_out->dims[0];
+    d->n_output = r_out->dims[1];
+    if (d->n_input <= 0 || d->n_cell <= 0 || d->n_output <= 0 || d->n_batch <= 0 || d->n_time < 0)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "empty dimension");
+    if (d->n_output != d->n_cell) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output size must equal the cell count without projection");
+    for (g = 0; g < GATES; g++) {
+        tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
+        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
+        if (!w || !r || !b) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a gate's weights or bias is missing");
+        if (!is_matrix(w, d->n_cell, d->n_input) || !is_matrix(r, d->n_cell, d->n_output) || tl_tensor_numel(b) != d->n_cell)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "gate weights must be [cells, inputs] and [cells, outputs], bias [cells]");
+    }
+    if (!h->is_variable || !c->is_variable || h->is_constant || c->is_constant)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "output and cell states must be variable tensors");
+    if (tl_tensor_numel(h) != (int64_t)d->n_batch * d->n_output || tl_tensor_numel(c) != (int64_t)d->n_batch * d->n_cell)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "state sizes must be batch x outputs and batch x cells");
+    if (out->ndim != in->ndim || out->dims[out->ndim - 1] != d->n_output ||
+        tl_tensor_numel(out) != (int64_t)d->n_time * d->n_batch * d->n_output)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must be the input's shape with outputs as last dimension");
+    if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32) return prepare_f32(it, node, d);
+    if (in->type == TL_TYPE_INT8) return prepare_s8(it, node, d);
+    return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LSTM supports float32 and int8 (8x8->16) inputs");
+}
+
+/* Offset of step (t, b) in a [time, batch, n] or [batch, time, n] tensor. */
+static size_t step_offset(const lstm_data *d, int32_t t, int32_t b, int32_t n) {
+    size_t row = d->time_major ? (size_t)t * (size_t)d->n_batch + (size_t)b : (size_t)b * (size_t)d->n_time + (size_t)t;
+    return row * (size_t)n;
+}
+
+static float apply_f32(int8_t act, float x) {
+    switch (act) {
+    case ACT_RELU: return x < 0.0f ? 0.0f : x;
+    case ACT_RELU_N1_TO_1: return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
+    case ACT_RELU6: return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case ACT_TANH: return tanhf(x);
+    default: return x;
+    }
+}
+
+static float sigmoid_f32(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
+    const lstm_data *d = node->op_data;
+    const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
+    float *y_all = tl_node_output(it, node, 0)->data;
+    float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
+    const float *w[GATES], *r[GATES], *bias[GATES];
+    float *gate = d->scratch->data;
+    int32_t g, b, t, i, k;
+    for (g = 0; g < GATES; g++) {
+        w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
+        r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+        bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
+    }
+    for (b = 0; b < d->n_batch; b++) {
+        float *h = h_all + (size_t)b * (size_t)d->n_output, *c = c_all + (size_t)b * (size_t)d->n_cell;
+        for (t = 0; t < d->n_time; t++) {
+            const float *x = x_all + step_offset(d, t, b, d->n_input);
+            float *y = y_all + step_offset(d, t, b, d->n_output);
+            for (g = 0; g < GATES; g++) {
+                for (i = 0; i < d->n_cell; i++) {
+                    const float *wi = w[g] + (size_t)i * (size_t)d->n_input, *ri = r[g] + (size_t)i * (size_t)d->n_output;
+                    float in_dot = 0.0f, rec_dot = 0.0f;
+                    for (k = 0; k < d->n_input; k++) in_dot += wi[k] * x[k];
+                    for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * h[k];
+                    gate[g * d->n_cell + i] = bias[g][i] + in_dot + rec_dot;
+                }
+            }
+            for (i = 0; i < d->n_cell; i++) {
+                float ig = sigmoid_f32(gate[GATE_INPUT * d->n_cell + i]);
+                float fg = sigmoid_f32(gate[GATE_FORGET * d->n_cell + i]);
+                float cg = apply_f32(d->activation, gate[GATE_CELL * d->n_cell + i]);
+                float ci = fg * c[i] + ig * cg;
+                if (d->cell_clip > 0.0f) ci = ci > d->cell_clip ? d->cell_clip : (ci < -d->cell_clip ? -d->cell_clip : ci);
+                c[i] = ci;
+            }
+            for (i = 0; i < d->n_cell; i++) {
+                float og = sigmoid_f32(gate[GATE_OUTPUT * d->n_cell + i]);
+                y[i] = og * apply_f32(d->activation, c[i]);
+            }
+            memcpy(h, y, sizeof(float) * (size_t)d->n_output);
+        }
+    }
+    return TL_STATUS_OK;
+}
+
+/* One gate before its activation: the input-side and recurrent-side products, each rescaled to
+ * Q3.12 and added with int16 saturation (LiteRT accumulates the two into the gate that way). LiteRT
+ * folds bias - zero_point * sum(w) into one precomputed bias per row; taking the zero points off the
+ * inputs instead (xs = x - zp, hs = h - zp, int16 in the scratch, once per step) gives the same sum
+ * modulo 2^32 without n_cell int32 per gate and side in the arena. prepare bounds each dot product
+ * inside int32. */
+static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int16_t *xs,
+                    const int16_t *hs, int16_t *gate) {
+    int32_t i, k;
+    for (i = 0; i < d->n_cell; i++) {
+        const int8_t *wi = w + (size_t)i * (size_t)d->n_input, *ri = r + (size_t)i * (size_t)d->n_output;
+        int32_t in_dot = 0, rec_dot = 0;
+        int64_t v;
+        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * xs[k];
+        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * hs[k];
+        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->bias[g][i] + in_dot), d->in_mult[g],
+                                                            d->in_shift[g]));
+        v += tl_multiply_by_quantized_multiplier(rec_dot, d->rec_mult[g], d->rec_shift[g]);
+        gate[i] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+    }
+}
+
+static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
+    const lstm_data *d = node->op_data;
+    const int8_t *x_all = tl_node_input(it, node, IN_INPUT)->data;
+    int8_t *y_all = tl_node_output(it, node, 0)->data, *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data;
+    int16_t *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
+    const int8_t *w[GATES], *r[GATES];
+    int16_t *gate = d->scratch->data;
+    int16_t *ig = gate + GATE_INPUT * d->n_cell, *fg = gate + GATE_FORGET * d->n_cell;
+    int16_t *cg = gate + GATE_CELL * d->n_cell, *og = gate + GATE_OUTPUT * d->n_cell;
+    int16_t *xs = gate + (GATES + 1) * d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
+    int32_t cell_bits = 15 + d->cell_shift; /* integer bits of the cell state in Q format */
+    int32_t g, b, t, i;
+    for (g = 0; g < GATES; g++) {
+        w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
+        r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+    }
+    for (b = 0; b < d->n_batch; b++) {
+        int8_t *h = h_all + (size_t)b * (size_t)d->n_output;
+        int16_t *c = c_all + (size_t)b * (size_t)d->n_cell;
+        for (t = 0; t < d->n_time; t++) {
+            const int8_t *x = x_all + step_offset(d, t, b, d->n_input);
+            int8_t *y = y_all + step_offset(d, t, b, d->n_output);
+            for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->in_zp);
+            for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->h_zp);
+            for (g = 0; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
+            for (i = 0; i < d->n_cell; i++) {
+                int32_t i_s = tl_fp16_logistic(ig[i], 3), f_s = tl_fp16_logistic(fg[i], 3), c_t = tl_fp16_tanh(cg[i], 3);
+                /* forget * cell: Q0.15 x cell scale; input * candidate: Q0.30 down to the cell scale */
+                int32_t kept = tl_fp16_wrap(tl_rounding_divide_by_pot(f_s * c[i], 15));
+                int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + d->cell_shift));
+                int32_t ci = tl_fp16_sat(kept + added);
+                if (d->cell_clip_q > 0) ci = tl_clamp_i32(ci, -d->cell_clip_q, d->cell_clip_q);
+                c[i] = (int16_t)ci;
+            }
+            for (i = 0; i < d->n_cell; i++) {
+                int32_t o_s = tl_fp16_logistic(og[i], 3), c_t = tl_fp16_tanh(c[i], cell_bits);
+                int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, d->hidden_mult, d->hidden_shift) + d->hidden_zp;
+                y[i] = (int8_t)tl_clamp_i32(v, -128, 127);
+            }
+            memcpy(h, y, (size_t)d->n_output);
+        }
+    }
+    return TL_STATUS_OK;
+}
