@@ -39,7 +39,62 @@ def _embedding(dtype, k, shape, n, const):
     return model, [ids] if const else [ids, value]
 
 
+# SCATTER_ND: (indices shape [..., K], output shape); tuples drawn with repeats (their updates add up).
+SCATTER_CASES = [([4, 1], [8]), ([3, 2], [4, 5, 2]), ([2, 2, 1], [5, 3]), ([6, 3], [2, 3, 2]), ([1, 2], [3, 3])]
+
+
+def _scatter_nd(dtype, k, idx_shape, out_shape):
+    rng = _rng("SCATTER_ND", dtype, k)
+    q = Q_IN.get(dtype)
+    depth = idx_shape[-1]
+    idx = np.stack([rng.integers(0, out_shape[j], idx_shape[:-1]) for j in range(depth)], axis=-1).astype(np.int32)
+    upd_shape = list(idx_shape[:-1]) + list(out_shape[depth:])
+    model = one_op("SCATTER_ND", [(idx_shape, "int32"), _spec(upd_shape, dtype, q), None],
+                   [_spec(out_shape, dtype, q)], consts={2: np.array(out_shape, np.int32)})
+    return model, [idx, random_values(rng, dtype, upd_shape)]
+
+
+# SPARSE_TO_DENSE: (output shape, number of indices, scalar value, indices int64); 1-D outputs take 1-D indices.
+SPARSE_CASES = [([4, 5], 6, False, False), ([10], 4, True, False),
+                ([2, 3, 4], 5, False, True), ([3, 2, 2, 2], 3, True, True)]
+
+
+def _sparse_to_dense(dtype, k, out_shape, n, scalar, wide):
+    rng = _rng("SPARSE_TO_DENSE", dtype, k)
+    q = Q_IN.get(dtype)
+    idx = np.stack([rng.integers(0, d, n) for d in out_shape], axis=-1).astype(np.int64 if wide else np.int32)
+    if len(out_shape) == 1:
+        idx = idx[:, 0]
+    values = random_values(rng, dtype, [] if scalar else [n])
+    default = random_values(rng, dtype, [])
+    model = one_op("SPARSE_TO_DENSE", [(list(idx.shape), idx.dtype.name), None, _spec(list(values.shape), dtype, q),
+                                       _spec([], dtype, q)], [_spec(out_shape, dtype, q)],
+                   consts={1: np.array(out_shape, idx.dtype)})
+    return model, [idx, values, default]
+
+
+# UNSORTED_SEGMENT_*: (data shape, segment_ids shape (a prefix), num_segments); ids drawn in [-1, num_segments): a
+# negative id is skipped, and some segments stay empty (their initial value).
+SEGMENT_CASES = [([6, 3], [6], 4), ([8], [8], 3), ([4, 3, 2], [4, 3], 5), ([5, 2, 2], [5], 7)]
+
+
+def _segment(name, dtype, k, shape, ids_shape, n):
+    rng = _rng(name, dtype, k)
+    ids = rng.integers(-1, n, ids_shape).astype(np.int32)
+    x = random_values(rng, dtype, shape, -20, 20) if name != "UNSORTED_SEGMENT_PROD" else \
+        random_values(rng, dtype, shape, -4, 4)
+    out = [n, *shape[len(ids_shape):]]
+    q = Q_IN.get(dtype)
+    model = one_op(name, [_spec(shape, dtype, q), (ids_shape, "int32"), None], [_spec(out, dtype, q)],
+                   consts={2: np.array(n, np.int32)})
+    return model, [x, ids]
+
+
 CASES = {
     "EMBEDDING_LOOKUP": lambda dtype: [_embedding(dtype, k, *c) for k, c in enumerate(EMBEDDING_CASES)],
+    "SCATTER_ND": lambda dtype: [_scatter_nd(dtype, k, *c) for k, c in enumerate(SCATTER_CASES)],
+    "SPARSE_TO_DENSE": lambda dtype: [_sparse_to_dense(dtype, k, *c) for k, c in enumerate(SPARSE_CASES)],
+    **{name: (lambda dtype, name=name: [_segment(name, dtype, k, *c) for k, c in enumerate(SEGMENT_CASES)])
+       for name in ("UNSORTED_SEGMENT_SUM", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_MIN")},
     "TOPK_V2": lambda dtype: [_topk(dtype, k, *c) for k, c in enumerate(TOPK_CASES)],
 }

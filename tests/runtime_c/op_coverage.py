@@ -210,7 +210,7 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     if name in MATH_CASES:
         return MATH_CASES[name](dtype)
-    # op_cases_indexing.py: TOPK_V2, EMBEDDING_LOOKUP
+    # the indexing, selection and scatter builtins' cases
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
     if name in INDEXING_CASES:
         return INDEXING_CASES[name](dtype)

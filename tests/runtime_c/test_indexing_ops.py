@@ -125,3 +125,128 @@ def test_embedding_lookup_resized():
     model = _batch_model("EMBEDDING_LOOKUP", [([1], "int32"), None], [([1, 3], "float32")],
                          consts={1: np.arange(15, dtype=np.float32).reshape(5, 3)})
     _resized_both(model, [[4]], [np.array([4, 0, 2, 2], np.int32)])
+
+
+# SCATTER_ND
+
+
+def test_scatter_nd_runtime_shape():
+    """A shape fed at run time must equal the planned output shape; then values equal LiteRT's."""
+    model = one_op("SCATTER_ND", [([3, 1], "int32"), ([3, 2], "float32"), ([2], "int32")], [([4, 2], "float32")])
+    feeds = [np.array([[1], [3], [1]], np.int32), np.arange(6, dtype=np.float32).reshape(3, 2)]
+    check_against_litert(model, [*feeds, np.array([4, 2], np.int32)])
+    with pytest.raises((RuntimeError, ValueError), match="shape differs from the output's"):
+        run(tl.lite.Interpreter(model_content=model), [*feeds, np.array([2, 4], np.int32)])
+
+
+@pytest.mark.parametrize("bad", [[0, 5], [0, 3], [1, -1], [4, 0], [-1, 0]])
+def test_scatter_nd_index_out_of_bounds_fails_invoke(bad):
+    """Each coordinate is bounded (also one whose flat position would fall inside the output, [0, 5] in [4, 3])."""
+    model = one_op("SCATTER_ND", [([2, 2], "int32"), ([2], "int32"), None], [([4, 3], "int32")],
+                   consts={2: np.array([4, 3], np.int32)})
+    check_against_litert(model, [np.array([[0, 2], [3, 2]], np.int32), np.array([7, -2], np.int32)])
+    _invoke_fails(model, [np.array([[0, 1], bad], np.int32), np.array([7, -2], np.int32)], "out of bounds")
+
+
+def test_scatter_nd_sums_wrap():
+    model = one_op("SCATTER_ND", [([3, 1], "int32"), ([3], "int8"), None], [([2], "int8")],
+                   consts={2: np.array([2], np.int32)})
+    check_against_litert(model, [np.array([[0], [0], [1]], np.int32), np.array([100, 100, -128], np.int8)])
+
+
+def test_scatter_nd_refusals():
+    refused(one_op("SCATTER_ND", [([3, 1], "int64"), ([3], "float32"), None], [([4], "float32")],
+                   consts={2: np.array([4], np.int64)}), "SCATTER_ND", "indices and shape must be int32")
+    refused(one_op("SCATTER_ND", [([3, 1], "int32"), ([3], "float32"), None], [([5], "float32")],
+                   consts={2: np.array([4], np.int32)}), "SCATTER_ND", "differs from the shape input")
+    refused(one_op("SCATTER_ND", [([3, 1], "int32"), ([3, 2], "float32"), None], [([4, 3], "float32")],
+                   consts={2: np.array([4, 3], np.int32)}), "SCATTER_ND", "updates must have shape")
+
+
+# SPARSE_TO_DENSE
+
+
+def test_sparse_to_dense_runtime_output_shape():
+    model = one_op("SPARSE_TO_DENSE", [([3, 2], "int32"), ([2], "int32"), ([3], "float32"), ([], "float32")],
+                   [([3, 4], "float32")])
+    feeds = [np.array([[0, 1], [2, 3], [0, 1]], np.int32), None, np.array([1, 2, 3], np.float32),
+             np.array(-1, np.float32)]
+    feeds[1] = np.array([3, 4], np.int32)
+    check_against_litert(model, feeds)
+    feeds[1] = np.array([4, 3], np.int32)
+    with pytest.raises((RuntimeError, ValueError), match="output_shape differs from the output's"):
+        run(tl.lite.Interpreter(model_content=model), feeds)
+
+
+@pytest.mark.parametrize("bad", [[-1, 0], [0, 4], [3, 0]])
+def test_sparse_to_dense_index_outside_fails_invoke(bad):
+    """LiteRT writes such an index outside the output (no bound check there); this runtime fails the invoke."""
+    model = one_op("SPARSE_TO_DENSE", [([2, 2], "int32"), None, ([2], "int32"), ([], "int32")], [([3, 4], "int32")],
+                   consts={1: np.array([3, 4], np.int32)})
+    with pytest.raises((RuntimeError, ValueError), match="outside the output"):
+        run(tl.lite.Interpreter(model_content=model),
+            [np.array([[1, 1], bad], np.int32), np.array([5, 6], np.int32), np.array(0, np.int32)])
+
+
+def test_sparse_to_dense_refusals():
+    def model(idx_shape, values_shape, out_shape, dtype="float32"):
+        return one_op("SPARSE_TO_DENSE", [(idx_shape, "int32"), None, (values_shape, dtype), ([], dtype)],
+                      [(out_shape, dtype)], consts={1: np.array(out_shape, np.int32)})
+    refused(model([3, 2], [2], [3, 4]), "SPARSE_TO_DENSE", "a value per index")
+    refused(model([3, 3], [3], [3, 4]), "SPARSE_TO_DENSE", "tuples must have the output's rank")
+    refused(model([3, 5], [3], [2, 2, 2, 2, 2]), "SPARSE_TO_DENSE", "more than 4 dimensions")
+    refused(model([3, 2], [3], [3, 4], "int16"), "SPARSE_TO_DENSE", "values must be float32")
+
+
+# UNSORTED_SEGMENT_SUM / _PROD / _MAX / _MIN
+
+SEGMENT_OPS = ["UNSORTED_SEGMENT_SUM", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_MIN"]
+
+
+@pytest.mark.parametrize("op", SEGMENT_OPS)
+def test_segment_nan_inf_and_empty_segments(op):
+    """NaN and infinities in float32 data (max/min keep the current value against a NaN, as std::max/min); the
+    fourth segment is empty and holds the initial value (0, 1, -FLT_MAX, FLT_MAX)."""
+    x = np.array([[1, np.nan], [np.inf, -2], [-np.inf, 3], [0.5, -0.0], [np.nan, 7]], np.float32)
+    model = one_op(op, [([5, 2], "float32"), ([5], "int32"), None], [([4, 2], "float32")],
+                   consts={2: np.array(4, np.int32)})
+    check_against_litert(model, [x, np.array([0, 1, 0, 2, 2], np.int32)])
+
+
+@pytest.mark.parametrize("op", SEGMENT_OPS)
+def test_segment_int32_wraps(op):
+    x = np.array([2**31 - 1, 5, -2**31, 65536, 65536, -1], np.int32)
+    model = one_op(op, [([6], "int32"), ([6], "int32"), None], [([2], "int32")], consts={2: np.array([2], np.int32)})
+    check_against_litert(model, [x, np.array([0, 0, 1, 1, 1, -3], np.int32)])
+
+
+def test_segment_id_not_below_num_segments_fails_invoke():
+    model = one_op("UNSORTED_SEGMENT_SUM", [([3], "float32"), ([3], "int32"), None], [([2], "float32")],
+                   consts={2: np.array(2, np.int32)})
+    _invoke_fails(model, [np.ones(3, np.float32), np.array([0, 2, 1], np.int32)], "not below num_segments")
+
+
+def test_segment_runtime_num_segments():
+    model = one_op("UNSORTED_SEGMENT_MAX", [([4, 2], "int32"), ([4], "int32"), ([], "int32")], [([3, 2], "int32")])
+    feeds = [np.arange(8, dtype=np.int32).reshape(4, 2), np.array([2, 0, 2, 1], np.int32)]
+    check_against_litert(model, [*feeds, np.array(3, np.int32)])
+    with pytest.raises((RuntimeError, ValueError), match="num_segments differs"):
+        run(tl.lite.Interpreter(model_content=model), [*feeds, np.array(4, np.int32)])
+
+
+def test_segment_refusals():
+    op = "UNSORTED_SEGMENT_MIN"
+    refused(one_op(op, [([4], "int8"), ([4], "int32"), None], [([2], "int8")], consts={2: np.array(2, np.int32)}),
+            op, "data must be float32 or int32")
+    refused(one_op(op, [([4, 2], "float32"), ([2], "int32"), None], [([2, 2], "float32")],
+                   consts={2: np.array(2, np.int32)}), op, "prefix")
+    refused(one_op(op, [([4], "float32"), ([4], "int32"), None], [([3], "float32")],
+                   consts={2: np.array(2, np.int32)}), op, "differs from num_segments")
+
+
+def test_segment_resized_data():
+    model = _batch_model("UNSORTED_SEGMENT_PROD", [([1, 3], "float32"), ([1], "int32"), None], [([2, 3], "float32")],
+                         consts={2: np.array(2, np.int32)})
+    rng = np.random.default_rng(4)
+    _resized_both(model, [[5, 3], [5]], [rng.standard_normal((5, 3)).astype(np.float32),
+                                          np.array([1, 0, 1, -1, 1], np.int32)])

@@ -623,6 +623,17 @@ static tl_status recurrent(tl_interpreter *it, const tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* UNSORTED_SEGMENT_*: [num_segments] + data.shape[rank(segment_ids):]. */
+static tl_status unsorted_segment(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *x = tl_node_input(it, node, 0), *ids = tl_node_input(it, node, 1), *num = tl_node_input(it, node, 2);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!x || !ids || ids->ndim > x->ndim) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: segment_ids' rank");
+    if (!known(num) || tl_tensor_numel(num) != 1) return unknown_values(it, node, num);
+    dims[0] = (int32_t)value(num, 0);
+    for (i = ids->ndim; i < x->ndim; i++) dims[i - ids->ndim + 1] = x->dims[i];
+    return output(it, node, 0, dims, x->ndim - ids->ndim + 1);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -684,10 +695,13 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 85: return one_hot(it, node);
     case 48: return topk(it, node);
     case 7: return embedding_lookup(it, node);
+    case 203: return dilate(it, node);
+    case 122: return shape_values(it, node, 2); /* SCATTER_ND */
+    case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */
+    case 153: case 154: case 155: case 157: return unsorted_segment(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
     }
 }
 #endif /* TL_NO_SHAPE_RULES */
-    case 203: return dilate(it, node);
