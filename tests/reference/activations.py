@@ -36,3 +36,9 @@ ints = np.array([1, 2], np.int32)
 BAD = [BadCase(op, [ints], TypeError, ("int32", "float32"), attrs=attrs) for op, attrs in [
     ("relu", {}), ("relu6", {}), ("leaky_relu", {"alpha": 0.1}), ("sigmoid", {}), ("tanh", {}), ("erf", {}),
     ("gelu", {"approximate": False}), ("hard_swish", {})]]
+
+# relu_grad (TensorFlow's ReluGrad): dy where x > 0, else 0
+dy = rng(31).standard_normal(x.shape).astype(np.float32)
+CASES.append(Case("relu_grad", [dy, x], lambda g, v: np.where(v > 0, g, 0.0)))
+BAD += [BadCase("relu_grad", [dy, x[:2]], ValueError, ("relu_grad", "one shape")),
+        BadCase("relu_grad", [ints, ints], TypeError, ("int32", "float32"))]

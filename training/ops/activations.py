@@ -8,14 +8,27 @@ from __future__ import annotations
 import math
 
 from ..dispatch import apply
+from ..spec import TensorSpec
 from .binary import add, greater, less, logical_and, multiply, subtract
 from .creation import cast, zeros_like
-from .infer import FLOATS, unary
-from .registry import define_op
+from .infer import FLOATS, check_dtype, same_dtype, unary
+from .registry import GRADIENT_OP, define_op
 from .unary import exp, square
 from .where import where
 
 relu_op = define_op("relu", infer=unary("relu"), tflite="RELU")
+
+
+def _relu_grad_infer(dy, x):
+    check_dtype("relu_grad", dy, FLOATS, "dy")
+    same_dtype("relu_grad", dy, x)
+    if dy.shape != x.shape:
+        raise ValueError(f"relu_grad: `dy` {list(dy.shape)} and `x` {list(x.shape)} must have one shape")
+    return TensorSpec(dy.shape, dy.dtype)
+
+
+# TensorFlow's ReluGrad: dy where x > 0, else 0; one op where `where(x > 0, dy, zeros_like(dy))` was three
+relu_grad_op = define_op("relu_grad", infer=_relu_grad_infer, no_tflite=GRADIENT_OP)
 relu6_op = define_op("relu6", infer=unary("relu6"), tflite="RELU6")
 leaky_relu_op = define_op("leaky_relu", infer=unary("leaky_relu"), attrs={"alpha": 0.2}, tflite="LEAKY_RELU")
 sigmoid_op = define_op("sigmoid", infer=unary("sigmoid"), tflite="LOGISTIC")
@@ -32,8 +45,19 @@ def _relu(xp, x):
 
 
 @relu_op.grad
-def _relu_grad(dy, inputs, out):
-    return (where(greater(inputs[0], 0), dy, zeros_like(dy)),)
+def _relu_grad_rule(dy, inputs, out):
+    return (apply(relu_grad_op, dy, inputs[0]),)
+
+
+@relu_grad_op.kernel("cpu", "cuda")
+def _relu_grad(xp, dy, x):
+    return xp.where(x > 0, dy, xp.zeros((), dy.dtype))
+
+
+@relu_grad_op.grad
+def _relu_grad_grad(g, inputs, out):
+    """Linear in dy with the mask of x; zero almost everywhere in x."""
+    return apply(relu_grad_op, g, inputs[1]), None
 
 
 @relu6_op.kernel("cpu", "cuda")
