@@ -90,11 +90,42 @@ def _segment(name, dtype, k, shape, ids_shape, n):
     return model, [x, ids]
 
 
+# NON_MAX_SUPPRESSION_V4/V5 (float32 only): (boxes, max_output_size, iou_threshold, score_threshold, V5's sigma);
+# scores rounded to tenths so that ties occur, boxes clustered so that they overlap.
+NMS_CASES = [(12, 5, 0.5, 0.0, 0.5), (20, 10, 0.3, 0.2, 0.0), (6, 8, 0.6, -1.0, 1.0), (16, 16, 0.4, 0.35, 0.3),
+             (9, 0, 0.5, 0.0, 0.5)]
+
+
+def nms_inputs(rng, n):
+    centers = rng.uniform(0, 4, (n, 2)).round(1)
+    sizes = rng.uniform(0.5, 2.5, (n, 2))
+    boxes = np.concatenate([centers - sizes / 2, centers + sizes / 2], axis=1)
+    flip = rng.integers(0, 2, n).astype(bool)  # corners in either order
+    boxes[flip] = boxes[flip][:, [2, 3, 0, 1]]
+    return boxes.astype(np.float32), rng.uniform(0, 1, n).round(1).astype(np.float32)
+
+
+def _nms(name, dtype, k, n, max_out, iou, score, sigma):
+    if dtype != "float32":
+        return None
+    boxes, scores = nms_inputs(_rng(name, k), n)
+    soft = name.endswith("V5")
+    consts = {2: np.array(max_out, np.int32), 3: np.array(iou, np.float32), 4: np.array(score, np.float32)}
+    if soft:
+        consts[5] = np.array(sigma, np.float32)
+    outputs = [([max_out], "int32")] + ([([max_out], "float32")] if soft else []) + [([], "int32")]
+    model = one_op(name, [([n, 4], "float32"), ([n], "float32")] + [None] * (4 if soft else 3), outputs,
+                   consts=consts)
+    return model, [boxes, scores]
+
+
 CASES = {
     "EMBEDDING_LOOKUP": lambda dtype: [_embedding(dtype, k, *c) for k, c in enumerate(EMBEDDING_CASES)],
     "SCATTER_ND": lambda dtype: [_scatter_nd(dtype, k, *c) for k, c in enumerate(SCATTER_CASES)],
     "SPARSE_TO_DENSE": lambda dtype: [_sparse_to_dense(dtype, k, *c) for k, c in enumerate(SPARSE_CASES)],
     **{name: (lambda dtype, name=name: [_segment(name, dtype, k, *c) for k, c in enumerate(SEGMENT_CASES)])
        for name in ("UNSORTED_SEGMENT_SUM", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_MIN")},
+    **{name: (lambda dtype, name=name: [c for k, p in enumerate(NMS_CASES) if (c := _nms(name, dtype, k, *p))])
+       for name in ("NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")},
     "TOPK_V2": lambda dtype: [_topk(dtype, k, *c) for k, c in enumerate(TOPK_CASES)],
 }

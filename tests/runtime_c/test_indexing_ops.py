@@ -250,3 +250,62 @@ def test_segment_resized_data():
     rng = np.random.default_rng(4)
     _resized_both(model, [[5, 3], [5]], [rng.standard_normal((5, 3)).astype(np.float32),
                                           np.array([1, 0, 1, -1, 1], np.int32)])
+
+
+# NON_MAX_SUPPRESSION_V4 / V5
+
+
+def _nms_model(soft, n, max_out, iou, score, sigma=0.5):
+    consts = {2: np.array(max_out, np.int32), 3: np.array(iou, np.float32), 4: np.array(score, np.float32)}
+    if soft:
+        consts[5] = np.array(sigma, np.float32)
+    name = "NON_MAX_SUPPRESSION_V5" if soft else "NON_MAX_SUPPRESSION_V4"
+    outputs = [([max_out], "int32")] + ([([max_out], "float32")] if soft else []) + [([], "int32")]
+    return one_op(name, [([n, 4], "float32"), ([n], "float32")] + [None] * (4 if soft else 3), outputs, consts=consts)
+
+
+@pytest.mark.parametrize("soft", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_nms_many_tied_scores(soft, seed):
+    """200 overlapping boxes whose scores take 10 values: the order among equal scores is the heap's."""
+    from .op_cases_indexing import nms_inputs
+    boxes, scores = nms_inputs(np.random.default_rng(seed), 200)
+    check_against_litert(_nms_model(soft, 200, 60, 0.45, 0.05, sigma=0.4), [boxes, scores])
+
+
+@pytest.mark.parametrize("soft", [False, True])
+def test_nms_empty_boxes_and_threshold_above_one(soft):
+    """An empty box has IoU 0 with everything, itself included, and a threshold above 1 suppresses nothing: LiteRT
+    selects such candidates again each time they come back out of its heap; so does this kernel."""
+    boxes = np.array([[0, 0, 1, 1], [0, 0, 0, 2], [0.2, 0.1, 1.1, 0.9], [3, 3, 2, 2], [1, 1, 1, 1]], np.float32)
+    scores = np.array([0.9, 0.8, 0.7, 0.7, np.nan], np.float32)
+    check_against_litert(_nms_model(soft, 5, 7, 0.5, 0.1), [boxes, scores])
+    check_against_litert(_nms_model(soft, 5, 7, 1.5, 0.1), [boxes, scores])
+
+
+def test_nms_negative_sigma_fails_invoke():
+    model = _nms_model(True, 3, 2, 0.5, 0.0, sigma=-1.0)
+    _invoke_fails(model, [np.zeros((3, 4), np.float32), np.ones(3, np.float32)], "sigma is negative")
+
+
+def test_nms_refusals():
+    op = "NON_MAX_SUPPRESSION_V4"
+    runtime_max = one_op(op, [([3, 4], "float32"), ([3], "float32"), ([], "int32"), ([], "float32"), ([], "float32")],
+                         [([2], "int32"), ([], "int32")])
+    refused(runtime_max, op, "max_output_size must be a constant")
+    bad = one_op(op, [([3, 5], "float32"), ([3], "float32"), None, None, None], [([2], "int32"), ([], "int32")],
+                 consts={2: np.array(2, np.int32), 3: np.array(0.5, np.float32), 4: np.array(0.0, np.float32)})
+    refused(bad, op, r"boxes must be float32 \[num_boxes, 4\]")
+    wrong = one_op(op, [([3, 4], "float32"), ([3], "float32"), None, None, None], [([3], "int32"), ([], "int32")],
+                   consts={2: np.array(2, np.int32), 3: np.array(0.5, np.float32), 4: np.array(0.0, np.float32)})
+    refused(wrong, op, r"selected indices must be int32 \[max_output_size\]")
+
+
+def test_nms_resized_boxes():
+    from .op_cases_indexing import nms_inputs
+    model = _batch_model("NON_MAX_SUPPRESSION_V5", [([1, 4], "float32"), ([1], "float32"), None, None, None, None],
+                         [([4], "int32"), ([4], "float32"), ([], "int32")],
+                         consts={2: np.array(4, np.int32), 3: np.array(0.5, np.float32), 4: np.array(0.1, np.float32),
+                                 5: np.array(0.5, np.float32)})
+    boxes, scores = nms_inputs(np.random.default_rng(9), 12)
+    _resized_both(model, [[12, 4], [12]], [boxes, scores])

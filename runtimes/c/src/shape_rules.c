@@ -634,6 +634,16 @@ static tl_status unsorted_segment(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, x->ndim - ids->ndim + 1);
 }
 
+/* NON_MAX_SUPPRESSION_V4/V5: [max_output_size] selections (and scores), a scalar count. */
+static tl_status non_max_suppression(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *m = tl_node_input(it, node, 2);
+    int32_t k, n, outs = tl_node_num_outputs(node);
+    if (!known(m) || tl_tensor_numel(m) != 1) return unknown_values(it, node, m);
+    n = (int32_t)value(m, 0);
+    for (k = 0; k + 1 < outs; k++) TRY(output(it, node, k, &n, 1));
+    return output(it, node, outs - 1, NULL, 0);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -699,6 +709,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 122: return shape_values(it, node, 2); /* SCATTER_ND */
     case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */
     case 153: case 154: case 155: case 157: return unsorted_segment(it, node);
+    case 120: case 121: return non_max_suppression(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
