@@ -1,0 +1,35 @@
+/* Resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE): what TensorFlow's converter writes for a
+ * tf.Variable that a tf.function updates. A variable is named by VarHandleOptions (container, shared_name);
+ * every VAR_HANDLE of that name, in any subgraph, refers to one variable, whose value lives in the arena's
+ * persistent tail from allocation on and survives invokes (tl_interpreter_reset_variables leaves it, as LiteRT's
+ * ResetVariableTensors does; a new allocation starts the variables afresh).
+ *
+ * Memory is planned before invoke, so a variable's type and shape are fixed at prepare: the first READ_VARIABLE
+ * or ASSIGN_VARIABLE prepared on it gives them (LiteRT resizes a variable to whatever is assigned), and the
+ * others must agree. The resource tensor itself carries nothing: READ_VARIABLE and ASSIGN_VARIABLE find their
+ * variable through the VAR_HANDLE node that produces their resource input, in the same subgraph (a handle
+ * passed into a subgraph as an input is refused by name). */
+#ifndef TL_RESOURCE_H
+#define TL_RESOURCE_H
+
+#include "../../src/kernel_api.h"
+
+typedef struct {
+    const char *container, *name; /* the model's strings (NULL: empty) */
+    tl_type type;
+    int32_t ndim, dims[TL_MAX_DIMS];
+    uint32_t bytes;
+    void *data;                   /* NULL until the first READ_VARIABLE or ASSIGN_VARIABLE prepare */
+    uint8_t initialized;          /* assigned at least once */
+} tl_resource_var;
+
+/* VAR_HANDLE's eval: the handle is resolved at prepare, nothing to compute. */
+tl_status tl_var_handle_eval(tl_interpreter *it, tl_node *node);
+
+/* The variable behind the node's input `index` (a resource tensor produced by a VAR_HANDLE in the node's
+ * subgraph), its type and shape set from `t` when it has none yet, else checked against it. Fails naming the
+ * problem. */
+tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t index, const tl_tensor *t,
+                           tl_resource_var **out);
+
+#endif
