@@ -1,10 +1,12 @@
 """RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL and MULTINOMIAL against LiteRT's reference kernels over several
 consecutive invokes of one interpreter (the Philox stream goes on from invoke to invoke): uniform and multinomial
 bit for bit, the normal values within 1 float ulp (logf, sinf and cosf may come from two C libraries; here all
-200,000 values of a long run are equal). Seeds beyond int32
-(LiteRT truncates them), negative seeds, odd sizes that leave part of a Philox block unused, runtime shapes and
-num_samples, -inf logits, an allocate_tensors between invokes (the stream goes on, as LiteRT's).
-Philox itself: runtimes/c/tests/test_philox.c (its authors' known-answer vectors)."""
+200,000 values of a long run are equal). Seeds beyond int32 (LiteRT truncates them), negative seeds, odd sizes
+that leave part of a Philox block unused, runtime shapes and num_samples, -inf logits, an allocate_tensors between
+invokes (the stream goes on, as LiteRT's). STABLEHLO_RNG_BIT_GENERATOR (PHILOX with a state of 2 or 3, THREEFRY;
+32- and 64-bit outputs; counters that wrap) bit for bit over three invokes fed back their new state.
+Philox and Threefry themselves: runtimes/c/tests/test_philox.c and test_threefry.c (their authors' known-answer
+vectors)."""
 from __future__ import annotations
 
 import numpy as np
@@ -97,3 +99,46 @@ def test_refusals():
                    consts={1: np.array(5, np.int32)}), "MULTINOMIAL", "output must be int32 or int64")
     refused(one_op("MULTINOMIAL", [([2, 3], "float32"), ([], "int32")], [([2, 4], "int32")],
                    consts={1: np.array(5, np.int32)}), "MULTINOMIAL", "num_samples differs")
+
+
+def _rbg(algorithm, state_size, n, otype):
+    from tests.runtime_c.tflite_graph import Model
+    m = Model()
+    g = m.subgraph()
+    s = g.input("state", [state_size], "uint64")
+    so, o = g.tensor("new_state", [state_size], "uint64"), g.tensor("bits", [n], otype)
+    g.op("STABLEHLO_RNG_BIT_GENERATOR", [s], [so, o], algorithm=algorithm)
+    g.output(so, o)
+    return m.build()
+
+
+# (algorithm: 0 DEFAULT, 1 PHILOX, 2 THREEFRY; state; bits count; bits type)
+RBG_CASES = [(1, [1, 2, 3], 8, "uint32"), (1, [5, 2 ** 64 - 1, 7], 6, "uint32"), (0, [7, 9], 5, "int32"),
+             (1, [2 ** 40 + 3, 2 ** 64 - 1], 3, "uint64"), (1, [1, 2, 3], 4, "int64"), (2, [1, 2], 8, "uint32"),
+             (2, [2 ** 63 + 11, 2 ** 64 - 2], 3, "int32"), (2, [123456789012, 5], 3, "uint64"), (2, [0, 0], 1, "int64")]
+
+
+@pytest.mark.parametrize("algorithm,state,n,otype", RBG_CASES)
+def test_rng_bit_generator_matches_litert(algorithm, state, n, otype):
+    """Each invoke starts from the state input: fed back the new state, three invokes go on as LiteRT's."""
+    model = _rbg(algorithm, len(state), n, otype)
+    ours, ref = tl.lite.Interpreter(model_content=model), litert_interpreter(model)
+    s_ours = s_ref = np.array(state, np.uint64)
+    for _ in range(3):
+        outs = []
+        for it, s in ((ours, s_ours), (ref, s_ref)):
+            it.allocate_tensors()
+            it.set_tensor(it.get_input_details()[0]["index"], s)
+            it.invoke()
+            outs.append([it.get_tensor(d["index"]).copy() for d in it.get_output_details()])
+        (so, bo), (sr, br) = outs
+        assert bo.dtype == br.dtype == np.dtype(otype)
+        np.testing.assert_array_equal(so, sr)
+        np.testing.assert_array_equal(bo, br)
+        s_ours, s_ref = so, sr
+
+
+def test_rng_bit_generator_refusals():
+    refused(_rbg(2, 3, 4, "uint32"), "STABLEHLO_RNG_BIT_GENERATOR", "THREEFRY's state must hold 2 values")
+    refused(_rbg(1, 4, 4, "uint32"), "STABLEHLO_RNG_BIT_GENERATOR", "PHILOX's state must hold 2 or 3 values")
+    refused(_rbg(1, 2, 4, "float32"), "STABLEHLO_RNG_BIT_GENERATOR", "must be int32, uint32, int64 or uint64")
