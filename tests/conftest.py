@@ -6,6 +6,9 @@ import os
 import pytest
 
 STRICT = os.environ.get("TENSORLITE_STRICT") == "1"
+# every test compiles for itself: no XLA programs carried over from an earlier run (or another worker)
+# through the persistent compilation cache (test_xla.py tests the cache with its own directory)
+os.environ.setdefault("TENSORLITE_XLA_CACHE", "")
 
 
 def skip_or_fail(reason: str) -> None:

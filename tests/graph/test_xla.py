@@ -96,3 +96,37 @@ def test_partial_batch_compiles_each_shape_once():
     executors = [cf._device_executors["xla"] for cf in m._train_function._cache.values()]
     assert len(executors) == 2 and [e._step._cache_size() for e in executors] == [1, 1]
     assert all(v.device == "xla" and not isinstance(v._value, np.ndarray) for v in m.variables)
+
+
+_FIT = """
+import numpy as np, tensorlite as tl
+from tensorlite.training.devices import xla
+tl.random.set_seed(0)
+m = tl.keras.Sequential([tl.keras.layers.Input(shape=(4,)), tl.keras.layers.Dense(3)])
+m.compile(optimizer="adam", loss="mse")
+with tl.device("xla"):
+    m.fit(np.ones((16, 4), np.float32), np.zeros((16, 3), np.float32), batch_size=8, epochs=2, verbose=0)
+print("cache:", xla._load().config.jax_compilation_cache_dir)
+"""
+
+
+def test_compiled_programs_persist_between_processes(tmp_path):
+    """The second process loads the train step XLA compiled in the first from the persistent cache
+    ($TENSORLITE_XLA_CACHE); an empty TENSORLITE_XLA_CACHE turns the cache off."""
+    import os
+    import subprocess
+    import sys
+    cache = tmp_path / "xla"
+    env = {**os.environ, "TENSORLITE_XLA_CACHE": str(cache), "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+           "JAX_LOG_COMPILES": "1"}
+    runs = [subprocess.run([sys.executable, "-c", _FIT], env=env, capture_output=True, text=True, timeout=300)
+            for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert f"cache: {cache}" in r.stdout
+    assert any(cache.iterdir())
+    assert "Persistent compilation cache hit for 'jit_step'" not in runs[0].stderr
+    assert "Persistent compilation cache hit for 'jit_step'" in runs[1].stderr
+    off = subprocess.run([sys.executable, "-c", _FIT], env={**env, "TENSORLITE_XLA_CACHE": ""},
+                         capture_output=True, text=True, timeout=300)
+    assert off.returncode == 0 and "cache: None" in off.stdout, off.stderr[-3000:]
