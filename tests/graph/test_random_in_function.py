@@ -184,3 +184,22 @@ def test_xla_strategy_replicas_draw_their_own_masks_every_step():
     assert r.returncode == 0, r.stderr[-3000:]
     got = json.loads(r.stdout.strip().splitlines()[-1])
     assert 6 <= got["zeros"][0] <= 26 and got["zeros"][1] <= 2 and got["count"] == 7, got
+
+
+def test_seeded_dropout_fit_traces_and_equals_eager():
+    """A Dropout layer with a seed no longer sends fit to eager mode: the traced step draws from the layer's
+    own seed generator, so graph-mode fit makes the eager run's masks and ends with its weights."""
+    x = np.random.default_rng(3).standard_normal((48, 6)).astype(np.float32)
+    y = (x.sum(axis=1, keepdims=True) > 0).astype(np.float32)
+    weights, traces = [], []
+    for eager in (True, False):
+        tl.random.set_seed(5)
+        m = tl.keras.Sequential([tl.keras.layers.Input(shape=(6,)), tl.keras.layers.Dense(16, activation="relu"),
+                                 tl.keras.layers.Dropout(0.5, seed=11), tl.keras.layers.Dense(1)])
+        m.compile(optimizer="adam", loss="mse", run_eagerly=eager)
+        m.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        weights.append(m.get_weights())
+        traces.append(m._train_function.trace_count)
+    assert traces == [0, 1]
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)

@@ -84,15 +84,6 @@ def _batches(x, y, sample_weight, batch_size, shuffle):
     return _ArrayBatches(_to_numpy(x), _to_numpy(y), _to_numpy(sample_weight), batch_size or 32, shuffle)
 
 
-def _all_layers(layer) -> list:
-    found, stack = [], [layer]
-    while stack:
-        cur = stack.pop()
-        found.append(cur)
-        stack.extend(getattr(cur, "layers", None) or [])
-    return found
-
-
 class Trainer:
     def __init__(self):
         self.optimizer = None
@@ -205,14 +196,12 @@ class Trainer:
         return self._logs()
 
     def _runs_eagerly(self) -> bool:
-        """compile(run_eagerly=True) opts out of graph mode; so do seeded Dropout layers (their per-call
-        seed is Python state a trace would freeze) and learning-rate schedules (not traceable yet)."""
+        """compile(run_eagerly=True) opts out of graph mode; so do learning-rate schedules (not traceable
+        yet). Dropout, seeded or not, traces: its draws read a seed generator's count at run time."""
         if self.run_eagerly:
             return True
-        from .layers.core import Dropout
         from .optimizers.schedules import LearningRateSchedule
-        seeded = any(isinstance(layer, Dropout) and layer.seed is not None for layer in _all_layers(self))
-        return seeded or isinstance(self.optimizer._lr, LearningRateSchedule)
+        return isinstance(self.optimizer._lr, LearningRateSchedule)
 
     def train_step(self, data) -> dict:
         if getattr(self, "_distribute_strategy", None) is not None:
