@@ -189,6 +189,7 @@ static int foldable_op(int32_t builtin) {
     case 45: case 65: case 83: case 88: case 2: case 36: /* STRIDED_SLICE SLICE PACK UNPACK CONCATENATION GATHER */
     case 0: case 18: case 41: case 42: case 90: case 95: case 55: case 57: /* integer arithmetic */
     case 53: case 22: case 43: case 70: case 81: case 74: case 94: /* CAST RESHAPE SQUEEZE EXPAND_DIMS PROD SUM FILL */
+    case 96: case 145: /* RANGE BROADCAST_ARGS */
         return 1;
     default:
         return 0;

@@ -644,6 +644,58 @@ static tl_status non_max_suppression(tl_interpreter *it, const tl_node *node) {
     return output(it, node, outs - 1, NULL, 0);
 }
 
+/* RANGE: the element count of constant or folded integer start, limit and delta; otherwise the model's
+ * length stays (the kernel checks it at invoke). */
+static tl_status range_rule(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *s = tl_node_input(it, node, 0), *l = tl_node_input(it, node, 1), *d = tl_node_input(it, node, 2);
+    int64_t a, b, step;
+    uint64_t span, mag;
+    int32_t dim;
+    if (!known(s) || !known(l) || !known(d) || tl_tensor_numel(s) != 1 || tl_tensor_numel(l) != 1 || tl_tensor_numel(d) != 1)
+        return TL_STATUS_OK;
+    a = value(s, 0), b = value(l, 0), step = value(d, 0);
+    if (step == 0 || (a < b && step < 0) || (a > b && step > 0))
+        return tl_fail(it, node, TL_STATUS_BAD_ARGUMENT, "resize: delta is 0 or points away from limit");
+    span = b >= a ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
+    mag = step < 0 ? 0 - (uint64_t)step : (uint64_t)step;
+    span = span / mag + (span % mag != 0);
+    if (span > 0x7fffffff) return tl_fail(it, node, TL_STATUS_BAD_ARGUMENT, "resize: the range is too long");
+    dim = (int32_t)span;
+    return output(it, node, 0, &dim, 1);
+}
+
+/* MATRIX_DIAG: the input's shape with its last dimension repeated; BITCAST: tf.bitcast's shape. */
+static tl_status matrix_diag_rule(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    int32_t dims[TL_MAX_DIMS], i;
+    if (!in || in->ndim < 1 || in->ndim >= TL_MAX_DIMS) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: input rank");
+    for (i = 0; i < in->ndim; i++) dims[i] = in->dims[i];
+    dims[in->ndim] = in->dims[in->ndim - 1];
+    return output(it, node, 0, dims, in->ndim + 1);
+}
+
+static tl_status bitcast_rule(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
+    int32_t dims[TL_MAX_DIMS], i, n;
+    size_t si, so;
+    if (!in || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input or output");
+    si = tl_type_size(in->type), so = tl_type_size(out->type);
+    for (i = 0; i < in->ndim; i++) dims[i] = in->dims[i];
+    n = in->ndim;
+    if (si > so && so && n < TL_MAX_DIMS) dims[n++] = (int32_t)(si / so);
+    else if (si < so && n > 0) n--; /* the kernel checks the dropped dimension */
+    return output(it, node, 0, dims, n);
+}
+
+/* BROADCAST_ARGS: the longer shape's length. */
+static tl_status broadcast_args_rule(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1);
+    int32_t n;
+    if (!a || !b || a->ndim != 1 || b->ndim != 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: shapes must be 1-D");
+    n = a->dims[0] > b->dims[0] ? a->dims[0] : b->dims[0];
+    return output(it, node, 0, &n, 1);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -656,6 +708,8 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 11: case 105: case 124: case 128: /* L2_NORMALIZATION REVERSE_V2 DENSIFY CUMSUM: the input's shape too */
     case 133: case 134: case 135: /* IMAG REAL COMPLEX_ABS */
     case 156: /* ATAN2: its inputs share one shape */
+    case 112: case 115: case 147: case 151: /* REVERSE_SEQUENCE MATRIX_SET_DIAG BUCKETIZE DYNAMIC_UPDATE_SLICE */
+    case 13: /* LOCAL_RESPONSE_NORMALIZATION */
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
     case 0: case 18: case 41: case 42: case 54: case 55: case 57: case 58: case 61: case 62: case 63: case 71:
@@ -703,6 +757,10 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 56: case 79: return arg_min_max(it, node);
     case 126: return batch_matmul(it, node);
     case 85: return one_hot(it, node);
+    case 96: return range_rule(it, node);
+    case 113: return matrix_diag_rule(it, node);
+    case 145: return broadcast_args_rule(it, node);
+    case 159: return bitcast_rule(it, node);
     case 48: return topk(it, node);
     case 7: return embedding_lookup(it, node);
     case 203: return dilate(it, node);
