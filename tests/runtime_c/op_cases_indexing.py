@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.runtime_c.op_coverage import Q_IN, _rng, _spec
-from tests.runtime_c.tflite_graph import one_op, random_values
+from tests.runtime_c.tflite_graph import Model, one_op, random_values
 
 # TOPK_V2: (input shape, k, k and positions int16).
 TOPK_CASES = [([2, 3, 10], 3, False), ([7], 7, False), ([4, 16], 1, True), ([3, 5], 0, False), ([2, 9], 4, True)]
@@ -119,6 +119,85 @@ def _nms(name, dtype, k, n, max_out, iou, score, sigma):
     return model, [boxes, scores]
 
 
+# STABLEHLO_GATHER: (operand shape, indices shape, index range, options): a tf.gather, a gather_nd, clipped 2-D slices
+# (starts drawn past both ends), columns with index_vector_dim 0, and batch dims around the offset dims.
+GATHER_CASES = [
+    ([5, 3], [4, 1], (0, 4), dict(offset_dims=[1], collapsed_slice_dims=[0], start_index_map=[0], index_vector_dim=1,
+                                  slice_sizes=[1, 3])),
+    ([4, 5, 3], [2, 2], (0, 3), dict(offset_dims=[1], collapsed_slice_dims=[0, 1], start_index_map=[0, 1],
+                                     index_vector_dim=1, slice_sizes=[1, 1, 3])),
+    ([6, 7], [3, 2], (-2, 8), dict(offset_dims=[1, 2], collapsed_slice_dims=[], start_index_map=[0, 1],
+                                   index_vector_dim=1, slice_sizes=[2, 3])),
+    ([5, 4], [1, 3], (0, 3), dict(offset_dims=[0], collapsed_slice_dims=[1], start_index_map=[1], index_vector_dim=0,
+                                  slice_sizes=[5, 1])),
+    ([3, 4, 2], [2, 2, 1], (0, 3), dict(offset_dims=[0, 3], collapsed_slice_dims=[1], start_index_map=[1],
+                                        index_vector_dim=2, slice_sizes=[3, 1, 2])),
+]
+
+
+def gather_shape(operand, idx_shape, o):
+    """StableHLO gather's result shape."""
+    slices = [s for d, s in enumerate(o["slice_sizes"]) if d not in o["collapsed_slice_dims"]]
+    batch = [n for d, n in enumerate(idx_shape) if d != o["index_vector_dim"]]
+    rank = len(slices) + len(batch)
+    return [slices.pop(0) if d in o["offset_dims"] else batch.pop(0) for d in range(rank)]
+
+
+def _gather(dtype, k, operand, idx_shape, span, options):
+    rng = _rng("STABLEHLO_GATHER", dtype, k)
+    q = Q_IN.get(dtype)
+    idx = rng.integers(span[0], span[1], idx_shape, endpoint=True).astype(np.int64 if k % 2 else np.int32)
+    model = one_op("STABLEHLO_GATHER", [_spec(operand, dtype, q), (idx_shape, idx.dtype.name)],
+                   [_spec(gather_shape(operand, idx_shape, options), dtype, q)], **options)
+    return model, [random_values(rng, dtype, operand, -50, 50), idx]
+
+
+# STABLEHLO_SCATTER: (input shape, indices shape, updates shape, index range, update computation, options): rows added
+# (repeated rows accumulate), elements replaced (the last write wins), windows maximised (starts past the end:
+# those elements are skipped), columns multiplied with index_vector_dim 0, and a minimum over inner rows.
+SCATTER_HLO_CASES = [
+    ([5, 3], [4, 1], [4, 3], (0, 4), "STABLEHLO_ADD",
+     dict(update_window_dims=[1], inserted_window_dims=[0], scatter_dims_to_operand_dims=[0], index_vector_dim=1)),
+    ([4, 5], [3, 2], [3], (0, 3), None,
+     dict(update_window_dims=[], inserted_window_dims=[0, 1], scatter_dims_to_operand_dims=[0, 1],
+          index_vector_dim=1)),
+    ([6, 4], [2, 1], [2, 2, 4], (-1, 6), "STABLEHLO_MAXIMUM",
+     dict(update_window_dims=[1, 2], inserted_window_dims=[], scatter_dims_to_operand_dims=[0], index_vector_dim=1)),
+    ([3, 5], [1, 4], [3, 4], (0, 4), "STABLEHLO_MULTIPLY",
+     dict(update_window_dims=[0], inserted_window_dims=[1], scatter_dims_to_operand_dims=[1], index_vector_dim=0)),
+    ([2, 3, 4], [2, 2], [2, 3], (0, 1), "STABLEHLO_MINIMUM",
+     dict(update_window_dims=[1], inserted_window_dims=[0, 2], scatter_dims_to_operand_dims=[0, 2],
+          index_vector_dim=1)),
+]
+
+
+def scatter_model(dtype, shape, idx_shape, idx_dtype, upd_shape, computation, options, q=None) -> bytes:
+    """A STABLEHLO_SCATTER model whose update computation (subgraph 1) is one `computation` op, or none (replace)."""
+    m = Model()
+    g, body = m.subgraph(), m.subgraph()
+    spec = (lambda shp: (shp, dtype, q)) if q else (lambda shp: (shp, dtype))
+    x, idx, upd = g.input("x", *spec(shape)), g.input("idx", idx_shape, idx_dtype), g.input("upd", *spec(upd_shape))
+    y = g.tensor("y", *spec(shape))
+    a, b = body.input("a", [], dtype), body.input("b", [], dtype)
+    if computation:
+        c = body.tensor("c", [], dtype)
+        body.op(computation, [a, b], [c])
+        body.output(c)
+    else:
+        body.output(b)
+    g.op("STABLEHLO_SCATTER", [x, idx, upd], [y], update_computation_subgraph_index=1, **options)
+    g.output(y)
+    return m.build()
+
+
+def _scatter_hlo(dtype, k, shape, idx_shape, upd_shape, span, computation, options):
+    rng = _rng("STABLEHLO_SCATTER", dtype, k)
+    idx = rng.integers(span[0], span[1], idx_shape, endpoint=True).astype(np.int64 if k % 2 else np.int32)
+    small = (-3, 3) if computation == "STABLEHLO_MULTIPLY" else (-50, 50)
+    model = scatter_model(dtype, shape, idx_shape, idx.dtype.name, upd_shape, computation, options, Q_IN.get(dtype))
+    return model, [random_values(rng, dtype, shape, *small), idx, random_values(rng, dtype, upd_shape, *small)]
+
+
 CASES = {
     "EMBEDDING_LOOKUP": lambda dtype: [_embedding(dtype, k, *c) for k, c in enumerate(EMBEDDING_CASES)],
     "SCATTER_ND": lambda dtype: [_scatter_nd(dtype, k, *c) for k, c in enumerate(SCATTER_CASES)],
@@ -127,5 +206,7 @@ CASES = {
        for name in ("UNSORTED_SEGMENT_SUM", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_MIN")},
     **{name: (lambda dtype, name=name: [c for k, p in enumerate(NMS_CASES) if (c := _nms(name, dtype, k, *p))])
        for name in ("NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")},
+    "STABLEHLO_GATHER": lambda dtype: [_gather(dtype, k, *c) for k, c in enumerate(GATHER_CASES)],
+    "STABLEHLO_SCATTER": lambda dtype: [_scatter_hlo(dtype, k, *c) for k, c in enumerate(SCATTER_HLO_CASES)],
     "TOPK_V2": lambda dtype: [_topk(dtype, k, *c) for k, c in enumerate(TOPK_CASES)],
 }

@@ -309,3 +309,61 @@ def test_nms_resized_boxes():
                                  5: np.array(0.5, np.float32)})
     boxes, scores = nms_inputs(np.random.default_rng(9), 12)
     _resized_both(model, [[12, 4], [12]], [boxes, scores])
+
+
+# STABLEHLO_GATHER / STABLEHLO_SCATTER
+
+ROWS = dict(update_window_dims=[1], inserted_window_dims=[0], scatter_dims_to_operand_dims=[0], index_vector_dim=1)
+
+
+@pytest.mark.parametrize("computation", [None, "STABLEHLO_ADD", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMUM",
+                                         "STABLEHLO_MINIMUM"])
+@pytest.mark.parametrize("dtype", ["float32", "int8", "bool"])
+def test_stablehlo_scatter_computations(computation, dtype):
+    """Every update computation on rows with repeats and rows outside the input (skipped): float32 with NaN and
+    infinities, int8 wrapping, bool."""
+    from .op_cases_indexing import scatter_model
+    model = scatter_model(dtype, [4, 3], [6, 1], "int32", [6, 3], computation, ROWS)
+    rng = np.random.default_rng(6)
+    if dtype == "float32":
+        x = np.array([[1, np.nan, -np.inf], [2, 0, -0.0], [np.inf, 5, 6], [7, 8, np.nan]], np.float32)
+        upd = rng.standard_normal((6, 3)).astype(np.float32)
+        upd[0, 0], upd[2, 1] = np.nan, np.inf
+    elif dtype == "int8":
+        x, upd = rng.integers(-128, 128, (4, 3)).astype(np.int8), rng.integers(-128, 128, (6, 3)).astype(np.int8)
+    else:
+        x, upd = rng.integers(0, 2, (4, 3)).astype(bool), rng.integers(0, 2, (6, 3)).astype(bool)
+    check_against_litert(model, [x, np.array([[1], [3], [1], [-1], [4], [0]], np.int32), upd])
+
+
+def test_stablehlo_scatter_refusals():
+    from .op_cases_indexing import scatter_model
+    refused(scatter_model("float32", [4, 3], [6, 1], "int32", [6, 3], "ADD", ROWS), "STABLEHLO_SCATTER",
+            "update computation must be empty or one STABLEHLO_ADD")
+    refused(scatter_model("float32", [4, 3], [6], "int32", [6, 3], "STABLEHLO_ADD", ROWS), "STABLEHLO_SCATTER",
+            "index_vector_dim must be below")
+    refused(scatter_model("float32", [4, 3], [6, 1], "int32", [6, 4], "STABLEHLO_ADD", ROWS), "STABLEHLO_SCATTER",
+            "update window is larger")
+
+
+def test_stablehlo_gather_clips_every_start():
+    """Starts far outside the operand are clipped so that the slice fits, as LiteRT does."""
+    options = dict(offset_dims=[1, 2], collapsed_slice_dims=[], start_index_map=[1, 0], index_vector_dim=1,
+                   slice_sizes=[2, 3])
+    model = one_op("STABLEHLO_GATHER", [([4, 5], "float32"), ([4, 2], "int64")], [([4, 2, 3], "float32")], **options)
+    idx = np.array([[-100, 2], [9, 9], [2**40, -(2**40)], [1, 1]], np.int64)
+    check_against_litert(model, [np.arange(20, dtype=np.float32).reshape(4, 5), idx])
+
+
+def test_stablehlo_gather_refusals():
+    base = dict(offset_dims=[1], collapsed_slice_dims=[0], start_index_map=[0], index_vector_dim=1,
+                slice_sizes=[1, 3])
+
+    def model(**changes):
+        return one_op("STABLEHLO_GATHER", [([5, 3], "float32"), ([4, 1], "int32")], [([4, 3], "float32")],
+                      **{**base, **changes})
+    refused(model(index_vector_dim=2), "STABLEHLO_GATHER", "index_vector_dim must be below")
+    refused(model(slice_sizes=[1, 4]), "STABLEHLO_GATHER", "slice size is negative or above")
+    refused(model(start_index_map=[0, 1]), "STABLEHLO_GATHER", "one entry per index vector element")
+    refused(model(offset_dims=[5]), "STABLEHLO_GATHER", "offset_dims: a dimension is out of range")
+    refused(model(slice_sizes=[1, 2]), "STABLEHLO_GATHER", "output shape differs")

@@ -52,7 +52,9 @@ OPTIONS = {"WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions"
            "LSH_PROJECTION": "LSHProjectionOptions", "SKIP_GRAM": "SkipGramOptions",
            "EMBEDDING_LOOKUP_SPARSE": "EmbeddingLookupSparseOptions"}
 # Builtins whose options table sits in the operator's builtin_options_2 union.
-OPTIONS_2 = {"STABLEHLO_COMPOSITE": "StableHLOCompositeOptions", "REDUCE_WINDOW": "ReduceWindowOptions",
+OPTIONS_2 = {"STABLEHLO_SCATTER": "StablehloScatterOptions",
+             "STABLEHLO_GATHER": "StablehloGatherOptions",
+             "STABLEHLO_COMPOSITE": "StableHLOCompositeOptions", "REDUCE_WINDOW": "ReduceWindowOptions",
              "STABLEHLO_REDUCE_WINDOW": "StablehloReduceWindowOptions",
              "STABLEHLO_RNG_BIT_GENERATOR": "StablehloRngBitGeneratorOptions"}
 # Opcode versions where LiteRT's resolver registers a builtin from a later version than 1.

@@ -768,6 +768,9 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */
     case 153: case 154: case 155: case 157: return unsorted_segment(it, node);
     case 120: case 121: return non_max_suppression(it, node);
+    case 190: /* STABLEHLO_SCATTER: same as its input */
+        if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+        return same_as(it, node, in0);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
