@@ -207,6 +207,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_recurrent import CASES as RNN_CASES
     if name in RNN_CASES:
         return RNN_CASES[name](dtype)
+    from tests.runtime_c.op_cases_conv3d import CASES as CONV3D_CASES
+    if name in CONV3D_CASES:
+        return CONV3D_CASES[name](dtype)
     from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     if name in MATH_CASES:
         return MATH_CASES[name](dtype)
@@ -258,11 +261,12 @@ def _unary_plain(name, dtype, k, shape):
 
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
+    from tests.runtime_c.op_cases_conv3d import CASES as CONV_3D_OPS
     from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES
     return sorted([*INDEXING_CASES, *WINDOW_CASES,
-                   *RECURRENT,
+                   *RECURRENT, *CONV_3D_OPS,
                    *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
                    "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_PROD", "REDUCE_ANY", "REDUCE_ALL"])

@@ -696,6 +696,34 @@ static tl_status broadcast_args_rule(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, &n, 1);
 }
 
+/* CONV_3D (132): [batch, depth, height, width, filter output channels], each spatial axis by the padding rules. */
+static tl_status conv_3d(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1);
+    int32_t stride[3], dilation[3], dims[5], k;
+    int8_t padding = 0;
+    if (!in || !f || in->ndim != 5 || f->ndim != 5) return TL_STATUS_OK; /* prepare names what is wrong */
+    if (tl_fb_i8(&it->fb, node->options, 0, 0, &padding) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
+    TRY(opt_i32(it, node, 1, 1, &stride[0])); /* Conv3DOptions: stride d, w, h; dilation d, w, h */
+    TRY(opt_i32(it, node, 3, 1, &stride[1]));
+    TRY(opt_i32(it, node, 2, 1, &stride[2]));
+    TRY(opt_i32(it, node, 5, 1, &dilation[0]));
+    TRY(opt_i32(it, node, 7, 1, &dilation[1]));
+    TRY(opt_i32(it, node, 6, 1, &dilation[2]));
+    dims[0] = in->dims[0];
+    dims[4] = f->dims[4];
+    for (k = 0; k < 3; k++) {
+        tl_window w;
+        memset(&w, 0, sizeof w);
+        w.stride_h = stride[k], w.dil_h = dilation[k], w.filter_h = f->dims[k];
+        w.stride_w = w.dil_w = w.filter_w = 1;
+        if (!tl_window_init(&w, padding, in->dims[1 + k], 1))
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: padding, strides or dilations out of range");
+        dims[1 + k] = w.out_h;
+    }
+    return output(it, node, 0, dims, 5);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -752,6 +780,8 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 94: return shape_values(it, node, 0);   /* FILL */
     case 130: return shape_values(it, node, 1);  /* BROADCAST_TO */
     case 67: return shape_values(it, node, 0);   /* TRANSPOSE_CONV */
+    case 132: return conv_3d(it, node);
+    case 141: return shape_values(it, node, 0);  /* CONV_3D_TRANSPOSE */
     case 49: return split(it, node, 0);
     case 102: return split(it, node, 1);
     case 56: case 79: return arg_min_max(it, node);
