@@ -80,3 +80,13 @@ def test_complex64_refused_where_a_kernel_does_not_take_it():
     with pytest.raises(ValueError, match=r"node 0 \(ADD\)"):
         tl.lite.Interpreter(model_content=one_op("ADD", [([3], "complex64"), ([3], "complex64")],
                                                  [([3], "complex64")])).allocate_tensors()
+
+
+def test_rfft2d_shape_rule_after_a_resize():
+    from tests.runtime_c.test_window_ops import resized_both
+    x = np.random.default_rng(2).standard_normal((3, 2, 6, 9)).astype(np.float32)
+    model = one_op("RFFT2D", [([1, 2, 6, 9], "float32"), None], [([1, 2, 8, 9], "complex64")],
+                   consts={1: np.array([8, 16], np.int32)})
+    (ours,), (ref,) = resized_both(model, [[3, 2, 6, 9]], [x])
+    assert ours.shape == ref.shape == (3, 2, 8, 9)
+    assert np.abs(ours - ref).max() <= 1e-6 * np.abs(ref).max()

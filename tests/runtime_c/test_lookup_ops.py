@@ -92,3 +92,14 @@ def test_embedding_lookup_sparse_bad_id_and_refusals():
     refused(one_op("EMBEDDING_LOOKUP_SPARSE", [([2], "int32"), ([2, 2], "int32"), None, ([2], "float32"),
                                                ([10, 5], "float32")], [([4, 5], "float32")],
                    consts={2: np.array([3, 4], np.int32)}), "EMBEDDING_LOOKUP_SPARSE", "dense_shape does not give")
+
+
+def test_hashtable_lookup_shape_rule_after_a_resize():
+    from tests.runtime_c.test_window_ops import resized_both
+    model, _ = _table("int32", np.array([1, 4, 9], np.int32), np.arange(6, dtype=np.int32).reshape(3, 2),
+                      np.array([4], np.int32))
+    lookup = np.array([9, 2, 1, 4, 4, 0], np.int32)
+    ours, ref = resized_both(model, [[6]], [lookup])
+    for a, b in zip(ours, ref):
+        assert a.shape == b.shape and a.shape[0] == 6
+        np.testing.assert_array_equal(a, b)

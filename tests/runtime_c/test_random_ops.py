@@ -142,3 +142,13 @@ def test_rng_bit_generator_refusals():
     refused(_rbg(2, 3, 4, "uint32"), "STABLEHLO_RNG_BIT_GENERATOR", "THREEFRY's state must hold 2 values")
     refused(_rbg(1, 4, 4, "uint32"), "STABLEHLO_RNG_BIT_GENERATOR", "PHILOX's state must hold 2 or 3 values")
     refused(_rbg(1, 2, 4, "float32"), "STABLEHLO_RNG_BIT_GENERATOR", "must be int32, uint32, int64 or uint64")
+
+
+def test_multinomial_shape_rule_after_a_resize():
+    from tests.runtime_c.test_window_ops import resized_both
+    model = one_op("MULTINOMIAL", [([1, 5], "float32"), ([], "int32")], [([1, 6], "int64")],
+                   consts={1: np.array(6, np.int32)}, seed=4, seed2=2)
+    logits = np.random.default_rng(1).standard_normal((3, 5)).astype(np.float32)
+    (ours,), (ref,) = resized_both(model, [[3, 5]], [logits])
+    assert ours.shape == (3, 6)
+    np.testing.assert_array_equal(ours, ref)

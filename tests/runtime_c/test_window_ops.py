@@ -75,3 +75,41 @@ def test_stablehlo_reduce_window_default_strides_and_refusals():
     check_against_litert(_stablehlo(["ADD"]), [np.arange(16, dtype=np.float32).reshape(4, 4)])
     refused(_stablehlo(["SUB"]), "STABLEHLO_REDUCE_WINDOW", "the body's op must be ADD")
     refused(_stablehlo(["ADD", "MUL"]), "STABLEHLO_REDUCE_WINDOW", "exactly one op")
+
+
+def resized_both(model, shapes, feeds):
+    """Runs `model` with input k resized to shapes[k] (None: kept) in ours and in LiteRT's reference kernels."""
+    from tests.litert import litert_interpreter, run
+    outs = []
+    for it in (tl.lite.Interpreter(model_content=model), litert_interpreter(model)):
+        for d, s in zip(it.get_input_details(), shapes):
+            if s is not None:
+                it.resize_tensor_input(d["index"], s)
+        outs.append(run(it, feeds))
+    return outs
+
+
+def test_window_shape_rules_after_a_resize():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 9, 7)).astype(np.float32)
+    consts = {1: np.array(0, np.float32), 2: np.array([1, 2, 3], np.int64), 3: np.array([1, 2, 1], np.int64),
+              4: np.array([1, 1, 2], np.int64)}
+    rw = one_op("REDUCE_WINDOW", [([1, 5, 7], "float32"), None, None, None, None], [([1, 2, 3], "float32")],
+                consts=consts, reduce_function=1)
+    m = Model()
+    g, body = m.subgraph(), m.subgraph()
+    xi, init = g.input("x", [1, 5, 7], "float32"), g.const("init", np.array(-np.inf, np.float32))
+    y = g.tensor("y", _window_out([1, 5, 7], [1, 2, 2], [1, 2, 1], [1, 2, 1], [1, 1, 1], [(0, 0), (1, 0), (0, 2)]),
+                 "float32")
+    g.op("STABLEHLO_REDUCE_WINDOW", [xi, init], [y], window_dimensions=[1, 2, 2], window_strides=[1, 2, 1],
+         base_dilations=[1, 2, 1], padding=[0, 0, 1, 0, 0, 2], body_subgraph_index=1)
+    g.output(y)
+    a, b, c = body.input("a", [], "float32"), body.input("b", [], "float32"), body.tensor("c", [], "float32")
+    body.op("MAXIMUM", [a, b], [c])
+    body.output(c)
+    dil = one_op("DILATE", [([1, 5, 7], "float32"), None, None], [([1, 9, 19], "float32")],
+                 consts={1: np.array([1, 2, 3], np.int32), 2: np.array(0.5, np.float32)})
+    for model in (rw, m.build(), dil):
+        (ours,), (ref,) = resized_both(model, [[3, 9, 7]], [x])
+        assert ours.shape == ref.shape and ours.shape[0] == 3
+        np.testing.assert_array_equal(ours, ref)

@@ -418,6 +418,80 @@ static tl_status tile(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, in->ndim);
 }
 
+/* REDUCE_WINDOW (window_shape, window_strides, window_dilations as constant inputs 2-4) and
+ * STABLEHLO_REDUCE_WINDOW (the same and base_dilations, padding from its options): StableHLO's window count. */
+static tl_status reduce_window_dims(tl_interpreter *it, const tl_node *node, int stablehlo) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    int64_t p[5][2 * TL_MAX_DIMS]; /* window, stride, base dilation, window dilation, padding lo/hi */
+    int32_t dims[TL_MAX_DIMS], i, k;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    for (k = 0; k < 5; k++) {
+        int32_t n = k == 4 ? 2 * in->ndim : in->ndim;
+        if (stablehlo) { /* StablehloReduceWindowOptions: window 0, strides 1, base 2, window dilations 3, padding 4 */
+            tl_fb_vec v;
+            if (tl_fb_vec_field(&it->fb, node->options, k, 8, &v) || (v.len && v.len != (uint32_t)n) || (!v.len && !k))
+                return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: window options");
+            for (i = 0; i < n; i++) p[k][i] = v.len ? tl_fb_vec_i64(&it->fb, v, (uint32_t)i) : k == 4 ? 0 : 1;
+        } else if (k == 2 || k == 4) {
+            for (i = 0; i < n; i++) p[k][i] = k == 4 ? 0 : 1;
+        } else {
+            const tl_tensor *t = tl_node_input(it, node, k == 0 ? 2 : k == 1 ? 3 : 4);
+            if (!known(t)) return unknown_values(it, node, t);
+            if (tl_tensor_numel(t) != n) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: window size");
+            for (i = 0; i < n; i++) p[k][i] = value(t, i);
+        }
+    }
+    for (i = 0; i < in->ndim; i++) {
+        int64_t padded = (in->dims[i] ? (int64_t)(in->dims[i] - 1) * p[2][i] + 1 : 0) + p[4][2 * i] + p[4][2 * i + 1];
+        int64_t span = (p[0][i] - 1) * p[3][i] + 1;
+        if (p[0][i] < 1 || p[1][i] < 1 || p[2][i] < 1 || p[3][i] < 1 || p[2][i] > 0x7fffffff || p[3][i] > 0x7fffffff ||
+            p[0][i] > 0x7fffffff || p[4][2 * i] < -0x7fffffff || p[4][2 * i] > 0x7fffffff ||
+            p[4][2 * i + 1] < -0x7fffffff || p[4][2 * i + 1] > 0x7fffffff)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: window parameters");
+        dims[i] = padded < span ? 0 : (int32_t)((padded - span) / p[1][i] + 1);
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
+/* RFFT2D: the outer dims, then fft_length[0], fft_length[1] / 2 + 1. */
+static tl_status rfft2d(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *len = tl_node_input(it, node, 1);
+    int32_t dims[TL_MAX_DIMS];
+    if (!in || in->ndim < 2) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: input of rank >= 2");
+    if (!known(len)) return unknown_values(it, node, len);
+    if (tl_tensor_numel(len) != 2 || value(len, 0) < 1 || value(len, 1) < 1 || value(len, 0) > (1 << 20) ||
+        value(len, 1) > (1 << 20))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: fft_length");
+    memcpy(dims, in->dims, sizeof dims);
+    dims[in->ndim - 2] = (int32_t)value(len, 0);
+    dims[in->ndim - 1] = (int32_t)(value(len, 1) / 2 + 1);
+    return output(it, node, 0, dims, in->ndim);
+}
+
+/* HASHTABLE_LOOKUP: [lookups, value row...] and hits [lookups]. */
+static tl_status hashtable_lookup(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *lookup = tl_node_input(it, node, 0), *values = tl_node_input(it, node, 2);
+    int32_t dims[TL_MAX_DIMS];
+    if (!lookup || !values || lookup->ndim != 1 || values->ndim < 1)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: lookup and values");
+    memcpy(dims, values->dims, sizeof dims);
+    dims[0] = lookup->dims[0];
+    TRY(output(it, node, 0, dims, values->ndim));
+    return output(it, node, 1, dims, 1);
+}
+
+/* MULTINOMIAL: [batch, num_samples]. */
+static tl_status multinomial(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *logits = tl_node_input(it, node, 0), *num = tl_node_input(it, node, 1);
+    int32_t dims[2];
+    if (!logits || logits->ndim != 2) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: logits");
+    if (!known(num)) return unknown_values(it, node, num);
+    if (value(num, 0) < 0 || value(num, 0) > 0x7fffffff) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: num_samples");
+    dims[0] = logits->dims[0];
+    dims[1] = (int32_t)value(num, 0);
+    return output(it, node, 0, dims, 2);
+}
+
 /* DILATE: (d - 1) * dilations[i] + 1 along each dim (an empty dim stays empty). */
 static tl_status dilate(tl_interpreter *it, const tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 0), *dil = tl_node_input(it, node, 1);
@@ -794,6 +868,11 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 48: return topk(it, node);
     case 7: return embedding_lookup(it, node);
     case 203: return dilate(it, node);
+    case 205: return reduce_window_dims(it, node, 0);
+    case 198: return reduce_window_dims(it, node, 1);
+    case 131: return rfft2d(it, node);
+    case 10: return hashtable_lookup(it, node);
+    case 149: return multinomial(it, node);
     case 122: return shape_values(it, node, 2); /* SCATTER_ND */
     case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */
     case 153: case 154: case 155: case 157: return unsorted_segment(it, node);
