@@ -220,6 +220,11 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES  # DILATE, REDUCE_WINDOW, STABLEHLO_REDUCE_WINDOW
     if name in WINDOW_CASES:
         return WINDOW_CASES[name](dtype)
+    # op_cases_random_lookup.py: RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL, MULTINOMIAL, STABLEHLO_RNG_BIT_GENERATOR,
+    # HASHTABLE_LOOKUP, EMBEDDING_LOOKUP_SPARSE
+    from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
+    if name in RANDOM_LOOKUP_CASES:
+        return RANDOM_LOOKUP_CASES[name](dtype)
     if name in UNARY:
         return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
     if name in BINARY:
@@ -262,10 +267,11 @@ def _unary_plain(name, dtype, k, shape):
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
     from tests.runtime_c.op_cases_conv3d import CASES as CONV_3D_OPS
-    from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
+    from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
+    from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES
-    return sorted([*INDEXING_CASES, *WINDOW_CASES,
+    return sorted([*INDEXING_CASES, *WINDOW_CASES, *RANDOM_LOOKUP_CASES,
                    *RECURRENT, *CONV_3D_OPS,
                    *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
