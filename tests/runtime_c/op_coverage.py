@@ -266,12 +266,13 @@ def _unary_plain(name, dtype, k, shape):
 
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
+    from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     from tests.runtime_c.op_cases_conv3d import CASES as CONV_3D_OPS
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
     from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
     from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES
-    return sorted([*INDEXING_CASES, *WINDOW_CASES, *RANDOM_LOOKUP_CASES,
+    return sorted([*MATH_CASES, *INDEXING_CASES, *WINDOW_CASES, *RANDOM_LOOKUP_CASES,
                    *RECURRENT, *CONV_3D_OPS,
                    *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",
