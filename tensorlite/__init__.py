@@ -91,10 +91,13 @@ from tensorlite.training.ops.top_k import argsort as argsort
 from tensorlite.training.ops.top_k import sort as sort
 from tensorlite.training.ops.transpose import transpose as transpose
 from tensorlite.training.ops.unary import abs as abs
+from tensorlite.training.ops.unary import cos as cos
 from tensorlite.training.ops.unary import exp as exp
+from tensorlite.training.ops.unary import floor as floor
 from tensorlite.training.ops.unary import log as log
 from tensorlite.training.ops.unary import rsqrt as rsqrt
 from tensorlite.training.ops.unary import sign as sign
+from tensorlite.training.ops.unary import sin as sin
 from tensorlite.training.ops.unary import sqrt as sqrt
 from tensorlite.training.ops.unary import square as square
 from tensorlite.training.ops.where import where as where

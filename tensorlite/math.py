@@ -30,9 +30,12 @@ from tensorlite.training.ops.reduce import reduce_sum as reduce_sum
 from tensorlite.training.ops.softmax import log_sigmoid as log_sigmoid
 from tensorlite.training.ops.top_k import top_k as top_k
 from tensorlite.training.ops.unary import abs as abs
+from tensorlite.training.ops.unary import cos as cos
 from tensorlite.training.ops.unary import exp as exp
+from tensorlite.training.ops.unary import floor as floor
 from tensorlite.training.ops.unary import log as log
 from tensorlite.training.ops.unary import rsqrt as rsqrt
 from tensorlite.training.ops.unary import sign as sign
+from tensorlite.training.ops.unary import sin as sin
 from tensorlite.training.ops.unary import sqrt as sqrt
 from tensorlite.training.ops.unary import square as square

@@ -86,3 +86,57 @@ def test_schedules():
 def test_unknown_optimizer_name():
     with pytest.raises(ValueError, match="unknown optimizer"):
         optimizers.get("adagradx")
+
+
+def _fit_linear(optimizer, eager, callbacks=(), epochs=4):
+    x = np.random.default_rng(0).standard_normal((32, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    tl.random.set_seed(1)
+    m = tl.keras.Sequential([tl.keras.layers.Input(shape=(3,)), tl.keras.layers.Dense(1)])
+    m.compile(optimizer=optimizer, loss="mse", run_eagerly=eager)
+    m.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=list(callbacks))
+    return m.get_weights(), m._train_function.trace_count
+
+
+SCHEDULES = {
+    "exponential": lambda s: s.ExponentialDecay(0.1, 3, 0.5),
+    "exponential_staircase": lambda s: s.ExponentialDecay(0.1, 3, 0.5, staircase=True),
+    "inverse_time": lambda s: s.InverseTimeDecay(0.1, 2, 1.0, staircase=True),
+    "piecewise": lambda s: s.PiecewiseConstantDecay([4, 9], [0.1, 0.03, 0.001]),
+    "cosine": lambda s: s.CosineDecay(0.1, 10, alpha=0.1),
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_schedule_traces_and_equals_eager(name):
+    """A built-in schedule runs in the traced step (one trace, no eager fallback) on the step count read at
+    each call, and fit ends with the eager run's weights."""
+    runs = [_fit_linear(tl.keras.optimizers.SGD(SCHEDULES[name](optimizers.schedules)), eager)
+            for eager in (True, False)]
+    assert [r[1] for r in runs] == [0, 1]
+    for a, b in zip(runs[0][0], runs[1][0], strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+
+
+def test_learning_rate_set_between_steps_applies_in_graph_mode():
+    """LearningRateScheduler sets the rate each epoch; the traced step reads it (it was frozen at trace)."""
+    def schedule(epoch, lr):
+        return 0.05 if epoch < 2 else 0.0  # from epoch 2 on nothing moves
+    runs = []
+    for eager in (True, False):
+        cb = tl.keras.callbacks.LearningRateScheduler(schedule)
+        runs.append(_fit_linear(tl.keras.optimizers.Adam(0.05), eager, [cb], epochs=2)[0])
+        runs.append(_fit_linear(tl.keras.optimizers.Adam(0.05), eager, [cb], epochs=5)[0])
+    eager2, eager5, graph2, graph5 = runs
+    for a, b, c, d in zip(eager2, eager5, graph2, graph5, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-7)       # rate 0 after epoch 2: weights stay
+        np.testing.assert_allclose(d, c, rtol=1e-7)
+        np.testing.assert_allclose(c, a, rtol=1e-5, atol=1e-7)
+
+
+def test_schedule_not_marked_traceable_runs_eagerly():
+    class Halving(optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return 0.1 * 0.5 ** (step // 4)
+    weights, traces = _fit_linear(tl.keras.optimizers.SGD(Halving()), eager=False)
+    assert traces == 0 and np.all(np.isfinite(weights[0]))

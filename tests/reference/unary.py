@@ -18,6 +18,9 @@ CASES = [
     Case("abs", [away], np.abs),
     Case("abs", [np.array([-3, 0, 4], np.int32)], np.abs, name="int32"),
     Case("sign", [away], np.sign),
+    Case("floor", [(3 * away).astype(np.float32)], np.floor),  # no values at an integer (floor's steps)
+    Case("sin", [x], lambda v: np.sin(v.astype(np.float64))),
+    Case("cos", [x], lambda v: np.cos(v.astype(np.float64))),
 ]
 
 BAD = [BadCase("sqrt", [np.array([1, 2], np.int32)], TypeError, ("int32", "float32"))]

@@ -196,12 +196,14 @@ class Trainer:
         return self._logs()
 
     def _runs_eagerly(self) -> bool:
-        """compile(run_eagerly=True) opts out of graph mode; so do learning-rate schedules (not traceable
-        yet). Dropout, seeded or not, traces: its draws read a seed generator's count at run time."""
+        """compile(run_eagerly=True) opts out of graph mode; so does a learning-rate schedule of the user's
+        that is not marked traceable (the built-in ones are). Dropout, seeded or not, traces: its draws
+        read a seed generator's count at run time."""
         if self.run_eagerly:
             return True
         from .optimizers.schedules import LearningRateSchedule
-        return isinstance(self.optimizer._lr, LearningRateSchedule)
+        lr = self.optimizer._lr
+        return isinstance(lr, LearningRateSchedule) and not lr.traceable
 
     def train_step(self, data) -> dict:
         if getattr(self, "_distribute_strategy", None) is not None:

@@ -14,6 +14,9 @@ exp_op = define_op("exp", infer=unary("exp"), tflite="EXP")
 log_op = define_op("log", infer=unary("log"), tflite="LOG")
 abs_op = define_op("abs", infer=unary("abs", NUMERIC), tflite="ABS")
 sign_op = define_op("sign", infer=unary("sign", NUMERIC), nondifferentiable=True, tflite="SIGN")
+floor_op = define_op("floor", infer=unary("floor"), nondifferentiable=True, tflite="FLOOR")
+sin_op = define_op("sin", infer=unary("sin"), tflite="SIN")
+cos_op = define_op("cos", infer=unary("cos"), tflite="COS")
 
 neg_op.kernel("cpu", "cuda")(lambda xp, x: xp.negative(x))
 square_op.kernel("cpu", "cuda")(lambda xp, x: x * x)
@@ -23,6 +26,9 @@ exp_op.kernel("cpu", "cuda")(lambda xp, x: xp.exp(x))
 log_op.kernel("cpu", "cuda")(lambda xp, x: xp.log(x))
 abs_op.kernel("cpu", "cuda")(lambda xp, x: xp.abs(x))
 sign_op.kernel("cpu", "cuda")(lambda xp, x: xp.sign(x))
+floor_op.kernel("cpu", "cuda")(lambda xp, x: xp.floor(x))
+sin_op.kernel("cpu", "cuda")(lambda xp, x: xp.sin(x))
+cos_op.kernel("cpu", "cuda")(lambda xp, x: xp.cos(x))
 
 
 @neg_op.grad
@@ -60,6 +66,16 @@ def _abs_grad(dy, inputs, out):
     return (multiply(dy, apply(sign_op, inputs[0])),)
 
 
+@sin_op.grad
+def _sin_grad(dy, inputs, out):
+    return (multiply(dy, apply(cos_op, inputs[0])),)
+
+
+@cos_op.grad
+def _cos_grad(dy, inputs, out):
+    return (negative(multiply(dy, apply(sin_op, inputs[0]))),)
+
+
 def square(x, name=None):
     return apply(square_op, x)
 
@@ -86,6 +102,18 @@ def abs(x, name=None):  # noqa: A001  (tf.abs)
 
 def sign(x, name=None):
     return apply(sign_op, x)
+
+
+def floor(x, name=None):
+    return apply(floor_op, x)
+
+
+def sin(x, name=None):
+    return apply(sin_op, x)
+
+
+def cos(x, name=None):
+    return apply(cos_op, x)
 
 
 @square_op.lower

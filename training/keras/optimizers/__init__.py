@@ -1,6 +1,8 @@
 """Optimizers with Keras 3's update equations. Slot variables are keyed by the variable's
 identity; `iterations` counts applied steps (a variable, so a traced train step advances it at
-each call); `learning_rate` may be a schedule (eager only for now: a traced step refuses it).
+each call). `learning_rate` is a float or a schedule; a traced step reads the float from a float64
+variable (so setting it between steps, as LearningRateScheduler and ReduceLROnPlateau do, takes effect
+without tracing again) and evaluates a schedule on the step count in tl ops.
 
 Weight constraints kept on variables (`variable.constraint`, see tl.keras.constraints) act here:
 after the step each constrained variable is assigned `constraint(variable)`, as Keras 3's
@@ -21,7 +23,8 @@ from .schedules import LearningRateSchedule
 
 class Optimizer:
     def __init__(self, learning_rate=0.001, name=None):
-        self._lr = learning_rate
+        self._lr = learning_rate  # a float or a schedule: what `learning_rate` gets and sets
+        self._lr_variable = None  # float64 tl.Variable a traced step reads: made at the first traced step
         self._iterations = None  # int64 tl.Variable, made at the first step
         self._step = 0           # the step being applied: a Python int eagerly, a float64 tensor traced
         self.name = name or type(self).__name__
@@ -38,7 +41,11 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
+        """A callback (LearningRateScheduler, ReduceLROnPlateau) or the user may set it between steps: a
+        traced step reads it from a variable, so the new rate applies without tracing again."""
         self._lr = value
+        if self._lr_variable is not None and not isinstance(value, LearningRateSchedule):
+            self._lr_variable.assign(np.float64(value))
 
     def slot(self, var, name: str):
         key = (var._id, name)
@@ -56,11 +63,8 @@ class Optimizer:
             lr = self.learning_rate
             self._iterations.assign_add(np.int64(1))
             self._step = self.iterations
-        else:  # inside tl.function: the step count is a graph value, read and advanced at each call
-            if isinstance(self._lr, LearningRateSchedule):
-                raise NotImplementedError(f"{self.name}: a learning-rate schedule inside tl.function (or graph-mode "
-                                          "fit) is not supported yet; use compile(..., run_eagerly=True)")
-            lr = float(self._lr)
+        else:  # inside tl.function: the step count and the rate are graph values, read at each call
+            lr = self._traced_learning_rate()
             self._iterations.assign_add(np.int64(1))
             self._step = tl.cast(self._iterations.read_value(), tl.float64)
         for g, v in pairs:
@@ -69,6 +73,19 @@ class Optimizer:
             constraint = getattr(v, "constraint", None)
             if constraint is not None:
                 v.assign(constraint(v.read_value()))
+
+    def _traced_learning_rate(self):
+        """The rate as a float64 graph value: the schedule of the step count before this step (as eagerly),
+        or the variable holding the float rate (never a constant of the trace)."""
+        if isinstance(self._lr, LearningRateSchedule):
+            if not self._lr.traceable:
+                raise NotImplementedError(f"{self.name}: learning-rate schedule {type(self._lr).__name__} is not "
+                                          "marked traceable (set traceable = True when it is written with tl ops); "
+                                          "fit runs it eagerly, tl.function cannot")
+            return tl.convert_to_tensor(self._lr(tl.cast(self._iterations.read_value(), tl.float64)), tl.float64)
+        if self._lr_variable is None:
+            self._lr_variable = tl.Variable(np.float64(self._lr), trainable=False, name=f"{self.name}/learning_rate")
+        return self._lr_variable.read_value()
 
     def minimize(self, loss, var_list, tape=None):
         if tape is None:
@@ -79,8 +96,15 @@ class Optimizer:
         grads = tape.gradient(value, list(var_list))
         self.apply_gradients(zip(grads, var_list))
 
-    def update(self, var, grad, lr: float) -> None:
+    def update(self, var, grad, lr) -> None:
+        """One variable's step; lr is a Python float eagerly, a float64 graph value in a traced step."""
         raise NotImplementedError(type(self).__name__)
+
+
+def _rate(value, var):
+    """A rate in var's dtype: a Python number as it is (the product rounds it to var's dtype), a traced
+    float64 value cast to it (the same rounding), so both paths compute alike."""
+    return value if isinstance(value, (int, float)) else tl.cast(value, var.dtype)
 
 
 class SGD(Optimizer):
@@ -89,6 +113,7 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = momentum, nesterov
 
     def update(self, var, grad, lr):
+        lr = _rate(lr, var)
         if not self.momentum:
             var.assign_sub(grad * lr)
             return
@@ -113,9 +138,9 @@ class Adam(Optimizer):
             decay1, decay2 = tl.exp(t * math.log(self.beta_1)), tl.exp(t * math.log(self.beta_2))
             alpha = tl.cast(lr * tl.sqrt(1.0 - decay2) / (1.0 - decay1), var.dtype)
         m, v = self.slot(var, "m"), self.slot(var, "v")
-        new_var, new_m, new_v = apply(apply_adam_op, var.read_value(), m.read_value(), v.read_value(), grad,
-                                      tl.convert_to_tensor(alpha, dtype=var.dtype), beta_1=self.beta_1, beta_2=self.beta_2,
-                                      epsilon=self.epsilon)
+        alpha = tl.convert_to_tensor(alpha, dtype=var.dtype)
+        new_var, new_m, new_v = apply(apply_adam_op, var.read_value(), m.read_value(), v.read_value(), grad, alpha,
+                                      beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
         m.assign(new_m)
         v.assign(new_v)
         var.assign(new_var)
@@ -128,7 +153,7 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
 
     def update(self, var, grad, lr):
-        var.assign_sub(var.read_value() * (self.weight_decay * lr))  # decoupled decay, before the step
+        var.assign_sub(var.read_value() * _rate(self.weight_decay * lr, var))  # decoupled decay, before the step
         super().update(var, grad, lr)
 
 
@@ -145,7 +170,7 @@ class RMSprop(Optimizer):
             avg = self.slot(var, "average_gradient")
             avg.assign(avg.read_value() * self.rho + grad * (1 - self.rho))
             denom = denom - tl.square(avg.read_value())
-        increment = grad * lr / tl.sqrt(denom + self.epsilon)
+        increment = grad * _rate(lr, var) / tl.sqrt(denom + self.epsilon)
         if self.momentum > 0:
             mom = self.slot(var, "momentum")
             mom.assign(mom.read_value() * self.momentum + increment)

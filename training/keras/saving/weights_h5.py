@@ -202,7 +202,7 @@ def _load_optimizer(model, stored: list[np.ndarray], source: str) -> None:
     else:
         opt._iterations.assign(np.int64(steps))
     if head == 2:
-        opt._lr = float(np.asarray(stored[1]))
+        opt.learning_rate = float(np.asarray(stored[1]))
     for v, name, a in slots:
         slot = opt.slot(v, name)
         slot.assign(np.asarray(a).astype(slot.dtype.as_numpy_dtype))
