@@ -1,11 +1,12 @@
-"""RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN, LSTM and UNIDIRECTIONAL_SEQUENCE_LSTM in the
-C runtime.
+"""RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN, LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM and
+BIDIRECTIONAL_SEQUENCE_LSTM in the C runtime.
 
 Every case of op_cases_recurrent.py (float32 and hybrid int8 weights, batch- and time-major, merged outputs,
 auxiliary inputs; the LSTMs in float32 and LiteRT's integer 8x8->16 variant) runs several invokes in a row against
 LiteRT's reference kernels, so the states carried in the variable tensors are compared too, then both interpreters
 are reset and compared again (integers bit for bit, floats within rtol 1e-5: tanhf against Eigen's tanh, and the
-order of the float sums).
+order of the float sums). LiteRT's BIDIRECTIONAL_SEQUENCE_LSTM misplaces the backward half of batch-major merged
+outputs after the first batch row: ours equals LiteRT's two unmerged outputs side by side there.
 
 LiteRT's hybrid BIDIRECTIONAL_SEQUENCE_RNN gets time-major inputs and auxiliary inputs wrong (its results there
 are far from the float computation on the dequantized weights, and some of those models crash it), and its
@@ -177,3 +178,32 @@ def test_lstm_refusals_name_the_problem():
         t.type = 9
         m.buffers[t.buffer].data = np.zeros(int(np.prod(t.shape)), np.uint8)
     refused(edit_model(model, hybrid), "LSTM", "hybrid int8-weight LSTM is not supported")
+
+
+@pytest.mark.parametrize("case", [(2, 4, 3, 4, 4, False, "tanh", 0.0), (3, 2, 5, 3, 3, False, "relu", 1.0)])
+def test_bidirectional_lstm_batch_major_merged_is_the_unmerged_pair(case):
+    from tests.litert import litert_interpreter
+    batch, time, inputs, fw, bw, time_major, act, clip = case
+    merged, feeds = cases._bidi_lstm(7, batch, time, inputs, fw, bw, time_major, True, act, clip)
+    apart, _ = cases._bidi_lstm(7, batch, time, inputs, fw, bw, time_major, False, act, clip)
+    ours = run(tl.lite.Interpreter(model_content=merged), feeds)[0]
+    ref = run(litert_interpreter(apart), feeds)
+    np.testing.assert_allclose(ours, np.concatenate(ref, axis=-1), rtol=1e-5, atol=1e-6)
+
+
+def test_bidirectional_lstm_refusals_name_the_problem():
+    model, _ = cases.CASES["BIDIRECTIONAL_SEQUENCE_LSTM"]("float32")[0]
+
+    def peephole(g):
+        g.operators[0].inputs = g.operators[0].inputs.copy()
+        g.operators[0].inputs[9] = g.operators[0].inputs[12]  # a [cells] vector as cell-to-input weights
+    refused(_edit(model, peephole), "BIDIRECTIONAL_SEQUENCE_LSTM", "peephole")
+
+    def aux_input(g):
+        g.operators[0].inputs = g.operators[0].inputs.copy()
+        g.operators[0].inputs[39] = g.operators[0].inputs[0]
+    refused(_edit(model, aux_input), "BIDIRECTIONAL_SEQUENCE_LSTM", "auxiliary inputs are not supported")
+
+    def not_variable(g):
+        g.tensors[g.operators[0].inputs[35]].isVariable = False
+    refused(_edit(model, not_variable), "BIDIRECTIONAL_SEQUENCE_LSTM", "must be variable tensors")

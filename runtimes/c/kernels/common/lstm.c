@@ -245,48 +245,53 @@ static float apply_f32(int8_t act, float x) {
 
 static float sigmoid_f32(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+void tl_lstm_step_f32(const tl_lstm_cell_f32 *cell, const float *x, float *h, float *c, float *y, float *gate) {
+    int32_t g, i, k, n_cell = cell->n_cell;
+    for (g = 0; g < GATES; g++) {
+        for (i = 0; i < n_cell; i++) {
+            const float *wi = cell->w[g] + (size_t)i * (size_t)cell->n_input, *ri = cell->r[g] + (size_t)i * (size_t)n_cell;
+            float in_dot = 0.0f, rec_dot = 0.0f;
+            for (k = 0; k < cell->n_input; k++) in_dot += wi[k] * x[k];
+            for (k = 0; k < n_cell; k++) rec_dot += ri[k] * h[k];
+            gate[g * n_cell + i] = cell->bias[g][i] + in_dot + rec_dot;
+        }
+    }
+    for (i = 0; i < n_cell; i++) {
+        float ig = sigmoid_f32(gate[GATE_INPUT * n_cell + i]);
+        float fg = sigmoid_f32(gate[GATE_FORGET * n_cell + i]);
+        float cg = apply_f32(cell->activation, gate[GATE_CELL * n_cell + i]);
+        float ci = fg * c[i] + ig * cg;
+        if (cell->cell_clip > 0.0f) ci = ci > cell->cell_clip ? cell->cell_clip : (ci < -cell->cell_clip ? -cell->cell_clip : ci);
+        c[i] = ci;
+    }
+    for (i = 0; i < n_cell; i++) {
+        float og = sigmoid_f32(gate[GATE_OUTPUT * n_cell + i]);
+        y[i] = og * apply_f32(cell->activation, c[i]);
+    }
+    memcpy(h, y, sizeof(float) * (size_t)n_cell);
+}
+
 static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
     const lstm_data *d = node->op_data;
     const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
     float *y_all = tl_node_output(it, node, 0)->data;
     float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
-    const float *w[GATES], *r[GATES], *bias[GATES];
-    float *gate = d->scratch->data;
-    int32_t g, b, t, i, k;
+    tl_lstm_cell_f32 cell;
+    int32_t g, b, t;
+    cell.n_input = d->n_input;
+    cell.n_cell = d->n_cell;
+    cell.activation = d->activation;
+    cell.cell_clip = d->cell_clip;
     for (g = 0; g < GATES; g++) {
-        w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
-        r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
-        bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
+        cell.w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
+        cell.r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+        cell.bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
     }
-    for (b = 0; b < d->n_batch; b++) {
-        float *h = h_all + (size_t)b * (size_t)d->n_output, *c = c_all + (size_t)b * (size_t)d->n_cell;
-        for (t = 0; t < d->n_time; t++) {
-            const float *x = x_all + step_offset(d, t, b, d->n_input);
-            float *y = y_all + step_offset(d, t, b, d->n_output);
-            for (g = 0; g < GATES; g++) {
-                for (i = 0; i < d->n_cell; i++) {
-                    const float *wi = w[g] + (size_t)i * (size_t)d->n_input, *ri = r[g] + (size_t)i * (size_t)d->n_output;
-                    float in_dot = 0.0f, rec_dot = 0.0f;
-                    for (k = 0; k < d->n_input; k++) in_dot += wi[k] * x[k];
-                    for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * h[k];
-                    gate[g * d->n_cell + i] = bias[g][i] + in_dot + rec_dot;
-                }
-            }
-            for (i = 0; i < d->n_cell; i++) {
-                float ig = sigmoid_f32(gate[GATE_INPUT * d->n_cell + i]);
-                float fg = sigmoid_f32(gate[GATE_FORGET * d->n_cell + i]);
-                float cg = apply_f32(d->activation, gate[GATE_CELL * d->n_cell + i]);
-                float ci = fg * c[i] + ig * cg;
-                if (d->cell_clip > 0.0f) ci = ci > d->cell_clip ? d->cell_clip : (ci < -d->cell_clip ? -d->cell_clip : ci);
-                c[i] = ci;
-            }
-            for (i = 0; i < d->n_cell; i++) {
-                float og = sigmoid_f32(gate[GATE_OUTPUT * d->n_cell + i]);
-                y[i] = og * apply_f32(d->activation, c[i]);
-            }
-            memcpy(h, y, sizeof(float) * (size_t)d->n_output);
-        }
-    }
+    for (b = 0; b < d->n_batch; b++)
+        for (t = 0; t < d->n_time; t++)
+            tl_lstm_step_f32(&cell, x_all + step_offset(d, t, b, d->n_input), h_all + (size_t)b * (size_t)d->n_output,
+                             c_all + (size_t)b * (size_t)d->n_cell, y_all + step_offset(d, t, b, d->n_output),
+                             d->scratch->data);
     return TL_STATUS_OK;
 }
 
