@@ -30,8 +30,16 @@ static int known(const tl_tensor *t) {
     return t != NULL && t->is_constant && t->data != NULL && (t->type == TL_TYPE_INT32 || t->type == TL_TYPE_INT64);
 }
 
+/* By memcpy: a constant int64 inside the FlatBuffer may be only 4-aligned. */
 static int64_t value(const tl_tensor *t, int64_t i) {
-    return t->type == TL_TYPE_INT64 ? ((const int64_t *)t->data)[i] : ((const int32_t *)t->data)[i];
+    int64_t v64;
+    int32_t v32;
+    if (t->type == TL_TYPE_INT64) {
+        memcpy(&v64, (const uint8_t *)t->data + 8 * i, 8);
+        return v64;
+    }
+    memcpy(&v32, (const uint8_t *)t->data + 4 * i, 4);
+    return v32;
 }
 
 static tl_status unknown_values(tl_interpreter *it, const tl_node *node, const tl_tensor *t) {
