@@ -198,6 +198,32 @@ def _scatter_hlo(dtype, k, shape, idx_shape, upd_shape, span, computation, optio
     return model, [random_values(rng, dtype, shape, *small), idx, random_values(rng, dtype, upd_shape, *small)]
 
 
+# WHERE: condition shapes, about half their elements nonzero (float32: some -0.0, counted as zero).
+WHERE_SHAPES = [[3, 4], [7], [2, 3, 4], [1, 5], [2, 2, 2, 3]]
+
+
+def _where(dtype, k, shape):
+    rng = _rng("WHERE", dtype, k)
+    cond = random_values(rng, dtype, shape, -1, 1) if dtype != "float32" else \
+        np.where(rng.integers(0, 2, shape) == 1, rng.standard_normal(shape), -0.0).astype(np.float32)
+    model = one_op("WHERE", [_spec(shape, dtype, Q_IN.get(dtype))], [([int(np.prod(shape)), len(shape)], "int64")])
+    return model, [cond]
+
+
+# UNIQUE: (length, value range, positions int64); small ranges so that values repeat.
+UNIQUE_CASES = [(12, (-3, 3), False), (7, (0, 100), True), (20, (-1, 1), False), (1, (0, 5), True)]
+
+
+def _unique(dtype, k, n, span, wide):
+    rng = _rng("UNIQUE", dtype, k)
+    x = random_values(rng, dtype, [n], *span) if dtype != "float32" else \
+        rng.integers(span[0], span[1], n, endpoint=True).astype(np.float32) / 2
+    pos = "int64" if wide else "int32"
+    model = one_op("UNIQUE", [_spec([n], dtype, Q_IN.get(dtype))], [_spec([n], dtype, Q_IN.get(dtype)), ([n], pos)],
+                   idx_out_type=4 if wide else 2)
+    return model, [x]
+
+
 CASES = {
     "EMBEDDING_LOOKUP": lambda dtype: [_embedding(dtype, k, *c) for k, c in enumerate(EMBEDDING_CASES)],
     "SCATTER_ND": lambda dtype: [_scatter_nd(dtype, k, *c) for k, c in enumerate(SCATTER_CASES)],
@@ -208,5 +234,7 @@ CASES = {
        for name in ("NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")},
     "STABLEHLO_GATHER": lambda dtype: [_gather(dtype, k, *c) for k, c in enumerate(GATHER_CASES)],
     "STABLEHLO_SCATTER": lambda dtype: [_scatter_hlo(dtype, k, *c) for k, c in enumerate(SCATTER_HLO_CASES)],
+    "WHERE": lambda dtype: [_where(dtype, k, s) for k, s in enumerate(WHERE_SHAPES)],
+    "UNIQUE": lambda dtype: [_unique(dtype, k, *c) for k, c in enumerate(UNIQUE_CASES)],
     "TOPK_V2": lambda dtype: [_topk(dtype, k, *c) for k, c in enumerate(TOPK_CASES)],
 }

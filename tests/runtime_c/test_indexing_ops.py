@@ -367,3 +367,81 @@ def test_stablehlo_gather_refusals():
     refused(model(start_index_map=[0, 1]), "STABLEHLO_GATHER", "one entry per index vector element")
     refused(model(offset_dims=[5]), "STABLEHLO_GATHER", "offset_dims: a dimension is out of range")
     refused(model(slice_sizes=[1, 2]), "STABLEHLO_GATHER", "output shape differs")
+
+
+# WHERE / UNIQUE: outputs shaped by values
+
+
+def _invokes_match(model, feed_sets):
+    """One interpreter of each, invoked on each feed set in turn: outputs (shapes included) equal every time."""
+    ours, ref = tl.lite.Interpreter(model_content=model), litert_interpreter(model)
+    ours.allocate_tensors()
+    ref.allocate_tensors()
+    for feeds in feed_sets:
+        got = []
+        for it in (ours, ref):
+            for d, x in zip(it.get_input_details(), feeds):
+                it.set_tensor(d["index"], x)
+            it.invoke()
+            got.append([it.get_tensor(d["index"]) for d in it.get_output_details()])
+        for a, b in zip(*got):
+            assert a.shape == b.shape and a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+
+
+def test_where_shape_follows_each_invoke():
+    model = one_op("WHERE", [([3, 4], "bool")], [([12, 2], "int64")])
+    rng = np.random.default_rng(8)
+    one = np.arange(12).reshape(3, 4)
+    sets = [[(rng.random((3, 4)) < p) | (one == k)] for k, p in enumerate((0.5, 0.05, 0.9, 1, 0.3))]
+    _invokes_match(model, sets)  # one element forced true: LiteRT's Python API cannot read an empty tensor
+
+
+def test_where_nothing_true_is_empty():
+    """LiteRT's Python API cannot read a 0-element tensor; NumPy's argwhere is the reference here."""
+    model = one_op("WHERE", [([2, 3], "float32")], [([6, 2], "int64")])
+    x = np.array([[0, -0.0, 0], [0, 0, 0]], np.float32)
+    got = run(tl.lite.Interpreter(model_content=model), [x])[0]
+    assert got.shape == (0, 2) and got.dtype == np.int64
+    x[1, 2] = np.nan
+    np.testing.assert_array_equal(run(tl.lite.Interpreter(model_content=model), [x])[0], np.argwhere(x != 0))
+
+
+def test_where_constant_condition_feeds_another_op():
+    """A constant condition gives a static shape (set in prepare, as LiteRT's), so other ops may read it."""
+    m = Model()
+    g = m.subgraph()
+    cond = g.const("cond", np.array([[True, False, True], [False, True, True]]))
+    coords, y = g.tensor("coords", [4, 2], "int64"), g.tensor("y", [4, 2], "int32")
+    g.op("WHERE", [cond], [coords])
+    g.op("CAST", [coords], [y])
+    g.output(y)
+    check_against_litert(m.build(), [])
+
+
+def test_value_shaped_output_read_by_another_op_is_refused():
+    for op, outs in (("WHERE", [([6, 2], "int64")]), ("UNIQUE", [([6], "int32"), ([6], "int32")])):
+        m = Model()
+        g = m.subgraph()
+        x = g.input("x", [6] if op == "UNIQUE" else [2, 3], "int32")
+        ys = [g.tensor(f"y{k}", *spec) for k, spec in enumerate(outs)]
+        z = g.tensor("z", outs[0][0], "float32")
+        g.op(op, [x], ys)
+        g.op("CAST", [ys[0]], [z])
+        g.output(z)
+        refused(m.build(), op, "depends on input values is read by another op")
+
+
+def test_unique_shape_follows_each_invoke():
+    model = one_op("UNIQUE", [([10], "float32")], [([10], "float32"), ([10], "int64")], idx_out_type=4)
+    rng = np.random.default_rng(10)
+    sets = [[rng.integers(-k, k + 1, 10).astype(np.float32)] for k in (1, 4, 0, 9)]
+    sets.append([np.array([0.0, -0.0, 1, -0.0, np.inf, -np.inf, np.inf, 0, 1, 2], np.float32)])
+    _invokes_match(model, sets)
+
+
+def test_where_and_unique_resized():
+    _resized_both(_batch_model("WHERE", [([1, 3], "int32")], [([3, 2], "int64")]), [[4, 3]],
+                  [np.array([[0, 1, 2], [3, 0, 0], [1, 1, 0], [0, 0, 7]], np.int32)])
+    _resized_both(_batch_model("UNIQUE", [([1], "int8")], [([1], "int8"), ([1], "int32")]), [[9]],
+                  [np.array([3, -1, 3, 3, 0, -1, 5, 0, 3], np.int8)])

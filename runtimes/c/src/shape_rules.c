@@ -806,6 +806,17 @@ static tl_status conv_3d(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, 5);
 }
 
+/* WHERE and UNIQUE: their outputs' upper bounds (the kernels set the real shapes at invoke). */
+static tl_status value_shaped(tl_interpreter *it, const tl_node *node) {
+    int32_t dims[2];
+    if (!tl_node_input(it, node, 0)) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    dims[0] = (int32_t)tl_tensor_numel(tl_node_input(it, node, 0));
+    dims[1] = tl_node_input(it, node, 0)->ndim;
+    if (node->builtin == 109) return output(it, node, 0, dims, 2);
+    TRY(output(it, node, 0, dims, 1));
+    return output(it, node, 1, dims, 1);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -888,6 +899,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 190: /* STABLEHLO_SCATTER: same as its input */
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
+    case 109: case 103: return value_shaped(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
