@@ -145,9 +145,16 @@ LSTM_CASES = [(2, 3, 5, 4, "tanh", 0.0, False), (1, 4, 3, 6, "tanh", 1.5, False)
 _Q_X, _Q_H, _Q_HIDDEN = quant(0.03, 5), quant(1 / 128, -2), quant(1 / 127, 1)
 
 
-def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major):
+# Hybrid (float32 activations, int8 weights): the LSTM_CASES' parameters and asymmetric_quantize_inputs.
+LSTM_HYBRID_CASES = [(2, 3, 5, 4, "tanh", 0.0, False, False), (3, 2, 4, 3, "tanh", 1.0, True, True),
+                     (1, 4, 6, 5, "relu", 0.0, False, True)]
+
+
+def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major, asym=False):
     rng = _rng(name, dtype, k)
     seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    hybrid = dtype == "hybrid"
+    dtype = "float32" if hybrid else dtype
     integer = dtype == "int8"
     m = Model()
     g = m.subgraph()
@@ -155,6 +162,8 @@ def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major):
     x = g.input("x", lead + [inputs], dtype, _Q_X if integer else None)
 
     def weights(nm, shape):
+        if hybrid:
+            return g.const(nm, rng.integers(-127, 128, shape).astype(np.int8), quant(0.4 / 64, 0))
         if integer:
             return g.const(nm, rng.integers(-127, 128, shape).astype(np.int8), quant(0.5 / 127, 0))
         return g.const(nm, (0.4 * rng.standard_normal(shape)).astype(np.float32))
@@ -172,7 +181,7 @@ def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major):
         g.g.tensors[t].isVariable = True
     y = g.tensor("y", lead + [cells], dtype, _Q_H if integer else None)
     ins = [x, *w, *r, -1, -1, -1, *b, -1, -1, h, c, -1, -1, -1, -1]
-    options = {"fused_activation_function": ACT[act], "cell_clip": clip}
+    options = {"fused_activation_function": ACT[act], "cell_clip": clip, "asymmetric_quantize_inputs": asym}
     if seq:
         options["time_major"] = time_major
     g.op(name, ins, [y], **options)
@@ -189,8 +198,10 @@ def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major):
 def _lstm_cases(name, dtype):
     if dtype not in ("float32", "int8"):
         return []
-    found = LSTM_CASES if dtype == "float32" else [c for c in LSTM_CASES if c[4] == "tanh"]
-    return [_lstm(name, dtype, k, *c) for k, c in enumerate(found)]
+    if dtype == "int8":
+        return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES) if c[4] == "tanh"]
+    return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES)] + \
+        [_lstm(name, "hybrid", k, *c) for k, c in enumerate(LSTM_HYBRID_CASES)]
 
 
 for _name in ("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM"):

@@ -89,6 +89,27 @@ tl_hybrid_rows tl_hybrid_quantize_rows(const tl_scratch *s, const float *x, int3
     return r;
 }
 
+void tl_hybrid_accumulate(const int8_t *w, float w_scale, int32_t units, int64_t depth, const tl_hybrid_rows *q,
+                          int32_t batches, float *y, int64_t y_stride) {
+    int32_t b, u;
+    int64_t k;
+    for (b = 0; b < batches; b++) {
+        const int8_t *qb = q->q + b * depth;
+        float scale = q->scale[b] * w_scale;
+        int32_t zp = q->zero_point[b];
+        float *yb = y + b * y_stride;
+        for (u = 0; u < units; u++) {
+            const int8_t *wu = w + u * depth;
+            int32_t dot = 0, row_sum = 0;
+            for (k = 0; k < depth; k++) {
+                dot += wu[k] * qb[k];
+                row_sum += wu[k];
+            }
+            yb[u] += (float)(dot - row_sum * zp) * scale;
+        }
+    }
+}
+
 tl_status tl_hybrid_prepare_weights(tl_interpreter *it, const tl_node *node, const tl_tensor *w, int32_t quant_dim,
                                     int32_t channels, float **scales) {
     int32_t c;

@@ -31,6 +31,12 @@ tl_scratch *tl_hybrid_request_rows(tl_interpreter *it, const tl_node *node, int3
 tl_hybrid_rows tl_hybrid_quantize_rows(const tl_scratch *s, const float *x, int32_t batches, int64_t row_size,
                                        int asymmetric);
 
+/* y[b * y_stride + u] += (sum_k w[u, k] * (q[b, k] - zero point[b])) * (row scale[b] * w_scale) for the `units`
+ * rows of an int8 matrix w [units, depth] with one scale, as LiteRT's hybrid matrix-batch-vector product
+ * (integer sums exact; each row's scale times the weight scale, in float). prepare bounds depth for int32. */
+void tl_hybrid_accumulate(const int8_t *w, float w_scale, int32_t units, int64_t depth, const tl_hybrid_rows *q,
+                          int32_t batches, float *y, int64_t y_stride);
+
 /* Checks the int8 weights of a hybrid op (usable per-tensor or per-channel scales along
  * `quant_dim` with `channels` entries, zero point 0) and copies the scale of each of the
  * `channels` output channels into persistent memory (*scales). */

@@ -7,8 +7,10 @@
  * Inputs (24, the schema's LSTM layout): 0 input, 1-4 input weights W (i f c o), 5-8 recurrent
  * weights R, 9-11 peephole weights, 12-15 biases, 16-17 projection weights and bias, 18 output
  * state, 19 cell state, 20-23 layer-norm coefficients. Supported: the full (non-CIFG) LSTM
- * without peephole, projection or layer norm, float32 or the integer 8x8->16 variant; sequences
- * batch- or time-major; the rest is refused by name.
+ * without peephole, projection or layer norm, float32, hybrid (float32 activations, int8 weights: each step's
+ * input and output state quantized per row at run time, symmetric or asymmetric, as LiteRT's hybrid LSTM; the
+ * gates then in float as the float32 cell) or the integer 8x8->16 variant; sequences batch- or time-major; the
+ * rest is refused by name.
  *
  * The integer variant is LiteRT's (int8 input, weights and output state, int16 cell state, int32
  * biases, five intermediates of which only the last, the hidden state's quantization, is read):
@@ -22,6 +24,7 @@
 #include "lstm.h"
 
 #include "fixed_point16.h"
+#include "hybrid.h"
 #include "quant_math.h"
 
 enum {
@@ -32,7 +35,7 @@ enum {
 enum { GATE_INPUT = 0, GATE_FORGET = 1, GATE_CELL = 2, GATE_OUTPUT = 3, GATES = 4 };
 /* UnidirectionalSequenceLSTMOptions; LSTMOptions has kernel_type (FULL 0, BASIC 1) as field 3 */
 enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_TIME_MAJOR = 3, OPT_DIAGONAL_RECURRENT = 5 };
-enum { OPT_KERNEL_TYPE = 3 };
+enum { OPT_KERNEL_TYPE = 3, OPT_ASYMMETRIC = 4 };
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4 };
 enum { HIDDEN_INTERMEDIATE = 4, INTERMEDIATES = 5 };
 
@@ -49,9 +52,14 @@ typedef struct {
     int32_t hidden_mult, hidden_shift, hidden_zp;
     int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
     int32_t cell_clip_q;     /* 0: no clipping */
+    /* hybrid variant */
+    float w_scale[GATES], r_scale[GATES];
+    uint8_t asymmetric;
+    tl_scratch *rows;        /* one quantized row of the input or the output state */
 } lstm_data;
 
 static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node);
+static tl_status tl_lstm_eval_hybrid(tl_interpreter *it, tl_node *node);
 static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node);
 
 static tl_tensor *intermediate(tl_interpreter *it, const tl_node *node, uint32_t k) {
@@ -143,15 +151,43 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
     return TL_STATUS_OK;
 }
 
+/* Hybrid: int8 input and recurrent weights with one scale each (zero point 0), everything else float32. */
+static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_data *d) {
+    int32_t g, widest = d->n_input > d->n_output ? d->n_input : d->n_output;
+    for (g = 0; g < GATES; g++) {
+        tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
+        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
+        if (w->type != TL_TYPE_INT8 || r->type != TL_TYPE_INT8 || b->type != TL_TYPE_FLOAT32)
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs int8 weights and float32 biases");
+        if (w->quant_count != 1 || r->quant_count != 1 || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, r))
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid LSTM weights need one usable scale each");
+        if (w->zero_point != 0 || r->zero_point != 0)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid LSTM weights need zero point 0");
+        d->w_scale[g] = w->scale;
+        d->r_scale[g] = r->scale;
+    }
+    if ((int64_t)widest > INT32_MAX / (2 * 255 * 128))
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
+    d->rows = tl_hybrid_request_rows(it, node, 1, widest);
+    if (!d->rows) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid LSTM scratch");
+    node->eval = tl_lstm_eval_hybrid;
+    return TL_STATUS_OK;
+}
+
 static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
     tl_tensor *out = tl_node_output(it, node, 0);
     int32_t k;
     if (d->activation < ACT_NONE || d->activation > ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
+    if (tl_node_input(it, node, IN_INPUT_WEIGHTS)->type == TL_TYPE_INT8) {
+        d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+        return prepare_hybrid(it, node, d);
+    }
     for (k = 1; k < tl_node_num_inputs(node); k++) {
         tl_tensor *t = tl_node_input(it, node, k);
         if (t && t->type != TL_TYPE_FLOAT32)
-            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                           "float32 LSTM needs float32 weights (hybrid int8-weight LSTM is not supported)");
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "float32 LSTM needs float32 (or hybrid int8) weights");
     }
     if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
     d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
@@ -186,7 +222,8 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
         tl_fb_f32(&it->fb, node->options, OPT_CELL_CLIP, 0.0f, &d->cell_clip) != TL_STATUS_OK ||
         (sequence && tl_fb_u8(&it->fb, node->options, OPT_TIME_MAJOR, 0, &time_major) != TL_STATUS_OK) ||
         (sequence && tl_fb_u8(&it->fb, node->options, OPT_DIAGONAL_RECURRENT, 0, &diagonal) != TL_STATUS_OK) ||
-        (!sequence && tl_fb_u8(&it->fb, node->options, OPT_KERNEL_TYPE, 0, &kernel_type) != TL_STATUS_OK))
+        (!sequence && tl_fb_u8(&it->fb, node->options, OPT_KERNEL_TYPE, 0, &kernel_type) != TL_STATUS_OK) ||
+        tl_fb_u8(&it->fb, node->options, OPT_ASYMMETRIC, 0, &d->asymmetric) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (diagonal) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "diagonal recurrent weights are not supported");
     if (kernel_type != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "the BASIC LSTM kernel (kernel_type 1) is not supported");
@@ -245,6 +282,25 @@ static float apply_f32(int8_t act, float x) {
 
 static float sigmoid_f32(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+/* The cell and output update from the gates before their activations (float32 and hybrid). */
+static void update_f32(int8_t activation, float cell_clip, int32_t n_cell, float *h, float *c, float *y,
+                       const float *gate) {
+    int32_t i;
+    for (i = 0; i < n_cell; i++) {
+        float ig = sigmoid_f32(gate[GATE_INPUT * n_cell + i]);
+        float fg = sigmoid_f32(gate[GATE_FORGET * n_cell + i]);
+        float cg = apply_f32(activation, gate[GATE_CELL * n_cell + i]);
+        float ci = fg * c[i] + ig * cg;
+        if (cell_clip > 0.0f) ci = ci > cell_clip ? cell_clip : (ci < -cell_clip ? -cell_clip : ci);
+        c[i] = ci;
+    }
+    for (i = 0; i < n_cell; i++) {
+        float og = sigmoid_f32(gate[GATE_OUTPUT * n_cell + i]);
+        y[i] = og * apply_f32(activation, c[i]);
+    }
+    memcpy(h, y, sizeof(float) * (size_t)n_cell);
+}
+
 void tl_lstm_step_f32(const tl_lstm_cell_f32 *cell, const float *x, float *h, float *c, float *y, float *gate) {
     int32_t g, i, k, n_cell = cell->n_cell;
     for (g = 0; g < GATES; g++) {
@@ -256,19 +312,37 @@ void tl_lstm_step_f32(const tl_lstm_cell_f32 *cell, const float *x, float *h, fl
             gate[g * n_cell + i] = cell->bias[g][i] + in_dot + rec_dot;
         }
     }
-    for (i = 0; i < n_cell; i++) {
-        float ig = sigmoid_f32(gate[GATE_INPUT * n_cell + i]);
-        float fg = sigmoid_f32(gate[GATE_FORGET * n_cell + i]);
-        float cg = apply_f32(cell->activation, gate[GATE_CELL * n_cell + i]);
-        float ci = fg * c[i] + ig * cg;
-        if (cell->cell_clip > 0.0f) ci = ci > cell->cell_clip ? cell->cell_clip : (ci < -cell->cell_clip ? -cell->cell_clip : ci);
-        c[i] = ci;
+    update_f32(cell->activation, cell->cell_clip, n_cell, h, c, y, gate);
+}
+
+/* Hybrid: each gate starts at its bias, then adds the input's and the output state's int8 products, each row
+ * quantized at run time and the sums scaled back (LiteRT's hybrid LSTM step). */
+static tl_status tl_lstm_eval_hybrid(tl_interpreter *it, tl_node *node) {
+    const lstm_data *d = node->op_data;
+    const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
+    float *y_all = tl_node_output(it, node, 0)->data, *gate = d->scratch->data;
+    float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
+    const int8_t *w[GATES], *r[GATES];
+    const float *bias[GATES];
+    int32_t g, b, t;
+    for (g = 0; g < GATES; g++) {
+        w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
+        r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+        bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
     }
-    for (i = 0; i < n_cell; i++) {
-        float og = sigmoid_f32(gate[GATE_OUTPUT * n_cell + i]);
-        y[i] = og * apply_f32(cell->activation, c[i]);
+    for (b = 0; b < d->n_batch; b++) {
+        float *h = h_all + (size_t)b * (size_t)d->n_output, *c = c_all + (size_t)b * (size_t)d->n_cell;
+        for (t = 0; t < d->n_time; t++) {
+            tl_hybrid_rows q;
+            for (g = 0; g < GATES; g++) memcpy(gate + g * d->n_cell, bias[g], sizeof(float) * (size_t)d->n_cell);
+            q = tl_hybrid_quantize_rows(d->rows, x_all + step_offset(d, t, b, d->n_input), 1, d->n_input, d->asymmetric);
+            for (g = 0; g < GATES; g++) tl_hybrid_accumulate(w[g], d->w_scale[g], d->n_cell, d->n_input, &q, 1, gate + g * d->n_cell, 0);
+            q = tl_hybrid_quantize_rows(d->rows, h, 1, d->n_output, d->asymmetric);
+            for (g = 0; g < GATES; g++) tl_hybrid_accumulate(r[g], d->r_scale[g], d->n_cell, d->n_output, &q, 1, gate + g * d->n_cell, 0);
+            update_f32(d->activation, d->cell_clip, d->n_cell, h, c, y_all + step_offset(d, t, b, d->n_output), gate);
+        }
     }
-    memcpy(h, y, sizeof(float) * (size_t)n_cell);
+    return TL_STATUS_OK;
 }
 
 static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {

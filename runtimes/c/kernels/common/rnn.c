@@ -100,26 +100,11 @@ static void accumulate_f32(const float *w, int32_t units, int32_t depth, const f
     }
 }
 
-/* y[b] += (W q[b]) * row scale * weight scale, q the rows of v quantized to int8 (less their zero points). */
+/* y[b] += (W q[b]) * row scale * weight scale, q the rows of v quantized to int8. */
 static void accumulate_hybrid(const tl_rnn_cell *c, const int8_t *w, float w_scale, int32_t depth, const float *v,
                               int32_t batches, float *y, int64_t y_stride) {
     tl_hybrid_rows q = tl_hybrid_quantize_rows(c->rows, v, batches, depth, c->asymmetric);
-    int32_t b, u, k;
-    for (b = 0; b < batches; b++) {
-        const int8_t *qb = q.q + (size_t)b * (size_t)depth;
-        float scale = q.scale[b] * w_scale;
-        int32_t zp = q.zero_point[b];
-        float *yb = y + b * y_stride;
-        for (u = 0; u < c->units; u++) {
-            const int8_t *wu = w + (size_t)u * (size_t)depth;
-            int32_t dot = 0, row_sum = 0;
-            for (k = 0; k < depth; k++) {
-                dot += wu[k] * qb[k];
-                row_sum += wu[k];
-            }
-            yb[u] += (float)(dot - row_sum * zp) * scale;
-        }
-    }
+    tl_hybrid_accumulate(w, w_scale, c->units, depth, &q, batches, y, y_stride);
 }
 
 void tl_rnn_step(const tl_rnn_cell *c, int32_t batches, const float *x, const float *aux, float *h, float *y,
