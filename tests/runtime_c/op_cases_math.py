@@ -221,3 +221,39 @@ def _l2_pool(dtype):
 
 
 CASES["L2_POOL_2D"] = _l2_pool
+
+
+tflite_graph.OPTIONS_2.setdefault("STABLEHLO_PAD", "StablehloPadOptions")
+STABLEHLO_BINARY = ["STABLEHLO_ADD", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMUM", "STABLEHLO_MINIMUM"]
+
+
+def _stablehlo_binary(name):
+    def build(dtype):  # plain integers: StableHLO's integer ops do not requantize
+        out = []
+        for k, s in enumerate(SAME_SHAPES):
+            rng = _rng(name, dtype, k)
+            a, b = random_values(rng, dtype, s), random_values(rng, dtype, s)
+            out.append((one_op(name, [(s, dtype), (s, dtype)], [(s, dtype)]), [a, b]))
+        return out
+    return build
+
+
+# STABLEHLO_PAD: (shape, edge_padding_low, edge_padding_high, interior_padding); negative edges crop
+STABLEHLO_PAD_CASES = [([2, 3], [1, 2], [1, -1], [0, 1]), ([4], [0], [0], [2]),
+                       ([2, 3, 4], [-1, 0, 1], [0, 2, -2], [1, 0, 1]), ([1, 1], [2, 0], [0, 3], [0, 0]),
+                       ([3, 2], [0, 0], [0, 0], [0, 0])]
+
+
+def _stablehlo_pad(dtype):
+    out = []
+    for k, (s, lo, hi, interior) in enumerate(STABLEHLO_PAD_CASES):
+        rng = _rng("STABLEHLO_PAD", dtype, k)
+        o = [a + b + d + (d - 1) * i for d, a, b, i in zip(s, lo, hi, interior)]
+        model = one_op("STABLEHLO_PAD", [(s, dtype), ([], dtype)], [(o, dtype)], edge_padding_low=lo,
+                       edge_padding_high=hi, interior_padding=interior)
+        out.append((model, [random_values(rng, dtype, s), random_values(rng, dtype, [])]))
+    return out
+
+
+CASES.update({name: _stablehlo_binary(name) for name in STABLEHLO_BINARY})
+CASES["STABLEHLO_PAD"] = _stablehlo_pad

@@ -3,7 +3,8 @@ op_cases_math.py's (run by test_op_coverage.py): ATAN2 (float64 too), RIGHT_SHIF
 uint32 too, every shift amount), ADD_N (int32 wrapping), RANGE and BROADCAST_ARGS (values known only at invoke),
 BUCKETIZE (float64, NaN, integers compared as floats), BITCAST, MATRIX_DIAG / MATRIX_SET_DIAG (uint32; the types
 LiteRT's reference misreads are refused), REVERSE_SEQUENCE and DYNAMIC_UPDATE_SLICE (clamped starts, more types),
-L2_POOL_2D and LOCAL_RESPONSE_NORMALIZATION, and shape rules after a resize, each bit-exact against LiteRT's
+L2_POOL_2D and LOCAL_RESPONSE_NORMALIZATION, STABLEHLO_ADD / MULTIPLY / MAXIMUM / MINIMUM / PAD (float64, uint16,
+uint32, NaN), and shape rules after a resize, each bit-exact against LiteRT's
 reference kernels (BUILTIN_REF; LRN within 2 ulp), and the models prepare must refuse, with a message naming the op."""
 import numpy as np
 import pytest
@@ -254,3 +255,48 @@ def test_local_response_normalization_refusals():
             "LOCAL_RESPONSE_NORMALIZATION", "4-D")
     refused(one_op("LOCAL_RESPONSE_NORMALIZATION", [((1, 1, 3, 5), "float32")], [((1, 1, 3, 5), "float32")],
                    radius=-1), "LOCAL_RESPONSE_NORMALIZATION", "radius")
+
+
+SHLO = ["STABLEHLO_ADD", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMUM", "STABLEHLO_MINIMUM"]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "uint16", "uint32"])
+@pytest.mark.parametrize("op", SHLO)
+def test_stablehlo_binary_more_types(op, dtype):
+    rng = np.random.default_rng(6)
+    a, b = ((rng.standard_normal((3, 4)), rng.standard_normal((3, 4))) if dtype == "float64"
+            else (random_values(rng, dtype, (3, 4)), random_values(rng, dtype, (3, 4))))
+    check_against_litert(one_op(op, [((3, 4), dtype)] * 2, [((3, 4), dtype)]), [a, b])
+
+
+@pytest.mark.parametrize("op", SHLO)
+def test_stablehlo_binary_nan_inf_and_signed_zero(op):
+    a = np.array([np.nan, 1.0, np.nan, np.inf, -np.inf, 0.0, -0.0, 3.0], np.float32)
+    b = np.array([2.0, np.nan, np.nan, -np.inf, 5.0, -0.0, 0.0, -3.0], np.float32)
+    check_against_litert(one_op(op, [((8,), "float32")] * 2, [((8,), "float32")]), [a, b])
+
+
+@pytest.mark.parametrize("op", SHLO)
+def test_stablehlo_binary_refusals(op):
+    refused(one_op(op, [((2, 3), "float32"), ((3,), "float32")], [((2, 3), "float32")]), op, "one shape")
+    refused(one_op(op, [((3,), "float16")] * 2, [((3,), "float16")]), op, "float16: not implemented")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "uint16", "uint32"])
+def test_stablehlo_pad_more_types(dtype):
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((2, 3)) if dtype == "float64" else random_values(rng, dtype, (2, 3))
+    v = np.array(7, dtype)
+    check_against_litert(one_op("STABLEHLO_PAD", [((2, 3), dtype), ((), dtype)], [((5, 6), dtype)],
+                                edge_padding_low=[1, -1], edge_padding_high=[2, 2], interior_padding=[0, 1]),
+                         [x.astype(dtype), v])
+
+
+def test_stablehlo_pad_refusals():
+    spec = [((2, 3), "float32"), ((), "float32")]
+    refused(one_op("STABLEHLO_PAD", spec, [((2, 4), "float32")], edge_padding_low=[0, 0], edge_padding_high=[0, 0],
+                   interior_padding=[0, 0]), "STABLEHLO_PAD", "padded operand")
+    refused(one_op("STABLEHLO_PAD", spec, [((2, 1), "float32")], edge_padding_low=[0, 0], edge_padding_high=[0, 0],
+                   interior_padding=[0, -1]), "STABLEHLO_PAD", "interior_padding must be >= 0")
+    refused(one_op("STABLEHLO_PAD", spec, [((2, 3), "float32")], edge_padding_low=[0], edge_padding_high=[0, 0],
+                   interior_padding=[0, 0]), "STABLEHLO_PAD", "one value per dimension")

@@ -831,6 +831,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 156: /* ATAN2: its inputs share one shape */
     case 112: case 115: case 147: case 151: /* REVERSE_SEQUENCE MATRIX_SET_DIAG BUCKETIZE DYNAMIC_UPDATE_SLICE */
     case 13: /* LOCAL_RESPONSE_NORMALIZATION */
+    case 163: case 165: case 166: case 181: /* STABLEHLO_ADD MULTIPLY MAXIMUM MINIMUM: one shape */
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
     case 0: case 18: case 41: case 42: case 54: case 55: case 57: case 58: case 61: case 62: case 63: case 71:
