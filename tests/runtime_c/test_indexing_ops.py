@@ -437,6 +437,9 @@ def test_unique_shape_follows_each_invoke():
     rng = np.random.default_rng(10)
     sets = [[rng.integers(-k, k + 1, 10).astype(np.float32)] for k in (1, 4, 0, 9)]
     sets.append([np.array([0.0, -0.0, 1, -0.0, np.inf, -np.inf, np.inf, 0, 1, 2], np.float32)])
+    # NaN: LiteRT's std::map finds its smallest key so far; a NaN first is the key every later value finds
+    sets.append([np.array([3, 1, np.nan, -2, np.nan, 5, -7, np.nan, 1, 0], np.float32)])
+    sets.append([np.array([np.nan, 3, 1, np.nan, -2, 4, 4, 0, -1, 9], np.float32)])
     _invokes_match(model, sets)
 
 
@@ -445,3 +448,21 @@ def test_where_and_unique_resized():
                   [np.array([[0, 1, 2], [3, 0, 0], [1, 1, 0], [0, 0, 7]], np.int32)])
     _resized_both(_batch_model("UNIQUE", [([1], "int8")], [([1], "int8"), ([1], "int32")]), [[9]],
                   [np.array([3, -1, 3, 3, 0, -1, 5, 0, 3], np.int8)])
+
+
+def test_stablehlo_gather_and_scatter_resized():
+    gather = dict(offset_dims=[1], collapsed_slice_dims=[0], start_index_map=[0], index_vector_dim=1,
+                  slice_sizes=[1, 3])
+    model = _batch_model("STABLEHLO_GATHER", [None, ([1, 1], "int32")], [([1, 3], "float32")],
+                         consts={0: np.arange(15, dtype=np.float32).reshape(5, 3)}, **gather)
+    _resized_both(model, [[4, 1]], [np.array([[4], [0], [2], [2]], np.int32)])
+    from .op_cases_indexing import scatter_model
+    data = scatter_model("float32", [1, 3], [2, 1], "int32", [2, 3], "STABLEHLO_ADD", ROWS)
+    from .tflite_graph import edit_model
+
+    def batch(m):  # a -1 batch on the scatter's input
+        m.subgraphs[0].tensors[0].shapeSignature = [-1, 3]
+    rng = np.random.default_rng(12)
+    _resized_both(edit_model(data, batch), [[5, 3]],
+                  [rng.standard_normal((5, 3)).astype(np.float32), np.array([[4], [1]], np.int32),
+                   rng.standard_normal((2, 3)).astype(np.float32)])

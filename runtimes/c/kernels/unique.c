@@ -1,7 +1,9 @@
 /* UNIQUE: y = x's distinct values in the order they first occur, idx[i] = the position of x[i] in y; x 1-D
  * float32, int8, uint8, int16, int32 or int64; idx int32 or int64 (UniqueOptions idx_out_type). Values are
  * equal as LiteRT's std::map keys are (neither less than the other: -0 and 0 are one value, the first seen
- * kept); a NaN, which that map places by its search path, is not matched here. y's length is known only at
+ * kept). A NaN compares neither less nor greater than any key, so that map's find() lands on its smallest key:
+ * a NaN takes the position of the smallest value so far, and a NaN first becomes the one key every later value
+ * finds; the float32 eval follows both. y's length is known only at
  * invoke: it is planned at len(x) and its real shape set after each invoke, so it may only be a graph output
  * (common/value_shaped.c). */
 #include "../src/kernel_api.h"
@@ -31,7 +33,32 @@ typedef struct {
         return tl_tensor_set_dims(yt, &count, 1);                                                  \
     }
 
-UNIQUE_EVAL(tl_unique_eval_f32, float)
+/* float32: as UNIQUE_EVAL, plus LiteRT's std::map lookups of NaN (see the top of this file). */
+static tl_status tl_unique_eval_f32(tl_interpreter *it, tl_node *node) {
+    const unique_data *d = node->op_data;
+    const float *x = tl_node_input(it, node, 0)->data;
+    tl_tensor *yt = tl_node_output(it, node, 0);
+    float *y = yt->data;
+    void *idx = tl_node_output(it, node, 1)->data;
+    int32_t i, j, count = 0, nan_first = d->n > 0 && x[0] != x[0];
+    for (i = 0; i < d->n; i++) {
+        if (nan_first) {
+            j = 0;
+            if (i == 0) y[count++] = x[0];
+        } else if (x[i] != x[i]) {
+            int32_t k;
+            for (j = 0, k = 1; k < count; k++)
+                if (y[k] < y[j]) j = k;
+        } else {
+            for (j = 0; j < count && (y[j] < x[i] || x[i] < y[j]); j++) {}
+            if (j == count) y[count++] = x[i];
+        }
+        if (d->wide) ((int64_t *)idx)[i] = j;
+        else ((int32_t *)idx)[i] = j;
+    }
+    return tl_tensor_set_dims(yt, &count, 1);
+}
+
 UNIQUE_EVAL(tl_unique_eval_s8, int8_t)
 UNIQUE_EVAL(tl_unique_eval_u8, uint8_t)
 UNIQUE_EVAL(tl_unique_eval_s16, int16_t)

@@ -817,6 +817,39 @@ static tl_status value_shaped(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 1, dims, 1);
 }
 
+/* STABLEHLO_GATHER: offset dims take the slice sizes of the operand dims not collapsed, the others the
+ * start indices' dims but index_vector_dim (StablehloGatherOptions 0, 1, 3, 4: int64 lists and a long). */
+static tl_status stablehlo_gather(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *idx = tl_node_input(it, node, 1);
+    tl_fb_vec off, col, sizes;
+    int64_t ivd;
+    int32_t dims[TL_MAX_DIMS], rank, d, b = 0, s = 0;
+    uint32_t k;
+    if (!idx || tl_fb_vec_field(&it->fb, node->options, 0, 8, &off) || tl_fb_vec_field(&it->fb, node->options, 1, 8, &col) ||
+        tl_fb_i64(&it->fb, node->options, 3, 0, &ivd) || tl_fb_vec_field(&it->fb, node->options, 4, 8, &sizes))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: options");
+    rank = (int32_t)off.len + idx->ndim - 1;
+    if (ivd < 0 || ivd >= idx->ndim || rank > TL_MAX_DIMS || off.len + col.len != sizes.len)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: gather dimensions");
+    for (d = 0; d < rank; d++) {
+        int offset = 0;
+        for (k = 0; k < off.len; k++) offset |= tl_fb_vec_i64(&it->fb, off, k) == d;
+        if (offset) {
+            for (;; s++) {
+                int collapsed = 0;
+                for (k = 0; k < col.len; k++) collapsed |= tl_fb_vec_i64(&it->fb, col, k) == s;
+                if (!collapsed) break;
+            }
+            if ((uint32_t)s >= sizes.len) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: gather dimensions");
+            dims[d] = (int32_t)tl_fb_vec_i64(&it->fb, sizes, (uint32_t)s++);
+        } else {
+            dims[d] = idx->dims[b < ivd ? b : b + 1];
+            b++;
+        }
+    }
+    return output(it, node, 0, dims, rank);
+}
+
 /* The node's output shapes from its inputs' (see the top of this file). */
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     const tl_tensor *in0 = tl_node_input(it, node, 0);
@@ -901,6 +934,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
         if (!in0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
         return same_as(it, node, in0);
     case 109: case 103: return value_shaped(it, node);
+    case 201: return stablehlo_gather(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
