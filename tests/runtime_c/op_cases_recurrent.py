@@ -150,6 +150,44 @@ LSTM_HYBRID_CASES = [(2, 3, 5, 4, "tanh", 0.0, False, False), (3, 2, 4, 3, "tanh
                      (1, 4, 6, 5, "relu", 0.0, False, True)]
 
 
+# Float32 cells with LiteRT's optional parts: (batch, time, inputs, cells, outputs, cifg, peephole, projection
+# bias (None: no projection), layer norm, cell_clip, proj_clip, time_major).
+LSTM_FEATURE_CASES = [(2, 3, 4, 5, 5, True, False, None, False, 0.0, 0.0, False),
+                      (2, 3, 4, 5, 5, False, True, None, False, 0.0, 0.0, True),
+                      (2, 3, 4, 6, 3, False, False, True, False, 0.0, 0.3, False),
+                      (1, 4, 3, 4, 4, False, False, None, True, 0.0, 0.0, False),
+                      (3, 2, 5, 6, 4, True, True, False, True, 1.0, 0.0, False)]
+
+
+def _lstm_features(name, k, batch, time, inputs, cells, outputs, cifg, peephole, proj_bias, layer_norm, clip,
+                   proj_clip, time_major):
+    rng = _rng(name, "features", k)
+    seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    m = Model()
+    g = m.subgraph()
+    lead = ([time, batch] if time_major else [batch, time]) if seq else [batch]
+    x = g.input("x", lead + [inputs], "float32")
+
+    def const(nm, scale, shape):
+        return g.const(nm, (scale * rng.standard_normal(shape)).astype(np.float32))
+    gates = range(1, 4) if cifg else range(4)
+    w = [const(f"w{j}", 0.4, [cells, inputs]) if j in gates else -1 for j in range(4)]
+    r = [const(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
+    b = [const(f"b{j}", 0.1, [cells]) if j in gates else -1 for j in range(4)]
+    p = [const(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
+    pw = const("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
+    pb = const("proj_b", 0.1, [outputs]) if proj_bias else -1
+    ln = [const(f"ln{j}", 0.5, [cells]) if layer_norm and j in gates else -1 for j in range(4)]
+    h, c = _variable(g, "h", [batch, outputs]), _variable(g, "c", [batch, cells])
+    y = g.tensor("y", lead + [outputs], "float32")
+    options = {"fused_activation_function": ACT["tanh"], "cell_clip": clip, "proj_clip": proj_clip}
+    if seq:
+        options["time_major"] = time_major
+    g.op(name, [x, *w, *r, *p, *b, pw, pb, h, c, *ln], [y], **options)
+    g.output(y)
+    return m.build(), [_x(rng, lead + [inputs])]
+
+
 def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major, asym=False):
     rng = _rng(name, dtype, k)
     seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
@@ -201,7 +239,8 @@ def _lstm_cases(name, dtype):
     if dtype == "int8":
         return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES) if c[4] == "tanh"]
     return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES)] + \
-        [_lstm(name, "hybrid", k, *c) for k, c in enumerate(LSTM_HYBRID_CASES)]
+        [_lstm(name, "hybrid", k, *c) for k, c in enumerate(LSTM_HYBRID_CASES)] + \
+        [_lstm_features(name, k, *c) for k, c in enumerate(LSTM_FEATURE_CASES)]
 
 
 for _name in ("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM"):

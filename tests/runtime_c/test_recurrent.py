@@ -2,7 +2,8 @@
 BIDIRECTIONAL_SEQUENCE_LSTM in the C runtime.
 
 Every case of op_cases_recurrent.py (float32 and hybrid int8 weights, batch- and time-major, merged outputs,
-auxiliary inputs; the LSTMs in float32, hybrid int8 weights and LiteRT's integer 8x8->16 variant) runs several invokes in a row against
+auxiliary inputs; the LSTMs in float32 (also with CIFG, peephole, projection and layer norm), hybrid int8 weights
+and LiteRT's integer 8x8->16 variant) runs several invokes in a row against
 LiteRT's reference kernels, so the states carried in the variable tensors are compared too, then both interpreters
 are reset and compared again (integers bit for bit, floats within rtol 1e-5: tanhf against Eigen's tanh, and the
 order of the float sums). LiteRT's BIDIRECTIONAL_SEQUENCE_LSTM misplaces the backward half of batch-major merged
@@ -177,7 +178,7 @@ def test_lstm_refusals_name_the_problem():
         t = m.subgraphs[0].tensors[m.subgraphs[0].operators[0].inputs[1]]
         t.type = 9
         m.buffers[t.buffer].data = np.zeros(int(np.prod(t.shape)), np.uint8)
-    refused(edit_model(model, half_hybrid), "LSTM", "hybrid LSTM needs int8 weights")
+    refused(edit_model(model, half_hybrid), "LSTM", r"needs float32 \(or hybrid int8\) weights")
 
 
 @pytest.mark.parametrize("case", [(2, 4, 3, 4, 4, False, "tanh", 0.0), (3, 2, 5, 3, 3, False, "relu", 1.0)])

@@ -130,14 +130,16 @@ def _set_input(index, tensor):
     return edit
 
 
-@pytest.mark.parametrize("index, tensor, message", [
-    (1, -1, "CIFG"),                       # no input gate weights
-    (9, 8, "peephole"),                    # a [20] vector as cell-to-input weights
-    (16, 4, "projection"),                 # a [20, 20] matrix as projection weights
-    (21, 8, "layer normalization"),        # a [20] vector as forget layer-norm coefficients
+# The float32 cell runs CIFG, peephole, projection and layer norm (test_recurrent.py); a model giving only part
+# of one, or the integer cell given one, is refused naming it.
+@pytest.mark.parametrize("model, output, index, tensor, message", [
+    ("mnist_lstm_float", 18, 1, -1, "CIFG"),                   # input gate weights gone, its recurrent ones kept
+    ("mnist_lstm_float", 18, 9, 8, "peephole"),                # a [20] vector as cell-to-input weights only
+    ("mnist_lstm_int8", 23, 16, 11, "projection is supported for float32 only"),  # a [20, 20] int8 matrix
+    ("mnist_lstm_float", 18, 21, 8, "layer normalization"),    # a [20] vector as forget layer-norm coefficients only
 ])
-def test_unsupported_lstm_features_are_named(index, tensor, message):
-    content = derive(str(CORPUS / "mnist_lstm_float.tflite"), [18], _set_input(index, tensor))
+def test_unsupported_lstm_features_are_named(model, output, index, tensor, message):
+    content = derive(str(CORPUS / f"{model}.tflite"), [output], _set_input(index, tensor))
     with pytest.raises(ValueError, match=rf"node 0 \(UNIDIRECTIONAL_SEQUENCE_LSTM\).*{message}"):
         Interpreter(model_content=content).allocate_tensors()
 

@@ -6,6 +6,8 @@
  * ([time, batch, cells] when time_major, the default), or with merge_outputs one, forward values first.
  * Supported: float32 full (non-CIFG) cells without peephole, projection or auxiliary input; the rest (and
  * hybrid int8 weights) is refused by name. */
+#include <string.h>
+
 #include "../src/kernel_api.h"
 #include "common/lstm.h"
 
@@ -61,8 +63,9 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
     int32_t base = backward ? BW : FW, state = backward ? IN_BW_STATE : IN_FW_STATE, g, b, s;
     float *h = tl_node_input(it, node, state)->data, *c = tl_node_input(it, node, state + 1)->data;
     tl_lstm_cell_f32 cell;
+    memset(&cell, 0, sizeof cell);
     cell.n_input = d->n_input;
-    cell.n_cell = d->cells[backward];
+    cell.n_cell = cell.n_output = d->cells[backward];
     cell.activation = d->activation;
     cell.cell_clip = d->cell_clip;
     for (g = 0; g < 4; g++) {

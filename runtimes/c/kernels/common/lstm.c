@@ -6,11 +6,12 @@
  *     h      = sigmoid(o) * act(c)            (the step's output)
  * Inputs (24, the schema's LSTM layout): 0 input, 1-4 input weights W (i f c o), 5-8 recurrent
  * weights R, 9-11 peephole weights, 12-15 biases, 16-17 projection weights and bias, 18 output
- * state, 19 cell state, 20-23 layer-norm coefficients. Supported: the full (non-CIFG) LSTM
- * without peephole, projection or layer norm, float32, hybrid (float32 activations, int8 weights: each step's
- * input and output state quantized per row at run time, symmetric or asymmetric, as LiteRT's hybrid LSTM; the
- * gates then in float as the float32 cell) or the integer 8x8->16 variant; sequences batch- or time-major; the
- * rest is refused by name.
+ * state, 19 cell state, 20-23 layer-norm coefficients. Supported: float32 with all of LiteRT's optional
+ * parts (CIFG: input gate = 1 - forget gate; peephole terms p .* c, the output gate's on the new c; layer norm of
+ * each gate's sum before its bias; projection of h, clipped to +-proj_clip), and for the full cell without them:
+ * hybrid (float32 activations, int8 weights: each step's input and output state quantized per row at run time,
+ * symmetric or asymmetric, as LiteRT's hybrid LSTM; the gates then in float as the float32 cell) and the integer
+ * 8x8->16 variant; sequences batch- or time-major; the rest is refused by name.
  *
  * The integer variant is LiteRT's (int8 input, weights and output state, int16 cell state, int32
  * biases, five intermediates of which only the last, the hidden state's quantization, is read):
@@ -33,6 +34,7 @@ enum {
     IN_LAYER_NORM = 20
 };
 enum { GATE_INPUT = 0, GATE_FORGET = 1, GATE_CELL = 2, GATE_OUTPUT = 3, GATES = 4 };
+enum { IN_FORGET_WEIGHTS = 2 };
 /* UnidirectionalSequenceLSTMOptions; LSTMOptions has kernel_type (FULL 0, BASIC 1) as field 3 */
 enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_TIME_MAJOR = 3, OPT_DIAGONAL_RECURRENT = 5 };
 enum { OPT_KERNEL_TYPE = 3, OPT_ASYMMETRIC = 4 };
@@ -56,7 +58,58 @@ typedef struct {
     float w_scale[GATES], r_scale[GATES];
     uint8_t asymmetric;
     tl_scratch *rows;        /* one quantized row of the input or the output state */
+    /* float32 only: CIFG (no input gate), peephole, projection, layer norm */
+    uint8_t cifg, peephole, projection, layer_norm;
+    float proj_clip;
 } lstm_data;
+
+static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols);
+
+/* Which optional parts the cell has, their shapes checked (LiteRT's float kernel runs them all). */
+static tl_status features(tl_interpreter *it, const tl_node *node, lstm_data *d, int32_t n) {
+    const tl_tensor *pw = tl_node_input(it, node, IN_PROJECTION_WEIGHTS), *pb = tl_node_input(it, node, IN_PROJECTION_BIAS);
+    int32_t g;
+    d->cifg = !tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_INPUT);
+    if (d->cifg != !tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_INPUT) ||
+        (d->cifg && tl_node_input(it, node, IN_BIAS + GATE_INPUT)))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "CIFG: the input gate's weights and bias are all absent or all present");
+    for (g = 0; g < 3; g++) {
+        const tl_tensor *p = tl_node_input(it, node, IN_PEEPHOLE + g);
+        if (p && (p->ndim != 1 || p->dims[0] != d->n_cell))
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "peephole weights must be [cells]");
+    }
+    d->peephole = tl_node_input(it, node, IN_PEEPHOLE + 1) != NULL;
+    if (d->peephole != (tl_node_input(it, node, IN_PEEPHOLE + 2) != NULL) ||
+        (!d->cifg && d->peephole != (tl_node_input(it, node, IN_PEEPHOLE) != NULL)) || (d->cifg && tl_node_input(it, node, IN_PEEPHOLE)))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "peephole weights must be given for every gate (but the input gate under CIFG)");
+    d->projection = pw != NULL;
+    if (pb && !pw) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "projection bias without projection weights");
+    if (pw && !is_matrix(pw, d->n_output, d->n_cell)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "projection weights must be [outputs, cells]");
+    if (pb && (pb->ndim != 1 || pb->dims[0] != d->n_output)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "projection bias must be [outputs]");
+    if (!pw && d->n_output != d->n_cell)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output size must equal the cell count without projection");
+    d->layer_norm = 0;
+    for (g = d->cifg ? 1 : 0; n == 24 && g < GATES; g++) {
+        const tl_tensor *l = tl_node_input(it, node, IN_LAYER_NORM + g);
+        if (l && (l->ndim != 1 || l->dims[0] != d->n_cell))
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "layer normalization coefficients must be [cells]");
+        if (g == (d->cifg ? 1 : 0)) d->layer_norm = l != NULL;
+        else if ((l != NULL) != d->layer_norm)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "layer normalization coefficients must be given for every gate");
+    }
+    if (n == 24 && d->cifg && tl_node_input(it, node, IN_LAYER_NORM))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "no input gate layer normalization under CIFG");
+    return TL_STATUS_OK;
+}
+
+/* The hybrid and integer variants run the plain cell only. */
+static tl_status refuse_features(tl_interpreter *it, const tl_node *node, const lstm_data *d) {
+    if (d->cifg) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is supported for float32 only");
+    if (d->peephole) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are supported for float32 only");
+    if (d->projection) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is supported for float32 only");
+    if (d->layer_norm) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is supported for float32 only");
+    return TL_STATUS_OK;
+}
 
 static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_lstm_eval_hybrid(tl_interpreter *it, tl_node *node);
@@ -179,7 +232,7 @@ static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
     int32_t k;
     if (d->activation < ACT_NONE || d->activation > ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
     if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
-    if (tl_node_input(it, node, IN_INPUT_WEIGHTS)->type == TL_TYPE_INT8) {
+    if (tl_node_input(it, node, IN_FORGET_WEIGHTS)->type == TL_TYPE_INT8) {
         d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
         if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
         return prepare_hybrid(it, node, d);
@@ -197,29 +250,23 @@ static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
 }
 
 tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence) {
-    int32_t n = tl_node_num_inputs(node), g, k;
+    int32_t n = tl_node_num_inputs(node), g;
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
     tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
     tl_tensor *w_out = tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_OUTPUT);
     tl_tensor *r_out = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_OUTPUT);
     uint8_t time_major = 0, diagonal = 0, kernel_type = 0;
     lstm_data *d;
+    tl_status st;
     if (n != 20 && n != 24) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "LSTM takes 20 or 24 inputs");
     if (!in || !out || !h || !c || !w_out || !r_out || tl_node_num_outputs(node) != 1)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights, both states and one output");
-    if (!tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_INPUT) || !tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_INPUT))
-        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is not supported");
-    for (k = IN_PEEPHOLE; k < IN_PEEPHOLE + 3; k++)
-        if (tl_node_input(it, node, k)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are not supported");
-    if (tl_node_input(it, node, IN_PROJECTION_WEIGHTS) || tl_node_input(it, node, IN_PROJECTION_BIAS))
-        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is not supported");
-    for (k = IN_LAYER_NORM; k < n; k++)
-        if (tl_node_input(it, node, k)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is not supported");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
     if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &d->activation) != TL_STATUS_OK ||
         tl_fb_f32(&it->fb, node->options, OPT_CELL_CLIP, 0.0f, &d->cell_clip) != TL_STATUS_OK ||
+        tl_fb_f32(&it->fb, node->options, OPT_PROJ_CLIP, 0.0f, &d->proj_clip) != TL_STATUS_OK ||
         (sequence && tl_fb_u8(&it->fb, node->options, OPT_TIME_MAJOR, 0, &time_major) != TL_STATUS_OK) ||
         (sequence && tl_fb_u8(&it->fb, node->options, OPT_DIAGONAL_RECURRENT, 0, &diagonal) != TL_STATUS_OK) ||
         (!sequence && tl_fb_u8(&it->fb, node->options, OPT_KERNEL_TYPE, 0, &kernel_type) != TL_STATUS_OK) ||
@@ -244,8 +291,8 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
     d->n_output = r_out->dims[1];
     if (d->n_input <= 0 || d->n_cell <= 0 || d->n_output <= 0 || d->n_batch <= 0 || d->n_time < 0)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "empty dimension");
-    if (d->n_output != d->n_cell) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output size must equal the cell count without projection");
-    for (g = 0; g < GATES; g++) {
+    if ((st = features(it, node, d, n)) != TL_STATUS_OK) return st;
+    for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
         tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
         if (!w || !r || !b) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a gate's weights or bias is missing");
@@ -259,6 +306,10 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
     if (out->ndim != in->ndim || out->dims[out->ndim - 1] != d->n_output ||
         tl_tensor_numel(out) != (int64_t)d->n_time * d->n_batch * d->n_output)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must be the input's shape with outputs as last dimension");
+    if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32 &&
+        tl_node_input(it, node, IN_FORGET_WEIGHTS)->type == TL_TYPE_FLOAT32)
+        return prepare_f32(it, node, d);
+    if ((st = refuse_features(it, node, d)) != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32) return prepare_f32(it, node, d);
     if (in->type == TL_TYPE_INT8) return prepare_s8(it, node, d);
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LSTM supports float32 and int8 (8x8->16) inputs");
@@ -301,18 +352,62 @@ static void update_f32(int8_t activation, float cell_clip, int32_t n_cell, float
     memcpy(h, y, sizeof(float) * (size_t)n_cell);
 }
 
+/* One gate of the float32 cell, as LiteRT computes it: bias (0 under layer norm) + W x + R h (each product summed
+ * from zero, then added) + peephole .* c; under layer norm the sum is normalized (mean, 1e-8 added to the
+ * variance), scaled by the coefficients and the bias added; then the gate's activation. */
+static void gate_f32(const tl_lstm_cell_f32 *cell, int32_t g, const float *x, const float *h, const float *c, float *gate,
+                     int8_t act) {
+    int32_t i, k, n_cell = cell->n_cell;
+    const float *ln = cell->layer_norm[g], *peep = g == GATE_CELL ? NULL : cell->peephole[g == GATE_OUTPUT ? 2 : g];
+    for (i = 0; i < n_cell; i++) {
+        const float *wi = cell->w[g] + (size_t)i * (size_t)cell->n_input, *ri = cell->r[g] + (size_t)i * (size_t)cell->n_output;
+        float in_dot = 0.0f, rec_dot = 0.0f, v = ln ? 0.0f : cell->bias[g][i];
+        for (k = 0; k < cell->n_input; k++) in_dot += wi[k] * x[k];
+        for (k = 0; k < cell->n_output; k++) rec_dot += ri[k] * h[k];
+        v += in_dot;
+        v += rec_dot;
+        if (peep) v += peep[i] * c[i];
+        gate[i] = v;
+    }
+    if (ln) {
+        float sum = 0.0f, sq = 0.0f, mean, inv;
+        for (i = 0; i < n_cell; i++) sum += gate[i];
+        mean = sum / (float)n_cell;
+        for (i = 0; i < n_cell; i++) sq += (gate[i] - mean) * (gate[i] - mean);
+        inv = 1.0f / sqrtf(sq / (float)n_cell + 1e-8f);
+        for (i = 0; i < n_cell; i++) gate[i] = (gate[i] - mean) * inv * ln[i] + cell->bias[g][i];
+    }
+    for (i = 0; i < n_cell; i++) gate[i] = act < 0 ? sigmoid_f32(gate[i]) : apply_f32(act, gate[i]);
+}
+
 void tl_lstm_step_f32(const tl_lstm_cell_f32 *cell, const float *x, float *h, float *c, float *y, float *gate) {
-    int32_t g, i, k, n_cell = cell->n_cell;
-    for (g = 0; g < GATES; g++) {
-        for (i = 0; i < n_cell; i++) {
-            const float *wi = cell->w[g] + (size_t)i * (size_t)cell->n_input, *ri = cell->r[g] + (size_t)i * (size_t)n_cell;
-            float in_dot = 0.0f, rec_dot = 0.0f;
-            for (k = 0; k < cell->n_input; k++) in_dot += wi[k] * x[k];
-            for (k = 0; k < n_cell; k++) rec_dot += ri[k] * h[k];
-            gate[g * n_cell + i] = cell->bias[g][i] + in_dot + rec_dot;
+    int32_t i, k, n_cell = cell->n_cell;
+    float *ig = gate + GATE_INPUT * n_cell, *fg = gate + GATE_FORGET * n_cell, *cg = gate + GATE_CELL * n_cell;
+    float *og = gate + GATE_OUTPUT * n_cell;
+    if (!cell->cifg) gate_f32(cell, GATE_INPUT, x, h, c, ig, -1);
+    gate_f32(cell, GATE_FORGET, x, h, c, fg, -1);
+    gate_f32(cell, GATE_CELL, x, h, c, cg, cell->activation);
+    for (i = 0; i < n_cell; i++) {
+        float ci = fg[i] * c[i];
+        ci += cg[i] * (cell->cifg ? 1.0f - fg[i] : ig[i]);
+        if (cell->cell_clip > 0.0f) ci = ci > cell->cell_clip ? cell->cell_clip : (ci < -cell->cell_clip ? -cell->cell_clip : ci);
+        c[i] = ci;
+    }
+    gate_f32(cell, GATE_OUTPUT, x, h, c, og, -1); /* its peephole reads the new cell state */
+    for (i = 0; i < n_cell; i++) og[i] = og[i] * apply_f32(cell->activation, c[i]);
+    if (!cell->proj_w) {
+        memcpy(y, og, sizeof(float) * (size_t)n_cell);
+    } else {
+        for (i = 0; i < cell->n_output; i++) {
+            const float *pi = cell->proj_w + (size_t)i * (size_t)n_cell;
+            float dot = 0.0f, v = cell->proj_b ? cell->proj_b[i] : 0.0f;
+            for (k = 0; k < n_cell; k++) dot += pi[k] * og[k];
+            v += dot;
+            if (cell->proj_clip > 0.0f) v = v > cell->proj_clip ? cell->proj_clip : (v < -cell->proj_clip ? -cell->proj_clip : v);
+            y[i] = v;
         }
     }
-    update_f32(cell->activation, cell->cell_clip, n_cell, h, c, y, gate);
+    memcpy(h, y, sizeof(float) * (size_t)cell->n_output);
 }
 
 /* Hybrid: each gate starts at its bias, then adds the input's and the output state's int8 products, each row
@@ -350,17 +445,26 @@ static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
     const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
     float *y_all = tl_node_output(it, node, 0)->data;
     float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
+    const tl_tensor *t_in;
     tl_lstm_cell_f32 cell;
     int32_t g, b, t;
+    memset(&cell, 0, sizeof cell);
     cell.n_input = d->n_input;
     cell.n_cell = d->n_cell;
+    cell.n_output = d->n_output;
     cell.activation = d->activation;
     cell.cell_clip = d->cell_clip;
-    for (g = 0; g < GATES; g++) {
+    cell.proj_clip = d->proj_clip;
+    cell.cifg = d->cifg;
+    for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         cell.w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         cell.r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
         cell.bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
+        if (d->layer_norm) cell.layer_norm[g] = tl_node_input(it, node, IN_LAYER_NORM + g)->data;
     }
+    for (g = 0; g < 3; g++) cell.peephole[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
+    cell.proj_w = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
+    cell.proj_b = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
     for (b = 0; b < d->n_batch; b++)
         for (t = 0; t < d->n_time; t++)
             tl_lstm_step_f32(&cell, x_all + step_offset(d, t, b, d->n_input), h_all + (size_t)b * (size_t)d->n_output,
