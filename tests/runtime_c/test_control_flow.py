@@ -585,13 +585,13 @@ def test_endless_loop_stopped_by_the_watchdog():
 
 
 def test_unsupported_op_in_a_called_subgraph_is_named():
-    def to_l2_pool(m):  # the body's FULLY_CONNECTED becomes L2_POOL_2D (code 12), which has no kernel
+    def to_lsh_projection(m):  # the body's FULLY_CONNECTED becomes LSH_PROJECTION (code 15), which has no kernel
         code = m.operatorCodes[m.subgraphs[2].operators[1].opcodeIndex]
-        code.builtinCode = code.deprecatedBuiltinCode = 12
-    content = edit_model(counting_loop(), to_l2_pool)
+        code.builtinCode = code.deprecatedBuiltinCode = 15
+    content = edit_model(counting_loop(), to_lsh_projection)
     it = Interpreter(model_content=content)
-    assert "L2_POOL_2D" in it.unsupported_ops()
-    with pytest.raises(ValueError, match="subgraph 2 node 1 \\(L2_POOL_2D\\)") as exc:
+    assert "LSH_PROJECTION" in it.unsupported_ops()
+    with pytest.raises(ValueError, match="subgraph 2 node 1 \\(LSH_PROJECTION\\)") as exc:
         it.allocate_tensors()
     assert exc.value.subgraph_index == 2 and exc.value.node_index == 1
 

@@ -114,6 +114,13 @@ int main(int argc, char **argv) {
                         "[input=FILE] [shape=D,D,...] [gpu|gpu=fp16]]\n");
         return 2;
     }
+    for (a = 2; a < argc && a < 4; a++) { /* ARENA_KB and RUNS are numbers: an option there is a mistake */
+        if (strspn(argv[a], "0123456789") != strlen(argv[a]) || argv[a][0] == '\0') {
+            fprintf(stderr, "tl_run: argument %d (%s) must be a number; options such as '%s' follow ARENA_KB RUNS\n",
+                    a, a == 2 ? "ARENA_KB" : "RUNS", argv[a]);
+            return 2;
+        }
+    }
     for (a = 4; a < argc; a++) {
         if (strcmp(argv[a], "profile") == 0) {
             profiling = 1;
