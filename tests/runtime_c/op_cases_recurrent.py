@@ -286,3 +286,49 @@ def _bidi_lstm(k, batch, time, inputs, fw_cells, bw_cells, time_major, merge, ac
 
 CASES["BIDIRECTIONAL_SEQUENCE_LSTM"] = lambda dtype: (
     [_bidi_lstm(k, *c) for k, c in enumerate(BIDI_LSTM_CASES)] if dtype == "float32" else [])
+
+
+# BIDIRECTIONAL_SEQUENCE_LSTM with LiteRT's optional parts (both directions alike): (batch, time, inputs, cells,
+# outputs, time_major, merge, cifg, peephole, projection bias (None: no projection), proj_clip).
+BIDI_LSTM_FEATURE_CASES = [(2, 3, 4, 4, 4, True, False, True, False, None, 0.0),
+                           (2, 3, 4, 4, 4, False, False, False, True, None, 0.0),
+                           (2, 3, 5, 5, 3, True, True, False, False, True, 0.25),
+                           (1, 4, 3, 4, 2, False, False, True, True, False, 0.0)]
+
+
+def _bidi_lstm_features(k, batch, time, inputs, cells, outputs, time_major, merge, cifg, peephole, proj_bias,
+                        proj_clip):
+    rng = _rng("BIDIRECTIONAL_SEQUENCE_LSTM", "features", k)
+    m = Model()
+    g = m.subgraph()
+    lead = [time, batch] if time_major else [batch, time]
+    x = g.input("x", lead + [inputs], "float32")
+
+    def cell(prefix):
+        def const(name, scale, shape):
+            return g.const(prefix + name, (scale * rng.standard_normal(shape)).astype(np.float32))
+        gates = range(1, 4) if cifg else range(4)
+        w = [const(f"w{j}", 0.4, [cells, inputs]) if j in gates else -1 for j in range(4)]
+        r = [const(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
+        p = [const(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
+        b = [const(f"b{j}", 0.1, [cells]) if j in gates else -1 for j in range(4)]
+        pw = const("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
+        pb = const("proj_b", 0.1, [outputs]) if proj_bias else -1
+        return [*w, *r, *p, *b, pw, pb]
+
+    fw, bw = cell("fw_"), cell("bw_")
+    states = [_variable(g, n, [batch, size]) for n, size in (("fw_h", outputs), ("fw_c", cells), ("bw_h", outputs),
+                                                             ("bw_c", cells))]
+    if merge:
+        outs = [g.tensor("y", lead + [2 * outputs], "float32")]
+    else:
+        outs = [g.tensor("fw_y", lead + [outputs], "float32"), g.tensor("bw_y", lead + [outputs], "float32")]
+    g.op("BIDIRECTIONAL_SEQUENCE_LSTM", [x, *fw, *bw, *states, *([-1] * 9)], outs, time_major=time_major,
+         merge_outputs=merge, fused_activation_function=ACT["tanh"], proj_clip=proj_clip)
+    g.output(*outs)
+    return m.build(), [_x(rng, lead + [inputs])]
+
+
+CASES["BIDIRECTIONAL_SEQUENCE_LSTM"] = lambda dtype: (
+    [_bidi_lstm(k, *c) for k, c in enumerate(BIDI_LSTM_CASES)] +
+    [_bidi_lstm_features(k, *c) for k, c in enumerate(BIDI_LSTM_FEATURE_CASES)] if dtype == "float32" else [])

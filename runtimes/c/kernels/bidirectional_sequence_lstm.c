@@ -4,8 +4,8 @@
  * peephole, biases, projection weights and bias); 18-34 the backward cell; 35-36 forward output and cell state,
  * 37-38 backward; 39 auxiliary input, 40-47 auxiliary weights. Outputs: forward and backward [.., time, cells]
  * ([time, batch, cells] when time_major, the default), or with merge_outputs one, forward values first.
- * Supported: float32 full (non-CIFG) cells without peephole, projection or auxiliary input; the rest (and
- * hybrid int8 weights) is refused by name. */
+ * Supported: float32 cells, with LiteRT's CIFG, peephole and projection (outputs then the projection's size);
+ * an auxiliary input and hybrid int8 weights are refused by name. */
 #include <string.h>
 
 #include "../src/kernel_api.h"
@@ -13,47 +13,70 @@
 
 enum { IN_INPUT = 0, FW = 1, BW = 18, CELL_INPUTS = 17, IN_FW_STATE = 35, IN_BW_STATE = 37, IN_AUX = 39, N_INPUTS = 48 };
 enum { W = 0, R = 4, PEEPHOLE = 8, BIAS = 11, PROJECTION = 15 }; /* offsets within a cell's 17 inputs */
-enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_MERGE = 3, OPT_TIME_MAJOR = 4 };
+enum { OPT_ACTIVATION = 0, OPT_CELL_CLIP = 1, OPT_PROJ_CLIP = 2, OPT_MERGE = 3, OPT_TIME_MAJOR = 4 };
 
 typedef struct {
-    int32_t batches, steps, n_input, cells[2];
+    int32_t batches, steps, n_input, cells[2], outputs[2];
+    uint8_t cifg[2];
+    float proj_clip;
     int8_t activation;
     uint8_t time_major, merge;
     float cell_clip;
     tl_scratch *gates; /* 4 x the larger cell count */
 } bidi_lstm_data;
 
-static tl_status check_cell(tl_interpreter *it, const tl_node *node, int32_t base, int32_t state, const tl_tensor *in,
-                            int32_t batches, int32_t *cells) {
-    const tl_tensor *w0 = tl_node_input(it, node, base + W), *h = tl_node_input(it, node, state);
-    const tl_tensor *c = tl_node_input(it, node, state + 1);
-    int32_t k, n;
-    if (!w0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is not supported");
-    for (k = PEEPHOLE; k < PEEPHOLE + 3; k++)
-        if (tl_node_input(it, node, base + k)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are not supported");
-    if (tl_node_input(it, node, base + PROJECTION) || tl_node_input(it, node, base + PROJECTION + 1))
-        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is not supported");
-    if (w0->ndim != 2 || w0->dims[0] <= 0) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input weights must be [cells, inputs]");
-    n = w0->dims[0];
+static int is_vector(const tl_tensor *t, int32_t n) {
+    return t && t->type == TL_TYPE_FLOAT32 && t->ndim == 1 && t->dims[0] == n;
+}
+
+static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {
+    return t && t->type == TL_TYPE_FLOAT32 && t->ndim == 2 && t->dims[0] == rows && t->dims[1] == cols;
+}
+
+/* One direction's cell (inputs base..base+16, states at `state`): its gates, optional parts and states. */
+static tl_status check_cell(tl_interpreter *it, const tl_node *node, bidi_lstm_data *d, int dir, int32_t base,
+                            int32_t state, const tl_tensor *in) {
+    const tl_tensor *wf = tl_node_input(it, node, base + W + 1), *h = tl_node_input(it, node, state);
+    const tl_tensor *c = tl_node_input(it, node, state + 1), *pw = tl_node_input(it, node, base + PROJECTION);
+    const tl_tensor *pb = tl_node_input(it, node, base + PROJECTION + 1);
+    int32_t k, n, n_out;
+    uint8_t cifg = !tl_node_input(it, node, base + W), peephole = tl_node_input(it, node, base + PEEPHOLE + 1) != NULL;
+    if (!wf || wf->ndim != 2 || wf->dims[0] <= 0) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input weights must be [cells, inputs]");
+    n = wf->dims[0];
+    n_out = pw ? (pw->ndim == 2 ? pw->dims[0] : -1) : n;
+    if (pw && !is_matrix(pw, n_out, n)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "projection weights must be float32 [outputs, cells]");
+    if (pb && (!pw || !is_vector(pb, n_out))) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "projection bias must be float32 [outputs]");
     for (k = 0; k < 4; k++) {
         const tl_tensor *w = tl_node_input(it, node, base + W + k), *r = tl_node_input(it, node, base + R + k);
         const tl_tensor *b = tl_node_input(it, node, base + BIAS + k);
+        if (k == 0 && cifg) {
+            if (r || b) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "CIFG: the input gate's weights and bias are all absent or all present");
+            continue;
+        }
         if (!w || !r || !b) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "a gate's weights or bias is missing");
         if (w->type != TL_TYPE_FLOAT32 || r->type != TL_TYPE_FLOAT32 || b->type != TL_TYPE_FLOAT32)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
                            "float32 weights and biases only (hybrid int8-weight LSTM is not supported)");
-        if (w->ndim != 2 || w->dims[0] != n || w->dims[1] != in->dims[2] || r->ndim != 2 || r->dims[0] != n ||
-            r->dims[1] != n || b->ndim != 1 || b->dims[0] != n)
+        if (!is_matrix(w, n, in->dims[2]) || !is_matrix(r, n, n_out) || !is_vector(b, n))
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH,
-                           "gate weights must be [cells, inputs] and [cells, cells], biases [cells]");
+                           "gate weights must be [cells, inputs] and [cells, outputs], biases [cells]");
+    }
+    for (k = 0; k < 3; k++) {
+        const tl_tensor *p = tl_node_input(it, node, base + PEEPHOLE + k);
+        int want = peephole && !(k == 0 && cifg);
+        if ((p != NULL) != want || (p && !is_vector(p, n)))
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID,
+                           "peephole weights must be float32 [cells] for every gate (but the input gate under CIFG)");
     }
     if (!h || !c || !h->is_variable || !c->is_variable || h->is_constant || c->is_constant)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "output and cell states must be variable tensors");
     if (h->type != TL_TYPE_FLOAT32 || c->type != TL_TYPE_FLOAT32)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "states must be float32");
-    if (tl_tensor_numel(h) != (int64_t)batches * n || tl_tensor_numel(c) != (int64_t)batches * n)
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "states must be [batch, cells]");
-    *cells = n;
+    if (tl_tensor_numel(h) != (int64_t)d->batches * n_out || tl_tensor_numel(c) != (int64_t)d->batches * n)
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "states must be [batch, outputs] and [batch, cells]");
+    d->cells[dir] = n;
+    d->outputs[dir] = n_out;
+    d->cifg[dir] = cifg;
     return TL_STATUS_OK;
 }
 
@@ -62,22 +85,29 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
     const float *x = tl_node_input(it, node, IN_INPUT)->data;
     int32_t base = backward ? BW : FW, state = backward ? IN_BW_STATE : IN_FW_STATE, g, b, s;
     float *h = tl_node_input(it, node, state)->data, *c = tl_node_input(it, node, state + 1)->data;
+    const tl_tensor *t_in;
     tl_lstm_cell_f32 cell;
     memset(&cell, 0, sizeof cell);
     cell.n_input = d->n_input;
-    cell.n_cell = cell.n_output = d->cells[backward];
+    cell.n_cell = d->cells[backward];
+    cell.n_output = d->outputs[backward];
     cell.activation = d->activation;
     cell.cell_clip = d->cell_clip;
-    for (g = 0; g < 4; g++) {
+    cell.proj_clip = d->proj_clip;
+    cell.cifg = d->cifg[backward];
+    for (g = cell.cifg ? 1 : 0; g < 4; g++) {
         cell.w[g] = tl_node_input(it, node, base + W + g)->data;
         cell.r[g] = tl_node_input(it, node, base + R + g)->data;
         cell.bias[g] = tl_node_input(it, node, base + BIAS + g)->data;
     }
+    for (g = 0; g < 3; g++) cell.peephole[g] = (t_in = tl_node_input(it, node, base + PEEPHOLE + g)) ? t_in->data : NULL;
+    cell.proj_w = (t_in = tl_node_input(it, node, base + PROJECTION)) ? t_in->data : NULL;
+    cell.proj_b = (t_in = tl_node_input(it, node, base + PROJECTION + 1)) ? t_in->data : NULL;
     for (b = 0; b < d->batches; b++)
         for (s = 0; s < d->steps; s++) {
             int32_t t = backward ? d->steps - 1 - s : s;
             size_t row = d->time_major ? (size_t)t * (size_t)d->batches + (size_t)b : (size_t)b * (size_t)d->steps + (size_t)t;
-            tl_lstm_step_f32(&cell, x + row * (size_t)d->n_input, h + (size_t)b * (size_t)cell.n_cell,
+            tl_lstm_step_f32(&cell, x + row * (size_t)d->n_input, h + (size_t)b * (size_t)cell.n_output,
                              c + (size_t)b * (size_t)cell.n_cell, y + row * (size_t)y_step, d->gates->data);
         }
 }
@@ -85,10 +115,10 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
 static tl_status tl_bidirectional_sequence_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
     const bidi_lstm_data *d = node->op_data;
     float *fw_y = tl_node_output(it, node, 0)->data;
-    int32_t both = d->cells[0] + d->cells[1];
-    run_direction(it, node, d, 0, fw_y, d->merge ? both : d->cells[0]);
-    run_direction(it, node, d, 1, d->merge ? fw_y + d->cells[0] : (float *)tl_node_output(it, node, 1)->data,
-                  d->merge ? both : d->cells[1]);
+    int32_t both = d->outputs[0] + d->outputs[1];
+    run_direction(it, node, d, 0, fw_y, d->merge ? both : d->outputs[0]);
+    run_direction(it, node, d, 1, d->merge ? fw_y + d->outputs[0] : (float *)tl_node_output(it, node, 1)->data,
+                  d->merge ? both : d->outputs[1]);
     return TL_STATUS_OK;
 }
 
@@ -113,6 +143,7 @@ tl_status tl_bidirectional_sequence_lstm_prepare(tl_interpreter *it, tl_node *no
     node->op_data = d;
     if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &d->activation) != TL_STATUS_OK ||
         tl_fb_f32(&it->fb, node->options, OPT_CELL_CLIP, 0.0f, &d->cell_clip) != TL_STATUS_OK ||
+        tl_fb_f32(&it->fb, node->options, OPT_PROJ_CLIP, 0.0f, &d->proj_clip) != TL_STATUS_OK ||
         tl_fb_u8(&it->fb, node->options, OPT_MERGE, 0, &merge) != TL_STATUS_OK ||
         tl_fb_u8(&it->fb, node->options, OPT_TIME_MAJOR, 1, &time_major) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
@@ -125,15 +156,15 @@ tl_status tl_bidirectional_sequence_lstm_prepare(tl_interpreter *it, tl_node *no
     d->steps = d->time_major ? in->dims[0] : in->dims[1];
     d->batches = d->time_major ? in->dims[1] : in->dims[0];
     d->n_input = in->dims[2];
-    if ((st = check_cell(it, node, FW, IN_FW_STATE, in, d->batches, &d->cells[0])) != TL_STATUS_OK ||
-        (st = check_cell(it, node, BW, IN_BW_STATE, in, d->batches, &d->cells[1])) != TL_STATUS_OK)
+    if ((st = check_cell(it, node, d, 0, FW, IN_FW_STATE, in)) != TL_STATUS_OK ||
+        (st = check_cell(it, node, d, 1, BW, IN_BW_STATE, in)) != TL_STATUS_OK)
         return st;
     if (tl_node_num_outputs(node) != (d->merge ? 1 : 2))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs two outputs (one with merge_outputs)");
-    if (d->merge ? !output_ok(tl_node_output(it, node, 0), in, d->cells[0] + d->cells[1])
-                 : !output_ok(tl_node_output(it, node, 0), in, d->cells[0]) ||
-                       !output_ok(tl_node_output(it, node, 1), in, d->cells[1]))
-        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "outputs must be float32, the input's shape with cells as last dimension");
+    if (d->merge ? !output_ok(tl_node_output(it, node, 0), in, d->outputs[0] + d->outputs[1])
+                 : !output_ok(tl_node_output(it, node, 0), in, d->outputs[0]) ||
+                       !output_ok(tl_node_output(it, node, 1), in, d->outputs[1]))
+        return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "outputs must be float32, the input's shape with outputs as last dimension");
     d->gates = tl_request_scratch(it, node, sizeof(float) * 4 * (size_t)(d->cells[0] > d->cells[1] ? d->cells[0] : d->cells[1]));
     if (!d->gates) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
     node->eval = tl_bidirectional_sequence_lstm_eval_f32;
