@@ -44,16 +44,23 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
         assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
 
     # the first two cases of each of the coverage table's (builtin, type) pairs (op_coverage.py), both tiers
+    # a pair the runtime lacks is refused (exit 1) by both tiers alike; the rest must run in both
     from .op_coverage import TYPES, cases, probed
+    ran = 0
     for name in probed():
         for dtype in TYPES:
             for k, (model, _) in enumerate(cases(name, dtype)[:2]):
                 path = tmp_path / f"case_{name}_{dtype}_{k}.tflite"
                 path.write_bytes(model)
-                for args in ([], ["reference"]):
+                codes = []
+                for args in (["4096", "1"], ["4096", "1", "reference"]):  # options follow ARENA_KB and RUNS
                     r = _run([out / "tl_run", path, *args])
                     assert r.returncode in (0, 1), f"{path.name}: exit {r.returncode}\n{r.stderr[-2000:]}"
                     assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
+                    codes.append(r.returncode)
+                assert codes[0] == codes[1], f"{path.name}: optimized tier exit {codes[0]}, reference {codes[1]}"
+                ran += codes[0] == 0
+    assert ran >= 500, f"only {ran} coverage cases ran"
 
     seeds = sorted((CORPUS / "fuzz").glob("*.tflite"))
     seeds += [SPARSE / f"{m}.tflite" for m in ("mlp_block4x1_float", "mlp_int8")]
