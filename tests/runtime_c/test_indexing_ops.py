@@ -466,3 +466,17 @@ def test_stablehlo_gather_and_scatter_resized():
     _resized_both(edit_model(data, batch), [[5, 3]],
                   [rng.standard_normal((5, 3)).astype(np.float32), np.array([[4], [1]], np.int32),
                    rng.standard_normal((2, 3)).astype(np.float32)])
+
+
+@pytest.mark.parametrize("n,k", [(10, 3), (10, 10), (40, 40), (40, 7), (64, 63), (200, 200)])
+def test_topk_rows_with_nan(n, k):
+    """LiteRT 2.3.0 ranks a NaN below every number, -inf included, and NaNs among themselves by position."""
+    rng = np.random.default_rng(n * 1000 + k)
+    x = rng.standard_normal((6, n)).astype(np.float32)
+    x[rng.random((6, n)) < 0.25] = np.nan
+    x[0, :] = np.nan
+    x[1, ::3] = np.round(x[1, ::3])
+    x[2, ::2] = np.array([-np.inf, np.inf, -0.0, 0.0] * n, np.float32)[: len(x[2, ::2])]
+    model = one_op("TOPK_V2", [([6, n], "float32"), None], [([6, k], "float32"), ([6, k], "int32")],
+                   consts={1: np.array(k, np.int32)})
+    check_against_litert(model, [x])

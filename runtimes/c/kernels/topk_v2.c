@@ -4,8 +4,8 @@
  * (quantized ones compared as stored, keeping their parameters); k an int32 or int16 scalar;
  * positions int32 or int16. Output shapes are the input's with the last dimension max(k, 0): a
  * constant k is checked against them in prepare, a runtime one at invoke (shapes are planned before
- * invoke). A NaN compares as neither less nor greater, so rows holding NaN may order differently
- * from LiteRT's heap. */
+ * invoke). A float32 NaN ranks below every number (-inf included), NaNs by position, as in LiteRT 2.3.0
+ * (checked against it: test_indexing_ops.py); -0 and 0 are equal. */
 #include <string.h>
 
 #include "../src/kernel_api.h"
@@ -27,9 +27,13 @@ static int32_t read_k(const tl_tensor *t, int k16) {
     }
 }
 
+/* BELOW(p, q): a value p ranks below q. */
+#define BELOW(p, q) ((p) < (q))
+#define BELOW_F32(p, q) ((q) == (q) && ((p) != (p) || (p) < (q)))
+
 /* Insertion of each position into the sorted list of the best k so far: O(row * k). */
-#define TOPK_EVAL(NAME, T)                                                                             \
-    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                        \
+#define TOPK_EVAL(NAME, T, BELOW_)                                                                     \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                         \
         const topk_data *d = node->op_data;                                                            \
         const T *x = tl_node_input(it, node, 0)->data;                                                 \
         T *vals = tl_node_output(it, node, 0)->data;                                                   \
@@ -42,7 +46,7 @@ static int32_t read_k(const tl_tensor *t, int k16) {
         for (r = 0; r < d->rows && d->k > 0; r++, x += d->row_size) {                                  \
             for (n = 0, c = 0; c < d->row_size; c++) {                                                 \
                 /* j: where c goes; it comes after every kept b with x[b] not below x[c] */            \
-                for (j = n; j > 0 && x[best[j - 1]] < x[c]; j--) {}                                    \
+                for (j = n; j > 0 && BELOW_(x[best[j - 1]], x[c]); j--) {}                             \
                 if (j >= d->k) continue;                                                               \
                 if (n < d->k) n++;                                                                     \
                 memmove(best + j + 1, best + j, (size_t)(n - 1 - j) * sizeof *best);                   \
@@ -57,12 +61,12 @@ static int32_t read_k(const tl_tensor *t, int k16) {
         return TL_STATUS_OK;                                                                           \
     }
 
-TOPK_EVAL(tl_topk_v2_eval_f32, float)
-TOPK_EVAL(tl_topk_v2_eval_s8, int8_t)
-TOPK_EVAL(tl_topk_v2_eval_u8, uint8_t)
-TOPK_EVAL(tl_topk_v2_eval_s16, int16_t)
-TOPK_EVAL(tl_topk_v2_eval_s32, int32_t)
-TOPK_EVAL(tl_topk_v2_eval_s64, int64_t)
+TOPK_EVAL(tl_topk_v2_eval_f32, float, BELOW_F32)
+TOPK_EVAL(tl_topk_v2_eval_s8, int8_t, BELOW)
+TOPK_EVAL(tl_topk_v2_eval_u8, uint8_t, BELOW)
+TOPK_EVAL(tl_topk_v2_eval_s16, int16_t, BELOW)
+TOPK_EVAL(tl_topk_v2_eval_s32, int32_t, BELOW)
+TOPK_EVAL(tl_topk_v2_eval_s64, int64_t, BELOW)
 
 tl_status tl_topk_v2_prepare(tl_interpreter *it, tl_node *node) {
     const tl_tensor *in = tl_node_input(it, node, 0), *k = tl_node_input(it, node, 1);
