@@ -4,7 +4,8 @@ uint32 too, every shift amount), ADD_N (int32 wrapping), RANGE and BROADCAST_ARG
 BUCKETIZE (float64, NaN, integers compared as floats), BITCAST, MATRIX_DIAG / MATRIX_SET_DIAG (uint32; the types
 LiteRT's reference misreads are refused), REVERSE_SEQUENCE and DYNAMIC_UPDATE_SLICE (clamped starts, more types),
 L2_POOL_2D and LOCAL_RESPONSE_NORMALIZATION, STABLEHLO_ADD / MULTIPLY / MAXIMUM / MINIMUM / PAD (float64, uint16,
-uint32, NaN), and shape rules after a resize, each bit-exact against LiteRT's
+uint32, NaN), uint8 LOGISTIC / TANH / GELU / HARD_SWISH / LOG_SOFTMAX on every input byte, int64 MUL, int8/int16
+FLOOR_MOD and int32 SQUARED_DIFFERENCE, and shape rules after a resize, each bit-exact against LiteRT's
 reference kernels (BUILTIN_REF; LRN within 2 ulp), and the models prepare must refuse, with a message naming the op."""
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from tests.runtime_c import (
     tflite_graph,
 )
 from tests.runtime_c.test_resize import _batch_model
-from tests.runtime_c.tflite_graph import Model, check_against_litert, one_op, random_values, refused
+from tests.runtime_c.tflite_graph import Model, check_against_litert, one_op, quant, random_values, refused
 
 tflite_graph.OPTIONS.setdefault("RIGHT_SHIFT", "RightShiftOptions")
 tflite_graph.OPTIONS.setdefault("BITWISE_XOR", "BitwiseXorOptions")
@@ -300,3 +301,41 @@ def test_stablehlo_pad_refusals():
                    interior_padding=[0, -1]), "STABLEHLO_PAD", "interior_padding must be >= 0")
     refused(one_op("STABLEHLO_PAD", spec, [((2, 3), "float32")], edge_padding_low=[0], edge_padding_high=[0, 0],
                    interior_padding=[0, 0]), "STABLEHLO_PAD", "one value per dimension")
+
+
+U8_FIXED = {"LOGISTIC": quant(1 / 256, 0), "TANH": quant(1 / 128, 128), "LOG_SOFTMAX": quant(16 / 256, 255)}
+
+
+@pytest.mark.parametrize("in_q", [quant(0.05, 125), quant(0.02, 0), quant(0.1, 255)])
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "GELU", "HARD_SWISH", "LOG_SOFTMAX"])
+def test_uint8_activations_every_input_byte(op, in_q):
+    """Every uint8 input byte, both tiers (the optimized one looks the bytes up in a table), equal to LiteRT."""
+    x = np.arange(256, dtype=np.uint8).reshape(8, 32)
+    out_q = U8_FIXED.get(op, quant(0.04, 60))
+    model = one_op(op, [((8, 32), "uint8", in_q)], [((8, 32), "uint8", out_q)])
+    want = run(litert_interpreter(model), [x])[0]
+    for tier in (tl.lite.OpResolverType.BUILTIN_REF, tl.lite.OpResolverType.AUTO):
+        got = run(tl.lite.Interpreter(model_content=model, experimental_op_resolver_type=tier), [x])[0]
+        np.testing.assert_array_equal(got, want)
+
+
+def test_mul_int64_wraps_then_clamps():
+    a = np.array([2**62, -(2**63), 3, -7, 2**40], np.int64)
+    b = np.array([4, -1, -5, 9, 2**30], np.int64)
+    for act in (0, 1):  # none, RELU
+        check_against_litert(one_op("MUL", [((5,), "int64")] * 2, [((5,), "int64")], fused_activation_function=act),
+                             [a, b])
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_floor_mod_small_ints_signs(dtype):
+    info = np.iinfo(dtype)
+    a = np.array([info.min, info.min, info.max, -7, 7, -7, 0, -1], dtype)
+    b = np.array([-1, 3, -2, 3, -3, -3, 5, info.min], dtype)
+    check_against_litert(one_op("FLOOR_MOD", [((8,), dtype)] * 2, [((8,), dtype)]), [a, b])
+
+
+def test_squared_difference_int32_wraps():
+    a = np.array([2**31 - 1, -(2**31), 70000, -3], np.int32)
+    b = np.array([-(2**31), 2**31 - 1, -70000, 3], np.int32)
+    check_against_litert(one_op("SQUARED_DIFFERENCE", [((4,), "int32")] * 2, [((4,), "int32")]), [a, b])

@@ -1,10 +1,10 @@
 /* HARD_SWISH: x * relu6(x + 3) / 6. float32 in float, in that order, as LiteRT's reference.
- * int8 follows LiteRT's reference 16-bit fixed-point arithmetic exactly: x - zp_in on a 2^7 finer
+ * int8 and uint8 follow LiteRT's reference 16-bit fixed-point arithmetic exactly: x - zp_in on a 2^7 finer
  * "hires" scale; one 16-bit multiplier (hires / s_out) brings it to the output scale before the
  * final shift, another (hires / (3 / 32768)) maps [-3, 3] onto [-1, 1] (saturating), which is
  * moved to [0, 1] and multiplied in (doubling high multiply without rounding); then the output
  * shift (right only: prepare refuses an output scale that would need a left shift), zp_out, and
- * the type's range. The optimized tier runs int8 through a table of hard_swish_s8 (opt/unary_lut.c),
+ * the type's range. The optimized tier runs int8 and uint8 through a table of hard_swish_s8 / _u8 (opt/unary_lut.c),
  * float32 vectorised in the same order (opt/hard_swish_f32.c). */
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
@@ -56,8 +56,9 @@ static int16_t rdivpot16(int16_t x, int e) {
     return (int16_t)((x >> e) + (remainder > threshold ? 1 : 0));
 }
 
-/* One int8 element: the arithmetic the reference eval and the optimized tier's table share. */
-static int32_t hard_swish_s8(const void *ctx, int32_t x) {
+/* One int8 or uint8 element before the clamp to its type: the arithmetic the reference evals and
+ * the optimized tier's table share (LiteRT's reference is one template for both types). */
+static int32_t hard_swish_q(const void *ctx, int32_t x) {
     const hard_swish_data *d = ctx;
     int16_t hires = (int16_t)((x - d->in_zp) * (1 << 7)); /* |x - zp| <= 255: fits */
     int16_t pre_out = srdhm16(hires, d->out_mult);
@@ -70,10 +71,14 @@ static int32_t hard_swish_s8(const void *ctx, int32_t x) {
     relu = (int16_t)((relu + (1 << 15)) >> 1);
     r = rdivpot16(sdhm16(relu, pre_out), -d->out_exp);
     o = (int16_t)(uint16_t)(r + d->out_zp); /* LiteRT adds in 16 bits */
-    return tl_clamp_i32(o, INT8_MIN, INT8_MAX);
+    return o;
 }
 
+static int32_t hard_swish_s8(const void *ctx, int32_t x) { return tl_clamp_i32(hard_swish_q(ctx, x), INT8_MIN, INT8_MAX); }
+static int32_t hard_swish_u8(const void *ctx, int32_t x) { return tl_clamp_i32(hard_swish_q(ctx, x), 0, UINT8_MAX); }
+
 TL_UNARY_EVAL(tl_hard_swish_eval_s8, hard_swish_data, int8_t, int8_t, (int8_t)hard_swish_s8(d, x[i]))
+TL_UNARY_EVAL(tl_hard_swish_eval_u8, hard_swish_data, uint8_t, uint8_t, (uint8_t)hard_swish_u8(d, x[i]))
 
 static int16_t to_16bit_multiplier(int32_t m) {
     if (m >= INT32_MAX - (1 << 15)) return INT16_MAX;
@@ -93,7 +98,8 @@ tl_status tl_hard_swish_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_hard_swish_eval_f32;
         return it->reference_kernels ? TL_STATUS_OK : tl_hard_swish_opt_f32_prepare(it, node);
     }
-    if (in->type != TL_TYPE_INT8) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "HARD_SWISH supports float32 and int8");
+    if (in->type != TL_TYPE_INT8 && in->type != TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "HARD_SWISH supports float32, int8 and uint8");
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
     d = tl_alloc_persistent(it, sizeof *d);
@@ -111,6 +117,10 @@ tl_status tl_hard_swish_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "output scale too small for the input scale (LiteRT refuses it too)");
     if ((st = tl_quantize_multiplier_checked(it, node, (double)relu_real, &m, &d->relu_exp)) != TL_STATUS_OK) return st;
     d->relu_mult = to_16bit_multiplier(m);
+    if (in->type == TL_TYPE_UINT8) {
+        node->eval = tl_hard_swish_eval_u8;
+        return it->reference_kernels ? TL_STATUS_OK : tl_unary_opt_lut_prepare(it, node, 0, hard_swish_u8, d);
+    }
     node->eval = tl_hard_swish_eval_s8;
     return it->reference_kernels ? TL_STATUS_OK : tl_unary_opt_lut_prepare(it, node, 1, hard_swish_s8, d);
 }

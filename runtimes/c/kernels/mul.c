@@ -1,7 +1,7 @@
 /* MUL: out = a * b with broadcasting and a fused activation. float32; int8, uint8 and int16 (int16 with
  * zero points 0) as LiteRT's reference: (a - za) * (b - zb) requantized by s_a * s_b / s_out (that
- * product formed in float, as LiteRT does) plus the output zero point; int32 wraps on overflow as
- * LiteRT's compiled kernel does, then the activation's range. The optimized tier (opt/binary_f32.c,
+ * product formed in float, as LiteRT does) plus the output zero point; int32 and int64 wrap on overflow
+ * as LiteRT's compiled kernel does, then the activation's range. The optimized tier (opt/binary_f32.c,
  * opt/binary_q.c) takes float32, int8 and int16 of the same shapes, a row repeated or a value. */
 #include "../src/kernel_api.h"
 #include "common/broadcast.h"
@@ -14,6 +14,7 @@ typedef struct {
     tl_broadcast bc;
     float f_lo, f_hi;
     int32_t a_offset, b_offset, out_offset, mult, shift, q_lo, q_hi;
+    int64_t l_lo, l_hi; /* int64's activation range */
 } mul_data;
 
 static tl_status tl_mul_eval_f32(tl_interpreter *it, tl_node *node);
@@ -21,6 +22,7 @@ static tl_status tl_mul_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s16(tl_interpreter *it, tl_node *node);
 static tl_status tl_mul_eval_s32(tl_interpreter *it, tl_node *node);
+static tl_status tl_mul_eval_s64(tl_interpreter *it, tl_node *node);
 
 static tl_status int32_activation(tl_interpreter *it, tl_node *node, int8_t act, mul_data *d) {
     int64_t lo, hi;
@@ -55,8 +57,14 @@ tl_status tl_mul_prepare(tl_interpreter *it, tl_node *node) {
         node->eval = tl_mul_eval_s32;
         return int32_activation(it, node, act, d);
     }
+    if (out->type == TL_TYPE_INT64) {
+        node->eval = tl_mul_eval_s64;
+        if (tl_activation_range_int(act, INT64_MIN, INT64_MAX, &d->l_lo, &d->l_hi) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        return TL_STATUS_OK;
+    }
     if (out->type != TL_TYPE_INT8 && out->type != TL_TYPE_INT16 && out->type != TL_TYPE_UINT8)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, uint8, int16 and int32");
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "MUL supports float32, int8, uint8, int16, int32 and int64");
     if ((st = tl_check_quantized(it, node, a)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, b)) != TL_STATUS_OK ||
         (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
@@ -89,8 +97,14 @@ static int32_t mul_wrap_s32(const mul_data *d, int32_t a, int32_t b) {
     return tl_clamp_i32(r, d->q_lo, d->q_hi);
 }
 
+static int64_t mul_wrap_s64(const mul_data *d, int64_t a, int64_t b) {
+    int64_t r = (int64_t)((uint64_t)a * (uint64_t)b);
+    return r < d->l_lo ? d->l_lo : r > d->l_hi ? d->l_hi : r;
+}
+
 TL_BROADCAST_EVAL(tl_mul_eval_f32, mul_data, float, clamp_f(a[oa] * b[ob], d->f_lo, d->f_hi))
 TL_BROADCAST_EVAL(tl_mul_eval_s8, mul_data, int8_t, (int8_t)mul_q(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_mul_eval_u8, mul_data, uint8_t, (uint8_t)mul_q(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_mul_eval_s16, mul_data, int16_t, (int16_t)mul_q(d, a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_mul_eval_s32, mul_data, int32_t, mul_wrap_s32(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(tl_mul_eval_s64, mul_data, int64_t, mul_wrap_s64(d, a[oa], b[ob]))

@@ -1,4 +1,4 @@
-/* SQUARED_DIFFERENCE: out = (a - b) * (a - b), NumPy broadcasting. float32; int8 as LiteRT's
+/* SQUARED_DIFFERENCE: out = (a - b) * (a - b), NumPy broadcasting. float32; int32 wrapping; int8 as LiteRT's
  * reference kernel: each input offset by its zero point, shifted left 7 bits and scaled by
  * s / (2 * max(s_a, s_b)) (multiplier + shift, both below one), the difference squared in int32
  * (at most 2^30), scaled by (2 * max_s)^2 / (2^14 * s_out), plus zp_out, clamped to int8. */
@@ -28,6 +28,13 @@ static int8_t squared_difference_s8(const squared_difference_data *d, int8_t x, 
 }
 
 TL_BROADCAST_EVAL(tl_squared_difference_eval_f32, squared_difference_data, float, squared_difference(a[oa], b[ob]))
+/* int32: (a - b) squared, wrapping as LiteRT's compiled arithmetic (in unsigned here) */
+static int32_t squared_difference_s32(int32_t x, int32_t y) {
+    uint32_t v = (uint32_t)x - (uint32_t)y;
+    return (int32_t)(v * v);
+}
+
+TL_BROADCAST_EVAL(tl_squared_difference_eval_s32, squared_difference_data, int32_t, squared_difference_s32(a[oa], b[ob]))
 TL_BROADCAST_EVAL(tl_squared_difference_eval_s8, squared_difference_data, int8_t, squared_difference_s8(d, a[oa], b[ob]))
 
 /* The multipliers; every shift must be <= 0 (LiteRT applies them as multipliers below one). */
@@ -55,14 +62,15 @@ tl_status tl_squared_difference_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *a = tl_node_input(it, node, 0), *b = tl_node_input(it, node, 1), *out = tl_node_output(it, node, 0);
     squared_difference_data *d;
     if (!a || !b || !out) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs 2 inputs and 1 output");
-    if (a->type != b->type || a->type != out->type || (a->type != TL_TYPE_FLOAT32 && a->type != TL_TYPE_INT8))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SQUARED_DIFFERENCE supports float32 and int8");
+    if (a->type != b->type || a->type != out->type ||
+        (a->type != TL_TYPE_FLOAT32 && a->type != TL_TYPE_INT8 && a->type != TL_TYPE_INT32))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SQUARED_DIFFERENCE supports float32, int8 and int32");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
     if (!tl_broadcast_init(&d->bc, a, b, out)) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "shapes do not broadcast");
-    if (a->type == TL_TYPE_FLOAT32) {
-        node->eval = tl_squared_difference_eval_f32;
+    if (a->type == TL_TYPE_FLOAT32 || a->type == TL_TYPE_INT32) {
+        node->eval = a->type == TL_TYPE_FLOAT32 ? tl_squared_difference_eval_f32 : tl_squared_difference_eval_s32;
         return TL_STATUS_OK;
     }
     node->eval = tl_squared_difference_eval_s8;

@@ -1,10 +1,10 @@
-/* Elementwise activations computed, for int8, through a 256-entry table (LOGISTIC, TANH, GELU). */
+/* Elementwise activations computed, for int8 and uint8, through a 256-entry table (LOGISTIC, TANH, GELU). */
 #ifndef TL_LUT_ACTIVATION_H
 #define TL_LUT_ACTIVATION_H
 
 #include "../../src/kernel_api.h"
 
-/* Prepares a float32 / int8 activation node: float32 runs `eval_f32`; int8 builds the table of
+/* Prepares a float32 / int8 / uint8 activation node: float32 runs `eval_f32`; int8 and uint8 build the table of
  * f at prepare time, as LiteRT's reference kernels do (dequantize each value, f in float, round
  * half away from zero in output units, add the output zero point, clamp), and runs it.
  * out_scale > 0 requires that output scale (LOGISTIC: 1/256); other types are refused (the
