@@ -47,6 +47,26 @@ class Streaming(tf.Module):
         return {"mean": tf.reduce_mean(self.frames.read_value(), axis=0) * scale}
 
 
+class Branches(tf.Module):
+    """A variable updated inside tf.cond branches and a tf.while_loop body: the converter passes its handle into
+    the IF and WHILE subgraphs as an input."""
+
+    def __init__(self):
+        self.v = tf.Variable(tf.zeros([2]), name="v")
+
+    @tf.function(input_signature=[tf.TensorSpec([2], tf.float32), tf.TensorSpec([], tf.bool)])
+    def __call__(self, x, flag):
+        if flag:
+            self.v.assign_add(x)
+        else:
+            self.v.assign(self.v * 0.5)
+        i = tf.constant(0)
+        while i < 3:
+            self.v.assign(self.v + 1.0)
+            i += 1
+        return {"v": self.v.read_value()}
+
+
 def convert(module, signatures):
     with tempfile.TemporaryDirectory() as d:
         tf.saved_model.save(module, d, signatures=signatures)
@@ -57,8 +77,10 @@ def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     acc = Accumulator()
     stream = Streaming()
+    branches = Branches()
     for name, data in (("accumulator", convert(acc, {"serving_default": acc.__call__})),
-                       ("streaming_two_signatures", convert(stream, {"step": stream.step, "peek": stream.peek}))):
+                       ("streaming_two_signatures", convert(stream, {"step": stream.step, "peek": stream.peek})),
+                       ("cond_while", convert(branches, {"serving_default": branches.__call__}))):
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         print(f"{name}.tflite: {len(data):,} bytes")

@@ -3,9 +3,9 @@
 tests/data/tf_stateful holds models TensorFlow's converter made from tf.Variables updated in tf.functions
 (scripts/make_tf_stateful_models.py): each runs over several invokes against LiteRT's reference kernels, the
 variables carried from invoke to invoke (and not reset by reset_all_variables, as in LiteRT), and across two
-signatures sharing one variable, whose initializer runs once whichever signature runs first. Hand-written models
-cover the refusals: a variable used with two shapes, a handle from another subgraph, a read of a variable
-never assigned."""
+signatures sharing one variable, whose initializer runs once whichever signature runs first, and through IF and
+WHILE subgraphs that receive the variable's handle as an input. Hand-written models cover the refusals: a variable
+used with two shapes, a handle that no VAR_HANDLE or caller gives, a read of a variable never assigned."""
 import os
 
 import numpy as np
@@ -33,7 +33,7 @@ def _same(a, b):
 
 
 def test_the_models_hold_resource_variables():
-    for name in ("accumulator", "streaming_two_signatures"):
+    for name in ("accumulator", "streaming_two_signatures", "cond_while"):
         it = tl.lite.Interpreter(model_content=_model(name))
         assert it.unsupported_ops() == []
     data = _model("accumulator")
@@ -67,6 +67,22 @@ def test_accumulator_matches_litert_over_invokes():
             _same(outs[0][key], outs[1][key])
         counts = [v for v in outs[0].values() if np.asarray(v).dtype == np.int32]
         assert counts and int(counts[0]) == k + 1
+
+
+def test_handles_passed_into_if_and_while_subgraphs():
+    data = _model("cond_while")
+    ours, ref = tl.lite.Interpreter(model_content=data), litert_interpreter(data)
+    for it in (ours, ref):
+        it.allocate_tensors()
+    for k in range(5):
+        x = np.array([1.0, -2.0], np.float32) * (k + 1)
+        outs = []
+        for it in (ours, ref):
+            for d in it.get_input_details():
+                it.set_tensor(d["index"], x if d["dtype"] == np.float32 else np.array(k % 2 == 0))
+            it.invoke()
+            outs.append(it.get_tensor(it.get_output_details()[0]["index"]))
+        _same(outs[0], outs[1])
 
 
 @pytest.mark.parametrize("peek_first", [False, True])
@@ -145,4 +161,4 @@ def test_handle_not_from_a_var_handle_is_refused():
     r = g.tensor("r", [3], "float32")
     g.op("READ_VARIABLE", [h], [r])
     g.output(r)
-    refused(m.build(), "READ_VARIABLE", "must come from a VAR_HANDLE")
+    refused(m.build(), "READ_VARIABLE", "must come from a VAR_HANDLE earlier in the same subgraph, or be passed in")

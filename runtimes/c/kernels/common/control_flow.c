@@ -10,7 +10,8 @@ tl_status tl_control_flow_check(tl_interpreter *it, const tl_node *node, const t
         snprintf(detail, sizeof detail, "%s is missing", what);
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, detail);
     }
-    if (t->type != like->type || tl_type_size(t->type) == 0) {
+    /* RESOURCE (13): a variable's handle, resolved at prepare (common/resource.h); nothing to copy */
+    if (t->type != like->type || (tl_type_size(t->type) == 0 && t->type != 13)) {
         snprintf(detail, sizeof detail, "%s has another type than the value it carries", what);
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, detail);
     }

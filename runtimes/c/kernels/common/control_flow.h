@@ -17,7 +17,7 @@ tl_status tl_control_flow_check(tl_interpreter *it, const tl_node *node, const t
 tl_status tl_control_flow_check_outputs(tl_interpreter *it, const tl_node *node);
 
 static inline void tl_copy_tensor(tl_tensor *dst, const tl_tensor *src) {
-    if (dst->data != src->data) memmove(dst->data, src->data, dst->bytes);
+    if (dst->bytes && dst->data != src->data) memmove(dst->data, src->data, dst->bytes);
 }
 
 #endif

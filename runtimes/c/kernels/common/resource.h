@@ -7,8 +7,10 @@
  * Memory is planned before invoke, so a variable's type and shape are fixed at prepare: the first READ_VARIABLE
  * or ASSIGN_VARIABLE prepared on it gives them (LiteRT resizes a variable to whatever is assigned), and the
  * others must agree. The resource tensor itself carries nothing: READ_VARIABLE and ASSIGN_VARIABLE find their
- * variable through the VAR_HANDLE node that produces their resource input, in the same subgraph (a handle
- * passed into a subgraph as an input is refused by name). */
+ * variable at prepare through the VAR_HANDLE node that produces their resource input in the same subgraph or, for
+ * a handle that is an input of the subgraph (TensorFlow passes handles into the branches of IF and the cond and
+ * body of WHILE), through what the IF or WHILE calling it passes there; callers passing different variables
+ * are refused by name. */
 #ifndef TL_RESOURCE_H
 #define TL_RESOURCE_H
 
