@@ -480,3 +480,13 @@ def test_topk_rows_with_nan(n, k):
     model = one_op("TOPK_V2", [([6, n], "float32"), None], [([6, k], "float32"), ([6, k], "int32")],
                    consts={1: np.array(k, np.int32)})
     check_against_litert(model, [x])
+
+
+def test_where_uint32():
+    """A condition type LiteRT's reference kernel takes beyond the coverage table's columns (its UNIQUE, in 2.3.0,
+    refuses uint16, so this one does too)."""
+    rng = np.random.default_rng(13)
+    x = rng.integers(0, 3, (4, 5)).astype(np.uint32)
+    x[0, 0] = 2**32 - 1
+    check_against_litert(one_op("WHERE", [([4, 5], "uint32")], [([20, 2], "int64")]), [x])
+    refused(one_op("UNIQUE", [([12], "uint16")], [([12], "uint16"), ([12], "int32")]), "UNIQUE", "input must be")

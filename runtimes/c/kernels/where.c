@@ -1,6 +1,6 @@
 /* WHERE (one input): the coordinates of the condition's nonzero elements, row-major, as int64 [count, rank];
- * condition bool, float32 (NaN counts as nonzero, -0 as zero: x != 0), int8, uint8, int32 or int64, rank at
- * least 1. A constant condition gives a static shape, set in prepare. Otherwise the count is known only at
+ * condition bool, float32 (NaN counts as nonzero, -0 as zero: x != 0), int8, uint8, int32, uint32 or int64,
+ * rank at least 1. A constant condition gives a static shape, set in prepare. Otherwise the count is known only at
  * invoke: the output is planned at [elements, rank] and its real shape set after each invoke; it may then
  * only be a graph output (common/value_shaped.c). */
 #include "../src/kernel_api.h"
@@ -19,6 +19,7 @@ static int nonzero(const tl_tensor *c, int64_t i) {
     case TL_TYPE_INT8: return NONZERO(int8_t, c->data, i);
     case TL_TYPE_UINT8: case TL_TYPE_BOOL: return NONZERO(uint8_t, c->data, i);
     case TL_TYPE_INT32: return NONZERO(int32_t, c->data, i);
+    case TL_TYPE_UINT32: return NONZERO(uint32_t, c->data, i);
     default: return NONZERO(int64_t, c->data, i);
     }
 }
@@ -59,8 +60,9 @@ tl_status tl_where_prepare(tl_interpreter *it, tl_node *node) {
     if (tl_node_num_inputs(node) != 1 || tl_node_num_outputs(node) != 1 || !c || !out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs a condition and an output");
     if (c->type != TL_TYPE_BOOL && c->type != TL_TYPE_FLOAT32 && c->type != TL_TYPE_INT8 && c->type != TL_TYPE_UINT8 &&
-        c->type != TL_TYPE_INT32 && c->type != TL_TYPE_INT64)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "condition must be bool, float32, int8, uint8, int32 or int64");
+        c->type != TL_TYPE_INT32 && c->type != TL_TYPE_UINT32 && c->type != TL_TYPE_INT64)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                       "condition must be bool, float32, int8, uint8, int32, uint32 or int64");
     if (out->type != TL_TYPE_INT64) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be int64");
     if (c->ndim < 1) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "condition must have rank 1 or more");
     d = tl_alloc_persistent(it, sizeof *d);
