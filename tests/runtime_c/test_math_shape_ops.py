@@ -4,7 +4,8 @@ uint32 too, every shift amount), ADD_N (int32 wrapping), RANGE and BROADCAST_ARG
 BUCKETIZE (float64, NaN, integers compared as floats), BITCAST, MATRIX_DIAG / MATRIX_SET_DIAG (uint32; the types
 LiteRT's reference misreads are refused), REVERSE_SEQUENCE and DYNAMIC_UPDATE_SLICE (clamped starts, more types),
 L2_POOL_2D and LOCAL_RESPONSE_NORMALIZATION, STABLEHLO_ADD / MULTIPLY / MAXIMUM / MINIMUM / PAD (float64, uint16,
-uint32, NaN), uint8 LOGISTIC / TANH / GELU / HARD_SWISH / LOG_SOFTMAX on every input byte, int64 MUL, int8/int16
+uint32, NaN), uint8 LOGISTIC / TANH / GELU / HARD_SWISH / LOG_SOFTMAX and int8 EXP / LOG on every input byte, int64
+MUL, int8/int16
 FLOOR_MOD and int32 SQUARED_DIFFERENCE, and shape rules after a resize, each bit-exact against LiteRT's
 reference kernels (BUILTIN_REF; LRN within 2 ulp), and the models prepare must refuse, with a message naming the op."""
 import numpy as np
@@ -339,3 +340,15 @@ def test_squared_difference_int32_wraps():
     a = np.array([2**31 - 1, -(2**31), 70000, -3], np.int32)
     b = np.array([-(2**31), 2**31 - 1, -70000, 3], np.int32)
     check_against_litert(one_op("SQUARED_DIFFERENCE", [((4,), "int32")] * 2, [((4,), "int32")]), [a, b])
+
+
+@pytest.mark.parametrize("in_q", [quant(0.05, -3), quant(0.02, -128), quant(0.1, 100)])
+@pytest.mark.parametrize("op", ["EXP", "LOG"])
+def test_int8_exp_log_every_input_byte(op, in_q):
+    """Every int8 byte, both tiers; LOG of values <= 0 (infinite or NaN) lands on -128 as in LiteRT's table."""
+    x = np.arange(-128, 128, dtype=np.int8).reshape(8, 32)
+    model = one_op(op, [((8, 32), "int8", in_q)], [((8, 32), "int8", quant(0.07, -20))])
+    want = run(litert_interpreter(model), [x])[0]
+    for tier in (tl.lite.OpResolverType.BUILTIN_REF, tl.lite.OpResolverType.AUTO):
+        got = run(tl.lite.Interpreter(model_content=model, experimental_op_resolver_type=tier), [x])[0]
+        np.testing.assert_array_equal(got, want)

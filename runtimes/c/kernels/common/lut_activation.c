@@ -43,8 +43,9 @@ tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f
     inverse_scale = 1.0f / out->scale;
     for (v = -128; v <= 255; v++) { /* the same float table for both types: int8 bytes, then uint8 ones */
         float y = roundf(f(in->scale * (float)(v - in->zero_point)) * inverse_scale);
-        y = y > 1e6f ? 1e6f : (y < -1e6f ? -1e6f : y); /* unbounded f (GELU): the int32 conversion stays defined */
-        int32_t q = (int32_t)(y + (float)out->zero_point);
+        /* to int32 as LiteRT's compiled cast does: NaN, infinities (LOG of 0, EXP overflowing) and values out
+         * of range give INT32_MIN, clamped to the type's lowest */
+        int32_t q = tl_to_i32_x86((double)(y + (float)out->zero_point));
         if (v <= 127) d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
         if (v >= 0) d->lut_u8[v] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
     }
