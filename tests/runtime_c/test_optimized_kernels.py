@@ -89,8 +89,9 @@ def _q(scale, zero, axis=0):
     return Quantization(np.asarray(scale, np.float32).ravel(), np.asarray(zero, np.int64).ravel(), axis)
 
 
-def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32"):
-    """One CONV_2D or DEPTHWISE_CONV_2D; int8: asymmetric input and output, per-channel weights, int32 bias."""
+def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32", mult=1):
+    """One CONV_2D or DEPTHWISE_CONV_2D (depth multiplier `mult`); int8: asymmetric input and output,
+    per-channel weights, int32 bias."""
     rng = np.random.default_rng(seed)
     sg = Subgraph("m")
     x = sg.add_tensor(Tensor("x", dtype, (batch, h, w, c)))
@@ -98,9 +99,9 @@ def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, 
         f = rng.normal(0, 1, (out_c, k, k, c))
         opts, axis = {}, 0
     else:
-        out_c = c
-        f = rng.normal(0, 1, (1, k, k, c))
-        opts, axis = {"depth_multiplier": 1}, 3
+        out_c = c * mult
+        f = rng.normal(0, 1, (1, k, k, out_c))
+        opts, axis = {"depth_multiplier": mult}, 3
     if dtype == "float32":
         fi = sg.add_tensor(Tensor("f", "float32", f.shape, f.astype(np.float32)))
         bi = sg.add_tensor(Tensor("b", "float32", (out_c,), rng.normal(0, 1, out_c).astype(np.float32)))
@@ -141,6 +142,18 @@ GEOMETRIES = [(kind, *g) for kind in ("CONV_2D", "DEPTHWISE_CONV_2D") for g in i
 def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dilation, dtype):
     batch, h, w, c = shape
     _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride, dtype=dtype), seed=2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+@pytest.mark.parametrize("shape,mult,stride,padding", [((1, 96, 96, 1), 8, 2, 0), ((2, 7, 9, 3), 2, 1, 0),
+                                                       ((1, 10, 6, 5), 3, 2, 1), ((1, 6, 6, 2), 17, 1, 0)],
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_multiplier_in_every_tier(shape, mult, stride, padding, dtype):
+    """Depth multipliers above 1 (person_detect's first layer: 1 channel to 8): the optimized int8 tier
+    repeats each input channel into scratch and runs its usual micro-kernels."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=1, seed=mult, dtype=dtype,
+                mult=mult), seed=4)
 
 
 def _one_op(opcode, inputs, out, options=None, consts=()):

@@ -1,9 +1,12 @@
-/* DEPTHWISE_CONV_2D int8 with a depth multiplier of 1, vectorised across channels (the optimized
- * tier; kernels/depthwise_conv_2d.c is the definition): per output pixel, 16 channels at a time,
- * acc = sum over the taps inside the input of (x + in_offset) * w, then the reference's
- * requantization, offset and clamp per channel: exact integer arithmetic, so equal results. Here:
- * the portable C loop and the choice of micro-kernel (x86 ones in depthwise_conv_2d_s8_x86.c).
- * Not taken: multipliers above 1, or sums that could leave int32 (the reference saturates there). */
+/* DEPTHWISE_CONV_2D int8, vectorised across channels (the optimized tier; kernels/depthwise_conv_2d.c
+ * is the definition): per output pixel, 16 channels at a time, acc = sum over the taps inside the
+ * input of (x + in_offset) * w, then the reference's requantization, offset and clamp per channel:
+ * exact integer arithmetic, so equal results. Here: the portable C loop and the choice of
+ * micro-kernel (x86 ones in depthwise_conv_2d_s8_x86.c). The micro-kernels read one input channel
+ * per output channel; a depth multiplier m > 1 (output channel c reads input channel c / m, as in
+ * person_detect's first layer, 1 -> 8 channels) first copies each input channel m times into a
+ * scratch input, where a SIMD kernel exists and weight packing is on (otherwise the reference runs, in a
+ * smaller arena). Not taken: sums that could leave int32 (the reference saturates there). */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -19,6 +22,7 @@ typedef void (*dw_s8_fn)(const tl_conv_data *d, const int8_t *x, const int8_t *f
 typedef struct {
     const tl_conv_data *conv;
     dw_s8_fn run;
+    tl_scratch *expanded; /* depth multiplier > 1: the input with each channel repeated, else NULL */
 } dw_s8_opt;
 
 void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
@@ -68,12 +72,27 @@ static void task_s8(void *ctx, int32_t t) {
     j->o->run(j->o->conv, j->x, j->f, j->bias, j->y, first, last);
 }
 
+/* x [pixels, in_c] -> e [pixels, in_c * m]: channel c of e is channel c / m of x. */
+static void repeat_channels(const int8_t *x, int64_t pixels, int32_t in_c, int32_t m, int8_t *e) {
+    int64_t p;
+    int32_t c, k;
+    for (p = 0; p < pixels; p++, x += in_c)
+        for (c = 0; c < in_c; c++)
+            for (k = 0; k < m; k++) *e++ = x[c];
+}
+
 static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
     const tl_tensor *bt = tl_node_input(it, node, 2);
     dw_s8_job j;
     int32_t tasks;
     j.o = node->op_data;
     j.x = tl_node_input(it, node, 0)->data;
+    if (j.o->expanded) {
+        const tl_conv_data *d = j.o->conv;
+        repeat_channels(j.x, (int64_t)d->batches * d->in_h * d->in_w, d->in_c, d->depth_mult,
+                        j.o->expanded->data);
+        j.x = j.o->expanded->data;
+    }
     j.f = tl_node_input(it, node, 1)->data;
     j.bias = bt ? bt->data : NULL;
     j.y = tl_node_output(it, node, 0)->data;
@@ -93,23 +112,33 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
 #if defined(TL_ARM_DSP)
     return tl_depthwise_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension */
 #endif
-    if (d->depth_mult != 1 || taps > TL_DW_MAX_TAPS) return TL_STATUS_OK;
+    dw_s8_fn run = tl_dw_s8_portable;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (it->cpu & TL_CPU_AVX512)
+        run = tl_dw_s8_avx512;
+    else if (it->cpu & TL_CPU_AVX2)
+        run = tl_dw_s8_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if (it->cpu & TL_CPU_NEON) run = tl_dw_s8_neon;
+#elif defined(__wasm_simd128__)
+    if (it->cpu & TL_CPU_WASM_SIMD) run = tl_dw_s8_wasm;
+#endif
+    /* the repeated input costs in_h * in_w * out_c bytes of arena: not with the portable loop (microcontrollers)
+     * or with weight packing off (the arena-lean setting: tl_interpreter_set_pack_weights(it, 0)) */
+    if (d->depth_mult != 1 && (run == tl_dw_s8_portable || it->no_weight_packing)) return TL_STATUS_OK;
+    if (taps > TL_DW_MAX_TAPS) return TL_STATUS_OK;
     for (c = 0; c < d->out_c; c++) /* |sum| <= taps * 255 * 128, plus the bias, inside int32 */
         if (taps * 255 * 128 + (bias ? (bias[c] < 0 ? -(int64_t)bias[c] : bias[c]) : 0) > INT32_MAX) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");
     o->conv = d;
-    o->run = tl_dw_s8_portable;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (it->cpu & TL_CPU_AVX512)
-        o->run = tl_dw_s8_avx512;
-    else if (it->cpu & TL_CPU_AVX2)
-        o->run = tl_dw_s8_avx2;
-#elif defined(__aarch64__) && defined(__ARM_NEON)
-    if (it->cpu & TL_CPU_NEON) o->run = tl_dw_s8_neon;
-#elif defined(__wasm_simd128__)
-    if (it->cpu & TL_CPU_WASM_SIMD) o->run = tl_dw_s8_wasm;
-#endif
+    o->run = run;
+    o->expanded = NULL;
+    if (d->depth_mult != 1) {
+        o->expanded = tl_request_scratch(it, node, (size_t)d->batches * (size_t)d->in_h * (size_t)d->in_w *
+                                                   (size_t)d->out_c);
+        if (!o->expanded) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D repeated input");
+    }
     node->op_data = o;
     node->eval = eval_s8;
     return TL_STATUS_OK;
