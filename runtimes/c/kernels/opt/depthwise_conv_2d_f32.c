@@ -1,10 +1,12 @@
-/* DEPTHWISE_CONV_2D float32 with a depth multiplier of 1, vectorised across channels (the
- * optimized tier; kernels/depthwise_conv_2d.c is the definition). NHWC keeps a pixel's channels
+/* DEPTHWISE_CONV_2D float32, vectorised across channels (the optimized tier;
+ * kernels/depthwise_conv_2d.c is the definition). NHWC keeps a pixel's channels
  * side by side, so each output pixel is computed 16 channels at a time, with the window's taps
  * accumulated in registers. The taps are summed in the reference kernel's order and the bias added
  * last, so the results are the reference's bit for bit. Here: the portable C loop and the choice of
- * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones, _neon.c and _wasm.c theirs). Not taken:
- * multipliers above 1. */
+ * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones, _neon.c and _wasm.c theirs). A depth
+ * multiplier above 1 (magic_wand: 1 -> 8 channels) repeats the input's channels into scratch first
+ * (tl_dw_repeat_channels), where a SIMD kernel exists and weight packing is on; otherwise the
+ * reference runs, in a smaller arena. */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -18,7 +20,28 @@ typedef void (*dw_fn)(const tl_conv_data *d, const float *x, const float *f, con
 typedef struct {
     const tl_conv_data *conv;
     dw_fn run;
+    tl_scratch *expanded; /* depth multiplier > 1: the input with each channel repeated, else NULL */
 } dw_f32_opt;
+
+void tl_dw_repeat_channels(const tl_conv_data *d, const void *x, size_t elem_bytes, void *e) {
+    const int64_t pixels = (int64_t)d->batches * d->in_h * d->in_w;
+    const int32_t in_c = d->in_c, m = d->depth_mult;
+    int64_t p;
+    int32_t c, k;
+    if (elem_bytes == 1) {
+        const int8_t *xs = x;
+        int8_t *es = e;
+        for (p = 0; p < pixels; p++, xs += in_c)
+            for (c = 0; c < in_c; c++)
+                for (k = 0; k < m; k++) *es++ = xs[c];
+    } else {
+        const float *xs = x;
+        float *es = e;
+        for (p = 0; p < pixels; p++, xs += in_c)
+            for (c = 0; c < in_c; c++)
+                for (k = 0; k < m; k++) *es++ = xs[c];
+    }
+}
 
 void tl_dw_f32_portable(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
                         int64_t first_row, int64_t last_row) {
@@ -75,6 +98,10 @@ static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
     int32_t tasks;
     j.o = node->op_data;
     j.x = tl_node_input(it, node, 0)->data;
+    if (j.o->expanded) {
+        tl_dw_repeat_channels(j.o->conv, j.x, sizeof(float), j.o->expanded->data);
+        j.x = j.o->expanded->data;
+    }
     j.f = tl_node_input(it, node, 1)->data;
     j.bias = bt ? bt->data : NULL;
     j.y = tl_node_output(it, node, 0)->data;
@@ -87,21 +114,28 @@ static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     const tl_conv_data *d = node->op_data;
     dw_f32_opt *o;
-    if (d->depth_mult != 1) return TL_STATUS_OK;
+    dw_fn run = tl_dw_f32_portable;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if ((it->cpu & TL_CPU_AVX512) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
+        run = tl_dw_f32_avx512;
+    else if ((it->cpu & TL_CPU_AVX2) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
+        run = tl_dw_f32_avx2;
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if (it->cpu & TL_CPU_NEON) run = tl_dw_f32_neon;
+#elif defined(__wasm_simd128__)
+    if ((it->cpu & TL_CPU_WASM_SIMD) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS) run = tl_dw_f32_wasm;
+#endif
+    if (d->depth_mult != 1 && (run == tl_dw_f32_portable || it->no_weight_packing)) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");
     o->conv = d;
-    o->run = tl_dw_f32_portable;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if ((it->cpu & TL_CPU_AVX512) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
-        o->run = tl_dw_f32_avx512;
-    else if ((it->cpu & TL_CPU_AVX2) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
-        o->run = tl_dw_f32_avx2;
-#elif defined(__aarch64__) && defined(__ARM_NEON)
-    if (it->cpu & TL_CPU_NEON) o->run = tl_dw_f32_neon;
-#elif defined(__wasm_simd128__)
-    if ((it->cpu & TL_CPU_WASM_SIMD) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS) o->run = tl_dw_f32_wasm;
-#endif
+    o->run = run;
+    o->expanded = NULL;
+    if (d->depth_mult != 1) {
+        o->expanded = tl_request_scratch(it, node, (size_t)d->batches * (size_t)d->in_h * (size_t)d->in_w *
+                                                   (size_t)d->out_c * sizeof(float));
+        if (!o->expanded) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D repeated input");
+    }
     node->op_data = o;
     node->eval = eval_f32;
     return TL_STATUS_OK;

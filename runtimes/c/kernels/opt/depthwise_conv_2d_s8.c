@@ -72,15 +72,6 @@ static void task_s8(void *ctx, int32_t t) {
     j->o->run(j->o->conv, j->x, j->f, j->bias, j->y, first, last);
 }
 
-/* x [pixels, in_c] -> e [pixels, in_c * m]: channel c of e is channel c / m of x. */
-static void repeat_channels(const int8_t *x, int64_t pixels, int32_t in_c, int32_t m, int8_t *e) {
-    int64_t p;
-    int32_t c, k;
-    for (p = 0; p < pixels; p++, x += in_c)
-        for (c = 0; c < in_c; c++)
-            for (k = 0; k < m; k++) *e++ = x[c];
-}
-
 static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
     const tl_tensor *bt = tl_node_input(it, node, 2);
     dw_s8_job j;
@@ -88,9 +79,7 @@ static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
     j.o = node->op_data;
     j.x = tl_node_input(it, node, 0)->data;
     if (j.o->expanded) {
-        const tl_conv_data *d = j.o->conv;
-        repeat_channels(j.x, (int64_t)d->batches * d->in_h * d->in_w, d->in_c, d->depth_mult,
-                        j.o->expanded->data);
+        tl_dw_repeat_channels(j.o->conv, j.x, 1, j.o->expanded->data);
         j.x = j.o->expanded->data;
     }
     j.f = tl_node_input(it, node, 1)->data;

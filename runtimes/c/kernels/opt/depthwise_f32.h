@@ -21,4 +21,9 @@ void tl_dw_f32_neon(const tl_conv_data *d, const float *x, const float *f, const
 void tl_dw_f32_wasm(const tl_conv_data *d, const float *x, const float *f, const float *bias, float *y,
     int64_t first_row, int64_t last_row);
 
+/* For a depth multiplier m > 1 (output channel c reads input channel c / m): the micro-kernels read one
+ * input channel per output channel, so d's input, [batches * in_h * in_w, in_c] elements of `elem_bytes`
+ * (1 or 4), is first written to e with each channel repeated m times. */
+void tl_dw_repeat_channels(const tl_conv_data *d, const void *x, size_t elem_bytes, void *e);
+
 #endif
