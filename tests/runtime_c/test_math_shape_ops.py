@@ -352,3 +352,14 @@ def test_int8_exp_log_every_input_byte(op, in_q):
     for tier in (tl.lite.OpResolverType.BUILTIN_REF, tl.lite.OpResolverType.AUTO):
         got = run(tl.lite.Interpreter(model_content=model, experimental_op_resolver_type=tier), [x])[0]
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype,in_q,out_q", [
+    ("int8", quant(0.05, -3), quant(0.06, 2)), ("int8", quant(0.05, 10), quant(0.05, -128)),
+    ("int8", quant(0.02, -128), quant(0.01, -128)), ("int16", quant(0.001, 0), quant(0.0012, 0)),
+    ("int16", quant(0.002, 0), quant(0.002, 0)), ("int16", quant(0.003, 0), quant(0.0007, 0))])
+def test_quantized_abs_every_value(dtype, in_q, out_q):
+    """int8: every byte; int16: every 7th value; equal scales (no rescale) and rescales up and down."""
+    info = np.iinfo(dtype)
+    x = np.arange(info.min, info.max + 1, 1 if dtype == "int8" else 7).astype(dtype)
+    check_against_litert(one_op("ABS", [((x.size,), dtype, in_q)], [((x.size,), dtype, out_q)]), [x])
