@@ -1,5 +1,6 @@
 #include "resource.h"
 
+#include <stdint.h>
 #include <string.h>
 
 tl_status tl_var_handle_eval(tl_interpreter *it, tl_node *node) {
@@ -12,8 +13,10 @@ static int32_t output_index(const tl_interpreter *it, const tl_node *node) {
     return node->outputs.len == 1 ? tl_fb_vec_i32(&it->fb, node->outputs, 0) : -1;
 }
 
-static tl_resource_var ambiguous_marker;
-#define AMBIGUOUS (&ambiguous_marker)
+/* A distinct address that stands for "callers disagree"; never written (const: the runtime has no writable
+ * statics), so the const may be dropped for the comparisons below. */
+static const tl_resource_var ambiguous_marker = {0};
+#define AMBIGUOUS ((tl_resource_var *)(uintptr_t)&ambiguous_marker)
 
 /* The variable behind tensor `handle` of subgraph `sg` as seen by node `user` (NULL: any node): the VAR_HANDLE
  * before `user` that produces it, or, when it is an input of the subgraph, what every IF or WHILE calling the
