@@ -145,14 +145,16 @@ def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dil
 
 
 @pytest.mark.parametrize("dtype", ["float32", "int8"])
-@pytest.mark.parametrize("shape,mult,stride,padding", [((1, 96, 96, 1), 8, 2, 0), ((2, 7, 9, 3), 2, 1, 0),
-                                                       ((1, 10, 6, 5), 3, 2, 1), ((1, 6, 6, 2), 17, 1, 0)],
-                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
-def test_depthwise_multiplier_in_every_tier(shape, mult, stride, padding, dtype):
-    """Depth multipliers above 1 (person_detect's first layer: 1 channel to 8): the optimized int8 tier
-    repeats each input channel into scratch and runs its usual micro-kernels."""
+@pytest.mark.parametrize("shape,mult,stride,padding,k", [
+    ((1, 96, 96, 1), 8, 2, 0, 3), ((2, 7, 9, 3), 2, 1, 0, 3), ((1, 10, 6, 5), 3, 2, 1, 3), ((1, 6, 6, 2), 17, 1, 0, 3),
+    ((1, 25, 20, 1), 8, 2, 0, 9), ((1, 12, 12, 16), 1, 1, 0, 8)],   # 81 and 64 taps: more than the registers hold
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_multiplier_in_every_tier(shape, mult, stride, padding, k, dtype):
+    """Depth multipliers above 1 (person_detect's first layer: 1 channel to 8) and windows larger than the SIMD
+    kernels keep in registers (micro_speech: 10 x 8): the optimized tier repeats each input channel into
+    scratch and runs its micro-kernels, or its portable loop for big windows."""
     batch, h, w, c = shape
-    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=1, seed=mult, dtype=dtype,
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, stride, padding, 1, act=1, seed=mult, dtype=dtype,
                 mult=mult), seed=4)
 
 

@@ -114,18 +114,21 @@ static tl_status eval_f32(tl_interpreter *it, tl_node *node) {
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
     const tl_conv_data *d = node->op_data;
     dw_f32_opt *o;
-    dw_fn run = tl_dw_f32_portable;
+    dw_fn simd = NULL, run;
+    int big = d->win.filter_h * d->win.filter_w > TL_DW_MAX_TAPS; /* more taps than the x86/wasm registers hold */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if ((it->cpu & TL_CPU_AVX512) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
-        run = tl_dw_f32_avx512;
-    else if ((it->cpu & TL_CPU_AVX2) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS)
-        run = tl_dw_f32_avx2;
+    if (it->cpu & TL_CPU_AVX512)
+        simd = tl_dw_f32_avx512;
+    else if (it->cpu & TL_CPU_AVX2)
+        simd = tl_dw_f32_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
-    if (it->cpu & TL_CPU_NEON) run = tl_dw_f32_neon;
+    if (it->cpu & TL_CPU_NEON) simd = tl_dw_f32_neon;
+    big = 0; /* any window */
 #elif defined(__wasm_simd128__)
-    if ((it->cpu & TL_CPU_WASM_SIMD) && d->win.filter_h * d->win.filter_w <= TL_DW_MAX_TAPS) run = tl_dw_f32_wasm;
+    if (it->cpu & TL_CPU_WASM_SIMD) simd = tl_dw_f32_wasm;
 #endif
-    if (d->depth_mult != 1 && (run == tl_dw_f32_portable || it->no_weight_packing)) return TL_STATUS_OK;
+    run = simd && !big ? simd : tl_dw_f32_portable;
+    if (d->depth_mult != 1 && (!simd || it->no_weight_packing)) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");
     o->conv = d;

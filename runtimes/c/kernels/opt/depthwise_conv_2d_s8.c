@@ -6,7 +6,8 @@
  * per output channel; a depth multiplier m > 1 (output channel c reads input channel c / m, as in
  * person_detect's first layer, 1 -> 8 channels) first copies each input channel m times into a
  * scratch input, where a SIMD kernel exists and weight packing is on (otherwise the reference runs, in a
- * smaller arena). Not taken: sums that could leave int32 (the reference saturates there). */
+ * smaller arena). Windows over TL_DW_MAX_TAPS taps run the portable loop. Not taken: sums that could
+ * leave int32 (the reference saturates there). */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -101,21 +102,23 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
 #if defined(TL_ARM_DSP)
     return tl_depthwise_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension */
 #endif
-    dw_s8_fn run = tl_dw_s8_portable;
+    dw_s8_fn simd = NULL, run;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (it->cpu & TL_CPU_AVX512)
-        run = tl_dw_s8_avx512;
+        simd = tl_dw_s8_avx512;
     else if (it->cpu & TL_CPU_AVX2)
-        run = tl_dw_s8_avx2;
+        simd = tl_dw_s8_avx2;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
-    if (it->cpu & TL_CPU_NEON) run = tl_dw_s8_neon;
+    if (it->cpu & TL_CPU_NEON) simd = tl_dw_s8_neon;
 #elif defined(__wasm_simd128__)
-    if (it->cpu & TL_CPU_WASM_SIMD) run = tl_dw_s8_wasm;
+    if (it->cpu & TL_CPU_WASM_SIMD) simd = tl_dw_s8_wasm;
 #endif
-    /* the repeated input costs in_h * in_w * out_c bytes of arena: not with the portable loop (microcontrollers)
-     * or with weight packing off (the arena-lean setting: tl_interpreter_set_pack_weights(it, 0)) */
-    if (d->depth_mult != 1 && (run == tl_dw_s8_portable || it->no_weight_packing)) return TL_STATUS_OK;
-    if (taps > TL_DW_MAX_TAPS) return TL_STATUS_OK;
+    /* the SIMD kernels keep the window's taps in registers; larger windows (micro_speech's 10 x 8) take the
+     * portable loop */
+    run = simd && taps <= TL_DW_MAX_TAPS ? simd : tl_dw_s8_portable;
+    /* the repeated input costs in_h * in_w * out_c bytes of arena: only where a SIMD kernel exists (not on
+     * microcontrollers) and weight packing is on (off is the arena-lean setting) */
+    if (d->depth_mult != 1 && (!simd || it->no_weight_packing)) return TL_STATUS_OK;
     for (c = 0; c < d->out_c; c++) /* |sum| <= taps * 255 * 128, plus the bias, inside int32 */
         if (taps * 255 * 128 + (bias ? (bias[c] < 0 ? -(int64_t)bias[c] : bias[c]) : 0) > INT32_MAX) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
