@@ -258,7 +258,8 @@ for _builtin, _op in {"ADD": "add", "SUB": "sub", "MUL": "mul", "DIV": "div", "P
                       "RELU": "relu", "RELU6": "relu6", "LOGISTIC": "sigmoid", "TANH": "tanh",
                       "HARD_SWISH": "hard_swish", "EXP": "exp", "LOG": "log", "SQRT": "sqrt", "RSQRT": "rsqrt",
                       "ABS": "abs", "NEG": "neg", "SIGN": "sign", "SQUARE": "square", "ZEROS_LIKE": "zeros_like",
-                      "SELECT_V2": "where", "FLOOR_MOD": "floor_mod"}.items():
+                      "SELECT_V2": "where", "FLOOR_MOD": "floor_mod", "FLOOR": "floor", "SIN": "sin",
+                      "COS": "cos"}.items():
     RULES[_builtin] = _one_to_one(_op)
 
 

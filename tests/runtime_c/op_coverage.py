@@ -266,9 +266,9 @@ def _unary_plain(name, dtype, k, shape):
 
 def probed() -> list[str]:
     """The builtins the table probes type by type."""
-    from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     from tests.runtime_c.op_cases_conv3d import CASES as CONV_3D_OPS
     from tests.runtime_c.op_cases_indexing import CASES as INDEXING_CASES
+    from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
     from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES

@@ -24,7 +24,8 @@ from tests.litert import litert_interpreter, litert_schema, run
 
 DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9,
           "uint64": 12, "uint32": 15, "uint16": 16, "float64": 10, "complex64": 8}
-OPTIONS = {"UNIQUE": "UniqueOptions", "WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions", "SPLIT": "SplitOptions",
+OPTIONS = {"UNIQUE": "UniqueOptions", "WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions",
+           "SPLIT": "SplitOptions",
            "SPLIT_V": "SplitVOptions", "LESS": "LessOptions", "LESS_EQUAL": "LessEqualOptions",
            "GREATER": "GreaterOptions", "GREATER_EQUAL": "GreaterEqualOptions", "EQUAL": "EqualOptions",
            "NOT_EQUAL": "NotEqualOptions", "LOGICAL_AND": "LogicalAndOptions", "LOGICAL_OR": "LogicalOrOptions",
