@@ -46,4 +46,6 @@ def test_bad_models_refused():
     refused(one_op("SOFTMAX", [((1, 70000), "int16", quant(1e-3, 0))], [((1, 70000), "int16", OUT)], beta=1.0),
             "SOFTMAX", "overflow the int32 sum")
     refused(one_op("SOFTMAX", [x], [((2, 4), "int8", quant(1 / 256, -128))], beta=1.0), "SOFTMAX",
-            "supports float32, int8, int8 -> int16 and int16")
+            "supports float32, int8, int8 -> int16, int16 and uint8")
+    refused(one_op("SOFTMAX", [((2, 4), "uint8", quant(0.1, 128))], [((2, 4), "uint8", quant(1 / 256, 5))],
+                   beta=1.0), "SOFTMAX", "uint8 softmax output must have scale 1/256, zero point 0")

@@ -3,7 +3,9 @@
  * a fixed-point number with 5 integer bits, exp in fixed point, the sum's reciprocal by
  * Newton-Raphson, output in units of 1/256 with zero point -128 (the only int8 output
  * quantization TFLite allows for softmax), or int16 in units of 1/65536 with zero point -32768
- * (int8 in, int16 out: LiteRT's same arithmetic with 16 output bits).
+ * (int8 in, int16 out: LiteRT's same arithmetic with 16 output bits). uint8 -> uint8: the same
+ * arithmetic on the uint8 values (their zero point cancels in x - max), output in units of 1/256
+ * with zero point 0, clamped to [0, 255], as LiteRT's reference uint8 softmax.
  * int16 -> int16 (zero points 0, output scale 1/32768) as LiteRT's reference SoftmaxInt16: two
  * 513-entry tables built at prepare, exp on [-10, 0] and 1/(1 + x) on [0, 1], each entry
  * round(f * 32768) less half the error of interpolating its midpoint, looked up with linear
@@ -24,6 +26,7 @@ typedef struct {
     int32_t rows, depth;
     int32_t input_multiplier, input_left_shift, diff_min; /* int8 input; int16: the first two */
     int32_t out_bits;                                    /* 8 or 16 */
+    int32_t out_zero;                                    /* -2^(out_bits - 1); uint8 output: 0 */
     int16_t *exp_lut, *recip_lut;                        /* int16 input: LUT_STEPS + 1 entries each */
 } softmax_data;
 
@@ -32,6 +35,7 @@ enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
 static tl_status tl_softmax_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_softmax_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_softmax_eval_s8_s16(tl_interpreter *it, tl_node *node);
+static tl_status tl_softmax_eval_u8(tl_interpreter *it, tl_node *node);
 static tl_status tl_softmax_eval_s16(tl_interpreter *it, tl_node *node);
 
 static double exp_of(double x) { return exp(x); }
@@ -99,8 +103,10 @@ tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must have one shape");
     if (!((in->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32) ||
           (in->type == TL_TYPE_INT8 && (out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16)) ||
-          (in->type == TL_TYPE_INT16 && out->type == TL_TYPE_INT16)))
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "SOFTMAX supports float32, int8, int8 -> int16 and int16");
+          (in->type == TL_TYPE_INT16 && out->type == TL_TYPE_INT16) ||
+          (in->type == TL_TYPE_UINT8 && out->type == TL_TYPE_UINT8)))
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                       "SOFTMAX supports float32, int8, int8 -> int16, int16 and uint8");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
@@ -108,20 +114,23 @@ tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     d->depth = in->dims[in->ndim - 1];
     node->eval = in->type == TL_TYPE_FLOAT32 ? tl_softmax_eval_f32 : in->type == TL_TYPE_INT16 ? tl_softmax_eval_s16
+                 : in->type == TL_TYPE_UINT8 ? tl_softmax_eval_u8
                  : out->type == TL_TYPE_INT8 ? tl_softmax_eval_s8 : tl_softmax_eval_s8_s16;
     d->rows = d->depth ? (int32_t)(tl_tensor_numel(in) / d->depth) : 0;
     if (in->type == TL_TYPE_INT16) return prepare_s16(it, node, in, out, d);
-    if (in->type == TL_TYPE_INT8) {
+    if (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8) {
         double real, radius, unit;
         tl_status st;
         if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out)) return TL_STATUS_MODEL_INVALID;
-        d->out_bits = out->type == TL_TYPE_INT8 ? 8 : 16;
-        /* The output is in units of 2^-bits from -2^(bits-1) whatever the tensor says; refuse
+        d->out_bits = out->type == TL_TYPE_INT16 ? 16 : 8;
+        d->out_zero = out->type == TL_TYPE_UINT8 ? 0 : -(1 << (d->out_bits - 1));
+        /* The output is in units of 2^-bits from out_zero whatever the tensor says; refuse
          * parameters that would misread it (LiteRT's tolerance: 0.1% of the scale). */
         unit = 1.0 / (double)(1L << d->out_bits);
-        if (out->zero_point != -(1 << (d->out_bits - 1)) || fabs(out->scale - unit) > 0.001 * unit)
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, d->out_bits == 8
-                           ? "int8 softmax output must have scale 1/256, zero point -128"
+        if (out->zero_point != d->out_zero || fabs(out->scale - unit) > 0.001 * unit)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, out->type == TL_TYPE_UINT8
+                           ? "uint8 softmax output must have scale 1/256, zero point 0"
+                           : d->out_bits == 8 ? "int8 softmax output must have scale 1/256, zero point -128"
                            : "int16 softmax output of an int8 input must have scale 1/65536, zero point -32768");
         real = (double)d->beta * in->scale * (double)(1u << (31 - SCALED_DIFF_INTEGER_BITS));
         if (real > 2147483647.0) real = 2147483647.0;
@@ -159,56 +168,63 @@ static int32_t scaled_diff(const softmax_data *d, int32_t diff) {
     return tl_srdhm((int32_t)((uint32_t)diff << d->input_left_shift), d->input_multiplier);
 }
 
-/* Per row of int8 input: the max, and 1/sum(exp) as a fixed-point reciprocal with its exponent. */
+/* Per row of 8-bit input: the max, and 1/sum(exp) as a fixed-point reciprocal with its exponent. */
 typedef struct {
     int32_t max, reciprocal, bits_over_unit;
 } softmax_row;
 
-static softmax_row softmax_row_s8(const softmax_data *d, const int8_t *xr) {
-    softmax_row row;
-    int32_t i, sum = 0, headroom;
-    row.max = xr[0];
-    for (i = 1; i < d->depth; i++) row.max = xr[i] > row.max ? xr[i] : row.max;
-    for (i = 0; i < d->depth; i++) { /* sum of exps with 12 integer bits */
-        int32_t diff = xr[i] - row.max;
-        if (diff >= d->diff_min)
-            sum = tl_add_sat(sum, tl_fp_mul_pot(tl_fp_exp_negative(scaled_diff(d, diff)), -ACCUMULATION_INTEGER_BITS));
+/* The row statistics for int8 (NAME_s8) or uint8 (NAME_u8) input: x - max is the same for both. */
+#define SOFTMAX_ROW(NAME, IN_T)                                                                                \
+    static softmax_row NAME(const softmax_data *d, const IN_T *xr) {                                          \
+        softmax_row row;                                                                                       \
+        int32_t i, sum = 0, headroom;                                                                          \
+        row.max = xr[0];                                                                                       \
+        for (i = 1; i < d->depth; i++) row.max = xr[i] > row.max ? xr[i] : row.max;                            \
+        for (i = 0; i < d->depth; i++) { /* sum of exps with 12 integer bits */                                \
+            int32_t diff = xr[i] - row.max;                                                                    \
+            if (diff >= d->diff_min)                                                                           \
+                sum = tl_add_sat(sum, tl_fp_mul_pot(tl_fp_exp_negative(scaled_diff(d, diff)),                  \
+                                                    -ACCUMULATION_INTEGER_BITS));                              \
+        }                                                                                                      \
+        /* 1/sum: normalise sum to [1, 2), then 1/(1 + x) by Newton-Raphson */                                 \
+        headroom = tl_fp_clz((uint32_t)sum);                                                                   \
+        row.bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;                                             \
+        row.reciprocal = tl_fp_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - (1u << 31)));         \
+        return row;                                                                                            \
     }
-    /* 1/sum: normalise sum to [1, 2), then 1/(1 + x) by Newton-Raphson */
-    headroom = tl_fp_clz((uint32_t)sum);
-    row.bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;
-    row.reciprocal = tl_fp_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - (1u << 31)));
-    return row;
-}
 
-/* One output in the output type's units, offset by its zero point -2^(bits-1), clamped. */
+SOFTMAX_ROW(softmax_row_s8, int8_t)
+SOFTMAX_ROW(softmax_row_u8, uint8_t)
+
+/* One output in the output type's units, offset by its zero point, clamped to the type. */
 static int32_t softmax_out_s8(const softmax_data *d, const softmax_row *row, int32_t x) {
-    const int32_t zero = -(1 << (d->out_bits - 1)), diff = x - row->max;
+    const int32_t zero = d->out_zero, diff = x - row->max;
     int32_t out = zero;
     if (diff >= d->diff_min) {
         int32_t e = tl_fp_exp_negative(scaled_diff(d, diff));
         out = tl_rounding_divide_by_pot(tl_srdhm(row->reciprocal, e), row->bits_over_unit + 31 - d->out_bits) + zero;
     }
-    return tl_clamp_i32(out, zero, -zero - 1);
+    return tl_clamp_i32(out, zero, zero + (1 << d->out_bits) - 1);
 }
 
-/* int8 input; int8 or int16 output (OUT_T). */
-#define SOFTMAX_EVAL_S8(NAME, OUT_T)                                                                          \
+/* int8 input, int8 or int16 output; uint8 input, uint8 output (IN_T, OUT_T, the row function ROW). */
+#define SOFTMAX_EVAL_8(NAME, IN_T, OUT_T, ROW)                                                                \
     static tl_status NAME(tl_interpreter *it, tl_node *node) {                                               \
         const softmax_data *d = node->op_data;                                                                \
-        const int8_t *x = tl_node_input(it, node, 0)->data;                                                   \
+        const IN_T *x = tl_node_input(it, node, 0)->data;                                                     \
         OUT_T *y = tl_node_output(it, node, 0)->data;                                                         \
         int32_t r, i;                                                                                         \
         for (r = 0; r < d->rows; r++) {                                                                       \
-            const int8_t *xr = x + (int64_t)r * d->depth;                                                     \
-            softmax_row row = softmax_row_s8(d, xr);                                                          \
+            const IN_T *xr = x + (int64_t)r * d->depth;                                                       \
+            softmax_row row = ROW(d, xr);                                                                     \
             for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (OUT_T)softmax_out_s8(d, &row, xr[i]); \
         }                                                                                                     \
         return TL_STATUS_OK;                                                                                  \
     }
 
-SOFTMAX_EVAL_S8(tl_softmax_eval_s8, int8_t)
-SOFTMAX_EVAL_S8(tl_softmax_eval_s8_s16, int16_t)
+SOFTMAX_EVAL_8(tl_softmax_eval_s8, int8_t, int8_t, softmax_row_s8)
+SOFTMAX_EVAL_8(tl_softmax_eval_s8_s16, int8_t, int16_t, softmax_row_s8)
+SOFTMAX_EVAL_8(tl_softmax_eval_u8, uint8_t, uint8_t, softmax_row_u8)
 
 static tl_status tl_softmax_eval_s16(tl_interpreter *it, tl_node *node) {
     const softmax_data *d = node->op_data;
