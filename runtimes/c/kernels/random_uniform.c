@@ -19,13 +19,5 @@ static tl_status tl_random_uniform_eval_f32(tl_interpreter *it, tl_node *node) {
 }
 
 tl_status tl_random_uniform_prepare(tl_interpreter *it, tl_node *node) {
-    tl_philox *p;
-    tl_status st = tl_random_prepare_shape(it, node);
-    if (st != TL_STATUS_OK) return st;
-    p = tl_alloc_persistent(it, sizeof *p);
-    if (!p) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    if ((st = tl_random_seed(it, node, p)) != TL_STATUS_OK) return st;
-    node->op_data = p;
-    node->eval = tl_random_uniform_eval_f32;
-    return TL_STATUS_OK;
+    return tl_random_float_prepare(it, node, tl_random_uniform_eval_f32);
 }

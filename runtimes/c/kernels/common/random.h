@@ -38,6 +38,19 @@ static inline tl_status tl_random_prepare_shape(tl_interpreter *it, tl_node *nod
     return TL_STATUS_OK;
 }
 
+/* RANDOM_UNIFORM / RANDOM_STANDARD_NORMAL's prepare: the shape checks, a seeded stream in op data, `eval`. */
+static inline tl_status tl_random_float_prepare(tl_interpreter *it, tl_node *node, tl_eval_fn eval) {
+    tl_philox *p;
+    tl_status st = tl_random_prepare_shape(it, node);
+    if (st != TL_STATUS_OK) return st;
+    p = tl_alloc_persistent(it, sizeof *p);
+    if (!p) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    if ((st = tl_random_seed(it, node, p)) != TL_STATUS_OK) return st;
+    node->op_data = p;
+    node->eval = eval;
+    return TL_STATUS_OK;
+}
+
 static inline int tl_random_shape_ok(const tl_tensor *shape, const tl_tensor *out) {
     int32_t i;
     for (i = 0; i < out->ndim; i++)
