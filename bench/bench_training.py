@@ -17,6 +17,10 @@ compilations, one per batch shape, are inside the clock, from an empty compilati
 again for a new model whose compiled programs come from JAX's persistent cache ("cached": what a
 second process gets), PyTorch. The /pytorch column is
 samples/s over PyTorch's: above 1, tensorlite is faster.
+
+One run's test accuracy (360 images) moves by a few images with the seed, so `--accuracy-seeds N` also trains
+tensorlite's graph mode and PyTorch N times each (seeds 0..N-1, outside the throughput table) and prints the mean,
+standard deviation and median of their test accuracies: the "same test accuracy" comparison.
 """
 from __future__ import annotations
 
@@ -141,6 +145,21 @@ def tl_xla_available() -> bool:
     return xla.available()[0]
 
 
+def _accuracy_over_seeds(data, args, model_name: str) -> dict:
+    accs = {"tl graph": [], "pytorch": []}
+    for seed in range(args.accuracy_seeds):
+        accs["tl graph"].append(bench_tensorlite(data, args.epochs, args.batch_size, seed,
+                                                 model_name=model_name)["test_accuracy"])
+        accs["pytorch"].append(bench_torch(data, args.epochs, args.batch_size, seed,
+                                           model_name=model_name)["test_accuracy"])
+    print(f"{model_name} CNN, test accuracy over seeds 0..{args.accuracy_seeds - 1}")
+    print(f"{'framework':<15} {'mean':>7} {'std':>7} {'median':>7} {'min':>7}")
+    for name, a in accs.items():
+        print(f"{name:<15} {np.mean(a):>7.4f} {np.std(a):>7.4f} {np.median(a):>7.4f} {np.min(a):>7.4f}")
+    print()
+    return accs
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=pipeline.EPOCHS)
@@ -150,6 +169,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-eager", action="store_true", help="leave out the (slow) eager rows")
     parser.add_argument("--threads", type=int, help="pin every library to N threads (BLAS, PyTorch, XLA's CPU "
                         "client when N is 1); default: each library's own choice")
+    parser.add_argument("--accuracy-seeds", type=int, default=0, metavar="N",
+                        help="also compare test accuracy over N seeds (graph mode and PyTorch)")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
     args = parser.parse_args(argv)
     try:
@@ -195,6 +216,8 @@ def main(argv=None) -> int:
                   f"{results['tl graph']['samples_per_s'] / results['tl eager']['samples_per_s']:.3f}")
         print()
         everything[model_name] = results
+        if args.accuracy_seeds:
+            everything[model_name]["accuracy_over_seeds"] = _accuracy_over_seeds(data, args, model_name)
     if args.json:
         tmp = f"{args.json}.tmp"
         with open(tmp, "w") as f:
