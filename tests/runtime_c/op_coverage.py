@@ -104,6 +104,21 @@ def _prelu(dtype, k, shape, alpha_shape):
     return model, [x] if consts else [x, alpha]
 
 
+# Quantized comparisons whose inputs differ in scale and zero point: (a shape, b shape); b's quantization per case.
+COMPARISON_REQUANT = [([2, 3, 4, 5], [2, 3, 4, 5]), ([2, 1, 4, 1], [1, 3, 1, 5]), ([6], [])]
+_Q_B = {"int8": [quant(0.07, 5), quant(0.02, -20)], "uint8": [quant(0.04, 120), quant(0.09, 131)],
+        "int16": [quant(0.0015, 0), quant(0.0004, 3)]}
+
+
+def _comparison_requantized(name, dtype, k, sa, sb):
+    rng = _rng(name, dtype, "requantized", k)
+    q_b = _Q_B[dtype][k % 2]
+    model = one_op(name, [_spec(sa, dtype, Q_IN[dtype]), _spec(sb, dtype, q_b)], [(_broadcast_shape(sa, sb), "bool")])
+    a = random_values(rng, dtype, sa)
+    b = a.copy() if k == 0 else random_values(rng, dtype, sb)  # case 0: equal raw values, unequal reals
+    return model, [a, b]
+
+
 # DEPTH_TO_SPACE / SPACE_TO_DEPTH: (input shape, block size).
 D2S_SHAPES = [([1, 2, 3, 8], 2), ([2, 3, 2, 18], 3), ([1, 1, 1, 4], 2), ([1, 4, 5, 3], 1)]
 S2D_SHAPES = [([1, 4, 6, 2], 2), ([2, 6, 3, 5], 3), ([1, 2, 2, 1], 2), ([1, 3, 3, 4], 1)]
@@ -230,7 +245,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     if name in BINARY:
         return [_binary(name, dtype, k, sa, sb, options=BINARY[name]) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
     if name in COMPARISON:
-        return [_binary(name, dtype, k, sa, sb, out_dtype="bool") for k, (sa, sb) in enumerate(BINARY_SHAPES)]
+        return [_binary(name, dtype, k, sa, sb, out_dtype="bool") for k, (sa, sb) in enumerate(BINARY_SHAPES)] + \
+            [_comparison_requantized(name, dtype, k, sa, sb) for k, (sa, sb) in enumerate(COMPARISON_REQUANT)
+             if dtype in QUANTIZED]
     if name in LOGICAL:
         return [_binary(name, dtype, k, sa, sb) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
     if name == "LOGICAL_NOT":

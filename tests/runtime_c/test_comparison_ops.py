@@ -1,7 +1,8 @@
 """EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL and LOGICAL_AND / OR / NOT in the C
 runtime against LiteRT (BUILTIN_REF), on single-op models over each type, with and without
 broadcasting. Quantized int8/uint8 inputs (and int16 with quantization for EQUAL/NOT_EQUAL) compare
-LiteRT's rescaled values bit for bit, including values whose rescaled forms round together.
+LiteRT's rescaled values bit for bit, including values whose rescaled forms round together; the
+orderings compare quantized int16 inputs' stored values, as LiteRT does.
 Where LiteRT takes no such type (or leaves the output unwritten: unquantized int16 NOT_EQUAL) the
 reference is NumPy."""
 import numpy as np
@@ -80,6 +81,22 @@ def test_quantized_int16_equality_rescales_like_litert(op):
     (got,), (want,) = run_both(content, [a, b])
     np.testing.assert_array_equal(got, want)
     assert 0 < np.count_nonzero(got) < got.size
+
+
+
+@pytest.mark.parametrize("op", ["LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"])
+def test_quantized_int16_ordering_compares_stored_values_like_litert(op):
+    """LiteRT orders quantized int16 inputs by their stored values, whatever their scales and zero points
+    (only EQUAL and NOT_EQUAL rescale); the runtime gives LiteRT's answer, which here is not the real values'."""
+    rng = np.random.default_rng(6)
+    a = rng.integers(-3000, 3000, (64,)).astype(np.int16)
+    b = (a * 2 // 3 + rng.integers(-1, 2, a.shape)).astype(np.int16)
+    quant_b = {"scale": [0.0015], "zero_point": [4]}
+    (got,), (want,) = run_both(_model(op, [64], [64], "int16", QUANT["int16"], quant_b), [a, b])
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got, COMPARISONS[op](a, b))
+    real = COMPARISONS[op](a * 0.001, (b.astype(np.int32) - 4) * 0.0015)
+    assert np.count_nonzero(got != real) > 0
 
 
 def test_quantized_comparison_rounds_close_values_together_like_litert():

@@ -2,8 +2,12 @@
  *
  * Types, as LiteRT's reference kernels take them: float32, int32, int64 and int16 without
  * quantization compare the values (also for NOT_EQUAL, where LiteRT leaves the output
- * unwritten); bool for EQUAL and NOT_EQUAL. int8 and uint8 (and int16
- * carrying quantization parameters) compare rescaled values, LiteRT's arithmetic bit for bit:
+ * unwritten); bool for EQUAL and NOT_EQUAL. LESS, LESS_EQUAL, GREATER and GREATER_EQUAL compare
+ * int16 values as they are even when the inputs carry quantization parameters, whatever their
+ * scales and zero points: LiteRT's reference does (measured against it with differing scales and
+ * zero points), so a model quantized that way gets LiteRT's answer, not the real values' order.
+ * int8 and uint8 (and int16 carrying quantization parameters for EQUAL and NOT_EQUAL) compare
+ * rescaled values, LiteRT's arithmetic bit for bit:
  * each input becomes ((q - zero_point) << 8) * scale as a Q31 multiplier with a rounding
  * shift, so values closer than that rounding compare equal even when their real values
  * differ. LiteRT's rescaling is undefined for scales >= 1 (a negative shift), so those are
@@ -110,11 +114,10 @@ tl_status tl_comparison_prepare(tl_interpreter *it, tl_node *node, tl_comparison
         node->eval = tl_comparison_eval_b;
         return TL_STATUS_OK;
     case TL_TYPE_INT16:
-        if (a->quant_count == 0) { /* LiteRT decides on the first input */
+        if (a->quant_count == 0 || !equality) { /* LiteRT decides on the first input; orderings never rescale */
             node->eval = tl_comparison_eval_s16;
             return TL_STATUS_OK;
         }
-        if (!equality) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "quantized int16 supports EQUAL and NOT_EQUAL");
         node->eval = tl_comparison_eval_s16_scaled;
         break;
     case TL_TYPE_INT8: node->eval = tl_comparison_eval_s8_scaled; break;
