@@ -240,6 +240,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
     if name in RANDOM_LOOKUP_CASES:
         return RANDOM_LOOKUP_CASES[name](dtype)
+    from tests.runtime_c.op_cases_text import CASES as TEXT_CASES  # LSH_PROJECTION
+    if name in TEXT_CASES:
+        return TEXT_CASES[name](dtype)
     if name in UNARY:
         return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
     if name in BINARY:
@@ -288,8 +291,9 @@ def probed() -> list[str]:
     from tests.runtime_c.op_cases_math import CASES as MATH_CASES
     from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
     from tests.runtime_c.op_cases_recurrent import CASES as RECURRENT
+    from tests.runtime_c.op_cases_text import CASES as TEXT_CASES
     from tests.runtime_c.op_cases_window import CASES as WINDOW_CASES
-    return sorted([*MATH_CASES, *INDEXING_CASES, *WINDOW_CASES, *RANDOM_LOOKUP_CASES,
+    return sorted([*MATH_CASES, *INDEXING_CASES, *WINDOW_CASES, *RANDOM_LOOKUP_CASES, *TEXT_CASES,
                    *RECURRENT, *CONV_3D_OPS,
                    *UNARY, *BINARY, *COMPARISON, *LOGICAL, "LOGICAL_NOT", "PRELU", "DEPTH_TO_SPACE",
                    "SPACE_TO_DEPTH", "SELECT", "REVERSE_V2", "RANK", "CUMSUM", "GATHER_ND",

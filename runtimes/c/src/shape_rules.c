@@ -488,6 +488,17 @@ static tl_status hashtable_lookup(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 1, dims, 1);
 }
 
+/* LSH_PROJECTION: [num_hash * num_bits] (DENSE, type 2) or [num_hash] (SPARSE); the kernel checks the rest. */
+static tl_status lsh_projection(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *hash = tl_node_input(it, node, 0);
+    uint8_t type;
+    int32_t n;
+    if (!hash || hash->ndim != 2) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: hash");
+    TRY(opt_u8(it, node, 0, &type));
+    n = type == 2 ? hash->dims[0] * hash->dims[1] : hash->dims[0];
+    return output(it, node, 0, &n, 1);
+}
+
 /* MULTINOMIAL: [batch, num_samples]. */
 static tl_status multinomial(tl_interpreter *it, const tl_node *node) {
     const tl_tensor *logits = tl_node_input(it, node, 0), *num = tl_node_input(it, node, 1);
@@ -925,6 +936,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 198: return reduce_window_dims(it, node, 1);
     case 131: return rfft2d(it, node);
     case 10: return hashtable_lookup(it, node);
+    case 15: return lsh_projection(it, node);
     case 149: return multinomial(it, node);
     case 122: return shape_values(it, node, 2); /* SCATTER_ND */
     case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */

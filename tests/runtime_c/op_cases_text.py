@@ -1,0 +1,33 @@
+"""Coverage cases (see op_coverage.py) of the hashing and text builtins: LSH_PROJECTION (every input type, read
+as bytes; SPARSE and DENSE; with and without weights; up to 32 bits; rows of 1 to 160 bytes, so the hashed keys
+fall in every length class of Fingerprint64). op_coverage.cases() dispatches here."""
+from __future__ import annotations
+
+import numpy as np
+
+from tests.runtime_c.op_coverage import Q_IN, _rng, _spec
+from tests.runtime_c.tflite_graph import one_op, random_values
+
+# (hash [num_hash, num_bits], input shape, weighted, type 1 SPARSE / 2 DENSE, hash as a constant)
+LSH_CASES = [([3, 4], [5, 2], True, 1, True), ([2, 5], [4], False, 2, False), ([4, 32], [6, 3], True, 1, True),
+             ([3, 31], [2, 3, 2], False, 1, True), ([2, 3], [3, 40], True, 2, True), ([5, 1], [1], True, 1, False)]
+
+
+def _lsh(dtype):
+    out = []
+    for k, (hash_shape, shape, weighted, kind, const) in enumerate(LSH_CASES):
+        rng = _rng("LSH_PROJECTION", dtype, k)
+        seeds = rng.standard_normal(hash_shape).astype(np.float32)
+        x = random_values(rng, dtype, shape)
+        n_out = hash_shape[0] * hash_shape[1] if kind == 2 else hash_shape[0]
+        inputs = [(hash_shape, "float32"), _spec(shape, dtype, Q_IN.get(dtype))] + ([([shape[0]], "float32")]
+                                                                                    if weighted else [])
+        model = one_op("LSH_PROJECTION", inputs, [([n_out], "int32")], consts={0: seeds} if const else {}, type=kind)
+        feeds = ([] if const else [seeds]) + [x]
+        if weighted:
+            feeds.append(rng.uniform(-1, 2, shape[0]).astype(np.float32))
+        out.append((model, feeds))
+    return out
+
+
+CASES = {"LSH_PROJECTION": _lsh}
