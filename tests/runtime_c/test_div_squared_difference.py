@@ -45,9 +45,9 @@ def test_squared_difference_matches_litert(shapes):
 def test_refusals(op):
     bad = one_op(op, [((2, 3), "float32"), ((4,), "float32")], [((2, 3), "float32")])
     refused(bad, op, "broadcast")
-    dtype = "int16" if op == "DIV" else "int64"  # DIV runs int32 (tests/runtime_c/test_int_ops.py)
-    ints = one_op(op, [((2,), dtype), ((2,), dtype)], [((2,), dtype)])
-    refused(ints, op, "(float32 only|supports float32 and int32|supports float32, int8 and int32)")
+    # DIV runs int32 (tests/runtime_c/test_int_ops.py) and quantized types (test_div_quantized.py)
+    ints = one_op(op, [((2,), "int64"), ((2,), "int64")], [((2,), "int64")])
+    refused(ints, op, "(float32 only|supports float32, int32, int8, uint8 and int16|supports float32, int8 and int32)")
 
 
 @pytest.mark.parametrize("shapes", SHAPES[:4])
