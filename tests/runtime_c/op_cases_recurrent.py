@@ -159,9 +159,23 @@ LSTM_FEATURE_CASES = [(2, 3, 4, 5, 5, True, False, None, False, 0.0, 0.0, False)
                       (3, 2, 5, 6, 4, True, True, False, True, 1.0, 0.0, False)]
 
 
+# Hybrid cells (int8 weights, peephole and projection weights with one scale each; float32 biases, layer-norm
+# coefficients and projection bias) with the same optional parts: LSTM_FEATURE_CASES' fields and
+# asymmetric_quantize_inputs.
+LSTM_HYBRID_FEATURE_CASES = [(2, 3, 4, 5, 5, True, False, None, False, 0.0, 0.0, False, False),
+                             (2, 3, 4, 5, 5, False, True, None, False, 0.0, 0.0, True, True),
+                             (2, 3, 4, 6, 3, False, False, True, False, 0.0, 0.3, False, False),
+                             (2, 3, 4, 6, 3, False, False, False, False, 0.0, 0.0, True, True),
+                             (1, 4, 3, 4, 4, False, False, None, True, 0.0, 0.0, False, True),
+                             (3, 2, 5, 6, 4, True, True, False, True, 1.0, 0.0, False, False),
+                             (2, 3, 5, 6, 4, False, True, True, True, 0.0, 0.5, True, True)]
+
+
 def _lstm_features(name, k, batch, time, inputs, cells, outputs, cifg, peephole, proj_bias, layer_norm, clip,
-                   proj_clip, time_major):
-    rng = _rng(name, "features", k)
+                   proj_clip, time_major, asym=None):
+    """asym None: float32 weights; True or False: hybrid int8 weights, with that asymmetric_quantize_inputs."""
+    hybrid = asym is not None
+    rng = _rng(name, "features", k, *(("hybrid",) if hybrid else ()))
     seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
     m = Model()
     g = m.subgraph()
@@ -170,17 +184,23 @@ def _lstm_features(name, k, batch, time, inputs, cells, outputs, cifg, peephole,
 
     def const(nm, scale, shape):
         return g.const(nm, (scale * rng.standard_normal(shape)).astype(np.float32))
+
+    def weights(nm, scale, shape):
+        if hybrid:
+            return g.const(nm, rng.integers(-127, 128, shape).astype(np.int8), quant(scale / 64, 0))
+        return const(nm, scale, shape)
     gates = range(1, 4) if cifg else range(4)
-    w = [const(f"w{j}", 0.4, [cells, inputs]) if j in gates else -1 for j in range(4)]
-    r = [const(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
+    w = [weights(f"w{j}", 0.4, [cells, inputs]) if j in gates else -1 for j in range(4)]
+    r = [weights(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
     b = [const(f"b{j}", 0.1, [cells]) if j in gates else -1 for j in range(4)]
-    p = [const(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
-    pw = const("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
+    p = [weights(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
+    pw = weights("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
     pb = const("proj_b", 0.1, [outputs]) if proj_bias else -1
     ln = [const(f"ln{j}", 0.5, [cells]) if layer_norm and j in gates else -1 for j in range(4)]
     h, c = _variable(g, "h", [batch, outputs]), _variable(g, "c", [batch, cells])
     y = g.tensor("y", lead + [outputs], "float32")
-    options = {"fused_activation_function": ACT["tanh"], "cell_clip": clip, "proj_clip": proj_clip}
+    options = {"fused_activation_function": ACT["tanh"], "cell_clip": clip, "proj_clip": proj_clip,
+               "asymmetric_quantize_inputs": bool(asym)}
     if seq:
         options["time_major"] = time_major
     g.op(name, [x, *w, *r, *p, *b, pw, pb, h, c, *ln], [y], **options)
@@ -240,7 +260,8 @@ def _lstm_cases(name, dtype):
         return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES) if c[4] == "tanh"]
     return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES)] + \
         [_lstm(name, "hybrid", k, *c) for k, c in enumerate(LSTM_HYBRID_CASES)] + \
-        [_lstm_features(name, k, *c) for k, c in enumerate(LSTM_FEATURE_CASES)]
+        [_lstm_features(name, k, *c) for k, c in enumerate(LSTM_FEATURE_CASES)] + \
+        [_lstm_features(name, k, *c) for k, c in enumerate(LSTM_HYBRID_FEATURE_CASES)]
 
 
 for _name in ("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM"):

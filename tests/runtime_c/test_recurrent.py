@@ -180,6 +180,13 @@ def test_lstm_refusals_name_the_problem():
         m.buffers[t.buffer].data = np.zeros(int(np.prod(t.shape)), np.uint8)
     refused(edit_model(model, half_hybrid), "LSTM", r"needs float32 \(or hybrid int8\) weights")
 
+    hybrid, _ = cases._lstm_features("LSTM", 1, *cases.LSTM_HYBRID_FEATURE_CASES[1])  # int8 peephole weights
+
+    def float_peephole(g):
+        g.operators[0].inputs = g.operators[0].inputs.copy()
+        g.operators[0].inputs[10] = g.operators[0].inputs[13]  # the float32 forget bias as forget peephole weights
+    refused(_edit(hybrid, float_peephole), "LSTM", r"hybrid LSTM needs int8 weights \(input, recurrent, peephole")
+
 
 @pytest.mark.parametrize("case", [(2, 4, 3, 4, 4, False, "tanh", 0.0), (3, 2, 5, 3, 3, False, "relu", 1.0)])
 def test_bidirectional_lstm_batch_major_merged_is_the_unmerged_pair(case):

@@ -135,7 +135,7 @@ def _set_input(index, tensor):
 @pytest.mark.parametrize("model, output, index, tensor, message", [
     ("mnist_lstm_float", 18, 1, -1, "CIFG"),                   # input gate weights gone, its recurrent ones kept
     ("mnist_lstm_float", 18, 9, 8, "peephole"),                # a [20] vector as cell-to-input weights only
-    ("mnist_lstm_int8", 23, 16, 11, "projection is supported for float32 only"),  # a [20, 20] int8 matrix
+    ("mnist_lstm_int8", 23, 16, 11, "projection is supported for float32 and hybrid only"),  # [20, 20] int8
     ("mnist_lstm_float", 18, 21, 8, "layer normalization"),    # a [20] vector as forget layer-norm coefficients only
 ])
 def test_unsupported_lstm_features_are_named(model, output, index, tensor, message):

@@ -86,7 +86,7 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
     int32_t base = backward ? BW : FW, state = backward ? IN_BW_STATE : IN_FW_STATE, g, b, s;
     float *h = tl_node_input(it, node, state)->data, *c = tl_node_input(it, node, state + 1)->data;
     const tl_tensor *t_in;
-    tl_lstm_cell_f32 cell;
+    tl_lstm_cell cell;
     memset(&cell, 0, sizeof cell);
     cell.n_input = d->n_input;
     cell.n_cell = d->cells[backward];
@@ -107,7 +107,7 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
         for (s = 0; s < d->steps; s++) {
             int32_t t = backward ? d->steps - 1 - s : s;
             size_t row = d->time_major ? (size_t)t * (size_t)d->batches + (size_t)b : (size_t)b * (size_t)d->steps + (size_t)t;
-            tl_lstm_step_f32(&cell, x + row * (size_t)d->n_input, h + (size_t)b * (size_t)cell.n_output,
+            tl_lstm_step(&cell, x + row * (size_t)d->n_input, NULL, h + (size_t)b * (size_t)cell.n_output,
                              c + (size_t)b * (size_t)cell.n_cell, y + row * (size_t)y_step, d->gates->data);
         }
 }

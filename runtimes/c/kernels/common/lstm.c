@@ -6,12 +6,14 @@
  *     h      = sigmoid(o) * act(c)            (the step's output)
  * Inputs (24, the schema's LSTM layout): 0 input, 1-4 input weights W (i f c o), 5-8 recurrent
  * weights R, 9-11 peephole weights, 12-15 biases, 16-17 projection weights and bias, 18 output
- * state, 19 cell state, 20-23 layer-norm coefficients. Supported: float32 with all of LiteRT's optional
- * parts (CIFG: input gate = 1 - forget gate; peephole terms p .* c, the output gate's on the new c; layer norm of
- * each gate's sum before its bias; projection of h, clipped to +-proj_clip), and for the full cell without them:
- * hybrid (float32 activations, int8 weights: each step's input and output state quantized per row at run time,
- * symmetric or asymmetric, as LiteRT's hybrid LSTM; the gates then in float as the float32 cell) and the integer
- * 8x8->16 variant; sequences batch- or time-major; the rest is refused by name.
+ * state, 19 cell state, 20-23 layer-norm coefficients. Supported: float32 and hybrid with all of LiteRT's
+ * optional parts (CIFG: input gate = 1 - forget gate; peephole terms p .* c, the output gate's on the new c; layer
+ * norm of each gate's sum before its bias; projection of h, clipped to +-proj_clip). Hybrid is LiteRT's
+ * dynamic-range LSTM: float32 activations, int8 weights (input, recurrent, peephole, projection) with one scale
+ * each; every product's float operand (the step's input, the output state, the projection's input) quantized per
+ * row at run time, symmetric or asymmetric, the gates then in float as the float32 cell (tl_lstm_step). The
+ * integer 8x8->16 variant runs the full cell without the optional parts; sequences batch- or time-major; the rest
+ * is refused by name.
  *
  * The integer variant is LiteRT's (int8 input, weights and output state, int16 cell state, int32
  * biases, five intermediates of which only the last, the hidden state's quantization, is read):
@@ -54,11 +56,11 @@ typedef struct {
     int32_t hidden_mult, hidden_shift, hidden_zp;
     int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
     int32_t cell_clip_q;     /* 0: no clipping */
-    /* hybrid variant */
-    float w_scale[GATES], r_scale[GATES];
+    /* hybrid variant: the int8 weights' scales */
+    float w_scale[GATES], r_scale[GATES], peephole_scale[3], proj_scale;
     uint8_t asymmetric;
-    tl_scratch *rows;        /* one quantized row of the input or the output state */
-    /* float32 only: CIFG (no input gate), peephole, projection, layer norm */
+    tl_scratch *rows;        /* one quantized row of the input, the output state or the projection's input */
+    /* float32 and hybrid only: CIFG (no input gate), peephole, projection, layer norm */
     uint8_t cifg, peephole, projection, layer_norm;
     float proj_clip;
 } lstm_data;
@@ -102,17 +104,16 @@ static tl_status features(tl_interpreter *it, const tl_node *node, lstm_data *d,
     return TL_STATUS_OK;
 }
 
-/* The hybrid and integer variants run the plain cell only. */
+/* The integer variant runs the plain cell only. */
 static tl_status refuse_features(tl_interpreter *it, const tl_node *node, const lstm_data *d) {
-    if (d->cifg) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is supported for float32 only");
-    if (d->peephole) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are supported for float32 only");
-    if (d->projection) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is supported for float32 only");
-    if (d->layer_norm) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is supported for float32 only");
+    if (d->cifg) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is supported for float32 and hybrid only");
+    if (d->peephole) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are supported for float32 and hybrid only");
+    if (d->projection) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is supported for float32 and hybrid only");
+    if (d->layer_norm) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is supported for float32 and hybrid only");
     return TL_STATUS_OK;
 }
 
-static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node);
-static tl_status tl_lstm_eval_hybrid(tl_interpreter *it, tl_node *node);
+static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node);
 static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node);
 
 static tl_tensor *intermediate(tl_interpreter *it, const tl_node *node, uint32_t k) {
@@ -204,26 +205,41 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
     return TL_STATUS_OK;
 }
 
-/* Hybrid: int8 input and recurrent weights with one scale each (zero point 0), everything else float32. */
+tl_status tl_lstm_hybrid_weight(tl_interpreter *it, const tl_node *node, const tl_tensor *t, float *scale) {
+    if (!t) return TL_STATUS_OK;
+    if (t->type != TL_TYPE_INT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs int8 weights (input, recurrent, peephole, projection)");
+    if (t->quant_count != 1 || tl_check_quantized(it, node, t))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid LSTM weights need one usable scale each");
+    if (t->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid LSTM weights need zero point 0");
+    *scale = t->scale;
+    return TL_STATUS_OK;
+}
+
+/* Hybrid: int8 weights (input, recurrent, peephole, projection) with one scale each, zero point 0; biases,
+ * layer-norm coefficients and the projection bias float32, as LiteRT's hybrid kernel takes them. */
 static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_data *d) {
     int32_t g, widest = d->n_input > d->n_output ? d->n_input : d->n_output;
-    for (g = 0; g < GATES; g++) {
-        tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
-        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
-        if (w->type != TL_TYPE_INT8 || r->type != TL_TYPE_INT8 || b->type != TL_TYPE_FLOAT32)
-            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs int8 weights and float32 biases");
-        if (w->quant_count != 1 || r->quant_count != 1 || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, r))
-            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid LSTM weights need one usable scale each");
-        if (w->zero_point != 0 || r->zero_point != 0)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid LSTM weights need zero point 0");
-        d->w_scale[g] = w->scale;
-        d->r_scale[g] = r->scale;
+    tl_status st;
+    if (d->n_cell > widest) widest = d->n_cell;
+    for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
+        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g), *ln = d->layer_norm ? tl_node_input(it, node, IN_LAYER_NORM + g) : NULL;
+        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_INPUT_WEIGHTS + g), &d->w_scale[g])) ||
+            (st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g), &d->r_scale[g])))
+            return st;
+        if (b->type != TL_TYPE_FLOAT32 || (ln && ln->type != TL_TYPE_FLOAT32))
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs float32 biases and layer normalization coefficients");
     }
+    for (g = 0; g < 3; g++)
+        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PEEPHOLE + g), &d->peephole_scale[g]))) return st;
+    if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PROJECTION_WEIGHTS), &d->proj_scale))) return st;
+    if (tl_node_input(it, node, IN_PROJECTION_BIAS) && tl_node_input(it, node, IN_PROJECTION_BIAS)->type != TL_TYPE_FLOAT32)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs a float32 projection bias");
     if ((int64_t)widest > INT32_MAX / (2 * 255 * 128))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
     d->rows = tl_hybrid_request_rows(it, node, 1, widest);
     if (!d->rows) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid LSTM scratch");
-    node->eval = tl_lstm_eval_hybrid;
+    node->eval = tl_lstm_eval_float;
     return TL_STATUS_OK;
 }
 
@@ -245,7 +261,7 @@ static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
     if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
     d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
     if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
-    node->eval = tl_lstm_eval_f32;
+    node->eval = tl_lstm_eval_float;
     return TL_STATUS_OK;
 }
 
@@ -306,11 +322,8 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
     if (out->ndim != in->ndim || out->dims[out->ndim - 1] != d->n_output ||
         tl_tensor_numel(out) != (int64_t)d->n_time * d->n_batch * d->n_output)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must be the input's shape with outputs as last dimension");
-    if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32 &&
-        tl_node_input(it, node, IN_FORGET_WEIGHTS)->type == TL_TYPE_FLOAT32)
-        return prepare_f32(it, node, d);
-    if ((st = refuse_features(it, node, d)) != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32) return prepare_f32(it, node, d);
+    if ((st = refuse_features(it, node, d)) != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_INT8) return prepare_s8(it, node, d);
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LSTM supports float32 and int8 (8x8->16) inputs");
 }
@@ -333,42 +346,39 @@ static float apply_f32(int8_t act, float x) {
 
 static float sigmoid_f32(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* The cell and output update from the gates before their activations (float32 and hybrid). */
-static void update_f32(int8_t activation, float cell_clip, int32_t n_cell, float *h, float *c, float *y,
-                       const float *gate) {
-    int32_t i;
-    for (i = 0; i < n_cell; i++) {
-        float ig = sigmoid_f32(gate[GATE_INPUT * n_cell + i]);
-        float fg = sigmoid_f32(gate[GATE_FORGET * n_cell + i]);
-        float cg = apply_f32(activation, gate[GATE_CELL * n_cell + i]);
-        float ci = fg * c[i] + ig * cg;
-        if (cell_clip > 0.0f) ci = ci > cell_clip ? cell_clip : (ci < -cell_clip ? -cell_clip : ci);
-        c[i] = ci;
+/* gate_g += M_g v for each gate's matrix M_g [cells, depth]. Float32 as LiteRT's float kernel (each row's dot
+ * product summed from zero, then added); hybrid (cell->rows) with v quantized once for all gates. */
+static void add_products(const tl_lstm_cell *cell, const void *const m[GATES], const float scale[GATES], const float *v,
+                         int32_t depth, float *gate) {
+    int32_t g, i, k, n_cell = cell->n_cell;
+    tl_hybrid_rows q;
+    if (cell->rows) q = tl_hybrid_quantize_rows(cell->rows, v, 1, depth, cell->asymmetric);
+    for (g = cell->cifg ? GATE_FORGET : 0; g < GATES; g++) {
+        float *out = gate + g * n_cell;
+        if (cell->rows) {
+            tl_hybrid_accumulate(m[g], scale[g], n_cell, depth, &q, 1, out, 0);
+            continue;
+        }
+        for (i = 0; i < n_cell; i++) {
+            const float *mi = (const float *)m[g] + (size_t)i * (size_t)depth;
+            float dot = 0.0f;
+            for (k = 0; k < depth; k++) dot += mi[k] * v[k];
+            out[i] += dot;
+        }
     }
-    for (i = 0; i < n_cell; i++) {
-        float og = sigmoid_f32(gate[GATE_OUTPUT * n_cell + i]);
-        y[i] = og * apply_f32(activation, c[i]);
-    }
-    memcpy(h, y, sizeof(float) * (size_t)n_cell);
 }
 
-/* One gate of the float32 cell, as LiteRT computes it: bias (0 under layer norm) + W x + R h (each product summed
- * from zero, then added) + peephole .* c; under layer norm the sum is normalized (mean, 1e-8 added to the
- * variance), scaled by the coefficients and the bias added; then the gate's activation. */
-static void gate_f32(const tl_lstm_cell_f32 *cell, int32_t g, const float *x, const float *h, const float *c, float *gate,
-                     int8_t act) {
-    int32_t i, k, n_cell = cell->n_cell;
-    const float *ln = cell->layer_norm[g], *peep = g == GATE_CELL ? NULL : cell->peephole[g == GATE_OUTPUT ? 2 : g];
-    for (i = 0; i < n_cell; i++) {
-        const float *wi = cell->w[g] + (size_t)i * (size_t)cell->n_input, *ri = cell->r[g] + (size_t)i * (size_t)cell->n_output;
-        float in_dot = 0.0f, rec_dot = 0.0f, v = ln ? 0.0f : cell->bias[g][i];
-        for (k = 0; k < cell->n_input; k++) in_dot += wi[k] * x[k];
-        for (k = 0; k < cell->n_output; k++) rec_dot += ri[k] * h[k];
-        v += in_dot;
-        v += rec_dot;
-        if (peep) v += peep[i] * c[i];
-        gate[i] = v;
-    }
+/* The rest of a gate after its products, as LiteRT orders it: + peephole .* c (hybrid: the weights recovered as
+ * scale x int8); under layer norm the sum normalized (mean, 1e-8 added to the variance), scaled by the
+ * coefficients and the bias added; then the gate's activation (act < 0: sigmoid). */
+static void finish_gate(const tl_lstm_cell *cell, int32_t g, const float *c, float *gate, int8_t act) {
+    int32_t i, n_cell = cell->n_cell, p = g == GATE_OUTPUT ? 2 : g;
+    const float *ln = cell->layer_norm[g];
+    const void *peep = g == GATE_CELL ? NULL : cell->peephole[p];
+    if (peep && cell->rows)
+        for (i = 0; i < n_cell; i++) gate[i] += (cell->peephole_scale[p] * (float)((const int8_t *)peep)[i]) * c[i];
+    else if (peep)
+        for (i = 0; i < n_cell; i++) gate[i] += ((const float *)peep)[i] * c[i];
     if (ln) {
         float sum = 0.0f, sq = 0.0f, mean, inv;
         for (i = 0; i < n_cell; i++) sum += gate[i];
@@ -380,73 +390,58 @@ static void gate_f32(const tl_lstm_cell_f32 *cell, int32_t g, const float *x, co
     for (i = 0; i < n_cell; i++) gate[i] = act < 0 ? sigmoid_f32(gate[i]) : apply_f32(act, gate[i]);
 }
 
-void tl_lstm_step_f32(const tl_lstm_cell_f32 *cell, const float *x, float *h, float *c, float *y, float *gate) {
-    int32_t i, k, n_cell = cell->n_cell;
+void tl_lstm_step(const tl_lstm_cell *cell, const float *x, const float *aux, float *h, float *c, float *y, float *gate) {
+    int32_t g, i, k, n_cell = cell->n_cell;
     float *ig = gate + GATE_INPUT * n_cell, *fg = gate + GATE_FORGET * n_cell, *cg = gate + GATE_CELL * n_cell;
     float *og = gate + GATE_OUTPUT * n_cell;
-    if (!cell->cifg) gate_f32(cell, GATE_INPUT, x, h, c, ig, -1);
-    gate_f32(cell, GATE_FORGET, x, h, c, fg, -1);
-    gate_f32(cell, GATE_CELL, x, h, c, cg, cell->activation);
+    for (g = cell->cifg ? GATE_FORGET : 0; g < GATES; g++) { /* each gate starts at its bias (0 under layer norm) */
+        if (cell->layer_norm[g]) memset(gate + g * n_cell, 0, sizeof(float) * (size_t)n_cell);
+        else memcpy(gate + g * n_cell, cell->bias[g], sizeof(float) * (size_t)n_cell);
+    }
+    add_products(cell, cell->w, cell->w_scale, x, cell->n_input, gate);
+    if (aux && cell->aux_w[GATE_FORGET]) add_products(cell, cell->aux_w, cell->aux_scale, aux, cell->n_aux, gate);
+    add_products(cell, cell->r, cell->r_scale, h, cell->n_output, gate);
+    if (!cell->cifg) finish_gate(cell, GATE_INPUT, c, ig, -1);
+    finish_gate(cell, GATE_FORGET, c, fg, -1);
+    finish_gate(cell, GATE_CELL, c, cg, cell->activation);
     for (i = 0; i < n_cell; i++) {
         float ci = fg[i] * c[i];
         ci += cg[i] * (cell->cifg ? 1.0f - fg[i] : ig[i]);
         if (cell->cell_clip > 0.0f) ci = ci > cell->cell_clip ? cell->cell_clip : (ci < -cell->cell_clip ? -cell->cell_clip : ci);
         c[i] = ci;
     }
-    gate_f32(cell, GATE_OUTPUT, x, h, c, og, -1); /* its peephole reads the new cell state */
+    finish_gate(cell, GATE_OUTPUT, c, og, -1); /* its peephole reads the new cell state */
     for (i = 0; i < n_cell; i++) og[i] = og[i] * apply_f32(cell->activation, c[i]);
     if (!cell->proj_w) {
         memcpy(y, og, sizeof(float) * (size_t)n_cell);
     } else {
-        for (i = 0; i < cell->n_output; i++) {
-            const float *pi = cell->proj_w + (size_t)i * (size_t)n_cell;
-            float dot = 0.0f, v = cell->proj_b ? cell->proj_b[i] : 0.0f;
-            for (k = 0; k < n_cell; k++) dot += pi[k] * og[k];
-            v += dot;
-            if (cell->proj_clip > 0.0f) v = v > cell->proj_clip ? cell->proj_clip : (v < -cell->proj_clip ? -cell->proj_clip : v);
-            y[i] = v;
+        for (i = 0; i < cell->n_output; i++) y[i] = cell->proj_b ? cell->proj_b[i] : 0.0f;
+        if (cell->rows) {
+            tl_hybrid_rows q = tl_hybrid_quantize_rows(cell->rows, og, 1, n_cell, cell->asymmetric);
+            tl_hybrid_accumulate(cell->proj_w, cell->proj_scale, cell->n_output, n_cell, &q, 1, y, 0);
+        } else {
+            for (i = 0; i < cell->n_output; i++) {
+                const float *pi = (const float *)cell->proj_w + (size_t)i * (size_t)n_cell;
+                float dot = 0.0f;
+                for (k = 0; k < n_cell; k++) dot += pi[k] * og[k];
+                y[i] += dot;
+            }
         }
+        if (cell->proj_clip > 0.0f)
+            for (i = 0; i < cell->n_output; i++)
+                y[i] = y[i] > cell->proj_clip ? cell->proj_clip : (y[i] < -cell->proj_clip ? -cell->proj_clip : y[i]);
     }
     memcpy(h, y, sizeof(float) * (size_t)cell->n_output);
 }
 
-/* Hybrid: each gate starts at its bias, then adds the input's and the output state's int8 products, each row
- * quantized at run time and the sums scaled back (LiteRT's hybrid LSTM step). */
-static tl_status tl_lstm_eval_hybrid(tl_interpreter *it, tl_node *node) {
-    const lstm_data *d = node->op_data;
-    const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
-    float *y_all = tl_node_output(it, node, 0)->data, *gate = d->scratch->data;
-    float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
-    const int8_t *w[GATES], *r[GATES];
-    const float *bias[GATES];
-    int32_t g, b, t;
-    for (g = 0; g < GATES; g++) {
-        w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
-        r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
-        bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
-    }
-    for (b = 0; b < d->n_batch; b++) {
-        float *h = h_all + (size_t)b * (size_t)d->n_output, *c = c_all + (size_t)b * (size_t)d->n_cell;
-        for (t = 0; t < d->n_time; t++) {
-            tl_hybrid_rows q;
-            for (g = 0; g < GATES; g++) memcpy(gate + g * d->n_cell, bias[g], sizeof(float) * (size_t)d->n_cell);
-            q = tl_hybrid_quantize_rows(d->rows, x_all + step_offset(d, t, b, d->n_input), 1, d->n_input, d->asymmetric);
-            for (g = 0; g < GATES; g++) tl_hybrid_accumulate(w[g], d->w_scale[g], d->n_cell, d->n_input, &q, 1, gate + g * d->n_cell, 0);
-            q = tl_hybrid_quantize_rows(d->rows, h, 1, d->n_output, d->asymmetric);
-            for (g = 0; g < GATES; g++) tl_hybrid_accumulate(r[g], d->r_scale[g], d->n_cell, d->n_output, &q, 1, gate + g * d->n_cell, 0);
-            update_f32(d->activation, d->cell_clip, d->n_cell, h, c, y_all + step_offset(d, t, b, d->n_output), gate);
-        }
-    }
-    return TL_STATUS_OK;
-}
-
-static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
+/* Float32 and hybrid cells: the node's tensors into a tl_lstm_cell, then one step per batch row and time. */
+static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node) {
     const lstm_data *d = node->op_data;
     const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
     float *y_all = tl_node_output(it, node, 0)->data;
     float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
     const tl_tensor *t_in;
-    tl_lstm_cell_f32 cell;
+    tl_lstm_cell cell;
     int32_t g, b, t;
     memset(&cell, 0, sizeof cell);
     cell.n_input = d->n_input;
@@ -456,20 +451,27 @@ static tl_status tl_lstm_eval_f32(tl_interpreter *it, tl_node *node) {
     cell.cell_clip = d->cell_clip;
     cell.proj_clip = d->proj_clip;
     cell.cifg = d->cifg;
+    cell.asymmetric = d->asymmetric;
+    cell.rows = d->rows;
+    cell.proj_scale = d->proj_scale;
     for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         cell.w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         cell.r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
         cell.bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
+        cell.w_scale[g] = d->w_scale[g];
+        cell.r_scale[g] = d->r_scale[g];
         if (d->layer_norm) cell.layer_norm[g] = tl_node_input(it, node, IN_LAYER_NORM + g)->data;
     }
-    for (g = 0; g < 3; g++) cell.peephole[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
+    for (g = 0; g < 3; g++) {
+        cell.peephole[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
+        cell.peephole_scale[g] = d->peephole_scale[g];
+    }
     cell.proj_w = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
     cell.proj_b = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
     for (b = 0; b < d->n_batch; b++)
         for (t = 0; t < d->n_time; t++)
-            tl_lstm_step_f32(&cell, x_all + step_offset(d, t, b, d->n_input), h_all + (size_t)b * (size_t)d->n_output,
-                             c_all + (size_t)b * (size_t)d->n_cell, y_all + step_offset(d, t, b, d->n_output),
-                             d->scratch->data);
+            tl_lstm_step(&cell, x_all + step_offset(d, t, b, d->n_input), NULL, h_all + (size_t)b * (size_t)d->n_output,
+                         c_all + (size_t)b * (size_t)d->n_cell, y_all + step_offset(d, t, b, d->n_output), d->scratch->data);
     return TL_STATUS_OK;
 }
 
