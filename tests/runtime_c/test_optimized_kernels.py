@@ -144,6 +144,19 @@ def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dil
     _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride, dtype=dtype), seed=2)
 
 
+@pytest.mark.parametrize("shape,stride,padding", [
+    ((1, 12, 13, 32), 1, 0), ((2, 9, 10, 19), 1, 1), ((1, 14, 15, 48), 2, 0), ((1, 11, 17, 16), 2, 1),
+    ((1, 3, 3, 16), 1, 1), ((1, 7, 4, 24), 1, 0)],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_3x3_float_equals_the_reference_bit_for_bit(shape, stride, padding):
+    """The 3x3 micro-kernels' interior path (taps in registers, four outputs sharing input columns at stride
+    1) adds the products in the reference kernel's order: float outputs equal it exactly, over widths whose
+    interior is a multiple of 4, has a tail, or is empty, and channel counts with a partial vector."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=3, seed=w, dtype="float32"),
+          seed=5, exact=True)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "int8"])
 @pytest.mark.parametrize("shape,mult,stride,padding,k", [
     ((1, 96, 96, 1), 8, 2, 0, 3), ((2, 7, 9, 3), 2, 1, 0, 3), ((1, 10, 6, 5), 3, 2, 1, 3), ((1, 6, 6, 2), 17, 1, 0, 3),
