@@ -1,15 +1,17 @@
-/* The float GEMM's WebAssembly SIMD128 micro-kernels (see gemm_f32.h): blocks of 4 rows x a whole
- * 16-channel panel (16 v128 sums: engines map v128 to x86-64's 16 SSE registers, so a few spill, which
- * measured faster than 6 x 8 on MobileNetV2: 26 vs 28 ms CPU per invoke in Node), then the rows left
- * over as 6 rows x 8 channels (12 sums) and single rows. Each A value is broadcast by one load32_splat
- * and multiplied then added (wasm SIMD has no fused multiply-add), summing over k in order as the other
- * tiers do. Built with -msimd128 (runtimes/wasm/build.sh); other targets compile this file to nothing. */
+/* The float GEMM's WebAssembly SIMD128 micro-kernels (see gemm_f32.h): blocks of 4 rows x 8 channels
+ * (half a panel), then single rows. 8 sums, 2 weight vectors, the broadcast A value and a product fit in
+ * the 15 xmm registers V8 allocates on x86-64 (xmm15 is its scratch), so the loop runs with no spills:
+ * the earlier 4 x 16 and 6 x 8 blocks spilled sums to the stack on every k (node --print-wasm-code shows
+ * it) and ran 14-16 GMAC/s on MobileNetV2's 1x1 convolutions against 20-22 for 4 x 8. Each A value is
+ * broadcast by one load32_splat and multiplied then added (wasm SIMD has no fused multiply-add), summing
+ * over k in order as the other tiers do. Built with -msimd128 (runtimes/wasm/build.sh); other targets
+ * compile this file to nothing. */
 #include "gemm_f32.h"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
-#define MR 6
+#define MR 4
 #define HALF 8
 #define CHUNK 48 /* rows of A per pass over the weights: a multiple of MR */
 
@@ -38,54 +40,22 @@ static void store8(v128_t s0, v128_t s1, const float *bias, float lo, float hi, 
     c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(x, w0)); \
     c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(x, w1));
 
-/* MR rows x 8 columns (w: the half panel, rows TL_GEMM_NR apart). */
-static void block6(int32_t cols, int32_t k, const float *a, int32_t lda, const float *w, const float *bias, float lo,
+/* MR rows x 8 columns (w: the half panel, rows TL_GEMM_NR apart). Kept as plain as this: unrolling k
+ * by hand or a fifth row makes clang hoist the broadcasts ahead of the products, and V8 then spills. */
+static void block4(int32_t cols, int32_t k, const float *a, int32_t lda, const float *w, const float *bias, float lo,
                    float hi, float *c, int32_t ldc) {
-    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * (int64_t)lda, *a3 = a + 3 * (int64_t)lda;
-    const float *a4 = a + 4 * (int64_t)lda, *a5 = a + 5 * (int64_t)lda;
     int32_t kk;
     for (kk = 0; kk < k; kk++, w += TL_GEMM_NR) {
         const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
         v128_t x;
-        ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+        ROW(0) ROW(1) ROW(2) ROW(3)
     }
     store8(c00, c01, bias, lo, hi, c, cols);
     store8(c10, c11, bias, lo, hi, c + ldc, cols);
     store8(c20, c21, bias, lo, hi, c + 2 * (int64_t)ldc, cols);
     store8(c30, c31, bias, lo, hi, c + 3 * (int64_t)ldc, cols);
-    store8(c40, c41, bias, lo, hi, c + 4 * (int64_t)ldc, cols);
-    store8(c50, c51, bias, lo, hi, c + 5 * (int64_t)ldc, cols);
-}
-
-
-#define ROW16(r) \
-    x = wasm_v128_load32_splat(a##r + kk); \
-    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(x, w0)); \
-    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(x, w1)); \
-    c##r##2 = wasm_f32x4_add(c##r##2, wasm_f32x4_mul(x, w2)); \
-    c##r##3 = wasm_f32x4_add(c##r##3, wasm_f32x4_mul(x, w3));
-
-static void block4x16(int32_t cols, int32_t k, const float *a, int32_t lda, const float *w, const float *bias, float lo,
-                      float hi, float *c, int32_t ldc) {
-    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    v128_t c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-    const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * (int64_t)lda, *a3 = a + 3 * (int64_t)lda;
-    int32_t kk;
-    for (kk = 0; kk < k; kk++, w += TL_GEMM_NR) {
-        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4), w2 = wasm_v128_load(w + 8), w3 = wasm_v128_load(w + 12);
-        v128_t x;
-        ROW16(0) ROW16(1) ROW16(2) ROW16(3)
-    }
-    store8(c00, c01, bias, lo, hi, c, cols);
-    store8(c02, c03, bias + 8, lo, hi, c + 8, cols - 8);
-    store8(c10, c11, bias, lo, hi, c + ldc, cols);
-    store8(c12, c13, bias + 8, lo, hi, c + ldc + 8, cols - 8);
-    store8(c20, c21, bias, lo, hi, c + 2 * (int64_t)ldc, cols);
-    store8(c22, c23, bias + 8, lo, hi, c + 2 * (int64_t)ldc + 8, cols - 8);
-    store8(c30, c31, bias, lo, hi, c + 3 * (int64_t)ldc, cols);
-    store8(c32, c33, bias + 8, lo, hi, c + 3 * (int64_t)ldc + 8, cols - 8);
 }
 
 /* One row x 8 columns. */
@@ -116,17 +86,11 @@ void tl_gemm_f32_wasm(int32_t m, int32_t n, int32_t k, const float *a, int32_t l
             } else { /* the bias is read 16 wide: the last panel's (or none) padded with zeros */
                 for (j = 0; j < TL_GEMM_NR; j++) padded[j] = bias && j < cols ? bias[p + j] : 0.0f;
             }
-            i = i0;
-            if (cols > HALF)
-                for (; i + 4 <= i1; i += 4)
-                    block4x16(cols, k, a + (int64_t)i * lda, lda, panel, b, lo, hi, c + (int64_t)i * ldc + p, ldc);
             for (h = 0; h < cols; h += HALF) {
-                int32_t i2 = i;
-                for (i = i2; i + MR <= i1; i += MR)
-                    block6(cols - h, k, a + (int64_t)i * lda, lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h, ldc);
+                for (i = i0; i + MR <= i1; i += MR)
+                    block4(cols - h, k, a + (int64_t)i * lda, lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h, ldc);
                 for (; i < i1; i++)
                     block1(cols - h, k, a + (int64_t)i * lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h);
-                i = i2;
             }
         }
     }
