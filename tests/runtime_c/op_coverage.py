@@ -207,14 +207,25 @@ def _batch_space(name, dtype, k, shape, block, pads):
 REDUCE_CASES = [([2, 3, 4], [1], False), ([2, 3, 4], [0, 2], True), ([5], [0], False), ([2, 3, 4], [-1], False)]
 
 
+# Quantized REDUCE_PROD: (input, output quantization, value range): factors within [-2, 2], so that products
+# neither vanish nor all clamp.
+_PROD_Q = {"int8": (quant(1 / 32, 0), quant(0.1, 3), (-64, 64)),
+           "int16": (quant(1 / 8192, 0), quant(1 / 2048, 0), (-16384, 16384))}
+
+
 def _reduce(name, dtype, k, shape, axes, keep):
     rng = _rng(name, dtype, k)
     out = [1 if (i in axes or i - len(shape) in axes) else d for i, d in enumerate(shape)]
     if not keep:
         out = [d for i, d in enumerate(shape) if not (i in axes or i - len(shape) in axes)]
-    model = one_op(name, [_spec(shape, dtype, Q_IN.get(dtype)), None], [_spec(out, dtype, Q_IN.get(dtype))],
+    q_in, q_out, (low, high) = Q_IN.get(dtype), Q_IN.get(dtype), (-5, 5)
+    if name == "REDUCE_PROD" and dtype in _PROD_Q:
+        q_in, q_out, (low, high) = _PROD_Q[dtype]
+    model = one_op(name, [_spec(shape, dtype, q_in), None], [_spec(out, dtype, q_out)],
                    consts={1: np.array(axes, np.int32)}, keep_dims=keep)
-    return model, [random_values(rng, dtype, shape, -5, 5)]
+    if name == "REDUCE_PROD" and dtype == "bool":  # mostly true, so that some rows' AND is true
+        return model, [rng.random(shape) < 0.85]
+    return model, [random_values(rng, dtype, shape, low, high)]
 
 
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:

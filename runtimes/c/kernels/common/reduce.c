@@ -78,6 +78,43 @@ static tl_status tl_reduce_prod_eval_s64(tl_interpreter *it, tl_node *node) {
     REDUCE_LOOP(int64_t, uint64_t acc = 1, acc *= (uint64_t)v, y[o] = (int64_t)acc);
 }
 
+/* Unquantized int8, uint8, int16: the product wraps in the type, as LiteRT's compiled multiplies. */
+#define PROD_EVAL_RAW(NAME, T, U)                                                         \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                            \
+        T *y = tl_node_output(it, node, 0)->data;                                         \
+        REDUCE_LOOP(T, uint32_t acc = 1, acc *= (uint32_t)(int32_t)v, y[o] = (T)(U)acc);   \
+    }
+
+PROD_EVAL_RAW(tl_reduce_prod_eval_s8_raw, int8_t, uint8_t)
+PROD_EVAL_RAW(tl_reduce_prod_eval_u8_raw, uint8_t, uint8_t)
+PROD_EVAL_RAW(tl_reduce_prod_eval_s16_raw, int16_t, uint16_t)
+
+/* LiteRT's int64-input requantization for the product: the multiplier cut to 16 bits, one rounding shift
+ * by 15 - shift (prepare keeps it in [1, 46]), the result truncated to int32 (not saturated). |x| < 2^47. */
+static int32_t prod_rescale(int64_t x, int32_t mult, int32_t shift) {
+    int64_t reduced = mult < 0x7FFF0000 ? (mult + (1 << 15)) >> 16 : 0x7FFF;
+    int total = 15 - shift;
+    int64_t v = x * reduced + ((int64_t)1 << (total - 1));
+    uint32_t u = (uint32_t)(uint64_t)(v >= 0 ? v >> total : -((-v - 1) >> total) - 1);
+    return u > (uint32_t)INT32_MAX ? (int32_t)(u - 2147483648u) - INT32_MAX - 1 : (int32_t)u;
+}
+
+/* Quantized int8 / int16: LiteRT's reference product, each step rescaled by s_in / s_out^(1 / count) so the
+ * int32 accumulator does not overflow: acc = x0 - zp, then acc = rescale(acc * (x - zp)) per element, then
+ * rescale(acc) + zp_out (wrapping), clamped to the type. */
+#define PROD_EVAL_Q(NAME, T, LO, HI)                                                                              \
+    static tl_status NAME(tl_interpreter *it, tl_node *node) {                                                    \
+        T *y = tl_node_output(it, node, 0)->data;                                                                 \
+        REDUCE_LOOP(T, int32_t acc = 0; int first = 1,                                                            \
+                    acc = first ? (int32_t)v - d->in_zp                                                           \
+                                : prod_rescale((int64_t)acc * ((int32_t)v - d->in_zp), d->mult, d->shift);        \
+                    first = 0,                                                                                    \
+                    y[o] = (T)tl_clamp_i32(tl_add_wrap(prod_rescale(acc, d->mult, d->shift), d->out_zp), LO, HI)); \
+    }
+
+PROD_EVAL_Q(tl_reduce_prod_eval_s8, int8_t, INT8_MIN, INT8_MAX)
+PROD_EVAL_Q(tl_reduce_prod_eval_s16, int16_t, INT16_MIN, INT16_MAX)
+
 static tl_status tl_reduce_any_eval_b(tl_interpreter *it, tl_node *node) {
     uint8_t *y = tl_node_output(it, node, 0)->data;
     REDUCE_LOOP(uint8_t, uint8_t acc = 0, acc = (uint8_t)(acc | (v != 0)), y[o] = acc);
@@ -187,6 +224,45 @@ static tl_status prepare_mean_int(tl_interpreter *it, tl_node *node, const tl_te
     return TL_STATUS_OK;
 }
 
+/* REDUCE_PROD: LiteRT takes a quantized input (int8, int16) to its requantizing product, any other to the
+ * plain one (bool: a product of truths is AND). */
+static tl_status prepare_prod(tl_interpreter *it, tl_node *node, const tl_tensor *in, const tl_tensor *out,
+                              reduce_data *d) {
+    tl_status st;
+    double real;
+    int quantized = in->quant_count && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8 || in->type == TL_TYPE_INT16);
+    if (!quantized) {
+        switch (in->type) {
+        case TL_TYPE_FLOAT32: node->eval = tl_reduce_prod_eval_f32; break;
+        case TL_TYPE_INT32: node->eval = tl_reduce_prod_eval_s32; break;
+        case TL_TYPE_INT64: node->eval = tl_reduce_prod_eval_s64; break;
+        case TL_TYPE_INT8: node->eval = tl_reduce_prod_eval_s8_raw; break;
+        case TL_TYPE_UINT8: node->eval = tl_reduce_prod_eval_u8_raw; break;
+        case TL_TYPE_INT16: node->eval = tl_reduce_prod_eval_s16_raw; break;
+        case TL_TYPE_BOOL: node->eval = tl_reduce_all_eval_b; break;
+        default:
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                           "REDUCE_PROD supports float32, int8, uint8, int16, int32, int64 and bool");
+        }
+        return TL_STATUS_OK;
+    }
+    if (in->type == TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "quantized REDUCE_PROD supports int8 and int16 (as LiteRT)");
+    if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
+        return st;
+    if (in->type == TL_TYPE_INT16 && (in->zero_point != 0 || out->zero_point != 0))
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 zero points must be 0");
+    if (d->count * d->n_out == 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "empty quantized input");
+    node->eval = in->type == TL_TYPE_INT8 ? tl_reduce_prod_eval_s8 : tl_reduce_prod_eval_s16;
+    d->in_zp = in->zero_point;
+    d->out_zp = out->zero_point;
+    /* LiteRT's per-step scale, in double: s_in / s_out^(1 / count) */
+    real = (double)in->scale / pow((double)out->scale, 1.0 / (double)d->count);
+    tl_quantize_multiplier(real, &d->mult, &d->shift);
+    if (d->shift > 14) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    return TL_STATUS_OK;
+}
+
 /* MEAN's optimized tier (opt/mean.c) when the reduced axes are one block of adjacent dims. */
 static tl_status prepare_mean_opt(tl_interpreter *it, tl_node *node, const tl_tensor *in, const int *reduced,
                                   const reduce_data *d) {
@@ -252,20 +328,10 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     for (i = 0; i < n_expect; i++)
         if (out->dims[i] != expect[i]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not match the reduction");
     if (kind == TL_REDUCE_PROD || kind == TL_REDUCE_ANY || kind == TL_REDUCE_ALL) {
-        if (kind != TL_REDUCE_PROD && in->type == TL_TYPE_BOOL && out->type == TL_TYPE_BOOL)
-            node->eval = kind == TL_REDUCE_ANY ? tl_reduce_any_eval_b : tl_reduce_all_eval_b;
-        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_FLOAT32)
-            node->eval = tl_reduce_prod_eval_f32;
-        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_INT32)
-            node->eval = tl_reduce_prod_eval_s32;
-        else if (kind == TL_REDUCE_PROD && in->type == TL_TYPE_INT64)
-            node->eval = tl_reduce_prod_eval_s64;
-        else
-            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, kind == TL_REDUCE_PROD
-                           ? "REDUCE_PROD supports float32, int32 and int64 (int8, int16: not implemented)"
-                           : "REDUCE_ANY and REDUCE_ALL take bool");
-        return out->type == in->type ? TL_STATUS_OK
-                                     : tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "input and output types differ");
+        if (kind == TL_REDUCE_PROD) return prepare_prod(it, node, in, out, d);
+        if (in->type != TL_TYPE_BOOL) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "REDUCE_ANY and REDUCE_ALL take bool");
+        node->eval = kind == TL_REDUCE_ANY ? tl_reduce_any_eval_b : tl_reduce_all_eval_b;
+        return TL_STATUS_OK;
     }
     if (in->type == TL_TYPE_FLOAT32) {
         node->eval = kind == TL_REDUCE_MEAN ? tl_mean_eval_f32 : kind == TL_REDUCE_SUM ? tl_sum_eval_f32

@@ -12,8 +12,10 @@
  * requantized in float32, round(sum * s - zp_in * s * count) with s = s_in / s_out, converted to
  * int32 as x86 does, plus zp_out (wrapping), clamped. MEAN over one block of adjacent axes has an
  * optimized tier (opt/mean.c), bit-identical: it keeps each output's summation order. REDUCE_PROD
- * multiplies from 1 in order: float32 in float, int32 and int64 wrapping (LiteRT's compiled
- * multiplies); REDUCE_ANY / REDUCE_ALL are OR / AND over bool. */
+ * multiplies from 1 in order: float32 in float; int32, int64 and unquantized int8, uint8, int16 wrapping
+ * in the type (LiteRT's compiled multiplies); bool as AND; quantized int8 and int16 (int16 zero points 0;
+ * quantized uint8 LiteRT refuses) as LiteRT's reference, each step's product requantized by
+ * s_in / s_out^(1 / count) (common/reduce.c, prod_rescale); REDUCE_ANY / REDUCE_ALL are OR / AND over bool. */
 #ifndef TL_REDUCE_H
 #define TL_REDUCE_H
 
