@@ -318,38 +318,67 @@ BIDI_LSTM_FEATURE_CASES = [(2, 3, 4, 4, 4, True, False, True, False, None, 0.0),
 
 
 def _bidi_lstm_features(k, batch, time, inputs, cells, outputs, time_major, merge, cifg, peephole, proj_bias,
-                        proj_clip):
-    rng = _rng("BIDIRECTIONAL_SEQUENCE_LSTM", "features", k)
+                        proj_clip, aux=None, aux_depth=3, asym=None):
+    """aux: None, "cross" (an auxiliary input both cells weigh) or "bw" (an auxiliary input without weights: the
+    backward cell's input, aux_depth wide); asym None: float32 weights, True or False: hybrid int8 weights with that
+    asymmetric_quantize_inputs."""
+    hybrid = asym is not None
+    rng = _rng("BIDIRECTIONAL_SEQUENCE_LSTM", "features", k, *((aux, aux_depth, asym) if aux or hybrid else ()))
     m = Model()
     g = m.subgraph()
     lead = [time, batch] if time_major else [batch, time]
     x = g.input("x", lead + [inputs], "float32")
+    xa = g.input("aux", lead + [aux_depth], "float32") if aux else -1
 
-    def cell(prefix):
+    def cell(prefix, depth):
         def const(name, scale, shape):
             return g.const(prefix + name, (scale * rng.standard_normal(shape)).astype(np.float32))
-        gates = range(1, 4) if cifg else range(4)
-        w = [const(f"w{j}", 0.4, [cells, inputs]) if j in gates else -1 for j in range(4)]
-        r = [const(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
-        p = [const(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
-        b = [const(f"b{j}", 0.1, [cells]) if j in gates else -1 for j in range(4)]
-        pw = const("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
-        pb = const("proj_b", 0.1, [outputs]) if proj_bias else -1
-        return [*w, *r, *p, *b, pw, pb]
 
-    fw, bw = cell("fw_"), cell("bw_")
+        def weights(name, scale, shape):
+            if hybrid:
+                return g.const(prefix + name, rng.integers(-127, 128, shape).astype(np.int8), quant(scale / 64, 0))
+            return const(name, scale, shape)
+        gates = range(1, 4) if cifg else range(4)
+        w = [weights(f"w{j}", 0.4, [cells, depth]) if j in gates else -1 for j in range(4)]
+        r = [weights(f"r{j}", 0.4, [cells, outputs]) if j in gates else -1 for j in range(4)]
+        p = [weights(f"p{j}", 0.3, [cells]) if peephole and (j > 0 or not cifg) else -1 for j in range(3)]
+        b = [const(f"b{j}", 0.1, [cells]) if j in gates else -1 for j in range(4)]
+        pw = weights("proj_w", 0.4, [outputs, cells]) if proj_bias is not None else -1
+        pb = const("proj_b", 0.1, [outputs]) if proj_bias else -1
+        a = [weights(f"aux_w{j}", 0.4, [cells, aux_depth]) if aux == "cross" and j in gates else -1 for j in range(4)]
+        return [*w, *r, *p, *b, pw, pb], a
+
+    (fw, fw_aux), (bw, bw_aux) = cell("fw_", inputs), cell("bw_", aux_depth if aux == "bw" else inputs)
     states = [_variable(g, n, [batch, size]) for n, size in (("fw_h", outputs), ("fw_c", cells), ("bw_h", outputs),
                                                              ("bw_c", cells))]
     if merge:
         outs = [g.tensor("y", lead + [2 * outputs], "float32")]
     else:
         outs = [g.tensor("fw_y", lead + [outputs], "float32"), g.tensor("bw_y", lead + [outputs], "float32")]
-    g.op("BIDIRECTIONAL_SEQUENCE_LSTM", [x, *fw, *bw, *states, *([-1] * 9)], outs, time_major=time_major,
-         merge_outputs=merge, fused_activation_function=ACT["tanh"], proj_clip=proj_clip)
+    g.op("BIDIRECTIONAL_SEQUENCE_LSTM", [x, *fw, *bw, *states, xa, *fw_aux, *bw_aux], outs, time_major=time_major,
+         merge_outputs=merge, fused_activation_function=ACT["tanh"], proj_clip=proj_clip,
+         asymmetric_quantize_inputs=bool(asym))
     g.output(*outs)
-    return m.build(), [_x(rng, lead + [inputs])]
+    return m.build(), [_x(rng, lead + [inputs])] + ([_x(rng, lead + [aux_depth])] if aux else [])
+
+
+# Hybrid cells and auxiliary inputs: BIDI_LSTM_FEATURE_CASES' fields, then the auxiliary input (None, "cross":
+# weighed by both cells, "bw": the backward cell's input), its depth and asymmetric_quantize_inputs (None: float32).
+# LiteRT checks the backward weights against the input's depth: a "bw" auxiliary input is as wide as the input.
+BIDI_LSTM_AUX_HYBRID_CASES = [(2, 3, 4, 4, 4, True, False, False, False, None, 0.0, None, 3, False),
+                              (2, 3, 4, 4, 4, False, False, False, False, None, 0.0, None, 3, True),
+                              (2, 3, 5, 4, 3, True, True, True, True, True, 0.4, None, 3, True),
+                              (1, 4, 3, 5, 5, False, False, False, True, None, 0.0, None, 3, False),
+                              (2, 3, 4, 4, 4, True, False, False, False, None, 0.0, "cross", 3, None),
+                              (2, 3, 4, 4, 4, False, False, True, False, None, 0.0, "cross", 3, None),
+                              (2, 3, 4, 4, 4, True, False, False, False, None, 0.0, "bw", 4, None),
+                              (3, 2, 4, 4, 4, False, False, False, True, None, 0.0, "bw", 4, None),
+                              (2, 3, 4, 4, 4, True, False, False, False, None, 0.0, "cross", 3, False),
+                              (2, 3, 4, 5, 3, False, False, True, False, True, 0.0, "cross", 3, True),
+                              (2, 3, 4, 4, 4, False, False, False, False, None, 0.0, "bw", 4, True)]
 
 
 CASES["BIDIRECTIONAL_SEQUENCE_LSTM"] = lambda dtype: (
     [_bidi_lstm(k, *c) for k, c in enumerate(BIDI_LSTM_CASES)] +
-    [_bidi_lstm_features(k, *c) for k, c in enumerate(BIDI_LSTM_FEATURE_CASES)] if dtype == "float32" else [])
+    [_bidi_lstm_features(k, *c) for k, c in enumerate(BIDI_LSTM_FEATURE_CASES)] +
+    [_bidi_lstm_features(k, *c) for k, c in enumerate(BIDI_LSTM_AUX_HYBRID_CASES)] if dtype == "float32" else [])
