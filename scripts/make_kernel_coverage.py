@@ -122,7 +122,7 @@ def generate() -> str:
               f"kernels run "
               f"({len(pairs)} builtins x {len(TYPES)} types; the table below).", ""]
     lines += ["Missing builtins (LiteRT's reference resolver has them, this runtime has no kernel): " +
-              ", ".join(sorted(ref - ours)) + ".", ""]
+              (", ".join(sorted(ref - ours)) or "none") + ".", ""]
     lines += ["| builtin | " + " | ".join(TYPES) + " |", "| --- |" + " --- |" * len(TYPES)]
     for name, cells in pairs.items():
         lines.append(f"| {name} | " + " | ".join(cells[t] for t in TYPES) + " |")

@@ -1,12 +1,14 @@
 """Coverage cases (see op_coverage.py) of the hashing and text builtins: LSH_PROJECTION (every input type, read
 as bytes; SPARSE and DENSE; with and without weights; up to 32 bits; rows of 1 to 160 bytes, so the hashed keys
-fall in every length class of Fingerprint64). op_coverage.cases() dispatches here."""
+fall in every length class of Fingerprint64) and SKIP_GRAM (STRING sentences with runs of whitespace, a leading
+space, UTF-8 and fewer words than ngram_size; n-grams of 1 to 4 words with skips of 0 to 3, include_all_ngrams
+both ways; the sentence as an input and as a constant). op_coverage.cases() dispatches here."""
 from __future__ import annotations
 
 import numpy as np
 
 from tests.runtime_c.op_coverage import Q_IN, _rng, _spec
-from tests.runtime_c.tflite_graph import one_op, random_values
+from tests.runtime_c.tflite_graph import Model, one_op, random_values
 
 # (hash [num_hash, num_bits], input shape, weighted, type 1 SPARSE / 2 DENSE, hash as a constant)
 LSH_CASES = [([3, 4], [5, 2], True, 1, True), ([2, 5], [4], False, 2, False), ([4, 32], [6, 3], True, 1, True),
@@ -30,4 +32,28 @@ def _lsh(dtype):
     return out
 
 
-CASES = {"LSH_PROJECTION": _lsh}
+# (sentence, ngram_size, max_skip_size, include_all_ngrams, the sentence a constant)
+SKIP_GRAM_CASES = [(b"the quick brown fox jumps over the lazy dog", 2, 1, False, False),
+                   (b"the quick brown fox jumps over the lazy dog", 3, 2, True, False),
+                   (b" leading  and\ttabs\n and   runs ", 2, 0, True, False),
+                   ("caf\u00e9 \u4f60\u597d world wide web".encode(), 4, 3, False, True),
+                   (b"too short", 3, 1, True, True), (b"one", 1, 0, False, False), (b"", 2, 1, True, False)]
+
+
+def _skip_gram(dtype):
+    if dtype != "string":
+        return []
+    out = []
+    for sentence, n, skip, include_all, const in SKIP_GRAM_CASES:
+        m = Model()
+        g = m.subgraph()
+        x = g.const("sentence", np.array([sentence], dtype=object)) if const else g.input("sentence", [1], "string")
+        y = g.tensor("ngrams", [1], "string")
+        g.op("SKIP_GRAM", [x], [y], ngram_size=n, max_skip_size=skip, include_all_ngrams=include_all)
+        g.output(y)
+        out.append((m.build(), [] if const else [np.array([sentence], dtype=object)]))
+    return out
+
+
+CASES = {"LSH_PROJECTION": _lsh, "SKIP_GRAM": _skip_gram}
+STRING_CASES = {"SKIP_GRAM": _skip_gram}  # op_coverage.cases() asks here for every STRING cell

@@ -13,7 +13,7 @@ import numpy as np
 
 from tests.runtime_c.tflite_graph import one_op, quant, random_values
 
-TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
+TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool", "string"]
 QUANTIZED = ("int8", "uint8", "int16")
 # Input and output quantization of quantized types; int16 is symmetric (LiteRT requires zero point 0).
 Q_IN = {"int8": quant(0.05, -3), "uint8": quant(0.05, 125), "int16": quant(0.001, 0)}
@@ -93,11 +93,12 @@ def _binary(name, dtype, k, sa, sb, out_dtype=None, options=None):
 def _prelu(dtype, k, shape, alpha_shape):
     rng = _rng("PRELU", dtype, k)
     x = random_values(rng, dtype, shape)
-    alpha = random_values(rng, dtype, alpha_shape)
+    alpha_dtype = "int8" if dtype == "int16" else dtype  # LiteRT's int16 PRELU takes an int8 alpha
+    alpha = random_values(rng, alpha_dtype, alpha_shape)
     if dtype == "float32":
         alpha = (0.25 * alpha).astype(np.float32)
-    q_alpha = {"int8": quant(0.01, 7), "uint8": quant(0.004, 60), "int16": quant(0.0005, 0)}.get(dtype)
-    inputs = [_spec(shape, dtype, Q_IN.get(dtype)), _spec(alpha_shape, dtype, q_alpha)]
+    q_alpha = {"int8": quant(0.01, 7), "uint8": quant(0.004, 60), "int16": quant(0.002, 3)}.get(dtype)
+    inputs = [_spec(shape, dtype, Q_IN.get(dtype)), _spec(alpha_shape, alpha_dtype, q_alpha)]
     # alpha as a constant (what converters write) in even cases, as a graph input in odd ones
     consts = {1: (alpha, q_alpha) if q_alpha else alpha} if k % 2 == 0 else {}
     model = one_op("PRELU", inputs, [_spec(shape, dtype, Q_OUT.get(dtype))], consts=consts)
@@ -230,6 +231,9 @@ def _reduce(name, dtype, k, shape, axes, keep):
 
 def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     """Every case of (builtin `name`, tensor type `dtype`); [] when the table does not probe this builtin."""
+    if dtype == "string":  # STRING tensors: the text builtins' cases (op_cases_text.py) only
+        from tests.runtime_c.op_cases_text import STRING_CASES
+        return STRING_CASES[name](dtype) if name in STRING_CASES else []
     from tests.runtime_c.op_cases_recurrent import CASES as RNN_CASES
     if name in RNN_CASES:
         return RNN_CASES[name](dtype)
@@ -251,7 +255,7 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     from tests.runtime_c.op_cases_random_lookup import CASES as RANDOM_LOOKUP_CASES
     if name in RANDOM_LOOKUP_CASES:
         return RANDOM_LOOKUP_CASES[name](dtype)
-    from tests.runtime_c.op_cases_text import CASES as TEXT_CASES  # LSH_PROJECTION
+    from tests.runtime_c.op_cases_text import CASES as TEXT_CASES  # LSH_PROJECTION, SKIP_GRAM
     if name in TEXT_CASES:
         return TEXT_CASES[name](dtype)
     if name in UNARY:

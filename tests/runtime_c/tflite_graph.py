@@ -23,7 +23,7 @@ import tensorlite as tl
 from tests.litert import litert_interpreter, litert_schema, run
 
 DTYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9,
-          "uint64": 12, "uint32": 15, "uint16": 16, "float64": 10, "complex64": 8}
+          "uint64": 12, "uint32": 15, "uint16": 16, "float64": 10, "complex64": 8, "string": 5}
 OPTIONS = {"UNIQUE": "UniqueOptions", "WHILE": "WhileOptions", "IF": "IfOptions", "GATHER": "GatherOptions",
            "SPLIT": "SplitOptions",
            "SPLIT_V": "SplitVOptions", "LESS": "LessOptions", "LESS_EQUAL": "LessEqualOptions",
@@ -100,6 +100,8 @@ class Subgraph:
 
     def const(self, name, array, quant=None) -> int:
         array = np.asarray(array)
+        if array.dtype.kind in "SUO":  # a STRING constant, in TFLite's string buffer
+            return self.tensor(name, array.shape, "string", buffer=self.model.buffer(string_buffer(array)))
         dtype = "bool" if array.dtype == np.bool_ else array.dtype.name
         return self.tensor(name, array.shape, dtype, quant, buffer=self.model.buffer(array.tobytes()))
 
@@ -238,6 +240,13 @@ def random_values(rng, dtype: str, shape, low: int | None = None, high: int | No
     low = info.min if low is None else max(low, info.min)
     high = info.max if high is None else min(high, info.max)
     return rng.integers(low, high, shape, endpoint=True).astype(dtype)
+
+
+def string_buffer(values) -> bytes:
+    """TFLite's string buffer of `values` (bytes, or str as UTF-8): int32 count, count + 1 offsets, the bytes."""
+    items = [v.encode() if isinstance(v, str) else bytes(v) for v in np.asarray(values).reshape(-1).tolist()]
+    offsets = np.cumsum([4 * (len(items) + 2)] + [len(v) for v in items])
+    return np.array([len(items)], "<i4").tobytes() + offsets.astype("<i4").tobytes() + b"".join(items)
 
 
 def quant(scale: float, zero_point: int) -> dict:

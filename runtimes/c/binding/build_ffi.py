@@ -75,6 +75,7 @@ tl_status tl_interpreter_invoke(tl_interpreter *it);
 tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t limit);
 tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
                                       int32_t ndim, int strict);
+tl_status tl_interpreter_set_string_capacity(tl_interpreter *it, int32_t subgraph, int32_t tensor, uint32_t bytes);
 tl_status tl_interpreter_invoke_subgraph(tl_interpreter *it, int32_t subgraph);
 tl_status tl_interpreter_reset_variables(tl_interpreter *it);
 int32_t tl_interpreter_get_input_count(const tl_interpreter *it);

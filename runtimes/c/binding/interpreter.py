@@ -20,7 +20,7 @@ from .delegate import Delegate, node_report, partition_report
 
 _ARENA_TOO_SMALL = 4
 _TYPE_UNSUPPORTED = 6  # TL_STATUS_TYPE_UNSUPPORTED, tl_status.def's order
-_DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
+_DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 5: np.bytes_, 6: np.bool_, 7: np.int16,
            8: np.complex64, 9: np.int8, 10: np.float64, 12: np.uint64, 15: np.uint32, 16: np.uint16}
 _TYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
                7: "INT16", 8: "COMPLEX64", 9: "INT8", 10: "FLOAT64", 12: "UINT64", 15: "UINT32", 16: "UINT16"}
@@ -97,6 +97,7 @@ class Interpreter:
         self._it = None
         self._allocated = False
         self._resizes = {}  # (subgraph, tensor index) -> shape, applied to each C interpreter _create makes
+        self._string_bytes = {}  # (subgraph, tensor index) -> a STRING input's capacity, applied the same way
         self._custom_ops = dict(custom_ops or {})
         self._custom_handles = []  # cffi handles the C interpreter's custom op registrations point to
         self._custom_error = None  # the exception a Python custom op raised in the last C call
@@ -129,6 +130,9 @@ class Interpreter:
             self._custom_handles = _custom_ops.register(self._it, self, self._custom_ops)
             for (subgraph, index), shape in self._resizes.items():
                 self._resize_c(subgraph, index, shape, False)
+            for (subgraph, index), size in self._string_bytes.items():
+                if lib.tl_interpreter_set_string_capacity(self._it, subgraph, index, size) != 0:
+                    raise _error(ValueError, self._source, self._message())
         return status_p[0]
 
     def _resize_c(self, subgraph: int, index: int, shape: tuple, strict: bool) -> None:
@@ -279,7 +283,8 @@ class Interpreter:
     def _set(self, tensor_index: int, value, subgraph: int) -> None:
         d = self._details(tensor_index, subgraph)
         value = np.asarray(value)
-        if value.dtype != d["dtype"]:
+        strings = d["dtype"] is np.bytes_  # LiteRT takes bytes, str and object arrays for a STRING tensor
+        if (value.dtype.kind not in "SUO") if strings else value.dtype != d["dtype"]:
             raise ValueError(f"Cannot set tensor: Got value of type {value.dtype.name.upper()} but expected type "
                              f"{np.dtype(d['dtype']).name.upper()} for input {tensor_index}, name: {d['name']}")
         if tuple(value.shape) != tuple(d["shape"]):
@@ -288,7 +293,58 @@ class Interpreter:
         t = self._tensor(tensor_index, subgraph)
         if t.is_constant:
             raise ValueError(f"Cannot set tensor {tensor_index} ({d['name']}): it is a constant of the model")
+        if t.type == 5:
+            self._set_strings(tensor_index, value, subgraph)
+            return
         ffi.memmove(t.data, np.ascontiguousarray(value).tobytes(), t.bytes)
+
+    def _set_strings(self, tensor_index: int, value: np.ndarray, subgraph: int) -> None:
+        """A STRING input takes TFLite's string buffer of `value` (bytes, str as UTF-8). Its capacity is planned
+        before invoke (runtimes/c/include/tensorlite.h); a longer buffer grows it (doubling) and allocates again,
+        keeping the other inputs' contents, so a program sees LiteRT's behaviour (where string tensors are dynamic)."""
+        items = [v.encode() if isinstance(v, str) else bytes(v) for v in value.reshape(-1).tolist()]
+        n = len(items)
+        offsets = np.cumsum([4 * (n + 2)] + [len(v) for v in items], dtype=np.int64)
+        if offsets[-1] > 0x7FFFFFFF:
+            raise ValueError(f"Cannot set tensor {tensor_index}: its strings take 2^31 bytes or more")
+        buf = np.array([n], "<i4").tobytes() + offsets.astype("<i4").tobytes() + b"".join(items)
+        t = self._tensor(tensor_index, subgraph)
+        if len(buf) > t.bytes:
+            self._grow_string_input(tensor_index, subgraph, max(len(buf), 2 * t.bytes))
+            t = self._tensor(tensor_index, subgraph)
+        ffi.memmove(t.data, buf, len(buf))
+
+    def _grow_string_input(self, tensor_index: int, subgraph: int, size: int) -> None:
+        inputs = [lib.tl_interpreter_get_input_tensor_index(self._it, i)
+                  for i in range(lib.tl_interpreter_get_input_count(self._it))] if subgraph == 0 else \
+            [i for s in self._signatures.values() if s["subgraph_index"] == subgraph for i in s["inputs"].values()]
+        kept = {}
+        for i in inputs:
+            t = self._tensor(i, subgraph)
+            if i != tensor_index and t.data != ffi.NULL and not t.is_constant:
+                kept[i] = bytes(ffi.buffer(t.data, t.bytes))
+        self._string_bytes[(int(subgraph), int(tensor_index))] = min(int(size), 0x7FFFFFFF)
+        self._allocated = False
+        self.allocate_tensors()
+        for i, data in kept.items():
+            t = self._tensor(i, subgraph)
+            ffi.memmove(t.data, data, min(len(data), t.bytes))
+
+    def _strings(self, t, d: dict) -> np.ndarray:
+        """A STRING tensor's buffer as LiteRT's Python API returns it: an object array of bytes."""
+        raw = bytes(ffi.buffer(t.data, t.bytes))
+        count = int(np.frombuffer(raw[:4], "<i4")[0]) if len(raw) >= 4 else -1
+        size = int(np.prod(d["shape"]))
+        if count != size or len(raw) < 4 * (count + 2):
+            raise ValueError(f"tensor {d['index']} ({d['name']}) holds no string buffer of {size} strings (not "
+                             "computed yet, or malformed)")
+        offsets = np.frombuffer(raw[4:4 * (count + 2)], "<i4").astype(np.int64)
+        if offsets[0] != 4 * (count + 2) or np.any(np.diff(offsets) < 0) or offsets[-1] > len(raw):
+            raise ValueError(f"tensor {d['index']} ({d['name']}): its string buffer's offsets are out of range")
+        out = np.empty(count, dtype=object)
+        for k in range(count):
+            out[k] = raw[offsets[k]:offsets[k + 1]]
+        return out.reshape(d["shape"])
 
     def _view(self, tensor_index: int, subgraph: int = 0) -> np.ndarray:
         d = self._details(tensor_index, subgraph)
@@ -296,6 +352,8 @@ class Interpreter:
         if t.data == ffi.NULL:
             raise ValueError(f"tensor {tensor_index} ({d['name']}) of subgraph {subgraph} holds no data (not used by "
                              "the graph, or in a subgraph no control flow op calls)")
+        if t.type == 5:
+            return self._strings(t, d)
         return np.frombuffer(ffi.buffer(t.data, t.bytes), d["dtype"]).reshape(d["shape"])
 
     def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:

@@ -195,6 +195,16 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
                                       int32_t ndim, int strict);
 
+/* STRING tensors hold TFLite's string buffer (int32 count, count + 1 int32 offsets from the buffer's start, the
+ * bytes; little-endian), written by the application into an input's data and read back from outputs. Memory is
+ * planned before invoke, so a STRING input has a capacity: by default 1024 bytes per element besides the header
+ * (4 * (count + 2) bytes; a resize gives the default again); this sets it, in bytes, for an input of an entry
+ * subgraph, before tl_interpreter_allocate_tensors (as a resize, it needs that call again). The input's `bytes`
+ * field is its capacity; a kernel reading it checks the buffer (count, offsets within the capacity) and fails the
+ * invoke, naming itself, when it is malformed. A STRING output's `bytes` is the bound its kernel planned; its
+ * dims are set at invoke. */
+tl_status tl_interpreter_set_string_capacity(tl_interpreter *it, int32_t subgraph, int32_t tensor, uint32_t bytes);
+
 /* Adds a custom operator to this interpreter (between init and the first allocate; the name is
  * copied to the arena's tail). It takes precedence over the build's own custom kernel of that
  * code; a name the resolver or an earlier call registered is refused (BAD_ARGUMENT). */

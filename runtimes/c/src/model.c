@@ -6,6 +6,7 @@
 
 #include "kernel_api.h"
 #include "sparse.h"
+#include "string_tensor.h"
 
 /* TFLite schema field ids (schema.fbs). */
 enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4, MODEL_METADATA = 6,
@@ -79,7 +80,6 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
 /* Why a constant of a type without an element size here is refused, naming the schema's type. */
 static const char *unsized_type(int8_t type) {
     switch (type) {
-    case 5: return "constant tensor of type STRING, which this runtime does not support";
     case 11: return "constant tensor of type COMPLEX128, which this runtime does not support";
     case 13: return "constant tensor of type RESOURCE, which this runtime does not support";
     case 14: return "constant tensor of type VARIANT, which this runtime does not support";
@@ -115,7 +115,7 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     TRY(tl_fb_string_field(fb, tt, T_NAME, &t->name));
     TRY(tl_fb_u8(fb, tt, T_IS_VARIABLE, 0, &var));
     t->is_variable = var;
-    bytes = n * tl_type_size(t->type);
+    bytes = t->type == TL_TYPE_STRING ? tl_string_default_bytes((int64_t)n) : n * tl_type_size(t->type);
     if (bytes > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
     t->bytes = (uint32_t)bytes;
     TRY(read_quantization(it, tt, t));
@@ -135,7 +135,13 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     }
     TRY(tl_fb_vec_field(fb, buf, BUF_DATA, 1, &data));
     if (sparsity.pos) return tl_sparse_densify(it, sparsity, data, t); /* src/sparse.c */
-    if (data.len) {
+    if (data.len && t->type == TL_TYPE_STRING) { /* TFLite's string buffer: checked here, read as it is */
+        const char *why = tl_string_check(fb->buf + data.pos, data.len, (int64_t)n);
+        if (why) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, why);
+        t->bytes = data.len;
+        t->data = (void *)(uintptr_t)(fb->buf + data.pos);
+        t->is_constant = 1;
+    } else if (data.len) {
         if (tl_type_size(t->type) == 0) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, unsized_type(type));
         if (data.len != t->bytes)
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "constant buffer size does not match its tensor");

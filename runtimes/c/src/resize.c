@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "kernel_api.h"
+#include "string_tensor.h"
 
 #define BUILTIN_CUSTOM 32
 #define FOLD_MAX_BYTES 1024 /* folded outputs are shape vectors: a few dozen bytes */
@@ -59,7 +60,7 @@ tl_status tl_tensor_set_dims(tl_tensor *t, const int32_t *dims, int32_t ndim) {
         n *= (uint64_t)dims[i];
         if (n > 0x7fffffffu) return TL_STATUS_MODEL_UNSUPPORTED;
     }
-    n *= tl_type_size(t->type);
+    n = t->type == TL_TYPE_STRING ? tl_string_default_bytes((int64_t)n) : n * tl_type_size(t->type);
     if (n > 0x7fffffffu) return TL_STATUS_MODEL_UNSUPPORTED;
     memset(t->dims, 0, sizeof t->dims);
     for (i = 0; i < ndim; i++) t->dims[i] = dims[i];
@@ -114,6 +115,29 @@ tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int3
     st = tl_tensor_set_dims(t, dims, ndim);
     if (st != TL_STATUS_OK) return tl_fail(it, NULL, st, "resize: the tensor would hold 2^31 bytes or more");
     it->resized = 1;
+    it->allocated = 0;
+    return TL_STATUS_OK;
+}
+
+tl_status tl_interpreter_set_string_capacity(tl_interpreter *it, int32_t subgraph, int32_t tensor, uint32_t bytes) {
+    tl_tensor *t;
+    char msg[160];
+    if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
+    if (subgraph < 0 || subgraph >= it->n_subgraphs || !is_entry(it, subgraph))
+        return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "string capacity: not an entry subgraph");
+    t = tl_subgraph_tensor(&it->subgraphs[subgraph], tensor);
+    if (t == NULL || !listed(it, it->subgraphs[subgraph].inputs, tensor) || t->type != TL_TYPE_STRING) {
+        snprintf(msg, sizeof msg, "string capacity: tensor %ld is not a STRING input of subgraph %ld", (long)tensor,
+                 (long)subgraph);
+        return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, msg);
+    }
+    if (bytes < TL_STRING_HEADER_BYTES(tl_tensor_numel(t)) || bytes > 0x7fffffffu) {
+        snprintf(msg, sizeof msg, "string capacity: %lu bytes cannot hold the header of %ld strings, or passes 2^31",
+                 (unsigned long)bytes, (long)tl_tensor_numel(t));
+        return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, msg);
+    }
+    if (t->bytes == bytes) return TL_STATUS_OK;
+    t->bytes = bytes;
     it->allocated = 0;
     return TL_STATUS_OK;
 }

@@ -937,6 +937,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 131: return rfft2d(it, node);
     case 10: return hashtable_lookup(it, node);
     case 15: return lsh_projection(it, node);
+    case 30: return TL_STATUS_OK; /* SKIP_GRAM: its prepare gives the output its bound (from the capacity) */
     case 149: return multinomial(it, node);
     case 122: return shape_values(it, node, 2); /* SCATTER_ND */
     case 68: return shape_values(it, node, 1);  /* SPARSE_TO_DENSE */

@@ -54,6 +54,32 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     p->calls[k]++;
 }
 
+static void put32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A STRING input's pattern is a well-formed string buffer (see tensorlite.h): its first string fills the capacity
+ * with four-byte words (three letters and a space), the others are empty. */
+static void fill_strings(tl_tensor *t) {
+    unsigned char *p = t->data;
+    size_t n = 1, head, i;
+    int32_t d;
+    for (d = 0; d < t->ndim; d++) n *= (size_t)t->dims[d];
+    head = 4 * (n + 2);
+    if (t->bytes < head) return;
+    put32(p, (uint32_t)n);
+    put32(p + 4, (uint32_t)head);
+    for (i = 1; i <= n; i++) put32(p + 4 + 4 * i, t->bytes);
+    for (i = head; i < t->bytes; i++) p[i] = (unsigned char)(i % 4 == 3 ? ' ' : 'a' + (i * 7 + 3) % 26);
+}
+
 /* The inputs from `data` (len bytes: every input's, back to back), or the byte pattern when NULL;
  * -1 when data is too short. */
 static int fill_inputs(tl_interpreter *it, const unsigned char *data, size_t len) {
@@ -62,7 +88,10 @@ static int fill_inputs(tl_interpreter *it, const unsigned char *data, size_t len
     for (k = 0; k < tl_interpreter_get_input_count(it); k++) {
         tl_tensor *t = tl_interpreter_get_input(it, k);
         if (data && at + t->bytes > len) return -1;
-        for (i = 0; i < t->bytes; i++) ((unsigned char *)t->data)[i] = data ? data[at + i] : (unsigned char)(i * 7 + 3);
+        if (!data && t->type == TL_TYPE_STRING) fill_strings(t);
+        else
+            for (i = 0; i < t->bytes; i++)
+                ((unsigned char *)t->data)[i] = data ? data[at + i] : (unsigned char)(i * 7 + 3);
         at += t->bytes;
     }
     return 0;
@@ -211,8 +240,16 @@ int main(int argc, char **argv) {
     }
     for (k = 0; k < tl_interpreter_get_output_count(it); k++) {
         tl_tensor *t = tl_interpreter_get_output(it, k);
+        size_t used = t->bytes; /* a STRING output: the buffer up to its last offset, not the planned bound */
+        if (t->type == TL_TYPE_STRING && used >= 8) {
+            uint32_t count = get32(t->data);
+            if (count < used / 4 - 1 && 8 + 4 * (size_t)count <= used) {
+                uint32_t end = get32((const unsigned char *)t->data + 4 + 4 * (size_t)count);
+                if (end <= used) used = end;
+            }
+        }
         printf("output %d:", (int)k);
-        for (i = 0; i < t->bytes; i++) printf(" %02x", ((unsigned char *)t->data)[i]);
+        for (i = 0; i < used; i++) printf(" %02x", ((unsigned char *)t->data)[i]);
         printf("\n");
     }
     printf("arena bytes used: %lu\n", (unsigned long)tl_interpreter_arena_bytes_used(it));
