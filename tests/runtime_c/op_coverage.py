@@ -58,13 +58,23 @@ def _spec(shape, dtype, q):
     return (shape, dtype, q) if dtype in QUANTIZED else (shape, dtype)
 
 
-def _unary(name, dtype, k, shape):
+# More (input, output) quantizations of some quantized unary pairs, each over the first two shapes (None: as usual).
+UNARY_MORE_Q = {("EXP", "int16"): [(quant(0.0003, 0), quant(0.0005, 0)), (quant(0.01, 0), quant(0.001, 0))],
+                ("LOG", "int16"): [(quant(0.01, 0), quant(1e-5, 0)), (quant(0.0001, 0), quant(0.0003, 0))],
+                ("GELU", "int16"): [(quant(0.0003, 5), quant(0.0002, 7)), (quant(0.003, 0), quant(3e-5, 0))],
+                ("L2_NORMALIZATION", "int8"): [(quant(0.02, 100), None), (quant(0.3, -128), None)],
+                ("L2_NORMALIZATION", "uint8"): [(quant(0.02, 0), None), (quant(0.3, 255), None)]}
+
+
+def _unary(name, dtype, k, shape, more=None):
     if name == "LOCAL_RESPONSE_NORMALIZATION" and len(shape) != 4:
         return None
-    rng = _rng(name, dtype, k)
-    out_q = _q(FIXED_OUT, name, dtype) or Q_OUT.get(dtype)
+    rng = _rng(name, dtype, k, *([] if more is None else ["more", more]))
+    q_in, q_out = UNARY_MORE_Q[(name, dtype)][more] if more is not None else (None, None)
+    out_q = q_out or _q(FIXED_OUT, name, dtype) or Q_OUT.get(dtype)
     x = random_values(rng, dtype, shape)
-    return one_op(name, [_spec(shape, dtype, Q_IN.get(dtype))], [_spec(shape, dtype, out_q)], **UNARY[name]), [x]
+    return one_op(name, [_spec(shape, dtype, q_in or Q_IN.get(dtype))], [_spec(shape, dtype, out_q)],
+                  **UNARY[name]), [x]
 
 
 def _broadcast_shape(a, b):
@@ -259,7 +269,9 @@ def cases(name: str, dtype: str) -> list[tuple[bytes, list]]:
     if name in TEXT_CASES:
         return TEXT_CASES[name](dtype)
     if name in UNARY:
-        return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None]
+        return [c for k, s in enumerate(UNARY_SHAPES) if (c := _unary(name, dtype, k, s)) is not None] + \
+            [_unary(name, dtype, k, s, j) for j in range(len(UNARY_MORE_Q.get((name, dtype), [])))
+             for k, s in enumerate(UNARY_SHAPES[:2])]
     if name in BINARY:
         return [_binary(name, dtype, k, sa, sb, options=BINARY[name]) for k, (sa, sb) in enumerate(BINARY_SHAPES)]
     if name in COMPARISON:

@@ -24,8 +24,8 @@ def test_matches_litert(op, shape):
 
 @pytest.mark.parametrize("op", OPS)
 def test_refusals(op):
-    # NEG runs int8-int64, ABS int8/int16/int32, EXP and LOG int8 (test_op_coverage.py)
-    dtype = "uint8" if op in ("NEG", "ABS") else "int16" if op in ("EXP", "LOG") else "int8"
+    # NEG runs int8-int64, ABS int8/int16/int32, EXP and LOG int8 and int16 (test_op_coverage.py)
+    dtype = "uint8" if op in ("NEG", "ABS", "EXP", "LOG") else "int8"
     refused(one_op(op, [((4,), dtype)], [((4,), dtype)]), op,
             "(float32 only|supports float32 and int32|supports float32, int8|supports float32 and int8)")
     refused(one_op(op, [((4,), "float32")], [((2, 2), "float32")]), op, "shapes differ")

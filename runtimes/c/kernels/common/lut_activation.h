@@ -1,4 +1,5 @@
-/* Elementwise activations computed, for int8 and uint8, through a 256-entry table (LOGISTIC, TANH, GELU). */
+/* Elementwise activations computed through a table: int8 and uint8 by a 256-entry one (LOGISTIC, TANH, GELU,
+ * EXP, LOG), int16 by LiteRT's 513-entry interpolated one (EXP, LOG, GELU). */
 #ifndef TL_LUT_ACTIVATION_H
 #define TL_LUT_ACTIVATION_H
 
@@ -11,5 +12,11 @@
  * message is prefixed with the node and op by tl_fail). */
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
                                     float out_scale, tl_eval_fn eval_f32);
+
+/* Prepares an int16 node (EXP, LOG, GELU) as LiteRT's reference: a 513-entry table of f over the input's range,
+ * in units of the output scale, each entry rounded and then lowered by half (rounded) the error linear
+ * interpolation would make at its step's midpoint; a value is looked up by its top 9 bits and interpolated on
+ * its low 7. zero_points_zero: both zero points must be 0 (EXP and LOG; LiteRT refuses others). */
+tl_status tl_lut16_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float), int zero_points_zero);
 
 #endif
