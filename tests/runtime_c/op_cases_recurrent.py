@@ -253,11 +253,62 @@ def _lstm(name, dtype, k, batch, time, inputs, cells, act, clip, time_major, asy
     return m.build(), [feed]
 
 
+# LiteRT's integer 8x8->16 cell with its optional parts: LSTM_FEATURE_CASES' fields. Peephole weights int16,
+# layer-norm coefficients int16 (the gates then at their intermediates' scales), projection weights int8 with an int32
+# bias. With peephole and projection the outputs equal the cells: LiteRT's integer peephole covers only the first
+# `outputs` values of each batch row otherwise (test_recurrent.py checks ours against NumPy there).
+LSTM_INT_FEATURE_CASES = [(2, 3, 4, 5, 5, True, False, None, False, 0.0, 0.0, False),
+                          (2, 3, 4, 5, 5, False, True, None, False, 0.0, 0.0, True),
+                          (2, 3, 4, 6, 3, False, False, True, False, 0.0, 0.3, False),
+                          (1, 4, 3, 4, 4, False, False, None, True, 0.0, 0.0, False),
+                          (3, 2, 5, 6, 6, True, True, False, True, 1.0, 0.0, False),
+                          (2, 3, 5, 4, 4, False, True, True, True, 0.0, 0.2, True),
+                          (2, 3, 4, 8, 3, False, False, False, True, 0.0, 0.0, False)]
+
+
+def _lstm_int_features(name, k, batch, time, inputs, cells, outputs, cifg, peephole, proj_bias, layer_norm, clip,
+                       proj_clip, time_major, peephole_range=0.3):
+    """peephole_range: the peephole weights' largest magnitude."""
+    rng = _rng(name, "int8 features", k)
+    seq = name == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    m = Model()
+    g = m.subgraph()
+    lead = ([time, batch] if time_major else [batch, time]) if seq else [batch]
+    x = g.input("x", lead + [inputs], "int8", _Q_X)
+
+    def const(nm, dtype, lo, hi, shape, scale):
+        return g.const(nm, rng.integers(lo, hi, shape).astype(dtype), quant(scale, 0))
+    gates = range(1, 4) if cifg else range(4)
+    w = [const(f"w{j}", np.int8, -127, 128, [cells, inputs], 0.5 / 127) if j in gates else -1 for j in range(4)]
+    r = [const(f"r{j}", np.int8, -127, 128, [cells, outputs], 0.5 / 127) if j in gates else -1 for j in range(4)]
+    b = [const(f"b{j}", np.int32, -2000, 2000, [cells], 0.03 * 0.5 / 127) if j in gates else -1 for j in range(4)]
+    p = [const(f"p{j}", np.int16, -3000, 3000, [cells], peephole_range / 3000) if peephole and (j > 0 or not cifg)
+         else -1 for j in range(3)]
+    pw = const("proj_w", np.int8, -127, 128, [outputs, cells], 0.4 / 127) if proj_bias is not None else -1
+    pb = const("proj_b", np.int32, -100, 100, [outputs], 1e-4) if proj_bias else -1
+    ln = [const(f"ln{j}", np.int16, 10000, 30000, [cells], 1 / 32768) if layer_norm and j in gates else -1
+          for j in range(4)]
+    h = g.tensor("h", [batch, outputs], "int8", _Q_H)
+    c = g.tensor("c", [batch, cells], "int16", quant(2.0 ** -11, 0))
+    for t in (h, c):
+        g.g.tensors[t].isVariable = True
+    y = g.tensor("y", lead + [outputs], "int8", _Q_H)
+    options = {"fused_activation_function": ACT["tanh"], "cell_clip": clip, "proj_clip": proj_clip}
+    if seq:
+        options["time_major"] = time_major
+    g.op(name, [x, *w, *r, *p, *b, pw, pb, h, c, *ln], [y], **options)
+    mids = [g.tensor(f"mid{j}", [], "int16", quant(0.002 if layer_norm else 2.0 ** -12, 0)) for j in range(4)]
+    g.g.operators[-1].intermediates = mids + [g.tensor("hidden", [], "int8", _Q_HIDDEN)]
+    g.output(y)
+    return m.build(), [rng.integers(-128, 128, lead + [inputs]).astype(np.int8)]
+
+
 def _lstm_cases(name, dtype):
     if dtype not in ("float32", "int8"):
         return []
     if dtype == "int8":
-        return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES) if c[4] == "tanh"]
+        return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES) if c[4] == "tanh"] + \
+            [_lstm_int_features(name, k, *c) for k, c in enumerate(LSTM_INT_FEATURE_CASES)]
     return [_lstm(name, dtype, k, *c) for k, c in enumerate(LSTM_CASES)] + \
         [_lstm(name, "hybrid", k, *c) for k, c in enumerate(LSTM_HYBRID_CASES)] + \
         [_lstm_features(name, k, *c) for k, c in enumerate(LSTM_FEATURE_CASES)] + \

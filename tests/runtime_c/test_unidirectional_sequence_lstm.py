@@ -130,12 +130,12 @@ def _set_input(index, tensor):
     return edit
 
 
-# The float32 cell runs CIFG, peephole, projection and layer norm (test_recurrent.py); a model giving only part
-# of one, or the integer cell given one, is refused naming it.
+# The float32, hybrid and integer cells run CIFG, peephole, projection and layer norm (test_recurrent.py); a model
+# giving only part of one, or a malformed one, is refused naming it.
 @pytest.mark.parametrize("model, output, index, tensor, message", [
     ("mnist_lstm_float", 18, 1, -1, "CIFG"),                   # input gate weights gone, its recurrent ones kept
     ("mnist_lstm_float", 18, 9, 8, "peephole"),                # a [20] vector as cell-to-input weights only
-    ("mnist_lstm_int8", 23, 16, 11, "projection is supported for float32 and hybrid only"),  # [20, 20] int8
+    ("mnist_lstm_float", 18, 16, 8, r"projection weights must be \[outputs, cells\]"),  # a [20] vector
     ("mnist_lstm_float", 18, 21, 8, "layer normalization"),    # a [20] vector as forget layer-norm coefficients only
 ])
 def test_unsupported_lstm_features_are_named(model, output, index, tensor, message):

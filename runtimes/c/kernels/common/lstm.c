@@ -12,20 +12,24 @@
  * dynamic-range LSTM: float32 activations, int8 weights (input, recurrent, peephole, projection) with one scale
  * each; every product's float operand (the step's input, the output state, the projection's input) quantized per
  * row at run time, symmetric or asymmetric, the gates then in float as the float32 cell (tl_lstm_step). The
- * integer 8x8->16 variant runs the full cell without the optional parts; sequences batch- or time-major; the rest
- * is refused by name.
+ * integer 8x8->16 variant runs them all too; sequences batch- or time-major; LiteRT's int8x8_8 LSTM (12
+ * intermediates) and the rest are refused by name.
  *
  * The integer variant is LiteRT's (int8 input, weights and output state, int16 cell state, int32
- * biases, five intermediates of which only the last, the hidden state's quantization, is read):
- * each gate is two int32 dot products (input and recurrent side, zero points folded into the
- * biases at prepare), each rescaled to Q3.12 and added with int16 saturation; sigmoid and tanh in
- * 16-bit fixed point (common/fixed_point16.h); the cell update in the cell state's power-of-two
- * scale; the hidden state rescaled from Q0.15 x Q0.15 to the output quantization. */
+ * biases, five intermediates: the gates' scales under layer norm and the hidden state's quantization):
+ * each gate is two int32 dot products (input and recurrent side, zero points taken off the inputs),
+ * each rescaled to the gate's scale (Q3.12 without layer norm) and added with int16 saturation; peephole
+ * terms int16 x int16 rescaled and added with saturation; layer norm in integers (mean and variance of the
+ * values x 1024, LiteRT's fixed-point inverse square root, coefficient and bias, back to Q3.12); sigmoid and
+ * tanh in 16-bit fixed point (common/fixed_point16.h); the cell update in the cell state's power-of-two
+ * scale (input gate 32767 - forget gate under CIFG); the hidden state rescaled from Q0.15 x Q0.15 to its
+ * intermediate's quantization, then projected (int8 weights, int32 bias) to the output state's and clipped. */
 #include <math.h>
 #include <string.h>
 
 #include "lstm.h"
 
+#include "fixed_point.h"
 #include "fixed_point16.h"
 #include "hybrid.h"
 #include "quant_math.h"
@@ -56,6 +60,9 @@ typedef struct {
     int32_t hidden_mult, hidden_shift, hidden_zp;
     int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
     int32_t cell_clip_q;     /* 0: no clipping */
+    int32_t peep_mult[3], peep_shift[3];             /* peephole: int16 weights x int16 cell state -> the gate */
+    int32_t proj_mult, proj_shift, proj_clip_q;      /* projection of the int8 hidden state to the output state */
+    int32_t ln_mult[GATES], ln_shift[GATES], ln_guard[GATES]; /* layer norm: coefficient scale, variance floor */
     /* hybrid variant: the int8 weights' scales */
     float w_scale[GATES], r_scale[GATES], peephole_scale[3], proj_scale;
     uint8_t asymmetric;
@@ -104,15 +111,6 @@ static tl_status features(tl_interpreter *it, const tl_node *node, lstm_data *d,
     return TL_STATUS_OK;
 }
 
-/* The integer variant runs the plain cell only. */
-static tl_status refuse_features(tl_interpreter *it, const tl_node *node, const lstm_data *d) {
-    if (d->cifg) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "CIFG (coupled input and forget gate) is supported for float32 and hybrid only");
-    if (d->peephole) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "peephole connections are supported for float32 and hybrid only");
-    if (d->projection) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "projection is supported for float32 and hybrid only");
-    if (d->layer_norm) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "layer normalization is supported for float32 and hybrid only");
-    return TL_STATUS_OK;
-}
-
 static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node);
 static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node);
 
@@ -133,11 +131,11 @@ static int power_of_two_exponent(float scale, int32_t *exponent) {
     return fabsf(l - r) < 1e-3f;
 }
 
-/* Requantization of a gate's input or recurrent product to Q3.12, scales formed in float as
- * LiteRT forms them. */
+/* Requantization of a gate's input or recurrent product to the gate's scale (Q3.12, or under layer norm the
+ * gate's intermediate tensor's), formed in float as LiteRT forms it. */
 static tl_status gate_multiplier(tl_interpreter *it, const tl_node *node, const tl_tensor *w, const tl_tensor *x,
-                                 int32_t *mult, int32_t *shift) {
-    float effective = (float)((float)(w->scale * x->scale) / (1.0f / 4096.0f));
+                                 float gate_scale, int32_t *mult, int32_t *shift) {
+    float effective = (float)((float)(w->scale * x->scale) / gate_scale);
     return tl_quantize_multiplier_checked(it, node, (double)effective, mult, shift);
 }
 
@@ -147,16 +145,32 @@ static int32_t wrap_i32(int64_t v) {
     return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
 }
 
+/* A quantized int8 or int16 constant of the integer cell (NULL is fine): symmetric, one scale. */
+static tl_status integer_weight(tl_interpreter *it, const tl_node *node, const tl_tensor *t, tl_type type) {
+    if (!t) return TL_STATUS_OK;
+    if (t->type != type)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
+                       "integer LSTM needs int8 weights, int16 peephole weights and layer normalization coefficients, int32 biases");
+    if (!t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM weights and biases must be constant");
+    if (type == TL_TYPE_INT32) return TL_STATUS_OK;
+    if (tl_check_quantized(it, node, t)) return TL_STATUS_MODEL_INVALID;
+    if (t->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "LSTM weights must be symmetric (zero point 0)");
+    return TL_STATUS_OK;
+}
+
 static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
     tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
-    tl_tensor *hidden = intermediate(it, node, HIDDEN_INTERMEDIATE);
-    float hidden_scale;
-    int32_t g;
+    tl_tensor *hidden = intermediate(it, node, HIDDEN_INTERMEDIATE), *pw = tl_node_input(it, node, IN_PROJECTION_WEIGHTS);
+    float hidden_scale, gate_scale[GATES];
+    int32_t g, widest = d->n_input > d->n_output ? d->n_input : d->n_output;
     tl_status st;
     if (d->activation != ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM needs the TANH activation");
     if (out->type != TL_TYPE_INT8 || h->type != TL_TYPE_INT8 || c->type != TL_TYPE_INT16)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 output and output state, int16 cell state");
+    if (node->intermediates.len == 12)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                       "LiteRT's int8x8_8 LSTM (12 intermediate tensors) is not supported; its 8x8->16 LSTM (5) is");
     if (node->intermediates.len != INTERMEDIATES || !hidden)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "integer LSTM needs its 5 intermediate tensors");
     if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out) || tl_check_quantized(it, node, h) ||
@@ -169,22 +183,54 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
     if (c->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state zero point must be 0");
     if (!power_of_two_exponent(c->scale, &d->cell_shift) || d->cell_shift < -15 || d->cell_shift > -9)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state scale must be a power of two in 2^-15..2^-9");
-    if ((int64_t)d->n_input * 128 * 256 > INT32_MAX / 2 || (int64_t)d->n_output * 128 * 256 > INT32_MAX / 2)
+    if (d->n_cell > widest) widest = d->n_cell;
+    if ((int64_t)widest * 128 * 256 > INT32_MAX / 2)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
-    for (g = 0; g < GATES; g++) {
+    for (g = 0; g < GATES; g++) { /* Q3.12, or under layer norm the gate's intermediate (LiteRT reads its scale) */
+        const tl_tensor *mid = intermediate(it, node, (uint32_t)g);
+        gate_scale[g] = 1.0f / 4096.0f;
+        if (!d->layer_norm || (d->cifg && g == GATE_INPUT)) continue;
+        if (!mid || mid->quant_count < 1 || !(mid->scale > 0.0f) || mid->scale > 3.0e38f)
+            return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "layer-normalized integer LSTM needs its gates' intermediate scales");
+        gate_scale[g] = mid->scale;
+    }
+    for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         tl_tensor *w = tl_node_input(it, node, IN_INPUT_WEIGHTS + g), *r = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g);
-        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g);
-        if (w->type != TL_TYPE_INT8 || r->type != TL_TYPE_INT8 || b->type != TL_TYPE_INT32)
-            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 weights and int32 biases");
-        if (!w->is_constant || !r->is_constant || !b->is_constant)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM weights and biases must be constant");
-        if (tl_check_quantized(it, node, w) || tl_check_quantized(it, node, r)) return TL_STATUS_MODEL_INVALID;
-        if (w->zero_point != 0 || r->zero_point != 0)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "LSTM weights must be symmetric (zero point 0)");
-        if ((st = gate_multiplier(it, node, w, in, &d->in_mult[g], &d->in_shift[g])) != TL_STATUS_OK ||
-            (st = gate_multiplier(it, node, r, h, &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK)
+        tl_tensor *b = tl_node_input(it, node, IN_BIAS + g), *ln = d->layer_norm ? tl_node_input(it, node, IN_LAYER_NORM + g) : NULL;
+        if ((st = integer_weight(it, node, w, TL_TYPE_INT8)) || (st = integer_weight(it, node, r, TL_TYPE_INT8)) ||
+            (st = integer_weight(it, node, b, TL_TYPE_INT32)) || (st = integer_weight(it, node, ln, TL_TYPE_INT16)))
+            return st;
+        if ((st = gate_multiplier(it, node, w, in, gate_scale[g], &d->in_mult[g], &d->in_shift[g])) != TL_STATUS_OK ||
+            (st = gate_multiplier(it, node, r, h, gate_scale[g], &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK)
             return st;
         d->bias[g] = b->data;
+        if (ln) { /* LiteRT: the coefficients' scale as a multiplier; variances below 1 become 10000 x that scale */
+            float guard = 10000.0f * ln->scale;
+            if ((st = tl_quantize_multiplier_checked(it, node, (double)ln->scale, &d->ln_mult[g], &d->ln_shift[g])))
+                return st;
+            d->ln_guard[g] = guard >= 1.0f ? (guard < 2147483520.0f ? (int32_t)guard : INT32_MAX) : 1;
+        }
+    }
+    for (g = 0; g < 3; g++) {
+        const tl_tensor *p = tl_node_input(it, node, IN_PEEPHOLE + g);
+        float effective;
+        if (!p) continue;
+        if ((st = integer_weight(it, node, p, TL_TYPE_INT16))) return st;
+        effective = (float)(pow(2.0, d->cell_shift) * (double)p->scale / (double)gate_scale[g == 2 ? GATE_OUTPUT : g]);
+        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->peep_mult[g], &d->peep_shift[g])))
+            return st;
+    }
+    if (pw) {
+        const tl_tensor *pb = tl_node_input(it, node, IN_PROJECTION_BIAS);
+        float effective;
+        if ((st = integer_weight(it, node, pw, TL_TYPE_INT8)) || (st = integer_weight(it, node, pb, TL_TYPE_INT32))) return st;
+        effective = pw->scale * hidden->scale / h->scale;
+        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->proj_mult, &d->proj_shift))) return st;
+        d->proj_clip_q = 0;
+        if (d->proj_clip > 0.0f) {
+            float q = d->proj_clip / h->scale;
+            d->proj_clip_q = (int32_t)(q > 127.0f ? 127.0f : q);
+        }
     }
     d->in_zp = in->zero_point;
     d->h_zp = h->zero_point;
@@ -323,7 +369,6 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
         tl_tensor_numel(out) != (int64_t)d->n_time * d->n_batch * d->n_output)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must be the input's shape with outputs as last dimension");
     if (in->type == TL_TYPE_FLOAT32 && h->type == TL_TYPE_FLOAT32 && c->type == TL_TYPE_FLOAT32) return prepare_f32(it, node, d);
-    if ((st = refuse_features(it, node, d)) != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_INT8) return prepare_s8(it, node, d);
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "LSTM supports float32 and int8 (8x8->16) inputs");
 }
@@ -476,11 +521,11 @@ static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node) {
 }
 
 /* One gate before its activation: the input-side and recurrent-side products, each rescaled to
- * Q3.12 and added with int16 saturation (LiteRT accumulates the two into the gate that way). LiteRT
- * folds bias - zero_point * sum(w) into one precomputed bias per row; taking the zero points off the
- * inputs instead (xs = x - zp, hs = h - zp, int16 in the scratch, once per step) gives the same sum
- * modulo 2^32 without n_cell int32 per gate and side in the arena. prepare bounds each dot product
- * inside int32. */
+ * the gate's scale (Q3.12 without layer norm) and added with int16 saturation (LiteRT accumulates the two into the
+ * gate that way). LiteRT folds bias - zero_point * sum(w) into one precomputed bias per row (the bias only without
+ * layer norm, which adds it itself); taking the zero points off the inputs instead (xs = x - zp, hs = h - zp,
+ * int16 in the scratch, once per step) gives the same sum modulo 2^32 without n_cell int32 per gate and side in the
+ * arena. prepare bounds each dot product inside int32. */
 static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int16_t *xs,
                     const int16_t *hs, int16_t *gate) {
     int32_t i, k;
@@ -490,10 +535,74 @@ static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t
         int64_t v;
         for (k = 0; k < d->n_input; k++) in_dot += wi[k] * xs[k];
         for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * hs[k];
-        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((int64_t)d->bias[g][i] + in_dot), d->in_mult[g],
-                                                            d->in_shift[g]));
+        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((d->layer_norm ? 0 : (int64_t)d->bias[g][i]) + in_dot),
+                                                            d->in_mult[g], d->in_shift[g]));
         v += tl_multiply_by_quantized_multiplier(rec_dot, d->rec_mult[g], d->rec_shift[g]);
         gate[i] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+    }
+}
+
+/* Peephole (k: i, f, o): gate += p .* c rescaled to the gate's scale, saturated to int16. */
+static void peephole_s8(const lstm_data *d, int32_t k, const int16_t *p, const int16_t *c, int16_t *gate) {
+    int32_t i;
+    for (i = 0; i < d->n_cell; i++)
+        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p[i] * c[i], d->peep_mult[k], d->peep_shift[k]) + gate[i]);
+}
+
+/* 1 / sqrt(v), v >= 2, as multiplier x 2^-(*right_shift) with the multiplier in Q31: LiteRT's Newton iteration in
+ * fixed point (raws with 3 integer bits, 1.5 = 3 << 27, sqrt(1/2) = 1518500250 in Q31), as l2_normalization.c. */
+static int32_t inv_sqrt(int32_t v, int *right_shift) {
+    const int32_t one = 1 << 28, three_halves = (1 << 28) + (1 << 27), sqrt_half = 1518500250;
+    int32_t half_v, x;
+    int shift = 11, pairs, i;
+    if (v <= 1) {
+        *right_shift = 0;
+        return INT32_MAX;
+    }
+    while (v >= (1 << 29)) {
+        v /= 4;
+        shift++;
+    }
+    pairs = (tl_fp_clz((uint32_t)v) - 1) / 2 - 1;
+    shift -= pairs;
+    v <<= 2 * pairs; /* now in [2^27, 2^29) */
+    half_v = tl_rounding_divide_by_pot(v >> 1, 1);
+    x = one;
+    for (i = 0; i < 5; i++) { /* x <- 1.5 x - (v / 2) x^3 */
+        int32_t x3 = tl_fp_mul_pot(tl_srdhm(tl_srdhm(x, x), x), 6);
+        x = tl_fp_mul_pot(tl_add_wrap(tl_srdhm(three_halves, x), -tl_srdhm(half_v, x3)), 3);
+    }
+    x = tl_srdhm(x, sqrt_half);
+    if (shift < 0) {
+        x = (int32_t)((uint32_t)x << -shift);
+        shift = 0;
+    }
+    *right_shift = shift;
+    return x;
+}
+
+/* LiteRT's integer layer normalization of one gate (its sums at the gate's intermediate scale) to Q3.12: mean and
+ * variance of the values times 1024 (the variance floored at the guard), each value centred and scaled by the
+ * inverse standard deviation, times the coefficient plus the bias, /1024 rounded half away from zero, rescaled by
+ * the coefficients' scale. */
+static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, int16_t *gate) {
+    int64_t sum = 0, sum_sq = 0, variance;
+    int32_t i, n = d->n_cell, mean, var, mult;
+    int right;
+    for (i = 0; i < n; i++) {
+        sum += gate[i];
+        sum_sq += gate[i] * gate[i];
+    }
+    mean = (int32_t)(sum * 1024 / n);
+    variance = sum_sq * ((1 << 20) / n) - (int64_t)mean * mean;
+    var = (int32_t)(variance / (1 << 20));
+    if (var < 1) var = d->ln_guard[g];
+    mult = inv_sqrt(var, &right);
+    for (i = 0; i < n; i++) {
+        int32_t rescaled = tl_multiply_by_quantized_multiplier(1024 * gate[i] - mean, mult, -right);
+        int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + d->bias[g][i]);
+        int32_t v4 = (int32_t)((v3 > 0 ? v3 + 512 : v3 - 512) / 1024);
+        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(v4, d->ln_mult[g], d->ln_shift[g] + 12));
     }
 }
 
@@ -502,17 +611,23 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
     const int8_t *x_all = tl_node_input(it, node, IN_INPUT)->data;
     int8_t *y_all = tl_node_output(it, node, 0)->data, *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data;
     int16_t *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
-    const int8_t *w[GATES], *r[GATES];
+    const tl_tensor *t_in;
+    const int8_t *w[GATES], *r[GATES], *pw = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
+    const int32_t *pb = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
+    const int16_t *peep[3], *ln[GATES];
     int16_t *gate = d->scratch->data;
     int16_t *ig = gate + GATE_INPUT * d->n_cell, *fg = gate + GATE_FORGET * d->n_cell;
     int16_t *cg = gate + GATE_CELL * d->n_cell, *og = gate + GATE_OUTPUT * d->n_cell;
-    int16_t *xs = gate + (GATES + 1) * d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
+    int16_t *hid = gate + GATES * d->n_cell;       /* the hidden state less its zero point (projection input) */
+    int16_t *xs = hid + d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
     int32_t cell_bits = 15 + d->cell_shift; /* integer bits of the cell state in Q format */
-    int32_t g, b, t, i;
-    for (g = 0; g < GATES; g++) {
+    int32_t g, b, t, i, k, first = d->cifg ? GATE_FORGET : GATE_INPUT;
+    for (g = first; g < GATES; g++) {
         w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+        ln[g] = d->layer_norm ? tl_node_input(it, node, IN_LAYER_NORM + g)->data : NULL;
     }
+    for (g = 0; g < 3; g++) peep[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
     for (b = 0; b < d->n_batch; b++) {
         int8_t *h = h_all + (size_t)b * (size_t)d->n_output;
         int16_t *c = c_all + (size_t)b * (size_t)d->n_cell;
@@ -521,9 +636,14 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
             int8_t *y = y_all + step_offset(d, t, b, d->n_output);
             for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->in_zp);
             for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->h_zp);
-            for (g = 0; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
+            for (g = first; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
+            for (g = first; g < GATE_OUTPUT; g++) { /* the output gate's peephole reads the updated cell state */
+                if (g != GATE_CELL && peep[g]) peephole_s8(d, g, peep[g], c, gate + g * d->n_cell);
+                if (ln[g]) layer_norm_s8(d, g, ln[g], gate + g * d->n_cell);
+            }
             for (i = 0; i < d->n_cell; i++) {
-                int32_t i_s = tl_fp16_logistic(ig[i], 3), f_s = tl_fp16_logistic(fg[i], 3), c_t = tl_fp16_tanh(cg[i], 3);
+                int32_t f_s = tl_fp16_logistic(fg[i], 3), c_t = tl_fp16_tanh(cg[i], 3);
+                int32_t i_s = d->cifg ? 32767 - f_s : tl_fp16_logistic(ig[i], 3);
                 /* forget * cell: Q0.15 x cell scale; input * candidate: Q0.30 down to the cell scale */
                 int32_t kept = tl_fp16_wrap(tl_rounding_divide_by_pot(f_s * c[i], 15));
                 int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + d->cell_shift));
@@ -531,10 +651,23 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
                 if (d->cell_clip_q > 0) ci = tl_clamp_i32(ci, -d->cell_clip_q, d->cell_clip_q);
                 c[i] = (int16_t)ci;
             }
+            if (peep[2]) peephole_s8(d, 2, peep[2], c, og);
+            if (ln[GATE_OUTPUT]) layer_norm_s8(d, GATE_OUTPUT, ln[GATE_OUTPUT], og);
             for (i = 0; i < d->n_cell; i++) {
                 int32_t o_s = tl_fp16_logistic(og[i], 3), c_t = tl_fp16_tanh(c[i], cell_bits);
                 int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, d->hidden_mult, d->hidden_shift) + d->hidden_zp;
-                y[i] = (int8_t)tl_clamp_i32(v, -128, 127);
+                v = tl_clamp_i32(v, -128, 127);
+                if (pw) hid[i] = (int16_t)(v - d->hidden_zp);
+                else y[i] = (int8_t)v;
+            }
+            for (i = 0; pw && i < d->n_output; i++) { /* projection: int32 sum, to the output state's quantization */
+                const int8_t *pi = pw + (size_t)i * (size_t)d->n_cell;
+                int32_t dot = 0, v;
+                for (k = 0; k < d->n_cell; k++) dot += pi[k] * hid[k];
+                v = tl_multiply_by_quantized_multiplier(wrap_i32((pb ? (int64_t)pb[i] : 0) + dot), d->proj_mult, d->proj_shift);
+                v = tl_clamp_i32(v + d->h_zp, -128, 127);
+                if (d->proj_clip_q > 0) v = tl_clamp_i32(v, -d->proj_clip_q, d->proj_clip_q);
+                y[i] = (int8_t)v;
             }
             memcpy(h, y, (size_t)d->n_output);
         }
