@@ -2,7 +2,8 @@
 as bytes; SPARSE and DENSE; with and without weights; up to 32 bits; rows of 1 to 160 bytes, so the hashed keys
 fall in every length class of Fingerprint64) and SKIP_GRAM (STRING sentences with runs of whitespace, a leading
 space, UTF-8 and fewer words than ngram_size; n-grams of 1 to 4 words with skips of 0 to 3, include_all_ngrams
-both ways; the sentence as an input and as a constant). op_coverage.cases() dispatches here."""
+both ways; the sentence as an input and as a constant) and HASHTABLE_LOOKUP's STRING column (string values, constant
+or an input, hits and misses). op_coverage.cases() dispatches here."""
 from __future__ import annotations
 
 import numpy as np
@@ -55,5 +56,27 @@ def _skip_gram(dtype):
     return out
 
 
+# HASHTABLE_LOOKUP with STRING values: (keys, values, lookups, values a constant)
+HASHTABLE_STRING_CASES = [([-3, 1, 5, 9], [b"minus three", b"", b"five", "n\u00efne"], [5, 2, -3, 9, 9, 100], True),
+                          ([0, 7], [b"zero", b"seven seven seven"], [7, 0, 1], False),
+                          ([2, 4, 6], [b"a", b"bb", b"ccc"], [1, 3, 5, 7], True)]
+
+
+def _hashtable_strings(dtype):
+    out = []
+    for keys, values, lookups, const in HASHTABLE_STRING_CASES:
+        m = Model()
+        g = m.subgraph()
+        lookup, key = g.input("lookup", [len(lookups)], "int32"), g.const("keys", np.array(keys, np.int32))
+        vals = np.array(values, dtype=object)
+        v = g.const("values", vals) if const else g.input("values", [len(values)], "string")
+        o, hits = g.tensor("out", [len(lookups)], "string"), g.tensor("hits", [len(lookups)], "uint8")
+        g.op("HASHTABLE_LOOKUP", [lookup, key, v], [o, hits])
+        g.output(o, hits)
+        out.append((m.build(), [np.array(lookups, np.int32)] + ([] if const else [vals])))
+    return out
+
+
 CASES = {"LSH_PROJECTION": _lsh, "SKIP_GRAM": _skip_gram}
-STRING_CASES = {"SKIP_GRAM": _skip_gram}  # op_coverage.cases() asks here for every STRING cell
+STRING_CASES = {"SKIP_GRAM": _skip_gram, "HASHTABLE_LOOKUP": _hashtable_strings}  # op_coverage.cases() asks here
+# for every STRING cell

@@ -1,7 +1,7 @@
 """HASHTABLE_LOOKUP and EMBEDDING_LOOKUP_SPARSE against LiteRT's reference kernels, bit for bit.
 HASHTABLE_LOOKUP: every fixed-size value type, value rows of several dims, misses (zero rows, hit 0), keys at
 the int32 extremes, unsorted keys (what LiteRT's binary search gives), constant or runtime tables; string
-values are refused (this runtime has no string tensors). EMBEDDING_LOOKUP_SPARSE: SUM, MEAN and SQRTN over
+values: test_strings.py and op_cases_text.py. EMBEDDING_LOOKUP_SPARSE: SUM, MEAN and SQRTN over
 sparse tensors of rank 2 and 3 with empty rows, negative weights and weights summing to 0 (MEAN gives NaN, as
 LiteRT's), params of several dims, runtime dense_shape;
 an id outside params fails the invoke; refusals."""

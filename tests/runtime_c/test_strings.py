@@ -1,8 +1,9 @@
-"""STRING tensors in the C runtime (runtimes/c/src/string_tensor.c) and SKIP_GRAM beyond the coverage cases
-(op_cases_text.py): sentences longer than an input's default capacity (set_tensor grows it and keeps the other
-inputs), several invokes with output shapes that follow the text, what get_tensor returns (LiteRT's object arrays
-of bytes), malformed string buffers refused when the model is read and when an input holds one at invoke, and
-the models SKIP_GRAM's prepare refuses. LiteRT's reference kernels are the oracle."""
+"""STRING tensors in the C runtime (runtimes/c/src/string_tensor.c), SKIP_GRAM and HASHTABLE_LOOKUP's string values
+beyond the coverage cases (op_cases_text.py): sentences and values longer than an input's default capacity
+(set_tensor grows it and keeps the other inputs), several invokes with output shapes that follow the text, what
+get_tensor returns (LiteRT's object arrays of bytes), malformed string buffers refused when the model is read and
+when an input holds one at invoke, and the models the kernels' prepare refuses. LiteRT's reference kernels are the
+oracle."""
 from __future__ import annotations
 
 import struct
@@ -131,3 +132,41 @@ def test_skip_gram_needs_strings():
     from tests.runtime_c.tflite_graph import one_op
     refused(one_op("SKIP_GRAM", [([1], "int32")], [([1], "string")], ngram_size=2), "SKIP_GRAM",
             "input and output must be STRING")
+
+
+def _hashtable(values, const=True, lookups=3, out_shape=None):
+    m = Model()
+    g = m.subgraph()
+    vals = np.array(values, dtype=object)
+    lookup, keys = g.input("lookup", [lookups], "int32"), g.const("keys", np.arange(vals.shape[0], dtype=np.int32))
+    v = g.const("values", vals) if const else g.input("values", list(vals.shape), "string")
+    o = g.tensor("out", out_shape or [lookups], "string")
+    hits = g.tensor("hits", [lookups], "uint8")
+    g.op("HASHTABLE_LOOKUP", [lookup, keys, v], [o, hits])
+    g.output(o, hits)
+    return m.build()
+
+
+def test_hashtable_string_values_grow_and_repeat():
+    """Values set at run time longer than the default capacity; the longest value hit by every lookup."""
+    values = np.array([b"x" * 3000, b"", "\u00e9t\u00e9 " * 50], dtype=object)
+    model = _hashtable(values, const=False, lookups=4)
+    for lookups in ([0, 0, 0, 0], [2, 1, 5, -1]):
+        _same(*run_both(model, [np.array(lookups, np.int32), values]))
+
+
+def test_hashtable_malformed_string_values_fail_the_invoke():
+    it = tl.lite.Interpreter(model_content=_hashtable([b"a", b"b"], const=False))
+    it.allocate_tensors()
+    from tensorlite.runtime._tl_c import ffi
+    t = it._tensor(it.get_input_details()[1]["index"])
+    ffi.memmove(t.data, struct.pack("<i", -5), 4)
+    it.set_tensor(it.get_input_details()[0]["index"], np.array([0, 1, 2], np.int32))
+    with pytest.raises(RuntimeError, match=r"node 0 \(HASHTABLE_LOOKUP\): .*negative count"):
+        it.invoke()
+
+
+def test_hashtable_string_values_must_be_a_vector():
+    """LiteRT refuses 2-D string values too (NumDimensions(value) != 1)."""
+    refused(_hashtable([[b"a", b"b"], [b"c", b"d"]], lookups=2, out_shape=[2, 2]), "HASHTABLE_LOOKUP",
+            "string values must be a vector")
