@@ -8,6 +8,8 @@ field by field (test_sparse.spoiled_sparse_models). The coverage table's single-
 two per (builtin, type) pair, ~800 models) run in both tiers."""
 import subprocess
 
+import numpy as np
+
 from .cbuild import CORPUS, make
 from .test_control_flow import MODELS as CONTROL_FLOW_MODELS
 from .test_sparse import SPARSE, spoiled_sparse_models
@@ -42,6 +44,23 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
         r = _run([out / "tl_run", model])
         assert r.returncode in (0, 1), f"{model.name}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
         assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
+
+    # tensors shaped by values read by other ops (re-prepared at invoke, src/dynamic.c): lengths 0, some and all
+    from .test_value_shaped import TF_VALUE_SHAPED, _chain, _rows_matmul
+    (tmp_path / "value_shaped_chain.tflite").write_bytes(_chain(8))
+    (tmp_path / "value_shaped_hybrid_fc.tflite").write_bytes(_rows_matmul(True))
+    value_shaped = {TF_VALUE_SHAPED / "where_gather_nd.tflite": ("float32", 12),
+                    TF_VALUE_SHAPED / "unique_size.tflite": ("int32", 8),
+                    tmp_path / "value_shaped_chain.tflite": ("float32", 8),
+                    tmp_path / "value_shaped_hybrid_fc.tflite": ("float32", 24)}
+    for model, (dtype, n) in value_shaped.items():
+        for k, values in enumerate((np.zeros(n), np.ones(n), np.arange(n) % 3 - 1.0)):
+            feed = tmp_path / f"{model.stem}_{k}.bin"
+            feed.write_bytes(values.astype(dtype).tobytes())
+            for tier in ([], ["reference"]):
+                r = _run([out / "tl_run", model, "4096", "2", *tier, f"input={feed}"])
+                assert r.returncode == 0, f"{model.name}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+                assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
 
     # the first two cases of each of the coverage table's (builtin, type) pairs (op_coverage.py), both tiers
     # a pair the runtime lacks is refused (exit 1) by both tiers alike; the rest must run in both

@@ -4,8 +4,8 @@
  * kept). A NaN compares neither less nor greater than any key, so that map's find() lands on its smallest key:
  * a NaN takes the position of the smallest value so far, and a NaN first becomes the one key every later value
  * finds; the float32 eval follows both. y's length is known only at
- * invoke: it is planned at len(x) and its real shape set after each invoke, so it may only be a graph output
- * (common/value_shaped.c). */
+ * invoke: it is planned at len(x) and its real shape set after each invoke; the ops reading it are prepared
+ * again at invoke (common/value_shaped.c, src/dynamic.c). */
 #include "../src/kernel_api.h"
 #include "common/value_shaped.h"
 

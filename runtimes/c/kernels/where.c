@@ -1,8 +1,8 @@
 /* WHERE (one input): the coordinates of the condition's nonzero elements, row-major, as int64 [count, rank];
  * condition bool, float32 (NaN counts as nonzero, -0 as zero: x != 0), int8, uint8, int32, uint32 or int64,
  * rank at least 1. A constant condition gives a static shape, set in prepare. Otherwise the count is known only at
- * invoke: the output is planned at [elements, rank] and its real shape set after each invoke; it may then
- * only be a graph output (common/value_shaped.c). */
+ * invoke: the output is planned at [elements, rank] and its real shape set after each invoke; the ops reading
+ * it are prepared again at invoke (common/value_shaped.c, src/dynamic.c). */
 #include "../src/kernel_api.h"
 #include "common/value_shaped.h"
 

@@ -26,6 +26,8 @@ void *tl_alloc_persistent(tl_interpreter *it, size_t bytes) {
 
 tl_scratch *tl_request_scratch(tl_interpreter *it, const tl_node *node, size_t bytes) {
     tl_scratch *s;
+    if (it->allocated && node && (node->dynamic & TL_NODE_RESHAPED)) /* prepared again at invoke (dynamic.c) */
+        return tl_dynamic_scratch(it, node, bytes);
     if (it->allocated || bytes > 0x7fffffffu) return NULL; /* only during prepare */
     s = tl_alloc_persistent(it, sizeof *s);
     if (s == NULL) return NULL;

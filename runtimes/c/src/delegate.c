@@ -107,8 +107,8 @@ tl_status tl_delegate_apply(tl_interpreter *it) {
     char why[8];
     if (d == NULL) return TL_STATUS_OK;
     /* a claimed node is marked by eval = NULL until its partition is prepared and it is rewired */
-    for (i = 0; i < sg->n_nodes; i++)
-        if (d->claim(d, it, i, why, sizeof why)) {
+    for (i = 0; i < sg->n_nodes; i++) /* nodes shaped at invoke stay on the CPU (dynamic.c) */
+        if (!sg->nodes[i].dynamic && d->claim(d, it, i, why, sizeof why)) {
             if (i == 0 || sg->nodes[i - 1].eval != NULL) n_runs++;
             sg->nodes[i].eval = NULL;
         }

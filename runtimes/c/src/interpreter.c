@@ -198,6 +198,7 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
     if (it->resized) TRY(tl_shapes_reset(it));
     TRY(tl_interpreter_prepare_all(it));
     TRY(tl_interpreter_plan(it));
+    TRY(tl_dynamic_after_plan(it));
     TRY(tl_delegate_apply(it));
     it->allocated = 1;
     return tl_interpreter_reset_variables(it);

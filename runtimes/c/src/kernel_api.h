@@ -32,9 +32,11 @@ typedef struct tl_node {
     tl_fb_table options;    /* builtin_options, or builtin_options_2 (STABLEHLO_*, REDUCE_WINDOW); pos 0: absent */
     uint8_t options_type;
     uint8_t n_callees;
+    uint8_t dynamic;        /* TL_NODE_VALUE_SHAPED | TL_NODE_RESHAPED (dynamic.c), set in prepare */
     int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
     tl_fb_vec inputs, outputs, intermediates;
     tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
+    uint32_t dynamic_record;   /* TL_NODE_RESHAPED: it->tail just after its record was allocated (dynamic.c) */
     const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
      * optimized variant picked by a shape check); every prepare sets it. */
@@ -176,6 +178,20 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule);
 /* The shape (signature 0) or shape_signature (1; the shape when absent) the model gives tensor
  * `index` of `subgraph`, into dims[TL_MAX_DIMS]; returns the rank, -1 when out of range (model.c). */
 int32_t tl_model_tensor_shape(const tl_interpreter *it, int32_t subgraph, int32_t index, int signature, int32_t *dims);
+
+/* Tensors whose shape depends on values (dynamic.c). A node whose outputs get their shape at invoke
+ * (WHERE, UNIQUE: tl_value_shaped_output) is TL_NODE_VALUE_SHAPED; a node reading such an output, or
+ * an output of a TL_NODE_RESHAPED node, is TL_NODE_RESHAPED: prepared at the upper-bound shapes its shape rule
+ * gives (what the planner places), then at invoke its shape rule runs again and its kernel is prepared
+ * again in the op data and scratch it had, before its eval. */
+#define TL_NODE_VALUE_SHAPED 1
+#define TL_NODE_RESHAPED 2
+tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn prepare);
+tl_status tl_dynamic_after_plan(tl_interpreter *it);
+tl_status tl_dynamic_reprepare(tl_interpreter *it, tl_node *node);
+/* tl_request_scratch after allocation: the next of the buffers planned for a TL_NODE_RESHAPED node (NULL: none
+ * left, or too small). */
+tl_scratch *tl_dynamic_scratch(tl_interpreter *it, const tl_node *node, size_t bytes);
 
 /* The threads a kernel may split its work into (1 without a pool), and running task(ctx, i) for
  * i in [0, tasks): on the pool when there is one, else in order in this thread. */

@@ -57,6 +57,7 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
         tl_prepare_fn k;
         node->eval = NULL;
         node->reset = NULL;
+        node->dynamic = 0;
         if (kernel_of(it, node, &k) == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
                            k ? "not in the op resolver" :
@@ -65,14 +66,15 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
         tl_status st = it->resized ? tl_node_infer_shapes(it, node) : TL_STATUS_OK; /* resize.c */
-        if (st == TL_STATUS_OK) st = kernel_of(it, node, NULL)(it, node);
+        if (st == TL_STATUS_OK) st = tl_dynamic_prepare(it, node, kernel_of(it, node, NULL)); /* dynamic.c */
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
             return st;
         }
         if (node->eval == NULL) /* a kernel bug, refused here rather than called */
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED, "prepare chose no eval for these types");
-        if (it->resized && (st = tl_node_fold(it, node)) != TL_STATUS_OK) return st;
+        /* a node reading a value-shaped tensor (SHAPE of it) computes at invoke, from the shapes then */
+        if (it->resized && !node->dynamic && (st = tl_node_fold(it, node)) != TL_STATUS_OK) return st;
     }
     return TL_STATUS_OK;
 }
@@ -149,7 +151,8 @@ tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
         tl_node *node = &sg->nodes[i];
         tl_status st;
         if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 0);
-        st = node->eval(it, node);
+        st = (node->dynamic & TL_NODE_RESHAPED) ? tl_dynamic_reprepare(it, node) : TL_STATUS_OK; /* dynamic.c */
+        if (st == TL_STATUS_OK) st = node->eval(it, node);
         if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 1);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "eval");

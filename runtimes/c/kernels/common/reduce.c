@@ -311,7 +311,10 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     }
     d->n_out = d->count = 1;
     for (i = 0; i < in->ndim; i++) {
-        if (in->dims[i] <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "empty input");
+        /* an empty input (a WHERE or UNIQUE upstream found nothing) gives LiteRT's initial values: the loops
+         * run no step; MEAN's 0 / 0 is NaN as in LiteRT; quantized reductions' arithmetic is not defined for it */
+        if (in->dims[i] <= 0 && (in->quant_count || in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16))
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "empty quantized input");
         if (reduced[i]) {
             d->red_dims[d->n_red] = in->dims[i];
             d->red_stride[d->n_red++] = stride[i];
@@ -336,7 +339,8 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     if (in->type == TL_TYPE_FLOAT32) {
         node->eval = kind == TL_REDUCE_MEAN ? tl_mean_eval_f32 : kind == TL_REDUCE_SUM ? tl_sum_eval_f32
                      : kind == TL_REDUCE_MAX ? tl_reduce_max_eval_f32 : tl_reduce_min_eval_f32;
-        return kind == TL_REDUCE_MEAN && !it->reference_kernels ? prepare_mean_opt(it, node, in, reduced, d) : TL_STATUS_OK;
+        return kind == TL_REDUCE_MEAN && !it->reference_kernels && d->count * d->n_out > 0
+                   ? prepare_mean_opt(it, node, in, reduced, d) : TL_STATUS_OK;
     }
     if (kind == TL_REDUCE_MEAN && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16)) {
         tl_status st;

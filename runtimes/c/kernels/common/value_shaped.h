@@ -5,9 +5,9 @@
 
 #include "../../src/kernel_api.h"
 
-/* Sets output k to its upper-bound shape for planning, after checking that no node of the subgraph reads it
- * and that the subgraph is an entry one (its consumers and callers would be planned before invoke, with the
- * bound); error naming the op otherwise. */
+/* Sets output k to its upper-bound shape for planning and marks the node TL_NODE_VALUE_SHAPED (the nodes
+ * reading the output are prepared again at invoke, src/dynamic.c); refused, naming the op, in a called subgraph
+ * (its callers copy tensors at their planned shapes). */
 tl_status tl_value_shaped_output(tl_interpreter *it, tl_node *node, int32_t k, const int32_t *bound, int32_t ndim);
 
 #endif
