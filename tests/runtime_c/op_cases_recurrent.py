@@ -18,7 +18,10 @@ def _rng(*key) -> np.random.Generator:
 
 
 def _weights(g, rng, name, shape, hybrid):
-    """A weight constant: float32 N(0, 0.4), or int8 in [-127, 127] with a scale (hybrid)."""
+    """A weight constant: float32 N(0, 0.4), or int8 in [-127, 127] with a scale (hybrid), or uint8 bytes (hybrid
+    "uint8": LiteRT reads them as int8, 200 as -56, and ignores their zero point, here 128)."""
+    if hybrid == "uint8":
+        return g.const(name, rng.integers(0, 256, shape).astype(np.uint8), quant(0.4 / 64, 128))
     if hybrid:
         return g.const(name, rng.integers(-127, 128, shape).astype(np.int8), quant(0.4 / 64, 0))
     return g.const(name, (0.4 * rng.standard_normal(shape)).astype(np.float32))
@@ -45,7 +48,7 @@ def _x(rng, shape):
 
 # RNN: (batch, inputs, units, activation, hybrid, asymmetric)
 RNN_CASES = [(2, 5, 4, "tanh", False, False), (1, 3, 6, "relu", False, False), (3, 8, 5, "tanh", True, False),
-             (2, 6, 4, "relu_n1_to_1", True, True), (2, 4, 3, "none", False, False)]
+             (2, 6, 4, "relu_n1_to_1", True, True), (2, 4, 3, "none", False, False), (2, 5, 4, "tanh", "uint8", True)]
 
 
 def _rnn(k, batch, inputs, units, act, hybrid, asym):
@@ -64,7 +67,7 @@ def _rnn(k, batch, inputs, units, act, hybrid, asym):
 # UNIDIRECTIONAL_SEQUENCE_RNN: (batch, time, inputs, units, activation, time_major, hybrid, asymmetric)
 SEQ_CASES = [(2, 3, 5, 4, "tanh", False, False, False), (3, 4, 2, 5, "relu", True, False, False),
              (2, 3, 6, 4, "tanh", False, True, False), (3, 2, 5, 3, "tanh", True, True, True),
-             (1, 5, 4, 4, "relu6", False, False, False)]
+             (1, 5, 4, 4, "relu6", False, False, False), (2, 3, 5, 4, "tanh", True, "uint8", False)]
 
 
 def _seq_rnn(k, batch, time, inputs, units, act, time_major, hybrid, asym):
@@ -86,7 +89,8 @@ def _seq_rnn(k, batch, time, inputs, units, act, time_major, hybrid, asym):
 # aux: None, "cross" (auxiliary input and weights) or "bw" (auxiliary input read by the backward cell).
 BIDI_CASES = [(2, 3, 4, 3, 5, False, False, None, False, False), (2, 4, 3, 4, 4, True, True, None, False, False),
               (3, 3, 5, 4, 3, False, True, "cross", False, False), (2, 3, 4, 3, 3, True, False, "bw", False, False),
-              (2, 3, 6, 4, 5, False, False, None, True, False), (2, 2, 5, 3, 4, False, True, None, True, True)]
+              (2, 3, 6, 4, 5, False, False, None, True, False), (2, 2, 5, 3, 4, False, True, None, True, True),
+              (2, 3, 4, 3, 4, False, False, None, "uint8", False)]
 # Hybrid cases LiteRT's reference kernel gets wrong (test_recurrent.py checks ours against NumPy instead): time-major,
 # an auxiliary input read by the backward cell, auxiliary weights (LiteRT crashes on some of these).
 BIDI_HYBRID_LITERT_WRONG = [(2, 3, 5, 3, 4, True, False, None, True, False),

@@ -11,13 +11,15 @@ static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {
     return t && t->ndim == 2 && t->dims[0] == rows && t->dims[1] == cols;
 }
 
-/* One hybrid weight matrix: int8, one scale, zero point 0 (LiteRT reads only params.scale). */
+/* One hybrid weight matrix: int8 with zero point 0, or uint8, one scale. LiteRT reads only params.scale and takes
+ * uint8 weights' bytes as int8 (two's complement: 200 is -56), whatever their zero point; so does this runtime. */
 static tl_status hybrid_weights(tl_interpreter *it, const tl_node *node, const tl_tensor *w, float *scale) {
-    if (w->type != TL_TYPE_INT8)
-        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid RNN needs int8 weights (uint8 weights are not supported)");
+    if (w->type != TL_TYPE_INT8 && w->type != TL_TYPE_UINT8)
+        return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid RNN needs int8 or uint8 weights");
     if (w->quant_count != 1 || tl_check_quantized(it, node, w) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid RNN weights need one usable scale");
-    if (w->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid RNN weights need zero point 0");
+    if (w->type == TL_TYPE_INT8 && w->zero_point != 0)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid RNN weights need zero point 0");
     *scale = w->scale;
     return TL_STATUS_OK;
 }
@@ -55,7 +57,7 @@ tl_status tl_rnn_prepare_cell(tl_interpreter *it, const tl_node *node, tl_rnn_ce
     cell->aux_w = aux_w ? aux_w->data : NULL;
     if (w->type == TL_TYPE_FLOAT32) {
         if (r->type != TL_TYPE_FLOAT32 || (aux_w && aux_w->type != TL_TYPE_FLOAT32))
-            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "weights must all be float32 or all int8");
+            return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "weights must all be float32 or all int8 (or uint8)");
         cell->hybrid = 0;
         return TL_STATUS_OK;
     }

@@ -2,8 +2,8 @@
  *     h <- y = act(bias + W x + W_aux x_aux + R h)
  * for a batch of rows at a time, as LiteRT's RnnBatchStep accumulates it: the output starts at the
  * bias, and each product (input, auxiliary input, recurrent) is summed from zero and then added.
- * Float32 weights, or LiteRT's hybrid path: int8 weights with one scale each, the float input,
- * auxiliary input and hidden state quantized to int8 row by row at run time (common/hybrid.h,
+ * Float32 weights, or LiteRT's hybrid path: int8 (or uint8, read as int8) weights with one scale each, the
+ * float input, auxiliary input and hidden state quantized to int8 row by row at run time (common/hybrid.h,
  * symmetric or asymmetric), each integer product scaled back by row scale x weight scale. */
 #ifndef TL_RNN_H
 #define TL_RNN_H
