@@ -62,13 +62,16 @@ def test_sanitized_runtime_on_corpus_and_mutations(tmp_path):
                 assert r.returncode == 0, f"{model.name}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
                 assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr[-3000:]
 
-    # the first two cases of each of the coverage table's (builtin, type) pairs (op_coverage.py), both tiers
+    # the first two cases of each of the coverage table's (builtin, type) pairs (op_coverage.py), both tiers, and
+    # every case of the recurrent builtins (each variant of their cells is its own code path: float32, hybrid,
+    # integer, CIFG, peephole, projection, layer norm, auxiliary inputs; ~100 small models, a few seconds)
     # a pair the runtime lacks is refused (exit 1) by both tiers alike; the rest must run in both
+    from .op_cases_recurrent import CASES as RECURRENT
     from .op_coverage import TYPES, cases, probed
     ran = 0
     for name in probed():
         for dtype in TYPES:
-            for k, (model, _) in enumerate(cases(name, dtype)[:2]):
+            for k, (model, _) in enumerate(cases(name, dtype)[:None if name in RECURRENT else 2]):
                 path = tmp_path / f"case_{name}_{dtype}_{k}.tflite"
                 path.write_bytes(model)
                 codes = []
