@@ -170,3 +170,16 @@ def test_hashtable_string_values_must_be_a_vector():
     """LiteRT refuses 2-D string values too (NumDimensions(value) != 1)."""
     refused(_hashtable([[b"a", b"b"], [b"c", b"d"]], lookups=2, out_shape=[2, 2]), "HASHTABLE_LOOKUP",
             "string values must be a vector")
+
+
+def test_string_capacity_arguments_checked():
+    """tl_interpreter_set_string_capacity takes a STRING input and at least its header's bytes."""
+    from tensorlite.runtime._tl_c import ffi, lib
+    it = tl.lite.Interpreter(model_content=_skip_gram(with_add=True))
+    it.allocate_tensors()
+    names = {d["name"]: d["index"] for d in it.get_input_details()}
+    assert lib.tl_interpreter_set_string_capacity(it._it, 0, names["sentence"], 11) != 0
+    assert "cannot hold the header of 1 strings" in ffi.string(lib.tl_interpreter_error_message(it._it)).decode()
+    assert lib.tl_interpreter_set_string_capacity(it._it, 0, names["a"], 4096) != 0
+    assert "is not a STRING input" in ffi.string(lib.tl_interpreter_error_message(it._it)).decode()
+    assert lib.tl_interpreter_set_string_capacity(it._it, 0, names["sentence"], 12) == 0
