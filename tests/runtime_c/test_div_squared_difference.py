@@ -6,7 +6,9 @@ SQUARED_DIFFERENCE bit-exact against LiteRT over every pair of input values, for
 import numpy as np
 import pytest
 
-from .tflite_graph import one_op, quant, random_values, refused, run_both
+import tensorlite as tl
+
+from .tflite_graph import litert_interpreter, one_op, quant, random_values, refused, run, run_both
 
 SHAPES = [((2, 3, 4), (2, 3, 4)), ((2, 3, 4), (4,)), ((1, 3, 1), (2, 1, 5)), ((3,), ()), ((2, 1, 3, 1, 2), (3, 4, 1))]
 
@@ -63,6 +65,19 @@ def test_div_int32_matches_litert(shapes, act):
     ours, ref = run_both(content, [a, b])
     np.testing.assert_array_equal(ours[0], ref[0])
 
+
+
+def test_div_int32_by_zero_fails_the_invoke_as_litert():
+    """A 0 divisor fails the invoke in both runtimes (LiteRT: "data[i] != zero_point"); the next invoke with
+    nonzero divisors answers again."""
+    content = one_op("DIV", [((4,), "int32"), ((4,), "int32")], [((4,), "int32")])
+    a, zero, ok = np.array([5, 6, 7, -8], np.int32), np.array([1, 0, 2, 3], np.int32), np.array([1, 4, 2, 3], np.int32)
+    with pytest.raises(RuntimeError):
+        run(litert_interpreter(content), [a, zero])
+    it = tl.lite.Interpreter(model_content=content)
+    with pytest.raises(RuntimeError, match="DIV.*division by zero"):
+        run(it, [a, zero])
+    np.testing.assert_array_equal(run(it, [a, ok])[0], [5, 1, 3, -2])
 
 EVERY_INT8 = np.arange(-128, 128, dtype=np.int8)
 # (a scale, a zp, b scale, b zp, output scale, output zp)

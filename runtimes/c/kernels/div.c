@@ -1,9 +1,8 @@
 /* DIV: out = act(a / b), NumPy broadcasting. float32: IEEE division (x / 0 is +-inf or NaN, as
  * LiteRT's reference), then the fused activation's clamp. int32: C division truncating toward
  * zero, then the activation's integer range (NONE: none, RELU: [0, max], RELU_N1_TO_1: [-1, 1],
- * RELU6: [0, 6]). LiteRT fails the invoke when an int32 divisor is 0; this eval cannot fail, so
- * x / 0 gives 0 there (a constant divisor holding 0 is refused in prepare). INT32_MIN / -1, which
- * overflows, gives INT32_MAX, as LiteRT's x86 build returns.
+ * RELU6: [0, 6]). A divisor of 0 fails the invoke, as LiteRT's does (a constant one is refused in
+ * prepare). INT32_MIN / -1, which overflows, gives INT32_MAX, as LiteRT's x86 build returns.
  * int8, uint8 and int16 (any zero points) as LiteRT's reference quantized division, in fixed point:
  * a = x - zp_a, b = y - zp_b (both negated when b < 0); 1 / b is the Newton-Raphson reciprocal of b
  * normalised to [1, 2) (tl_fp_one_over_one_plus) with 31 - clz(b) bits over unit; a is shifted left
@@ -33,13 +32,22 @@ static float div_f32(const div_data *d, float x, float y) {
     return v < d->lo ? d->lo : (v > d->hi ? d->hi : v);
 }
 
-static int32_t div_s32(const div_data *d, int32_t x, int32_t y) {
-    int32_t v = y == 0 ? 0 : (y == -1 ? (x == INT32_MIN ? INT32_MAX : -x) : x / y);
+static int32_t div_s32(const div_data *d, int32_t x, int32_t y) { /* y != 0: the eval checks */
+    int32_t v = y == -1 ? (x == INT32_MIN ? INT32_MAX : -x) : x / y;
     return (int32_t)(v < d->q_lo ? d->q_lo : (v > d->q_hi ? d->q_hi : v));
 }
 
 TL_BROADCAST_EVAL(tl_div_eval_f32, div_data, float, div_f32(d, a[oa], b[ob]))
-TL_BROADCAST_EVAL(tl_div_eval_s32, div_data, int32_t, div_s32(d, a[oa], b[ob]))
+TL_BROADCAST_EVAL(div_s32_checked, div_data, int32_t, div_s32(d, a[oa], b[ob]))
+
+static tl_status tl_div_eval_s32(tl_interpreter *it, tl_node *node) {
+    const tl_tensor *bt = tl_node_input(it, node, 1);
+    const int32_t *b = bt->data;
+    int64_t i, n = tl_tensor_numel(bt);
+    for (i = 0; i < n; i++)
+        if (b[i] == 0) return tl_fail(it, node, TL_STATUS_INVOKE_FAILED, "division by zero");
+    return div_s32_checked(it, node);
+}
 
 /* x / 2^e rounded half away from zero for e in [0, 31]; other e as LiteRT's x86 code computes it. */
 static int32_t pot_divide_x86(int32_t x, int e) {
