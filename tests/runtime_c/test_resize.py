@@ -83,7 +83,7 @@ def test_resize_errors_say_what_is_wrong():
         it.resize_tensor_input(index, [4, 49, 10], strict=True)
     with pytest.raises(ValueError, match="dimension 1 of tensor .* fixed at 49 .* only -1 dimensions may change"):
         it.resize_tensor_input(index, [4, 50, 10, 1], strict=True)
-    with pytest.raises(ValueError, match="tensor 3 is not an input of subgraph 0"):
+    with pytest.raises(ValueError, match="tensor 3 is neither an input nor a variable tensor of subgraph 0"):
         it.resize_tensor_input(3, [4, 49, 10, 1])
     with pytest.raises(ValueError, match="dimension 0 is 0; dimensions must be at least 1"):
         it.resize_tensor_input(index, [0, 49, 10, 1])

@@ -381,7 +381,8 @@ class Interpreter:
         lib.tl_interpreter_reset_variables(self._it)
 
     def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
-        """LiteRT's: input `input_index` (a tensor index, the details' "index") takes shape `tensor_size`; strict=True
+        """LiteRT's: input `input_index` (a tensor index, the details' "index"; a variable tensor such as an LSTM's
+        state too) takes shape `tensor_size`; strict=True
         lets only the shape_signature's -1 dimensions change. Call allocate_tensors() before the next invoke: it
         propagates the shapes through the graph, prepares the kernels again and plans memory in a new arena, doubled
         from the current size until the new shapes fit (with a fixed `arena_size`, a ValueError gives the bytes

@@ -179,7 +179,8 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
 
 /* Gives input `tensor` (a tensor index, as tl_interpreter_get_input_tensor_index returns) of entry
  * subgraph `subgraph` (0, or one a SignatureDef names) the shape dims[0..ndim-1] (ndim 0..6, each
- * dimension >= 1), as LiteRT's ResizeInputTensor. strict: only dimensions the model's
+ * dimension >= 1), as LiteRT's ResizeInputTensor; a variable tensor of that subgraph too (an LSTM's
+ * state, which a new batch needs resized with the input, as in LiteRT). strict: only dimensions the model's
  * shape_signature marks -1 may change, and the rank must stay (ResizeInputTensorStrict); otherwise
  * any shape the operators accept. The interpreter is then unallocated: call
  * tl_interpreter_allocate_tensors again, which starts over from the arena's state before the first
@@ -191,7 +192,7 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
  * survive: write the inputs after allocating. An output shape that depends on values known only at
  * invoke (a RESHAPE whose shape is computed from input data) is refused at allocation, naming the
  * tensor. Resizing to the current shape changes nothing. BAD_ARGUMENT, with a message, for a tensor
- * that is not an input, a rank above 6, a dimension below 1, or a strict mismatch. */
+ * that is neither an input nor a variable tensor, a rank above 6, a dimension below 1, or a strict mismatch. */
 tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
                                       int32_t ndim, int strict);
 

@@ -81,8 +81,10 @@ tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int3
         return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "resize: not an entry subgraph (0 or one a SignatureDef names)");
     sg = &it->subgraphs[subgraph];
     t = tl_subgraph_tensor(sg, tensor);
-    if (t == NULL || !listed(it, sg->inputs, tensor)) {
-        snprintf(msg, sizeof msg, "resize: tensor %ld is not an input of subgraph %ld", (long)tensor, (long)subgraph);
+    /* a variable tensor (LSTM's state) too, as LiteRT resizes any tensor: a new batch needs new state shapes */
+    if (t == NULL || !(listed(it, sg->inputs, tensor) || (t->is_variable && !t->is_constant))) {
+        snprintf(msg, sizeof msg, "resize: tensor %ld is neither an input nor a variable tensor of subgraph %ld",
+                 (long)tensor, (long)subgraph);
         return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, msg);
     }
     if (ndim < 0 || ndim > TL_MAX_DIMS || (ndim > 0 && dims == NULL)) {
@@ -161,7 +163,8 @@ tl_status tl_shapes_reset(tl_interpreter *it) {
         int entry = is_entry(it, s);
         for (i = 0; i < sg->n_tensors; i++) {
             tl_tensor *t = &sg->tensors[i];
-            if (t->is_constant || (entry && listed(it, sg->inputs, i))) continue;
+            if (t->is_constant || t->is_variable || (entry && listed(it, sg->inputs, i)))
+                continue; /* variable tensors keep the model's shape or the one the application gave them */
             rank = tl_model_tensor_shape(it, s, i, 0, dims);
             if (rank < 0 || tl_tensor_set_dims(t, dims, rank) != TL_STATUS_OK)
                 return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "re-reading a tensor's shape");

@@ -716,6 +716,50 @@ static tl_status recurrent(tl_interpreter *it, const tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM: the input's shape with its last dimension the output size (the recurrent
+ * weights [cells, outputs], input 8); BIDIRECTIONAL_SEQUENCE_LSTM: the same per direction (backward recurrent
+ * weights: input 25), one output of both sizes when merge_outputs (option 3). The state tensors keep their
+ * shapes: the kernels check them against the new batch, as LiteRT's. */
+static tl_status lstm_rule(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0), *fw = tl_node_input(it, node, 8);
+    const tl_tensor *bw = node->builtin == 52 ? tl_node_input(it, node, 25) : NULL;
+    int32_t dims[TL_MAX_DIMS] = {0}, k;
+    uint8_t merge = 0;
+    if (!in || in->ndim < 1 || !fw || fw->ndim != 2 || (node->builtin == 52 && (!bw || bw->ndim != 2)))
+        return TL_STATUS_OK; /* prepare names what is wrong */
+    if (node->builtin == 52) TRY(opt_u8(it, node, 3, &merge));
+    for (k = 0; k < in->ndim; k++) dims[k] = in->dims[k];
+    dims[in->ndim - 1] = fw->dims[1] + (merge ? bw->dims[1] : 0);
+    TRY(output(it, node, 0, dims, in->ndim));
+    if (bw && !merge && tl_node_num_outputs(node) > 1) {
+        dims[in->ndim - 1] = bw->dims[1];
+        TRY(output(it, node, 1, dims, in->ndim));
+    }
+    return TL_STATUS_OK;
+}
+
+/* STABLEHLO_PAD: low + high + the operand with interior padding between its elements, per dimension
+ * (StablehloPadOptions 0, 1, 2: int64 vectors of the operand's rank). */
+static tl_status stablehlo_pad(tl_interpreter *it, const tl_node *node) {
+    const tl_tensor *in = tl_node_input(it, node, 0);
+    tl_fb_vec lo, hi, inner;
+    int32_t dims[TL_MAX_DIMS], k;
+    if (!in) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing input");
+    if (tl_fb_vec_field(&it->fb, node->options, 0, 8, &lo) || tl_fb_vec_field(&it->fb, node->options, 1, 8, &hi) ||
+        tl_fb_vec_field(&it->fb, node->options, 2, 8, &inner) || lo.len != (uint32_t)in->ndim ||
+        hi.len != (uint32_t)in->ndim || inner.len != (uint32_t)in->ndim)
+        return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: options (one padding per dimension)");
+    for (k = 0; k < in->ndim; k++) {
+        int64_t dim = in->dims[k], step = tl_fb_vec_i64(&it->fb, inner, (uint32_t)k);
+        int64_t size = tl_fb_vec_i64(&it->fb, lo, (uint32_t)k) + tl_fb_vec_i64(&it->fb, hi, (uint32_t)k) +
+                       (dim ? dim + (dim - 1) * step : 0);
+        if (step < 0 || size < 0 || size > 0x7fffffff)
+            return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "resize: a padded dimension is negative or too large");
+        dims[k] = (int32_t)size;
+    }
+    return output(it, node, 0, dims, in->ndim);
+}
+
 /* UNSORTED_SEGMENT_*: [num_segments] + data.shape[rank(segment_ids):]. */
 static tl_status unsorted_segment(tl_interpreter *it, const tl_node *node) {
     const tl_tensor *x = tl_node_input(it, node, 0), *ids = tl_node_input(it, node, 1), *num = tl_node_input(it, node, 2);
@@ -948,6 +992,8 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
         return same_as(it, node, in0);
     case 109: case 103: return value_shaped(it, node);
     case 201: return stablehlo_gather(it, node);
+    case 16: case 44: case 52: return lstm_rule(it, node);
+    case 195: return stablehlo_pad(it, node);
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
