@@ -53,18 +53,22 @@ typedef struct {
     float cell_clip;
     tl_scratch *scratch; /* GATES * n_cell gate values (float; or int16 plus an int16 row, then the step's
                           * input and output state less their zero points, int16) */
-    /* integer variant */
-    int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
-    const int32_t *bias[GATES];        /* the model's, n_cell each (constant) */
-    int32_t in_zp, h_zp;               /* zero points of the input and the output state */
-    int32_t hidden_mult, hidden_shift, hidden_zp;
-    int32_t cell_shift;      /* log2 of the cell state's scale (-15..-9) */
-    int32_t cell_clip_q;     /* 0: no clipping */
-    int32_t peep_mult[3], peep_shift[3];             /* peephole: int16 weights x int16 cell state -> the gate */
-    int32_t proj_mult, proj_shift, proj_clip_q;      /* projection of the int8 hidden state to the output state */
-    int32_t ln_mult[GATES], ln_shift[GATES], ln_guard[GATES]; /* layer norm: coefficient scale, variance floor */
-    /* hybrid variant: the int8 weights' scales */
-    float w_scale[GATES], r_scale[GATES], peephole_scale[3], proj_scale;
+    union { /* integer variant (q) or hybrid (hy) */
+        struct {
+            int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
+            const int32_t *bias[GATES];  /* the model's, n_cell each (constant) */
+            int32_t in_zp, h_zp;         /* zero points of the input and the output state */
+            int32_t hidden_mult, hidden_shift, hidden_zp;
+            int32_t cell_shift;          /* log2 of the cell state's scale (-15..-9) */
+            int32_t cell_clip_q;         /* 0: no clipping */
+            int32_t peep_mult[3], peep_shift[3];        /* peephole: int16 weights x int16 cell state -> the gate */
+            int32_t proj_mult, proj_shift, proj_clip_q; /* projection of the int8 hidden state to the output state */
+            int32_t ln_mult[GATES], ln_shift[GATES], ln_guard[GATES]; /* layer norm: coefficient scale, variance floor */
+        } q;
+        struct {
+            float w_scale[GATES], r_scale[GATES], peephole_scale[3], proj_scale; /* the int8 weights' scales */
+        } hy;
+    } v;
     uint8_t asymmetric;
     tl_scratch *rows;        /* one quantized row of the input, the output state or the projection's input */
     /* float32 and hybrid only: CIFG (no input gate), peephole, projection, layer norm */
@@ -181,7 +185,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         hidden->zero_point > 127)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hidden state intermediate needs an int8 quantization");
     if (c->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state zero point must be 0");
-    if (!power_of_two_exponent(c->scale, &d->cell_shift) || d->cell_shift < -15 || d->cell_shift > -9)
+    if (!power_of_two_exponent(c->scale, &d->v.q.cell_shift) || d->v.q.cell_shift < -15 || d->v.q.cell_shift > -9)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state scale must be a power of two in 2^-15..2^-9");
     if (d->n_cell > widest) widest = d->n_cell;
     if ((int64_t)widest * 128 * 256 > INT32_MAX / 2)
@@ -200,15 +204,15 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         if ((st = integer_weight(it, node, w, TL_TYPE_INT8)) || (st = integer_weight(it, node, r, TL_TYPE_INT8)) ||
             (st = integer_weight(it, node, b, TL_TYPE_INT32)) || (st = integer_weight(it, node, ln, TL_TYPE_INT16)))
             return st;
-        if ((st = gate_multiplier(it, node, w, in, gate_scale[g], &d->in_mult[g], &d->in_shift[g])) != TL_STATUS_OK ||
-            (st = gate_multiplier(it, node, r, h, gate_scale[g], &d->rec_mult[g], &d->rec_shift[g])) != TL_STATUS_OK)
+        if ((st = gate_multiplier(it, node, w, in, gate_scale[g], &d->v.q.in_mult[g], &d->v.q.in_shift[g])) != TL_STATUS_OK ||
+            (st = gate_multiplier(it, node, r, h, gate_scale[g], &d->v.q.rec_mult[g], &d->v.q.rec_shift[g])) != TL_STATUS_OK)
             return st;
-        d->bias[g] = b->data;
+        d->v.q.bias[g] = b->data;
         if (ln) { /* LiteRT: the coefficients' scale as a multiplier; variances below 1 become 10000 x that scale */
             float guard = 10000.0f * ln->scale;
-            if ((st = tl_quantize_multiplier_checked(it, node, (double)ln->scale, &d->ln_mult[g], &d->ln_shift[g])))
+            if ((st = tl_quantize_multiplier_checked(it, node, (double)ln->scale, &d->v.q.ln_mult[g], &d->v.q.ln_shift[g])))
                 return st;
-            d->ln_guard[g] = guard >= 1.0f ? (guard < 2147483520.0f ? (int32_t)guard : INT32_MAX) : 1;
+            d->v.q.ln_guard[g] = guard >= 1.0f ? (guard < 2147483520.0f ? (int32_t)guard : INT32_MAX) : 1;
         }
     }
     for (g = 0; g < 3; g++) {
@@ -216,8 +220,8 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         float effective;
         if (!p) continue;
         if ((st = integer_weight(it, node, p, TL_TYPE_INT16))) return st;
-        effective = (float)(pow(2.0, d->cell_shift) * (double)p->scale / (double)gate_scale[g == 2 ? GATE_OUTPUT : g]);
-        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->peep_mult[g], &d->peep_shift[g])))
+        effective = (float)(pow(2.0, d->v.q.cell_shift) * (double)p->scale / (double)gate_scale[g == 2 ? GATE_OUTPUT : g]);
+        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->v.q.peep_mult[g], &d->v.q.peep_shift[g])))
             return st;
     }
     if (pw) {
@@ -225,24 +229,24 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         float effective;
         if ((st = integer_weight(it, node, pw, TL_TYPE_INT8)) || (st = integer_weight(it, node, pb, TL_TYPE_INT32))) return st;
         effective = pw->scale * hidden->scale / h->scale;
-        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->proj_mult, &d->proj_shift))) return st;
-        d->proj_clip_q = 0;
+        if ((st = tl_quantize_multiplier_checked(it, node, (double)effective, &d->v.q.proj_mult, &d->v.q.proj_shift))) return st;
+        d->v.q.proj_clip_q = 0;
         if (d->proj_clip > 0.0f) {
             float q = d->proj_clip / h->scale;
-            d->proj_clip_q = (int32_t)(q > 127.0f ? 127.0f : q);
+            d->v.q.proj_clip_q = (int32_t)(q > 127.0f ? 127.0f : q);
         }
     }
-    d->in_zp = in->zero_point;
-    d->h_zp = h->zero_point;
+    d->v.q.in_zp = in->zero_point;
+    d->v.q.h_zp = h->zero_point;
     /* Q0.15 (output gate) x Q0.15 (tanh of the cell) -> the hidden state's quantization. */
     hidden_scale = (float)(pow(2.0, -15) / (double)hidden->scale * pow(2.0, -15));
-    if ((st = tl_quantize_multiplier_checked(it, node, (double)hidden_scale, &d->hidden_mult, &d->hidden_shift)))
+    if ((st = tl_quantize_multiplier_checked(it, node, (double)hidden_scale, &d->v.q.hidden_mult, &d->v.q.hidden_shift)))
         return st;
-    d->hidden_zp = hidden->zero_point;
-    d->cell_clip_q = 0;
+    d->v.q.hidden_zp = hidden->zero_point;
+    d->v.q.cell_clip_q = 0;
     if (d->cell_clip > 0.0f) { /* LiteRT: no clipping unless positive */
         float q = d->cell_clip / c->scale;
-        d->cell_clip_q = (int32_t)(q > 32767.0f ? 32767.0f : q);
+        d->v.q.cell_clip_q = (int32_t)(q > 32767.0f ? 32767.0f : q);
     }
     d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * ((size_t)(GATES + 1) * (size_t)d->n_cell +
                                                                  (size_t)d->n_input + (size_t)d->n_output));
@@ -270,15 +274,15 @@ static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_data *d)
     if (d->n_cell > widest) widest = d->n_cell;
     for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         tl_tensor *b = tl_node_input(it, node, IN_BIAS + g), *ln = d->layer_norm ? tl_node_input(it, node, IN_LAYER_NORM + g) : NULL;
-        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_INPUT_WEIGHTS + g), &d->w_scale[g])) ||
-            (st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g), &d->r_scale[g])))
+        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_INPUT_WEIGHTS + g), &d->v.hy.w_scale[g])) ||
+            (st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g), &d->v.hy.r_scale[g])))
             return st;
         if (b->type != TL_TYPE_FLOAT32 || (ln && ln->type != TL_TYPE_FLOAT32))
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs float32 biases and layer normalization coefficients");
     }
     for (g = 0; g < 3; g++)
-        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PEEPHOLE + g), &d->peephole_scale[g]))) return st;
-    if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PROJECTION_WEIGHTS), &d->proj_scale))) return st;
+        if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PEEPHOLE + g), &d->v.hy.peephole_scale[g]))) return st;
+    if ((st = tl_lstm_hybrid_weight(it, node, tl_node_input(it, node, IN_PROJECTION_WEIGHTS), &d->v.hy.proj_scale))) return st;
     if (tl_node_input(it, node, IN_PROJECTION_BIAS) && tl_node_input(it, node, IN_PROJECTION_BIAS)->type != TL_TYPE_FLOAT32)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs a float32 projection bias");
     if ((int64_t)widest > INT32_MAX / (2 * 255 * 128))
@@ -498,18 +502,18 @@ static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node) {
     cell.cifg = d->cifg;
     cell.asymmetric = d->asymmetric;
     cell.rows = d->rows;
-    cell.proj_scale = d->proj_scale;
+    cell.proj_scale = d->v.hy.proj_scale;
     for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         cell.w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         cell.r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
         cell.bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
-        cell.w_scale[g] = d->w_scale[g];
-        cell.r_scale[g] = d->r_scale[g];
+        cell.w_scale[g] = d->v.hy.w_scale[g];
+        cell.r_scale[g] = d->v.hy.r_scale[g];
         if (d->layer_norm) cell.layer_norm[g] = tl_node_input(it, node, IN_LAYER_NORM + g)->data;
     }
     for (g = 0; g < 3; g++) {
         cell.peephole[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
-        cell.peephole_scale[g] = d->peephole_scale[g];
+        cell.peephole_scale[g] = d->v.hy.peephole_scale[g];
     }
     cell.proj_w = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
     cell.proj_b = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
@@ -535,9 +539,9 @@ static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t
         int64_t v;
         for (k = 0; k < d->n_input; k++) in_dot += wi[k] * xs[k];
         for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * hs[k];
-        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((d->layer_norm ? 0 : (int64_t)d->bias[g][i]) + in_dot),
-                                                            d->in_mult[g], d->in_shift[g]));
-        v += tl_multiply_by_quantized_multiplier(rec_dot, d->rec_mult[g], d->rec_shift[g]);
+        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((d->layer_norm ? 0 : (int64_t)d->v.q.bias[g][i]) + in_dot),
+                                                            d->v.q.in_mult[g], d->v.q.in_shift[g]));
+        v += tl_multiply_by_quantized_multiplier(rec_dot, d->v.q.rec_mult[g], d->v.q.rec_shift[g]);
         gate[i] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
     }
 }
@@ -546,7 +550,7 @@ static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t
 static void peephole_s8(const lstm_data *d, int32_t k, const int16_t *p, const int16_t *c, int16_t *gate) {
     int32_t i;
     for (i = 0; i < d->n_cell; i++)
-        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p[i] * c[i], d->peep_mult[k], d->peep_shift[k]) + gate[i]);
+        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p[i] * c[i], d->v.q.peep_mult[k], d->v.q.peep_shift[k]) + gate[i]);
 }
 
 /* 1 / sqrt(v), v >= 2, as multiplier x 2^-(*right_shift) with the multiplier in Q31: LiteRT's Newton iteration in
@@ -596,13 +600,13 @@ static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, in
     mean = (int32_t)(sum * 1024 / n);
     variance = sum_sq * ((1 << 20) / n) - (int64_t)mean * mean;
     var = (int32_t)(variance / (1 << 20));
-    if (var < 1) var = d->ln_guard[g];
+    if (var < 1) var = d->v.q.ln_guard[g];
     mult = inv_sqrt(var, &right);
     for (i = 0; i < n; i++) {
         int32_t rescaled = tl_multiply_by_quantized_multiplier(1024 * gate[i] - mean, mult, -right);
-        int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + d->bias[g][i]);
+        int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + d->v.q.bias[g][i]);
         int32_t v4 = (int32_t)((v3 > 0 ? v3 + 512 : v3 - 512) / 1024);
-        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(v4, d->ln_mult[g], d->ln_shift[g] + 12));
+        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(v4, d->v.q.ln_mult[g], d->v.q.ln_shift[g] + 12));
     }
 }
 
@@ -620,7 +624,7 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
     int16_t *cg = gate + GATE_CELL * d->n_cell, *og = gate + GATE_OUTPUT * d->n_cell;
     int16_t *hid = gate + GATES * d->n_cell;       /* the hidden state less its zero point (projection input) */
     int16_t *xs = hid + d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
-    int32_t cell_bits = 15 + d->cell_shift; /* integer bits of the cell state in Q format */
+    int32_t cell_bits = 15 + d->v.q.cell_shift; /* integer bits of the cell state in Q format */
     int32_t g, b, t, i, k, first = d->cifg ? GATE_FORGET : GATE_INPUT;
     for (g = first; g < GATES; g++) {
         w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
@@ -634,8 +638,8 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
         for (t = 0; t < d->n_time; t++) {
             const int8_t *x = x_all + step_offset(d, t, b, d->n_input);
             int8_t *y = y_all + step_offset(d, t, b, d->n_output);
-            for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->in_zp);
-            for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->h_zp);
+            for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->v.q.in_zp);
+            for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->v.q.h_zp);
             for (g = first; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
             for (g = first; g < GATE_OUTPUT; g++) { /* the output gate's peephole reads the updated cell state */
                 if (g != GATE_CELL && peep[g]) peephole_s8(d, g, peep[g], c, gate + g * d->n_cell);
@@ -646,27 +650,27 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
                 int32_t i_s = d->cifg ? 32767 - f_s : tl_fp16_logistic(ig[i], 3);
                 /* forget * cell: Q0.15 x cell scale; input * candidate: Q0.30 down to the cell scale */
                 int32_t kept = tl_fp16_wrap(tl_rounding_divide_by_pot(f_s * c[i], 15));
-                int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + d->cell_shift));
+                int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + d->v.q.cell_shift));
                 int32_t ci = tl_fp16_sat(kept + added);
-                if (d->cell_clip_q > 0) ci = tl_clamp_i32(ci, -d->cell_clip_q, d->cell_clip_q);
+                if (d->v.q.cell_clip_q > 0) ci = tl_clamp_i32(ci, -d->v.q.cell_clip_q, d->v.q.cell_clip_q);
                 c[i] = (int16_t)ci;
             }
             if (peep[2]) peephole_s8(d, 2, peep[2], c, og);
             if (ln[GATE_OUTPUT]) layer_norm_s8(d, GATE_OUTPUT, ln[GATE_OUTPUT], og);
             for (i = 0; i < d->n_cell; i++) {
                 int32_t o_s = tl_fp16_logistic(og[i], 3), c_t = tl_fp16_tanh(c[i], cell_bits);
-                int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, d->hidden_mult, d->hidden_shift) + d->hidden_zp;
+                int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, d->v.q.hidden_mult, d->v.q.hidden_shift) + d->v.q.hidden_zp;
                 v = tl_clamp_i32(v, -128, 127);
-                if (pw) hid[i] = (int16_t)(v - d->hidden_zp);
+                if (pw) hid[i] = (int16_t)(v - d->v.q.hidden_zp);
                 else y[i] = (int8_t)v;
             }
             for (i = 0; pw && i < d->n_output; i++) { /* projection: int32 sum, to the output state's quantization */
                 const int8_t *pi = pw + (size_t)i * (size_t)d->n_cell;
                 int32_t dot = 0, v;
                 for (k = 0; k < d->n_cell; k++) dot += pi[k] * hid[k];
-                v = tl_multiply_by_quantized_multiplier(wrap_i32((pb ? (int64_t)pb[i] : 0) + dot), d->proj_mult, d->proj_shift);
-                v = tl_clamp_i32(v + d->h_zp, -128, 127);
-                if (d->proj_clip_q > 0) v = tl_clamp_i32(v, -d->proj_clip_q, d->proj_clip_q);
+                v = tl_multiply_by_quantized_multiplier(wrap_i32((pb ? (int64_t)pb[i] : 0) + dot), d->v.q.proj_mult, d->v.q.proj_shift);
+                v = tl_clamp_i32(v + d->v.q.h_zp, -128, 127);
+                if (d->v.q.proj_clip_q > 0) v = tl_clamp_i32(v, -d->v.q.proj_clip_q, d->v.q.proj_clip_q);
                 y[i] = (int8_t)v;
             }
             memcpy(h, y, (size_t)d->n_output);
