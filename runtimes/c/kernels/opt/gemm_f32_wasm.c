@@ -1,11 +1,11 @@
 /* The float GEMM's WebAssembly SIMD128 micro-kernels (see gemm_f32.h): blocks of 4 rows x 8 channels
- * (half a panel), then single rows. 8 sums, 2 weight vectors, the broadcast A value and a product fit in
- * the 15 xmm registers V8 allocates on x86-64 (xmm15 is its scratch), so the loop runs with no spills:
- * the earlier 4 x 16 and 6 x 8 blocks spilled sums to the stack on every k (node --print-wasm-code shows
- * it) and ran 14-16 GMAC/s on MobileNetV2's 1x1 convolutions against 20-22 for 4 x 8. Each A value is
- * broadcast by one load32_splat and multiplied then added (wasm SIMD has no fused multiply-add), summing
- * over k in order as the other tiers do. Built with -msimd128 (runtimes/wasm/build.sh); other targets
- * compile this file to nothing. */
+ * (half a panel), then single rows (a whole panel each). 8 sums, 2 weight vectors, the broadcast A value
+ * and a product fit in the 15 xmm registers V8 allocates on x86-64 (xmm15 is its scratch), so the loop
+ * runs with no spills: the earlier 4 x 16 and 6 x 8 blocks spilled sums to the stack on every k (node
+ * --print-wasm-code shows it) and ran 14-16 GMAC/s on MobileNetV2's 1x1 convolutions against 20-22 for
+ * 4 x 8. Each A value is broadcast by one load32_splat and multiplied then added (wasm SIMD has no fused
+ * multiply-add), summing over k in order as the other tiers do. Built with -msimd128
+ * (runtimes/wasm/build.sh); other targets compile this file to nothing. */
 #include "gemm_f32.h"
 
 #if defined(__wasm_simd128__)
@@ -58,17 +58,21 @@ static void block4(int32_t cols, int32_t k, const float *a, int32_t lda, const f
     store8(c30, c31, bias, lo, hi, c + 3 * (int64_t)ldc, cols);
 }
 
-/* One row x 8 columns. */
+/* One row x 16 columns (a whole panel): four independent sums, so the adds of consecutive k overlap (one
+ * row is MobileNetV2's classifier, a GEMV, and the row left over from 49-pixel layers). */
 static void block1(int32_t cols, int32_t k, const float *a0, const float *w, const float *bias, float lo, float hi,
                    float *c) {
-    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00;
+    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c02 = c00, c03 = c00;
     int32_t kk;
     for (kk = 0; kk < k; kk++, w += TL_GEMM_NR) {
-        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
-        v128_t x;
-        ROW(0)
+        const v128_t x = wasm_v128_load32_splat(a0 + kk);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, wasm_v128_load(w)));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, wasm_v128_load(w + 4)));
+        c02 = wasm_f32x4_add(c02, wasm_f32x4_mul(x, wasm_v128_load(w + 8)));
+        c03 = wasm_f32x4_add(c03, wasm_f32x4_mul(x, wasm_v128_load(w + 12)));
     }
     store8(c00, c01, bias, lo, hi, c, cols);
+    if (cols > HALF) store8(c02, c03, bias + HALF, lo, hi, c + HALF, cols - HALF);
 }
 
 void tl_gemm_f32_wasm(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
@@ -86,12 +90,12 @@ void tl_gemm_f32_wasm(int32_t m, int32_t n, int32_t k, const float *a, int32_t l
             } else { /* the bias is read 16 wide: the last panel's (or none) padded with zeros */
                 for (j = 0; j < TL_GEMM_NR; j++) padded[j] = bias && j < cols ? bias[p + j] : 0.0f;
             }
-            for (h = 0; h < cols; h += HALF) {
+            for (h = 0; h < cols; h += HALF)
                 for (i = i0; i + MR <= i1; i += MR)
-                    block4(cols - h, k, a + (int64_t)i * lda, lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h, ldc);
-                for (; i < i1; i++)
-                    block1(cols - h, k, a + (int64_t)i * lda, panel + h, b + h, lo, hi, c + (int64_t)i * ldc + p + h);
-            }
+                    block4(cols - h, k, a + (int64_t)i * lda, lda, panel + h, b + h, lo, hi,
+                           c + (int64_t)i * ldc + p + h, ldc);
+            for (i = i0 + (i1 - i0) / MR * MR; i < i1; i++)
+                block1(cols, k, a + (int64_t)i * lda, panel, b, lo, hi, c + (int64_t)i * ldc + p);
         }
     }
 }
