@@ -31,7 +31,8 @@ void tl_im2col(const tl_conv_data *d, const void *x, int32_t elem, uint8_t pad, 
         for (ky = 0; ky < w->filter_h; ky++) {
             int32_t iy = iy0 + ky * w->dil_h;
             if (whole_row && iy >= 0 && iy < d->in_h) {
-                copy_small(dst, in + (((int64_t)b * d->in_h + iy) * d->in_w + ix0) * (int64_t)pixel, pixel * (size_t)w->filter_w);
+                copy_small(dst, in + (((int64_t)b * d->in_h + iy) * d->in_w + ix0) * (int64_t)pixel,
+                           pixel * (size_t)w->filter_w);
                 dst += pixel * (size_t)w->filter_w;
                 continue;
             }
