@@ -1,6 +1,7 @@
 """STABLEHLO_COMPOSITE runs its decomposition subgraph as a call (inputs copied in, outputs copied out), against
 LiteRT's reference kernels: float32 and int32 decompositions, several outputs, a composite called twice, one
-nested in another's decomposition; and the refusals (missing options, a decomposition whose inputs or outputs
+nested in another's decomposition, each also with its inputs resized (the shape rule goes through the
+decomposition); and the refusals (missing options, a decomposition whose inputs or outputs
 do not match the node's)."""
 from __future__ import annotations
 
@@ -82,3 +83,53 @@ def _mismatched(inputs_in_body: int, options=True) -> bytes:
 def test_refusals():
     refused(_mismatched(1), "STABLEHLO_COMPOSITE", "decomposition subgraph must take the node's inputs")
     refused(_mismatched(2, options=False), "STABLEHLO_COMPOSITE", "decomposition_subgraph_index is missing")
+
+
+def _resized_both(model: bytes, shape, feeds) -> None:
+    """Both graph inputs resized to `shape` in tensorlite and LiteRT (BUILTIN_REF): outputs equal bit for bit."""
+    import tensorlite as tl
+    from tests.litert import litert_interpreter
+    outs = []
+    for it in (tl.lite.Interpreter(model_content=model), litert_interpreter(model)):
+        for d in it.get_input_details():
+            it.resize_tensor_input(d["index"], shape)
+        it.allocate_tensors()
+        for d, x in zip(it.get_input_details(), feeds):
+            it.set_tensor(d["index"], x)
+        it.invoke()
+        outs.append([it.get_tensor(d["index"]) for d in it.get_output_details()])
+    for a, b in zip(*outs):
+        assert a.shape == b.shape == tuple(shape)
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("shape", [[4, 3], [1, 1], [2, 7]])
+def test_resized_through_the_decomposition(shape):
+    """The shape rule: the decomposition's inputs take the node's shapes, its outputs give the node's."""
+    m = Model()
+    g, body = m.subgraph(), m.subgraph()
+    x, y = g.input("x", [1, 3], "float32"), g.input("y", [1, 3], "float32")
+    z, w = g.tensor("z", [1, 3], "float32"), g.tensor("w", [1, 3], "float32")
+    _composite(g, [x, y], [z, w], 1)
+    g.output(z, w)
+    _add_mul(body, [1, 3], "float32")
+    rng = np.random.default_rng(sum(shape))
+    _resized_both(m.build(), shape, [rng.standard_normal(shape).astype(np.float32) for _ in range(2)])
+
+
+def test_resized_called_twice_and_nested():
+    m = Model()
+    g, a, b = m.subgraph(), m.subgraph(), m.subgraph()
+    x, y = g.input("x", [4], "float32"), g.input("y", [4], "float32")
+    z1, w1, z2, w2 = (g.tensor(n, [4], "float32") for n in ("z1", "w1", "z2", "w2"))
+    _composite(g, [x, y], [z1, w1], 1)
+    _composite(g, [z1, w1], [z2, w2], 1)
+    g.output(z2, w2)
+    ai, bi = a.input("ai", [4], "float32"), a.input("bi", [4], "float32")
+    p, q, r = (a.tensor(n, [4], "float32") for n in ("p", "q", "r"))
+    _composite(a, [ai, bi], [p, q], 2)
+    a.op("MAXIMUM", [p, q], [r])
+    a.output(r, q)
+    _add_mul(b, [4], "float32")
+    rng = np.random.default_rng(3)
+    _resized_both(m.build(), [9], [rng.standard_normal(9).astype(np.float32) for _ in range(2)])

@@ -33,6 +33,11 @@ tl_status tl_stablehlo_composite_prepare(tl_interpreter *it, tl_node *node) {
     if (tl_subgraph_num_inputs(sg) != n_in || tl_subgraph_num_outputs(sg) != n_out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID,
                        "the decomposition subgraph must take the node's inputs and return its outputs");
+    for (k = 0; it->resized && k < n_out; k++) { /* resized: the shapes the decomposition's rules gave (shape_rules.c) */
+        const tl_tensor *o = tl_subgraph_output(it, sg, k);
+        if (o && tl_node_output(it, node, k) && tl_tensor_set_dims(tl_node_output(it, node, k), o->dims, o->ndim))
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: an output would hold 2^31 bytes or more");
+    }
     for (k = 0; k < n_in; k++) {
         const tl_tensor *in = tl_node_input(it, node, k);
         if ((st = tl_control_flow_check(it, node, in, in, "an input")) ||

@@ -760,6 +760,31 @@ static tl_status stablehlo_pad(tl_interpreter *it, const tl_node *node) {
     return output(it, node, 0, dims, in->ndim);
 }
 
+/* STABLEHLO_COMPOSITE: its decomposition subgraph's inputs take the node's input shapes; that subgraph's own
+ * rules run when the kernel's prepare prepares it, and the kernel then gives the node the subgraph's output
+ * shapes. A decomposition another caller already prepared in this allocation must have had the same shapes. */
+static tl_status composite(tl_interpreter *it, const tl_node *node) {
+    int32_t index, k;
+    tl_subgraph *sg;
+    TRY(opt_i32(it, node, 1, -1, &index)); /* StableHLOCompositeOptions.decomposition_subgraph_index */
+    if (index < 0 || index >= it->n_subgraphs) return TL_STATUS_OK; /* prepare names what is wrong */
+    sg = &it->subgraphs[index];
+    if (sg->entry || tl_subgraph_num_inputs(sg) != tl_node_num_inputs(node)) return TL_STATUS_OK;
+    for (k = 0; k < tl_node_num_inputs(node); k++) {
+        const tl_tensor *in = tl_node_input(it, node, k);
+        tl_tensor *t = tl_subgraph_input(it, sg, k);
+        if (!in || !t) return TL_STATUS_OK;
+        if (sg->state != 0) {
+            if (!tl_same_shape(in, t))
+                return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                               "resize: the decomposition subgraph was prepared for other input shapes by another caller");
+        } else if (tl_tensor_set_dims(t, in->dims, in->ndim) != TL_STATUS_OK) {
+            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: a decomposition input");
+        }
+    }
+    return TL_STATUS_OK;
+}
+
 /* UNSORTED_SEGMENT_*: [num_segments] + data.shape[rank(segment_ids):]. */
 static tl_status unsorted_segment(tl_interpreter *it, const tl_node *node) {
     const tl_tensor *x = tl_node_input(it, node, 0), *ids = tl_node_input(it, node, 1), *num = tl_node_input(it, node, 2);
@@ -994,6 +1019,7 @@ tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule) {
     case 201: return stablehlo_gather(it, node);
     case 16: case 44: case 52: return lstm_rule(it, node);
     case 195: return stablehlo_pad(it, node);
+    case 206: return composite(it, node); /* outputs: the kernel's prepare, from the decomposition's */
     default:
         *has_rule = 0;
         return TL_STATUS_OK;
