@@ -90,17 +90,18 @@ def _q(scale, zero, axis=0):
 
 
 def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32", mult=1):
-    """One CONV_2D or DEPTHWISE_CONV_2D (depth multiplier `mult`); int8: asymmetric input and output,
-    per-channel weights, int32 bias."""
+    """One CONV_2D or DEPTHWISE_CONV_2D (depth multiplier `mult`), a k x k window or k = (kh, kw); int8: asymmetric
+    input and output, per-channel weights, int32 bias."""
     rng = np.random.default_rng(seed)
+    kh, kw = (k, k) if isinstance(k, int) else k
     sg = Subgraph("m")
     x = sg.add_tensor(Tensor("x", dtype, (batch, h, w, c)))
     if kind == "CONV_2D":
-        f = rng.normal(0, 1, (out_c, k, k, c))
+        f = rng.normal(0, 1, (out_c, kh, kw, c))
         opts, axis = {}, 0
     else:
         out_c = c * mult
-        f = rng.normal(0, 1, (1, k, k, out_c))
+        f = rng.normal(0, 1, (1, kh, kw, out_c))
         opts, axis = {"depth_multiplier": mult}, 3
     if dtype == "float32":
         fi = sg.add_tensor(Tensor("f", "float32", f.shape, f.astype(np.float32)))
@@ -112,14 +113,13 @@ def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, 
                                   quantization=_q(scales, np.zeros(out_c), axis)))
         bi = sg.add_tensor(Tensor("b", "int32", (out_c,), rng.integers(-3000, 3000, out_c).astype(np.int32),
                                   quantization=_q(0.05 * scales, np.zeros(out_c))))
-    eff = (k - 1) * dilation + 1
     if padding == 0:
         oh, ow = -(-h // stride), -(-w // stride)
     else:
-        oh, ow = (h - eff) // stride + 1, (w - eff) // stride + 1
+        oh, ow = (h - (kh - 1) * dilation - 1) // stride + 1, (w - (kw - 1) * dilation - 1) // stride + 1
     y = sg.add_tensor(Tensor("y", dtype, (batch, oh, ow, out_c)))
     if dtype == "int8":
-        sg.tensors[y].quantization = _q(0.1 * k, rng.integers(-10, 10))
+        sg.tensors[y].quantization = _q(0.1 * max(kh, kw), rng.integers(-10, 10))
     sg.operators.append(Operator(kind, [x, fi, bi], [y], dict(padding=padding, stride_w=stride, stride_h=stride,
                                                                dilation_w_factor=dilation, dilation_h_factor=dilation,
                                                                fused_activation_function=act, **opts)))
@@ -164,11 +164,33 @@ def test_depthwise_3x3_float_equals_the_reference_bit_for_bit(shape, stride, pad
     ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
 def test_depthwise_multiplier_in_every_tier(shape, mult, stride, padding, k, dtype):
     """Depth multipliers above 1 (person_detect's first layer: 1 channel to 8) and windows larger than the SIMD
-    kernels keep in registers (micro_speech: 10 x 8): the optimized tier repeats each input channel into
-    scratch and runs its micro-kernels, or its portable loop for big windows."""
+    kernels keep in registers (micro_speech: 10 x 8): the optimized tier repeats each input channel into scratch and
+    runs its micro-kernels, or its portable loop for big windows (over one input channel a GEMM instead, as
+    test_depthwise_over_one_input_channel_in_every_tier checks)."""
     batch, h, w, c = shape
     _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, stride, padding, 1, act=1, seed=mult, dtype=dtype,
                 mult=mult), seed=4)
+
+
+ONE_CHANNEL = [   # batch, h, w, 1; window; stride; SAME 0 / VALID 1; dilation; multiplier
+    ((1, 49, 40, 1), (10, 8), 2, 0, 1, 8), ((1, 49, 40, 1), (10, 8), 2, 1, 1, 8),      # micro_speech's layer
+    *[((2, 13, 12, 1), (7, 8), 2, 0, 1, m) for m in range(1, 18)],                      # every multiplier 1..17
+    *[((1, 9, 11, 1), 3, s, p, 1, m) for s in (1, 2) for p in (0, 1) for m in (3, 16)],
+    *[((1, 16, 18, 1), k, 1, p, 2, m) for k in (3, (7, 8)) for p in (0, 1) for m in (5, 17)]]   # dilation 2
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+@pytest.mark.parametrize("shape,k,stride,padding,dilation,mult", ONE_CHANNEL,
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_over_one_input_channel_in_every_tier(shape, k, stride, padding, dilation, mult, dtype):
+    """A depthwise convolution of one input channel to m > 1 channels is a CONV_2D with m output channels, and the
+    optimized tier runs it as one (im2col rows of the window's taps times the filter read as [taps, m], in the
+    GEMMs) where its depthwise micro-kernels cannot: windows over 49 taps (7 x 8, micro_speech's 10 x 8) in every
+    instruction set, any window in portable C. int8 outputs equal the reference's, float within tolerance, at any
+    stride, padding, dilation and batch. Multiplier 1 (one channel in and out) stays on the depthwise kernels."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, stride, padding, dilation, act=1, seed=mult, dtype=dtype,
+                mult=mult), seed=6)
 
 
 def _one_op(opcode, inputs, out, options=None, consts=()):

@@ -5,7 +5,8 @@
  * The filter is packed once at prepare (gemm_f32.h). A 1x1 convolution with stride 1 and no
  * padding is one GEMM straight on the input (each pixel's channels are already a row); any other
  * gathers each block of output pixels' patches into a scratch buffer first ("im2col"), with zeros
- * where the window hangs over the border. Not taken: grouped convolutions. */
+ * where the window hangs over the border. Not taken: grouped convolutions. A DEPTHWISE_CONV_2D over one
+ * input channel is such a convolution, its filter [1, kh, kw, m] read as W[k][oc] (depthwise_conv_2d_f32.c). */
 #include "opt_kernels.h"
 
 #include "gemm_f32.h"
@@ -24,13 +25,16 @@ typedef struct {
 
 static tl_status eval_f32(tl_interpreter *it, tl_node *node);
 
-tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) { return tl_conv_2d_opt_f32_gemm(it, node, 0); }
+
+tl_status tl_conv_2d_opt_f32_gemm(tl_interpreter *it, tl_node *node, int depthwise) {
     const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const tl_tensor *filter = tl_node_input(it, node, 1);
     conv_f32_opt *o;
     if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
-    if (d->filter_c != d->in_c || !filter->is_constant) return TL_STATUS_OK; /* grouped, or computed weights */
+    if (d->filter_c != d->in_c || (depthwise && d->in_c != 1) || !filter->is_constant)
+        return TL_STATUS_OK; /* grouped, or computed weights */
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");
     o->conv = d;
@@ -39,7 +43,8 @@ tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node) {
                 w->pad_w == 0;
     o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(d->out_c, o->k));
     if (!o->packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
-    tl_gemm_f32_pack(o->packed, filter->data, d->out_c, o->k);
+    /* W[oc][kk]: CONV_2D's filter [oc, kh, kw, ic]; a one-channel depthwise filter [1, kh, kw, oc] is W[kk][oc] */
+    tl_gemm_f32_pack_strided(o->packed, filter->data, d->out_c, o->k, depthwise ? 1 : o->k, depthwise ? d->out_c : 1);
     o->gemm = tl_gemm_f32_select(it->cpu);
     if (!o->direct) {
         o->cols = tl_request_scratch(it, node, sizeof(float) * (size_t)BLOCK * (size_t)o->k * (size_t)tl_threads(it));

@@ -3,7 +3,8 @@
  * the taps inside the input; here the GEMM sums x * w and the bias absorbs in_offset * sum(w), with
  * taps over the border filled with the input's zero point, whose (x + in_offset) is 0: the same
  * int32 sums, so the same outputs. Taken when those sums cannot overflow int32 (the reference
- * saturates there); not taken: grouped convolutions. */
+ * saturates there); not taken: grouped convolutions. A DEPTHWISE_CONV_2D over one input channel is
+ * such a convolution with its filter [1, kh, kw, m] read as W[k][oc] (depthwise_conv_2d_s8.c hands it here). */
 #include "opt_kernels.h"
 
 #include "../../ports/cortex-m/dsp/dsp_kernels.h"
@@ -25,19 +26,26 @@ typedef struct {
 static tl_status eval_s8(tl_interpreter *it, tl_node *node);
 
 tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
+#if defined(TL_ARM_DSP)
+    return tl_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension: SMLAD, the filter read in place */
+#else
+    return tl_conv_2d_opt_s8_gemm(it, node, 0);
+#endif
+}
+
+tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwise) {
     const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const tl_tensor *filter = tl_node_input(it, node, 1), *bt = tl_node_input(it, node, 2);
     const int8_t *f = filter->data;
     const int32_t *bias = bt ? bt->data : NULL;
     int32_t k = w->filter_h * w->filter_w * d->in_c, ch = tl_gemm_s8_channels(d->out_c), oc, kk;
+    int64_t sn = depthwise ? 1 : k, sk = depthwise ? d->out_c : 1; /* W[oc][kk] is f[oc * sn + kk * sk] */
     int32_t *b_eff, *mult, *shift;
     conv_s8_opt *o;
-#if defined(TL_ARM_DSP)
-    return tl_conv_2d_dsp_s8_prepare(it, node); /* Cortex-M with the DSP extension: SMLAD, the filter read in place */
-#endif
     if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
-    if (d->filter_c != d->in_c || !filter->is_constant || (bt && !bt->is_constant)) return TL_STATUS_OK;
+    if (d->filter_c != d->in_c || (depthwise && d->in_c != 1) || !filter->is_constant || (bt && !bt->is_constant))
+        return TL_STATUS_OK;
     for (oc = 0; oc < d->out_c; oc++) /* the reference's sums must stay inside int32 */
         if ((int64_t)k * 255 * 128 + (bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0) > INT32_MAX)
             return TL_STATUS_OK;
@@ -48,7 +56,7 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     if (!o || !b_eff || !mult || !shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");
     for (oc = 0; oc < d->out_c; oc++) {
         int32_t sum = 0;
-        for (kk = 0; kk < k; kk++) sum += f[(int64_t)oc * k + kk];
+        for (kk = 0; kk < k; kk++) sum += f[oc * sn + kk * sk];
         /* the GEMM's own offset to A (tl_gemm_s8_a_offset) taken back too; inside int32 by the check above */
         b_eff[oc] = (bias ? bias[oc] : 0) + (d->in_offset - tl_gemm_s8_a_offset(it->cpu)) * sum;
         mult[oc] = d->mult[oc];
@@ -56,7 +64,7 @@ tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node) {
     }
     o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(d->out_c, k));
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
-    tl_gemm_s8_pack_for(it->cpu, (int16_t *)o->params.packed, f, d->out_c, k);
+    tl_gemm_s8_pack_for_strided(it->cpu, (int16_t *)o->params.packed, f, d->out_c, k, sn, sk);
     o->params.bias = b_eff;
     o->params.mult = mult;
     o->params.shift = shift;

@@ -4,9 +4,12 @@
  * accumulated in registers. The taps are summed in the reference kernel's order and the bias added
  * last, so the results are the reference's bit for bit. Here: the portable C loop and the choice of
  * micro-kernel (depthwise_conv_2d_f32_x86.c has the x86 ones, _neon.c and _wasm.c theirs). A depth
- * multiplier above 1 (magic_wand: 1 -> 8 channels) repeats the input's channels into scratch first
+ * multiplier above 1 over several input channels repeats the input's channels into scratch first
  * (tl_dw_repeat_channels), where a SIMD kernel exists and weight packing is on; otherwise the
- * reference runs, in a smaller arena. */
+ * reference runs, in a smaller arena. Over one input channel, where the SIMD kernels cannot run (no SIMD,
+ * or windows over TL_DW_MAX_TAPS taps on x86 and wasm), it is a CONV_2D with m output channels and runs as
+ * one (conv_2d_f32.c: im2col rows of the taps times the filter, packed once); at small windows the SIMD
+ * kernels on the repeated channel measured faster. */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -128,6 +131,10 @@ tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node
     if (it->cpu & TL_CPU_WASM_SIMD) simd = tl_dw_f32_wasm;
 #endif
     run = simd && !big ? simd : tl_dw_f32_portable;
+    if (d->in_c == 1 && d->depth_mult > 1 && run == tl_dw_f32_portable) { /* see above: a CONV_2D, as a GEMM */
+        tl_status s = tl_conv_2d_opt_f32_gemm(it, node, 1);
+        if (s != TL_STATUS_OK || node->op_data != d) return s;
+    }
     if (d->depth_mult != 1 && (!simd || it->no_weight_packing)) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized DEPTHWISE_CONV_2D op data");

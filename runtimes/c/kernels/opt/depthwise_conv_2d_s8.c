@@ -3,11 +3,15 @@
  * input of (x + in_offset) * w, then the reference's requantization, offset and clamp per channel:
  * exact integer arithmetic, so equal results. Here: the portable C loop and the choice of
  * micro-kernel (x86 ones in depthwise_conv_2d_s8_x86.c). The micro-kernels read one input channel
- * per output channel; a depth multiplier m > 1 (output channel c reads input channel c / m, as in
- * person_detect's first layer, 1 -> 8 channels) first copies each input channel m times into a
+ * per output channel; a depth multiplier m > 1 over several input channels (output channel c reads input
+ * channel c / m) first copies each input channel m times into a
  * scratch input, where a SIMD kernel exists and weight packing is on (otherwise the reference runs, in a
- * smaller arena). Windows over TL_DW_MAX_TAPS taps run the portable loop. Not taken: sums that could
- * leave int32 (the reference saturates there). */
+ * smaller arena). Windows over TL_DW_MAX_TAPS taps run the portable loop, except over one input channel
+ * (micro_speech: 49 x 40 x 1, a 10 x 8 window, m = 8), which is a CONV_2D with m output channels and runs
+ * as one (conv_2d_s8.c: im2col rows of the taps times the filter, packed once, in the int8 GEMM), as it does
+ * where no SIMD kernel exists. Not at small windows where the SIMD kernels run: there the GEMM (m of its 16
+ * lanes, short rows) measured up to 2x slower than repeating the channel. Not taken: sums that could leave
+ * int32 (the reference saturates there). */
 #include "opt_kernels.h"
 
 #include "../../src/cpu.h"
@@ -116,6 +120,10 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
     /* the SIMD kernels keep the window's taps in registers; larger windows (micro_speech's 10 x 8) take the
      * portable loop */
     run = simd && taps <= TL_DW_MAX_TAPS ? simd : tl_dw_s8_portable;
+    if (d->in_c == 1 && d->depth_mult > 1 && run == tl_dw_s8_portable) { /* see above: a CONV_2D, as a GEMM */
+        tl_status s = tl_conv_2d_opt_s8_gemm(it, node, 1);
+        if (s != TL_STATUS_OK || node->op_data != d) return s;
+    }
     /* the repeated input costs in_h * in_w * out_c bytes of arena: only where a SIMD kernel exists (not on
      * microcontrollers) and weight packing is on (off is the arena-lean setting) */
     if (d->depth_mult != 1 && (!simd || it->no_weight_packing)) return TL_STATUS_OK;

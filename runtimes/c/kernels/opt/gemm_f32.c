@@ -10,12 +10,14 @@ size_t tl_gemm_f32_packed_bytes(int32_t n, int32_t k) {
     return (size_t)(panels * TL_GEMM_NR * (int64_t)k) * sizeof(float);
 }
 
-void tl_gemm_f32_pack(float *packed, const float *w, int32_t n, int32_t k) {
+void tl_gemm_f32_pack(float *packed, const float *w, int32_t n, int32_t k) { tl_gemm_f32_pack_strided(packed, w, n, k, k, 1); }
+
+void tl_gemm_f32_pack_strided(float *packed, const float *w, int32_t n, int32_t k, int64_t sn, int64_t sk) {
     int32_t p, j, kk;
     for (p = 0; p < n; p += TL_GEMM_NR) {
         float *panel = packed + (int64_t)p * k;
         for (kk = 0; kk < k; kk++)
-            for (j = 0; j < TL_GEMM_NR; j++) panel[(int64_t)kk * TL_GEMM_NR + j] = p + j < n ? w[(int64_t)(p + j) * k + kk] : 0.0f;
+            for (j = 0; j < TL_GEMM_NR; j++) panel[(int64_t)kk * TL_GEMM_NR + j] = p + j < n ? w[(p + j) * sn + kk * sk] : 0.0f;
     }
 }
 

@@ -28,6 +28,9 @@ typedef void (*tl_gemm_f32_fn)(int32_t m, int32_t n, int32_t k, const float *a, 
 
 size_t tl_gemm_f32_packed_bytes(int32_t n, int32_t k);
 void tl_gemm_f32_pack(float *packed, const float *w, int32_t n, int32_t k);
+/* The same from W[n][k] at w[n * sn + k * sk] (sn = 1, sk = n: W stored [k][n], as a depthwise filter over one
+ * input channel is). */
+void tl_gemm_f32_pack_strided(float *packed, const float *w, int32_t n, int32_t k, int64_t sn, int64_t sk);
 /* The GEMM for these CPU features (src/cpu.h flags; 0: portable C). */
 tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu);
 

@@ -16,7 +16,8 @@ size_t tl_gemm_s8_scratch_bytes(int32_t k) {
     return (size_t)TL_GEMM_S8_MAX_MR * (size_t)tl_gemm_s8_kpad(k) * sizeof(int16_t);
 }
 
-void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+/* W[n][k] read at w[n * sn + k * sk]: [n][k] as TFLite stores weights (sn = k, sk = 1), or [k][n] */
+static void pack_pairs(int16_t *packed, const int8_t *w, int32_t n, int32_t k, int64_t sn, int64_t sk) {
     int32_t kpad = tl_gemm_s8_kpad(k), p, kk, j, h;
     for (p = 0; p < n; p += TL_GEMM_NR) {
         int16_t *panel = packed + (int64_t)p * kpad;
@@ -24,13 +25,15 @@ void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
             for (j = 0; j < TL_GEMM_NR; j++)
                 for (h = 0; h < 2; h++)
                     panel[(int64_t)kk * TL_GEMM_NR + 2 * j + h] =
-                        (int16_t)(p + j < n && kk + h < k ? w[(int64_t)(p + j) * k + kk + h] : 0);
+                        (int16_t)(p + j < n && kk + h < k ? w[(p + j) * sn + (kk + h) * sk] : 0);
     }
 }
 
+void tl_gemm_s8_pack(int16_t *packed, const int8_t *w, int32_t n, int32_t k) { pack_pairs(packed, w, n, k, k, 1); }
+
 int32_t tl_gemm_s8_kquad(int32_t k) { return (k + 3) & ~3; }
 
-void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+static void pack_quads(int16_t *packed, const int8_t *w, int32_t n, int32_t k, int64_t sn, int64_t sk) {
     int32_t kpad = tl_gemm_s8_kpad(k), kq = tl_gemm_s8_kquad(k), p, kk, j, h;
     for (p = 0; p < n; p += TL_GEMM_NR) {
         /* panels sit where the int16 layout puts them (packed + p * kpad), each using 16 * kq bytes */
@@ -39,9 +42,11 @@ void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k)
             for (j = 0; j < TL_GEMM_NR; j++)
                 for (h = 0; h < 4; h++)
                     panel[(int64_t)kk * TL_GEMM_NR + 4 * j + h] =
-                        (int8_t)(p + j < n && kk + h < k ? w[(int64_t)(p + j) * k + kk + h] : 0);
+                        (int8_t)(p + j < n && kk + h < k ? w[(p + j) * sn + (kk + h) * sk] : 0);
     }
 }
+
+void tl_gemm_s8_pack_dot(int16_t *packed, const int8_t *w, int32_t n, int32_t k) { pack_quads(packed, w, n, k, k, 1); }
 
 tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -62,21 +67,26 @@ tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu) {
 }
 
 void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k) {
+    tl_gemm_s8_pack_for_strided(cpu, packed, w, n, k, k, 1);
+}
+
+void tl_gemm_s8_pack_for_strided(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k, int64_t sn,
+                                 int64_t sk) {
     tl_gemm_s8_fn gemm = tl_gemm_s8_select(cpu);
 #if defined(TL_GEMM_S8_DOT)
     if (gemm == tl_gemm_s8_neondot) {
-        tl_gemm_s8_pack_dot(packed, w, n, k);
+        pack_quads(packed, w, n, k, sn, sk);
         return;
     }
 #endif
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (gemm == tl_gemm_s8_avx512vnni) {
-        tl_gemm_s8_pack_dot(packed, w, n, k);
+        pack_quads(packed, w, n, k, sn, sk);
         return;
     }
 #endif
     (void)gemm;
-    tl_gemm_s8_pack(packed, w, n, k);
+    pack_pairs(packed, w, n, k, sn, sk);
 }
 
 tl_gemm_s8_raw_fn tl_gemm_s8_select_raw(uint32_t cpu) {

@@ -42,6 +42,10 @@ tl_gemm_s8_fn tl_gemm_s8_select(uint32_t cpu);
 /* Packs W for the GEMM tl_gemm_s8_select(cpu) returns, into tl_gemm_s8_packed_bytes: int16 pairs
  * (tl_gemm_s8_pack), or for the dot-product tiers int8 quads (tl_gemm_s8_pack_dot). */
 void tl_gemm_s8_pack_for(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k);
+/* The same from W[n][k] at w[n * sn + k * sk] (sn = k, sk = 1 above; sn = 1, sk = n for W stored [k][n], as a
+ * depthwise filter over one input channel is). */
+void tl_gemm_s8_pack_for_strided(uint32_t cpu, int16_t *packed, const int8_t *w, int32_t n, int32_t k, int64_t sn,
+                                 int64_t sk);
 /* What the GEMM tl_gemm_s8_select(cpu) adds to every A value before multiplying: 128 for the
  * AVX-512 VNNI tier (vpdpbusd multiplies unsigned bytes, so A is taken as x + 128), else 0. The
  * caller subtracts offset * sum_k W[n][k] from bias[n], which gives back the same int32 sums. */

@@ -18,6 +18,11 @@ static inline int64_t tl_split(int64_t n, int32_t threads, int32_t unit, int32_t
 
 tl_status tl_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
+/* CONV_2D's GEMM path for the node's tl_conv_data (depthwise 0), or for a DEPTHWISE_CONV_2D over one input channel
+ * (depthwise 1: the same sums with m = out_c output channels, its filter [1, kh, kw, m] read as W[k][oc]); like the
+ * prepares, leaves op data and eval as they are where it does not apply. */
+tl_status tl_conv_2d_opt_f32_gemm(tl_interpreter *it, tl_node *node, int depthwise);
+tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwise);
 tl_status tl_depthwise_conv_2d_opt_f32_prepare(tl_interpreter *it, tl_node *node);
 tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node);
 /* ADD / SUB int8 and int16 parameters (kernels/common/add_sub.c) and MUL's (kernels/mul.c), for the
