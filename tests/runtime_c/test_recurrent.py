@@ -1,14 +1,16 @@
 """RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN, LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM and
 BIDIRECTIONAL_SEQUENCE_LSTM in the C runtime.
 
-Every case of op_cases_recurrent.py (float32 and hybrid int8 weights, batch- and time-major, merged outputs,
-auxiliary inputs; the LSTMs in float32 (also with CIFG, peephole, projection and layer norm), hybrid int8 weights
-and LiteRT's integer 8x8->16 variant) runs several invokes in a row against
+Every case of op_cases_recurrent.py (float32 and hybrid int8 or uint8 weights, batch- and time-major, merged
+outputs, auxiliary inputs; the LSTMs in float32, hybrid int8 weights and LiteRT's integer 8x8->16 variant, each also
+with CIFG, peephole, projection and layer norm) runs several invokes in a row against
 LiteRT's reference kernels, so the states carried in the variable tensors are compared too, then both interpreters
 are reset and compared again (integers bit for bit, floats within rtol 1e-5: tanhf against Eigen's tanh, and the
 order of the float sums). LiteRT's BIDIRECTIONAL_SEQUENCE_LSTM misplaces the backward half of batch-major merged
 outputs after the first batch row when it has no auxiliary weights (float32 and hybrid): ours equals LiteRT's two
-unmerged outputs side by side and a NumPy reference there.
+unmerged outputs side by side and a NumPy reference there. LiteRT's integer peephole covers only the first
+`outputs` values of each batch row when a projection makes outputs fewer than cells: ours is checked against NumPy
+there.
 
 LiteRT's hybrid BIDIRECTIONAL_SEQUENCE_RNN gets time-major inputs and auxiliary inputs wrong (its results there
 are far from the float computation on the dequantized weights, and some of those models crash it), and its
