@@ -245,12 +245,13 @@ def test_integer_lstm_refusals_name_the_problem():
     def int8x8_8(g):  # LiteRT's int8x8_8 LSTM has 12 intermediates (it needs projection and layer norm)
         op = g.operators[0]
         op.intermediates = list(op.intermediates) + [op.intermediates[0]] * 7
-    refused(_edit(model, int8x8_8), "LSTM", r"LiteRT's int8x8_8 LSTM \(12 intermediate tensors\) is not supported")
+    refused(_edit(model, int8x8_8), "LSTM", r"int8x8_8 LSTM \(12 intermediates; LiteRT runs it with projection and "
+            r"layer norm only\) is not supported")
 
     def int32_peephole(g):
         g.operators[0].inputs = g.operators[0].inputs.copy()
         g.operators[0].inputs[9:12] = g.operators[0].inputs[12:15]  # the int32 biases as peephole weights
-    refused(_edit(model, int32_peephole), "LSTM", "int16 peephole weights")
+    refused(_edit(model, int32_peephole), "LSTM", "int16 peephole and layer-norm weights")
 
 
 @pytest.mark.parametrize("case", [(2, 4, 3, 4, 4, False, "tanh", 0.0), (3, 2, 5, 3, 3, False, "relu", 1.0)])

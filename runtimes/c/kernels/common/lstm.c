@@ -154,7 +154,7 @@ static tl_status integer_weight(tl_interpreter *it, const tl_node *node, const t
     if (!t) return TL_STATUS_OK;
     if (t->type != type)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED,
-                       "integer LSTM needs int8 weights, int16 peephole weights and layer normalization coefficients, int32 biases");
+                       "integer LSTM needs int8 weights, int16 peephole and layer-norm weights, int32 biases");
     if (!t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM weights and biases must be constant");
     if (type == TL_TYPE_INT32) return TL_STATUS_OK;
     if (tl_check_quantized(it, node, t)) return TL_STATUS_MODEL_INVALID;
@@ -174,7 +174,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 output and output state, int16 cell state");
     if (node->intermediates.len == 12)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
-                       "LiteRT's int8x8_8 LSTM (12 intermediate tensors) is not supported; its 8x8->16 LSTM (5) is");
+                       "int8x8_8 LSTM (12 intermediates; LiteRT runs it with projection and layer norm only) is not supported");
     if (node->intermediates.len != INTERMEDIATES || !hidden)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "integer LSTM needs its 5 intermediate tensors");
     if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out) || tl_check_quantized(it, node, h) ||
