@@ -585,13 +585,13 @@ def test_endless_loop_stopped_by_the_watchdog():
 
 
 def test_unsupported_op_in_a_called_subgraph_is_named():
-    def to_lsh_projection(m):  # the body's FULLY_CONNECTED becomes LSH_PROJECTION (code 15), which has no kernel
-        code = m.operatorCodes[m.subgraphs[2].operators[1].opcodeIndex]
-        code.builtinCode = code.deprecatedBuiltinCode = 15
-    content = edit_model(counting_loop(), to_lsh_projection)
+    def to_stablehlo_sort(m):  # the body's FULLY_CONNECTED becomes STABLEHLO_SORT (code 199): LiteRT's reference
+        code = m.operatorCodes[m.subgraphs[2].operators[1].opcodeIndex]  # resolver has no kernel for it, nor do we
+        code.builtinCode, code.deprecatedBuiltinCode = 199, 127  # codes over 126 live in builtinCode only
+    content = edit_model(counting_loop(), to_stablehlo_sort)
     it = Interpreter(model_content=content)
-    assert "LSH_PROJECTION" in it.unsupported_ops()
-    with pytest.raises(ValueError, match="subgraph 2 node 1 \\(LSH_PROJECTION\\)") as exc:
+    assert "STABLEHLO_SORT" in it.unsupported_ops()
+    with pytest.raises(ValueError, match="subgraph 2 node 1 \\(STABLEHLO_SORT\\)") as exc:
         it.allocate_tensors()
     assert exc.value.subgraph_index == 2 and exc.value.node_index == 1
 
