@@ -51,7 +51,7 @@ static tl_prepare_fn kernel_of(const tl_interpreter *it, const tl_node *node, tl
 
 /* Finds every node's kernel, then prepares them in order. */
 static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
-    int32_t i;
+    int32_t i, dynamic = 0; /* whether an earlier node's outputs are shaped at invoke: only then look for readers */
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
         tl_prepare_fn k;
@@ -66,13 +66,16 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
         tl_status st = it->resized ? tl_node_infer_shapes(it, node) : TL_STATUS_OK; /* resize.c */
-        if (st == TL_STATUS_OK) st = tl_dynamic_prepare(it, node, kernel_of(it, node, NULL)); /* dynamic.c */
+        if (st == TL_STATUS_OK)
+            st = dynamic ? tl_dynamic_prepare(it, node, kernel_of(it, node, NULL)) /* dynamic.c */
+                         : kernel_of(it, node, NULL)(it, node);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "prepare");
             return st;
         }
         if (node->eval == NULL) /* a kernel bug, refused here rather than called */
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED, "prepare chose no eval for these types");
+        dynamic |= node->dynamic;
         /* a node reading a value-shaped tensor (SHAPE of it) computes at invoke, from the shapes then */
         if (it->resized && !node->dynamic && (st = tl_node_fold(it, node)) != TL_STATUS_OK) return st;
     }
