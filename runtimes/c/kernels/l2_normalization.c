@@ -37,38 +37,6 @@ static tl_status tl_l2_normalization_eval_f32(tl_interpreter *it, tl_node *node)
     return TL_STATUS_OK;
 }
 
-/* 1 / sqrt(sum) as multiplier * 2^(-*right_shift) with multiplier in Q31 (the published scheme's
- * arithmetic: raws with 3 integer bits, 1.5 = 3 << 27, sqrt(1/2) = 1518500250 in Q31). */
-static int32_t inv_sqrt(int32_t sum, int *right_shift) {
-    const int32_t one = 1 << 28, three_halves = (1 << 28) + (1 << 27), sqrt_half = 1518500250;
-    int32_t half_sum, x;
-    int shift = 11, pairs, i;
-    if (sum <= 1) { /* 0 (an all-zero row) and 1 are LiteRT's special case */
-        *right_shift = 0;
-        return INT32_MAX;
-    }
-    while (sum >= (1 << 29)) {
-        sum /= 4;
-        shift++;
-    }
-    pairs = (tl_fp_clz((uint32_t)sum) - 1) / 2 - 1;
-    shift -= pairs;
-    sum <<= 2 * pairs; /* now in [2^27, 2^29) */
-    half_sum = tl_rounding_divide_by_pot(sum >> 1, 1);
-    x = one;
-    for (i = 0; i < 5; i++) { /* x <- 1.5 x - (sum / 2) x^3, products carrying 6 and 9 integer bits */
-        int32_t x3 = tl_fp_mul_pot(tl_srdhm(tl_srdhm(x, x), x), 6);
-        x = tl_fp_mul_pot(tl_add_wrap(tl_srdhm(three_halves, x), -tl_srdhm(half_sum, x3)), 3);
-    }
-    x = tl_srdhm(x, sqrt_half);
-    if (shift < 0) { /* small sums: the shift moves into the multiplier (wrapping as LiteRT's compiled shift) */
-        x = (int32_t)((uint32_t)x << -shift);
-        shift = 0;
-    }
-    *right_shift = shift;
-    return x;
-}
-
 /* One row: the centred values' sum of squares (wrapping, as LiteRT's int32 sum would on rows longer
  * than 2^16 of extreme values), then each value scaled by the inverse square root. */
 #define DEFINE_EVAL_Q(suffix, T, LO, HI, OUT_ZERO, SCALE)                                          \
@@ -84,7 +52,7 @@ static int32_t inv_sqrt(int32_t sum, int *right_shift) {
                 int32_t v = (int32_t)x[c] - d->zero_point;                                         \
                 sum = tl_add_wrap(sum, v * v);                                                     \
             }                                                                                      \
-            mult = inv_sqrt(sum, &shift);                                                          \
+            mult = tl_fp_inv_sqrt(sum, &shift);                                                          \
             for (c = 0; c < d->depth; c++) {                                                       \
                 int32_t v = SCALE((int32_t)x[c] - d->zero_point, mult, shift);                     \
                 y[c] = (T)tl_clamp_i32(OUT_ZERO + v, LO, HI);                                      \

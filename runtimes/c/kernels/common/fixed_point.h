@@ -111,4 +111,38 @@ static inline int32_t tl_fp_log_x_ge_1(int32_t x, int in_bits, int out_bits) {
                          acc_bits - out_bits);
 }
 
+/* 1 / sqrt(v) as multiplier x 2^-(*right_shift), the multiplier in Q31: LiteRT's Newton iteration in fixed
+ * point (the published scheme's arithmetic: raws with 3 integer bits, 1.5 = 3 << 27, sqrt(1/2) = 1518500250
+ * in Q31), shared by integer L2_NORMALIZATION and the integer LSTM's layer norm. v <= 1 (an all-zero row, or
+ * 1) is LiteRT's special case: INT32_MAX, no shift. */
+static inline int32_t tl_fp_inv_sqrt(int32_t v, int *right_shift) {
+    const int32_t one = 1 << 28, three_halves = (1 << 28) + (1 << 27), sqrt_half = 1518500250;
+    int32_t half_v, x;
+    int shift = 11, pairs, i;
+    if (v <= 1) {
+        *right_shift = 0;
+        return INT32_MAX;
+    }
+    while (v >= (1 << 29)) {
+        v /= 4;
+        shift++;
+    }
+    pairs = (tl_fp_clz((uint32_t)v) - 1) / 2 - 1;
+    shift -= pairs;
+    v <<= 2 * pairs; /* now in [2^27, 2^29) */
+    half_v = tl_rounding_divide_by_pot(v >> 1, 1);
+    x = one;
+    for (i = 0; i < 5; i++) { /* x <- 1.5 x - (v / 2) x^3, products carrying 6 and 9 integer bits */
+        int32_t x3 = tl_fp_mul_pot(tl_srdhm(tl_srdhm(x, x), x), 6);
+        x = tl_fp_mul_pot(tl_add_wrap(tl_srdhm(three_halves, x), -tl_srdhm(half_v, x3)), 3);
+    }
+    x = tl_srdhm(x, sqrt_half);
+    if (shift < 0) { /* small values: the shift moves into the multiplier (wrapping as LiteRT's compiled shift) */
+        x = (int32_t)((uint32_t)x << -shift);
+        shift = 0;
+    }
+    *right_shift = shift;
+    return x;
+}
+
 #endif

@@ -553,38 +553,6 @@ static void peephole_s8(const lstm_data *d, int32_t k, const int16_t *p, const i
         gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p[i] * c[i], d->v.q.peep_mult[k], d->v.q.peep_shift[k]) + gate[i]);
 }
 
-/* 1 / sqrt(v), v >= 2, as multiplier x 2^-(*right_shift) with the multiplier in Q31: LiteRT's Newton iteration in
- * fixed point (raws with 3 integer bits, 1.5 = 3 << 27, sqrt(1/2) = 1518500250 in Q31), as l2_normalization.c. */
-static int32_t inv_sqrt(int32_t v, int *right_shift) {
-    const int32_t one = 1 << 28, three_halves = (1 << 28) + (1 << 27), sqrt_half = 1518500250;
-    int32_t half_v, x;
-    int shift = 11, pairs, i;
-    if (v <= 1) {
-        *right_shift = 0;
-        return INT32_MAX;
-    }
-    while (v >= (1 << 29)) {
-        v /= 4;
-        shift++;
-    }
-    pairs = (tl_fp_clz((uint32_t)v) - 1) / 2 - 1;
-    shift -= pairs;
-    v <<= 2 * pairs; /* now in [2^27, 2^29) */
-    half_v = tl_rounding_divide_by_pot(v >> 1, 1);
-    x = one;
-    for (i = 0; i < 5; i++) { /* x <- 1.5 x - (v / 2) x^3 */
-        int32_t x3 = tl_fp_mul_pot(tl_srdhm(tl_srdhm(x, x), x), 6);
-        x = tl_fp_mul_pot(tl_add_wrap(tl_srdhm(three_halves, x), -tl_srdhm(half_v, x3)), 3);
-    }
-    x = tl_srdhm(x, sqrt_half);
-    if (shift < 0) {
-        x = (int32_t)((uint32_t)x << -shift);
-        shift = 0;
-    }
-    *right_shift = shift;
-    return x;
-}
-
 /* LiteRT's integer layer normalization of one gate (its sums at the gate's intermediate scale) to Q3.12: mean and
  * variance of the values times 1024 (the variance floored at the guard), each value centred and scaled by the
  * inverse standard deviation, times the coefficient plus the bias, /1024 rounded half away from zero, rescaled by
@@ -601,7 +569,7 @@ static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, in
     variance = sum_sq * ((1 << 20) / n) - (int64_t)mean * mean;
     var = (int32_t)(variance / (1 << 20));
     if (var < 1) var = d->v.q.ln_guard[g];
-    mult = inv_sqrt(var, &right);
+    mult = tl_fp_inv_sqrt(var, &right);
     for (i = 0; i < n; i++) {
         int32_t rescaled = tl_multiply_by_quantized_multiplier(1024 * gate[i] - mean, mult, -right);
         int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + d->v.q.bias[g][i]);
