@@ -67,6 +67,21 @@ class Branches(tf.Module):
         return {"v": self.v.read_value()}
 
 
+class BatchSum(tf.Module):
+    """Running column sums and a row count over inputs of any batch (a -1 batch in the shape signature): the
+    variables' shapes do not depend on the batch, so they carry over a resize."""
+
+    def __init__(self):
+        self.total = tf.Variable(tf.zeros([3]), name="total")
+        self.rows = tf.Variable(tf.constant(0, tf.int32), name="rows")
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def __call__(self, x):
+        self.total.assign_add(tf.reduce_sum(x, axis=0))
+        self.rows.assign_add(tf.shape(x)[0])
+        return {"total": self.total.read_value(), "rows": self.rows.read_value()}
+
+
 def convert(module, signatures):
     with tempfile.TemporaryDirectory() as d:
         tf.saved_model.save(module, d, signatures=signatures)
@@ -78,9 +93,11 @@ def main(out_dir):
     acc = Accumulator()
     stream = Streaming()
     branches = Branches()
+    batch_sum = BatchSum()
     for name, data in (("accumulator", convert(acc, {"serving_default": acc.__call__})),
                        ("streaming_two_signatures", convert(stream, {"step": stream.step, "peek": stream.peek})),
-                       ("cond_while", convert(branches, {"serving_default": branches.__call__}))):
+                       ("cond_while", convert(branches, {"serving_default": branches.__call__})),
+                       ("batch_sum", convert(batch_sum, {"serving_default": batch_sum.__call__}))):
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         print(f"{name}.tflite: {len(data):,} bytes")

@@ -162,3 +162,27 @@ def test_handle_not_from_a_var_handle_is_refused():
     g.op("READ_VARIABLE", [h], [r])
     g.output(r)
     refused(m.build(), "READ_VARIABLE", "must come from a VAR_HANDLE earlier in the same subgraph, or be passed in")
+
+
+def test_variables_survive_a_resize():
+    """resize_tensor_input + allocate_tensors keep the resource variables' values and CALL_ONCE's flag, as LiteRT
+    does (kept state, runtimes/c/src/state.c): running column sums over batches of 1, 4, 4, 2, 1 rows."""
+    data = _model("batch_sum")
+    ours, ref = tl.lite.Interpreter(model_content=data), litert_interpreter(data)
+    rng = np.random.default_rng(5)
+    for it in (ours, ref):
+        it.allocate_tensors()
+    for batch in (1, 4, 4, 2, 1):
+        x = rng.standard_normal((batch, 3)).astype(np.float32)
+        outs = []
+        for it in (ours, ref):
+            d = it.get_input_details()[0]
+            if list(d["shape"]) != [batch, 3]:
+                it.resize_tensor_input(d["index"], [batch, 3], strict=True)
+                it.allocate_tensors()
+            it.set_tensor(d["index"], x)
+            it.invoke()
+            outs.append({o["name"]: it.get_tensor(o["index"]) for o in it.get_output_details()})
+        for key in outs[1]:
+            _same(outs[0][key], outs[1][key])
+    assert sorted(int(v) for v in outs[0].values() if np.asarray(v).dtype == np.int32) == [12]

@@ -96,6 +96,7 @@ class Interpreter:
         self._pool = self._thread_pool(num_threads)
         self._it = None
         self._allocated = False
+        self._reuse = False  # the C interpreter allocated before, and only resizes came since: allocate it again
         self._resizes = {}  # (subgraph, tensor index) -> shape, applied to each C interpreter _create makes
         self._string_bytes = {}  # (subgraph, tensor index) -> a STRING input's capacity, applied the same way
         self._custom_ops = dict(custom_ops or {})
@@ -193,12 +194,20 @@ class Interpreter:
     def allocate_tensors(self) -> None:
         if self._allocated:
             return
+        if self._reuse:  # after a resize: the same C interpreter plans again in its arena, keeping the state LiteRT
+            status = lib.tl_interpreter_allocate_tensors(self._it)  # keeps (resource variables, random streams)
+            if status == 0:
+                self._allocated = True
+                return
+            if status != _ARENA_TOO_SMALL or self._fixed_arena:
+                raise _error(ValueError, self._source, self._message(), status) from self._take_custom_error()
+            # the new shapes need a bigger arena: a new C interpreter, whose kept state starts again
         while True:
             status = self._create()
             if status == 0:
                 status = lib.tl_interpreter_allocate_tensors(self._it)
             if status == 0:
-                self._allocated = True
+                self._allocated = self._reuse = True
                 return
             if status == _ARENA_TOO_SMALL and not self._fixed_arena and self._arena_size < (1 << 31):
                 self._arena_size *= 2
@@ -324,7 +333,7 @@ class Interpreter:
             if i != tensor_index and t.data != ffi.NULL and not t.is_constant:
                 kept[i] = bytes(ffi.buffer(t.data, t.bytes))
         self._string_bytes[(int(subgraph), int(tensor_index))] = min(int(size), 0x7FFFFFFF)
-        self._allocated = False
+        self._allocated = self._reuse = False
         self.allocate_tensors()
         for i, data in kept.items():
             t = self._tensor(i, subgraph)
@@ -384,9 +393,10 @@ class Interpreter:
         """LiteRT's: input `input_index` (a tensor index, the details' "index"; a variable tensor such as an LSTM's
         state too) takes shape `tensor_size`; strict=True
         lets only the shape_signature's -1 dimensions change. Call allocate_tensors() before the next invoke: it
-        propagates the shapes through the graph, prepares the kernels again and plans memory in a new arena, doubled
-        from the current size until the new shapes fit (with a fixed `arena_size`, a ValueError gives the bytes
-        they need). Tensor contents do not survive: set the inputs after allocating."""
+        propagates the shapes through the graph, prepares the kernels again and plans memory in the same arena, or
+        in a new one doubled from the current size until the new shapes fit (with a fixed `arena_size`, a ValueError
+        gives the bytes they need). Tensor contents do not survive: set the inputs after allocating. Resource
+        variables, CALL_ONCE's flag and the random ops' streams do, as in LiteRT, unless a new arena was needed."""
         self._resize(0, input_index, tensor_size, strict)
 
     # -- signatures ---------------------------------------------------------------------------------

@@ -189,7 +189,7 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it);
  * kept at the arena's tail), prepares the kernels again and plans memory in the same arena. When
  * the new shapes do not fit it returns ARENA_TOO_SMALL, and the error message gives the bytes they
  * need: create the interpreter again in a bigger arena and repeat the resize. Tensor data does not
- * survive: write the inputs after allocating. An output shape that depends on values known only at
+ * survive: write the inputs after allocating; resource variables and CALL_ONCE's flags do, as in LiteRT. An output shape that depends on values known only at
  * invoke (a RESHAPE whose shape is computed from input data) is refused at allocation, naming the
  * tensor. Resizing to the current shape changes nothing. BAD_ARGUMENT, with a message, for a tensor
  * that is neither an input nor a variable tensor, a rank above 6, a dimension below 1, or a strict mismatch. */

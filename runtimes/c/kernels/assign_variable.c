@@ -7,7 +7,7 @@
 static tl_status tl_assign_variable_eval(tl_interpreter *it, tl_node *node) {
     tl_resource_var *v = node->op_data;
     memcpy(v->data, tl_node_input(it, node, 1)->data, v->bytes);
-    v->initialized = 1;
+    *v->initialized = 1;
     return TL_STATUS_OK;
 }
 

@@ -1,6 +1,6 @@
 /* CALL_ONCE: runs its initializer subgraph (no inputs, no outputs: it assigns resource variables) at the
- * first invoke after allocation and never again, as LiteRT (tl_interpreter_reset_variables does not
- * rerun it). As in LiteRT, "once" is per initializer subgraph: the CALL_ONCE nodes of several signatures
+ * first invoke and never again, as LiteRT (tl_interpreter_reset_variables does not rerun it, nor does a new
+ * allocation after a resize: the flag is kept state, src/state.c). As in LiteRT, "once" is per initializer subgraph: the CALL_ONCE nodes of several signatures
  * that name one initializer share one flag. */
 #include "../src/kernel_api.h"
 
@@ -8,15 +8,15 @@ enum { OPT_INIT_SUBGRAPH = 0 }; /* CallOnceOptions */
 
 typedef struct {
     tl_subgraph *init;
-    uint8_t done;
+    uint8_t *done; /* kept state */
 } call_once_data;
 
 static tl_status tl_call_once_eval(tl_interpreter *it, tl_node *node) {
     call_once_data *d = node->op_data;
     tl_status st;
-    if (d->done) return TL_STATUS_OK;
+    if (*d->done) return TL_STATUS_OK;
     if ((st = tl_subgraph_invoke(it, d->init)) != TL_STATUS_OK) return st;
-    d->done = 1;
+    *d->done = 1;
     return TL_STATUS_OK;
 }
 
@@ -46,8 +46,12 @@ tl_status tl_call_once_prepare(tl_interpreter *it, tl_node *node) {
     if (tl_fb_i32(&it->fb, node->options, OPT_INIT_SUBGRAPH, 0, &index) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     d = shared_flag(it, node, index);
-    if (!d) d = tl_alloc_persistent(it, sizeof *d);
-    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    if (!d) {
+        int fresh;
+        if ((d = tl_alloc_persistent(it, sizeof *d)) != NULL)
+            d->done = tl_alloc_state(it, 0x80000000u | (uint32_t)index, 1, &fresh); /* one per initializer */
+        if (!d || !d->done) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    }
     node->op_data = d;
     if ((st = tl_subgraph_prepare(it, node, index, &d->init)) != TL_STATUS_OK) return st;
     if (tl_subgraph_num_inputs(d->init) != 0 || tl_subgraph_num_outputs(d->init) != 0)

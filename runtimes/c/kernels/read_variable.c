@@ -7,7 +7,7 @@
 
 static tl_status tl_read_variable_eval(tl_interpreter *it, tl_node *node) {
     const tl_resource_var *v = node->op_data;
-    if (!v->initialized) return tl_fail(it, node, TL_STATUS_INVOKE_FAILED, "the resource variable was never assigned");
+    if (!*v->initialized) return tl_fail(it, node, TL_STATUS_INVOKE_FAILED, "the resource variable was never assigned");
     memcpy(tl_node_output(it, node, 0)->data, v->data, v->bytes);
     return TL_STATUS_OK;
 }

@@ -193,10 +193,11 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
         it->tail_mark = (uint32_t)it->tail;
     }
     it->tail = it->tail_mark;
-    it->head = 0;
+    tl_state_begin(it); /* the head: 0, or past the state kept from an earlier allocation (state.c) */
     tl_shapes_clear_folded(it);
     if (it->resized) TRY(tl_shapes_reset(it));
     TRY(tl_interpreter_prepare_all(it));
+    tl_state_end(it);
     TRY(tl_interpreter_plan(it));
     TRY(tl_dynamic_after_plan(it));
     TRY(tl_delegate_apply(it));

@@ -102,6 +102,7 @@ struct tl_interpreter {
     uint32_t tail_mark;     /* the tail before the first allocation (tables: far below 4 GB); each starts again from it */
     uint8_t broken;         /* the model could not be read: only the error message is valid */
     uint8_t resized;        /* an input was resized: allocation propagates shapes (resize.c) */
+    uint8_t state_kept;     /* the arena's start holds kernels' state from an earlier allocation (state.c) */
     char error[192];
 };
 
@@ -192,6 +193,15 @@ tl_status tl_dynamic_reprepare(tl_interpreter *it, tl_node *node);
 /* tl_request_scratch after allocation: the next of the buffers planned for a TL_NODE_RESHAPED node (NULL: none
  * left, or too small). */
 tl_scratch *tl_dynamic_scratch(tl_interpreter *it, const tl_node *node, size_t bytes);
+
+/* State a new allocation keeps (state.c): resource variables' values, CALL_ONCE's flag. In prepare,
+ * tl_alloc_state gives `bytes` (16-byte aligned) at the arena's start for the item `key` (tl_state_key: the node's
+ * place); *fresh 1 when it is new (zeroed), 0 when an earlier allocation left it with its values. NULL when the
+ * arena is full. tl_state_begin and tl_state_end frame an allocation (interpreter.c). */
+void *tl_alloc_state(tl_interpreter *it, uint32_t key, size_t bytes, int *fresh);
+uint32_t tl_state_key(const tl_node *node);
+void tl_state_begin(tl_interpreter *it);
+void tl_state_end(tl_interpreter *it);
 
 /* The threads a kernel may split its work into (1 without a pool), and running task(ctx, i) for
  * i in [0, tasks): on the pool when there is one, else in order in this thread. */

@@ -119,6 +119,7 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
 
 tl_status tl_interpreter_plan(tl_interpreter *it) {
     size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
+    size_t base = it->head;       /* kernels' kept state lies below (state.c); 0 for most models */
     int32_t n = it->n_tensors_total, n_scratch = 0, n_nodes = 0, s, i, k, first_scratch, end, n_entries = 0;
     lifetimes L;
     int32_t *order;
@@ -213,10 +214,10 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
         }
     }
     total = tl_plan_greedy(L.bufs, L.count, order);
-    if (total > it->arena_bytes - saved_tail) {
+    if (total > it->arena_bytes - saved_tail - base) {
         char msg[128];
         snprintf(msg, sizeof msg, "activations do not fit: these shapes need an arena of at least %lu bytes, it has %lu",
-                 (unsigned long)(total + saved_tail), (unsigned long)it->arena_bytes);
+                 (unsigned long)(base + total + saved_tail), (unsigned long)it->arena_bytes);
         it->tail = saved_tail;
         return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, msg);
     }
@@ -224,11 +225,11 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
         tl_subgraph *sg = &it->subgraphs[s];
         for (i = 0; i < sg->n_tensors; i++) {
             int32_t g = sg->tensor_base + i;
-            if (L.slot[g] >= 0) sg->tensors[i].data = it->arena + L.bufs[L.slot[g]].offset;
+            if (L.slot[g] >= 0) sg->tensors[i].data = it->arena + base + L.bufs[L.slot[g]].offset;
         }
     }
-    for (sc = it->scratch, k = first_scratch; sc; sc = sc->next, k++) sc->data = it->arena + L.bufs[k].offset;
+    for (sc = it->scratch, k = first_scratch; sc; sc = sc->next, k++) sc->data = it->arena + base + L.bufs[k].offset;
     it->tail = saved_tail;
-    it->head = total;
+    it->head = base + total;
     return TL_STATUS_OK;
 }

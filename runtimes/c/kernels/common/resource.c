@@ -79,8 +79,10 @@ tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t inde
         v->bytes = t->bytes;
         if (tl_type_size(t->type) == 0)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "resource variables of this type are not supported");
-        v->data = tl_alloc_persistent(it, t->bytes ? t->bytes : 1);
+        int fresh; /* keyed by the first node binding it: the same node in the next allocation */
+        v->data = tl_alloc_state(it, tl_state_key(node), (size_t)t->bytes + 1, &fresh);
         if (!v->data) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "resource variable");
+        v->initialized = (uint8_t *)v->data + t->bytes;
     } else if (v->type != t->type || v->ndim != t->ndim || memcmp(v->dims, t->dims, sizeof v->dims) != 0) {
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "a resource variable read or assigned with another type or shape than before "

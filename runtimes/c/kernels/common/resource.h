@@ -1,8 +1,8 @@
 /* Resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE): what TensorFlow's converter writes for a
  * tf.Variable that a tf.function updates. A variable is named by VarHandleOptions (container, shared_name);
- * every VAR_HANDLE of that name, in any subgraph, refers to one variable, whose value lives in the arena's
- * persistent tail from allocation on and survives invokes (tl_interpreter_reset_variables leaves it, as LiteRT's
- * ResetVariableTensors does; a new allocation starts the variables afresh).
+ * every VAR_HANDLE of that name, in any subgraph, refers to one variable, whose value is kept state
+ * (src/state.c): it survives invokes (tl_interpreter_reset_variables leaves it, as LiteRT's ResetVariableTensors
+ * does) and a new allocation after a resize, as in LiteRT, while its type and shape stay the same.
  *
  * Memory is planned before invoke, so a variable's type and shape are fixed at prepare: the first READ_VARIABLE
  * or ASSIGN_VARIABLE prepared on it gives them (LiteRT resizes a variable to whatever is assigned), and the
@@ -21,8 +21,8 @@ typedef struct {
     tl_type type;
     int32_t ndim, dims[TL_MAX_DIMS];
     uint32_t bytes;
-    void *data;                   /* NULL until the first READ_VARIABLE or ASSIGN_VARIABLE prepare */
-    uint8_t initialized;          /* assigned at least once */
+    void *data;                   /* NULL until the first READ_VARIABLE or ASSIGN_VARIABLE prepare (kept state) */
+    uint8_t *initialized;         /* assigned at least once (kept state, after the data) */
 } tl_resource_var;
 
 /* VAR_HANDLE's eval: the handle is resolved at prepare, nothing to compute. */
