@@ -3,8 +3,9 @@ consecutive invokes of one interpreter (the Philox stream goes on from invoke to
 bit for bit, the normal values within 1 float ulp (logf, sinf and cosf may come from two C libraries; here all
 200,000 values of a long run are equal). Seeds beyond int32 (LiteRT truncates them), negative seeds, odd sizes
 that leave part of a Philox block unused, runtime shapes and num_samples, -inf logits, an allocate_tensors between
-invokes (the stream goes on, as LiteRT's). STABLEHLO_RNG_BIT_GENERATOR (PHILOX with a state of 2 or 3, THREEFRY;
-32- and 64-bit outputs; counters that wrap) bit for bit over three invokes fed back their new state.
+invokes (the stream goes on, as LiteRT's) and a resize between them (it starts again, as LiteRT's).
+STABLEHLO_RNG_BIT_GENERATOR (PHILOX with a state of 2 or 3, THREEFRY; 32- and 64-bit outputs; counters that wrap)
+bit for bit over three invokes fed back their new state.
 Philox and Threefry themselves: runtimes/c/tests/test_philox.c and test_threefry.c (their authors' known-answer
 vectors)."""
 from __future__ import annotations
@@ -152,3 +153,41 @@ def test_multinomial_shape_rule_after_a_resize():
     (ours,), (ref,) = resized_both(model, [[3, 5]], [logits])
     assert ours.shape == (3, 6)
     np.testing.assert_array_equal(ours, ref)
+
+
+@pytest.mark.parametrize("op", ["MULTINOMIAL", "RANDOM_UNIFORM"])
+def test_stream_after_a_resize_as_litert(op):
+    """resize_tensor_input + allocate_tensors prepares the node again, and LiteRT 2.3.0's stream then starts again
+    from its seeds (seen here: its first draws repeat); ours does the same: MULTINOMIAL over logits resized
+    [1, 5] -> [3, 5] -> [2, 5], and RANDOM_UNIFORM beside a resized ADD."""
+    if op == "MULTINOMIAL":
+        model = one_op("MULTINOMIAL", [([1, 5], "float32"), ([], "int32")], [([1, 6], "int64")],
+                       consts={1: np.array(6, np.int32)}, seed=4, seed2=2)
+    else:
+        from tests.runtime_c.tflite_graph import Model
+        m = Model()
+        g = m.subgraph()
+        x, y, r = g.input("x", [1, 5], "float32"), g.tensor("y", [1, 5], "float32"), g.tensor("r", [7], "float32")
+        g.op("RANDOM_UNIFORM", [g.const("s", np.array([7], np.int32))], [r], seed=9, seed2=1)
+        g.op("ADD", [x, x], [y])
+        g.output(r, y)
+        model = m.build()
+    runs = []
+    for it in (tl.lite.Interpreter(model_content=model), litert_interpreter(model)):
+        it.allocate_tensors()
+        outs = []
+        for batch in (1, 1, 3, 3, 2, 1):
+            d = it.get_input_details()[0]
+            if list(d["shape"]) != [batch, 5]:
+                it.resize_tensor_input(d["index"], [batch, 5])
+                it.allocate_tensors()
+            it.set_tensor(d["index"], np.random.default_rng(batch).standard_normal((batch, 5)).astype(np.float32))
+            it.invoke()
+            outs.append(it.get_tensor(it.get_output_details()[0]["index"]).copy())
+        runs.append(outs)
+    for a, b in zip(*runs):
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(runs[0][0], runs[0][1])  # the stream goes on between invokes
+    if op == "RANDOM_UNIFORM":
+        np.testing.assert_array_equal(runs[1][0], runs[1][2])  # and starts again after LiteRT's re-allocation

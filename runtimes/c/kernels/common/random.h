@@ -1,7 +1,6 @@
 /* Shared by RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL and MULTINOMIAL: the Philox stream in op data, seeded in
- * prepare from RandomOptions (seed, seed2) and advanced by every invoke, as LiteRT's. Unlike LiteRT's, whose
- * stream lives from the interpreter's creation on, an allocation that prepares the nodes again (after a resize)
- * starts it again: op data is rebuilt in the arena's tail then. With both seeds 0 LiteRT draws a
+ * prepare from RandomOptions (seed, seed2) and advanced by every invoke, as LiteRT's. An allocation that prepares
+ * the nodes again (after a resize) starts it again from the seeds, as LiteRT 2.3.0's does (test_random_ops.py). With both seeds 0 LiteRT draws a
  * nondeterministic key; here the key is then 0. */
 #ifndef TL_RANDOM_H
 #define TL_RANDOM_H
