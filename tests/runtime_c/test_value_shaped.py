@@ -171,3 +171,20 @@ def test_reader_without_a_shape_rule_is_refused():
     g.output(out)
     with pytest.raises(ValueError, match=r"node 3 \(RANDOM_UNIFORM\): .*(shape rule|only at invoke)"):
         tl.lite.Interpreter(model_content=m.build()).allocate_tensors()
+
+
+def test_multinomial_reading_where_rows_is_refused():
+    """Prepared again at every invoke with the rows WHERE picks, its stream would not follow LiteRT's (whose draws
+    as the batch changes this runtime does not reproduce yet): refused by name."""
+    m = Model()
+    g = m.subgraph()
+    x = g.input("x", [6, 4], "float32")
+    mask, coords = g.tensor("mask", [6, 4], "bool"), g.tensor("live", [24, 2], "int64")
+    rows, out = g.tensor("rows", [24, 1], "float32"), g.tensor("samples", [24, 5], "int64")
+    g.op("GREATER", [x, g.const("zero", np.array([0.0], np.float32))], [mask])
+    g.op("WHERE", [mask], [coords])
+    g.op("GATHER_ND", [g.const("t", np.ones((6, 4, 1), np.float32)), coords], [rows])
+    g.op("MULTINOMIAL", [rows, g.const("n", np.array(5, np.int32))], [out], seed=3, seed2=4)
+    g.output(out)
+    with pytest.raises(ValueError, match=r"node 3 \(MULTINOMIAL\): .*random op reading a tensor whose shape"):
+        tl.lite.Interpreter(model_content=m.build()).allocate_tensors()

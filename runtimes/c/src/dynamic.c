@@ -54,6 +54,10 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
     int has_rule;
     int32_t k, n_out = tl_node_num_outputs(node);
     if (in == NULL) return prepare(it, node);
+    if (node->builtin == 149) /* MULTINOMIAL: its draws per invoke follow LiteRT's only at a fixed batch */
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
+                       "a random op reading a tensor whose shape depends on values (its stream would not follow "
+                       "LiteRT's as the batch changes)");
     d = tl_alloc_persistent(it, sizeof *d + sizeof(uint32_t) * (size_t)(n_out > 1 ? n_out - 1 : 0));
     if (d == NULL) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the record of a node re-prepared at invoke");
     if (it->tail > 0xffffffffu) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "persistent data of 4 GB or more");
