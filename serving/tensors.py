@@ -14,8 +14,8 @@ from .servable import Signature, TensorSpec
 
 
 def _b64_bytes(value, spec: TensorSpec):
-    """{"b64": "..."} objects decoded. tensorlite's runtime has no string tensors, so bytes go to uint8/int8 inputs
-    as their raw elements (an encoded row of pixels fills that row); other types refuse them."""
+    """{"b64": "..."} objects decoded. The server does not feed the runtime's STRING tensors yet, so bytes go to
+    uint8/int8 inputs as their raw elements (an encoded row of pixels fills that row); other types refuse them."""
     if isinstance(value, dict):
         if set(value) != {"b64"} or not isinstance(value["b64"], str):
             raise ServingError("INVALID_ARGUMENT", f"input {spec.key!r}: JSON object {_short(value)} is not a "
