@@ -19,7 +19,7 @@ typedef struct tl_dynamic_node {
     size_t tail_lo, tail_hi; /* it->tail before and after the first prepare: its op data lies between */
     int32_t n_scratch, next_scratch;
     tl_scratch scratch[MAX_SCRATCH]; /* planned buffers, in the order the first prepare asked for them */
-    uint32_t capacity[1];    /* planned bytes of each output (n_outputs of them) */
+    uint32_t capacity[];     /* planned bytes of each output (n_outputs of them) */
 } tl_dynamic_node;
 
 #define TRY(expr)                                  \
@@ -58,7 +58,7 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "a random op reading a tensor whose shape depends on values (its stream would not follow "
                        "LiteRT's as the batch changes)");
-    d = tl_alloc_persistent(it, sizeof *d + sizeof(uint32_t) * (size_t)(n_out > 1 ? n_out - 1 : 0));
+    d = tl_alloc_persistent(it, sizeof *d + sizeof(uint32_t) * (size_t)n_out);
     if (d == NULL) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the record of a node re-prepared at invoke");
     if (it->tail > 0xffffffffu) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "persistent data of 4 GB or more");
     node->dynamic_record = (uint32_t)it->tail;
