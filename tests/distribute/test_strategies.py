@@ -145,7 +145,10 @@ def test_mpi_hung_worker_times_out_with_clear_error(tmp_path):
     assert r.returncode != 0
     err = r.stdout + r.stderr
     assert "WorkerFailedError" in err and "waited 3 s for the gradient all-reduce" in err
-    assert "MPI_ABORT was invoked on rank 0" in err
+    # the job ended (within _run's timeout, the hung worker killed): rank 0's MPI_Abort did it. OpenMPI prints its
+    # MPI_ABORT banner through mpirun's show_help, which now and then fails to deliver it ("Data unpack would read
+    # past end of buffer in file .../show_help.c"), so either message shows the abort
+    assert "MPI_ABORT was invoked on rank 0" in err or "show_help.c" in err, err[-2000:]
 
 
 def test_xla_strategy_refuses_state_updates_it_would_drop():
