@@ -2,7 +2,8 @@
  * loads a model, fills every input with a fixed byte pattern (input=FILE: the file's bytes, the
  * inputs' back to back), invokes once and prints each output's bytes as hex, or the error message
  * (exit 1); with RUNS, invokes that many more times and prints the mean time per invoke (wall clock
- * and CPU time), with "profile" the wall time per operator type, and with threads=N runs the
+ * and CPU time), with "profile" the wall time per operator type ("profile=nodes": also per node of the
+ * main subgraph, with its output's shape, as LiteRT's benchmark tool lists ops), and with threads=N runs the
  * optimized kernels on a pool of N threads. "reference" runs the reference kernels only, cpu=MASK
  * limits the optimized kernels to those CPU features (tl_interpreter_set_cpu_features: 0 portable
  * C, 4 NEON, 12 NEON with the dot product, ...), so tiers can be compared (RUNS 0: no timing). A
@@ -20,6 +21,7 @@
 #include "../../gpu/tl_gpu_delegate.h"
 
 #define MAX_KINDS 64
+#define MAX_NODES 4096
 
 typedef struct {
     tl_interpreter *it;
@@ -28,6 +30,7 @@ typedef struct {
     double seconds[MAX_KINDS];
     long calls[MAX_KINDS];
     int kinds;
+    double node_seconds[MAX_NODES]; /* main subgraph only */
 } profile;
 
 static double now(void) {
@@ -52,6 +55,7 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     }
     p->seconds[k] += now() - p->start;
     p->calls[k]++;
+    if (subgraph == 0 && node >= 0 && node < MAX_NODES) p->node_seconds[node] += now() - p->start;
 }
 
 static void put32(unsigned char *p, uint32_t v) {
@@ -153,6 +157,8 @@ int main(int argc, char **argv) {
     for (a = 4; a < argc; a++) {
         if (strcmp(argv[a], "profile") == 0) {
             profiling = 1;
+        } else if (strcmp(argv[a], "profile=nodes") == 0) {
+            profiling = 2;
         } else if (strncmp(argv[a], "threads=", 8) == 0 && atoi(argv[a] + 8) >= 1 && atoi(argv[a] + 8) <= TL_MAX_THREADS) {
             threads = atoi(argv[a] + 8);
         } else if (strcmp(argv[a], "reference") == 0) {
@@ -279,6 +285,15 @@ int main(int argc, char **argv) {
         for (kind = 0; kind < prof.kinds; kind++)
             printf("  %-28s %9.1f us  %5.1f%%  (%ld nodes)\n", prof.names[kind], 1e6 * prof.seconds[kind] / (double)runs,
                    100.0 * prof.seconds[kind] / seconds, prof.calls[kind] / runs);
+        for (k = 0; profiling == 2 && k < tl_interpreter_get_node_count(it) && k < MAX_NODES; k++) {
+            int32_t out = tl_interpreter_get_node_output_count(it, k) > 0 ? tl_interpreter_get_node_output(it, k, 0) : -1;
+            const tl_tensor *t = out >= 0 ? tl_interpreter_get_tensor(it, out) : NULL;
+            int32_t d;
+            printf("  node %4d %-24s %9.1f us  out", (int)k, tl_interpreter_get_node_op_name(it, k),
+                   1e6 * prof.node_seconds[k] / (double)runs);
+            for (d = 0; t && d < t->ndim; d++) printf("%c%d", d ? 'x' : ' ', (int)t->dims[d]);
+            printf("\n");
+        }
     }
     if (threads > 1) tl_pthread_pool_free(&pool);
     tl_gpu_delegate_delete(gpu);
