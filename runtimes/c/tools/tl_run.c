@@ -3,7 +3,8 @@
  * inputs' back to back), invokes once and prints each output's bytes as hex, or the error message
  * (exit 1); with RUNS, invokes that many more times and prints the mean time per invoke (wall clock
  * and CPU time), with "profile" the wall time per operator type ("profile=nodes": also per node of the
- * main subgraph, with its output's shape, as LiteRT's benchmark tool lists ops), and with threads=N runs the
+ * main subgraph, with its output's shape, as LiteRT's benchmark tool lists ops, in the calling thread's CPU
+ * time, which other load on the machine disturbs less than wall time), and with threads=N runs the
  * optimized kernels on a pool of N threads. "reference" runs the reference kernels only, cpu=MASK
  * limits the optimized kernels to those CPU features (tl_interpreter_set_cpu_features: 0 portable
  * C, 4 NEON, 12 NEON with the dot product, ...), so tiers can be compared (RUNS 0: no timing). A
@@ -25,17 +26,23 @@
 
 typedef struct {
     tl_interpreter *it;
-    double start;
+    double start, cpu_start;
     const char *names[MAX_KINDS];
     double seconds[MAX_KINDS];
     long calls[MAX_KINDS];
     int kinds;
-    double node_seconds[MAX_NODES]; /* main subgraph only */
+    double node_seconds[MAX_NODES]; /* main subgraph only, CPU time of the invoking thread */
 } profile;
 
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double thread_cpu(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -45,6 +52,7 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     int k;
     if (!end) {
         p->start = now();
+        if (subgraph == 0) p->cpu_start = thread_cpu();
         return;
     }
     name = tl_interpreter_get_subgraph_node_op_name(p->it, subgraph, node);
@@ -55,7 +63,7 @@ static void on_node(void *user, int32_t subgraph, int32_t node, int end) {
     }
     p->seconds[k] += now() - p->start;
     p->calls[k]++;
-    if (subgraph == 0 && node >= 0 && node < MAX_NODES) p->node_seconds[node] += now() - p->start;
+    if (subgraph == 0 && node >= 0 && node < MAX_NODES) p->node_seconds[node] += thread_cpu() - p->cpu_start;
 }
 
 static void put32(unsigned char *p, uint32_t v) {
@@ -289,7 +297,7 @@ int main(int argc, char **argv) {
             int32_t out = tl_interpreter_get_node_output_count(it, k) > 0 ? tl_interpreter_get_node_output(it, k, 0) : -1;
             const tl_tensor *t = out >= 0 ? tl_interpreter_get_tensor(it, out) : NULL;
             int32_t d;
-            printf("  node %4d %-24s %9.1f us  out", (int)k, tl_interpreter_get_node_op_name(it, k),
+            printf("  node %4d %-24s %9.1f us CPU  out", (int)k, tl_interpreter_get_node_op_name(it, k),
                    1e6 * prof.node_seconds[k] / (double)runs);
             for (d = 0; t && d < t->ndim; d++) printf("%c%d", d ? 'x' : ' ', (int)t->dims[d]);
             printf("\n");
