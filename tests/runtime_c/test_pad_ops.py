@@ -82,3 +82,35 @@ def test_bad_models_refused():
     q, q2 = {"scale": [0.5], "zero_point": [1]}, {"scale": [0.25], "zero_point": [1]}
     refused(one_op("PADV2", [((3,), "int8", q), None, None], [((7,), "int8", q)],
                    consts={**pads, 2: (np.array(1, np.int8), q2)}), "PADV2", "quantization")
+
+
+# Runs copied whole: NHWC padded in H and W (channels 1..8, as id_model's 98x98xC PADs), batch > 1, only the
+# first or only the last axis padded, no padding at all, and a middle axis alone.
+RUN_CASES = [((1, 6, 5, 1), [[0, 0], [1, 1], [1, 1], [0, 0]]), ((2, 5, 7, 3), [[0, 0], [1, 2], [2, 1], [0, 0]]),
+             ((3, 4, 4, 8), [[1, 0], [0, 0], [0, 0], [0, 0]]), ((2, 3, 4, 5), [[0, 0], [0, 0], [0, 0], [2, 1]]),
+             ((2, 3, 4, 5), [[0, 0], [0, 0], [0, 0], [0, 0]]), ((2, 3, 4, 6), [[0, 0], [0, 0], [3, 1], [0, 0]]),
+             ((2, 4, 3, 2), [[1, 1], [2, 0], [0, 0], [1, 1]])]
+
+
+@pytest.mark.parametrize("shape,pads", RUN_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16"])
+def test_pad_runs(shape, pads, dtype):
+    x = random_values(np.random.default_rng(sum(shape)), dtype, shape, -100, 99)
+    q = {"scale": [0.5], "zero_point": [0 if dtype == "int16" else -3]} if dtype != "float32" else None
+    spec = (shape, dtype, q) if q else (shape, dtype)
+    out = (_out(shape, pads), dtype, q) if q else (_out(shape, pads), dtype)
+    check_against_litert(one_op("PAD", [spec, None], [out], consts={1: np.array(pads, np.int32)}), [x])
+    value = (np.array(5, dtype), q) if q else np.array(2.5, dtype)
+    check_against_litert(one_op("PADV2", [spec, None, None], [out],
+                                consts={1: np.array(pads, np.int32), 2: value}), [x])
+
+
+@pytest.mark.parametrize("mode", [0, 1])
+@pytest.mark.parametrize("shape,pads", RUN_CASES)
+def test_mirror_pad_runs(mode, shape, pads):
+    """MIRROR_PAD fills each padded axis from slabs already written: every axis alone and together, batch > 1."""
+    pads = [[min(lo, d - 1 + mode), min(hi, d - 1 + mode)] for d, (lo, hi) in zip(shape, pads)]
+    x = random_values(np.random.default_rng(sum(shape) + mode), "int8", shape, -100, 99)
+    content = one_op("MIRROR_PAD", [(shape, "int8"), None], [(_out(shape, pads), "int8")],
+                     consts={1: np.array(pads, np.int32)}, mode=mode)
+    check_against_litert(content, [x])

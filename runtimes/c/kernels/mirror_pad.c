@@ -23,24 +23,48 @@ tl_status tl_mirror_pad_prepare(tl_interpreter *it, tl_node *node) {
     return TL_STATUS_OK;
 }
 
+/* The input is copied into the output's interior (tl_pad_copy_interior), then each padded dim, the
+ * last first, gets its sides from slabs already written: when dim i is done, the dims after it hold
+ * their whole output extent, so a slab (one index of dim i) is one contiguous run of the output, and
+ * the dims before it only their input positions, which the outer loop walks. */
 static tl_status tl_mirror_pad_eval(tl_interpreter *it, tl_node *node) {
     const tl_pad_data *d = node->op_data;
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    int64_t o, n = tl_tensor_numel(out);
     uint8_t *y = out->data;
-    const uint8_t *x = in->data;
-    for (o = 0; o < n; o++) {
-        int64_t rest = o, src = 0, stride = 1;
-        int32_t i;
-        for (i = d->ndim - 1; i >= 0; i--) {
-            int64_t size = in->dims[i], c = rest % out->dims[i] - d->before[i];
-            rest /= out->dims[i];
-            if (c < 0) c = -c - 1 + d->mirror_offset;             /* reflected across the first element */
-            else if (c >= size) c = 2 * size - 1 - d->mirror_offset - c; /* across the last */
-            src += c * stride;
-            stride *= size;
+    int64_t out_stride[TL_MAX_DIMS], s = 1;
+    int32_t i, j;
+    if (tl_tensor_numel(out) == 0) return TL_STATUS_OK;
+    tl_pad_copy_interior(d, in, out);
+    for (i = d->ndim - 1; i >= 0; i--) {
+        out_stride[i] = s;
+        s *= out->dims[i];
+    }
+    for (i = d->ndim - 1; i >= 0; i--) {
+        int64_t size = in->dims[i], after = out->dims[i] - size - d->before[i], outer = 1, off = 0, r, p;
+        int64_t idx[TL_MAX_DIMS] = {0};
+        size_t slab = (size_t)out_stride[i] * d->elem;
+        if (d->before[i] == 0 && after == 0) continue;
+        for (j = 0; j < i; j++) {
+            outer *= in->dims[j];
+            off += d->before[j] * out_stride[j];
         }
-        memcpy(y + o * d->elem, x + src * d->elem, d->elem);
+        for (r = 0; r < outer; r++) {
+            uint8_t *base = y + (size_t)off * d->elem; /* index 0 of dim i */
+            for (p = 0; p < d->before[i]; p++) {       /* c = p - before < 0, reflected across the first element */
+                int64_t c = d->before[i] - p - 1 + d->mirror_offset;
+                memcpy(base + (size_t)p * slab, base + (size_t)(d->before[i] + c) * slab, slab);
+            }
+            for (p = d->before[i] + size; p < out->dims[i]; p++) { /* c >= size, across the last */
+                int64_t c = 2 * size - 1 - d->mirror_offset - (p - d->before[i]);
+                memcpy(base + (size_t)p * slab, base + (size_t)(d->before[i] + c) * slab, slab);
+            }
+            for (j = i - 1; j >= 0; j--) { /* the next input position of the dims before i */
+                off += out_stride[j];
+                if (++idx[j] < in->dims[j]) break;
+                off -= out_stride[j] * in->dims[j];
+                idx[j] = 0;
+            }
+        }
     }
     return TL_STATUS_OK;
 }

@@ -37,33 +37,52 @@ tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_p
     return TL_STATUS_OK;
 }
 
-void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, const uint8_t *fill) {
+void tl_pad_copy_interior(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out) {
     uint8_t *y = out->data;
     const uint8_t *x = in->data;
-    int64_t o, n = tl_tensor_numel(out), rows = 1, r;
-    int32_t i, nd = in->ndim, uniform = 1;
-    size_t k, row_bytes;
+    int64_t o, rows = 1, r, inner = 1, off = 0, idx[TL_MAX_DIMS] = {0};
+    int64_t out_stride[TL_MAX_DIMS];
+    int32_t i, nd = in->ndim, last = -1;
+    size_t row_bytes;
+    for (i = 0; i < nd; i++)
+        if (d->before[i] != 0 || in->dims[i] != out->dims[i]) last = i;
+    for (i = last + 1; i < nd; i++) inner *= in->dims[i];
+    if (last >= 0) inner *= in->dims[last];
+    for (i = 0; i < last; i++) rows *= in->dims[i];
+    for (i = nd - 1, o = 1; i >= 0; i--) { /* output strides in elements; offset of the input's origin */
+        out_stride[i] = o;
+        off += d->before[i] * o;
+        o *= out->dims[i];
+    }
+    row_bytes = (size_t)inner * d->elem;
+    for (r = 0; r < rows; r++) { /* input row r -> output offset off, dims before `last` as an odometer */
+        memcpy(y + off * (int64_t)d->elem, x + r * (int64_t)row_bytes, row_bytes);
+        for (i = last - 1; i >= 0; i--) {
+            off += out_stride[i];
+            if (++idx[i] < in->dims[i]) break;
+            off -= out_stride[i] * in->dims[i];
+            idx[i] = 0;
+        }
+    }
+}
+
+void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, const uint8_t *fill) {
+    uint8_t *y = out->data;
+    int64_t o, n = tl_tensor_numel(out), run;
+    int32_t uniform = 1;
+    size_t k;
     for (k = 1; k < d->elem; k++) uniform &= fill[k] == fill[0];
+    if (n == 0) return;
     if (uniform) {
         memset(y, fill[0], (size_t)n * d->elem);
-    } else {
-        for (o = 0; o < n; o++) memcpy(y + o * d->elem, fill, d->elem);
-    }
-    if (nd == 0) {
-        memcpy(y, x, d->elem);
-        return;
-    }
-    for (i = 0; i < nd - 1; i++) rows *= in->dims[i];
-    row_bytes = (size_t)in->dims[nd - 1] * d->elem;
-    for (r = 0; r < rows; r++) { /* input row r (all coordinates but the last) -> its output offset */
-        int64_t rest = r, off = d->before[nd - 1], stride = out->dims[nd - 1];
-        for (i = nd - 2; i >= 0; i--) {
-            off += (rest % in->dims[i] + d->before[i]) * stride;
-            rest /= in->dims[i];
-            stride *= out->dims[i];
+    } else { /* one element, then what is written copied after itself, doubling */
+        memcpy(y, fill, d->elem);
+        for (o = 1; o < n; o += run) {
+            run = o < n - o ? o : n - o;
+            memcpy(y + o * d->elem, y, (size_t)run * d->elem);
         }
-        memcpy(y + off * (int64_t)d->elem, x + r * (int64_t)row_bytes, row_bytes);
     }
+    tl_pad_copy_interior(d, in, out);
 }
 
 tl_status tl_pad_eval(tl_interpreter *it, tl_node *node) {

@@ -18,8 +18,12 @@ typedef struct {
  * data, and sets node->op_data. */
 tl_status tl_pad_prepare_common(tl_interpreter *it, tl_node *node, int32_t max_pad_less, tl_pad_data **out_d);
 
-/* Constant padding: every output element set to `fill` (d->elem bytes), then the input copied in
- * one innermost row at a time. */
+/* The input copied to its place in the output (the output has elements), in contiguous runs: the
+ * dims after the last padded one are whole in the output too, so each run spans the last padded dim
+ * and all after it (NHWC padded in H and W: W * C bytes). */
+void tl_pad_copy_interior(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out);
+
+/* Constant padding: every output element set to `fill` (d->elem bytes), then the input copied in. */
 void tl_pad_constant(const tl_pad_data *d, const tl_tensor *in, tl_tensor *out, const uint8_t *fill);
 
 /* Eval of PAD and of PADV2 without a value: constant padding with d->fill. */
