@@ -89,9 +89,11 @@ def _q(scale, zero, axis=0):
     return Quantization(np.asarray(scale, np.float32).ravel(), np.asarray(zero, np.int64).ravel(), axis)
 
 
-def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32", mult=1):
+def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, dtype="float32", mult=1,
+          out_scale=None):
     """One CONV_2D or DEPTHWISE_CONV_2D (depth multiplier `mult`), a k x k window or k = (kh, kw); int8: asymmetric
-    input and output, per-channel weights, int32 bias."""
+    input and output, per-channel weights, int32 bias, the output's scale `out_scale` (default 0.1 per window
+    side: multipliers below one)."""
     rng = np.random.default_rng(seed)
     kh, kw = (k, k) if isinstance(k, int) else k
     sg = Subgraph("m")
@@ -119,7 +121,7 @@ def _conv(kind, batch, h, w, c, out_c, k, stride, padding, dilation, act, seed, 
         oh, ow = (h - (kh - 1) * dilation - 1) // stride + 1, (w - (kw - 1) * dilation - 1) // stride + 1
     y = sg.add_tensor(Tensor("y", dtype, (batch, oh, ow, out_c)))
     if dtype == "int8":
-        sg.tensors[y].quantization = _q(0.1 * max(kh, kw), rng.integers(-10, 10))
+        sg.tensors[y].quantization = _q(out_scale or 0.1 * max(kh, kw), rng.integers(-10, 10))
     sg.operators.append(Operator(kind, [x, fi, bi], [y], dict(padding=padding, stride_w=stride, stride_h=stride,
                                                                dilation_w_factor=dilation, dilation_h_factor=dilation,
                                                                fused_activation_function=act, **opts)))
@@ -155,6 +157,45 @@ def test_depthwise_3x3_float_equals_the_reference_bit_for_bit(shape, stride, pad
     batch, h, w, c = shape
     _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=3, seed=w, dtype="float32"),
           seed=5, exact=True)
+
+
+@pytest.mark.parametrize("shape,out_c,k,stride,padding", [
+    ((1, 7, 9, 5), 8, 1, 1, 1), ((2, 5, 13, 7), 16, 3, 1, 0), ((1, 9, 9, 6), 24, 3, 2, 0), ((1, 6, 11, 10), 32, 1, 1, 1),
+    ((1, 17, 19, 3), 40, 3, 2, 0), ((1, 13, 11, 33), 56, 3, 1, 1), ((2, 20, 20, 64), 96, 3, 1, 0),
+    ((1, 9, 26, 3), 32, 3, 2, 0)],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_float_conv_gemm_tiles_in_every_tier(shape, out_c, k, stride, padding):
+    """Float CONV_2D over output channel counts that take each GEMM tile (16, 16 + 8, 32 wide, with tails), pixel
+    counts that leave bottom rows, windows read in place or gathered at the borders, and weights (k = 576, n = 96)
+    past the size where rows are taken in chunks."""
+    batch, h, w, c = shape
+    _same(_conv("CONV_2D", batch, h, w, c, out_c, k, stride, padding, 1, act=3, seed=out_c, dtype="float32"), seed=3)
+
+
+# int8 3x3 depthwise (the AVX-512 kernel on int16 pairs, packed weights, zero-point taps at the border): widths 1..20,
+# channel counts leaving every tail of its 32-channel blocks, strides 1 to 3, SAME / VALID, batches of 2
+DW3_INT8 = [((2 if i % 3 == 0 else 1, 3 + i % 5, w, (1, 5, 16, 17, 31, 32, 33, 47)[i % 8]), 1 + i % 3 if i % 7 else 3,
+             (i // 2) % 2 if w >= 3 and 3 + i % 5 >= 3 else 0, (0, 1, 3)[i % 3]) for i, w in enumerate(range(1, 21))]
+
+
+@pytest.mark.parametrize("shape,stride,padding,act", DW3_INT8,
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_3x3_int8_in_every_tier(shape, stride, padding, act):
+    """The 3x3 int8 depthwise kernels over widths whose interior is empty, short or a run of four-output groups,
+    with every channel tail: equal to the reference bit for bit in every tier and thread count."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=act, seed=w, dtype="int8"),
+          seed=w)
+
+
+@pytest.mark.parametrize("shape,stride,padding", [((2, 9, 11, 40), 1, 0), ((1, 8, 13, 19), 2, 1)],
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_3x3_int8_left_shifts_in_every_tier(shape, stride, padding):
+    """Multipliers above one (a small output scale) shift left before the multiply, in some channels or all."""
+    batch, h, w, c = shape
+    for out_scale in (0.0005, 0.00005):
+        _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, 3, stride, padding, 1, act=0, seed=c,
+                    dtype="int8", out_scale=out_scale), seed=1)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "int8"])

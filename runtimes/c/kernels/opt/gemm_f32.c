@@ -35,6 +35,14 @@ tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu) {
     return tl_gemm_f32_portable;
 }
 
+tl_gemm_f32_seg_fn tl_gemm_f32_seg_select(uint32_t cpu) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (cpu & TL_CPU_AVX512) return tl_gemm_f32_seg_avx512;
+#endif
+    (void)cpu;
+    return NULL;
+}
+
 /* rows x NR of C from `rows` rows of A and one panel; `cols` of the NR are stored. */
 static void block(int32_t rows, int32_t cols, int32_t k, const float *a, int32_t lda, const float *panel,
                   const float *bias, float lo, float hi, float *c, int32_t ldc) {

@@ -8,7 +8,7 @@
  * them, keeping an MR x NR block of C in registers. The micro-kernel comes in one version per
  * instruction set (portable C, AVX2+FMA, AVX-512, NEON), chosen at prepare from the CPU's features;
  * all sum over k in order, so they differ from each other and from the reference loops only by
- * FMA rounding.
+ * FMA rounding (AVX-512 starts its sums at the bias instead of adding it last).
  *
  *     size_t bytes = tl_gemm_f32_packed_bytes(n, k);   // persistent, 64-byte aligned is best
  *     tl_gemm_f32_pack(packed, w, n, k);
@@ -34,6 +34,14 @@ void tl_gemm_f32_pack_strided(float *packed, const float *w, int32_t n, int32_t 
 /* The GEMM for these CPU features (src/cpu.h flags; 0: portable C). */
 tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu);
 
+/* The same GEMM with A read in place as `segs` runs of seg_k columns, run s of row r starting at
+ * a[r * lda + s * seg_stride] (k = segs * seg_k): the rows of a convolution's window for output pixels
+ * lda apart, without gathering them (conv_2d_f32.c). NULL for CPUs without one (then use im2col). */
+typedef void (*tl_gemm_f32_seg_fn)(int32_t m, int32_t n, int32_t segs, int32_t seg_k, int64_t seg_stride,
+                                   const float *a, int32_t lda, const float *packed, const float *bias, float lo,
+                                   float hi, float *c, int32_t ldc);
+tl_gemm_f32_seg_fn tl_gemm_f32_seg_select(uint32_t cpu);
+
 void tl_gemm_f32_portable(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                           const float *bias, float lo, float hi, float *c, int32_t ldc);
 /* x86-64 only (gemm_f32_x86.c); NULL elsewhere through tl_gemm_f32_select. */
@@ -41,6 +49,9 @@ void tl_gemm_f32_avx2(int32_t m, int32_t n, int32_t k, const float *a, int32_t l
                       const float *bias, float lo, float hi, float *c, int32_t ldc);
 void tl_gemm_f32_avx512(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                         const float *bias, float lo, float hi, float *c, int32_t ldc);
+void tl_gemm_f32_seg_avx512(int32_t m, int32_t n, int32_t segs, int32_t seg_k, int64_t seg_stride, const float *a,
+                            int32_t lda, const float *packed, const float *bias, float lo, float hi, float *c,
+                            int32_t ldc);
 /* AArch64 only (gemm_f32_neon.c). */
 void tl_gemm_f32_neon(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                       const float *bias, float lo, float hi, float *c, int32_t ldc);

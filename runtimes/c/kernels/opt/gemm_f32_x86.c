@@ -8,7 +8,6 @@
 #include <immintrin.h>
 
 #define MR2 6
-#define MR5 12
 
 __attribute__((target("avx2,fma"))) static void block_avx2(int32_t rows, int32_t cols, int32_t k, const float *a,
                                                             int32_t lda, const float *panel, const float *bias, float lo,
@@ -74,44 +73,6 @@ __attribute__((target("avx2,fma"))) void tl_gemm_f32_avx2(int32_t m, int32_t n, 
             block_avx2(rows, cols, k, a + (int64_t)i * lda, lda, packed + (int64_t)p * k, b, lo, hi,
                        c + (int64_t)i * ldc + p, ldc);
         }
-    }
-}
-
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma"))) static void block_avx512(
-    int32_t rows, int32_t cols, int32_t k, const float *a, int32_t lda, const float *panel, const float *bias, float lo,
-    float hi, float *c, int32_t ldc) {
-    __m512 acc[MR5];
-    int32_t r, kk;
-    __mmask16 mask = (__mmask16)((1u << cols) - 1u);
-    for (r = 0; r < MR5; r++) acc[r] = _mm512_setzero_ps();
-    if (rows == MR5) {
-        for (kk = 0; kk < k; kk++) {
-            __m512 b = _mm512_loadu_ps(panel + (int64_t)kk * TL_GEMM_NR);
-            for (r = 0; r < MR5; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[(int64_t)r * lda + kk]), b, acc[r]);
-        }
-    } else {
-        for (kk = 0; kk < k; kk++) {
-            __m512 b = _mm512_loadu_ps(panel + (int64_t)kk * TL_GEMM_NR);
-            for (r = 0; r < rows; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[(int64_t)r * lda + kk]), b, acc[r]);
-        }
-    }
-    {
-        __m512 vb = bias ? _mm512_maskz_loadu_ps(mask, bias) : _mm512_setzero_ps();
-        __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-        for (r = 0; r < rows; r++)
-            _mm512_mask_storeu_ps(c + (int64_t)r * ldc, mask, _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r], vb), vlo), vhi));
-    }
-}
-
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma"))) void tl_gemm_f32_avx512(
-    int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed, const float *bias, float lo,
-    float hi, float *c, int32_t ldc) {
-    int32_t i, p;
-    for (i = 0; i < m; i += MR5) {
-        int32_t rows = m - i < MR5 ? m - i : MR5;
-        for (p = 0; p < n; p += TL_GEMM_NR)
-            block_avx512(rows, n - p < TL_GEMM_NR ? n - p : TL_GEMM_NR, k, a + (int64_t)i * lda, lda,
-                         packed + (int64_t)p * k, bias ? bias + p : NULL, lo, hi, c + (int64_t)i * ldc + p, ldc);
     }
 }
 
