@@ -1,14 +1,18 @@
 /* FULLY_CONNECTED float32 through the float GEMM (the optimized tier; kernels/fully_connected.c is
  * the definition): the weights [units, depth] are packed once, each batch row is a row of A; threads
- * take whole panels of output units. */
-#include "opt_kernels.h"
+ * take whole panels of output units. One batch row on x86-64 goes through fully_connected_f32.h's
+ * matrix-vector product over the same panels instead. */
+#include "../../src/cpu.h"
+#include "fully_connected_f32.h"
 #include "gemm_f32.h"
+#include "opt_kernels.h"
 
 typedef struct {
     int32_t batches, depth, units;
     float lo, hi;
     float *packed;
     tl_gemm_f32_fn gemm;
+    tl_fc_f32_gemv_fn gemv; /* NULL: the GEMM */
 } fc_f32_opt;
 
 typedef struct {
@@ -22,6 +26,11 @@ static void task_f32(void *ctx, int32_t t) {
     const fc_f32_job *j = ctx;
     const fc_f32_opt *o = j->o;
     int32_t first = t * j->per_task, n = o->units - first < j->per_task ? o->units - first : j->per_task;
+    if (o->gemv) {
+        o->gemv(n, o->depth, j->x, o->packed + (int64_t)first * o->depth, j->bias ? j->bias + first : NULL, o->lo, o->hi,
+                j->y + first);
+        return;
+    }
     o->gemm(o->batches, n, o->depth, j->x, o->depth, o->packed + (int64_t)first * o->depth, j->bias ? j->bias + first : NULL,
             o->lo, o->hi, j->y + first, o->units);
 }
@@ -56,6 +65,13 @@ tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, 
     o->lo = lo;
     o->hi = hi;
     o->gemm = tl_gemm_f32_select(it->cpu);
+    o->gemv = NULL;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (batches == 1 && (it->cpu & TL_CPU_AVX512))
+        o->gemv = tl_fc_f32_gemv_avx512;
+    else if (batches == 1 && (it->cpu & TL_CPU_AVX2))
+        o->gemv = tl_fc_f32_gemv_avx2;
+#endif
     node->op_data = o;
     node->eval = eval_f32;
     return TL_STATUS_OK;
