@@ -39,7 +39,8 @@ def _error(kind, source: str, message: str, status: int | None = None):
 
 
 # instruction set -> the CPU feature bits it may use (runtimes/c/src/cpu.h)
-INSTRUCTION_SETS = {"portable": 0, "avx2": 1, "avx512": 3, "avx512vnni": 19, "neon": 4, "neon_dot": 12}
+INSTRUCTION_SETS = {"portable": 0, "avx2": 1, "avx512": 3, "avx512vnni": 19, "avx512vbmi": 83, "neon": 4,
+                    "neon_dot": 12}
 
 
 def available_instruction_sets() -> list[str]:

@@ -26,6 +26,7 @@ uint32_t tl_cpu_detect(void) {
     if ((features & TL_CPU_AVX2) && (b & 0xC0030000u) == 0xC0030000u && (xcr0 & 0xE0) == 0xE0)
         features |= TL_CPU_AVX512;
     if ((features & TL_CPU_AVX512) && (c & (1u << 11))) features |= TL_CPU_AVX512VNNI; /* leaf 7 ECX: AVX512_VNNI */
+    if ((features & TL_CPU_AVX512) && (c & (1u << 1))) features |= TL_CPU_AVX512VBMI; /* leaf 7 ECX: AVX512_VBMI */
     return features;
 }
 

@@ -12,6 +12,7 @@
 #define TL_CPU_NEON_DOT (1u << 3) /* AArch64 dot product (SDOT, FEAT_DotProd; Linux: HWCAP_ASIMDDP), with NEON */
 #define TL_CPU_AVX512VNNI (1u << 4) /* x86-64 AVX-512 VNNI (vpdpbusd), with TL_CPU_AVX512 */
 #define TL_CPU_WASM_SIMD (1u << 5) /* WebAssembly SIMD128: set in builds compiled with -msimd128 */
+#define TL_CPU_AVX512VBMI (1u << 6) /* x86-64 AVX-512 VBMI (vpermi2b: 128-entry byte tables), with TL_CPU_AVX512 */
 
 uint32_t tl_cpu_detect(void);
 

@@ -1,13 +1,29 @@
 /* Byte-to-byte elementwise unary ops (int8 or uint8 in, int8 or uint8 out) through a 256-entry
  * table (the optimized tier): prepare runs the reference kernel's own per-element function over
  * every input byte, so each output is the reference's by construction; eval looks each byte up.
- * Threads take element ranges. One loop for every instruction set: a byte lookup needs none. */
+ * Threads take element ranges. The lookup is a plain loop, or 64 bytes at a time with AVX-512 VBMI
+ * (unary_lut_x86.c). */
 #include "opt_kernels.h"
+#include "unary_lut.h"
+#include "../../src/cpu.h"
 
 typedef struct {
     uint8_t table[256]; /* indexed by the input's byte */
     int64_t n;
+    tl_lut_bytes_fn run;
 } lut_opt;
+
+void tl_lut_bytes_portable(const uint8_t *table, const uint8_t *x, uint8_t *y, int64_t n) {
+    int64_t i;
+    for (i = 0; i + 4 <= n; i += 4) {
+        uint8_t a = table[x[i]], b = table[x[i + 1]], c = table[x[i + 2]], e = table[x[i + 3]];
+        y[i] = a;
+        y[i + 1] = b;
+        y[i + 2] = c;
+        y[i + 3] = e;
+    }
+    for (; i < n; i++) y[i] = table[x[i]];
+}
 
 typedef struct {
     const lut_opt *o;
@@ -18,17 +34,8 @@ typedef struct {
 
 static void lut_task(void *ctx, int32_t t) {
     const lut_job *j = ctx;
-    const uint8_t *table = j->o->table, *x = j->x;
-    uint8_t *y = j->y;
     int64_t i = t * j->per_task, end = i + j->per_task < j->o->n ? i + j->per_task : j->o->n;
-    for (; i + 4 <= end; i += 4) {
-        uint8_t a = table[x[i]], b = table[x[i + 1]], c = table[x[i + 2]], e = table[x[i + 3]];
-        y[i] = a;
-        y[i + 1] = b;
-        y[i + 2] = c;
-        y[i + 3] = e;
-    }
-    for (; i < end; i++) y[i] = table[x[i]];
+    j->o->run(j->o->table, j->x + i, j->y + i, end - i);
 }
 
 static tl_status eval_lut(tl_interpreter *it, tl_node *node) {
@@ -48,6 +55,10 @@ tl_status tl_unary_opt_lut_prepare(tl_interpreter *it, tl_node *node, int in_sig
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized lookup table");
     for (b = 0; b < 256; b++) o->table[b] = (uint8_t)f(ctx, in_signed && b >= 128 ? b - 256 : b);
     o->n = tl_tensor_numel(tl_node_output(it, node, 0));
+    o->run = tl_lut_bytes_portable;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if ((it->cpu & TL_CPU_AVX512VBMI) && (it->cpu & TL_CPU_AVX512)) o->run = tl_lut_bytes_vbmi;
+#endif
     node->op_data = o;
     node->eval = eval_lut;
     return TL_STATUS_OK;
