@@ -2,7 +2,8 @@
  * in every tier this CPU runs (portable C, AVX2, AVX-512 on x86-64; NEON on AArch64) against scalar
  * loops written like the reference kernel (kernels/depthwise_conv_2d.c): SAME and VALID padding,
  * strides, dilations, windows 1x1 to 7x7, channel counts around the vector widths, two batches, and
- * each call split into two row ranges (as threads split it). int8: random input offsets including
+ * each call split into two row ranges (as threads split it), the float input at every 4-byte offset within a
+ * 64-byte line (the AVX-512 kernel aligns its channel blocks to the input's lines). int8: random input offsets including
  * -127 and 128, per-channel multipliers from 1e-10 to 40 (left shifts included), small and large biases, output
  * offsets and clamps; every byte must be equal. float32, with and without bias and clamps: within 1e-5
  * relative (the tiers sum in the reference's order, without fused multiply-adds). */
@@ -44,6 +45,7 @@ static uint32_t next(uint32_t *s) {
 /* One geometry: both types, every tier this CPU runs; returns the number of wrong cases. */
 static int check(uint32_t cpu, int32_t batches, int32_t in_h, int32_t in_w, int32_t ch, int32_t kh, int32_t kw,
                  int32_t stride, int32_t dil, int8_t padding, uint32_t seed) {
+    const int32_t off = (int32_t)(seed / 7 % 16); /* floats past malloc's 16-byte alignment */
     tl_conv_data d = {0};
     int32_t rows, taps = kh * kw, nx, ny, i, c, b, oy, ox, ky, kx, bad = 0, with_bias = (int32_t)(seed & 1);
     size_t t;
@@ -64,7 +66,7 @@ static int check(uint32_t cpu, int32_t batches, int32_t in_h, int32_t in_w, int3
     rows = batches * d.win.out_h;
     nx = batches * in_h * in_w * ch;
     ny = rows * d.win.out_w * ch;
-    xf = malloc(sizeof(float) * (size_t)nx), ff = malloc(sizeof(float) * (size_t)(taps * ch));
+    xf = (float *)malloc(sizeof(float) * (size_t)(nx + 16)) + off, ff = malloc(sizeof(float) * (size_t)(taps * ch));
     bf = malloc(sizeof(float) * (size_t)ch), yf = malloc(sizeof(float) * (size_t)ny), want_f = malloc(sizeof(float) * (size_t)ny);
     xs = malloc((size_t)nx), fs = malloc((size_t)(taps * ch)), ys = malloc((size_t)ny), want_s = malloc((size_t)ny);
     bs = malloc(sizeof(int32_t) * (size_t)ch), mult = malloc(sizeof(int32_t) * (size_t)ch), shift = malloc(sizeof(int32_t) * (size_t)ch);
@@ -136,13 +138,13 @@ static int check(uint32_t cpu, int32_t batches, int32_t in_h, int32_t in_w, int3
             }
         }
     }
-    free(xf), free(ff), free(bf), free(yf), free(want_f), free(xs), free(fs), free(ys), free(want_s), free(bs), free(mult),
+    free(xf - off), free(ff), free(bf), free(yf), free(want_f), free(xs), free(fs), free(ys), free(want_s), free(bs), free(mult),
         free(shift);
     return bad;
 }
 
 int main(void) {
-    static const int32_t sizes[][2] = {{1, 1}, {5, 7}, {9, 8}}, chans[] = {1, 3, 4, 8, 15, 16, 17, 33};
+    static const int32_t sizes[][2] = {{1, 1}, {5, 7}, {9, 8}}, chans[] = {1, 3, 4, 8, 15, 16, 17, 33, 64, 96};
     static const int32_t kernels[][2] = {{1, 1}, {3, 3}, {5, 5}, {3, 1}, {7, 7}};
     uint32_t cpu = tl_cpu_detect(), seed = 11;
     int failures = 0, runs = 0;

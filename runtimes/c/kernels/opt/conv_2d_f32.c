@@ -8,7 +8,8 @@
  * input (dilation 1 across) are one such GEMM on the input in place: each window row is kw * in_c
  * consecutive floats, and neighbouring pixels' windows start stride * in_c apart. The other pixels
  * (borders; every pixel without such a GEMM) gather their patches into a scratch buffer first
- * ("im2col"), with zeros where the window hangs over the border. Both give each output the same bits. Not taken: grouped convolutions. A DEPTHWISE_CONV_2D over one
+ * ("im2col"), with zeros where the window hangs over the border. Both give each output the same bits.
+ * Not taken: grouped convolutions. A DEPTHWISE_CONV_2D over one
  * input channel is such a convolution, its filter [1, kh, kw, m] read as W[k][oc] (depthwise_conv_2d_f32.c). */
 #include "opt_kernels.h"
 
@@ -46,8 +47,10 @@ tl_status tl_conv_2d_opt_f32_gemm(tl_interpreter *it, tl_node *node, int depthwi
     o->k = w->filter_h * w->filter_w * d->in_c;
     o->direct = w->filter_h == 1 && w->filter_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
                 w->pad_w == 0;
-    o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(d->out_c, o->k));
+    /* on a 64-byte line (the arena gives 16): the GEMM loads a panel's 16 weights at a time */
+    o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(d->out_c, o->k) + 48);
     if (!o->packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
+    o->packed = (float *)(((uintptr_t)o->packed + 63u) & ~(uintptr_t)63u);
     /* W[oc][kk]: CONV_2D's filter [oc, kh, kw, ic]; a one-channel depthwise filter [1, kh, kw, oc] is W[kk][oc] */
     tl_gemm_f32_pack_strided(o->packed, filter->data, d->out_c, o->k, depthwise ? 1 : o->k, depthwise ? d->out_c : 1);
     o->gemm = tl_gemm_f32_select(it->cpu);
