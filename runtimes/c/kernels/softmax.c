@@ -16,6 +16,7 @@
 
 #include "../src/kernel_api.h"
 #include "common/fixed_point.h"
+#include "opt/opt_kernels.h"
 
 enum { OPT_BETA = 0 };
 
@@ -141,6 +142,11 @@ tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
         radius = (double)((1 << SCALED_DIFF_INTEGER_BITS) - 1) * (double)(1u << (31 - SCALED_DIFF_INTEGER_BITS)) /
                  (double)((uint64_t)1 << d->input_left_shift);
         d->diff_min = -(int32_t)floor(radius);
+        if (!it->reference_kernels) { /* opt/softmax_q8.c: the same arithmetic through tables */
+            tl_softmax_q8_params p = {d->rows, d->depth, in->type == TL_TYPE_INT8, d->out_bits, d->out_zero,
+                                      d->input_multiplier, d->input_left_shift, d->diff_min};
+            return tl_softmax_opt_q8_prepare(it, node, &p);
+        }
     }
     return TL_STATUS_OK;
 }

@@ -56,6 +56,14 @@ typedef struct {
 
 tl_status tl_mean_opt_prepare(tl_interpreter *it, tl_node *node, const tl_mean_params *params);
 tl_status tl_hard_swish_opt_f32_prepare(tl_interpreter *it, tl_node *node);
+/* SOFTMAX of int8 (to int8 or int16) or uint8 (to uint8) rows (opt/softmax_q8.c): the reference's parameters
+ * (kernels/softmax.c). */
+typedef struct {
+    int32_t rows, depth, in_signed, out_bits, out_zero;
+    int32_t input_multiplier, input_left_shift, diff_min;
+} tl_softmax_q8_params;
+
+tl_status tl_softmax_opt_q8_prepare(tl_interpreter *it, tl_node *node, const tl_softmax_q8_params *params);
 /* TRANSPOSE (opt/transpose.c): the output's dims and, for each output axis, its input stride in elements. */
 tl_status tl_transpose_opt_prepare(tl_interpreter *it, tl_node *node, int32_t ndim, const int32_t *out_dims,
                                    const int64_t *in_stride, size_t elem);
