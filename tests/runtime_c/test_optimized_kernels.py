@@ -297,6 +297,32 @@ def test_byte_requantize_table_in_every_tier(in_dtype, out_dtype):
     _same(data, [_every_byte(shape, in_dtype)])
 
 
+def _quantize_inputs(shape, scale, seed):
+    """Floats for QUANTIZE: halves of the step exactly (ties, rounded away from zero), their neighbours one ulp
+    off, values past int32 and the type's range, NaN, both infinities and both zeros, then random ones."""
+    rng = np.random.default_rng(seed)
+    k = rng.integers(-300, 300, 64).astype(np.float32) + np.float32(0.5)
+    ties = k * np.float32(scale)
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 3e9, -3e9, 2.0 ** 31, -(2.0 ** 31), 1e30, -1e-30],
+                       np.float32)
+    head = np.concatenate([ties, np.nextafter(ties, np.float32(np.inf)), np.nextafter(ties, np.float32(-np.inf)),
+                           special])
+    x = rng.uniform(-200 * scale, 200 * scale, int(np.prod(shape))).astype(np.float32)
+    x[:min(x.size, head.size)] = head[:x.size]
+    return x.reshape(shape)
+
+
+@pytest.mark.parametrize("out_dtype,scale,zp", [("int8", 0.05, 3), ("int8", 0.7, -128), ("uint8", 0.1, 128),
+                                                ("uint8", 0.003, 0), ("int8", 1.0, 127)])
+@pytest.mark.parametrize("shape", [(1, 7), (1, 3, 5, 3), (2, 17, 9), (1, 3, 120, 160)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_quantize_float_in_every_tier(out_dtype, scale, zp, shape):
+    """QUANTIZE float32 -> int8 / uint8 (opt/quantize_f32.c: AVX-512 and AVX2 loops), bit for bit: ties, NaN,
+    infinities and values outside int32 (the reference's x86 conversion), tails of every length."""
+    data = _one_op("QUANTIZE", [("float32", shape, None)], (out_dtype, shape, _q(scale, zp)))
+    _same(data, [_quantize_inputs(shape, scale, len(shape))])
+
+
 def _special_floats(shape, seed):
     """Values in [-4, 4] with NaN, infinities and both zeros among them."""
     x = np.random.default_rng(seed).uniform(-4, 4, shape).astype(np.float32)

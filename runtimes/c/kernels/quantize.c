@@ -8,6 +8,7 @@
 #include "../src/kernel_api.h"
 #include "common/quant_math.h"
 #include "opt/opt_kernels.h"
+#include "opt/quantize_f32.h"
 
 typedef struct {
     int32_t mult, shift, qmin, qmax, in_zp, out_zp;
@@ -101,7 +102,10 @@ tl_status tl_quantize_prepare(tl_interpreter *it, tl_node *node) {
     d->qmin = out->type == TL_TYPE_INT8 ? -128 : out->type == TL_TYPE_UINT8 ? 0 : out->type == TL_TYPE_INT16 ? -32768 : INT32_MIN;
     d->qmax = out->type == TL_TYPE_INT8 ? 127 : out->type == TL_TYPE_UINT8 ? 255 : out->type == TL_TYPE_INT16 ? 32767 : INT32_MAX;
     st = tl_check_quantized(it, node, out);
-    if (st != TL_STATUS_OK || in->type == TL_TYPE_FLOAT32) return st;
+    if (st != TL_STATUS_OK || in->type == TL_TYPE_FLOAT32)
+        return st != TL_STATUS_OK || it->reference_kernels
+                   ? st
+                   : tl_quantize_opt_f32_prepare(it, node, out->scale, out->zero_point, d->qmin, d->qmax);
     st = tl_check_quantized(it, node, in);
     if (st != TL_STATUS_OK) return st;
     d->in_zp = in->zero_point;
