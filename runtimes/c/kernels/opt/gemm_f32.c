@@ -38,6 +38,7 @@ tl_gemm_f32_fn tl_gemm_f32_select(uint32_t cpu) {
 tl_gemm_f32_seg_fn tl_gemm_f32_seg_select(uint32_t cpu) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (cpu & TL_CPU_AVX512) return tl_gemm_f32_seg_avx512;
+    if (cpu & TL_CPU_AVX2) return tl_gemm_f32_seg_avx2;
 #endif
     (void)cpu;
     return NULL;

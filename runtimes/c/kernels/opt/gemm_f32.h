@@ -8,7 +8,7 @@
  * them, keeping an MR x NR block of C in registers. The micro-kernel comes in one version per
  * instruction set (portable C, AVX2+FMA, AVX-512, NEON), chosen at prepare from the CPU's features;
  * all sum over k in order, so they differ from each other and from the reference loops only by
- * FMA rounding (AVX-512 starts its sums at the bias instead of adding it last).
+ * FMA rounding (the x86 ones start their sums at the bias instead of adding it last).
  *
  *     size_t bytes = tl_gemm_f32_packed_bytes(n, k);   // persistent, 64-byte aligned is best
  *     tl_gemm_f32_pack(packed, w, n, k);
@@ -44,11 +44,14 @@ tl_gemm_f32_seg_fn tl_gemm_f32_seg_select(uint32_t cpu);
 
 void tl_gemm_f32_portable(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                           const float *bias, float lo, float hi, float *c, int32_t ldc);
-/* x86-64 only (gemm_f32_x86.c); NULL elsewhere through tl_gemm_f32_select. */
+/* x86-64 only (gemm_f32_x86.c, gemm_f32_avx512.c); NULL elsewhere through the selects. */
 void tl_gemm_f32_avx2(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                       const float *bias, float lo, float hi, float *c, int32_t ldc);
 void tl_gemm_f32_avx512(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda, const float *packed,
                         const float *bias, float lo, float hi, float *c, int32_t ldc);
+void tl_gemm_f32_seg_avx2(int32_t m, int32_t n, int32_t segs, int32_t seg_k, int64_t seg_stride, const float *a,
+                          int32_t lda, const float *packed, const float *bias, float lo, float hi, float *c,
+                          int32_t ldc);
 void tl_gemm_f32_seg_avx512(int32_t m, int32_t n, int32_t segs, int32_t seg_k, int64_t seg_stride, const float *a,
                             int32_t lda, const float *packed, const float *bias, float lo, float hi, float *c,
                             int32_t ldc);
