@@ -71,6 +71,12 @@ tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwis
     o->params.out_offset = d->out_offset;
     o->params.q_lo = d->q_lo;
     o->params.q_hi = d->q_hi;
+    if (tl_gemm_s8_reads_rq(it->cpu)) { /* the requantization with one rounding (gemm_s8.h) */
+        tl_gemm_s8_rq *rq = tl_alloc_persistent(it, tl_gemm_s8_rq_bytes(d->out_c));
+        if (!rq) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D requantization table");
+        tl_gemm_s8_rq_build(rq, d->out_c, mult, shift, d->out_offset);
+        o->params.rq = rq;
+    }
     o->conv = d;
     o->k = k;
     o->gemm = tl_gemm_s8_select(it->cpu);

@@ -16,6 +16,28 @@ size_t tl_gemm_s8_scratch_bytes(int32_t k) {
     return (size_t)TL_GEMM_S8_MAX_MR * (size_t)tl_gemm_s8_kpad(k) * sizeof(int16_t);
 }
 
+size_t tl_gemm_s8_rq_bytes(int32_t n) { return (size_t)(tl_gemm_s8_channels(n) / TL_GEMM_NR) * sizeof(tl_gemm_s8_rq); }
+
+void tl_gemm_s8_rq_build(tl_gemm_s8_rq *rq, int32_t n, const int32_t *mult, const int32_t *shift, int32_t out_offset) {
+    int32_t p, j;
+    for (p = 0; p < tl_gemm_s8_channels(n); p += TL_GEMM_NR, rq++) {
+        int usable = out_offset >= -128 && out_offset <= 128;
+        for (j = 0; j < TL_GEMM_NR; j++) {
+            int32_t c = p + j, r = c < n ? -shift[c] : 1;
+            int64_t add;
+            if (c < n && (r < 1 || r > 23 || mult[c] == INT32_MIN)) usable = 0;
+            if (r < 1 || r > 23) r = 1;
+            add = ((int64_t)1 << 30) + ((int64_t)1 << (r + 30)) + (int64_t)out_offset * ((int64_t)1 << (31 + r));
+            if (j % 2 == 0)
+                rq->add_even[j / 2] = add;
+            else
+                rq->add_odd[j / 2] = add;
+            rq->shift[j] = r - 1;
+        }
+        rq->usable = usable;
+    }
+}
+
 /* W[n][k] read at w[n * sn + k * sk]: [n][k] as TFLite stores weights (sn = k, sk = 1), or [k][n] */
 static void pack_pairs(int16_t *packed, const int8_t *w, int32_t n, int32_t k, int64_t sn, int64_t sk) {
     int32_t kpad = tl_gemm_s8_kpad(k), p, kk, j, h;
@@ -104,6 +126,16 @@ tl_gemm_s8_raw_fn tl_gemm_s8_select_raw(uint32_t cpu) {
 #endif
     (void)gemm;
     return tl_gemm_s8_raw_portable;
+}
+
+int tl_gemm_s8_reads_rq(uint32_t cpu) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    tl_gemm_s8_fn gemm = tl_gemm_s8_select(cpu);
+    return gemm == tl_gemm_s8_avx512vnni || gemm == tl_gemm_s8_avx512 || gemm == tl_gemm_s8_avx2;
+#else
+    (void)cpu;
+    return 0;
+#endif
 }
 
 int32_t tl_gemm_s8_a_offset(uint32_t cpu) {
