@@ -188,6 +188,19 @@ def test_depthwise_3x3_int8_in_every_tier(shape, stride, padding, act):
           seed=w)
 
 
+@pytest.mark.parametrize("shape,k,stride,padding", [
+    ((1, 12, 14, 40), 5, 1, 0), ((2, 9, 13, 17), 5, 2, 0), ((1, 11, 20, 33), 5, 1, 1), ((1, 6, 9, 64), 5, 2, 1),
+    ((1, 10, 16, 31), 7, 1, 0), ((1, 9, 12, 8), 7, 2, 1), ((1, 7, 11, 48), (3, 5), 1, 0), ((2, 8, 7, 5), (5, 3), 2, 0),
+    ((1, 5, 10, 47), (2, 2), 1, 0), ((1, 6, 19, 32), (4, 6), 3, 1), ((1, 5, 9, 20), 1, 1, 0), ((1, 4, 6, 3), 6, 1, 0)],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_int8_windows_in_every_tier(shape, k, stride, padding):
+    """Other int8 depthwise windows (MobileNetV3's 5x5; even, wide, tall, 1x1 and 7x7 ones) through the same
+    int16-pair kernel's general loops: equal to the reference bit for bit."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, stride, padding, 1, act=3, seed=c, dtype="int8"),
+          seed=c)
+
+
 @pytest.mark.parametrize("shape,stride,padding", [((2, 9, 11, 40), 1, 0), ((1, 8, 13, 19), 2, 1)],
                          ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
 def test_depthwise_3x3_int8_left_shifts_in_every_tier(shape, stride, padding):

@@ -24,19 +24,22 @@
 typedef void (*dw_s8_fn)(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
                        int64_t first_row, int64_t last_row);
 
-typedef void (*dw3_s8_fn)(const tl_dw3_s8_packed *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
+typedef void (*pairs_s8_fn)(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
 
 typedef struct {
     const tl_conv_data *conv;
     dw_s8_fn run;
-    dw3_s8_fn run3;           /* a 3x3 kernel on packed weights (dw3), or NULL: run */
-    tl_dw3_s8_packed dw3;
+    pairs_s8_fn run_pairs; /* the kernel on packed int16 pairs of taps (pairs), or NULL: run */
+    tl_dw_s8_pairs pairs;
     tl_scratch *expanded; /* depth multiplier > 1: the input with each channel repeated, else NULL */
 } dw_s8_opt;
 
-void tl_dw3_s8_pack(tl_dw3_s8_packed *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias) {
-    const int32_t c_all = d->out_c, blocks = (c_all + TL_DW3_CB - 1) / TL_DW3_CB;
-    int32_t blk, half, i, t, k;
+void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias) {
+    const int32_t c_all = d->out_c, blocks = (c_all + TL_DWP_CB - 1) / TL_DWP_CB;
+    const int32_t kh = d->win.filter_h, kw = d->win.filter_w, pairs = (kh + 1) / 2;
+    int32_t blk, half, i, t, k, r;
+    p->conv = d;
+    p->pairs = pairs;
     p->left = 0;
     for (i = 0; i < c_all; i++) {
         p->zp[i] = (int8_t)-d->in_offset;
@@ -46,20 +49,19 @@ void tl_dw3_s8_pack(tl_dw3_s8_packed *p, const tl_conv_data *d, const int8_t *f,
         for (half = 0; half < 2; half++)
             for (i = 0; i < 16; i++) {
                 /* int32 lane i of this half holds channel 8 * (i / 4) + 4 * half + i % 4 of the block */
-                const int32_t ch = blk * TL_DW3_CB + 8 * (i / 4) + 4 * half + i % 4, lane = blk * TL_DW3_CB + half * 16 + i;
+                const int32_t ch = blk * TL_DWP_CB + 8 * (i / 4) + 4 * half + i % 4, lane = blk * TL_DWP_CB + half * 16 + i;
                 const int in = ch < c_all;
                 int32_t wsum = 0;
-                for (t = 0; t < 9; t++) wsum += in ? f[(int64_t)t * c_all + ch] : 0;
+                for (t = 0; t < kh * kw; t++) wsum += in ? f[(int64_t)t * c_all + ch] : 0;
                 p->bias[lane] = in ? (bias ? bias[ch] : 0) + d->in_offset * wsum : 0;
                 p->mult[lane] = in ? d->mult[ch] : 0;
                 p->shift[lane] = in ? d->shift[ch] : 0;
-                for (k = 0; k < 3; k++) {
-                    int16_t *w01 = p->w + (((int64_t)blk * 3 + k) * 4 + half) * 32, *w2 = w01 + 2 * 32;
-                    w01[2 * i] = (int16_t)(in ? f[(int64_t)k * c_all + ch] : 0);
-                    w01[2 * i + 1] = (int16_t)(in ? f[(int64_t)(3 + k) * c_all + ch] : 0);
-                    w2[2 * i] = (int16_t)(in ? f[(int64_t)(6 + k) * c_all + ch] : 0);
-                    w2[2 * i + 1] = 0;
-                }
+                for (k = 0; k < kw; k++)
+                    for (r = 0; r < pairs; r++) { /* window rows 2r and 2r + 1 (none past the window: 0) */
+                        int16_t *wv = p->w + ((((int64_t)blk * kw + k) * pairs + r) * 2 + half) * 32;
+                        wv[2 * i] = (int16_t)(in ? f[((int64_t)2 * r * kw + k) * c_all + ch] : 0);
+                        wv[2 * i + 1] = (int16_t)(in && 2 * r + 1 < kh ? f[((int64_t)(2 * r + 1) * kw + k) * c_all + ch] : 0);
+                    }
             }
 }
 
@@ -107,8 +109,8 @@ typedef struct {
 static void task_s8(void *ctx, int32_t t) {
     const dw_s8_job *j = ctx;
     int64_t first = t * j->per_task, last = first + j->per_task < j->rows ? first + j->per_task : j->rows;
-    if (j->o->run3)
-        j->o->run3(&j->o->dw3, j->x, j->y, first, last);
+    if (j->o->run_pairs)
+        j->o->run_pairs(&j->o->pairs, j->x, j->y, first, last);
     else
         j->o->run(j->o->conv, j->x, j->f, j->bias, j->y, first, last);
 }
@@ -170,23 +172,24 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
     o->conv = d;
     o->run = run;
     o->expanded = NULL;
-    o->run3 = NULL;
+    o->run_pairs = NULL;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    /* 3x3, dilation 1, AVX-512: weights packed as int16 pairs (depthwise_s8.h); the zero point a tap outside
-     * the input reads must be an int8 */
-    if ((it->cpu & TL_CPU_AVX512) && !it->no_weight_packing && d->win.filter_h == 3 && d->win.filter_w == 3 &&
-        d->win.dil_h == 1 && d->win.dil_w == 1 && d->in_offset >= -127 && d->in_offset <= 128) {
-        const size_t blocks = (size_t)(d->out_c + TL_DW3_CB - 1) / TL_DW3_CB, lanes = blocks * TL_DW3_CB;
-        o->dw3.conv = d;
-        o->dw3.w = tl_alloc_persistent(it, lanes * 12 * sizeof(int16_t));
-        o->dw3.bias = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->dw3.mult = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->dw3.shift = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->dw3.zp = tl_alloc_persistent(it, (size_t)d->out_c);
-        if (!o->dw3.w || !o->dw3.bias || !o->dw3.mult || !o->dw3.shift || !o->dw3.zp)
-            return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D packed 3x3 weights");
-        tl_dw3_s8_pack(&o->dw3, d, tl_node_input(it, node, 1)->data, bias);
-        o->run3 = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw3_s8_avx512vnni : tl_dw3_s8_avx512;
+    /* windows up to 7x7 at dilation 1, AVX-512: weights packed as int16 pairs (depthwise_s8.h); the zero
+     * point a tap outside the input reads must be an int8 */
+    if ((it->cpu & TL_CPU_AVX512) && !it->no_weight_packing && d->win.filter_h <= TL_DWP_MAX_SIDE &&
+        d->win.filter_w <= TL_DWP_MAX_SIDE && d->win.dil_h == 1 && d->win.dil_w == 1 && d->in_offset >= -127 &&
+        d->in_offset <= 128) {
+        const size_t blocks = (size_t)(d->out_c + TL_DWP_CB - 1) / TL_DWP_CB, lanes = blocks * TL_DWP_CB;
+        o->pairs.w = tl_alloc_persistent(it, lanes * (size_t)(d->win.filter_w * ((d->win.filter_h + 1) / 2) * 2) *
+                                                 sizeof(int16_t));
+        o->pairs.bias = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs.mult = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs.shift = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs.zp = tl_alloc_persistent(it, (size_t)d->out_c);
+        if (!o->pairs.w || !o->pairs.bias || !o->pairs.mult || !o->pairs.shift || !o->pairs.zp)
+            return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D packed weights");
+        tl_dw_s8_pairs_pack(&o->pairs, d, tl_node_input(it, node, 1)->data, bias);
+        o->run_pairs = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw_s8_pairs_avx512vnni : tl_dw_s8_pairs_avx512;
     }
 #endif
     if (d->depth_mult != 1) {

@@ -2,7 +2,7 @@
  * block of 16 (AVX-512) or 8 (AVX2) channels, the window's weights are widened to int32 once; each
  * output pixel then costs, per tap, one load, a widening, the input offset (AVX2, and AVX-512 at the
  * border), a multiply and an add, and per block one requantization (requant_x86.h). 3x3 windows at dilation 1
- * take the AVX-512 kernel on packed int16 pairs instead (depthwise_s8_3x3_x86.h, included below twice). */
+ * take the AVX-512 kernel on packed int16 pairs instead (depthwise_s8_pairs_x86.h, included below twice). */
 #include "depthwise_s8.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -171,21 +171,21 @@ AVX2 void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f,
     }
 }
 
-#define DW3_TARGET AVX512
-#define DW3_NAME(n) n##_avx512
-#define DW3_DOT(acc, a, b) _mm512_add_epi32(acc, _mm512_madd_epi16(a, b))
-#include "depthwise_s8_3x3_x86.h"
-#undef DW3_TARGET
-#undef DW3_NAME
-#undef DW3_DOT
+#define DWP_TARGET AVX512
+#define DWP_NAME(n) n##_avx512
+#define DWP_DOT(acc, a, b) _mm512_add_epi32(acc, _mm512_madd_epi16(a, b))
+#include "depthwise_s8_pairs_x86.h"
+#undef DWP_TARGET
+#undef DWP_NAME
+#undef DWP_DOT
 
-#define DW3_TARGET AVX512VNNI
-#define DW3_NAME(n) n##_avx512vnni
-#define DW3_DOT(acc, a, b) _mm512_dpwssd_epi32(acc, a, b)
-#include "depthwise_s8_3x3_x86.h"
-#undef DW3_TARGET
-#undef DW3_NAME
-#undef DW3_DOT
+#define DWP_TARGET AVX512VNNI
+#define DWP_NAME(n) n##_avx512vnni
+#define DWP_DOT(acc, a, b) _mm512_dpwssd_epi32(acc, a, b)
+#include "depthwise_s8_pairs_x86.h"
+#undef DWP_TARGET
+#undef DWP_NAME
+#undef DWP_DOT
 
 #else
 typedef int tl_dw_s8_x86_unused; /* ISO C: a translation unit holds at least one declaration */

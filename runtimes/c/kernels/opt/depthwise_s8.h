@@ -19,29 +19,32 @@ void tl_dw_s8_neon(const tl_conv_data *d, const int8_t *x, const int8_t *f, cons
 void tl_dw_s8_wasm(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
     int64_t first_row, int64_t last_row);
 
-/* 3x3 windows (dilation 1, any stride and padding) on AVX-512, with the weights packed at prepare for int16
- * multiply-adds (vpmaddwd, or vpdpwssd with VNNI) on pairs of taps: input rows 0 and 1 of the window
- * interleaved as int16 pairs, row 2 paired with zero. Per block of 32 channels, int32 lanes are in the
- * order the interleave leaves them (vpunpck{l,h}wd within each 128-bit lane: the low half holds channels
- * 8k..8k+3 of each lane k, the high half 8k+4..8k+7), which vpackssdw puts back in order. The input's zero
- * point is summed as input_offset * sum(w) in the bias, so taps outside the input read the zero point
- * (`zp`) and add nothing: border pixels need no per-tap bounds. */
-#define TL_DW3_CB 32
+/* Windows up to 7x7 (dilation 1, any stride and padding) on AVX-512, with the weights packed at prepare for
+ * int16 multiply-adds (vpmaddwd, or vpdpwssd with VNNI) on pairs of taps: per window column, input rows 2r and
+ * 2r + 1 interleaved as int16 pairs (an odd last row paired with zero). Per block of 32 channels, int32 lanes
+ * are in the order the interleave leaves them (vpunpck{l,h}wd within each 128-bit lane: the low half holds
+ * channels 8k..8k+3 of each lane k, the high half 8k+4..8k+7), which vpackssdw puts back in order. The
+ * input's zero point is summed as input_offset * sum(w) in the bias, so taps outside the input read the zero
+ * point (`zp`) and add nothing: border pixels need no per-tap bounds. 3x3 windows have their own unrolled
+ * loops (depthwise_s8_pairs_x86.h). */
+#define TL_DWP_CB 32
+#define TL_DWP_MAX_SIDE 7
 typedef struct {
     const tl_conv_data *conv;
-    int16_t *w;        /* [blocks][3 columns kx][4][32]: rows 0,1 as pairs (low, high half), row 2 with 0 (low, high) */
-    int32_t *bias;     /* [blocks][32], permuted as above: bias + input_offset * sum of the channel's 9 weights */
+    int16_t *w;        /* [blocks][kw][pairs][low, high half][32 int16]: rows 2r, 2r + 1 of window column kx */
+    int32_t *bias;     /* [blocks][32], permuted as above: bias + input_offset * sum of the channel's weights */
     int32_t *mult;     /* [blocks][32], permuted */
     int32_t *shift;    /* [blocks][32], permuted */
     int8_t *zp;        /* out_c bytes of the input zero point: what a tap outside the input reads */
+    int32_t pairs;     /* (kh + 1) / 2 */
     int left;          /* some channel shifts left */
-} tl_dw3_s8_packed;
+} tl_dw_s8_pairs;
 
-/* Fills `p` (its arrays allocated for ceil(out_c / 32) blocks) from the filter f [1, 3, 3, out_c] and the
- * bias (NULL: none), and the multipliers in `d`; portable C. */
-void tl_dw3_s8_pack(tl_dw3_s8_packed *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias);
-void tl_dw3_s8_avx512(const tl_dw3_s8_packed *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
-void tl_dw3_s8_avx512vnni(const tl_dw3_s8_packed *p, const int8_t *x, int8_t *y, int64_t first_row,
+/* Fills `p` (its arrays allocated for ceil(out_c / 32) blocks) from the filter f [1, kh, kw, out_c] and the
+ * bias (NULL: none), and the geometry and multipliers in `d`; portable C. */
+void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias);
+void tl_dw_s8_pairs_avx512(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
+void tl_dw_s8_pairs_avx512vnni(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row,
     int64_t last_row);
 
 #endif
