@@ -146,6 +146,23 @@ def test_convolution_geometry_in_every_tier(kind, shape, k, stride, padding, dil
     _same(_conv(kind, batch, h, w, c, 19, k, stride, padding, dilation, act=3, seed=k + stride, dtype=dtype), seed=2)
 
 
+# int8 CONV_2D with at most 8 output channels runs as a GEMM over groups of 4, 8 or 16 neighbouring pixels
+# (opt/conv_2d_s8_narrow.c) where the output width is a multiple of 4: id_model's first layers, windows
+# over every border, strides, dilations, oblong windows, batch > 1, and widths no group divides (the plain path).
+NARROW = [((1, 10, 16, 1), 3, 1, 0, 1), ((2, 9, 33, 2), 3, 2, 0, 1), ((1, 8, 24, 3), (3, 5), 1, 1, 1),
+          ((1, 12, 17, 5), 3, 2, 0, 1), ((2, 7, 32, 4), 5, 2, 0, 1), ((1, 9, 20, 2), 3, 1, 0, 2),
+          ((1, 9, 20, 3), 3, 1, 1, 2), ((1, 6, 48, 2), (1, 3), 1, 0, 1), ((1, 5, 40, 6), (5, 1), 1, 0, 1)]
+
+
+@pytest.mark.parametrize("out_c", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("shape,k,stride,padding,dilation", NARROW,
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_conv_few_output_channels_in_every_tier(shape, k, stride, padding, dilation, out_c):
+    batch, h, w, c = shape
+    _same(_conv("CONV_2D", batch, h, w, c, out_c, k, stride, padding, dilation, act=out_c % 2, seed=out_c + h,
+                dtype="int8", out_scale=0.5), seed=3)
+
+
 @pytest.mark.parametrize("shape,stride,padding", [
     ((1, 12, 13, 32), 1, 0), ((2, 9, 10, 19), 1, 1), ((1, 14, 15, 48), 2, 0), ((1, 11, 17, 16), 2, 1),
     ((1, 3, 3, 16), 1, 1), ((1, 7, 4, 24), 1, 0)],

@@ -11,6 +11,7 @@
 #include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
+#include "opt/conv_2d_s8_narrow.h"
 #include "opt/opt_kernels.h"
 
 static tl_status tl_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
@@ -24,7 +25,10 @@ tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     tl_status st = tl_conv_prepare(it, node, 0, &evals, "CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
     if (st != TL_STATUS_OK || it->reference_kernels) return st;
     if (node->eval == tl_conv_2d_eval_f32) return tl_conv_2d_opt_f32_prepare(it, node);
-    if (node->eval == tl_conv_2d_eval_s8) return tl_conv_2d_opt_s8_prepare(it, node);
+    if (node->eval == tl_conv_2d_eval_s8) { /* few output channels first (opt/conv_2d_s8_narrow.c) */
+        st = tl_conv_2d_opt_s8_narrow_prepare(it, node);
+        return st != TL_STATUS_OK || node->eval != tl_conv_2d_eval_s8 ? st : tl_conv_2d_opt_s8_prepare(it, node);
+    }
     if (node->eval == tl_conv_2d_eval_hybrid) return tl_conv_2d_opt_hybrid_prepare(it, node);
     return TL_STATUS_OK;
 }
