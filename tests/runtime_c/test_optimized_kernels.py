@@ -218,6 +218,18 @@ def test_depthwise_int8_windows_in_every_tier(shape, k, stride, padding):
           seed=c)
 
 
+@pytest.mark.parametrize("shape,k,padding", [
+    ((1, 10, 13, 4), 3, 1), ((2, 7, 20, 8), 3, 1), ((1, 6, 9, 1), 3, 1), ((1, 9, 11, 2), 5, 1), ((1, 8, 12, 16), 3, 1),
+    ((1, 9, 14, 8), (3, 1), 0), ((2, 6, 5, 4), (5, 1), 0), ((1, 5, 40, 1), (2, 7), 1), ((1, 7, 33, 16), 1, 0)],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_int8_few_channels_as_runs_in_every_tier(shape, k, padding):
+    """1, 2, 4, 8 or 16 channels at stride 1 without column padding (id_model's 98x98x4 and x8, VALID): output rows
+    taken as runs of bytes, 32 / channels pixels a vector, rows above and below read as the zero point (SAME with
+    one-column windows); run lengths leaving every tail. Equal to the reference bit for bit."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, 1, padding, 1, act=1, seed=w, dtype="int8"), seed=w)
+
+
 @pytest.mark.parametrize("shape,stride,padding", [((2, 9, 11, 40), 1, 0), ((1, 8, 13, 19), 2, 1)],
                          ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
 def test_depthwise_3x3_int8_left_shifts_in_every_tier(shape, stride, padding):
@@ -555,7 +567,10 @@ def test_mobilenet_v3_like_model_in_every_tier(dtype):
 # ranks 1 to 6, tiles with tails (33 x 70), and every element size (bool/int8 1 byte ... int64 8).
 TRANSPOSES = [((1, 8, 10, 128), (0, 3, 1, 2)), ((1, 64, 17, 22), (0, 2, 3, 1)), ((2, 3, 4, 5), (0, 1, 2, 3)),
               ((33, 70), (1, 0)), ((5,), (0,)), ((2, 3, 4), (2, 0, 1)), ((3, 1, 4, 2), (3, 2, 1, 0)),
-              ((2, 3, 4, 5, 6), (4, 0, 3, 1, 2)), ((2, 1, 3, 2, 2, 3), (5, 3, 4, 0, 2, 1)), ((4, 5, 6), (0, 2, 1))]
+              ((2, 3, 4, 5, 6), (4, 0, 3, 1, 2)), ((2, 1, 3, 2, 2, 3), (5, 3, 4, 0, 2, 1)), ((4, 5, 6), (0, 2, 1)),
+              # byte blocks: 8 channels either way (whole 16s and tails), 16 x 16 with tails, batch > 1
+              ((1, 8, 40, 20), (0, 2, 3, 1)), ((2, 8, 7, 11), (0, 2, 3, 1)), ((1, 6, 35, 8), (0, 3, 1, 2)),
+              ((2, 4, 8, 8), (0, 3, 1, 2)), ((1, 35, 33, 17), (0, 3, 1, 2)), ((2, 17, 3, 35), (0, 2, 3, 1))]
 
 
 @pytest.mark.parametrize("shape,perm", TRANSPOSES, ids=lambda v: "x".join(map(str, v)))

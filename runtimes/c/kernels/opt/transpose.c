@@ -9,6 +9,10 @@
 
 #include "opt_kernels.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define TILE 32
 
 typedef void (*copy_2d_fn)(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,
@@ -73,23 +77,115 @@ static int little_endian(void) {
     return *(const uint8_t *)&one == 1;
 }
 
-static void copy_2d_u8_blocks(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,
-                              int64_t col_stride, size_t elem) {
-    int64_t r8 = rows & ~(int64_t)7, c8 = cols & ~(int64_t)7, r0, c0, r, c;
+/* dst[r][c] = src[r + c * col_stride] over rows [r_begin, r_end) and columns [c_begin, c_end): 8 x 8 blocks,
+ * then the element loop right of and below them. */
+static void blocks_8x8(uint8_t *dst, const uint8_t *src, int64_t r_begin, int64_t r_end, int64_t c_begin, int64_t c_end,
+                       int64_t cols, int64_t col_stride) {
+    int64_t r8 = r_begin + ((r_end - r_begin) & ~(int64_t)7), c8 = c_begin + ((c_end - c_begin) & ~(int64_t)7);
+    int64_t r0, c0, r, c;
     uint64_t w[8];
     int k;
-    if (row_stride != 1 || !little_endian()) {
-        copy_2d_u8(dst, src, rows, cols, row_stride, col_stride, elem);
-        return;
-    }
-    for (r0 = 0; r0 < r8; r0 += 8)
-        for (c0 = 0; c0 < c8; c0 += 8) {
+    for (r0 = r_begin; r0 < r8; r0 += 8)
+        for (c0 = c_begin; c0 < c8; c0 += 8) {
             for (k = 0; k < 8; k++) memcpy(&w[k], src + r0 + (c0 + k) * col_stride, 8); /* dst column c0 + k */
             transpose_8x8(w);
             for (k = 0; k < 8; k++) memcpy(dst + (r0 + k) * cols + c0, &w[k], 8);
         }
-    for (r = 0; r < rows; r++) /* the columns right of the blocks, then the rows below them */
-        for (c = r < r8 ? c8 : 0; c < cols; c++) dst[r * cols + c] = src[r + c * col_stride];
+    for (r = r_begin; r < r_end; r++) /* the columns right of the blocks, then the rows below them */
+        for (c = r < r8 ? c8 : c_begin; c < c_end; c++) dst[r * cols + c] = src[r + c * col_stride];
+}
+
+#if defined(__SSE2__)
+/* 16 x 16 byte blocks in SSE2 (every x86-64): four rounds of interleaving vector i with vector i + 8
+ * (bytes 0-7 into vector 2i, 8-15 into 2i + 1). Each round rotates the 8-bit address (vector, byte) of
+ * every element left by one bit, so four rounds swap its halves: the block is transposed. */
+static void blocks_16x16(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t col_stride) {
+    int64_t r0, c0;
+    __m128i x[16], y[16];
+    int k, round;
+    for (r0 = 0; r0 + 16 <= rows; r0 += 16)
+        for (c0 = 0; c0 + 16 <= cols; c0 += 16) {
+            for (k = 0; k < 16; k++) x[k] = _mm_loadu_si128((const __m128i *)(const void *)(src + r0 + (c0 + k) * col_stride));
+            for (round = 0; round < 2; round++) { /* x -> y, then y -> x */
+                for (k = 0; k < 8; k++) {
+                    y[2 * k] = _mm_unpacklo_epi8(x[k], x[k + 8]);
+                    y[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + 8]);
+                }
+                for (k = 0; k < 8; k++) {
+                    x[2 * k] = _mm_unpacklo_epi8(y[k], y[k + 8]);
+                    x[2 * k + 1] = _mm_unpackhi_epi8(y[k], y[k + 8]);
+                }
+            }
+            for (k = 0; k < 16; k++) _mm_storeu_si128((__m128i *)(void *)(dst + (r0 + k) * cols + c0), x[k]);
+        }
+}
+
+/* Eight vectors: `rounds` rounds of interleaving vector i with i + 4, each rotating the 7-bit address
+ * (vector, byte) of every element left by one bit. */
+static void interleave_8(__m128i x[8], int rounds) {
+    __m128i y[8];
+    int k;
+    for (; rounds > 0; rounds--) {
+        for (k = 0; k < 4; k++) {
+            y[2 * k] = _mm_unpacklo_epi8(x[k], x[k + 4]);
+            y[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + 4]);
+        }
+        for (k = 0; k < 8; k++) x[k] = y[k];
+    }
+}
+
+/* cols == 8 (NCHW -> NHWC with 8 channels): 16 rows from the 8 source runs; after three rounds vector k
+ * holds dst rows 2k and 2k + 1, which are adjacent. Rows past the last 16 are left. */
+static int64_t cols_8(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t col_stride) {
+    int64_t r0;
+    __m128i x[8];
+    int k;
+    for (r0 = 0; r0 + 16 <= rows; r0 += 16) {
+        for (k = 0; k < 8; k++) x[k] = _mm_loadu_si128((const __m128i *)(const void *)(src + r0 + k * col_stride));
+        interleave_8(x, 3);
+        for (k = 0; k < 8; k++) _mm_storeu_si128((__m128i *)(void *)(dst + r0 * 8 + 16 * k), x[k]);
+    }
+    return r0;
+}
+
+/* rows == 8 (NHWC -> NCHW from 8 channels): 16 columns are 128 contiguous source bytes; after four
+ * rounds vector r holds dst row r's 16 columns. Columns past the last 16 are left. */
+static int64_t rows_8(uint8_t *dst, const uint8_t *src, int64_t cols, int64_t col_stride) {
+    int64_t c0;
+    __m128i x[8];
+    int k;
+    for (c0 = 0; c0 + 16 <= cols; c0 += 16) {
+        for (k = 0; k < 8; k++) x[k] = _mm_loadu_si128((const __m128i *)(const void *)(src + (c0 + 2 * k) * col_stride));
+        interleave_8(x, 4);
+        for (k = 0; k < 8; k++) _mm_storeu_si128((__m128i *)(void *)(dst + k * cols + c0), x[k]);
+    }
+    return c0;
+}
+#endif
+
+static void copy_2d_u8_blocks(uint8_t *dst, const uint8_t *src, int64_t rows, int64_t cols, int64_t row_stride,
+                              int64_t col_stride, size_t elem) {
+    int64_t r16 = 0, c16 = 0;
+    if (row_stride != 1 || !little_endian()) {
+        copy_2d_u8(dst, src, rows, cols, row_stride, col_stride, elem);
+        return;
+    }
+#if defined(__SSE2__)
+    if (cols == 8) {
+        blocks_8x8(dst, src, cols_8(dst, src, rows, col_stride), rows, 0, cols, cols, col_stride);
+        return;
+    }
+    if (rows == 8 && col_stride == 8) { /* the source is [cols][8], contiguous */
+        blocks_8x8(dst, src, 0, rows, rows_8(dst, src, cols, col_stride), cols, cols, col_stride);
+        return;
+    }
+    r16 = rows & ~(int64_t)15;
+    c16 = cols & ~(int64_t)15;
+    blocks_16x16(dst, src, rows, cols, col_stride);
+    if (c16 == 0) r16 = 0; /* no blocks were done */
+#endif
+    blocks_8x8(dst, src, 0, r16, c16, cols, cols, col_stride); /* right of the 16 x 16 blocks */
+    blocks_8x8(dst, src, r16, rows, 0, cols, cols, col_stride); /* below them (all, without SSE2) */
 }
 COPY_2D(copy_2d_u32, uint32_t)
 COPY_2D(copy_2d_u64, uint64_t)
