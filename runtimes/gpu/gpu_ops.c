@@ -79,7 +79,7 @@ int tl_gpu_supports(tl_interpreter *it, const tl_node *node, char *why, size_t w
     case OP_MEAN: case OP_SUB: case OP_SQUEEZE: case OP_PRELU: case OP_PADV2: case OP_RESIZE_NEAREST:
     case OP_HARD_SWISH: break;
     default: {
-        const char *name = op == 32 ? node->custom_name : tl_builtin_get_name(op);
+        const char *name = op == 32 ? tl_node_custom_name(it, node) : tl_builtin_get_name(op);
         if (out && out->is_constant) return refuse(why, why_size, "computed once at allocation (a constant)");
         snprintf(why, why_size, "no GPU kernel for %s", name ? name : "this operator");
         return 0;

@@ -82,7 +82,6 @@ tl_status tl_signal_filter_bank_spectral_subtraction_prepare(tl_interpreter *it,
     d->bits = (uint32_t)v[6];
     d->estimate = tl_alloc_persistent(it, (size_t)d->channels * sizeof *d->estimate + 1);
     if (!d->estimate) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "noise estimate");
-    node->reset = spectral_subtraction_reset;
     node->eval = tl_signal_filter_bank_spectral_subtraction_eval_u32;
-    return TL_STATUS_OK;
+    return tl_node_on_reset(it, node, spectral_subtraction_reset);
 }

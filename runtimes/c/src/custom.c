@@ -96,7 +96,7 @@ static tl_status registered_eval(tl_interpreter *it, tl_node *node) {
 }
 
 tl_status tl_registered_custom_prepare(tl_interpreter *it, tl_node *node) {
-    const tl_custom_op *op = tl_find_registered_custom(it, node->custom_name);
+    const tl_custom_op *op = tl_find_registered_custom(it, tl_node_custom_name(it, node));
     custom_node *c = tl_alloc_persistent(it, sizeof *c);
     tl_status st;
     if (op == NULL) return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED, "no kernel for this custom operator");

@@ -99,6 +99,14 @@ static tl_status make_boundary(tl_interpreter *it, const tl_subgraph *sg, struct
     return TL_STATUS_OK;
 }
 
+/* A delegated node's op data is its partition's now: its kernel's reset must no longer run. */
+static void drop_reset(tl_interpreter *it, const tl_node *node) {
+    tl_reset_link **r = &it->resets;
+    while (*r)
+        if ((*r)->node == node) *r = (*r)->next;
+        else r = &(*r)->next;
+}
+
 tl_status tl_delegate_apply(tl_interpreter *it) {
     tl_subgraph *sg = &it->subgraphs[0];
     tl_delegate *d = it->delegate;
@@ -140,7 +148,7 @@ tl_status tl_delegate_apply(tl_interpreter *it) {
         for (k = r->pub.first_node; k < i; k++) {
             sg->nodes[k].eval = k == r->pub.first_node ? run_partition : inside_partition;
             sg->nodes[k].op_data = r;
-            sg->nodes[k].reset = NULL;
+            drop_reset(it, &sg->nodes[k]);
         }
         run++;
     }

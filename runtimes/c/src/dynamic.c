@@ -34,7 +34,7 @@ static tl_dynamic_node *record(tl_interpreter *it, const tl_node *node) {
 
 /* The first input of `node` that an earlier node of its subgraph shapes at invoke, or NULL. */
 static const tl_tensor *dynamic_input(tl_interpreter *it, const tl_node *node) {
-    const tl_subgraph *sg = node->subgraph;
+    const tl_subgraph *sg = tl_node_subgraph(it, node);
     uint32_t i, k;
     int32_t n;
     for (i = 0; i < node->inputs.len; i++) {

@@ -28,9 +28,9 @@ tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, con
         snprintf(it->error, sizeof it->error, "%s%s%s", tl_status_message(status), *detail ? ": " : "", detail);
         return status;
     }
-    index = (long)(node - node->subgraph->nodes);
-    if (node->subgraph->index != 0) snprintf(where, sizeof where, "subgraph %ld ", (long)node->subgraph->index);
-    name = node->builtin == BUILTIN_CUSTOM ? node->custom_name : tl_builtin_get_name(node->builtin);
+    index = (long)(node - tl_node_subgraph(it, node)->nodes);
+    if (node->subgraph != 0) snprintf(where, sizeof where, "subgraph %ld ", (long)node->subgraph);
+    name = node->builtin == BUILTIN_CUSTOM ? tl_node_custom_name(it, node) : tl_builtin_get_name(node->builtin);
     if (node->builtin == BUILTIN_CUSTOM)
         snprintf(it->error, sizeof it->error, "%snode %ld (CUSTOM %s): %s: %s", where, index, name ? name : "?",
                  tl_status_message(status), detail);
@@ -74,22 +74,37 @@ float tl_tensor_scale(const tl_tensor *t, int32_t channel) {
     return t->scale;
 }
 
+const char *tl_node_custom_name(const tl_interpreter *it, const tl_node *node) {
+    return node->custom_name ? (const char *)(it->fb.buf + node->custom_name) : NULL;
+}
+
+tl_status tl_node_on_reset(tl_interpreter *it, tl_node *node, tl_reset_fn reset) {
+    tl_reset_link *r;
+    if (it->allocated) return TL_STATUS_OK; /* prepared again at invoke (dynamic.c): its record stands */
+    r = tl_alloc_persistent(it, sizeof *r);
+    if (r == NULL) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "reset record");
+    r->node = node;
+    r->reset = reset;
+    r->next = it->resets;
+    it->resets = r;
+    return TL_STATUS_OK;
+}
+
 int32_t tl_node_num_inputs(const tl_node *node) { return (int32_t)node->inputs.len; }
 int32_t tl_node_num_outputs(const tl_node *node) { return (int32_t)node->outputs.len; }
 
 tl_tensor *tl_node_tensor(tl_interpreter *it, const tl_node *node, int32_t index) {
-    (void)it;
-    return tl_subgraph_tensor(node->subgraph, index);
+    return tl_subgraph_tensor(tl_node_subgraph(it, node), index);
 }
 
 tl_tensor *tl_node_input(tl_interpreter *it, const tl_node *node, int32_t i) {
     if (i < 0 || (uint32_t)i >= node->inputs.len) return NULL;
-    return tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)i));
+    return tl_subgraph_tensor(tl_node_subgraph(it, node), tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)i));
 }
 
 tl_tensor *tl_node_output(tl_interpreter *it, const tl_node *node, int32_t i) {
     if (i < 0 || (uint32_t)i >= node->outputs.len) return NULL;
-    return tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)i));
+    return tl_subgraph_tensor(tl_node_subgraph(it, node), tl_fb_vec_i32(&it->fb, node->outputs, (uint32_t)i));
 }
 
 tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver *resolver, void *arena,
@@ -110,7 +125,6 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     arena_bytes &= ~(size_t)15u;
     it = (tl_interpreter *)(aligned + arena_bytes - ((sizeof(tl_interpreter) + 15u) & ~(size_t)15u));
     memset(it, 0, sizeof *it);
-    it->model = *model;
     it->arena = (uint8_t *)aligned;
     it->arena_bytes = arena_bytes;
     it->tail = (size_t)((uintptr_t)it->arena + arena_bytes - (uintptr_t)it);
@@ -132,10 +146,10 @@ tl_interpreter *tl_interpreter_init(const tl_model *model, const tl_op_resolver 
     return it; /* on failure too, so tl_interpreter_error_message can say what is wrong */
 }
 
-static tl_status set_option(tl_interpreter *it, int *option, int enable) {
+static tl_status set_option(tl_interpreter *it, uint8_t *option, int enable) {
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (it->allocated) return tl_fail(it, NULL, TL_STATUS_BAD_ARGUMENT, "options must be set before allocate_tensors");
-    *option = enable != 0;
+    *option = (uint8_t)(enable != 0);
     return TL_STATUS_OK;
 }
 
@@ -193,6 +207,7 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
         it->tail_mark = (uint32_t)it->tail;
     }
     it->tail = it->tail_mark;
+    it->resets = NULL; /* they lay in the tail given back */
     tl_state_begin(it); /* the head: 0, or past the state kept from an earlier allocation (state.c) */
     tl_shapes_clear_folded(it);
     if (it->resized) TRY(tl_shapes_reset(it));
@@ -212,6 +227,7 @@ tl_status tl_interpreter_set_max_while_iterations(tl_interpreter *it, uint32_t l
 }
 
 tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
+    const tl_reset_link *r;
     int32_t s, i;
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
     if (!it->allocated) return tl_fail(it, NULL, TL_STATUS_NOT_ALLOCATED, NULL);
@@ -221,12 +237,7 @@ tl_status tl_interpreter_reset_variables(tl_interpreter *it) {
             if (t->is_variable && !t->is_constant && t->data) /* int8 state starts at its zero point, as in LiteRT and TFLM */
                 memset(t->data, t->type == TL_TYPE_INT8 ? (int)(t->zero_point & 0xFF) : 0, t->bytes);
         }
-    for (s = 0; s < it->n_subgraphs; s++) /* state kernels keep in op data (prepared nodes only) */
-        if (it->subgraphs[s].state == 2)
-            for (i = 0; i < it->subgraphs[s].n_nodes; i++) {
-                tl_node *node = &it->subgraphs[s].nodes[i];
-                if (node->reset) node->reset(it, node);
-            }
+    for (r = it->resets; r; r = r->next) r->reset(it, r->node); /* state kernels keep in op data */
     return TL_STATUS_OK;
 }
 
@@ -321,7 +332,7 @@ int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32
 const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t sg, int32_t index) {
     const tl_node *node = node_at(it, sg, index);
     if (node == NULL) return NULL;
-    return node->builtin == BUILTIN_CUSTOM ? node->custom_name : tl_builtin_get_name(node->builtin);
+    return node->builtin == BUILTIN_CUSTOM ? tl_node_custom_name(it, node) : tl_builtin_get_name(node->builtin);
 }
 
 int32_t tl_interpreter_get_node_count(const tl_interpreter *it) { return tl_interpreter_get_subgraph_node_count(it, 0); }

@@ -25,28 +25,35 @@ typedef tl_status (*tl_eval_fn)(tl_interpreter *it, struct tl_node *node);
 /* A kernel's entry point, tl_<stem>_prepare in kernels/<stem>.c (declared below from the op tables). */
 typedef tl_status (*tl_prepare_fn)(tl_interpreter *it, struct tl_node *node);
 
-/* One per operator of the model, in the arena's tail (104 bytes with 64-bit pointers, 80 with
- * 32-bit ones): what eval needs, and where in the model the rest is. */
+/* One per operator of the model, in the arena's tail (80 bytes with 64-bit pointers, 72 with
+ * 32-bit ones): what eval needs, and where in the model the rest is. Kept small, as every operator
+ * has one: what only some nodes need lives elsewhere (a kernel's reset in a list, tl_node_on_reset). */
 typedef struct tl_node {
-    int32_t builtin;
+    int16_t builtin;        /* the schema's codes are below 256; read_node refuses any above 32767 */
+    uint16_t subgraph;      /* index of the subgraph holding this node (its tensor indices refer to it) */
     tl_fb_table options;    /* builtin_options, or builtin_options_2 (STABLEHLO_*, REDUCE_WINDOW); pos 0: absent */
     uint8_t options_type;
     uint8_t n_callees;
     uint8_t dynamic;        /* TL_NODE_VALUE_SHAPED | TL_NODE_RESHAPED (dynamic.c), set in prepare */
-    int32_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
+    uint16_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
     tl_fb_vec inputs, outputs, intermediates;
     tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
     uint32_t dynamic_record;   /* TL_NODE_RESHAPED: it->tail just after its record was allocated (dynamic.c) */
-    const char *custom_name;  /* CUSTOM ops: the operator code's custom_code */
+    uint32_t custom_name;      /* CUSTOM ops: position of the operator code's custom_code in the model (0: none) */
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
      * optimized variant picked by a shape check); every prepare sets it. */
     tl_eval_fn eval;
     void *op_data;          /* persistent data written by prepare */
-    /* Kernels that keep state in op data across invokes (not in variable tensors) set this in
-     * prepare: tl_interpreter_reset_variables (also run at the end of allocation) calls it. */
-    void (*reset)(struct tl_interpreter *it, struct tl_node *node);
-    struct tl_subgraph *subgraph;  /* the subgraph holding this node (its tensor indices refer to it) */
 } tl_node;
+
+/* Kernels that keep state in op data across invokes (not in variable tensors) register this in
+ * prepare: tl_interpreter_reset_variables (also run at the end of allocation) calls it. */
+typedef void (*tl_reset_fn)(tl_interpreter *it, tl_node *node);
+typedef struct tl_reset_link {
+    tl_node *node;
+    tl_reset_fn reset;
+    struct tl_reset_link *next;
+} tl_reset_link;
 
 /* Scratch memory a kernel asks for in prepare and uses in eval: planned with the activations
  * (live only while its node runs), so its contents do not survive between invokes. */
@@ -71,9 +78,8 @@ typedef struct tl_subgraph {
     int32_t height;         /* longest chain of nested subgraph calls starting here (1: calls none) */
 } tl_subgraph;
 
-struct tl_interpreter {
-    tl_model model;
-    tl_fb fb;
+struct tl_interpreter { /* in the arena's tail: small fields packed together */
+    tl_fb fb;               /* the model's bytes */
     uint8_t *arena;
     size_t arena_bytes;
     size_t tail;            /* persistent data occupies arena[arena_bytes - tail, arena_bytes) */
@@ -88,18 +94,19 @@ struct tl_interpreter {
     tl_fb_vec offline_plan;
     const int32_t *allowed;  /* op resolver restriction (NULL: all builtins) */
     int32_t n_allowed;
-    int allocated;
-    tl_scratch *scratch;    /* requests made in prepare, newest first */
-    int preserve_all_tensors;
-    int reference_kernels;
-    int no_weight_packing;  /* tl_interpreter_set_pack_weights(it, 0): optimized kernels that repack weights step aside */
     uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
+    tl_scratch *scratch;    /* requests made in prepare, newest first */
+    tl_reset_link *resets;  /* kernels' resets registered in prepare (tl_node_on_reset), newest first */
     tl_thread_pool *pool;   /* optimized kernels' tasks run there (NULL: in the calling thread) */
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
     struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
     struct custom_link *custom_ops; /* the application's custom ops, resolver's and interpreter's (custom.c) */
     uint32_t tail_mark;     /* the tail before the first allocation (tables: far below 4 GB); each starts again from it */
+    uint8_t allocated;
+    uint8_t preserve_all_tensors;
+    uint8_t reference_kernels;
+    uint8_t no_weight_packing; /* tl_interpreter_set_pack_weights(it, 0): optimized kernels that repack weights step aside */
     uint8_t broken;         /* the model could not be read: only the error message is valid */
     uint8_t resized;        /* an input was resized: allocation propagates shapes (resize.c) */
     uint8_t state_kept;     /* the arena's start holds kernels' state from an earlier allocation (state.c) */
@@ -128,6 +135,13 @@ tl_prepare_fn tl_find_custom_kernel(const char *code);
 /* Reads every subgraph's tensor and node tables, the signatures and the offline memory plan
  * into the interpreter (model.c); errors are recorded with tl_fail. */
 tl_status tl_model_read_graph(tl_interpreter *it);
+
+/* The subgraph holding the node; the node's custom_code (CUSTOM operators; NULL: none). */
+#define tl_node_subgraph(it, node) (&(it)->subgraphs[(node)->subgraph])
+const char *tl_node_custom_name(const tl_interpreter *it, const tl_node *node);
+/* Registers the node's reset (see tl_reset_fn) in prepare, after the prepare's last tl_alloc_persistent (a node
+ * prepared again at invoke allocates its op data again in the same place; this record must lie below it). */
+tl_status tl_node_on_reset(tl_interpreter *it, tl_node *node, tl_reset_fn reset);
 
 /* Tensors of a node; NULL for an optional input given as -1 or an index out of range. */
 int32_t tl_node_num_inputs(const tl_node *node);
@@ -199,7 +213,7 @@ tl_scratch *tl_dynamic_scratch(tl_interpreter *it, const tl_node *node, size_t b
  * place); *fresh 1 when it is new (zeroed), 0 when an earlier allocation left it with its values. NULL when the
  * arena is full. tl_state_begin and tl_state_end frame an allocation (interpreter.c). */
 void *tl_alloc_state(tl_interpreter *it, uint32_t key, size_t bytes, int *fresh);
-uint32_t tl_state_key(const tl_node *node);
+uint32_t tl_state_key(const tl_interpreter *it, const tl_node *node);
 void tl_state_begin(tl_interpreter *it);
 void tl_state_end(tl_interpreter *it);
 

@@ -153,6 +153,8 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
 
 static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, tl_node *node) {
     const tl_fb *fb = &it->fb;
+    const tl_subgraph *sg = tl_node_subgraph(it, node);
+    const char *custom_name;
     tl_fb_table code;
     uint32_t opcode, k;
     int8_t deprecated;
@@ -163,9 +165,11 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     TRY(tl_fb_i8(fb, code, OPCODE_DEPRECATED, 0, &deprecated));
     TRY(tl_fb_i32(fb, code, OPCODE_BUILTIN, 0, &builtin));
     TRY(tl_fb_i32(fb, code, OPCODE_VERSION, 1, &version)); /* checked, not kept: no kernel needs it */
-    TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &node->custom_name));
+    TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &custom_name));
+    node->custom_name = custom_name ? (uint32_t)(custom_name - (const char *)fb->buf) : 0;
     /* Codes >= 127 live only in builtin_code; old files set only the deprecated byte. */
-    node->builtin = builtin > deprecated ? builtin : deprecated;
+    if (builtin > 32767) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "builtin code above 32767");
+    node->builtin = (int16_t)(builtin > deprecated ? builtin : deprecated);
     TRY(tl_fb_vec_field(fb, ot, OP_INPUTS, 4, &node->inputs));
     TRY(tl_fb_vec_field(fb, ot, OP_OUTPUTS, 4, &node->outputs));
     TRY(tl_fb_vec_field(fb, ot, OP_INTERMEDIATES, 4, &node->intermediates));
@@ -177,14 +181,14 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     if (!node->options.pos) TRY(tl_fb_table_field(fb, ot, OP_OPTIONS_2, &node->options));
     for (k = 0; k < node->inputs.len; k++) {
         int32_t idx = tl_fb_vec_i32(fb, node->inputs, k);
-        if (idx != -1 && !tl_subgraph_tensor(node->subgraph, idx))
+        if (idx != -1 && !tl_subgraph_tensor(sg, idx))
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "input tensor index");
     }
     for (k = 0; k < node->intermediates.len; k++)
-        if (!tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(fb, node->intermediates, k)))
+        if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, node->intermediates, k)))
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "intermediate tensor index");
     for (k = 0; k < node->outputs.len; k++) {
-        const tl_tensor *t = tl_subgraph_tensor(node->subgraph, tl_fb_vec_i32(fb, node->outputs, k));
+        const tl_tensor *t = tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, node->outputs, k));
         if (!t) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "output tensor index");
         if (t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "writes into a constant tensor");
     }
@@ -253,7 +257,7 @@ static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec co
         if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, sg->outputs, i)))
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph output index");
     for (i = 0; i < operators.len; i++) {
-        sg->nodes[i].subgraph = sg;
+        sg->nodes[i].subgraph = (uint16_t)sg->index; /* below 65536 (tl_model_read_graph) */
         TRY(tl_fb_vec_table(fb, operators, i, &ot));
         TRY(read_node(it, ot, codes, &sg->nodes[i]));
     }
@@ -340,7 +344,7 @@ int32_t tl_interpreter_get_signature_subgraph(const tl_interpreter *it, int32_t 
     tl_fb_table sig;
     uint32_t sg;
     if (!signature_table(it, s, &sig) || tl_fb_u32(&it->fb, sig, SIG_SUBGRAPH, 0, &sg) != TL_STATUS_OK) return -1;
-    return sg < it->model.subgraph_count ? (int32_t)sg : -1;
+    return sg < (uint32_t)it->n_subgraphs ? (int32_t)sg : -1;
 }
 
 int32_t tl_interpreter_get_signature_input_count(const tl_interpreter *it, int32_t s) {

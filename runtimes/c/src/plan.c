@@ -205,7 +205,7 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
         tl_plan_buffer *b = &L.bufs[L.count++];
         memset(b, 0, sizeof *b);
         b->bytes = (uint32_t)sc->bytes; /* tl_request_scratch refuses 2^31 and more */
-        k = L.node_base[sc->node->subgraph->index] + (int32_t)(sc->node - sc->node->subgraph->nodes);
+        k = L.node_base[sc->node->subgraph] + (int32_t)(sc->node - it->subgraphs[sc->node->subgraph].nodes);
         b->first = L.span[2 * k];
         b->last = L.span[2 * k + 1];
         if (b->last < b->first) { /* not on the walk (cannot happen: prepared nodes are reachable) */

@@ -181,7 +181,7 @@ static int inputs_as_in_model(tl_interpreter *it, const tl_node *node) {
         const tl_tensor *t = tl_node_input(it, node, k);
         int32_t index = tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)k);
         if (t == NULL || t->is_constant == TL_CONSTANT_MODEL) continue;
-        rank = tl_model_tensor_shape(it, node->subgraph->index, index, 0, dims);
+        rank = tl_model_tensor_shape(it, node->subgraph, index, 0, dims);
         if (rank != t->ndim || memcmp(dims, t->dims, sizeof(int32_t) * (size_t)rank) != 0) return 0;
     }
     return 1;

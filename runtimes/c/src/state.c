@@ -63,6 +63,6 @@ void *tl_alloc_state(tl_interpreter *it, uint32_t key, size_t bytes, int *fresh)
     return item + 1;
 }
 
-uint32_t tl_state_key(const tl_node *node) {
-    return (uint32_t)node->subgraph->index * 65536u + (uint32_t)(node - node->subgraph->nodes);
+uint32_t tl_state_key(const tl_interpreter *it, const tl_node *node) {
+    return (uint32_t)node->subgraph * 65536u + (uint32_t)(node - tl_node_subgraph(it, node)->nodes);
 }

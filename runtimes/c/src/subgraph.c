@@ -40,11 +40,11 @@ static int allowed(const tl_interpreter *it, int32_t builtin) {
  * (a resolver lets them through when it lists code 32). */
 static tl_prepare_fn kernel_of(const tl_interpreter *it, const tl_node *node, tl_prepare_fn *found) {
     tl_prepare_fn k;
-    if (node->builtin == BUILTIN_CUSTOM && tl_find_registered_custom(it, node->custom_name)) { /* custom.c */
+    if (node->builtin == BUILTIN_CUSTOM && tl_find_registered_custom(it, tl_node_custom_name(it, node))) { /* custom.c */
         if (found) *found = tl_registered_custom_prepare;
         return tl_registered_custom_prepare;
     }
-    k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(node->custom_name) : tl_find_kernel(node->builtin);
+    k = node->builtin == BUILTIN_CUSTOM ? tl_find_custom_kernel(tl_node_custom_name(it, node)) : tl_find_kernel(node->builtin);
     if (found) *found = k;
     return allowed(it, node->builtin) ? k : NULL;
 }
@@ -56,7 +56,6 @@ static tl_status prepare_nodes(tl_interpreter *it, tl_subgraph *sg) {
         tl_node *node = &sg->nodes[i];
         tl_prepare_fn k;
         node->eval = NULL;
-        node->reset = NULL;
         node->dynamic = 0;
         if (kernel_of(it, node, &k) == NULL)
             return tl_fail(it, node, TL_STATUS_OP_UNSUPPORTED,
@@ -114,7 +113,7 @@ tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
 }
 
 tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out) {
-    tl_subgraph *sg, *caller = node->subgraph;
+    tl_subgraph *sg, *caller = tl_node_subgraph(it, node);
     int32_t i;
     *out = NULL;
     if (index < 0 || index >= it->n_subgraphs)
@@ -143,7 +142,7 @@ tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, 
     if (sg->height + 1 > caller->height) caller->height = sg->height + 1;
     if (caller->height > TL_MAX_SUBGRAPH_DEPTH)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "subgraph calls nest more than 16 deep");
-    node->callees[node->n_callees++] = index;
+    node->callees[node->n_callees++] = (uint16_t)index; /* below n_subgraphs, at most 65536 */
     *out = sg;
     return TL_STATUS_OK;
 }

@@ -59,7 +59,7 @@ static tl_resource_var *resolve(tl_interpreter *it, const tl_subgraph *sg, int32
 
 tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t index, const tl_tensor *t,
                            tl_resource_var **out) {
-    const tl_subgraph *sg = node->subgraph;
+    const tl_subgraph *sg = tl_node_subgraph(it, node);
     int32_t handle = index < (int32_t)node->inputs.len ? tl_fb_vec_i32(&it->fb, node->inputs, (uint32_t)index) : -1;
     tl_resource_var *v;
     *out = NULL;
@@ -80,7 +80,7 @@ tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t inde
         if (tl_type_size(t->type) == 0)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "resource variables of this type are not supported");
         int fresh; /* keyed by the first node binding it: the same node in the next allocation */
-        v->data = tl_alloc_state(it, tl_state_key(node), (size_t)t->bytes + 1, &fresh);
+        v->data = tl_alloc_state(it, tl_state_key(it, node), (size_t)t->bytes + 1, &fresh);
         if (!v->data) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "resource variable");
         v->initialized = (uint8_t *)v->data + t->bytes;
     } else if (v->type != t->type || v->ndim != t->ndim || memcmp(v->dims, t->dims, sizeof v->dims) != 0) {

@@ -5,7 +5,7 @@
 #include "value_shaped.h"
 
 tl_status tl_value_shaped_output(tl_interpreter *it, tl_node *node, int32_t k, const int32_t *bound, int32_t ndim) {
-    if (!node->subgraph->entry)
+    if (!tl_node_subgraph(it, node)->entry)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "an output whose shape depends on input values, inside a called subgraph (memory is planned "
                        "before invoke)");
