@@ -35,21 +35,22 @@ typedef struct {
 } dw_s8_opt;
 
 void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias) {
-    const int32_t c_all = d->out_c, blocks = (c_all + TL_DWP_CB - 1) / TL_DWP_CB;
+    const int32_t c_all = d->out_c, blocks = p->flat ? 1 : (c_all + TL_DWP_CB - 1) / TL_DWP_CB;
     const int32_t kh = d->win.filter_h, kw = d->win.filter_w, pairs = (kh + 1) / 2;
+    const int32_t zp_bytes = p->flat ? d->in_w * c_all : c_all;
     int32_t blk, half, i, t, k, r;
     p->conv = d;
     p->pairs = pairs;
     p->left = 0;
-    for (i = 0; i < c_all; i++) {
-        p->zp[i] = (int8_t)-d->in_offset;
+    for (i = 0; i < zp_bytes; i++) p->zp[i] = (int8_t)-d->in_offset;
+    for (i = 0; i < c_all; i++)
         if (d->shift[i] > 0) p->left = 1;
-    }
     for (blk = 0; blk < blocks; blk++)
         for (half = 0; half < 2; half++)
             for (i = 0; i < 16; i++) {
                 /* int32 lane i of this half holds channel 8 * (i / 4) + 4 * half + i % 4 of the block */
-                const int32_t ch = blk * TL_DWP_CB + 8 * (i / 4) + 4 * half + i % 4, lane = blk * TL_DWP_CB + half * 16 + i;
+                const int32_t v = 8 * (i / 4) + 4 * half + i % 4, lane = blk * TL_DWP_CB + half * 16 + i;
+                const int32_t ch = p->flat ? v % c_all : blk * TL_DWP_CB + v;
                 const int in = ch < c_all;
                 int32_t wsum = 0;
                 for (t = 0; t < kh * kw; t++) wsum += in ? f[(int64_t)t * c_all + ch] : 0;
@@ -175,21 +176,29 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
     o->run_pairs = NULL;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     /* windows up to 7x7 at dilation 1, AVX-512: weights packed as int16 pairs (depthwise_s8.h); the zero
-     * point a tap outside the input reads must be an int8 */
-    if ((it->cpu & TL_CPU_AVX512) && !it->no_weight_packing && d->win.filter_h <= TL_DWP_MAX_SIDE &&
-        d->win.filter_w <= TL_DWP_MAX_SIDE && d->win.dil_h == 1 && d->win.dil_w == 1 && d->in_offset >= -127 &&
-        d->in_offset <= 128) {
-        const size_t blocks = (size_t)(d->out_c + TL_DWP_CB - 1) / TL_DWP_CB, lanes = blocks * TL_DWP_CB;
+     * point a tap outside the input reads must be an int8. Not at 16 channels or fewer, which would leave half
+     * its 32-lane blocks or more empty: the 16-lane kernel measured faster there (id_model's 48x48x8, 24x24x16),
+     * unless rows run flat (stride 1 without column padding: id_model's 96x96x4 and x8) */
+    const int flat = TL_DWP_CB % d->out_c == 0 && d->win.stride_w == 1 && d->win.pad_w == 0 &&
+           d->win.out_w - 1 + d->win.filter_w <= d->in_w; /* few channels, rows as runs (depthwise_s8.h) */
+    if ((it->cpu & TL_CPU_AVX512) && !it->no_weight_packing && (d->out_c > 16 || flat) &&
+        d->win.filter_h <= TL_DWP_MAX_SIDE && d->win.filter_w <= TL_DWP_MAX_SIDE && d->win.dil_h == 1 &&
+        d->win.dil_w == 1 && d->in_offset >= -127 && d->in_offset <= 128) {
+        const size_t blocks = flat ? 1 : (size_t)(d->out_c + TL_DWP_CB - 1) / TL_DWP_CB, lanes = blocks * TL_DWP_CB;
         o->pairs.w = tl_alloc_persistent(it, lanes * (size_t)(d->win.filter_w * ((d->win.filter_h + 1) / 2) * 2) *
                                                  sizeof(int16_t));
         o->pairs.bias = tl_alloc_persistent(it, lanes * sizeof(int32_t));
         o->pairs.mult = tl_alloc_persistent(it, lanes * sizeof(int32_t));
         o->pairs.shift = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->pairs.zp = tl_alloc_persistent(it, (size_t)d->out_c);
+        o->pairs.zp = tl_alloc_persistent(it, (size_t)d->out_c * (size_t)(flat ? d->in_w : 1));
+        o->pairs.flat = flat;
         if (!o->pairs.w || !o->pairs.bias || !o->pairs.mult || !o->pairs.shift || !o->pairs.zp)
             return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D packed weights");
         tl_dw_s8_pairs_pack(&o->pairs, d, tl_node_input(it, node, 1)->data, bias);
-        o->run_pairs = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw_s8_pairs_avx512vnni : tl_dw_s8_pairs_avx512;
+        if (flat)
+            o->run_pairs = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw_s8_flat_avx512vnni : tl_dw_s8_flat_avx512;
+        else
+            o->run_pairs = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw_s8_pairs_avx512vnni : tl_dw_s8_pairs_avx512;
     }
 #endif
     if (d->depth_mult != 1) {

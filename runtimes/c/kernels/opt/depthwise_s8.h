@@ -37,12 +37,20 @@ typedef struct {
     int32_t *shift;    /* [blocks][32], permuted */
     int8_t *zp;        /* out_c bytes of the input zero point: what a tap outside the input reads */
     int32_t pairs;     /* (kh + 1) / 2 */
+    int flat;          /* tl_dw_s8_flat_*: one block whose virtual lane v is channel v % out_c (out_c divides 32);
+                        * zp then holds in_w * out_c bytes, a whole row */
     int left;          /* some channel shifts left */
 } tl_dw_s8_pairs;
 
 /* Fills `p` (its arrays allocated for ceil(out_c / 32) blocks) from the filter f [1, kh, kw, out_c] and the
  * bias (NULL: none), and the geometry and multipliers in `d`; portable C. */
 void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t *f, const int32_t *bias);
+/* Few channels (out_c 1, 2, 4, 8 or 16), stride_w 1, no column padding: an output row is one run of
+ * out_w * out_c bytes and each window column reads the input row's run kx * out_c bytes on, so 32 lanes hold
+ * 32 / out_c pixels, with `p` packed flat (one block; the weights repeat every out_c lanes). */
+void tl_dw_s8_flat_avx512(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
+void tl_dw_s8_flat_avx512vnni(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row,
+    int64_t last_row);
 void tl_dw_s8_pairs_avx512(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row, int64_t last_row);
 void tl_dw_s8_pairs_avx512vnni(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row,
     int64_t last_row);

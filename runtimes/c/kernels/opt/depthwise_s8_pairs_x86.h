@@ -260,6 +260,49 @@ DWP_TARGET void DWP_NAME(tl_dw_s8_pairs)(const tl_dw_s8_pairs *p, const int8_t *
     }
 }
 
+/* Few channels as runs (tl_dw_s8_flat_* in depthwise_s8.h): per output row, blocks of 32 bytes of the run. */
+DWP_TARGET void DWP_NAME(tl_dw_s8_flat)(const tl_dw_s8_pairs *p, const int8_t *x, int8_t *y, int64_t first_row,
+                                        int64_t last_row) {
+    const tl_conv_data *d = p->conv;
+    const tl_window *win = &d->win;
+    const int32_t c_all = d->out_c, kh = win->filter_h, kw = win->filter_w, pairs = p->pairs;
+    const int32_t run = win->out_w * c_all;
+    const __m512i zero = _mm512_setzero_si512(), out_offset = _mm512_set1_epi16((int16_t)d->out_offset);
+    const __m256i q_lo = _mm256_set1_epi8((int8_t)d->q_lo), q_hi = _mm256_set1_epi8((int8_t)d->q_hi);
+    const int16_t *wp = p->w;
+    const __m512i b_lo = _mm512_loadu_si512(p->bias), b_hi = _mm512_loadu_si512(p->bias + 16);
+    tl_requant_512 q[2];
+    int64_t line;
+    int32_t at, k, r, ky;
+    q[0] = tl_requant_512_setup(_mm512_loadu_si512(p->mult), _mm512_loadu_si512(p->shift));
+    q[1] = tl_requant_512_setup(_mm512_loadu_si512(p->mult + 16), _mm512_loadu_si512(p->shift + 16));
+    for (line = first_row; line < last_row; line++) {
+        const int32_t b = (int32_t)(line / win->out_h), oy = (int32_t)(line % win->out_h);
+        const int32_t iy0 = oy * win->stride_h - win->pad_h;
+        int8_t *out_row = y + ((int64_t)b * win->out_h + oy) * run;
+        const int8_t *rows[TL_DWP_MAX_SIDE];
+        for (ky = 0; ky < kh; ky++) {
+            const int32_t iy = iy0 + ky;
+            rows[ky] = iy >= 0 && iy < d->in_h ? x + ((int64_t)b * d->in_h + iy) * d->in_w * c_all : p->zp;
+        }
+        for (at = 0; at < run; at += TL_DWP_CB) {
+            const int tail = run - at < TL_DWP_CB;
+            const __mmask32 m = (__mmask32)(tail ? (1u << (run - at)) - 1u : 0xFFFFFFFFu);
+            __m512i lo = b_lo, hi = b_hi;
+            for (k = 0; k < kw; k++)
+                for (r = 0; r < pairs; r++) {
+                    const __m512i a = DW3_LOAD(rows[2 * r] + at + k * c_all);
+                    const __m512i bb = 2 * r + 1 < kh ? DW3_LOAD(rows[2 * r + 1] + at + k * c_all) : zero;
+                    const __m512i u0 = _mm512_unpacklo_epi16(a, bb), u1 = _mm512_unpackhi_epi16(a, bb);
+                    const int16_t *w_ = wp + (((int64_t)k * pairs + r) * 2) * 32;
+                    lo = DWP_DOT(lo, u0, _mm512_loadu_si512(w_));
+                    hi = DWP_DOT(hi, u1, _mm512_loadu_si512(w_ + 32));
+                }
+            DWP_NAME(dwp_store)(out_row + at, lo, hi, q, p->left, out_offset, q_lo, q_hi, m, tail);
+        }
+    }
+}
+
 #undef DW3_COLUMN
 #undef DW3_MAC
 #undef DW3_LOAD
