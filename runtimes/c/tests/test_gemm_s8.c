@@ -44,7 +44,7 @@ static int check(const char *tier, uint32_t needs, int32_t m, int32_t n, int32_t
     p.out_offset = (int32_t)(next(&seed) % 256) - 128;
     p.q_lo = -128 + (int32_t)(next(&seed) % 3) * 20;
     p.q_hi = 127 - (int32_t)(next(&seed) % 3) * 20;
-    tl_gemm_s8_rq_build(rq, n, mult, shift, p.out_offset);
+    tl_gemm_s8_rq_build(rq, n, mult, shift, p.out_offset, (int64_t)k * 255 * 128 + 100000);
     p.rq = with_rq ? rq : NULL;
     tl_gemm_s8_pack_for(needs, packed, w, n, k);
     gemm(m, n, k, a, k, &p, c, ldc, scratch);

@@ -1,10 +1,11 @@
 /* The int8 GEMM's single-rounding requantization (gemm_s8.h's identity, tl_gemm_s8_rq_build and
  * requant_x86.h's vector code) against the scalar tl_multiply_by_quantized_multiplier plus the
- * output offset: random accumulators (small ones, whose products land on the roundings' ties often,
- * and the int32 extremes), multipliers in [2^30, 2^31) with 2^30 itself (whose products tie often),
- * shifts over [-31, 7] and offsets over [-128, 128]. A panel with any shift outside [-23, -1], or an
- * offset of 129 or -129, must be marked unusable; every usable lane must give the reference's value.
- * Both tiers: tl_requant_512_rq with AVX-512 and tl_requant_256_rq with AVX2, each where the CPU has it. */
+ * output offset: random accumulators below 2^30 in magnitude (small ones, whose products land on the
+ * roundings' ties often, and the bound's extremes), multipliers in [2^30, 2^31) with 2^30 itself
+ * (whose products tie often), shifts over [-31, 7] and offsets over [-128, 128]. A panel with any
+ * shift outside [-22, -1], an offset of 129 or -129, or an accumulator bound of 2^30 must be marked
+ * unusable; every usable lane must give the reference's value. Both tiers: tl_requant_512_rq with
+ * AVX-512 and tl_requant_256_rq with AVX2, each where the CPU has it. */
 #include <stdio.h>
 
 #include "../kernels/common/quant_math.h"
@@ -21,19 +22,20 @@ static uint32_t next(uint32_t *s) {
     return *s;
 }
 
+/* |acc| below 2^30, the table's bound: its extremes, ties' neighbourhood (small values) and random ones */
 static int32_t pick_acc(uint32_t *seed, int32_t j) {
+    const int32_t most = (1 << 30) - 1;
     uint32_t kind = next(seed) % 8;
-    if (kind == 0) return (int32_t)next(seed);
-    if (kind == 1) return j & 1 ? INT32_MAX : INT32_MIN;
-    if (kind == 2) return (int32_t)(next(seed) % 3) - 1 + (j & 1 ? INT32_MIN + 1 : INT32_MAX - 1);
+    if (kind == 0) return (int32_t)(next(seed) % (2u * (uint32_t)most + 1u)) - most;
+    if (kind == 1) return j & 1 ? most : -most;
+    if (kind == 2) return (int32_t)(next(seed) % 3) - 1 + (j & 1 ? -most + 1 : most - 1);
     if (kind <= 5) return (int32_t)(next(seed) % 2001) - 1000;
     return (int32_t)(next(seed) % 2000001) - 1000000;
 }
 
 AVX512 static void apply512(const int32_t *acc, const int32_t *mult, const tl_gemm_s8_rq *rq, int32_t *got) {
     const __m512i m = _mm512_loadu_si512(mult);
-    _mm512_storeu_si512(got, tl_requant_512_rq(_mm512_loadu_si512(acc), m, _mm512_srli_epi64(m, 32), rq,
-                                               _mm512_set1_epi64((int64_t)1 << 31)));
+    _mm512_storeu_si512(got, tl_requant_512_rq(_mm512_loadu_si512(acc), m, _mm512_srli_epi64(m, 32), rq));
 }
 
 AVX2 static void apply256(const int32_t *acc, const int32_t *mult, const tl_gemm_s8_rq *rq, int32_t *got) {
@@ -60,15 +62,16 @@ static long run(const char *tier, void (*apply)(const int32_t *, const int32_t *
         for (j = 0; j < 16; j++) {
             uint32_t kind = next(&seed) % 16;
             mult[j] = kind == 0 ? 1 << 30 : kind == 1 ? INT32_MAX : (int32_t)(0x40000000u + next(&seed) % 0x40000000u);
-            /* mostly a usable panel; sometimes one lane out of range (0, a left shift, or beyond -23) */
-            shift[j] = i % 8 == 7 && j == (int32_t)(i % 16) ? (int32_t)(next(&seed) % 39) - 31 : -1 - (int32_t)(next(&seed) % 23);
-            if (shift[j] < -23 || shift[j] > -1) all_in = 0;
+            /* mostly a usable panel; sometimes one lane out of range (0, a left shift, or beyond -22) */
+            shift[j] = i % 8 == 7 && j == (int32_t)(i % 16) ? (int32_t)(next(&seed) % 39) - 31 : -1 - (int32_t)(next(&seed) % 22);
+            if (shift[j] < -22 || shift[j] > -1) all_in = 0;
             acc[j] = pick_acc(&seed, j);
         }
-        tl_gemm_s8_rq_build(&rq, 16, mult, shift, offset);
+        tl_gemm_s8_rq_build(&rq, 16, mult, shift, offset, i % 97 == 0 ? (int64_t)1 << 30 : (1 << 30) - 1);
+        if (i % 97 == 0) all_in = 0; /* accumulators that may reach 2^30: refused */
         if ((rq.usable != 0) != all_in) {
             printf("requant_x86 %s: panel marked %s, offset %d, shifts %s\n", tier, rq.usable ? "usable" : "unusable",
-                   offset, all_in || !ok_offset ? "all in [-23, -1]" : "not all in [-23, -1]");
+                   offset, all_in || !ok_offset ? "all in [-22, -1]" : "not all in [-22, -1]");
             bad++;
             continue;
         }

@@ -42,13 +42,16 @@ tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwis
     int32_t k = w->filter_h * w->filter_w * d->in_c, ch = tl_gemm_s8_channels(d->out_c), oc, kk;
     int64_t sn = depthwise ? 1 : k, sk = depthwise ? d->out_c : 1; /* W[oc][kk] is f[oc * sn + kk * sk] */
     int32_t *b_eff, *mult, *shift;
+    int64_t acc_max = 0; /* the largest |sum + bias| */
     conv_s8_opt *o;
     if (it->no_weight_packing) return TL_STATUS_OK; /* tl_interpreter_set_pack_weights(it, 0): the reference runs */
     if (d->filter_c != d->in_c || (depthwise && d->in_c != 1) || !filter->is_constant || (bt && !bt->is_constant))
         return TL_STATUS_OK;
-    for (oc = 0; oc < d->out_c; oc++) /* the reference's sums must stay inside int32 */
-        if ((int64_t)k * 255 * 128 + (bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0) > INT32_MAX)
-            return TL_STATUS_OK;
+    for (oc = 0; oc < d->out_c; oc++) { /* the reference's sums must stay inside int32 */
+        int64_t most = (int64_t)k * 255 * 128 + (bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0);
+        if (most > INT32_MAX) return TL_STATUS_OK;
+        if (most > acc_max) acc_max = most;
+    }
     o = tl_alloc_persistent(it, sizeof *o);
     b_eff = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
     mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
@@ -74,7 +77,7 @@ tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwis
     if (tl_gemm_s8_reads_rq(it->cpu)) { /* the requantization with one rounding (gemm_s8.h) */
         tl_gemm_s8_rq *rq = tl_alloc_persistent(it, tl_gemm_s8_rq_bytes(d->out_c));
         if (!rq) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "CONV_2D requantization table");
-        tl_gemm_s8_rq_build(rq, d->out_c, mult, shift, d->out_offset);
+        tl_gemm_s8_rq_build(rq, d->out_c, mult, shift, d->out_offset, acc_max);
         o->params.rq = rq;
     }
     o->conv = d;

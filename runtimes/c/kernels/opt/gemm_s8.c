@@ -18,21 +18,22 @@ size_t tl_gemm_s8_scratch_bytes(int32_t k) {
 
 size_t tl_gemm_s8_rq_bytes(int32_t n) { return (size_t)(tl_gemm_s8_channels(n) / TL_GEMM_NR) * sizeof(tl_gemm_s8_rq); }
 
-void tl_gemm_s8_rq_build(tl_gemm_s8_rq *rq, int32_t n, const int32_t *mult, const int32_t *shift, int32_t out_offset) {
+void tl_gemm_s8_rq_build(tl_gemm_s8_rq *rq, int32_t n, const int32_t *mult, const int32_t *shift, int32_t out_offset,
+                         int64_t acc_max) {
     int32_t p, j;
     for (p = 0; p < tl_gemm_s8_channels(n); p += TL_GEMM_NR, rq++) {
-        int usable = out_offset >= -128 && out_offset <= 128;
+        int usable = out_offset >= -128 && out_offset <= 128 && acc_max < ((int64_t)1 << 30);
         for (j = 0; j < TL_GEMM_NR; j++) {
             int32_t c = p + j, r = c < n ? -shift[c] : 1;
             int64_t add;
-            if (c < n && (r < 1 || r > 23 || mult[c] == INT32_MIN)) usable = 0;
-            if (r < 1 || r > 23) r = 1;
-            add = ((int64_t)1 << 30) + ((int64_t)1 << (r + 30)) + (int64_t)out_offset * ((int64_t)1 << (31 + r));
+            if (c < n && (r < 1 || r > 22 || mult[c] < 0)) usable = 0;
+            if (r < 1 || r > 22) r = 1;
+            add = 2 * (((int64_t)1 << 30) + ((int64_t)1 << (r + 30)) + (int64_t)out_offset * ((int64_t)1 << (31 + r)));
             if (j % 2 == 0)
                 rq->add_even[j / 2] = add;
             else
                 rq->add_odd[j / 2] = add;
-            rq->shift[j] = r - 1;
+            rq->shift[j] = r;
         }
         rq->usable = usable;
     }

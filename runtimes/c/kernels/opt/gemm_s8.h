@@ -25,8 +25,8 @@
 /* One panel's constants for the requantization with a single rounding (x86-64 AVX-512 VNNI; see
  * tl_gemm_s8_rq_build): even and odd channels' 64-bit addends and shift counts. */
 typedef struct {
-    int64_t add_even[8], add_odd[8]; /* A of channels 0, 2, .. 14 and 1, 3, .. 15 */
-    int32_t shift[16];               /* r - 1: applied to the sums' high halves, floor((..) / 2^32) */
+    int64_t add_even[8], add_odd[8]; /* 2 * A of channels 0, 2, .. 14 and 1, 3, .. 15 */
+    int32_t shift[16];               /* r */
     int32_t usable;
 } tl_gemm_s8_rq;
 
@@ -39,22 +39,25 @@ typedef struct {
 
 /* LiteRT's requantization rounds twice: x = floor((acc * M + 2^30) / 2^31), then x / 2^r rounded half
  * away from zero, which is floor((x + 2^(r-1) - [x < 0]) / 2^r). Nested floors of divisions by positive
- * integers merge (floor((floor(y / a) + b) / c) = floor((y + a * b) / (a * c))), and for r >= 1, x < 0
- * exactly when acc * M < 0 (from -2^30 up to 0 both ways give 0), so for shift = -r in [-23, -1]
+ * integers merge (floor((floor(y / a) + b) / c) = floor((y + a * b) / (a * c))), and for r >= 1 and M >= 0,
+ * [x < 0] may be [acc < 0] (where they differ, -2^30 <= acc * M <= 0, both give 0), so for shift = -r in
+ * [-22, -1], with u = floor((acc * M + A) / 2^31) = floor((2 * acc * M + 2 * A) / 2^32),
  *
- *     requantize(acc) + out_offset = floor((acc * M + A - 2^31 * [acc * M < 0]) / 2^(31 + r)),
- *     A = 2^30 + 2^(r + 30) + out_offset * 2^(31 + r),
+ *     requantize(acc) + out_offset = floor((u - [acc < 0]) / 2^r),  A = 2^30 + 2^(r + 30) + out_offset * 2^(31 + r):
  *
- * one 64-bit product, addend and arithmetic shift (|acc * M| < 2^62 and |A| <= 2^61 + 2^53 + 2^30 keep it
- * inside int64 for |out_offset| <= 128, which every int8 zero point is). tl_gemm_s8_rq_build fills a panel's table when each of its channels is
- * such (M != INT32_MIN), and marks it unusable (usable = 0) otherwise; channels past n are
- * given r = 1 (their results are not stored). runtimes/c/tests/test_requant_x86.c checks the identity
- * against quant_math.h's tl_multiply_by_quantized_multiplier. */
+ * one 64-bit product of 2 * acc, whose high half is u, then a 32-bit add and shift. For |acc| < 2^30
+ * (2 * acc fits int32) and |out_offset| <= 128 (every int8 zero point), |2 * acc * M| < 2^62 and
+ * |2 * A| < 2^62 keep the sum inside int64 and |u| < 2^31. tl_gemm_s8_rq_build fills a panel's table when
+ * acc_max (the largest |sum + bias| the GEMM can give) is below 2^30 and each channel is such (M >= 0), and
+ * marks it unusable (usable = 0) otherwise; channels past n are given r = 1 (their results are not stored).
+ * runtimes/c/tests/test_requant_x86.c checks the identity against quant_math.h's
+ * tl_multiply_by_quantized_multiplier. */
 size_t tl_gemm_s8_rq_bytes(int32_t n);
 /* Whether the GEMM tl_gemm_s8_select(cpu) returns reads the table (the x86-64 tiers); elsewhere it is
  * not worth its arena bytes. */
 int tl_gemm_s8_reads_rq(uint32_t cpu);
-void tl_gemm_s8_rq_build(tl_gemm_s8_rq *rq, int32_t n, const int32_t *mult, const int32_t *shift, int32_t out_offset);
+void tl_gemm_s8_rq_build(tl_gemm_s8_rq *rq, int32_t n, const int32_t *mult, const int32_t *shift, int32_t out_offset,
+                         int64_t acc_max);
 
 typedef void (*tl_gemm_s8_fn)(int32_t m, int32_t n, int32_t k, const int8_t *a, int32_t lda,
                               const tl_gemm_s8_params *p, int8_t *c, int32_t ldc, int16_t *scratch);

@@ -52,11 +52,10 @@ AVX512 __attribute__((noinline)) static void store_rows(const __m512i *sums, int
     }
     if (p->rq && p->rq[ch / TL_GEMM_NR].usable) { /* one rounding, the offset included (gemm_s8.h) */
         const __m512i mult = _mm512_loadu_si512(p->mult + ch), mult_odd = _mm512_srli_epi64(mult, 32);
-        const __m512i neg_half = _mm512_set1_epi64((int64_t)1 << 31);
         lo = _mm512_set1_epi32(p->q_lo);
         hi = _mm512_set1_epi32(p->q_hi);
         for (r = 0; r < rows; r++) {
-            __m512i v = tl_requant_512_rq(_mm512_add_epi32(sums[r], bias), mult, mult_odd, p->rq + ch / TL_GEMM_NR, neg_half);
+            __m512i v = tl_requant_512_rq(_mm512_add_epi32(sums[r], bias), mult, mult_odd, p->rq + ch / TL_GEMM_NR);
             bytes = _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
             if (cols == 0xFFFF)
                 _mm_storeu_si128((__m128i *)(c + (int64_t)r * ldc), bytes);
@@ -200,14 +199,13 @@ AVX512VNNI static inline rq_panel rq_load(const tl_gemm_s8_params *p, int32_t pn
     return q;
 }
 
-#define RQ(acc, q) tl_requant_512_rq(acc, (q).mult, (q).mult_odd, (q).rq, neg_half)
+#define RQ(acc, q) tl_requant_512_rq(acc, (q).mult, (q).mult_odd, (q).rq)
 
 /* Two rows x 32 channels, requantized (the sums start from the bias): 64 bytes, rows ldc apart; `cols`:
  * the second panel's channels to store */
 AVX512VNNI static inline void store2x2(__m512i s00, __m512i s01, __m512i s10, __m512i s11, const rq_panel *q0,
                                        const rq_panel *q1, __m512i lo, __m512i hi, __mmask16 cols, uint8_t *c,
                                        int32_t ldc) {
-    const __m512i neg_half = _mm512_set1_epi64((int64_t)1 << 31);
     __m512i z = narrow4(RQ(s00, *q0), RQ(s01, *q1), RQ(s10, *q0), RQ(s11, *q1), lo, hi);
     if (cols == 0xFFFF) {
         _mm256_storeu_si256((__m256i *)c, _mm512_castsi512_si256(z));
@@ -222,7 +220,6 @@ AVX512VNNI static inline void store2x2(__m512i s00, __m512i s01, __m512i s10, __
 /* Four rows x one panel, requantized likewise */
 AVX512VNNI static inline void store4x1(__m512i s0, __m512i s1, __m512i s2, __m512i s3, const rq_panel *q, __m512i lo,
                                        __m512i hi, __mmask16 cols, uint8_t *c, int32_t ldc) {
-    const __m512i neg_half = _mm512_set1_epi64((int64_t)1 << 31);
     __m512i z = narrow4(RQ(s0, *q), RQ(s1, *q), RQ(s2, *q), RQ(s3, *q), lo, hi);
     __m128i r0 = _mm512_castsi512_si128(z), r1 = _mm512_extracti32x4_epi32(z, 1), r2 = _mm512_extracti32x4_epi32(z, 2);
     __m128i r3 = _mm512_extracti32x4_epi32(z, 3);

@@ -65,18 +65,16 @@ AVX512 static inline __m512i tl_requantize_512(__m512i acc, __m512i mult, __m512
 
 /* requantize(acc) + out_offset for a panel whose tl_gemm_s8_rq table is usable (gemm_s8.h gives the
  * identity): mult as loaded (vpmuldq reads each 64-bit lane's low half, the even channels), mult_odd
- * it shifted down by 32, neg_half 2^31 in every 64-bit lane. floor(t / 2^(31 + r)) is taken as the
- * high half of t, floor(t / 2^32), shifted right by r - 1: one vpermt2d gathers the 16 high halves. */
-AVX512 static inline __m512i tl_requant_512_rq(__m512i acc, __m512i mult, __m512i mult_odd, const tl_gemm_s8_rq *rq,
-                                               __m512i neg_half) {
+ * it shifted down by 32. One vpermt2d gathers the 16 products' high halves (u), to which acc's sign
+ * (-1 or 0) is added before the shift by r. */
+AVX512 static inline __m512i tl_requant_512_rq(__m512i acc, __m512i mult, __m512i mult_odd, const tl_gemm_s8_rq *rq) {
     const __m512i highs = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-    __m512i even = _mm512_mul_epi32(acc, mult), odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), mult_odd);
-    __mmask8 ne = _mm512_movepi64_mask(even), no = _mm512_movepi64_mask(odd);
+    __m512i twice = _mm512_add_epi32(acc, acc);
+    __m512i even = _mm512_mul_epi32(twice, mult), odd = _mm512_mul_epi32(_mm512_srli_epi64(twice, 32), mult_odd);
     even = _mm512_add_epi64(even, _mm512_loadu_si512(rq->add_even));
     odd = _mm512_add_epi64(odd, _mm512_loadu_si512(rq->add_odd));
-    even = _mm512_mask_sub_epi64(even, ne, even, neg_half);
-    odd = _mm512_mask_sub_epi64(odd, no, odd, neg_half);
-    return _mm512_srav_epi32(_mm512_permutex2var_epi32(even, highs, odd), _mm512_loadu_si512(rq->shift));
+    return _mm512_srav_epi32(_mm512_add_epi32(_mm512_permutex2var_epi32(even, highs, odd), _mm512_srai_epi32(acc, 31)),
+                             _mm512_loadu_si512(rq->shift));
 }
 
 /* As tl_srdhm_512; the even lanes' logical shift leaves the same low 32 bits as an arithmetic one. */
@@ -99,17 +97,16 @@ AVX2 static inline __m256i tl_requantize_256(__m256i acc, __m256i mult, __m256i 
     return _mm256_sub_epi32(q, _mm256_cmpgt_epi32(remainder, threshold)); /* true lanes are -1 */
 }
 
-/* tl_requant_512_rq with AVX2, for the channels 8 * half .. 8 * half + 7 of a panel: no 64-bit sign
- * mask or arithmetic shift, so a compare gives the negative products (-1 << 31 is -2^31) and a shift
- * and blend gather the high halves. */
+/* tl_requant_512_rq with AVX2, for the channels 8 * half .. 8 * half + 7 of a panel: a shift and a blend
+ * gather the high halves. */
 AVX2 static inline __m256i tl_requant_256_rq(__m256i acc, __m256i mult, __m256i mult_odd, const tl_gemm_s8_rq *rq,
                                              int half) {
-    const __m256i zero = _mm256_setzero_si256();
-    __m256i even = _mm256_mul_epi32(acc, mult), odd = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), mult_odd);
-    __m256i ne = _mm256_slli_epi64(_mm256_cmpgt_epi64(zero, even), 31), no = _mm256_slli_epi64(_mm256_cmpgt_epi64(zero, odd), 31);
-    even = _mm256_add_epi64(_mm256_add_epi64(even, _mm256_loadu_si256((const __m256i *)(rq->add_even + 4 * half))), ne);
-    odd = _mm256_add_epi64(_mm256_add_epi64(odd, _mm256_loadu_si256((const __m256i *)(rq->add_odd + 4 * half))), no);
-    return _mm256_srav_epi32(_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA),
+    __m256i twice = _mm256_add_epi32(acc, acc);
+    __m256i even = _mm256_mul_epi32(twice, mult), odd = _mm256_mul_epi32(_mm256_srli_epi64(twice, 32), mult_odd);
+    even = _mm256_add_epi64(even, _mm256_loadu_si256((const __m256i *)(rq->add_even + 4 * half)));
+    odd = _mm256_add_epi64(odd, _mm256_loadu_si256((const __m256i *)(rq->add_odd + 4 * half)));
+    return _mm256_srav_epi32(_mm256_add_epi32(_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA),
+                                              _mm256_srai_epi32(acc, 31)),
                              _mm256_loadu_si256((const __m256i *)(rq->shift + 8 * half)));
 }
 
