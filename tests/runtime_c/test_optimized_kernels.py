@@ -163,6 +163,19 @@ def test_conv_few_output_channels_in_every_tier(shape, k, stride, padding, dilat
                 dtype="int8", out_scale=0.5), seed=3)
 
 
+@pytest.mark.parametrize("mult", [2, 3, 8])
+@pytest.mark.parametrize("shape,k,stride,padding,dilation", [
+    ((1, 12, 32, 1), 3, 2, 0, 1), ((2, 9, 16, 1), 3, 1, 1, 1), ((1, 10, 20, 1), 5, 1, 0, 1),
+    ((1, 9, 20, 1), 3, 1, 0, 2), ((1, 8, 16, 1), (3, 5), 1, 0, 1)],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_depthwise_one_channel_few_outputs_in_every_tier(shape, k, stride, padding, dilation, mult):
+    """DEPTHWISE_CONV_2D over one input channel with multiplier <= 8 (person_detect's first layer) runs as the
+    few-channel CONV_2D (opt/conv_2d_s8_narrow.c, filter [1, kh, kw, m]) where its pixel groups divide the width."""
+    batch, h, w, c = shape
+    _same(_conv("DEPTHWISE_CONV_2D", batch, h, w, c, None, k, stride, padding, dilation, act=1, seed=h + mult,
+                dtype="int8", mult=mult, out_scale=0.5), seed=4)
+
+
 @pytest.mark.parametrize("shape,stride,padding", [
     ((1, 12, 13, 32), 1, 0), ((2, 9, 10, 19), 1, 1), ((1, 14, 15, 48), 2, 0), ((1, 11, 17, 16), 2, 1),
     ((1, 3, 3, 16), 1, 1), ((1, 7, 4, 24), 1, 0)],

@@ -26,7 +26,7 @@ tl_status tl_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
     if (st != TL_STATUS_OK || it->reference_kernels) return st;
     if (node->eval == tl_conv_2d_eval_f32) return tl_conv_2d_opt_f32_prepare(it, node);
     if (node->eval == tl_conv_2d_eval_s8) { /* few output channels first (opt/conv_2d_s8_narrow.c) */
-        st = tl_conv_2d_opt_s8_narrow_prepare(it, node);
+        st = tl_conv_2d_opt_s8_narrow_prepare(it, node, 0);
         return st != TL_STATUS_OK || node->eval != tl_conv_2d_eval_s8 ? st : tl_conv_2d_opt_s8_prepare(it, node);
     }
     if (node->eval == tl_conv_2d_eval_hybrid) return tl_conv_2d_opt_hybrid_prepare(it, node);

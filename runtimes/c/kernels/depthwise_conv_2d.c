@@ -10,6 +10,7 @@
 #include "common/conv.h"
 #include "common/hybrid.h"
 #include "common/quant_math.h"
+#include "opt/conv_2d_s8_narrow.h"
 #include "opt/opt_kernels.h"
 
 static tl_status tl_depthwise_conv_2d_eval_f32(tl_interpreter *it, tl_node *node);
@@ -24,7 +25,11 @@ tl_status tl_depthwise_conv_2d_prepare(tl_interpreter *it, tl_node *node) {
                                    "DEPTHWISE_CONV_2D supports float32, int8, int16x8 and hybrid float32 x int8");
     if (st != TL_STATUS_OK || it->reference_kernels) return st;
     if (node->eval == tl_depthwise_conv_2d_eval_f32) return tl_depthwise_conv_2d_opt_f32_prepare(it, node);
-    if (node->eval == tl_depthwise_conv_2d_eval_s8) return tl_depthwise_conv_2d_opt_s8_prepare(it, node);
+    if (node->eval == tl_depthwise_conv_2d_eval_s8) { /* one input channel, multiplier <= 8: opt/conv_2d_s8_narrow.c */
+        st = tl_conv_2d_opt_s8_narrow_prepare(it, node, 1);
+        return st != TL_STATUS_OK || node->eval != tl_depthwise_conv_2d_eval_s8 ? st
+                                                                                : tl_depthwise_conv_2d_opt_s8_prepare(it, node);
+    }
     return TL_STATUS_OK;
 }
 

@@ -7,7 +7,9 @@
  * (taps over the border read the input zero point, whose (x + in_offset) is 0, and the bias absorbs
  * in_offset * sum(w)), so the int32 sums and the requantized outputs are the reference's. With 2 or 4
  * channels the plain GEMM fills 2 or 4 of each panel's 16 or 32 lanes and requantizes a panel per pixel;
- * here P * out_c fills them (P = 32 / out_c, 4 to 16) and the gather copies a span per window row. */
+ * here P * out_c fills them (P = 32 / out_c, 4 to 16) and the gather copies a span per window row.
+ * A DEPTHWISE_CONV_2D over one input channel (person_detect's first layer, multiplier 8) is such a
+ * convolution with its filter [1, kh, kw, m] read as W[kk][oc]. */
 #include "conv_2d_s8_narrow.h"
 
 #include <string.h>
@@ -29,18 +31,19 @@ typedef struct {
 
 static tl_status eval_narrow(tl_interpreter *it, tl_node *node);
 
-tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node) {
+tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node, int depthwise) {
     const tl_conv_data *d = node->op_data;
     const tl_window *w = &d->win;
     const tl_tensor *filter = tl_node_input(it, node, 1), *bt = tl_node_input(it, node, 2);
     const int8_t *f = filter->data;
     const int32_t *bias = bt ? bt->data : NULL;
     int32_t taps = w->filter_h * w->filter_w * d->in_c, p, span, k, n, ch, oc, ky, j, c, q, kk;
+    int64_t sn = depthwise ? 1 : taps, sk = depthwise ? d->out_c : 1; /* tap kk of channel oc: f[oc * sn + kk * sk] */
     int32_t *b_eff, *mult, *shift;
     int8_t *wide;
     narrow_opt *o;
-    if (it->no_weight_packing || d->out_c > 8 || d->filter_c != d->in_c || !filter->is_constant ||
-        (bt && !bt->is_constant) || w->filter_h * w->filter_w == 1)
+    if (it->no_weight_packing || d->out_c > 8 || d->filter_c != d->in_c || (depthwise && d->in_c != 1) ||
+        !filter->is_constant || (bt && !bt->is_constant) || w->filter_h * w->filter_w == 1)
         return TL_STATUS_OK;
     p = 32 / (d->out_c > 2 ? (d->out_c > 4 ? 8 : 4) : 2); /* 16, 8 or 4 pixels: 32 columns at most */
     while (p > 1 && w->out_w % p != 0) p /= 2;
@@ -61,7 +64,7 @@ tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node) {
     if (!o || !b_eff || !mult || !shift || !wide) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized CONV_2D op data");
     for (oc = 0; oc < d->out_c; oc++) {
         int32_t sum = 0;
-        for (kk = 0; kk < taps; kk++) sum += f[oc * taps + kk];
+        for (kk = 0; kk < taps; kk++) sum += f[oc * sn + kk * sk];
         for (q = 0; q < p; q++) {
             b_eff[q * d->out_c + oc] = (bias ? bias[oc] : 0) + (d->in_offset - tl_gemm_s8_a_offset(it->cpu)) * sum;
             mult[q * d->out_c + oc] = d->mult[oc];
@@ -76,7 +79,7 @@ tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node) {
                     if (off < 0 || off % w->dil_w != 0 || kx >= w->filter_w) continue;
                     for (c = 0; c < d->in_c; c++)
                         wide[(int64_t)(q * d->out_c + oc) * k + (ky * span + j) * d->in_c + c] =
-                            f[((oc * w->filter_h + ky) * w->filter_w + kx) * d->in_c + c];
+                            f[oc * sn + (((int64_t)ky * w->filter_w + kx) * d->in_c + c) * sk];
                 }
     o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(n, k));
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
