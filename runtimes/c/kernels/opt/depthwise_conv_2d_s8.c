@@ -30,7 +30,7 @@ typedef struct {
     const tl_conv_data *conv;
     dw_s8_fn run;
     pairs_s8_fn run_pairs; /* the kernel on packed int16 pairs of taps (pairs), or NULL: run */
-    tl_dw_s8_pairs pairs;
+    tl_dw_s8_pairs *pairs; /* in the arena only where used: weight packing off keeps the op data small */
     tl_scratch *expanded; /* depth multiplier > 1: the input with each channel repeated, else NULL */
 } dw_s8_opt;
 
@@ -111,7 +111,7 @@ static void task_s8(void *ctx, int32_t t) {
     const dw_s8_job *j = ctx;
     int64_t first = t * j->per_task, last = first + j->per_task < j->rows ? first + j->per_task : j->rows;
     if (j->o->run_pairs)
-        j->o->run_pairs(&j->o->pairs, j->x, j->y, first, last);
+        j->o->run_pairs(j->o->pairs, j->x, j->y, first, last);
     else
         j->o->run(j->o->conv, j->x, j->f, j->bias, j->y, first, last);
 }
@@ -174,6 +174,7 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
     o->run = run;
     o->expanded = NULL;
     o->run_pairs = NULL;
+    o->pairs = NULL;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     /* windows up to 7x7 at dilation 1, AVX-512: weights packed as int16 pairs (depthwise_s8.h); the zero
      * point a tap outside the input reads must be an int8. Not at 16 channels or fewer, which would leave half
@@ -185,16 +186,18 @@ tl_status tl_depthwise_conv_2d_opt_s8_prepare(tl_interpreter *it, tl_node *node)
         d->win.filter_h <= TL_DWP_MAX_SIDE && d->win.filter_w <= TL_DWP_MAX_SIDE && d->win.dil_h == 1 &&
         d->win.dil_w == 1 && d->in_offset >= -127 && d->in_offset <= 128) {
         const size_t blocks = flat ? 1 : (size_t)(d->out_c + TL_DWP_CB - 1) / TL_DWP_CB, lanes = blocks * TL_DWP_CB;
-        o->pairs.w = tl_alloc_persistent(it, lanes * (size_t)(d->win.filter_w * ((d->win.filter_h + 1) / 2) * 2) *
+        o->pairs = tl_alloc_persistent(it, sizeof *o->pairs);
+        if (!o->pairs) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D packed weights");
+        o->pairs->w = tl_alloc_persistent(it, lanes * (size_t)(d->win.filter_w * ((d->win.filter_h + 1) / 2) * 2) *
                                                  sizeof(int16_t));
-        o->pairs.bias = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->pairs.mult = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->pairs.shift = tl_alloc_persistent(it, lanes * sizeof(int32_t));
-        o->pairs.zp = tl_alloc_persistent(it, (size_t)d->out_c * (size_t)(flat ? d->in_w : 1));
-        o->pairs.flat = flat;
-        if (!o->pairs.w || !o->pairs.bias || !o->pairs.mult || !o->pairs.shift || !o->pairs.zp)
+        o->pairs->bias = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs->mult = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs->shift = tl_alloc_persistent(it, lanes * sizeof(int32_t));
+        o->pairs->zp = tl_alloc_persistent(it, (size_t)d->out_c * (size_t)(flat ? d->in_w : 1));
+        o->pairs->flat = flat;
+        if (!o->pairs->w || !o->pairs->bias || !o->pairs->mult || !o->pairs->shift || !o->pairs->zp)
             return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "DEPTHWISE_CONV_2D packed weights");
-        tl_dw_s8_pairs_pack(&o->pairs, d, tl_node_input(it, node, 1)->data, bias);
+        tl_dw_s8_pairs_pack(o->pairs, d, tl_node_input(it, node, 1)->data, bias);
         if (flat)
             o->run_pairs = (it->cpu & TL_CPU_AVX512VNNI) ? tl_dw_s8_flat_avx512vnni : tl_dw_s8_flat_avx512;
         else
