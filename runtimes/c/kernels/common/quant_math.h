@@ -42,11 +42,15 @@ static inline int32_t tl_srdhm(int32_t a, int32_t b) {
     return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
 }
 
-/* x / 2^exponent rounded to nearest, ties away from zero. */
+/* x / 2^exponent rounded to nearest, ties away from zero. An exponent above 31 occurs in the 8-bit
+ * SOFTMAX when the exponentials sum to 2^9 or more (512 or more tied classes): LiteRT's reference
+ * shift is then undefined and its build aborts; the quotient of an int32 by 2^32 or more rounds to 0. */
 static inline int32_t tl_rounding_divide_by_pot(int32_t x, int exponent) {
-    int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
-    int32_t remainder = x & mask;
-    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    int32_t mask, remainder, threshold;
+    if (exponent > 31) return 0;
+    mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    remainder = x & mask;
+    threshold = (mask >> 1) + (x < 0 ? 1 : 0);
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
