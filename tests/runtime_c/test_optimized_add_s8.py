@@ -1,10 +1,10 @@
 """int8 ADD / SUB in the optimized tier's 32-bit form (opt/binary_q.c: each input's rescaling as two 32-bit
-multiplies and a compare, then the output's rescaling; the reference's arithmetic step for step) against the
-reference tier bit for bit, in every instruction set this machine runs: every pair of int8 values, under
-quantizations where an input's scale is the larger one (no rounding division), both equal, ratios far apart,
-zero points at both ends, outputs that saturate, an output scale fine enough to show the inputs' own
-rounding, each fused activation; and the broadcasts that form takes
-(one operand a repeated row or a single value) with tails."""
+multiplies and a compare, then the output's rescaling; the reference's arithmetic step for step), and MUL, whose
+int8 results share its byte packing, against the reference tier bit for bit, in every instruction set this machine
+runs: every pair of int8 values, under quantizations where an input's scale is the larger one (no rounding
+division), both equal, ratios far apart, zero points at both ends, outputs that saturate, an output scale fine
+enough to show the inputs' own rounding, each fused activation; and the broadcasts that form takes (one operand a
+repeated row or a single value) with tails."""
 import numpy as np
 import pytest
 
@@ -20,7 +20,7 @@ QUANTS = [((0.05, 0), (0.05, 0), (0.05, 0)), ((0.05, 3), (0.03, -10), (0.07, -5)
           ((0.1, 0), (0.03, 0), (4.77e-7, 0)), ((0.03, 5), (0.1, -5), (4.77e-7, 0))]
 
 
-@pytest.mark.parametrize("opcode", ["ADD", "SUB"])
+@pytest.mark.parametrize("opcode", ["ADD", "SUB", "MUL"])
 @pytest.mark.parametrize("quants", QUANTS, ids=lambda q: str(q))
 def test_every_int8_pair_in_every_tier(opcode, quants):
     shape = (1, 256, 256)

@@ -112,8 +112,29 @@ AVX512 static void mul_avx512(const void *params, const void *a, int a_step, con
     const __m512i out_off = _mm512_set1_epi32(p->out_offset), lo = _mm512_set1_epi32(p->q_lo), hi = _mm512_set1_epi32(p->q_hi);
     const __m512i xa_value = _mm512_set1_epi32(element(a, 0, o->wide) + p->a_offset);
     const __m512i xb_value = _mm512_set1_epi32(element(b, 0, o->wide) + p->b_offset);
-    int64_t i;
-    for (i = 0; i < n; i += 16) {
+    int64_t i = 0;
+    if (!o->wide) { /* blocks of 64 int8 results packed as add_s8_avx512's (the packs' saturation at int16 */
+        const __m512i off16 = _mm512_set1_epi16((int16_t)p->out_offset); /* stands in for the +-2^24 bound) */
+        const __m512i lo8 = _mm512_set1_epi8((char)p->q_lo), hi8 = _mm512_set1_epi8((char)p->q_hi);
+        const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        const int8_t *ya = a, *yb = b;
+        for (; i + 64 <= n; i += 64) {
+            __m512i v[4], w;
+            int j;
+            for (j = 0; j < 4; j++) {
+                const __m128i *pa = (const __m128i *)(const void *)(ya + i + 16 * j);
+                const __m128i *pb = (const __m128i *)(const void *)(yb + i + 16 * j);
+                __m512i xa = a_step ? _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_loadu_si128(pa)), a_off) : xa_value;
+                __m512i xb = b_step ? _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_loadu_si128(pb)), b_off) : xb_value;
+                v[j] = tl_requantize_512(_mm512_mullo_epi32(xa, xb), mult, shift);
+            }
+            w = _mm512_packs_epi16(_mm512_adds_epi16(_mm512_packs_epi32(v[0], v[1]), off16),
+                                   _mm512_adds_epi16(_mm512_packs_epi32(v[2], v[3]), off16));
+            w = _mm512_min_epi8(_mm512_max_epi8(_mm512_permutexvar_epi32(order, w), lo8), hi8);
+            _mm512_storeu_si512((void *)((int8_t *)y + i), w);
+        }
+    }
+    for (; i < n; i += 16) {
         __mmask16 m = (__mmask16)(n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1u);
         __m512i xa = a_step ? _mm512_add_epi32(load_512(a, i, m, o->wide), a_off) : xa_value;
         __m512i xb = b_step ? _mm512_add_epi32(load_512(b, i, m, o->wide), b_off) : xb_value;
@@ -269,11 +290,11 @@ AVX512 static void add_s8_avx512(const void *params, const void *a, int a_step, 
         __m512i v[4], w;
         int j;
         for (j = 0; j < 4; j++) {
-            __m512i ra = a_step ? s8_input_512(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(xa + i + 16 * j))),
-                                               a_mh, a_ml, a_khi, a_klo, a_neg, a_r)
+            const __m128i *pa = (const __m128i *)(const void *)(xa + i + 16 * j);
+            const __m128i *pb = (const __m128i *)(const void *)(xb + i + 16 * j);
+            __m512i ra = a_step ? s8_input_512(_mm512_cvtepi8_epi32(_mm_loadu_si128(pa)), a_mh, a_ml, a_khi, a_klo, a_neg, a_r)
                                 : ra_value;
-            __m512i rb = b_step ? s8_input_512(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(xb + i + 16 * j))),
-                                               b_mh, b_ml, b_khi, b_klo, b_neg, b_r)
+            __m512i rb = b_step ? s8_input_512(_mm512_cvtepi8_epi32(_mm_loadu_si128(pb)), b_mh, b_ml, b_khi, b_klo, b_neg, b_r)
                                 : rb_value;
             v[j] = s8_output_512(ra, rb, p->sign, out_mult, out_half, out_r);
         }
