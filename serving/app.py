@@ -40,8 +40,11 @@ class App:
         self.batching = batching  # each Servable then has a .batcher (serving/server.py gives it one)
         self.max_batch_size = 0   # the batcher's, for Triton's model config (set by serving/server.py)
         self.in_flight = 0
-        self.answered = 0
+        self.answered = 0       # requests answered, those of the fast lane included
+        self.answered_fast = 0  # by serving/protocol.py's fast lane
         self._predict_routes = {}  # path of a :predict URL seen before -> (name, version, label)
+        # serving/protocol.py may answer plain :predict requests itself (through fast_predict) when this holds
+        self.fast_lane = metrics is None and not batching
 
     # -- ASGI -----------------------------------------------------------------------------------------
     async def __call__(self, scope, receive, send):
@@ -244,6 +247,21 @@ class App:
     def inline(self, servable) -> bool:
         """Whether to run the model on the event loop: a fast model, batching off."""
         return not self.batching and servable.invoke_seconds < INLINE_SECONDS
+
+    def is_predict_route(self, path: str) -> bool:
+        return path in self._predict_routes
+
+    def fast_predict(self, path: str, body: bytes):
+        """The reply body to a plain :predict POSTed to `path`, counted as answered; None: let the handler answer.
+        Called by serving/protocol.py straight from the HTTP parser, on the event loop."""
+        route = self._predict_routes.get(path)
+        if route is None:
+            return None
+        payload = self._fast(route, body)
+        if payload is not None:
+            self.answered += 1
+            self.answered_fast += 1
+        return payload
 
     def _fast(self, route, body: bytes):
         """The whole of a plain :predict (see _predict_fast) for a URL seen before, when no metrics are kept and

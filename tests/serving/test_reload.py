@@ -2,6 +2,7 @@
 is loaded and warmed up before the old one retires, and no request fails; a corrupt version and a half-written
 file are refused with a logged error while the old version keeps serving, and the half-written one loads once
 its file is complete."""
+import re
 import threading
 import time
 
@@ -30,9 +31,9 @@ def wait_for(predicate, seconds=60):
 class Load:
     """Clients posting predict requests in threads until stopped; every reply kept."""
 
-    def __init__(self, server, threads=3):
+    def __init__(self, server, threads=3, x=X):
         self.url = server.url + "/v1/models/m:predict"
-        self.body = {"instances": X.tolist()}
+        self.body = {"instances": x.tolist()}
         self.replies, self.errors = [], []
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(i,)) for i in range(threads)]
@@ -119,3 +120,35 @@ def test_hot_reload_under_load_and_bad_versions(tmp_path):
         r = requests.post(server.url + "/v1/models/m:predict", json={"instances": X.tolist()}, timeout=60)
         assert r.status_code == 200 and which(r.json(), [old, new, third]) == 2
     assert server.proc.returncode == 0, server.log()
+
+
+def test_hot_reload_under_load_in_the_fast_lane(tmp_path):
+    """Models of a few microseconds, one row a request: serving/protocol.py answers on the event loop, and picks
+    the version per request as the handler does."""
+    base = tmp_path / "m"
+    x = np.random.default_rng(1).uniform(-1, 1, (1, 8)).astype(np.float32)
+    models = [dense_model(tmp_path / f"small{seed}.tflite", seed, width=8, depth=1) for seed in (1, 2)]
+    old, new = (litert_outputs(m, [x])[0] for m in models)
+    assert not np.allclose(old, new, rtol=1e-4, atol=1e-4)
+    add_version(base, 1, models[0])
+    with Server(tmp_path, "--model_name", "m", "--model_base_path", str(base),
+                "--file_system_poll_wait_seconds", "0.2") as server:
+        load = Load(server, x=x)
+        try:
+            assert wait_for(lambda: len(load.replies) >= 50)
+            add_version(base, 2, models[1])
+            assert wait_for(lambda: status(server)["1"]["state"] == "END"), status(server)
+            seen = len(load.replies)
+            assert wait_for(lambda: len(load.replies) >= seen + 50)
+        finally:
+            load.stop()
+        server.stop()
+        assert not load.errors, load.errors[:3]
+        assert all(code == 200 for _, code, _ in load.replies), [r for r in load.replies if r[1] != 200][:3]
+        versions = [(client, which(reply, [old, new])) for client, _, reply in load.replies]
+        assert {v for _, v in versions} == {0, 1}, versions
+        for client in range(3):
+            mine = [v for c, v in versions if c == client]
+            assert mine == sorted(mine), (client, mine)
+        m = re.search(r"Exiting: (\d+) requests answered \((\d+) in the fast lane\)", server.log())
+        assert m and int(m.group(2)) >= len(load.replies) - 3, (m and m.group(0), len(load.replies))
