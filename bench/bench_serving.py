@@ -12,7 +12,8 @@ async handler) on the same tiny model, then MobileNetV2 with and without server-
 Throughput is wrk's Requests/sec, p99 wrk's --latency 99th percentile, server CPU the server process's user +
 system time (/proc) over the requests, each the median of --rounds runs; non-2xx
 replies and socket errors are counted and reported. Both servers and wrk share the machine, so numbers depend on
-its cores and load.
+its cores and load: the 1-minute load average is printed at the start and the end, and for the tiny model the
+ratios of each round's pair of runs (run back to back, so they saw about the same load) with their median.
 
     python3 bench/bench_serving.py [--connections 1,8,32] [--seconds 5] [--rounds 3] [--mobilenet PATH | --no-mobilenet]
                                    [--json out.json]
@@ -205,7 +206,7 @@ def main(argv=None) -> int:
     p.add_argument("--json")
     args = p.parse_args(argv)
     conns = [int(c) for c in args.connections.split(",")]
-    results = {"tiny": [], "mobilenet": []}
+    results = {"tiny": [], "tiny_ratios": [], "mobilenet": [], "load_average": [os.getloadavg()[0]]}
     lines = ["| server | connections | requests/s | p50 ms | p99 ms | server CPU us/request | errors |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     with tempfile.TemporaryDirectory() as tmp, open(os.path.join(tmp, "servers.log"), "wb") as log:
@@ -233,6 +234,16 @@ def main(argv=None) -> int:
                 results["tiny"].append({"server": label, "connections": c, **r})
                 lines.append(row(f"tiny model: {label}", c, r))
                 print(lines[-1], flush=True)
+        ratio_lines = []
+        for c in conns:
+            ours, base = runs[("tensorlite serve", c)], runs["uvicorn + LiteRT (baseline)", c]
+            ratios = {k: [o[k] / b[k] for o, b in zip(ours, base)] for k in ("rps", "p99_ms", "cpu_us")}
+            results["tiny_ratios"].append({"connections": c, **{k: float(np.median(v)) for k, v in ratios.items()},
+                                           "per_round": ratios})
+            ratio_lines.append(f"tiny model, {c} connection(s), tensorlite serve / baseline per round: " + "; ".join(
+                f"{name} {np.median(ratios[k]):.2f}x ({', '.join(f'{x:.2f}' for x in ratios[k])})"
+                for k, name in (("rps", "requests/s"), ("p99_ms", "p99"), ("cpu_us", "server CPU"))))
+            print(ratio_lines[-1], flush=True)
         if not args.no_mobilenet:
             if not os.path.exists(args.mobilenet):
                 print(f"{args.mobilenet} is missing: make it with scripts/make_bench_models.py, or pass "
@@ -259,7 +270,10 @@ def main(argv=None) -> int:
                         print(lines[-1], flush=True)
                 finally:
                     server.stop()
-    print("\n".join(lines))
+    results["load_average"].append(os.getloadavg()[0])
+    print("\n".join(lines + [""] + ratio_lines))
+    print(f"1-minute load average: {results['load_average'][0]:.2f} at the start, {results['load_average'][1]:.2f} "
+          "at the end")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
