@@ -44,7 +44,7 @@ class App:
         self.answered_fast = 0  # by serving/protocol.py's fast lane
         self._predict_routes = {}  # path of a :predict URL seen before -> (name, version, label)
         # serving/protocol.py may answer plain :predict requests itself (through fast_predict) when this holds
-        self.fast_lane = metrics is None and not batching
+        self.fast_lane = not batching
 
     # -- ASGI -----------------------------------------------------------------------------------------
     async def __call__(self, scope, receive, send):
@@ -264,10 +264,13 @@ class App:
         return payload
 
     def _fast(self, route, body: bytes):
-        """The whole of a plain :predict (see _predict_fast) for a URL seen before, when no metrics are kept and
-        batching is off; None (anything unexpected included) lets handle() answer, with its errors."""
-        if self.metrics is not None or self.batching:
+        """The whole of a plain :predict (see _predict_fast) for a URL seen before, batching off, counted in the
+        metrics (if kept) as handle() counts it; None (anything unexpected included) lets handle() answer, with
+        its errors."""
+        if self.batching:
             return None
+        metrics = self.metrics
+        start = time.perf_counter() if metrics is not None else 0.0
         try:
             servable = self.manager.get(*route)
             fast = servable.fast
@@ -276,9 +279,13 @@ class App:
             doc = orjson.loads(body)
             if doc.__class__ is not dict or len(doc) != 1:
                 return None
-            return self._predict_fast(servable, fast, doc.get("instances"))
+            payload = self._predict_fast(servable, fast, doc.get("instances"))
         except Exception:
             return None
+        if metrics is not None and payload is not None:
+            metrics.count_request(servable.name, servable.version, "predict", "OK")
+            metrics.observe_request(servable.name, "predict", time.perf_counter() - start)
+        return payload
 
     def _predict_fast(self, servable, fast, instances):
         """The reply to {"instances": [...]} of exactly the model's static shape for a one-input, one-output float

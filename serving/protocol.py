@@ -2,8 +2,8 @@
 
 uvicorn hands every request to the ASGI handler through a task, an event, two coroutine sends (each validating
 the headers) and two writes to the socket. For a model that runs in microseconds that is most of a request's cost.
-Here a POST to a :predict URL the handler has routed before, while App.fast_lane holds (no metrics, no batching),
-is held back until its body is in, then App.fast_predict answers it on the spot: one write of status line, headers
+Here a POST to a :predict URL the handler has routed before, while App.fast_lane holds (batching off), is held
+back until its body is in, then App.fast_predict answers it on the spot: one write of status line, headers
 and body, then uvicorn's own end-of-response bookkeeping (keep-alive timer, pipelined requests). Whenever
 fast_predict says no (anything but the plain case, errors included) or the connection is not idle (a pipelined
 request ahead of it, the write buffer full), the request goes down uvicorn's ordinary path to the ASGI handler

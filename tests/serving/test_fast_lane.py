@@ -1,9 +1,9 @@
 """serving/protocol.py's fast lane, in process: raw HTTP bytes fed to the protocol uvicorn would run, over a
 transport that records what is written. A plain :predict on a URL routed before is answered with one write; every
 other request (the first on a URL, errors, pipelined behind a slow one, Expect: 100-continue, a large body,
-metrics or batching on) takes uvicorn's ordinary path, two writes through the ASGI handler; both give the same
-replies, equal to LiteRT's outputs. Keep-alive, HTTP/1.0, Connection: close and shutdown with a request half
-received behave as uvicorn's own path does."""
+batching on) takes uvicorn's ordinary path, two writes through the ASGI handler; both give the same replies,
+equal to LiteRT's outputs, and count in the metrics alike. Keep-alive, HTTP/1.0, Connection: close and shutdown
+with a request half received behave as uvicorn's own path does."""
 import argparse
 import asyncio
 import json
@@ -248,23 +248,42 @@ def test_an_idle_connection_closes_at_shutdown(conn):
     assert conn.transport.closed
 
 
-@pytest.mark.parametrize("flag", ["metrics", "batching"])
-def test_no_fast_lane_with_metrics_or_batching(tmp_path, flag):
-    if flag == "metrics":
-        (tmp_path / "monitoring.config").write_text("prometheus_config { enable: true }")
-        flags = ["--monitoring_config_file", str(tmp_path / "monitoring.config")]
-    else:
-        (tmp_path / "batching.config").write_text("max_batch_size { value: 4 } batch_timeout_micros { value: 0 }")
-        flags = ["--enable_batching", "--batching_parameters_file", str(tmp_path / "batching.config")]
-    c = Conn(tmp_path, *flags)
+def test_metrics_count_the_fast_lane(tmp_path):
+    (tmp_path / "monitoring.config").write_text("prometheus_config { enable: true }")
+    c = Conn(tmp_path, "--monitoring_config_file", str(tmp_path / "monitoring.config"))
+    try:
+        counts = []
+        for _ in range(4):
+            c.feed(request(b'{"instances": [[0.5]]}'))
+            counts.append(c.take()[0])
+        c.feed(request(b'{"instances": [[0.5, 1]]}'))  # a 400 on the same URL: the handler's, counted by it
+        assert c.take()[1][0][0] == 400
+        c.feed(b"GET /monitoring/prometheus/metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        (_, _, text), = c.take()[1]
+    finally:
+        c.close()
+    assert counts == [2, 1, 1, 1]
+    lines = text.decode().splitlines()
+    labels = 'model_name="m",version="1",API="predict"'
+    assert f':tensorflow:serving:request_count{{{labels},status="OK"}} 4' in lines, text
+    # the handler counts an error under the version the request named (none here)
+    assert ':tensorflow:serving:request_count{model_name="m",version="",API="predict",status="INVALID_ARGUMENT"} 1' \
+        in lines, text
+    for name in ("request_latency", "runtime_latency"):
+        (count,) = [line for line in lines if line.startswith(f":tensorflow:serving:{name}_count")]
+        assert count.endswith(" 4"), (name, count)
+
+
+def test_no_fast_lane_with_batching(tmp_path):
+    (tmp_path / "batching.config").write_text("max_batch_size { value: 4 } batch_timeout_micros { value: 0 }")
+    c = Conn(tmp_path, "--enable_batching", "--batching_parameters_file", str(tmp_path / "batching.config"))
     try:
         for _ in range(3):
             c.feed(request(b'{"instances": [[0.5]]}'))
-            if flag == "batching":  # the batch thread answers through the loop
-                for _ in range(100):
-                    if len(c.transport.writes) >= 2:
-                        break
-                    c.loop.run_until_complete(asyncio.sleep(0.01))
+            for _ in range(100):  # the batch thread answers through the loop
+                if len(c.transport.writes) >= 2:
+                    break
+                c.loop.run_until_complete(asyncio.sleep(0.01))
             writes, (reply,) = c.take()
             assert writes == 2 and prediction(reply) == pytest.approx(want(0.5), rel=1e-5, abs=1e-6)
     finally:
