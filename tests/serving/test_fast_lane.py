@@ -197,10 +197,12 @@ def test_a_large_body_takes_the_ordinary_path(conn):
     assert writes == 2 and prediction(reply) == pytest.approx(want(0.5), rel=1e-5, abs=1e-6)
 
 
-def test_closing_the_connection(conn):
+@pytest.mark.parametrize("extra", [b"", b"Connection: keep-alive\r\n"], ids=["plain", "keep-alive"])
+def test_http_1_0_closes_the_connection(conn, extra):
+    # as uvicorn's own path: HTTP/1.0 closes even when it asks for keep-alive
     conn.feed(request(b'{"instances": [[0.5]]}'))
     conn.take()
-    conn.feed(request(b'{"instances": [[0.5]]}', version=b"1.0"))
+    conn.feed(request(b'{"instances": [[0.5]]}', version=b"1.0", extra=extra))
     writes, (reply,) = conn.take()
     assert writes == 1 and reply[1][b"connection"] == b"close" and conn.transport.closed
 
