@@ -5,6 +5,8 @@ A model whose warm-up invoke took under INLINE_SECONDS runs on the event loop's 
 thread and back costs more than such an invoke (tens of microseconds), and the loop is blocked no longer than by
 parsing the request. Anything slower runs in the thread pool (cffi releases the GIL during the C runtime's
 invoke), so the loop keeps serving while models run. With --enable_batching every request goes to the batcher.
+Plain :predict requests to a URL routed before mostly never reach __call__: serving/protocol.py answers them
+through fast_predict as soon as the HTTP parser has them.
 """
 from __future__ import annotations
 
