@@ -13,7 +13,7 @@ Graceful shutdown: uvicorn's shutdown() closes idle connections and lets a reque
 held in the lane has no uvicorn cycle yet, so shutdown() here marks the connection to close after answering it."""
 from __future__ import annotations
 
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_FAST_BODY = 1 << 16  # larger bodies are not the tiny requests the lane is for: ordinary path
 _NEEDED = ("on_message_begin", "on_headers_complete", "on_body", "on_message_complete", "on_response_complete",
@@ -99,7 +99,7 @@ class FastPredictProtocol(HttpToolsProtocol):
             self._dh_bytes = b"".join(b"%s: %s\r\n" % (name, value) for name, value in default)
             self._dh_source = default
         self.transport.write(b"".join((
-            STATUS_LINE[200], self._dh_bytes, b"content-type: application/json\r\ncontent-length: ",
+            b"HTTP/1.1 200 OK\r\n", self._dh_bytes, b"content-type: application/json\r\ncontent-length: ",
             str(len(payload)).encode(), b"\r\n\r\n" if keep_alive else b"\r\nconnection: close\r\n\r\n", payload)))
         if not keep_alive:
             self.transport.close()
