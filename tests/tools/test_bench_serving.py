@@ -30,3 +30,9 @@ def test_bench_serving_runs_both_servers(tmp_path):
         assert row["rps"] > 0 and row["p99_ms"] > 0 and row["cpu_us"] > 0, row
         assert row["non2xx"] == 0 and row["socket_errors"] == 0, row
     assert sum(line.startswith("| tiny model:") for line in r.stdout.splitlines()) >= 2
+    results = json.loads(out.read_text())
+    (ratios,) = results["tiny_ratios"]  # tensorlite / baseline of the one round's back-to-back runs
+    ours, base = ({row["server"]: row for row in rows}[k] for k in ("tensorlite serve", "uvicorn + LiteRT (baseline)"))
+    assert ratios["connections"] == 4 and ratios["rps"] == ours["rps"] / base["rps"], (ratios, rows)
+    assert ratios["cpu_us"] == ours["cpu_us"] / base["cpu_us"]
+    assert len(results["load_average"]) == 2 and "1-minute load average" in r.stdout
