@@ -15,8 +15,13 @@ replies and socket errors are counted and reported. Both servers and wrk share t
 its cores and load: the 1-minute load average is printed at the start and the end, and for the tiny model the
 ratios of each round's pair of runs (run back to back, so they saw about the same load) with their median.
 
+With --in-process N, each server's Python path is also timed without sockets, wrk or the other processes: N
+raw HTTP requests a round fed to the HTTP protocol each server runs (uvicorn's, with the server's own options)
+over a transport that only keeps what is written, rounds alternating, CPU time per request of this process. It
+leaves out the system calls and is the figure the machine's load moves least.
+
     python3 bench/bench_serving.py [--connections 1,8,32] [--seconds 5] [--rounds 3] [--mobilenet PATH | --no-mobilenet]
-                                   [--json out.json]
+                                   [--in-process N] [--json out.json]
 """
 from __future__ import annotations
 
@@ -67,8 +72,9 @@ async def app(scope, receive, send):
                 (b"content-length", str(len(payload)).encode())]})
     await send({"type": "http.response.body", "body": payload})
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), loop="uvloop", http="httptools", access_log=False,
-            log_level="warning")
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), loop="uvloop", http="httptools", access_log=False,
+                log_level="warning")
 """
 
 WRK_POST = """
@@ -183,6 +189,95 @@ def v2_binary_body(shape, input_name: str) -> tuple[bytes, int]:
     return head + x.tobytes(), len(head)
 
 
+class _Transport:
+    """Keeps what the protocol writes; counts finished replies by the JSON body's end."""
+
+    def __init__(self):
+        self.replies = 0
+
+    def write(self, data):
+        if data.endswith(b"}"):
+            self.replies += 1
+
+    def get_extra_info(self, name, default=None):
+        return {"sockname": ("127.0.0.1", 8501), "peername": ("127.0.0.1", 40000)}.get(name, default)
+
+    def is_closing(self):
+        return False
+
+    def close(self):
+        pass
+
+    def pause_reading(self):
+        pass
+
+    def resume_reading(self):
+        pass
+
+
+def in_process(tmp: str, requests: int, rounds: int) -> dict:
+    """{server: median CPU microseconds per request} of the tiny model's request through each server's Python path
+    (see the module's docstring)."""
+    import argparse as ap
+    import asyncio
+
+    import uvicorn
+    import uvloop
+    from tensorlite.serving.protocol import protocol_class
+    from tensorlite.serving.server import build
+    from tensorlite.tools import serve_cmd
+
+    namespace = {"__name__": "baseline"}
+    sys.argv, argv = ["baseline", TINY], sys.argv
+    try:
+        exec(BASELINE, namespace)
+    finally:
+        sys.argv = argv
+    p = ap.ArgumentParser()
+    serve_cmd.add_arguments(p)
+    ours, _, shutdown = build(p.parse_args(["--model_name", "m", "--model_base_path", model_dir(tmp, "inproc", TINY),
+                                            "--file_system_poll_wait_seconds", "0"]))
+    loop = uvloop.new_event_loop()
+    body = b'{"instances": [[0.5]]}'
+
+    def connection(app, path, **options):
+        config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning", **options)
+        config.load()
+        protocol = config.http_protocol_class(config, uvicorn.server.ServerState(), {}, _loop=loop)
+        transport = _Transport()
+        protocol.connection_made(transport)
+        request = (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   b"Content-Length: %d\r\n\r\n%s" % (path, len(body), body))
+        return protocol, transport, request
+
+    # each as bench's servers run: the baseline with uvicorn.run's defaults, ours with serving/server.py's options
+    servers = {"uvicorn + LiteRT (baseline)": connection(namespace["app"], b"/", http="httptools"),
+               "tensorlite serve": connection(ours, b"/v1/models/m:predict", http=protocol_class(ours),
+                                              proxy_headers=False)}
+
+    async def drive(protocol, transport, request, n):
+        for _ in range(n):
+            done = transport.replies + 1
+            protocol.data_received(request)
+            while transport.replies < done:
+                await asyncio.sleep(0)
+
+    times = {label: [] for label in servers}
+    try:
+        for server in servers.values():  # warm-up; the first request on a URL routes it
+            loop.run_until_complete(drive(*server, 1000))
+        for _ in range(rounds):
+            for label, server in servers.items():
+                cpu = time.process_time()
+                loop.run_until_complete(drive(*server, requests))
+                times[label].append((time.process_time() - cpu) / requests * 1e6)
+    finally:
+        loop.close()
+        shutdown()
+        ours.pool.shutdown()
+    return {label: float(np.median(t)) for label, t in times.items()}
+
+
 def median_run(runs: list[dict]) -> dict:
     """Each figure's median over the rounds; errors summed."""
     out = {k: float(np.median([r[k] for r in runs])) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
@@ -203,6 +298,8 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=3, help="runs per figure; the table gives medians")
     p.add_argument("--mobilenet", default=MOBILENET)
     p.add_argument("--no-mobilenet", action="store_true")
+    p.add_argument("--in-process", type=int, default=0, metavar="N",
+                   help="also time each server's Python path in this process, N requests a round (see above)")
     p.add_argument("--json")
     args = p.parse_args(argv)
     conns = [int(c) for c in args.connections.split(",")]
@@ -270,6 +367,12 @@ def main(argv=None) -> int:
                         print(lines[-1], flush=True)
                 finally:
                     server.stop()
+        if args.in_process:
+            results["in_process_cpu_us"] = in_process(tmp, args.in_process, args.rounds)
+            ratio_lines.append(f"tiny model in process, CPU per request (median of {args.rounds} rounds of "
+                               f"{args.in_process}): " + "; ".join(
+                                   f"{label} {us:.1f} us" for label, us in results["in_process_cpu_us"].items()))
+            print(ratio_lines[-1], flush=True)
     results["load_average"].append(os.getloadavg()[0])
     print("\n".join(lines + [""] + ratio_lines))
     print(f"1-minute load average: {results['load_average'][0]:.2f} at the start, {results['load_average'][1]:.2f} "
