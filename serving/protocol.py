@@ -63,7 +63,7 @@ class FastPredictProtocol(HttpToolsProtocol):
             return
         self._body += body
         if len(self._body) > MAX_FAST_BODY:
-            self._release()
+            self._release(self._body)
 
     def on_message_complete(self) -> None:
         if self._held is None:
@@ -77,13 +77,11 @@ class FastPredictProtocol(HttpToolsProtocol):
             if payload is not None:
                 self._answer(payload)
                 return
-        self._release(path, body)
+        self._release(body)
         super().on_message_complete()
 
-    def _release(self, path=None, body=None) -> None:
+    def _release(self, body: bytes) -> None:
         """Sends the held request down uvicorn's ordinary path, with the body received so far."""
-        if body is None:
-            body = self._body
         self._held, self._body = None, b""
         super().on_headers_complete()
         if self._closing and self.cycle is not None:
