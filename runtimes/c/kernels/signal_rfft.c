@@ -15,20 +15,23 @@
 #include "../src/kernel_api.h"
 #include "common/signal_math.h"
 
-enum { MAX_STAGES = 32, TYPE_INT16 = 7 };
+enum { MAX_STAGES = 20, TYPE_INT16 = 7 }; /* each factor is 2 or more and n is at most 2^19 */
 
 typedef struct {
     int32_t r, i;
 } cpx;
 
+/* The op data, one allocation: this record, then the twiddles (n complex, re and im int16 pairs), then the super
+ * twiddles (n / 2 complex). No scratch: the complex FFT reads the frame in place (samples past its end read as 0)
+ * and writes the output frame's first n bins, which the split into the real spectrum then turns in place. */
 typedef struct {
     int32_t n;              /* complex FFT length: fft_length / 2 */
     int32_t in_len, frames, out_len; /* samples per input frame, int16 values per output frame */
-    int32_t stages, radix[MAX_STAGES], span[MAX_STAGES];
-    int16_t *twiddles;      /* n complex (re, im pairs) */
-    int16_t *super;         /* n / 2 complex */
-    tl_scratch *scratch;    /* n complex results, then the padded frame (2n samples) */
+    uint8_t stages, radix[MAX_STAGES];
 } rfft_data;
+
+static const int16_t *twiddles_of(const rfft_data *d) { return (const int16_t *)(const void *)(d + 1); }
+static const int16_t *super_of(const rfft_data *d) { return twiddles_of(d) + 2 * (size_t)d->n; }
 
 static int16_t sround(int32_t x) { return tl_wrap16((x + (1 << 14)) >> 15); }
 
@@ -70,22 +73,22 @@ static cpx sub(cpx a, cpx b) {
 }
 
 /* Radix-p butterflies over f[0 .. p*m) (complex), twiddle stride `st`. */
-static void bfly2(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
+static void bfly2(const int16_t *tw, int16_t *f, size_t st, int32_t m) {
     int32_t k;
     for (k = 0; k < m; k++) {
         cpx a = fixdiv(load(f, k), 2), b = fixdiv(load(f, k + m), 2);
-        cpx t = mul(b, load(d->twiddles, (int64_t)(k * st)));
+        cpx t = mul(b, load(tw, (int64_t)(k * st)));
         store(f, k + m, sub(a, t));
         store(f, k, add(a, t));
     }
 }
 
-static void bfly3(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
+static void bfly3(const int16_t *tw, int16_t *f, size_t st, int32_t m) {
     int32_t k;
-    int32_t e = load(d->twiddles, (int64_t)(st * (size_t)m)).i; /* imaginary part of e^(-2 pi i / 3) */
+    int32_t e = load(tw, (int64_t)(st * (size_t)m)).i; /* imaginary part of e^(-2 pi i / 3) */
     for (k = 0; k < m; k++) {
         cpx a = fixdiv(load(f, k), 3), b = fixdiv(load(f, k + m), 3), c = fixdiv(load(f, k + 2 * m), 3);
-        cpx s1 = mul(b, load(d->twiddles, (int64_t)(k * st))), s2 = mul(c, load(d->twiddles, (int64_t)(2 * k * st)));
+        cpx s1 = mul(b, load(tw, (int64_t)(k * st))), s2 = mul(c, load(tw, (int64_t)(2 * k * st)));
         cpx sum = add(s1, s2), diff = sub(s1, s2), mid, lo, hi;
         mid.r = tl_wrap16(a.r - (sum.r >> 1));
         mid.i = tl_wrap16(a.i - (sum.i >> 1));
@@ -102,14 +105,14 @@ static void bfly3(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
     }
 }
 
-static void bfly4(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
+static void bfly4(const int16_t *tw, int16_t *f, size_t st, int32_t m) {
     int32_t k;
     for (k = 0; k < m; k++) {
         cpx a = fixdiv(load(f, k), 4), b = fixdiv(load(f, k + m), 4);
         cpx c = fixdiv(load(f, k + 2 * m), 4), e = fixdiv(load(f, k + 3 * m), 4);
-        cpx s0 = mul(b, load(d->twiddles, (int64_t)(k * st)));
-        cpx s1 = mul(c, load(d->twiddles, (int64_t)(2 * k * st)));
-        cpx s2 = mul(e, load(d->twiddles, (int64_t)(3 * k * st)));
+        cpx s0 = mul(b, load(tw, (int64_t)(k * st)));
+        cpx s1 = mul(c, load(tw, (int64_t)(2 * k * st)));
+        cpx s2 = mul(e, load(tw, (int64_t)(3 * k * st)));
         cpx s5 = sub(a, s1), s3, s4, q1, q3;
         a = add(a, s1);
         s3 = add(s0, s2);
@@ -126,14 +129,14 @@ static void bfly4(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
     }
 }
 
-static void bfly5(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
+static void bfly5(const int16_t *tw, int16_t *f, size_t st, int32_t m) {
     int32_t u;
-    cpx ya = load(d->twiddles, (int64_t)(st * (size_t)m)), yb = load(d->twiddles, (int64_t)(2 * st * (size_t)m));
+    cpx ya = load(tw, (int64_t)(st * (size_t)m)), yb = load(tw, (int64_t)(2 * st * (size_t)m));
     for (u = 0; u < m; u++) {
         cpx x0 = fixdiv(load(f, u), 5), x1 = fixdiv(load(f, u + m), 5), x2 = fixdiv(load(f, u + 2 * m), 5);
         cpx x3 = fixdiv(load(f, u + 3 * m), 5), x4 = fixdiv(load(f, u + 4 * m), 5);
-        cpx s1 = mul(x1, load(d->twiddles, (int64_t)(u * st))), s2 = mul(x2, load(d->twiddles, (int64_t)(2 * u * st)));
-        cpx s3 = mul(x3, load(d->twiddles, (int64_t)(3 * u * st))), s4 = mul(x4, load(d->twiddles, (int64_t)(4 * u * st)));
+        cpx s1 = mul(x1, load(tw, (int64_t)(u * st))), s2 = mul(x2, load(tw, (int64_t)(2 * u * st)));
+        cpx s3 = mul(x3, load(tw, (int64_t)(3 * u * st))), s4 = mul(x4, load(tw, (int64_t)(4 * u * st)));
         cpx s7 = add(s1, s4), s10 = sub(s1, s4), s8 = add(s2, s3), s9 = sub(s2, s3), s5, s6, s11, s12, y0;
         y0.r = x0.r + s7.r + s8.r;
         y0.i = x0.i + s7.i + s8.i;
@@ -153,20 +156,31 @@ static void bfly5(const rfft_data *d, int16_t *f, size_t st, int32_t m) {
     }
 }
 
-/* One stage of the decimation in time: the p sub-transforms of length m (each over every p-th
- * input, recursively), then this stage's butterflies; `st` is the input and twiddle stride. */
-static void fft_stage(const rfft_data *d, int16_t *out, const int16_t *in, size_t st, int32_t stage) {
-    int32_t p = d->radix[stage], m = d->span[stage], k;
+/* Complex value j of the frame read as (even, odd) sample pairs, zero padded past its in_len samples. */
+static cpx load_frame(const int16_t *x, int32_t in_len, size_t j) {
+    cpx c;
+    c.r = 2 * j < (size_t)in_len ? x[2 * j] : 0;
+    c.i = 2 * j + 1 < (size_t)in_len ? x[2 * j + 1] : 0;
+    return c;
+}
+
+/* One stage of the decimation in time over `len` complex values: the p sub-transforms of length m = len / p (each
+ * over every p-th input, recursively), then this stage's butterflies; the input is the frame's complex values
+ * first, first + st, ...; `st` is also the twiddle stride. */
+static void fft_stage(const rfft_data *d, int16_t *out, const int16_t *x, size_t first, size_t st, int32_t len,
+                      int32_t stage) {
+    const int16_t *tw = twiddles_of(d);
+    int32_t p = d->radix[stage], m = len / p, k;
     if (m == 1) {
-        for (k = 0; k < p; k++) store(out, k, load(in, (int64_t)((size_t)k * st)));
+        for (k = 0; k < p; k++) store(out, k, load_frame(x, d->in_len, first + (size_t)k * st));
     } else {
-        for (k = 0; k < p; k++) fft_stage(d, out + 2 * (size_t)k * (size_t)m, in + 2 * (size_t)k * st, st * (size_t)p, stage + 1);
+        for (k = 0; k < p; k++) fft_stage(d, out + 2 * (size_t)k * (size_t)m, x, first + (size_t)k * st, st * (size_t)p, m, stage + 1);
     }
     switch (p) {
-    case 2: bfly2(d, out, st, m); break;
-    case 3: bfly3(d, out, st, m); break;
-    case 4: bfly4(d, out, st, m); break;
-    default: bfly5(d, out, st, m); break;
+    case 2: bfly2(tw, out, st, m); break;
+    case 3: bfly3(tw, out, st, m); break;
+    case 4: bfly4(tw, out, st, m); break;
+    default: bfly5(tw, out, st, m); break;
     }
 }
 
@@ -174,26 +188,25 @@ static tl_status tl_signal_rfft_eval_s16(tl_interpreter *it, tl_node *node) {
     const rfft_data *d = node->op_data;
     const int16_t *x = tl_node_input(it, node, 0)->data;
     int16_t *y = tl_node_output(it, node, 0)->data;
-    int16_t *tmp = d->scratch->data, *frame = tmp + 2 * (size_t)d->n;
+    const int16_t *super = super_of(d);
     int32_t n = d->n, fr, k;
     for (fr = 0; fr < d->frames; fr++, x += d->in_len, y += d->out_len) {
         cpx dc, out0, outn;
-        for (k = 0; k < 2 * n; k++) frame[k] = k < d->in_len ? x[k] : 0;
-        fft_stage(d, tmp, frame, 1, 0);
+        fft_stage(d, y, x, 0, 1, n, 0); /* the complex FFT into bins 0 .. n - 1 */
         /* bins 0 and n from the DC term's real and imaginary halves */
-        dc = fixdiv(load(tmp, 0), 2);
+        dc = fixdiv(load(y, 0), 2);
         out0.r = dc.r + dc.i;
         outn.r = dc.r - dc.i;
         out0.i = outn.i = 0;
         store(y, 0, out0);
         store(y, n, outn);
         for (k = 1; k <= n / 2; k++) {
-            cpx fk = fixdiv(load(tmp, k), 2), fnk = load(tmp, n - k), sum, diff, tw, lo, hi;
+            cpx fk = fixdiv(load(y, k), 2), fnk = load(y, n - k), sum, diff, tw, lo, hi; /* read before written */
             fnk.i = tl_wrap16(-fnk.i);
             fnk = fixdiv(fnk, 2);
             sum = add(fk, fnk);
             diff = sub(fk, fnk);
-            tw = mul(diff, load(d->super, k - 1));
+            tw = mul(diff, load(super, k - 1));
             lo.r = (sum.r + tw.r) >> 1;
             lo.i = (sum.i + tw.i) >> 1;
             hi.r = (sum.r - tw.r) >> 1;
@@ -217,9 +230,7 @@ static int factor(rfft_data *d) {
         }
         if (p > 5 || d->stages == MAX_STAGES) return 0;
         n /= p;
-        d->radix[d->stages] = p;
-        d->span[d->stages] = n;
-        d->stages++;
+        d->radix[d->stages++] = (uint8_t)p;
     } while (n > 1);
     return 1;
 }
@@ -234,6 +245,7 @@ tl_status tl_signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
     tl_flex_map opts;
     rfft_data *d;
+    int16_t *twiddles, *super;
     int32_t type, fft_length, k;
     int64_t in_n, out_n;
     if (tl_node_num_inputs(node) != 1 || tl_node_num_outputs(node) != 1 || !in || !out)
@@ -250,8 +262,9 @@ tl_status tl_signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "frames of at most fft_length samples to fft_length + 2 values");
     in_n = tl_tensor_numel(in);
     out_n = tl_tensor_numel(out);
-    d = tl_alloc_persistent(it, sizeof *d);
-    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    /* the record and both tables (3n complex int16 after it) */
+    d = tl_alloc_persistent(it, sizeof *d + (size_t)(fft_length / 2) * 3 * sizeof(int16_t));
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data and FFT tables");
     node->op_data = d;
     d->n = fft_length / 2;
     d->in_len = in->dims[in->ndim - 1];
@@ -260,13 +273,11 @@ tl_status tl_signal_rfft_prepare(tl_interpreter *it, tl_node *node) {
     if (out_n / d->out_len != d->frames)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output frame counts differ");
     if (!factor(d)) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fft_length / 2 must factor into 2, 3 and 5");
-    d->twiddles = tl_alloc_persistent(it, (size_t)d->n * 2 * sizeof(int16_t));
-    d->super = tl_alloc_persistent(it, (size_t)(d->n / 2) * 2 * sizeof(int16_t) + 1);
-    d->scratch = tl_request_scratch(it, node, (size_t)d->n * 4 * sizeof(int16_t));
-    if (!d->twiddles || !d->super || !d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "FFT tables");
-    for (k = 0; k < d->n; k++) twiddle(d->twiddles, k, -2 * pi * k / d->n);
+    twiddles = (int16_t *)(void *)(d + 1);
+    super = twiddles + 2 * (size_t)d->n;
+    for (k = 0; k < d->n; k++) twiddle(twiddles, k, -2 * pi * k / d->n);
     for (k = 0; k < d->n / 2; k++)
-        twiddle(d->super, k, -3.14159265358979323846264338327 * ((double)(k + 1) / d->n + .5));
+        twiddle(super, k, -3.14159265358979323846264338327 * ((double)(k + 1) / d->n + .5));
     node->eval = tl_signal_rfft_eval_s16;
     return TL_STATUS_OK;
 }

@@ -21,11 +21,18 @@
 enum { IN_INPUT = 0, IN_WEIGHTS_FEATURE = 1, IN_WEIGHTS_TIME = 2, IN_BIAS = 3, IN_STATE = 4 };
 enum { OPT_RANK = 0, OPT_ACTIVATION = 1 };
 
+/* The batch count is the input's first dimension and units = filters / rank (eval reads them there). */
 typedef struct {
-    int32_t batches, inputs, filters, units, rank, memory;
-    float f_lo, f_hi;
-    int32_t feature_mult, feature_shift, time_mult, time_shift;
-    int32_t in_zp, state_zp, out_zp;
+    int32_t inputs, filters, rank, memory;
+    union {
+        struct {
+            float lo, hi; /* the fused activation's range */
+        } f;
+        struct {
+            int32_t feature_mult, feature_shift, time_mult, time_shift;
+            int32_t in_zp, state_zp, out_zp;
+        } q;
+    } v;
 } svdf_data;
 
 static tl_status tl_svdf_eval_f32(tl_interpreter *it, tl_node *node);
@@ -54,12 +61,12 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, svdf_data *d) {
     /* scales formed in float, then widened, as both reference runtimes do */
     feature_scale = (float)((float)(in->scale * wf->scale) / state->scale);
     time_scale = (float)((float)(state->scale * wt->scale) / out->scale);
-    if ((st = tl_quantize_multiplier_checked(it, node, (double)feature_scale, &d->feature_mult, &d->feature_shift)) ||
-        (st = tl_quantize_multiplier_checked(it, node, (double)time_scale, &d->time_mult, &d->time_shift)))
+    if ((st = tl_quantize_multiplier_checked(it, node, (double)feature_scale, &d->v.q.feature_mult, &d->v.q.feature_shift)) ||
+        (st = tl_quantize_multiplier_checked(it, node, (double)time_scale, &d->v.q.time_mult, &d->v.q.time_shift)))
         return st;
-    d->in_zp = in->zero_point;
-    d->state_zp = state->zero_point;
-    d->out_zp = out->zero_point;
+    d->v.q.in_zp = in->zero_point;
+    d->v.q.state_zp = state->zero_point;
+    d->v.q.out_zp = out->zero_point;
     node->eval = state->type == TL_TYPE_INT16 ? tl_svdf_eval_s8_s16 : tl_svdf_eval_s8;
     return TL_STATUS_OK;
 }
@@ -69,6 +76,7 @@ tl_status tl_svdf_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *wt = tl_node_input(it, node, IN_WEIGHTS_TIME), *bias = tl_node_input(it, node, IN_BIAS);
     tl_tensor *state = tl_node_input(it, node, IN_STATE), *out = tl_node_output(it, node, 0);
     svdf_data *d;
+    int32_t batches, units;
     int8_t act;
     if (tl_node_num_inputs(node) != 5 || !in || !wf || !wt || !state || !out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights_feature, weights_time, (bias), state, output");
@@ -80,28 +88,28 @@ tl_status tl_svdf_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (in->ndim != 2 || wf->ndim != 2 || wt->ndim != 2 || state->ndim != 2 || out->ndim != 2)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, weights, state and output must be 2-D");
-    d->batches = in->dims[0];
-    if (d->batches <= 0) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "empty batch");
+    batches = in->dims[0];
+    if (batches <= 0) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "empty batch");
     d->inputs = in->dims[1];
     d->filters = wf->dims[0];
     d->memory = wt->dims[1];
     if (d->rank <= 0 || d->filters <= 0 || d->filters % d->rank)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "rank must be positive and divide the filter count");
-    d->units = d->filters / d->rank;
+    units = d->filters / d->rank;
     if (wf->dims[1] != d->inputs || wt->dims[0] != d->filters || d->memory <= 0)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "weights must be [filters, inputs] and [filters, memory]");
-    if (bias && (bias->ndim != 1 || bias->dims[0] != d->units))
+    if (bias && (bias->ndim != 1 || bias->dims[0] != units))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "bias must be [units]");
-    if (state->dims[0] != d->batches || (int64_t)state->dims[1] != (int64_t)d->memory * d->filters)
+    if (state->dims[0] != batches || (int64_t)state->dims[1] != (int64_t)d->memory * d->filters)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "state must be [batch, memory x filters]");
     if (!state->is_variable || state->is_constant)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "state must be a variable tensor");
-    if (out->dims[0] != d->batches || out->dims[1] != d->units)
+    if (out->dims[0] != batches || out->dims[1] != units)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must be [batch, units]");
     if (in->type == TL_TYPE_INT8) return prepare_s8(it, node, d);
     if (in->type == TL_TYPE_FLOAT32 && wf->type == TL_TYPE_FLOAT32 && wt->type == TL_TYPE_FLOAT32 &&
         state->type == TL_TYPE_FLOAT32 && out->type == TL_TYPE_FLOAT32 && (!bias || bias->type == TL_TYPE_FLOAT32)) {
-        if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
+        if (tl_activation_range_f32(act, &d->v.f.lo, &d->v.f.hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         node->eval = tl_svdf_eval_f32;
         return TL_STATUS_OK;
@@ -118,16 +126,16 @@ static tl_status tl_svdf_eval_f32(tl_interpreter *it, tl_node *node) {
     const float *bias = bt ? bt->data : NULL;
     float *state = tl_node_input(it, node, IN_STATE)->data, *y = tl_node_output(it, node, 0)->data;
     size_t row = (size_t)d->filters * (size_t)d->memory;
-    int32_t b, f, u, r, i;
-    memmove(state, state + 1, sizeof(float) * (row * (size_t)d->batches - 1));
-    for (b = 0; b < d->batches; b++) {
+    int32_t b, f, u, r, i, batches = tl_node_input(it, node, IN_INPUT)->dims[0], units = d->filters / d->rank;
+    memmove(state, state + 1, sizeof(float) * (row * (size_t)batches - 1));
+    for (b = 0; b < batches; b++) {
         float *s = state + (size_t)b * row;
         for (f = 0; f < d->filters; f++) {
             float acc = 0.0f;
             for (i = 0; i < d->inputs; i++) acc += wf[(size_t)f * (size_t)d->inputs + (size_t)i] * x[(size_t)b * (size_t)d->inputs + (size_t)i];
             s[(size_t)f * (size_t)d->memory + (size_t)d->memory - 1] = acc;
         }
-        for (u = 0; u < d->units; u++) {
+        for (u = 0; u < units; u++) {
             float sum = 0.0f, v;
             for (r = 0; r < d->rank; r++) {
                 size_t off = ((size_t)u * (size_t)d->rank + (size_t)r) * (size_t)d->memory;
@@ -136,7 +144,7 @@ static tl_status tl_svdf_eval_f32(tl_interpreter *it, tl_node *node) {
                 sum += dot;
             }
             v = bias ? sum + bias[u] : sum;
-            y[(size_t)b * (size_t)d->units + (size_t)u] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
+            y[(size_t)b * (size_t)units + (size_t)u] = v < d->v.f.lo ? d->v.f.lo : (v > d->v.f.hi ? d->v.f.hi : v);
         }
     }
     return TL_STATUS_OK;
@@ -164,34 +172,34 @@ static tl_status eval_s8(tl_interpreter *it, tl_node *node, int wide) {
     int8_t *y = tl_node_output(it, node, 0)->data;
     int32_t lo = wide ? -32768 : -128, hi = wide ? 32767 : 127;
     size_t row = (size_t)d->filters * (size_t)d->memory, elem = wide ? 2 : 1;
-    int32_t b, f, u, r, i;
-    memmove(st->data, (uint8_t *)st->data + elem, elem * (row * (size_t)d->batches - 1));
-    for (b = 0; b < d->batches; b++) {
+    int32_t b, f, u, r, i, batches = tl_node_input(it, node, IN_INPUT)->dims[0], units = d->filters / d->rank;
+    memmove(st->data, (uint8_t *)st->data + elem, elem * (row * (size_t)batches - 1));
+    for (b = 0; b < batches; b++) {
         const int8_t *xb = x + (size_t)b * (size_t)d->inputs;
         size_t base = (size_t)b * row;
         for (f = 0; f < d->filters; f++) {
             const int8_t *wrow = wf + (size_t)f * (size_t)d->inputs;
             size_t k = base + (size_t)f * (size_t)d->memory + (size_t)d->memory - 1;
             int32_t acc = 0, v;
-            for (i = 0; i < d->inputs; i++) acc += wrow[i] * (xb[i] - d->in_zp);
-            v = tl_clamp_i32(tl_multiply_by_quantized_multiplier(acc, d->feature_mult, d->feature_shift), lo, hi);
+            for (i = 0; i < d->inputs; i++) acc += wrow[i] * (xb[i] - d->v.q.in_zp);
+            v = tl_clamp_i32(tl_multiply_by_quantized_multiplier(acc, d->v.q.feature_mult, d->v.q.feature_shift), lo, hi);
             if (wide) {
                 ((int16_t *)st->data)[k] = (int16_t)v;
             } else { /* TFLM adds the zero point after the clamp and stores the sum as int8 (wrapping) */
-                v += d->state_zp;
+                v += d->v.q.state_zp;
                 ((int8_t *)st->data)[k] = (int8_t)((int32_t)(((uint32_t)v + 128u) & 0xFFu) - 128);
             }
         }
-        for (u = 0; u < d->units; u++) {
+        for (u = 0; u < units; u++) {
             int64_t sum = bias ? bias[u] : 0;
             int32_t v;
             for (r = 0; r < d->rank; r++) {
                 size_t off = ((size_t)u * (size_t)d->rank + (size_t)r) * (size_t)d->memory;
                 for (i = 0; i < d->memory; i++)
-                    sum += (int64_t)state_get(wtt->data, wide, off + (size_t)i) * (state_get(st->data, wide, base + off + (size_t)i) - d->state_zp);
+                    sum += (int64_t)state_get(wtt->data, wide, off + (size_t)i) * (state_get(st->data, wide, base + off + (size_t)i) - d->v.q.state_zp);
             }
-            v = tl_multiply_by_quantized_multiplier(wrap_i32(sum), d->time_mult, d->time_shift);
-            y[(size_t)b * (size_t)d->units + (size_t)u] = (int8_t)tl_clamp_i32(tl_add_sat(v, d->out_zp), -128, 127);
+            v = tl_multiply_by_quantized_multiplier(wrap_i32(sum), d->v.q.time_mult, d->v.q.time_shift);
+            y[(size_t)b * (size_t)units + (size_t)u] = (int8_t)tl_clamp_i32(tl_add_sat(v, d->v.q.out_zp), -128, 127);
         }
     }
     return TL_STATUS_OK;

@@ -47,16 +47,15 @@ enum { OPT_KERNEL_TYPE = 3, OPT_ASYMMETRIC = 4 };
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4 };
 enum { HIDDEN_INTERMEDIATE = 4, INTERMEDIATES = 5 };
 
+/* What prepare works out (on its stack); commit() keeps only what the node's variant reads in eval. */
 typedef struct {
     int32_t n_batch, n_time, n_input, n_cell, n_output, time_major;
     int8_t activation;
     float cell_clip;
-    tl_scratch *scratch; /* GATES * n_cell gate values (float; or int16 plus an int16 row, then the step's
-                          * input and output state less their zero points, int16) */
+    tl_scratch *scratch;
     union { /* integer variant (q) or hybrid (hy) */
         struct {
             int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
-            const int32_t *bias[GATES];  /* the model's, n_cell each (constant) */
             int32_t in_zp, h_zp;         /* zero points of the input and the output state */
             int32_t hidden_mult, hidden_shift, hidden_zp;
             int32_t cell_shift;          /* log2 of the cell state's scale (-15..-9) */
@@ -70,16 +69,64 @@ typedef struct {
         } hy;
     } v;
     uint8_t asymmetric;
-    tl_scratch *rows;        /* one quantized row of the input, the output state or the projection's input */
-    /* float32 and hybrid only: CIFG (no input gate), peephole, projection, layer norm */
+    tl_scratch *rows;
     uint8_t cifg, peephole, projection, layer_norm;
     float proj_clip;
+} lstm_setup;
+
+/* The op data: this header, then the variant's parts, each present only where the variant has it (part()):
+ *   float32: lstm_f;  hybrid: lstm_f, lstm_hy;
+ *   integer: lstm_q, then lstm_q_peephole, lstm_q_projection and lstm_q_layer_norm where the cell has them. */
+typedef struct {
+    int32_t n_batch, n_time, n_input, n_cell, n_output;
+    int8_t activation;
+    uint8_t time_major, asymmetric, cifg, peephole, projection, layer_norm;
+    /* gate values: GATES x n_cell floats (float32, hybrid), GATES (less the input gate under CIFG) x n_cell int16
+     * (integer with layer norm or projection); NULL for the other integer cells, which run one cell at a time */
+    tl_scratch *scratch;
 } lstm_data;
+
+typedef struct {
+    tl_scratch *rows; /* hybrid: one quantized row of the input, the output state or the projection's input */
+    float cell_clip, proj_clip;
+} lstm_f;
+typedef struct {
+    float w_scale[GATES], r_scale[GATES], peephole_scale[3], proj_scale; /* the int8 weights' scales */
+} lstm_hy;
+typedef struct {
+    int32_t in_mult[GATES], in_shift[GATES], rec_mult[GATES], rec_shift[GATES];
+    int32_t hidden_mult, hidden_shift;
+    int32_t cell_clip_q;          /* 0: no clipping */
+    int16_t in_zp, h_zp;          /* zero points of the input and the output state */
+    int16_t hidden_zp;
+    int16_t cell_shift;           /* log2 of the cell state's scale (-15..-9) */
+} lstm_q;
+typedef struct {
+    int32_t mult[3], shift[3];    /* int16 weights x int16 cell state -> the gate (i, f, o) */
+} lstm_q_peephole;
+typedef struct {
+    int32_t mult, shift, clip_q;  /* the int8 hidden state to the output state's quantization */
+} lstm_q_projection;
+typedef struct {
+    int32_t mult[GATES], shift[GATES], guard[GATES]; /* coefficient scale, variance floor */
+} lstm_q_layer_norm;
+
+/* The op data's part `offset` bytes past its header. The header's size is a multiple of a pointer's, so lstm_f
+ * (a pointer first) is aligned after it; the other parts hold 4-byte fields only, at multiples of 4. */
+static const void *part(const lstm_data *d, size_t offset) { return (const char *)(d + 1) + offset; }
+#define F_PART(d) ((const lstm_f *)part(d, 0))
+#define HY_PART(d) ((const lstm_hy *)part(d, sizeof(lstm_f)))
+#define Q_PART(d) ((const lstm_q *)part(d, 0))
+#define PEEP_PART(d) ((const lstm_q_peephole *)part(d, sizeof(lstm_q)))
+#define PROJ_PART(d) ((const lstm_q_projection *)part(d, sizeof(lstm_q) + ((d)->peephole ? sizeof(lstm_q_peephole) : 0)))
+#define LN_PART(d)                                                                                                  \
+    ((const lstm_q_layer_norm *)part(d, sizeof(lstm_q) + ((d)->peephole ? sizeof(lstm_q_peephole) : 0) +             \
+                                            ((d)->projection ? sizeof(lstm_q_projection) : 0)))
 
 static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols);
 
 /* Which optional parts the cell has, their shapes checked (LiteRT's float kernel runs them all). */
-static tl_status features(tl_interpreter *it, const tl_node *node, lstm_data *d, int32_t n) {
+static tl_status features(tl_interpreter *it, const tl_node *node, lstm_setup *d, int32_t n) {
     const tl_tensor *pw = tl_node_input(it, node, IN_PROJECTION_WEIGHTS), *pb = tl_node_input(it, node, IN_PROJECTION_BIAS);
     int32_t g;
     d->cifg = !tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_INPUT);
@@ -149,6 +196,85 @@ static int32_t wrap_i32(int64_t v) {
     return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
 }
 
+/* Copies what the variant reads in eval from prepare's working (s) into the node's op data (lstm_data and its
+ * parts) and picks its eval. */
+static tl_status commit(tl_interpreter *it, tl_node *node, const lstm_setup *s, int integer) {
+    lstm_data *d;
+    char *p;
+    size_t bytes = sizeof *d;
+    int hybrid = !integer && s->rows;
+    if (integer)
+        bytes += sizeof(lstm_q) + (s->peephole ? sizeof(lstm_q_peephole) : 0) + (s->projection ? sizeof(lstm_q_projection) : 0) +
+                 (s->layer_norm ? sizeof(lstm_q_layer_norm) : 0);
+    else
+        bytes += sizeof(lstm_f) + (hybrid ? sizeof(lstm_hy) : 0);
+    d = tl_alloc_persistent(it, bytes);
+    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    d->n_batch = s->n_batch;
+    d->n_time = s->n_time;
+    d->n_input = s->n_input;
+    d->n_cell = s->n_cell;
+    d->n_output = s->n_output;
+    d->activation = s->activation;
+    d->time_major = (uint8_t)s->time_major;
+    d->asymmetric = s->asymmetric;
+    d->cifg = s->cifg;
+    d->peephole = s->peephole;
+    d->projection = s->projection;
+    d->layer_norm = s->layer_norm;
+    d->scratch = s->scratch;
+    p = (char *)(d + 1);
+    if (integer) {
+        lstm_q *q = (lstm_q *)(void *)p;
+        memcpy(q->in_mult, s->v.q.in_mult, sizeof q->in_mult);
+        memcpy(q->in_shift, s->v.q.in_shift, sizeof q->in_shift);
+        memcpy(q->rec_mult, s->v.q.rec_mult, sizeof q->rec_mult);
+        memcpy(q->rec_shift, s->v.q.rec_shift, sizeof q->rec_shift);
+        q->hidden_mult = s->v.q.hidden_mult;
+        q->hidden_shift = s->v.q.hidden_shift;
+        q->cell_clip_q = s->v.q.cell_clip_q;
+        q->in_zp = (int16_t)s->v.q.in_zp; /* int8 zero points, checked by tl_check_quantized */
+        q->h_zp = (int16_t)s->v.q.h_zp;
+        q->hidden_zp = (int16_t)s->v.q.hidden_zp;
+        q->cell_shift = (int16_t)s->v.q.cell_shift;
+        p += sizeof *q;
+        if (s->peephole) {
+            lstm_q_peephole *pp = (lstm_q_peephole *)(void *)p;
+            memcpy(pp->mult, s->v.q.peep_mult, sizeof pp->mult);
+            memcpy(pp->shift, s->v.q.peep_shift, sizeof pp->shift);
+            p += sizeof *pp;
+        }
+        if (s->projection) {
+            lstm_q_projection *pr = (lstm_q_projection *)(void *)p;
+            pr->mult = s->v.q.proj_mult;
+            pr->shift = s->v.q.proj_shift;
+            pr->clip_q = s->v.q.proj_clip_q;
+            p += sizeof *pr;
+        }
+        if (s->layer_norm) {
+            lstm_q_layer_norm *ln = (lstm_q_layer_norm *)(void *)p;
+            memcpy(ln->mult, s->v.q.ln_mult, sizeof ln->mult);
+            memcpy(ln->shift, s->v.q.ln_shift, sizeof ln->shift);
+            memcpy(ln->guard, s->v.q.ln_guard, sizeof ln->guard);
+        }
+    } else {
+        lstm_f *f = (lstm_f *)(void *)p;
+        f->rows = s->rows;
+        f->cell_clip = s->cell_clip;
+        f->proj_clip = s->proj_clip;
+        if (hybrid) {
+            lstm_hy *hy = (lstm_hy *)(void *)(p + sizeof *f);
+            memcpy(hy->w_scale, s->v.hy.w_scale, sizeof hy->w_scale);
+            memcpy(hy->r_scale, s->v.hy.r_scale, sizeof hy->r_scale);
+            memcpy(hy->peephole_scale, s->v.hy.peephole_scale, sizeof hy->peephole_scale);
+            hy->proj_scale = s->v.hy.proj_scale;
+        }
+    }
+    node->op_data = d;
+    node->eval = integer ? tl_lstm_eval_s8 : tl_lstm_eval_float;
+    return TL_STATUS_OK;
+}
+
 /* A quantized int8 or int16 constant of the integer cell (NULL is fine): symmetric, one scale. */
 static tl_status integer_weight(tl_interpreter *it, const tl_node *node, const tl_tensor *t, tl_type type) {
     if (!t) return TL_STATUS_OK;
@@ -162,7 +288,7 @@ static tl_status integer_weight(tl_interpreter *it, const tl_node *node, const t
     return TL_STATUS_OK;
 }
 
-static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
+static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_setup *d) {
     tl_tensor *in = tl_node_input(it, node, IN_INPUT), *out = tl_node_output(it, node, 0);
     tl_tensor *h = tl_node_input(it, node, IN_OUTPUT_STATE), *c = tl_node_input(it, node, IN_CELL_STATE);
     tl_tensor *hidden = intermediate(it, node, HIDDEN_INTERMEDIATE), *pw = tl_node_input(it, node, IN_PROJECTION_WEIGHTS);
@@ -207,7 +333,6 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         if ((st = gate_multiplier(it, node, w, in, gate_scale[g], &d->v.q.in_mult[g], &d->v.q.in_shift[g])) != TL_STATUS_OK ||
             (st = gate_multiplier(it, node, r, h, gate_scale[g], &d->v.q.rec_mult[g], &d->v.q.rec_shift[g])) != TL_STATUS_OK)
             return st;
-        d->v.q.bias[g] = b->data;
         if (ln) { /* LiteRT: the coefficients' scale as a multiplier; variances below 1 become 10000 x that scale */
             float guard = 10000.0f * ln->scale;
             if ((st = tl_quantize_multiplier_checked(it, node, (double)ln->scale, &d->v.q.ln_mult[g], &d->v.q.ln_shift[g])))
@@ -248,11 +373,11 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_data *d) {
         float q = d->cell_clip / c->scale;
         d->v.q.cell_clip_q = (int32_t)(q > 32767.0f ? 32767.0f : q);
     }
-    d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * ((size_t)(GATES + 1) * (size_t)d->n_cell +
-                                                                 (size_t)d->n_input + (size_t)d->n_output));
-    if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
-    node->eval = tl_lstm_eval_s8;
-    return TL_STATUS_OK;
+    if (d->layer_norm || d->projection) { /* both need every cell's gate (layer norm: their mean and variance) */
+        d->scratch = tl_request_scratch(it, node, sizeof(int16_t) * (size_t)(GATES - d->cifg) * (size_t)d->n_cell);
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    }
+    return commit(it, node, d, 1);
 }
 
 tl_status tl_lstm_hybrid_weight(tl_interpreter *it, const tl_node *node, const tl_tensor *t, float *scale) {
@@ -268,7 +393,7 @@ tl_status tl_lstm_hybrid_weight(tl_interpreter *it, const tl_node *node, const t
 
 /* Hybrid: int8 weights (input, recurrent, peephole, projection) with one scale each, zero point 0; biases,
  * layer-norm coefficients and the projection bias float32, as LiteRT's hybrid kernel takes them. */
-static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_data *d) {
+static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_setup *d) {
     int32_t g, widest = d->n_input > d->n_output ? d->n_input : d->n_output;
     tl_status st;
     if (d->n_cell > widest) widest = d->n_cell;
@@ -289,11 +414,10 @@ static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, lstm_data *d)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
     d->rows = tl_hybrid_request_rows(it, node, 1, widest);
     if (!d->rows) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid LSTM scratch");
-    node->eval = tl_lstm_eval_float;
-    return TL_STATUS_OK;
+    return commit(it, node, d, 0);
 }
 
-static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
+static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_setup *d) {
     tl_tensor *out = tl_node_output(it, node, 0);
     int32_t k;
     if (d->activation < ACT_NONE || d->activation > ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
@@ -309,10 +433,11 @@ static tl_status prepare_f32(tl_interpreter *it, tl_node *node, lstm_data *d) {
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "float32 LSTM needs float32 (or hybrid int8) weights");
     }
     if (out->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must be float32");
-    d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
-    if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
-    node->eval = tl_lstm_eval_float;
-    return TL_STATUS_OK;
+    if (d->layer_norm || d->projection) { /* otherwise one cell at a time (tl_lstm_step) */
+        d->scratch = tl_request_scratch(it, node, sizeof(float) * (size_t)GATES * (size_t)d->n_cell);
+        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    }
+    return commit(it, node, d, 0);
 }
 
 tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence) {
@@ -322,14 +447,12 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
     tl_tensor *w_out = tl_node_input(it, node, IN_INPUT_WEIGHTS + GATE_OUTPUT);
     tl_tensor *r_out = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + GATE_OUTPUT);
     uint8_t time_major = 0, diagonal = 0, kernel_type = 0;
-    lstm_data *d;
+    lstm_setup setup, *d = &setup;
     tl_status st;
     if (n != 20 && n != 24) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "LSTM takes 20 or 24 inputs");
     if (!in || !out || !h || !c || !w_out || !r_out || tl_node_num_outputs(node) != 1)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs input, weights, both states and one output");
-    d = tl_alloc_persistent(it, sizeof *d);
-    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = d;
+    memset(d, 0, sizeof *d);
     if (tl_fb_i8(&it->fb, node->options, OPT_ACTIVATION, 0, &d->activation) != TL_STATUS_OK ||
         tl_fb_f32(&it->fb, node->options, OPT_CELL_CLIP, 0.0f, &d->cell_clip) != TL_STATUS_OK ||
         tl_fb_f32(&it->fb, node->options, OPT_PROJ_CLIP, 0.0f, &d->proj_clip) != TL_STATUS_OK ||
@@ -439,10 +562,59 @@ static void finish_gate(const tl_lstm_cell *cell, int32_t g, const float *c, flo
     for (i = 0; i < n_cell; i++) gate[i] = act < 0 ? sigmoid_f32(gate[i]) : apply_f32(act, gate[i]);
 }
 
+static float dot_f32(const float *m, const float *v, int32_t n) {
+    float dot = 0.0f;
+    int32_t k;
+    for (k = 0; k < n; k++) dot += m[k] * v[k];
+    return dot;
+}
+
+/* A float32 cell without layer norm or projection, one cell at a time: each gate value takes the operations of the
+ * whole-gate path below in the same order (bias, + input product, + auxiliary product, + recurrent product,
+ * + peephole, activation), so the results are the same without a gate scratch. y (written cell by cell) is not h,
+ * which every cell reads. */
+static void step_cells_f32(const tl_lstm_cell *cell, const float *x, const float *aux, const float *h, float *c, float *y) {
+    int32_t g, i, n_cell = cell->n_cell, first = cell->cifg ? GATE_FORGET : GATE_INPUT;
+    const float *p[3];
+    for (g = 0; g < 3; g++) p[g] = cell->peephole[g];
+    for (i = 0; i < n_cell; i++) {
+        float v[GATES], ci;
+        for (g = first; g < GATES; g++) {
+            v[g] = cell->bias[g][i];
+            v[g] += dot_f32((const float *)cell->w[g] + (size_t)i * (size_t)cell->n_input, x, cell->n_input);
+            if (aux && cell->aux_w[GATE_FORGET])
+                v[g] += dot_f32((const float *)cell->aux_w[g] + (size_t)i * (size_t)cell->n_aux, aux, cell->n_aux);
+            v[g] += dot_f32((const float *)cell->r[g] + (size_t)i * (size_t)cell->n_output, h, cell->n_output);
+        }
+        if (!cell->cifg) {
+            if (p[0]) v[GATE_INPUT] += p[0][i] * c[i];
+            v[GATE_INPUT] = sigmoid_f32(v[GATE_INPUT]);
+        }
+        if (p[1]) v[GATE_FORGET] += p[1][i] * c[i];
+        v[GATE_FORGET] = sigmoid_f32(v[GATE_FORGET]);
+        v[GATE_CELL] = apply_f32(cell->activation, v[GATE_CELL]);
+        ci = v[GATE_FORGET] * c[i];
+        ci += v[GATE_CELL] * (cell->cifg ? 1.0f - v[GATE_FORGET] : v[GATE_INPUT]);
+        if (cell->cell_clip > 0.0f) ci = ci > cell->cell_clip ? cell->cell_clip : (ci < -cell->cell_clip ? -cell->cell_clip : ci);
+        c[i] = ci;
+        if (p[2]) v[GATE_OUTPUT] += p[2][i] * c[i]; /* the output gate's peephole reads the new cell state */
+        v[GATE_OUTPUT] = sigmoid_f32(v[GATE_OUTPUT]);
+        y[i] = v[GATE_OUTPUT] * apply_f32(cell->activation, c[i]);
+    }
+}
+
 void tl_lstm_step(const tl_lstm_cell *cell, const float *x, const float *aux, float *h, float *c, float *y, float *gate) {
     int32_t g, i, k, n_cell = cell->n_cell;
-    float *ig = gate + GATE_INPUT * n_cell, *fg = gate + GATE_FORGET * n_cell, *cg = gate + GATE_CELL * n_cell;
-    float *og = gate + GATE_OUTPUT * n_cell;
+    float *ig, *fg, *cg, *og;
+    if (!cell->rows && !cell->proj_w && !cell->layer_norm[GATE_FORGET]) {
+        step_cells_f32(cell, x, aux, h, c, y);
+        memcpy(h, y, sizeof(float) * (size_t)cell->n_output);
+        return;
+    }
+    ig = gate + GATE_INPUT * n_cell;
+    fg = gate + GATE_FORGET * n_cell;
+    cg = gate + GATE_CELL * n_cell;
+    og = gate + GATE_OUTPUT * n_cell;
     for (g = cell->cifg ? GATE_FORGET : 0; g < GATES; g++) { /* each gate starts at its bias (0 under layer norm) */
         if (cell->layer_norm[g]) memset(gate + g * n_cell, 0, sizeof(float) * (size_t)n_cell);
         else memcpy(gate + g * n_cell, cell->bias[g], sizeof(float) * (size_t)n_cell);
@@ -486,6 +658,8 @@ void tl_lstm_step(const tl_lstm_cell *cell, const float *x, const float *aux, fl
 /* Float32 and hybrid cells: the node's tensors into a tl_lstm_cell, then one step per batch row and time. */
 static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node) {
     const lstm_data *d = node->op_data;
+    const lstm_f *f = F_PART(d);
+    const lstm_hy *hy = f->rows ? HY_PART(d) : NULL;
     const float *x_all = tl_node_input(it, node, IN_INPUT)->data;
     float *y_all = tl_node_output(it, node, 0)->data;
     float *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data, *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
@@ -497,67 +671,82 @@ static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node) {
     cell.n_cell = d->n_cell;
     cell.n_output = d->n_output;
     cell.activation = d->activation;
-    cell.cell_clip = d->cell_clip;
-    cell.proj_clip = d->proj_clip;
+    cell.cell_clip = f->cell_clip;
+    cell.proj_clip = f->proj_clip;
     cell.cifg = d->cifg;
     cell.asymmetric = d->asymmetric;
-    cell.rows = d->rows;
-    cell.proj_scale = d->v.hy.proj_scale;
+    cell.rows = f->rows;
+    cell.proj_scale = hy ? hy->proj_scale : 0.0f;
     for (g = d->cifg ? GATE_FORGET : 0; g < GATES; g++) {
         cell.w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         cell.r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
         cell.bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
-        cell.w_scale[g] = d->v.hy.w_scale[g];
-        cell.r_scale[g] = d->v.hy.r_scale[g];
+        cell.w_scale[g] = hy ? hy->w_scale[g] : 0.0f;
+        cell.r_scale[g] = hy ? hy->r_scale[g] : 0.0f;
         if (d->layer_norm) cell.layer_norm[g] = tl_node_input(it, node, IN_LAYER_NORM + g)->data;
     }
     for (g = 0; g < 3; g++) {
         cell.peephole[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
-        cell.peephole_scale[g] = d->v.hy.peephole_scale[g];
+        cell.peephole_scale[g] = hy ? hy->peephole_scale[g] : 0.0f;
     }
     cell.proj_w = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
     cell.proj_b = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
     for (b = 0; b < d->n_batch; b++)
         for (t = 0; t < d->n_time; t++)
             tl_lstm_step(&cell, x_all + step_offset(d, t, b, d->n_input), NULL, h_all + (size_t)b * (size_t)d->n_output,
-                         c_all + (size_t)b * (size_t)d->n_cell, y_all + step_offset(d, t, b, d->n_output), d->scratch->data);
+                         c_all + (size_t)b * (size_t)d->n_cell, y_all + step_offset(d, t, b, d->n_output),
+                         d->scratch ? d->scratch->data : NULL);
     return TL_STATUS_OK;
 }
 
-/* One gate before its activation: the input-side and recurrent-side products, each rescaled to
- * the gate's scale (Q3.12 without layer norm) and added with int16 saturation (LiteRT accumulates the two into the
- * gate that way). LiteRT folds bias - zero_point * sum(w) into one precomputed bias per row (the bias only without
- * layer norm, which adds it itself); taking the zero points off the inputs instead (xs = x - zp, hs = h - zp,
- * int16 in the scratch, once per step) gives the same sum modulo 2^32 without n_cell int32 per gate and side in the
- * arena. prepare bounds each dot product inside int32. */
-static void gate_s8(const lstm_data *d, int32_t g, const int8_t *w, const int8_t *r, const int16_t *xs,
-                    const int16_t *hs, int16_t *gate) {
-    int32_t i, k;
-    for (i = 0; i < d->n_cell; i++) {
-        const int8_t *wi = w + (size_t)i * (size_t)d->n_input, *ri = r + (size_t)i * (size_t)d->n_output;
-        int32_t in_dot = 0, rec_dot = 0;
-        int64_t v;
-        for (k = 0; k < d->n_input; k++) in_dot += wi[k] * xs[k];
-        for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * hs[k];
-        v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((d->layer_norm ? 0 : (int64_t)d->v.q.bias[g][i]) + in_dot),
-                                                            d->v.q.in_mult[g], d->v.q.in_shift[g]));
-        v += tl_multiply_by_quantized_multiplier(rec_dot, d->v.q.rec_mult[g], d->v.q.rec_shift[g]);
-        gate[i] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
-    }
+/* Gate g of cell i before its activation: the input-side and recurrent-side products, each rescaled to the gate's
+ * scale (Q3.12 without layer norm) and added with int16 saturation (LiteRT accumulates the two into the gate that
+ * way). LiteRT folds bias - zero_point * sum(w) into one precomputed bias per row (the bias only without layer
+ * norm, which adds it itself); taking the zero points off the inputs as they are read instead gives the same sum
+ * modulo 2^32 without n_cell int32 per gate and side in the arena. prepare bounds each dot product inside int32. */
+static int16_t gate_s8(const lstm_data *d, const lstm_q *q, int32_t g, int32_t i, const int8_t *w, const int8_t *r,
+                       const int32_t *bias, const int8_t *x, const int8_t *h) {
+    const int8_t *wi = w + (size_t)i * (size_t)d->n_input, *ri = r + (size_t)i * (size_t)d->n_output;
+    int32_t in_dot = 0, rec_dot = 0, k;
+    int64_t v;
+    for (k = 0; k < d->n_input; k++) in_dot += wi[k] * (x[k] - q->in_zp);
+    for (k = 0; k < d->n_output; k++) rec_dot += ri[k] * (h[k] - q->h_zp);
+    v = tl_fp16_sat(tl_multiply_by_quantized_multiplier(wrap_i32((d->layer_norm ? 0 : (int64_t)bias[i]) + in_dot),
+                                                        q->in_mult[g], q->in_shift[g]));
+    v += tl_multiply_by_quantized_multiplier(rec_dot, q->rec_mult[g], q->rec_shift[g]);
+    return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
 }
 
-/* Peephole (k: i, f, o): gate += p .* c rescaled to the gate's scale, saturated to int16. */
-static void peephole_s8(const lstm_data *d, int32_t k, const int16_t *p, const int16_t *c, int16_t *gate) {
-    int32_t i;
-    for (i = 0; i < d->n_cell; i++)
-        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p[i] * c[i], d->v.q.peep_mult[k], d->v.q.peep_shift[k]) + gate[i]);
+/* Peephole term (k: i, f, o): the gate plus p .* c rescaled to the gate's scale, saturated to int16. */
+static int16_t peephole_s8(const lstm_q_peephole *pp, int32_t k, int16_t p, int16_t c, int16_t gate) {
+    return (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(p * c, pp->mult[k], pp->shift[k]) + gate);
+}
+
+/* The cell state's update from the forget, cell and input gates' sums: forget * cell (Q0.15 x the cell's scale)
+ * plus input * candidate (Q0.30 down to the cell's scale), saturated, clipped; input = 32767 - forget under CIFG. */
+static int16_t cell_s8(const lstm_data *d, const lstm_q *q, int16_t ig, int16_t fg, int16_t cg, int16_t c) {
+    int32_t f_s = tl_fp16_logistic(fg, 3), c_t = tl_fp16_tanh(cg, 3);
+    int32_t i_s = d->cifg ? 32767 - f_s : tl_fp16_logistic(ig, 3);
+    int32_t kept = tl_fp16_wrap(tl_rounding_divide_by_pot(f_s * c, 15));
+    int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + q->cell_shift));
+    int32_t ci = tl_fp16_sat(kept + added);
+    if (q->cell_clip_q > 0) ci = tl_clamp_i32(ci, -q->cell_clip_q, q->cell_clip_q);
+    return (int16_t)ci;
+}
+
+/* The hidden state (int8, its intermediate's quantization): sigmoid(output gate) x tanh(cell), Q0.15 x Q0.15. */
+static int32_t hidden_s8(const lstm_q *q, int16_t og, int16_t c) {
+    int32_t o_s = tl_fp16_logistic(og, 3), c_t = tl_fp16_tanh(c, 15 + q->cell_shift);
+    int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, q->hidden_mult, q->hidden_shift) + q->hidden_zp;
+    return tl_clamp_i32(v, -128, 127);
 }
 
 /* LiteRT's integer layer normalization of one gate (its sums at the gate's intermediate scale) to Q3.12: mean and
  * variance of the values times 1024 (the variance floored at the guard), each value centred and scaled by the
  * inverse standard deviation, times the coefficient plus the bias, /1024 rounded half away from zero, rescaled by
  * the coefficients' scale. */
-static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, int16_t *gate) {
+static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, const int32_t *bias, int16_t *gate) {
+    const lstm_q_layer_norm *l = LN_PART(d);
     int64_t sum = 0, sum_sq = 0, variance;
     int32_t i, n = d->n_cell, mean, var, mult;
     int right;
@@ -568,35 +757,80 @@ static void layer_norm_s8(const lstm_data *d, int32_t g, const int16_t *coef, in
     mean = (int32_t)(sum * 1024 / n);
     variance = sum_sq * ((1 << 20) / n) - (int64_t)mean * mean;
     var = (int32_t)(variance / (1 << 20));
-    if (var < 1) var = d->v.q.ln_guard[g];
+    if (var < 1) var = l->guard[g];
     mult = tl_fp_inv_sqrt(var, &right);
     for (i = 0; i < n; i++) {
         int32_t rescaled = tl_multiply_by_quantized_multiplier(1024 * gate[i] - mean, mult, -right);
-        int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + d->v.q.bias[g][i]);
+        int64_t v3 = wrap_i32((int64_t)rescaled * coef[i] + bias[i]);
         int32_t v4 = (int32_t)((v3 > 0 ? v3 + 512 : v3 - 512) / 1024);
-        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(v4, d->v.q.ln_mult[g], d->v.q.ln_shift[g] + 12));
+        gate[i] = (int16_t)tl_fp16_sat(tl_multiply_by_quantized_multiplier(v4, l->mult[g], l->shift[g] + 12));
+    }
+}
+
+/* One step of the integer cell with layer norm or projection: each gate over all cells into the scratch (layer
+ * norm reads a gate's mean and variance, the projection every cell's hidden state), then the cell update, the
+ * hidden state (kept less its zero point in the cell gate's row, free by then) and the output. */
+static void step_gates_s8(const lstm_data *d, const int8_t *const w[GATES], const int8_t *const r[GATES],
+                          const int32_t *const bias[GATES], const int16_t *const peep[3], const int16_t *const ln[GATES],
+                          const int8_t *pw, const int32_t *pb, const int8_t *x, const int8_t *h, int16_t *c, int8_t *y,
+                          int16_t *scratch) {
+    const lstm_q *q = Q_PART(d);
+    const lstm_q_peephole *pp = d->peephole ? PEEP_PART(d) : NULL;
+    int32_t g, i, k, first = d->cifg ? GATE_FORGET : GATE_INPUT;
+    int16_t *gate[GATES];
+    for (g = first; g < GATES; g++) gate[g] = scratch + (size_t)(g - first) * (size_t)d->n_cell;
+    for (g = first; g < GATES; g++)
+        for (i = 0; i < d->n_cell; i++) gate[g][i] = gate_s8(d, q, g, i, w[g], r[g], bias[g], x, h);
+    for (g = first; g < GATE_OUTPUT; g++) { /* the output gate's peephole reads the updated cell state */
+        if (g != GATE_CELL && peep[g])
+            for (i = 0; i < d->n_cell; i++) gate[g][i] = peephole_s8(pp, g, peep[g][i], c[i], gate[g][i]);
+        if (ln[g]) layer_norm_s8(d, g, ln[g], bias[g], gate[g]);
+    }
+    for (i = 0; i < d->n_cell; i++)
+        c[i] = cell_s8(d, q, d->cifg ? 0 : gate[GATE_INPUT][i], gate[GATE_FORGET][i], gate[GATE_CELL][i], c[i]);
+    if (peep[2])
+        for (i = 0; i < d->n_cell; i++) gate[GATE_OUTPUT][i] = peephole_s8(pp, 2, peep[2][i], c[i], gate[GATE_OUTPUT][i]);
+    if (ln[GATE_OUTPUT]) layer_norm_s8(d, GATE_OUTPUT, ln[GATE_OUTPUT], bias[GATE_OUTPUT], gate[GATE_OUTPUT]);
+    for (i = 0; i < d->n_cell; i++) {
+        int32_t v = hidden_s8(q, gate[GATE_OUTPUT][i], c[i]);
+        if (pw) gate[GATE_CELL][i] = (int16_t)(v - q->hidden_zp);
+        else y[i] = (int8_t)v;
+    }
+    if (pw) {
+        const lstm_q_projection *pr = PROJ_PART(d);
+        const int16_t *hid = gate[GATE_CELL];
+        for (i = 0; i < d->n_output; i++) { /* projection: int32 sum, to the output state's quantization */
+            const int8_t *pi = pw + (size_t)i * (size_t)d->n_cell;
+            int32_t dot = 0, v;
+            for (k = 0; k < d->n_cell; k++) dot += pi[k] * hid[k];
+            v = tl_multiply_by_quantized_multiplier(wrap_i32((pb ? (int64_t)pb[i] : 0) + dot), pr->mult, pr->shift);
+            v = tl_clamp_i32(v + q->h_zp, -128, 127);
+            if (pr->clip_q > 0) v = tl_clamp_i32(v, -pr->clip_q, pr->clip_q);
+            y[i] = (int8_t)v;
+        }
     }
 }
 
 static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
     const lstm_data *d = node->op_data;
+    const lstm_q *q = Q_PART(d);
+    const lstm_q_peephole *pp = d->peephole ? PEEP_PART(d) : NULL;
     const int8_t *x_all = tl_node_input(it, node, IN_INPUT)->data;
     int8_t *y_all = tl_node_output(it, node, 0)->data, *h_all = tl_node_input(it, node, IN_OUTPUT_STATE)->data;
     int16_t *c_all = tl_node_input(it, node, IN_CELL_STATE)->data;
     const tl_tensor *t_in;
     const int8_t *w[GATES], *r[GATES], *pw = (t_in = tl_node_input(it, node, IN_PROJECTION_WEIGHTS)) ? t_in->data : NULL;
-    const int32_t *pb = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
+    const int32_t *bias[GATES], *pb = (t_in = tl_node_input(it, node, IN_PROJECTION_BIAS)) ? t_in->data : NULL;
     const int16_t *peep[3], *ln[GATES];
-    int16_t *gate = d->scratch->data;
-    int16_t *ig = gate + GATE_INPUT * d->n_cell, *fg = gate + GATE_FORGET * d->n_cell;
-    int16_t *cg = gate + GATE_CELL * d->n_cell, *og = gate + GATE_OUTPUT * d->n_cell;
-    int16_t *hid = gate + GATES * d->n_cell;       /* the hidden state less its zero point (projection input) */
-    int16_t *xs = hid + d->n_cell, *hs = xs + d->n_input; /* inputs less their zero points */
-    int32_t cell_bits = 15 + d->v.q.cell_shift; /* integer bits of the cell state in Q format */
-    int32_t g, b, t, i, k, first = d->cifg ? GATE_FORGET : GATE_INPUT;
+    int32_t g, b, t, i, first = d->cifg ? GATE_FORGET : GATE_INPUT;
+    memset(w, 0, sizeof w);
+    memset(r, 0, sizeof r);
+    memset(bias, 0, sizeof bias);
+    memset(ln, 0, sizeof ln);
     for (g = first; g < GATES; g++) {
         w[g] = tl_node_input(it, node, IN_INPUT_WEIGHTS + g)->data;
         r[g] = tl_node_input(it, node, IN_RECURRENT_WEIGHTS + g)->data;
+        bias[g] = tl_node_input(it, node, IN_BIAS + g)->data;
         ln[g] = d->layer_norm ? tl_node_input(it, node, IN_LAYER_NORM + g)->data : NULL;
     }
     for (g = 0; g < 3; g++) peep[g] = (t_in = tl_node_input(it, node, IN_PEEPHOLE + g)) ? t_in->data : NULL;
@@ -606,40 +840,18 @@ static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node) {
         for (t = 0; t < d->n_time; t++) {
             const int8_t *x = x_all + step_offset(d, t, b, d->n_input);
             int8_t *y = y_all + step_offset(d, t, b, d->n_output);
-            for (i = 0; i < d->n_input; i++) xs[i] = (int16_t)(x[i] - d->v.q.in_zp);
-            for (i = 0; i < d->n_output; i++) hs[i] = (int16_t)(h[i] - d->v.q.h_zp);
-            for (g = first; g < GATES; g++) gate_s8(d, g, w[g], r[g], xs, hs, gate + g * d->n_cell);
-            for (g = first; g < GATE_OUTPUT; g++) { /* the output gate's peephole reads the updated cell state */
-                if (g != GATE_CELL && peep[g]) peephole_s8(d, g, peep[g], c, gate + g * d->n_cell);
-                if (ln[g]) layer_norm_s8(d, g, ln[g], gate + g * d->n_cell);
-            }
-            for (i = 0; i < d->n_cell; i++) {
-                int32_t f_s = tl_fp16_logistic(fg[i], 3), c_t = tl_fp16_tanh(cg[i], 3);
-                int32_t i_s = d->cifg ? 32767 - f_s : tl_fp16_logistic(ig[i], 3);
-                /* forget * cell: Q0.15 x cell scale; input * candidate: Q0.30 down to the cell scale */
-                int32_t kept = tl_fp16_wrap(tl_rounding_divide_by_pot(f_s * c[i], 15));
-                int32_t added = tl_fp16_wrap(tl_rounding_divide_by_pot(i_s * c_t, 30 + d->v.q.cell_shift));
-                int32_t ci = tl_fp16_sat(kept + added);
-                if (d->v.q.cell_clip_q > 0) ci = tl_clamp_i32(ci, -d->v.q.cell_clip_q, d->v.q.cell_clip_q);
-                c[i] = (int16_t)ci;
-            }
-            if (peep[2]) peephole_s8(d, 2, peep[2], c, og);
-            if (ln[GATE_OUTPUT]) layer_norm_s8(d, GATE_OUTPUT, ln[GATE_OUTPUT], og);
-            for (i = 0; i < d->n_cell; i++) {
-                int32_t o_s = tl_fp16_logistic(og[i], 3), c_t = tl_fp16_tanh(c[i], cell_bits);
-                int32_t v = tl_multiply_by_quantized_multiplier(o_s * c_t, d->v.q.hidden_mult, d->v.q.hidden_shift) + d->v.q.hidden_zp;
-                v = tl_clamp_i32(v, -128, 127);
-                if (pw) hid[i] = (int16_t)(v - d->v.q.hidden_zp);
-                else y[i] = (int8_t)v;
-            }
-            for (i = 0; pw && i < d->n_output; i++) { /* projection: int32 sum, to the output state's quantization */
-                const int8_t *pi = pw + (size_t)i * (size_t)d->n_cell;
-                int32_t dot = 0, v;
-                for (k = 0; k < d->n_cell; k++) dot += pi[k] * hid[k];
-                v = tl_multiply_by_quantized_multiplier(wrap_i32((pb ? (int64_t)pb[i] : 0) + dot), d->v.q.proj_mult, d->v.q.proj_shift);
-                v = tl_clamp_i32(v + d->v.q.h_zp, -128, 127);
-                if (d->v.q.proj_clip_q > 0) v = tl_clamp_i32(v, -d->v.q.proj_clip_q, d->v.q.proj_clip_q);
-                y[i] = (int8_t)v;
+            if (d->scratch) {
+                step_gates_s8(d, w, r, bias, peep, ln, pw, pb, x, h, c, y, d->scratch->data);
+            } else { /* no layer norm, no projection: one cell at a time, no gate scratch (y is not h) */
+                for (i = 0; i < d->n_cell; i++) {
+                    int16_t v[GATES] = {0, 0, 0, 0};
+                    for (g = first; g < GATES; g++) v[g] = gate_s8(d, q, g, i, w[g], r[g], bias[g], x, h);
+                    if (peep[0]) v[GATE_INPUT] = peephole_s8(pp, 0, peep[0][i], c[i], v[GATE_INPUT]);
+                    if (peep[1]) v[GATE_FORGET] = peephole_s8(pp, 1, peep[1][i], c[i], v[GATE_FORGET]);
+                    c[i] = cell_s8(d, q, v[GATE_INPUT], v[GATE_FORGET], v[GATE_CELL], c[i]);
+                    if (peep[2]) v[GATE_OUTPUT] = peephole_s8(pp, 2, peep[2][i], c[i], v[GATE_OUTPUT]);
+                    y[i] = (int8_t)hidden_s8(q, v[GATE_OUTPUT], c[i]);
+                }
             }
             memcpy(h, y, (size_t)d->n_output);
         }

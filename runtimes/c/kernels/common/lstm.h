@@ -13,7 +13,9 @@ tl_status tl_lstm_prepare_common(tl_interpreter *it, tl_node *node, int sequence
 /* One step of one batch row of an LSTM cell, as LiteRT's float and hybrid kernels: gates i, f, c, o from
  * bias + W x (+ W_aux aux) + R h (+ peephole .* c; layer-normalized when coefficients are given), the cell state
  * updated (input gate 1 - f under CIFG) and clipped, h = o * act(c) projected (and clipped) when projection weights
- * are given; y = h. `gate` holds 4 x n_cell floats. Absent parts are NULL (w[0], r[0], bias[0] under CIFG).
+ * are given; y = h. `gate` holds 4 x n_cell floats; a float32 cell without layer norm or projection runs one cell
+ * at a time and reads none (NULL is fine there; y must not overlap h). Absent parts are NULL (w[0], r[0], bias[0]
+ * under CIFG).
  * Float32 cells: w, aux_w, r, peephole and proj_w point at float32. Hybrid cells (`rows` set): they point at int8
  * with the scales below; each product's float operand (x, aux, h, and o * act(c) for the projection) is quantized
  * per row at run time into `rows` (symmetric, or asymmetric), the int32 sums scaled back; peephole weights are

@@ -7,13 +7,15 @@
 #include "../opt/opt_kernels.h"
 
 typedef struct {
-    int8_t lut[256]; /* int8: indexed by the input byte + 128 */
-    uint8_t lut_u8[256]; /* uint8: by the input byte */
+    uint8_t lut[256]; /* the input type's table: int8 bytes indexed by the input + 128, uint8 by the input */
 } lut_data;
 
 /* One element: the lookup the reference eval and the optimized tier (opt/unary_lut.c, threaded) share. */
-static int32_t lut_s8(const void *ctx, int32_t x) { return ((const lut_data *)ctx)->lut[x + 128]; }
-static int32_t lut_u8(const void *ctx, int32_t x) { return ((const lut_data *)ctx)->lut_u8[x]; }
+static int32_t lut_s8(const void *ctx, int32_t x) {
+    int32_t b = ((const lut_data *)ctx)->lut[x + 128];
+    return b >= 128 ? b - 256 : b;
+}
+static int32_t lut_u8(const void *ctx, int32_t x) { return ((const lut_data *)ctx)->lut[x]; }
 
 TL_UNARY_EVAL(tl_lut_activation_eval_s8, lut_data, int8_t, int8_t, (int8_t)lut_s8(d, x[i]))
 TL_UNARY_EVAL(tl_lut_activation_eval_u8, lut_data, uint8_t, uint8_t, (uint8_t)lut_u8(d, x[i]))
@@ -21,10 +23,10 @@ TL_UNARY_EVAL(tl_lut_activation_eval_u8, lut_data, uint8_t, uint8_t, (uint8_t)lu
 tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f)(float),
                                     float out_scale, tl_eval_fn eval_f32) {
     tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);
-    lut_data *d;
+    lut_data *d, local;
     tl_status st;
     float inverse_scale;
-    int32_t v;
+    int32_t v, lo;
     if (!in || !out || in->type != out->type || !tl_same_shape(in, out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input and output must have one type and shape");
     if (in->type == TL_TYPE_FLOAT32) {
@@ -37,17 +39,19 @@ tl_status tl_lut_activation_prepare(tl_interpreter *it, tl_node *node, float (*f
         return st;
     if (out_scale > 0.0f && out->scale != out_scale)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "the quantized output must have scale 1/256");
-    d = tl_alloc_persistent(it, sizeof *d);
+    /* the optimized tier copies the table into its own op data (opt/unary_lut.c): this one is its prepare's only */
+    d = it->reference_kernels ? tl_alloc_persistent(it, sizeof *d) : &local;
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
     node->op_data = d;
     inverse_scale = 1.0f / out->scale;
-    for (v = -128; v <= 255; v++) { /* the same float table for both types: int8 bytes, then uint8 ones */
+    lo = in->type == TL_TYPE_INT8 ? -128 : 0;
+    for (v = lo; v <= lo + 255; v++) { /* the input type's 256 values */
         float y = roundf(f(in->scale * (float)(v - in->zero_point)) * inverse_scale);
         /* to int32 as LiteRT's compiled cast does: NaN, infinities (LOG of 0, EXP overflowing) and values out
          * of range give INT32_MIN, clamped to the type's lowest */
         int32_t q = tl_to_i32_x86((double)(y + (float)out->zero_point));
-        if (v <= 127) d->lut[v + 128] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
-        if (v >= 0) d->lut_u8[v] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+        q = q < lo ? lo : q > lo + 255 ? lo + 255 : q;
+        d->lut[v - lo] = (uint8_t)q; /* int8: its two's complement byte */
     }
     if (in->type == TL_TYPE_UINT8) {
         node->eval = tl_lut_activation_eval_u8;
