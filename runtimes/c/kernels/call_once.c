@@ -29,7 +29,7 @@ static call_once_data *shared_flag(tl_interpreter *it, const tl_node *node, int3
         for (i = 0; i < sg->n_nodes; i++) {
             const tl_node *other = &sg->nodes[i];
             const call_once_data *od = other->op_data;
-            if (other != node && other->eval == tl_call_once_eval && od && od->init && od->init->index == index)
+            if (other != node && other->eval == tl_call_once_eval && od && od->init && tl_subgraph_index(it, od->init) == index)
                 return other->op_data;
         }
     }

@@ -125,9 +125,10 @@ tl_tensor *tl_custom_output(tl_interpreter *it, const tl_node *node, int32_t i) 
 }
 
 const uint8_t *tl_custom_options(const tl_interpreter *it, const tl_node *node, size_t *size) {
-    if (size) *size = node ? node->custom_options.len : 0;
-    if (it == NULL || node == NULL || node->custom_options.len == 0) return NULL;
-    return it->fb.buf + node->custom_options.pos;
+    tl_fb_vec v = {0, 0};
+    if (it != NULL && node != NULL) v = tl_node_custom_options(it, node);
+    if (size) *size = v.len;
+    return v.len ? it->fb.buf + v.pos : NULL;
 }
 
 void *tl_custom_user(const tl_node *node) {
@@ -195,7 +196,8 @@ tl_status tl_custom_option_i32_vec(tl_interpreter *it, const tl_node *node, cons
 
 int tl_custom_option_has(tl_interpreter *it, const tl_node *node, const char *key) {
     tl_flex_map m;
-    if (it == NULL || node == NULL || node->custom_options.len == 0) return 0;
-    if (tl_flex_map_root(it->fb.buf + node->custom_options.pos, node->custom_options.len, &m) != TL_STATUS_OK) return 0;
+    tl_fb_vec v;
+    if (it == NULL || node == NULL || (v = tl_node_custom_options(it, node)).len == 0) return 0;
+    if (tl_flex_map_root(it->fb.buf + v.pos, v.len, &m) != TL_STATUS_OK) return 0;
     return tl_flex_map_has(&m, key);
 }

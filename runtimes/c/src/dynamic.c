@@ -15,6 +15,7 @@
 #define MAX_SCRATCH 4 /* scratch buffers one re-prepared kernel may ask for (the kernels ask for 1 or 2) */
 
 typedef struct tl_dynamic_node {
+    tl_node_note note;       /* in it->notes, callee -1 */
     tl_prepare_fn prepare;
     size_t tail_lo, tail_hi; /* it->tail before and after the first prepare: its op data lies between */
     int32_t n_scratch, next_scratch;
@@ -28,8 +29,11 @@ typedef struct tl_dynamic_node {
         if (st_ != TL_STATUS_OK) return st_;       \
     } while (0)
 
-static tl_dynamic_node *record(tl_interpreter *it, const tl_node *node) {
-    return (tl_dynamic_node *)(void *)(it->arena + it->arena_bytes - node->dynamic_record);
+/* The record of a TL_NODE_RESHAPED node (there is one). */
+static tl_dynamic_node *record(const tl_interpreter *it, const tl_node *node) {
+    tl_node_note *n = it->notes;
+    while (n->node != node || n->callee >= 0) n = n->next;
+    return (tl_dynamic_node *)(void *)n;
 }
 
 /* The first input of `node` that an earlier node of its subgraph shapes at invoke, or NULL. */
@@ -60,8 +64,10 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
                        "LiteRT's as the batch changes)");
     d = tl_alloc_persistent(it, sizeof *d + sizeof(uint32_t) * (size_t)n_out);
     if (d == NULL) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the record of a node re-prepared at invoke");
-    if (it->tail > 0xffffffffu) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "persistent data of 4 GB or more");
-    node->dynamic_record = (uint32_t)it->tail;
+    d->note.node = node;
+    d->note.callee = -1;
+    d->note.next = it->notes;
+    it->notes = &d->note;
     TRY(tl_shape_rule(it, node, &has_rule));
     if (!has_rule) {
         snprintf(msg, sizeof msg,
@@ -74,7 +80,7 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
     TRY(prepare(it, node));
     d->tail_hi = it->tail;
     node->dynamic |= TL_NODE_RESHAPED;
-    if (node->n_callees)
+    if (tl_node_callees(it, node, NULL))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "control flow reading a tensor whose shape depends on values (set at invoke)");
     for (k = 0; k < n_out; k++) {

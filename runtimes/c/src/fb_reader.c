@@ -44,8 +44,6 @@ tl_status tl_fb_table_at(const tl_fb *fb, uint32_t pos, tl_fb_table *out) {
     if (!fits(fb, (uint64_t)vt, vt_size) || !fits(fb, pos, table_size)) return TL_STATUS_MODEL_TRUNCATED;
     out->pos = pos;
     out->vt = (uint32_t)vt;
-    out->vt_size = vt_size;
-    out->table_size = table_size;
     return TL_STATUS_OK;
 }
 
@@ -56,13 +54,16 @@ tl_status tl_fb_root(const tl_fb *fb, tl_fb_table *out) {
 
 /* Position of field `id` holding `size` bytes, or 0 when absent. */
 static tl_status field(const tl_fb *fb, tl_fb_table t, int id, uint32_t size, uint32_t *pos) {
-    uint16_t off;
+    uint16_t off, vt_size, table_size;
     uint32_t slot = 4u + 2u * (uint32_t)id;
     *pos = 0;
-    if (t.pos == 0 || id < 0 || slot + 2u > t.vt_size) return TL_STATUS_OK;
+    if (t.pos == 0 || id < 0) return TL_STATUS_OK;
+    memcpy(&vt_size, fb->buf + t.vt, 2); /* tl_fb_table_at checked both sizes against the buffer */
+    memcpy(&table_size, fb->buf + t.vt + 2, 2);
+    if (slot + 2u > vt_size) return TL_STATUS_OK;
     memcpy(&off, fb->buf + t.vt + slot, 2);
     if (off == 0) return TL_STATUS_OK;
-    if ((uint32_t)off + size > t.table_size) return TL_STATUS_MODEL_INVALID;
+    if ((uint32_t)off + size > table_size) return TL_STATUS_MODEL_INVALID;
     *pos = t.pos + off;
     return TL_STATUS_OK;
 }

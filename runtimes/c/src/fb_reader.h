@@ -15,12 +15,11 @@ typedef struct {
     size_t size;
 } tl_fb;
 
-/* A table: its position and its vtable's. pos == 0 means "absent" (no table starts at 0). */
+/* A table: its position and its vtable's (whose first two uint16 are the vtable's and the table's sizes,
+ * checked against the buffer when the table was found). pos == 0 means "absent" (no table starts at 0). */
 typedef struct {
     uint32_t pos;
     uint32_t vt;
-    uint16_t vt_size;
-    uint16_t table_size;
 } tl_fb_table;
 
 /* A vector: position of element 0 and length. len == 0 for an absent vector. */

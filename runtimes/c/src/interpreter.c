@@ -74,10 +74,6 @@ float tl_tensor_scale(const tl_tensor *t, int32_t channel) {
     return t->scale;
 }
 
-const char *tl_node_custom_name(const tl_interpreter *it, const tl_node *node) {
-    return node->custom_name ? (const char *)(it->fb.buf + node->custom_name) : NULL;
-}
-
 tl_status tl_node_on_reset(tl_interpreter *it, tl_node *node, tl_reset_fn reset) {
     tl_reset_link *r;
     if (it->allocated) return TL_STATUS_OK; /* prepared again at invoke (dynamic.c): its record stands */

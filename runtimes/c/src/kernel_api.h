@@ -25,25 +25,21 @@ typedef tl_status (*tl_eval_fn)(tl_interpreter *it, struct tl_node *node);
 /* A kernel's entry point, tl_<stem>_prepare in kernels/<stem>.c (declared below from the op tables). */
 typedef tl_status (*tl_prepare_fn)(tl_interpreter *it, struct tl_node *node);
 
-/* One per operator of the model, in the arena's tail (80 bytes with 64-bit pointers, 72 with
- * 32-bit ones): what eval needs, and where in the model the rest is. Kept small, as every operator
- * has one: what only some nodes need lives elsewhere (a kernel's reset in a list, tl_node_on_reset). */
+/* One per operator of the model, in the arena's tail (48 bytes with 64-bit pointers, 40 with
+ * 32-bit ones): what eval needs. Kept small, as every operator has one: what only some nodes need
+ * is read from the model when asked for (intermediates, a CUSTOM op's code and options: tl_node_*
+ * below) or kept in a list beside the nodes (subgraphs a control flow node runs, a re-prepared
+ * node's record in dynamic.c, a kernel's reset: tl_node_on_reset). */
 typedef struct tl_node {
-    int16_t builtin;        /* the schema's codes are below 256; read_node refuses any above 32767 */
-    uint16_t subgraph;      /* index of the subgraph holding this node (its tensor indices refer to it) */
-    tl_fb_table options;    /* builtin_options, or builtin_options_2 (STABLEHLO_*, REDUCE_WINDOW); pos 0: absent */
-    uint8_t options_type;
-    uint8_t n_callees;
-    uint8_t dynamic;        /* TL_NODE_VALUE_SHAPED | TL_NODE_RESHAPED (dynamic.c), set in prepare */
-    uint16_t callees[TL_MAX_CALLEES]; /* subgraphs this node runs (WHILE, IF), set by tl_subgraph_prepare */
-    tl_fb_vec inputs, outputs, intermediates;
-    tl_fb_vec custom_options;  /* CUSTOM ops: raw option bytes (uint8 vector, len 0 if absent) */
-    uint32_t dynamic_record;   /* TL_NODE_RESHAPED: it->tail just after its record was allocated (dynamic.c) */
-    uint32_t custom_name;      /* CUSTOM ops: position of the operator code's custom_code in the model (0: none) */
     /* The eval prepare chose for this node's types (e.g. tl_fully_connected_eval_s8, or an
      * optimized variant picked by a shape check); every prepare sets it. */
     tl_eval_fn eval;
     void *op_data;          /* persistent data written by prepare */
+    tl_fb_vec inputs, outputs;
+    tl_fb_table options;    /* builtin_options, or builtin_options_2 (STABLEHLO_*, REDUCE_WINDOW); pos 0: absent */
+    int16_t builtin;        /* the schema's codes are below 256; read_node refuses any above 32767 */
+    uint16_t subgraph;      /* index of the subgraph holding this node (its tensor indices refer to it) */
+    uint8_t dynamic;        /* TL_NODE_VALUE_SHAPED | TL_NODE_RESHAPED (dynamic.c), set in prepare */
 } tl_node;
 
 /* Kernels that keep state in op data across invokes (not in variable tensors) register this in
@@ -55,6 +51,15 @@ typedef struct tl_reset_link {
     struct tl_reset_link *next;
 } tl_reset_link;
 
+/* What only a few nodes have, in a list beside the node tables (it->notes): a subgraph a control flow node runs
+ * (WHILE: cond and body, IF, CALL_ONCE, STABLEHLO_COMPOSITE; recorded by tl_subgraph_prepare), or, with callee
+ * -1, the head of the record of a node prepared again at invoke (dynamic.c). */
+typedef struct tl_node_note {
+    const struct tl_node *node;
+    struct tl_node_note *next;
+    int32_t callee;
+} tl_node_note;
+
 /* Scratch memory a kernel asks for in prepare and uses in eval: planned with the activations
  * (live only while its node runs), so its contents do not survive between invokes. */
 typedef struct tl_scratch {
@@ -64,19 +69,20 @@ typedef struct tl_scratch {
     struct tl_scratch *next;
 } tl_scratch;
 
-/* One subgraph of the model: its tensor and node tables (read at init) and its inputs/outputs. */
+/* One subgraph of the model: its tensor and node tables (read at init) and its inputs/outputs. Its index in
+ * the model is its place in it->subgraphs (tl_subgraph_index). */
 typedef struct tl_subgraph {
-    int32_t index;
     tl_tensor *tensors;
-    int32_t n_tensors;
     tl_node *nodes;
-    int32_t n_nodes;
     tl_fb_vec inputs, outputs;
+    int32_t n_tensors;
+    int32_t n_nodes;
     int32_t tensor_base;    /* position of tensor 0 in the planner's table of all subgraphs' tensors */
     uint8_t state;          /* 0: not prepared, 1: being prepared (a call back into it is recursion), 2: prepared */
     uint8_t entry;          /* invoked directly: subgraph 0, or a subgraph a SignatureDef names */
-    int32_t height;         /* longest chain of nested subgraph calls starting here (1: calls none) */
+    uint8_t height;         /* longest chain of nested subgraph calls starting here (1: calls none; at most 17) */
 } tl_subgraph;
+#define tl_subgraph_index(it, sg) ((int32_t)((sg) - (it)->subgraphs))
 
 struct tl_interpreter { /* in the arena's tail: small fields packed together */
     tl_fb fb;               /* the model's bytes */
@@ -86,22 +92,20 @@ struct tl_interpreter { /* in the arena's tail: small fields packed together */
     size_t head;            /* planned activations occupy arena[0, head) after allocate */
     tl_subgraph *subgraphs; /* every subgraph of the model; subgraph 0 is the one invoked */
     int32_t n_subgraphs;
-    int32_t n_tensors_total; /* tensors of all subgraphs */
-    int32_t prepare_depth;  /* nesting of tl_subgraph_prepare calls in progress */
     uint32_t max_while_iterations; /* 0: unlimited */
-    tl_fb_vec signatures;   /* Model.signature_defs (tables) */
-    /* int32 offsets per tensor of every subgraph, subgraph 0 first (-1: plan online); len 0: none */
-    tl_fb_vec offline_plan;
     const int32_t *allowed;  /* op resolver restriction (NULL: all builtins) */
     int32_t n_allowed;
     uint32_t cpu;           /* instruction sets the optimized kernels may use (src/cpu.h) */
     tl_scratch *scratch;    /* requests made in prepare, newest first */
     tl_reset_link *resets;  /* kernels' resets registered in prepare (tl_node_on_reset), newest first */
+    tl_node_note *notes;    /* what only a few nodes have (tl_node_note), newest first */
     tl_thread_pool *pool;   /* optimized kernels' tasks run there (NULL: in the calling thread) */
     tl_node_hook node_hook; /* called around each node's eval (profiling); NULL: none */
     void *node_hook_user;
     struct tl_delegate *delegate; /* takes runs of subgraph 0's nodes after planning (src/delegate.c) */
     struct custom_link *custom_ops; /* the application's custom ops, resolver's and interpreter's (custom.c) */
+    /* position of the int32 offsets per tensor of every subgraph, subgraph 0 first (-1: plan online); 0: none */
+    uint32_t offline_plan;
     uint32_t tail_mark;     /* the tail before the first allocation (tables: far below 4 GB); each starts again from it */
     uint8_t allocated;
     uint8_t preserve_all_tensors;
@@ -110,6 +114,7 @@ struct tl_interpreter { /* in the arena's tail: small fields packed together */
     uint8_t broken;         /* the model could not be read: only the error message is valid */
     uint8_t resized;        /* an input was resized: allocation propagates shapes (resize.c) */
     uint8_t state_kept;     /* the arena's start holds kernels' state from an earlier allocation (state.c) */
+    uint8_t prepare_depth;  /* nesting of tl_subgraph_prepare calls in progress (at most TL_MAX_SUBGRAPH_DEPTH) */
     char error[192];
 };
 
@@ -132,13 +137,20 @@ tl_status tl_registered_custom_prepare(tl_interpreter *it, tl_node *node);
 tl_prepare_fn tl_find_kernel(int32_t builtin);
 tl_prepare_fn tl_find_custom_kernel(const char *code);
 
+/* Tensors of all subgraphs (the planner's table). */
+int32_t tl_tensors_total(const tl_interpreter *it);
+
 /* Reads every subgraph's tensor and node tables, the signatures and the offline memory plan
  * into the interpreter (model.c); errors are recorded with tl_fail. */
 tl_status tl_model_read_graph(tl_interpreter *it);
 
-/* The subgraph holding the node; the node's custom_code (CUSTOM operators; NULL: none). */
+/* The subgraph holding the node. Read from the model's Operator table (model.c; not for eval's hot path):
+ * the node's custom_code (CUSTOM operators; NULL: none), its intermediate tensors' indices (int32; len 0:
+ * none), its custom_options bytes (len 0: none). */
 #define tl_node_subgraph(it, node) (&(it)->subgraphs[(node)->subgraph])
 const char *tl_node_custom_name(const tl_interpreter *it, const tl_node *node);
+tl_fb_vec tl_node_intermediates(const tl_interpreter *it, const tl_node *node);
+tl_fb_vec tl_node_custom_options(const tl_interpreter *it, const tl_node *node);
 /* Registers the node's reset (see tl_reset_fn) in prepare, after the prepare's last tl_alloc_persistent (a node
  * prepared again at invoke allocates its op data again in the same place; this record must lie below it). */
 tl_status tl_node_on_reset(tl_interpreter *it, tl_node *node, tl_reset_fn reset);
@@ -159,6 +171,9 @@ tl_tensor *tl_node_tensor(tl_interpreter *it, const tl_node *node, int32_t index
  * tensors before and out of its output tensors after (their contents do not survive the
  * caller's node). */
 tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out);
+/* The subgraphs `node` runs, in the order its prepare asked for them, into callees[TL_MAX_CALLEES] (NULL: only
+ * count them); returns how many (0 for all but control flow nodes). */
+int32_t tl_node_callees(const tl_interpreter *it, const tl_node *node, int32_t *callees);
 tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg);
 int32_t tl_subgraph_num_inputs(const tl_subgraph *sg);
 int32_t tl_subgraph_num_outputs(const tl_subgraph *sg);

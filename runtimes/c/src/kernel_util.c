@@ -91,8 +91,8 @@ tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node
 }
 
 tl_status tl_node_flex_options(tl_interpreter *it, const tl_node *node, tl_flex_map *out) {
-    const uint8_t *p = node->custom_options.len ? it->fb.buf + node->custom_options.pos : NULL;
-    if (tl_flex_map_root(p, node->custom_options.len, out) != TL_STATUS_OK)
+    tl_fb_vec v = tl_node_custom_options(it, node);
+    if (tl_flex_map_root(v.len ? it->fb.buf + v.pos : NULL, v.len, out) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "custom options are not a FlexBuffer map");
     return TL_STATUS_OK;
 }

@@ -154,8 +154,9 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
 static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, tl_node *node) {
     const tl_fb *fb = &it->fb;
     const tl_subgraph *sg = tl_node_subgraph(it, node);
-    const char *custom_name;
     tl_fb_table code;
+    tl_fb_vec intermediates, custom_options;
+    const char *custom_name;
     uint32_t opcode, k;
     int8_t deprecated;
     int32_t builtin, version;
@@ -165,16 +166,15 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
     TRY(tl_fb_i8(fb, code, OPCODE_DEPRECATED, 0, &deprecated));
     TRY(tl_fb_i32(fb, code, OPCODE_BUILTIN, 0, &builtin));
     TRY(tl_fb_i32(fb, code, OPCODE_VERSION, 1, &version)); /* checked, not kept: no kernel needs it */
-    TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &custom_name));
-    node->custom_name = custom_name ? (uint32_t)(custom_name - (const char *)fb->buf) : 0;
+    TRY(tl_fb_string_field(fb, code, OPCODE_CUSTOM, &custom_name)); /* checked here, read by tl_node_custom_name */
     /* Codes >= 127 live only in builtin_code; old files set only the deprecated byte. */
     if (builtin > 32767) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "builtin code above 32767");
     node->builtin = (int16_t)(builtin > deprecated ? builtin : deprecated);
     TRY(tl_fb_vec_field(fb, ot, OP_INPUTS, 4, &node->inputs));
     TRY(tl_fb_vec_field(fb, ot, OP_OUTPUTS, 4, &node->outputs));
-    TRY(tl_fb_vec_field(fb, ot, OP_INTERMEDIATES, 4, &node->intermediates));
-    TRY(tl_fb_vec_field(fb, ot, OP_CUSTOM_OPTIONS, 1, &node->custom_options));
-    TRY(tl_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0, &node->options_type));
+    /* checked here, read from the model when asked for (tl_node_intermediates, tl_node_custom_options) */
+    TRY(tl_fb_vec_field(fb, ot, OP_INTERMEDIATES, 4, &intermediates));
+    TRY(tl_fb_vec_field(fb, ot, OP_CUSTOM_OPTIONS, 1, &custom_options));
     TRY(tl_fb_table_field(fb, ot, OP_OPTIONS, &node->options));
     /* The STABLEHLO_* builtins and REDUCE_WINDOW keep their options in builtin_options_2, never in builtin_options:
      * one table field serves both (each kernel knows which table its builtin has). */
@@ -184,8 +184,8 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
         if (idx != -1 && !tl_subgraph_tensor(sg, idx))
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "input tensor index");
     }
-    for (k = 0; k < node->intermediates.len; k++)
-        if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, node->intermediates, k)))
+    for (k = 0; k < intermediates.len; k++)
+        if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, intermediates, k)))
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "intermediate tensor index");
     for (k = 0; k < node->outputs.len; k++) {
         const tl_tensor *t = tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, node->outputs, k));
@@ -193,6 +193,47 @@ static tl_status read_node(tl_interpreter *it, tl_fb_table ot, tl_fb_vec codes, 
         if (t->is_constant) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "writes into a constant tensor");
     }
     return TL_STATUS_OK;
+}
+
+/* The node's Operator table, found again from the node's place (read_node checked the path at init). */
+static tl_status node_operator(const tl_interpreter *it, const tl_node *node, tl_fb_table *op) {
+    const tl_fb *fb = &it->fb;
+    const tl_subgraph *sg = tl_node_subgraph(it, node);
+    tl_fb_table model, sgt;
+    tl_fb_vec v;
+    TRY(tl_fb_root(fb, &model));
+    TRY(tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &v));
+    TRY(tl_fb_vec_table(fb, v, node->subgraph, &sgt));
+    TRY(tl_fb_vec_field(fb, sgt, SG_OPERATORS, 4, &v));
+    return tl_fb_vec_table(fb, v, (uint32_t)(node - sg->nodes), op);
+}
+
+tl_fb_vec tl_node_intermediates(const tl_interpreter *it, const tl_node *node) {
+    tl_fb_table op;
+    tl_fb_vec v = {0, 0};
+    if (node_operator(it, node, &op) == TL_STATUS_OK) (void)tl_fb_vec_field(&it->fb, op, OP_INTERMEDIATES, 4, &v);
+    return v;
+}
+
+tl_fb_vec tl_node_custom_options(const tl_interpreter *it, const tl_node *node) {
+    tl_fb_table op;
+    tl_fb_vec v = {0, 0};
+    if (node_operator(it, node, &op) == TL_STATUS_OK) (void)tl_fb_vec_field(&it->fb, op, OP_CUSTOM_OPTIONS, 1, &v);
+    return v;
+}
+
+const char *tl_node_custom_name(const tl_interpreter *it, const tl_node *node) {
+    const tl_fb *fb = &it->fb;
+    tl_fb_table model, op, code;
+    tl_fb_vec codes;
+    uint32_t opcode;
+    const char *name = NULL;
+    if (node_operator(it, node, &op) != TL_STATUS_OK || tl_fb_root(fb, &model) != TL_STATUS_OK ||
+        tl_fb_vec_field(fb, model, MODEL_OPCODES, 4, &codes) != TL_STATUS_OK ||
+        tl_fb_u32(fb, op, OP_OPCODE, 0, &opcode) != TL_STATUS_OK || tl_fb_vec_table(fb, codes, opcode, &code) != TL_STATUS_OK ||
+        tl_fb_string_field(fb, code, OPCODE_CUSTOM, &name) != TL_STATUS_OK)
+        return NULL;
+    return name;
 }
 
 /* Finds "OfflineMemoryAllocation" (TFLM's format: int32 [version, subgraph count, offset count,
@@ -217,17 +258,22 @@ static tl_status read_offline_plan(tl_interpreter *it, tl_fb_table model, tl_fb_
         if (data.len < 12 || data.len % 4) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan size");
         data.len /= 4;
         count = tl_fb_vec_i32(fb, data, 2);
-        if (count < it->n_tensors_total || (uint32_t)count != data.len - 3)
+        if (count < tl_tensors_total(it) || (uint32_t)count != data.len - 3)
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "offline plan does not cover every tensor of every subgraph");
-        it->offline_plan.pos = data.pos + 12;
-        it->offline_plan.len = (uint32_t)it->n_tensors_total;
+        it->offline_plan = data.pos + 12; /* after 3 int32: version, subgraph count, offset count */
         return TL_STATUS_OK;
     }
     return TL_STATUS_OK;
 }
 
+int32_t tl_tensors_total(const tl_interpreter *it) {
+    const tl_subgraph *last = &it->subgraphs[it->n_subgraphs - 1];
+    return last->tensor_base + last->n_tensors;
+}
+
+/* Reads subgraph sg, whose tensors follow tensor_base others in the planner's table. */
 static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec codes, tl_fb_vec buffers,
-                               tl_subgraph *sg) {
+                               tl_subgraph *sg, int32_t tensor_base) {
     const tl_fb *fb = &it->fb;
     tl_fb_table tt, ot;
     tl_fb_vec tensors, operators;
@@ -237,10 +283,9 @@ static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec co
     TRY(tl_fb_vec_field(fb, sgt, SG_OUTPUTS, 4, &sg->outputs));
     TRY(tl_fb_vec_field(fb, sgt, SG_OPERATORS, 4, &operators));
     if (tensors.len > 1000000u || operators.len > 1000000u ||
-        (int64_t)it->n_tensors_total + (int64_t)tensors.len > 1000000)
+        (int64_t)tensor_base + (int64_t)tensors.len > 1000000)
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "absurd tensor or operator count");
-    sg->tensor_base = it->n_tensors_total;
-    it->n_tensors_total += (int32_t)tensors.len;
+    sg->tensor_base = tensor_base;
     sg->n_tensors = (int32_t)tensors.len;
     sg->n_nodes = (int32_t)operators.len;
     sg->tensors = tl_alloc_persistent(it, sizeof(tl_tensor) * (tensors.len ? tensors.len : 1));
@@ -257,7 +302,7 @@ static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec co
         if (!tl_subgraph_tensor(sg, tl_fb_vec_i32(fb, sg->outputs, i)))
             return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph output index");
     for (i = 0; i < operators.len; i++) {
-        sg->nodes[i].subgraph = (uint16_t)sg->index; /* below 65536 (tl_model_read_graph) */
+        sg->nodes[i].subgraph = (uint16_t)tl_subgraph_index(it, sg); /* below 65536 (tl_model_read_graph) */
         TRY(tl_fb_vec_table(fb, operators, i, &ot));
         TRY(read_node(it, ot, codes, &sg->nodes[i]));
     }
@@ -267,13 +312,13 @@ static tl_status read_subgraph(tl_interpreter *it, tl_fb_table sgt, tl_fb_vec co
 tl_status tl_model_read_graph(tl_interpreter *it) {
     const tl_fb *fb = &it->fb;
     tl_fb_table model, sgt;
-    tl_fb_vec codes, subgraphs, buffers;
+    tl_fb_vec codes, subgraphs, buffers, signature_defs;
     uint32_t s;
     TRY(tl_fb_root(fb, &model));
     TRY(tl_fb_vec_field(fb, model, MODEL_OPCODES, 4, &codes));
     TRY(tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs));
     TRY(tl_fb_vec_field(fb, model, MODEL_BUFFERS, 4, &buffers));
-    TRY(tl_fb_vec_field(fb, model, MODEL_SIGNATURES, 4, &it->signatures));
+    TRY(tl_fb_vec_field(fb, model, MODEL_SIGNATURES, 4, &signature_defs)); /* checked here, found again when asked */
     if (subgraphs.len == 0 || subgraphs.len > 65536u)
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "subgraph count is 0 or absurd");
     it->subgraphs = tl_alloc_persistent(it, sizeof(tl_subgraph) * subgraphs.len);
@@ -281,18 +326,27 @@ tl_status tl_model_read_graph(tl_interpreter *it) {
     it->n_subgraphs = (int32_t)subgraphs.len;
     for (s = 0; s < subgraphs.len; s++) {
         tl_subgraph *sg = &it->subgraphs[s];
-        sg->index = (int32_t)s;
         TRY(tl_fb_vec_table(fb, subgraphs, s, &sgt));
-        TRY(read_subgraph(it, sgt, codes, buffers, sg));
+        TRY(read_subgraph(it, sgt, codes, buffers, sg, s ? sg[-1].tensor_base + sg[-1].n_tensors : 0));
     }
     return read_offline_plan(it, model, buffers);
 }
 
 /* ---- signatures: read on demand, every index checked ----------------------------------------- */
 
+/* Model.signature_defs (tables; len 0: none); read at init, so found again here. */
+static tl_fb_vec signatures(const tl_interpreter *it) {
+    tl_fb_table model;
+    tl_fb_vec v = {0, 0};
+    if (it != NULL && !it->broken && tl_fb_root(&it->fb, &model) == TL_STATUS_OK)
+        (void)tl_fb_vec_field(&it->fb, model, MODEL_SIGNATURES, 4, &v);
+    return v;
+}
+
 static int signature_table(const tl_interpreter *it, int32_t s, tl_fb_table *out) {
-    if (it == NULL || it->broken || s < 0 || (uint32_t)s >= it->signatures.len) return 0;
-    return tl_fb_vec_table(&it->fb, it->signatures, (uint32_t)s, out) == TL_STATUS_OK;
+    tl_fb_vec v = signatures(it);
+    if (s < 0 || (uint32_t)s >= v.len) return 0;
+    return tl_fb_vec_table(&it->fb, v, (uint32_t)s, out) == TL_STATUS_OK;
 }
 
 static int signature_map(const tl_interpreter *it, int32_t s, int fid, int32_t k, tl_fb_table *map) {
@@ -330,7 +384,7 @@ static int32_t signature_io_tensor(const tl_interpreter *it, int32_t s, int fid,
 }
 
 int32_t tl_interpreter_get_signature_count(const tl_interpreter *it) {
-    return (it && !it->broken) ? (int32_t)it->signatures.len : 0;
+    return (int32_t)signatures(it).len;
 }
 
 const char *tl_interpreter_get_signature_key(const tl_interpreter *it, int32_t s) {

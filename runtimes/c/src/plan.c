@@ -35,6 +35,13 @@ typedef struct {
     int32_t *span;     /* node (numbered across subgraphs) -> its first and last step, 2 each */
 } lifetimes;
 
+/* The offline plan's offset for tensor g of all subgraphs' (it->offline_plan is set). */
+static int32_t offline_offset(const tl_interpreter *it, int32_t g) {
+    int32_t off;
+    memcpy(&off, it->fb.buf + it->offline_plan + 4u * (uint32_t)g, 4);
+    return off;
+}
+
 static void use(lifetimes *L, const tl_subgraph *sg, int32_t index, int32_t at) {
     const tl_tensor *t = tl_subgraph_tensor(sg, index);
     int32_t g;
@@ -80,9 +87,8 @@ static void share_view(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg, 
         ti->bytes != to->bytes || listed(it, sg->inputs, in) || listed(it, sg->outputs, in) ||
         listed(it, sg->inputs, out) || listed(it, sg->outputs, out))
         return;
-    if (it->offline_plan.len) {
-        int32_t a = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)(sg->tensor_base + in));
-        int32_t b = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)(sg->tensor_base + out));
+    if (it->offline_plan) {
+        int32_t a = offline_offset(it, sg->tensor_base + in), b = offline_offset(it, sg->tensor_base + out);
         if (a != -1 && b != -1 && a != b) return;
     }
     if (L->slot[sg->tensor_base + in] >= 0 && L->slot[sg->tensor_base + out] < 0)
@@ -96,27 +102,28 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
     use_all(it, L, sg, sg->inputs, start);
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
-        int32_t first = L->clock++, last = first;
+        tl_fb_vec mids = tl_node_intermediates(it, node);
+        int32_t first = L->clock++, last = first, callees[TL_MAX_CALLEES], n_callees = tl_node_callees(it, node, callees);
         if (L->clock > MAX_STEPS)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "control flow calls too many subgraph nodes to plan");
-        for (k = 0; k < node->n_callees; k++) {
-            tl_status st = walk(it, L, &it->subgraphs[node->callees[k]]);
+        for (k = 0; k < n_callees; k++) {
+            tl_status st = walk(it, L, &it->subgraphs[callees[k]]);
             if (st != TL_STATUS_OK) return st;
         }
-        if (node->n_callees) last = L->clock++;
+        if (n_callees) last = L->clock++;
         {
-            int32_t *span = &L->span[2 * (L->node_base[sg->index] + i)];
+            int32_t *span = &L->span[2 * (L->node_base[tl_subgraph_index(it, sg)] + i)];
             if (first < span[0]) span[0] = first;
             if (last > span[1]) span[1] = last;
         }
         use_all(it, L, sg, node->inputs, first);
         share_view(it, L, sg, node);
         use_all(it, L, sg, node->outputs, first);
-        use_all(it, L, sg, node->intermediates, first);
+        use_all(it, L, sg, mids, first);
         if (last != first) {
             use_all(it, L, sg, node->inputs, last);
             use_all(it, L, sg, node->outputs, last);
-            use_all(it, L, sg, node->intermediates, last);
+            use_all(it, L, sg, mids, last);
         }
     }
     use_all(it, L, sg, sg->outputs, L->clock++);
@@ -126,7 +133,7 @@ static tl_status walk(tl_interpreter *it, lifetimes *L, const tl_subgraph *sg) {
 tl_status tl_interpreter_plan(tl_interpreter *it) {
     size_t saved_tail = it->tail; /* the planner's scratch is borrowed from the tail */
     size_t base = it->head;       /* kernels' kept state lies below (state.c); 0 for most models */
-    int32_t n = it->n_tensors_total, n_scratch = 0, n_nodes = 0, s, i, k, first_scratch, end, n_entries = 0;
+    int32_t n = tl_tensors_total(it), n_scratch = 0, n_nodes = 0, s, i, k, first_scratch, end, n_entries = 0;
     lifetimes L;
     int32_t *order;
     tl_scratch *sc;
@@ -188,8 +195,8 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
             int32_t g = sg->tensor_base + i;
             tl_plan_buffer *b = L.slot[g] >= 0 ? &L.bufs[L.slot[g]] : NULL;
             if (b == NULL) continue;
-            if (it->offline_plan.len) {
-                int32_t off = tl_fb_vec_i32(&it->fb, it->offline_plan, (uint32_t)g);
+            if (it->offline_plan) {
+                int32_t off = offline_offset(it, g);
                 if (off != -1) {
                     if (off < 0 || (uint32_t)off % TL_PLAN_ALIGN) {
                         it->tail = saved_tail;

@@ -225,7 +225,7 @@ static int foldable_op(int32_t builtin) {
 
 tl_status tl_node_fold(tl_interpreter *it, tl_node *node) {
     int32_t k;
-    if (node->builtin == BUILTIN_CUSTOM || !foldable_op(node->builtin) || node->n_callees) return TL_STATUS_OK;
+    if (node->builtin == BUILTIN_CUSTOM || !foldable_op(node->builtin) || tl_node_callees(it, node, NULL)) return TL_STATUS_OK;
     for (k = 0; k < tl_node_num_inputs(node); k++) { /* SHAPE and RANK read only their input's shape */
         const tl_tensor *t = tl_node_input(it, node, k);
         if (t != NULL && node->builtin != 77 && node->builtin != 110 && !(t->is_constant && t->data)) return TL_STATUS_OK;

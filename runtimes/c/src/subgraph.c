@@ -95,13 +95,13 @@ static tl_status prepare_entry(tl_interpreter *it, tl_subgraph *sg) {
 }
 
 tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
-    int32_t s, i, n = tl_interpreter_get_signature_count(it);
+    int32_t s, n = tl_interpreter_get_signature_count(it);
     for (s = 0; s < it->n_subgraphs; s++) { /* a fresh start, also after a failed allocation */
         it->subgraphs[s].state = UNPREPARED;
         it->subgraphs[s].entry = 0;
-        for (i = 0; i < it->subgraphs[s].n_nodes; i++) it->subgraphs[s].nodes[i].n_callees = 0;
     }
-    it->scratch = NULL;
+    it->scratch = NULL; /* these lay in the tail given back */
+    it->notes = NULL;
     for (s = -1; s < n; s++) { /* subgraph 0, then each signature's */
         int32_t index = s < 0 ? 0 : tl_interpreter_get_signature_subgraph(it, s);
         if (index >= 0) {
@@ -114,11 +114,12 @@ tl_status tl_interpreter_prepare_all(tl_interpreter *it) {
 
 tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, tl_subgraph **out) {
     tl_subgraph *sg, *caller = tl_node_subgraph(it, node);
+    tl_node_note *call;
     int32_t i;
     *out = NULL;
     if (index < 0 || index >= it->n_subgraphs)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "subgraph index out of range");
-    if (node->n_callees >= TL_MAX_CALLEES)
+    if (tl_node_callees(it, node, NULL) >= TL_MAX_CALLEES)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "calls more subgraphs than a node may");
     sg = &it->subgraphs[index];
     if (sg->state == PREPARING)
@@ -139,12 +140,27 @@ tl_status tl_subgraph_prepare(tl_interpreter *it, tl_node *node, int32_t index, 
         sg->state = PREPARED;
         if (st != TL_STATUS_OK) return st;
     }
-    if (sg->height + 1 > caller->height) caller->height = sg->height + 1;
+    if (sg->height + 1 > caller->height) caller->height = (uint8_t)(sg->height + 1); /* below 18: checked below */
     if (caller->height > TL_MAX_SUBGRAPH_DEPTH)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "subgraph calls nest more than 16 deep");
-    node->callees[node->n_callees++] = (uint16_t)index; /* below n_subgraphs, at most 65536 */
+    if ((call = tl_alloc_persistent(it, sizeof *call)) == NULL)
+        return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the record of a called subgraph");
+    call->node = node;
+    call->callee = index;
+    call->next = it->notes;
+    it->notes = call;
     *out = sg;
     return TL_STATUS_OK;
+}
+
+int32_t tl_node_callees(const tl_interpreter *it, const tl_node *node, int32_t *callees) {
+    const tl_node_note *c;
+    int32_t n = 0, k;
+    for (c = it->notes; c; c = c->next) n += c->node == node && c->callee >= 0;
+    if (callees)
+        for (c = it->notes, k = n; c; c = c->next) /* newest first: the last asked for goes last */
+            if (c->node == node && c->callee >= 0) callees[--k] = c->callee;
+    return n;
 }
 
 tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
@@ -152,10 +168,10 @@ tl_status tl_subgraph_invoke(tl_interpreter *it, tl_subgraph *sg) {
     for (i = 0; i < sg->n_nodes; i++) {
         tl_node *node = &sg->nodes[i];
         tl_status st;
-        if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 0);
+        if (it->node_hook) it->node_hook(it->node_hook_user, tl_subgraph_index(it, sg), i, 0);
         st = (node->dynamic & TL_NODE_RESHAPED) ? tl_dynamic_reprepare(it, node) : TL_STATUS_OK; /* dynamic.c */
         if (st == TL_STATUS_OK) st = node->eval(it, node);
-        if (it->node_hook) it->node_hook(it->node_hook_user, sg->index, i, 1);
+        if (it->node_hook) it->node_hook(it->node_hook_user, tl_subgraph_index(it, sg), i, 1);
         if (st != TL_STATUS_OK) {
             if (it->error[0] == 0) tl_fail(it, node, st, "eval");
             return st;

@@ -166,8 +166,9 @@ static tl_status tl_lstm_eval_float(tl_interpreter *it, tl_node *node);
 static tl_status tl_lstm_eval_s8(tl_interpreter *it, tl_node *node);
 
 static tl_tensor *intermediate(tl_interpreter *it, const tl_node *node, uint32_t k) {
-    if (k >= node->intermediates.len) return NULL;
-    return tl_node_tensor(it, node, tl_fb_vec_i32(&it->fb, node->intermediates, k));
+    tl_fb_vec v = tl_node_intermediates(it, node);
+    if (k >= v.len) return NULL;
+    return tl_node_tensor(it, node, tl_fb_vec_i32(&it->fb, v, k));
 }
 
 static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {
@@ -298,10 +299,10 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_setup *d) {
     if (d->activation != ACT_TANH) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "integer LSTM needs the TANH activation");
     if (out->type != TL_TYPE_INT8 || h->type != TL_TYPE_INT8 || c->type != TL_TYPE_INT16)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "integer LSTM needs int8 output and output state, int16 cell state");
-    if (node->intermediates.len == 12)
+    if (tl_node_intermediates(it, node).len == 12)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "int8x8_8 LSTM (12 intermediates; LiteRT runs it with projection and layer norm only) is not supported");
-    if (node->intermediates.len != INTERMEDIATES || !hidden)
+    if (tl_node_intermediates(it, node).len != INTERMEDIATES || !hidden)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "integer LSTM needs its 5 intermediate tensors");
     if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out) || tl_check_quantized(it, node, h) ||
         tl_check_quantized(it, node, c))

@@ -43,7 +43,7 @@ static tl_resource_var *resolve(tl_interpreter *it, const tl_subgraph *sg, int32
             tl_resource_var *v;
             if (n->builtin != 118 && n->builtin != 119) continue; /* IF, WHILE: options 0 and 1 name subgraphs */
             if (tl_fb_i32(&it->fb, n->options, 0, -1, &a) != TL_STATUS_OK ||
-                tl_fb_i32(&it->fb, n->options, 1, -1, &b) != TL_STATUS_OK || (a != sg->index && b != sg->index))
+                tl_fb_i32(&it->fb, n->options, 1, -1, &b) != TL_STATUS_OK || (a != tl_subgraph_index(it, sg) && b != tl_subgraph_index(it, sg)))
                 continue;
             pos = n->builtin == 118 ? k + 1 : k; /* IF's input 0 is its condition */
             if (pos >= (int32_t)n->inputs.len) continue;

@@ -16,9 +16,10 @@ enum { TL_VISION_PADDING_SAME = 1, TL_VISION_PADDING_VALID = 2 };
  * bytes are fewer). */
 static inline tl_status tl_vision_params(tl_interpreter *it, const tl_node *node, int32_t n, int32_t *out) {
     int32_t k;
-    if (node->custom_options.len < 4u * (uint32_t)n)
+    tl_fb_vec v = tl_node_custom_options(it, node);
+    if (v.len < 4u * (uint32_t)n)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "custom_options hold fewer bytes than the op's parameters");
-    for (k = 0; k < n; k++) memcpy(&out[k], it->fb.buf + node->custom_options.pos + 4u * (uint32_t)k, 4);
+    for (k = 0; k < n; k++) memcpy(&out[k], it->fb.buf + v.pos + 4u * (uint32_t)k, 4);
     return TL_STATUS_OK;
 }
 
