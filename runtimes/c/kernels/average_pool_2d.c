@@ -12,9 +12,9 @@ static int32_t rounded_mean(int32_t sum, int32_t count) {
 #define AVG_EVAL(NAME, T, ACC_T, MEAN) \
     TL_POOL_EVAL(NAME, T, ACC_T sum = 0; int32_t count = 0, (sum += v, count++), y[o++] = MEAN(d, sum, count ? count : 1))
 
-#define MEAN_F32(d, sum, count) clamp_f32(sum / (float)(count), d->f_lo, d->f_hi)
-#define MEAN_S8(d, sum, count) (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi)
-#define MEAN_S16(d, sum, count) (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->q_lo, d->q_hi)
+#define MEAN_F32(d, sum, count) clamp_f32(sum / (float)(count), d->act.f.lo, d->act.f.hi)
+#define MEAN_S8(d, sum, count) (int8_t)tl_clamp_i32(rounded_mean(sum, count), d->act.q.lo, d->act.q.hi)
+#define MEAN_S16(d, sum, count) (int16_t)tl_clamp_i32(rounded_mean(sum, count), d->act.q.lo, d->act.q.hi)
 
 static float clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 

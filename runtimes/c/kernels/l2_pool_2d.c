@@ -8,7 +8,7 @@
 static float clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 TL_POOL_EVAL(tl_l2_pool_2d_eval_f32, float, float sum = 0.0f; int32_t count = 0, (sum += v * v, count++),
-             y[o++] = clamp_f32(sqrtf(sum / (float)(count ? count : 1)), d->f_lo, d->f_hi))
+             y[o++] = clamp_f32(sqrtf(sum / (float)(count ? count : 1)), d->act.f.lo, d->act.f.hi))
 
 tl_status tl_l2_pool_2d_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0);

@@ -24,12 +24,18 @@ enum { LUT_STEPS = 512 }; /* int16: table entries (plus one for the last slope) 
 
 typedef struct {
     float beta;
-    int32_t rows, depth;
+    int32_t depth;                                       /* the rows are the rest of the input (rows_of) */
     int32_t input_multiplier, input_left_shift, diff_min; /* int8 input; int16: the first two */
-    int32_t out_bits;                                    /* 8 or 16 */
-    int32_t out_zero;                                    /* -2^(out_bits - 1); uint8 output: 0 */
-    int16_t *exp_lut, *recip_lut;                        /* int16 input: LUT_STEPS + 1 entries each */
+    int16_t out_bits;                                    /* 8 or 16 */
+    int16_t out_zero;                                    /* -2^(out_bits - 1); uint8 output: 0 */
+    int16_t *exp_lut;  /* int16 input: LUT_STEPS + 1 entries, then the reciprocal's (recip_lut) */
 } softmax_data;
+
+static const int16_t *recip_lut(const softmax_data *d) { return d->exp_lut + LUT_STEPS + 1; }
+
+static int32_t rows_of(tl_interpreter *it, const tl_node *node, const softmax_data *d) {
+    return d->depth ? (int32_t)(tl_tensor_numel(tl_node_input(it, node, 0)) / d->depth) : 0;
+}
 
 enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
 
@@ -91,9 +97,8 @@ static tl_status prepare_s16(tl_interpreter *it, tl_node *node, const tl_tensor 
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input scale * beta too large");
     d->exp_lut = tl_alloc_persistent(it, 2 * sizeof(int16_t) * (LUT_STEPS + 1));
     if (!d->exp_lut) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "softmax tables");
-    d->recip_lut = d->exp_lut + LUT_STEPS + 1;
     build_lut(exp_of, -10.0, 0.0, d->exp_lut);
-    build_lut(one_over_one_plus, 0.0, 1.0, d->recip_lut);
+    build_lut(one_over_one_plus, 0.0, 1.0, d->exp_lut + LUT_STEPS + 1);
     return TL_STATUS_OK;
 }
 
@@ -117,14 +122,13 @@ tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
     node->eval = in->type == TL_TYPE_FLOAT32 ? tl_softmax_eval_f32 : in->type == TL_TYPE_INT16 ? tl_softmax_eval_s16
                  : in->type == TL_TYPE_UINT8 ? tl_softmax_eval_u8
                  : out->type == TL_TYPE_INT8 ? tl_softmax_eval_s8 : tl_softmax_eval_s8_s16;
-    d->rows = d->depth ? (int32_t)(tl_tensor_numel(in) / d->depth) : 0;
     if (in->type == TL_TYPE_INT16) return prepare_s16(it, node, in, out, d);
     if (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8) {
         double real, radius, unit;
         tl_status st;
         if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, out)) return TL_STATUS_MODEL_INVALID;
         d->out_bits = out->type == TL_TYPE_INT16 ? 16 : 8;
-        d->out_zero = out->type == TL_TYPE_UINT8 ? 0 : -(1 << (d->out_bits - 1));
+        d->out_zero = (int16_t)(out->type == TL_TYPE_UINT8 ? 0 : -(1 << (d->out_bits - 1)));
         /* The output is in units of 2^-bits from out_zero whatever the tensor says; refuse
          * parameters that would misread it (LiteRT's tolerance: 0.1% of the scale). */
         unit = 1.0 / (double)(1L << d->out_bits);
@@ -143,7 +147,7 @@ tl_status tl_softmax_prepare(tl_interpreter *it, tl_node *node) {
                  (double)((uint64_t)1 << d->input_left_shift);
         d->diff_min = -(int32_t)floor(radius);
         if (!it->reference_kernels) { /* opt/softmax_q8.c: the same arithmetic through tables */
-            tl_softmax_q8_params p = {d->rows, d->depth, in->type == TL_TYPE_INT8, d->out_bits, d->out_zero,
+            tl_softmax_q8_params p = {rows_of(it, node, d), d->depth, in->type == TL_TYPE_INT8, d->out_bits, d->out_zero,
                                       d->input_multiplier, d->input_left_shift, d->diff_min};
             return tl_softmax_opt_q8_prepare(it, node, &p);
         }
@@ -155,8 +159,8 @@ static tl_status tl_softmax_eval_f32(tl_interpreter *it, tl_node *node) {
     const softmax_data *d = node->op_data;
     const float *x = tl_node_input(it, node, 0)->data;
     float *y = tl_node_output(it, node, 0)->data;
-    int32_t r, i;
-    for (r = 0; r < d->rows; r++) {
+    int32_t r, i, rows = rows_of(it, node, d);
+    for (r = 0; r < rows; r++) {
         const float *xr = x + (int64_t)r * d->depth;
         float *yr = y + (int64_t)r * d->depth;
         float max = xr[0], sum = 0.0f;
@@ -219,8 +223,8 @@ static int32_t softmax_out_s8(const softmax_data *d, const softmax_row *row, int
         const softmax_data *d = node->op_data;                                                                \
         const IN_T *x = tl_node_input(it, node, 0)->data;                                                     \
         OUT_T *y = tl_node_output(it, node, 0)->data;                                                         \
-        int32_t r, i;                                                                                         \
-        for (r = 0; r < d->rows; r++) {                                                                       \
+        int32_t r, i, rows = rows_of(it, node, d);                                                            \
+        for (r = 0; r < rows; r++) {                                                                       \
             const IN_T *xr = x + (int64_t)r * d->depth;                                                       \
             softmax_row row = ROW(d, xr);                                                                     \
             for (i = 0; i < d->depth; i++) y[(int64_t)r * d->depth + i] = (OUT_T)softmax_out_s8(d, &row, xr[i]); \
@@ -236,8 +240,8 @@ static tl_status tl_softmax_eval_s16(tl_interpreter *it, tl_node *node) {
     const softmax_data *d = node->op_data;
     const int16_t *x = tl_node_input(it, node, 0)->data;
     int16_t *y = tl_node_output(it, node, 0)->data;
-    int32_t r, i;
-    for (r = 0; r < d->rows; r++) {
+    int32_t r, i, rows = rows_of(it, node, d);
+    for (r = 0; r < rows; r++) {
         const int16_t *xr = x + (int64_t)r * d->depth;
         int16_t *yr = y + (int64_t)r * d->depth;
         int32_t max = INT16_MIN, sum = 0, headroom, shifted, reciprocal, right_shift;
@@ -250,7 +254,7 @@ static tl_status tl_softmax_eval_s16(tl_interpreter *it, tl_node *node) {
         /* 1 / sum: sum normalised to [2^16, 2^17), less 1.5 * 2^16 to centre it on the table */
         headroom = tl_fp_clz((uint32_t)sum);
         shifted = (int32_t)((((int64_t)sum << (headroom - 1)) + (1 << 13)) >> 14);
-        reciprocal = lut_lookup(d->recip_lut, tl_clamp_i32(shifted - ((1 << 15) + (1 << 16)), INT16_MIN, INT16_MAX));
+        reciprocal = lut_lookup(recip_lut(d), tl_clamp_i32(shifted - ((1 << 15) + (1 << 16)), INT16_MIN, INT16_MAX));
         right_shift = 31 - headroom;
         for (i = 0; i < d->depth; i++) {
             int32_t scaled = tl_multiply_by_quantized_multiplier(xr[i] - max, d->input_multiplier, d->input_left_shift);

@@ -5,11 +5,17 @@
 #include "../../src/kernel_api.h"
 #include "window.h"
 
+/* The window (pools have no dilation) and the activation's range; eval reads the sizes from the tensors. */
 typedef struct {
-    tl_window win;
-    int32_t batches, in_h, in_w, channels;
-    float f_lo, f_hi;
-    int32_t q_lo, q_hi;
+    int32_t stride_h, stride_w, filter_h, filter_w, pad_h, pad_w;
+    union {
+        struct {
+            float lo, hi;
+        } f;
+        struct {
+            int32_t lo, hi;
+        } q;
+    } act;
 } tl_pool_data;
 
 /* A pool's eval: for each output element (b, oy, ox, c), in order, INIT, then STEP for each
@@ -18,24 +24,25 @@ typedef struct {
 #define TL_POOL_EVAL(NAME, T, INIT, STEP, STORE)                                                          \
     static tl_status NAME(tl_interpreter *it, tl_node *node) {                                            \
         const tl_pool_data *d = node->op_data;                                                            \
-        const tl_window *w = &d->win;                                                                     \
-        const T *x = tl_node_input(it, node, 0)->data;                                                    \
-        T *y = tl_node_output(it, node, 0)->data;                                                         \
+        const tl_tensor *in = tl_node_input(it, node, 0), *out = tl_node_output(it, node, 0);             \
+        const T *x = in->data;                                                                            \
+        T *y = out->data;                                                                                 \
+        int32_t in_h = in->dims[1], in_w = in->dims[2], channels = in->dims[3];                          \
         int32_t b, oy, ox, c;                                                                             \
         int64_t o = 0;                                                                                    \
-        for (b = 0; b < d->batches; b++)                                                                  \
-            for (oy = 0; oy < w->out_h; oy++)                                                             \
-                for (ox = 0; ox < w->out_w; ox++)                                                         \
-                    for (c = 0; c < d->channels; c++) {                                                   \
+        for (b = 0; b < in->dims[0]; b++)                                                                 \
+            for (oy = 0; oy < out->dims[1]; oy++)                                                         \
+                for (ox = 0; ox < out->dims[2]; ox++)                                                     \
+                    for (c = 0; c < channels; c++) {                                                      \
                         int32_t ky, kx, ky0, ky1, kx0, kx1;                                               \
                         INIT;                                                                             \
-                        tl_window_taps(oy * w->stride_h - w->pad_h, 1, w->filter_h, d->in_h, &ky0, &ky1); \
-                        tl_window_taps(ox * w->stride_w - w->pad_w, 1, w->filter_w, d->in_w, &kx0, &kx1); \
+                        tl_window_taps(oy * d->stride_h - d->pad_h, 1, d->filter_h, in_h, &ky0, &ky1);    \
+                        tl_window_taps(ox * d->stride_w - d->pad_w, 1, d->filter_w, in_w, &kx0, &kx1);    \
                         for (ky = ky0; ky < ky1; ky++)                                                    \
                             for (kx = kx0; kx < kx1; kx++) {                                              \
-                                int32_t iy = oy * w->stride_h - w->pad_h + ky;                            \
-                                int32_t ix = ox * w->stride_w - w->pad_w + kx;                            \
-                                T v = x[(((int64_t)b * d->in_h + iy) * d->in_w + ix) * d->channels + c];  \
+                                int32_t iy = oy * d->stride_h - d->pad_h + ky;                            \
+                                int32_t ix = ox * d->stride_w - d->pad_w + kx;                            \
+                                T v = x[(((int64_t)b * in_h + iy) * in_w + ix) * channels + c];           \
                                 STEP;                                                                     \
                             }                                                                             \
                         STORE;                                                                            \
