@@ -80,9 +80,10 @@ static tl_status tl_conv_2d_eval_s8(tl_interpreter *it, tl_node *node) {
     const tl_tensor *bt = tl_node_input(it, node, 2);
     const int32_t *bias = bt ? bt->data : NULL;
     int8_t *y = tl_node_output(it, node, 0)->data;
+    const int8_t *shift = tl_conv_shift(d);
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
     CONV_LOOP(int8_t, int8_t, int32_t, d->in_offset, {
-        int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]);
+        int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] =
             (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);
     })
@@ -98,17 +99,19 @@ static tl_status tl_conv_2d_eval_s16(tl_interpreter *it, tl_node *node) {
     const tl_tensor *bt = tl_node_input(it, node, 2);
     const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
     int16_t *y = tl_node_output(it, node, 0)->data;
+    const int8_t *shift = tl_conv_shift(d);
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
     CONV_LOOP(int16_t, int8_t, int64_t, 0, {
         int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);
-        int32_t r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);
+        int32_t r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], shift[oc]);
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);
     })
     return TL_STATUS_OK;
 }
 
 static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
-    const tl_conv_data *d = node->op_data;
+    const tl_conv_hybrid_data *h = node->op_data;
+    const tl_conv_data *d = &h->conv;
     const tl_window *w = &d->win;
     const float *xf = tl_node_input(it, node, 0)->data;
     const int8_t *f = tl_node_input(it, node, 1)->data;
@@ -116,13 +119,13 @@ static tl_status tl_conv_2d_eval_hybrid(tl_interpreter *it, tl_node *node) {
     const float *bias = bt ? bt->data : NULL;
     float *y = tl_node_output(it, node, 0)->data;
     int32_t groups = d->in_c / d->filter_c, b, oy, ox, oc;
-    tl_hybrid_rows rows = tl_hybrid_quantize_rows(d->scratch, xf, d->batches, (int64_t)d->in_h * d->in_w * d->in_c,
-                                                  d->per_channel);
+    tl_hybrid_rows rows = tl_hybrid_quantize_rows(h->scratch, xf, d->batches, (int64_t)d->in_h * d->in_w * d->in_c,
+                                                  h->per_channel);
     const int8_t *x = rows.q;
-    if (!d->per_channel) /* one weight scale: folded into the row scales */
-        for (b = 0; b < d->batches; b++) rows.scale[b] *= d->w_scale[0];
+    if (!h->per_channel) /* one weight scale: folded into the row scales */
+        for (b = 0; b < d->batches; b++) rows.scale[b] *= h->w_scale[0];
     CONV_LOOP(int8_t, int8_t, int32_t, -rows.zero_point[b], {
-        float v = d->per_channel ? (float)acc * d->w_scale[oc] * rows.scale[b] : (float)acc * rows.scale[b];
+        float v = h->per_channel ? (float)acc * h->w_scale[oc] * rows.scale[b] : (float)acc * rows.scale[b];
         if (bias) v += bias[oc];
         y[(((int64_t)b * w->out_h + oy) * w->out_w + ox) * d->out_c + oc] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
     })

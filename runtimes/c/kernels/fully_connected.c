@@ -22,15 +22,24 @@
 
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1, OPT_KEEP_NUM_DIMS = 2, OPT_ASYMMETRIC_QUANTIZE_INPUTS = 3 };
 
+/* One per node (48 B with 64-bit pointers): per-tensor weights keep one requantization scale, not one per unit. */
 typedef struct {
     int32_t batches, depth, units;
-    float f_lo, f_hi;
-    int32_t in_offset, w_offset, out_offset, q_lo, q_hi;
-    double *scale; /* per output unit: in_scale * w_scale / out_scale */
-    float *w_scale; /* hybrid: per output unit */
-    uint8_t asymmetric; /* hybrid: asymmetric_quantize_inputs */
-    tl_scratch *scratch; /* hybrid: row scales [batches], zero points [batches], quantized input */
+    float f_lo, f_hi;    /* float32 and hybrid: the fused activation's range */
+    int16_t in_offset, w_offset, out_offset, q_lo, q_hi; /* quantized: zero points (negated for inputs), range */
+    double scale;        /* quantized: in_scale * w_scale / out_scale with per-tensor weights */
+    double *scales;      /* quantized, per-unit weight scales: that per unit (NULL: `scale` for every unit) */
 } fc_data;
+
+/* Hybrid: the record above and what only hybrid nodes need. */
+typedef struct {
+    fc_data fc;
+    float *w_scale;      /* per output unit */
+    tl_scratch *scratch; /* row scales [batches], zero points [batches], quantized input */
+    uint8_t asymmetric;  /* asymmetric_quantize_inputs */
+} fc_hybrid_data;
+
+static double unit_scale(const fc_data *d, int32_t o) { return d->scales ? d->scales[o] : d->scale; }
 
 static tl_status tl_fully_connected_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node);
@@ -47,13 +56,30 @@ static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tens
         return st;
     if (w->quant_count > 1 && w->quant_count != d->units)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count does not match the units");
-    d->scale = tl_alloc_persistent(it, sizeof(double) * (size_t)d->units);
-    if (!d->scale) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization scales");
-    for (o = 0; o < d->units; o++) {
-        d->scale[o] = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
-        if (!(d->scale[o] >= 0.0) || d->scale[o] > 1e9)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+    if (w->quant_count > 1) {
+        d->scales = tl_alloc_persistent(it, sizeof(double) * (size_t)d->units);
+        if (!d->scales) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization scales");
     }
+    for (o = 0; o < (d->scales ? d->units : 1); o++) {
+        double s = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
+        if (!(s >= 0.0) || s > 1e9) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
+        if (d->scales) d->scales[o] = s;
+        else d->scale = s;
+    }
+    return TL_STATUS_OK;
+}
+
+/* The quantized zero points and activation range as op data keeps them (each within int16 by the types). */
+static tl_status set_offsets(tl_interpreter *it, tl_node *node, int8_t act, const tl_tensor *in, const tl_tensor *w,
+                             const tl_tensor *out, fc_data *d) {
+    int32_t lo, hi;
+    if (tl_activation_range_quant(act, out, &lo, &hi) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    d->in_offset = (int16_t)-in->zero_point;
+    d->w_offset = (int16_t)-w->zero_point;
+    d->out_offset = (int16_t)out->zero_point;
+    d->q_lo = (int16_t)lo;
+    d->q_hi = (int16_t)hi;
     return TL_STATUS_OK;
 }
 
@@ -69,16 +95,15 @@ static tl_status prepare_s16(tl_interpreter *it, tl_node *node, int8_t act, fc_d
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
     if (w->zero_point != 0 && w->quant_count > 1) /* LiteRT's per-channel kernel has no weight offset */
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-channel int16x8 weights must have zero point 0");
-    d->w_offset = -w->zero_point;
     node->eval = bias && bias->type == TL_TYPE_INT32 ? tl_fully_connected_eval_s16_bias32 : tl_fully_connected_eval_s16;
-    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    return set_offsets(it, node, act, in, w, out, d);
 }
 
 tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, 0), *w = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_tensor *out = tl_node_output(it, node, 0);
     fc_data *d;
+    fc_hybrid_data *h;
     int8_t act, format;
     int64_t numel;
     tl_status st;
@@ -88,9 +113,10 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
     if (format != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "shuffled weights format");
     if (w->ndim != 2) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "weights must be 2-D");
-    d = tl_alloc_persistent(it, sizeof *d);
+    h = in->type == TL_TYPE_FLOAT32 && w->type == TL_TYPE_INT8 ? tl_alloc_persistent(it, sizeof *h) : NULL;
+    d = h ? &h->fc : tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = d;
+    node->op_data = d; /* a fc_hybrid_data starts with its fc_data */
     d->units = w->dims[0];
     d->depth = w->dims[1];
     numel = tl_tensor_numel(in);
@@ -114,21 +140,16 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
         if ((st = prepare_scales(it, node, in, w, out, d)) != TL_STATUS_OK) return st;
         node->eval = tl_fully_connected_eval_s8;
-        d->in_offset = -in->zero_point;
-        d->w_offset = -w->zero_point;
-        d->out_offset = out->zero_point;
-        if (tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) != TL_STATUS_OK)
-            return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+        if ((st = set_offsets(it, node, act, in, w, out, d)) != TL_STATUS_OK || it->reference_kernels) return st;
 #if defined(TL_ARM_DSP) /* Cortex-M with the DSP extension: SMLAD, the weights read in place */
-        if (!it->reference_kernels) {
-            tl_fc_s8_params p = {d->batches, d->depth, d->units, d->in_offset, d->w_offset, d->out_offset, d->q_lo, d->q_hi, d->scale};
+        {
+            tl_fc_s8_params p = {d->batches, d->depth, d->units, d->in_offset, d->w_offset, d->out_offset, d->q_lo, d->q_hi,
+                                 d->scale, d->scales};
             return tl_fully_connected_dsp_s8_prepare(it, node, &p);
         }
 #endif
-        return it->reference_kernels ? TL_STATUS_OK
-                                     : tl_fully_connected_opt_s8_prepare(it, node, d->batches, d->depth, d->units, d->in_offset,
-                                                                          d->w_offset, d->out_offset, d->q_lo, d->q_hi,
-                                                                          d->scale);
+        return tl_fully_connected_opt_s8_prepare(it, node, d->batches, d->depth, d->units, d->in_offset, d->w_offset,
+                                                 d->out_offset, d->q_lo, d->q_hi, d->scale, d->scales);
     }
     if (in->type == TL_TYPE_INT16 && w->type == TL_TYPE_INT8 && out->type == TL_TYPE_INT16)
         return prepare_s16(it, node, act, d);
@@ -136,18 +157,18 @@ tl_status tl_fully_connected_prepare(tl_interpreter *it, tl_node *node) {
         if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
         if ((int64_t)d->depth * 255 * 128 > INT32_MAX)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "depth too large for int32 accumulation");
-        if (tl_fb_u8(&it->fb, node->options, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0, &d->asymmetric) != TL_STATUS_OK)
+        if (tl_fb_u8(&it->fb, node->options, OPT_ASYMMETRIC_QUANTIZE_INPUTS, 0, &h->asymmetric) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "options");
-        if ((st = tl_hybrid_prepare_weights(it, node, w, 0, d->units, &d->w_scale)) != TL_STATUS_OK) return st;
-        d->scratch = tl_hybrid_request_rows(it, node, d->batches, d->depth);
-        if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
+        if ((st = tl_hybrid_prepare_weights(it, node, w, 0, d->units, &h->w_scale)) != TL_STATUS_OK) return st;
+        h->scratch = tl_hybrid_request_rows(it, node, d->batches, d->depth);
+        if (!h->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
         node->eval = tl_fully_connected_eval_hybrid;
         if (tl_activation_range_f32(act, &d->f_lo, &d->f_hi) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
         return it->reference_kernels ? TL_STATUS_OK
                                      : tl_fully_connected_opt_hybrid_prepare(it, node, d->batches, d->depth, d->units,
-                                                                              d->asymmetric, d->w_scale, d->f_lo,
-                                                                              d->f_hi, d->scratch);
+                                                                              h->asymmetric, h->w_scale, d->f_lo,
+                                                                              d->f_hi, h->scratch);
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "FULLY_CONNECTED supports float32, int8, int16x8 and hybrid float32 x int8");
 }
@@ -182,7 +203,7 @@ static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
             double r;
             for (i = 0; i < d->depth; i++)
                 acc += (x[b * d->depth + i] + d->in_offset) * (w[o * d->depth + i] + d->w_offset);
-            r = round((double)tl_add_sat(acc, bias ? bias[o] : 0) * d->scale[o]) + d->out_offset;
+            r = round((double)tl_add_sat(acc, bias ? bias[o] : 0) * unit_scale(d, o)) + d->out_offset;
             r = r < d->q_lo ? d->q_lo : r > d->q_hi ? d->q_hi : r; /* clamped before the cast: no overflow */
             y[b * d->units + o] = (int8_t)r;
         }
@@ -191,13 +212,14 @@ static tl_status tl_fully_connected_eval_s8(tl_interpreter *it, tl_node *node) {
 }
 
 static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *node) {
-    const fc_data *d = node->op_data;
+    const fc_hybrid_data *h = node->op_data;
+    const fc_data *d = &h->fc;
     const float *x = tl_node_input(it, node, 0)->data;
     const int8_t *w = tl_node_input(it, node, 1)->data;
     const tl_tensor *bt = tl_node_input(it, node, 2);
     const float *bias = bt ? bt->data : NULL;
     float *y = tl_node_output(it, node, 0)->data;
-    tl_hybrid_rows rows = tl_hybrid_quantize_rows(d->scratch, x, d->batches, d->depth, d->asymmetric);
+    tl_hybrid_rows rows = tl_hybrid_quantize_rows(h->scratch, x, d->batches, d->depth, h->asymmetric);
     int32_t b, o, i;
     for (b = 0; b < d->batches; b++) {
         const int8_t *qb = rows.q + (int64_t)b * d->depth;
@@ -206,7 +228,7 @@ static tl_status tl_fully_connected_eval_hybrid(tl_interpreter *it, tl_node *nod
             int32_t acc = 0; /* prepare bounds depth: no overflow */
             float v;
             for (i = 0; i < d->depth; i++) acc += wo[i] * (qb[i] - rows.zero_point[b]);
-            v = (bias ? bias[o] : 0.0f) + (float)acc * (rows.scale[b] * d->w_scale[o]);
+            v = (bias ? bias[o] : 0.0f) + (float)acc * (rows.scale[b] * h->w_scale[o]);
             y[(int64_t)b * d->units + o] = v < d->f_lo ? d->f_lo : (v > d->f_hi ? d->f_hi : v);
         }
     }
@@ -231,7 +253,7 @@ static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
             double r;
             for (i = 0; i < d->depth; i++) acc += (int32_t)xb[i] * (wo[i] + d->w_offset);
             if (bias) acc = tl_add_sat_i64(acc, bias32 ? ((const int32_t *)(const void *)bias)[o] : tl_load_i64(bias + 8 * (int64_t)o));
-            r = round((double)acc * d->scale[o]);
+            r = round((double)acc * unit_scale(d, o));
             y[(int64_t)b * d->units + o] = (int16_t)(r < d->q_lo ? d->q_lo : r > d->q_hi ? d->q_hi : r);
         }
     }

@@ -15,6 +15,12 @@
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3 };
 enum { IN_SHAPE = 0, IN_FILTER = 1, IN_DATA = 2, IN_BIAS = 3 };
 
+/* The convolutions' record (conv.win: the CONV_2D from the output to the input) and the output's size. */
+typedef struct {
+    tl_conv_data conv;
+    int32_t out_h, out_w;
+} tconv_data;
+
 static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node);
 static tl_status tl_transpose_conv_eval_s16(tl_interpreter *it, tl_node *node);
@@ -46,15 +52,17 @@ tl_status tl_transpose_conv_prepare(tl_interpreter *it, tl_node *node) {
     tl_tensor *in = tl_node_input(it, node, IN_DATA), *bias = tl_node_input(it, node, IN_BIAS);
     tl_tensor *out = tl_node_output(it, node, 0);
     const tl_fb *fb = &it->fb;
+    tconv_data *t;
     tl_conv_data *d;
     int8_t padding, act;
     if (!shape || !in || !f || !out || in->ndim != 4 || f->ndim != 4 || out->ndim != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
     if (shape->type != TL_TYPE_INT32 || tl_tensor_numel(shape) != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output_shape must be int32[4]");
-    d = tl_alloc_persistent(it, sizeof *d);
-    if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = d;
+    t = tl_alloc_persistent(it, sizeof *t);
+    if (!t) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
+    node->op_data = t;
+    d = &t->conv;
     if (tl_fb_i8(fb, node->options, OPT_PADDING, 0, &padding) || tl_fb_i8(fb, node->options, OPT_ACTIVATION, 0, &act) ||
         tl_fb_i32(fb, node->options, OPT_STRIDE_W, 1, &d->win.stride_w) ||
         tl_fb_i32(fb, node->options, OPT_STRIDE_H, 1, &d->win.stride_h))
@@ -63,13 +71,13 @@ tl_status tl_transpose_conv_prepare(tl_interpreter *it, tl_node *node) {
     d->in_h = in->dims[1];
     d->in_w = in->dims[2];
     d->in_c = in->dims[3];
-    d->out_h = out->dims[1];
-    d->out_w = out->dims[2];
+    t->out_h = out->dims[1];
+    t->out_w = out->dims[2];
     d->out_c = out->dims[3];
     d->win.filter_h = f->dims[1];
     d->win.filter_w = f->dims[2];
     d->win.dil_h = d->win.dil_w = 1;
-    if (!tl_window_init(&d->win, padding, d->out_h, d->out_w))
+    if (!tl_window_init(&d->win, padding, t->out_h, t->out_w))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "padding or stride");
     if (d->win.out_h != d->in_h || d->win.out_w != d->in_w || out->dims[0] != d->batches || f->dims[0] != d->out_c ||
         f->dims[3] != d->in_c)
@@ -105,8 +113,8 @@ static tl_status check_shape(tl_interpreter *it, tl_node *node) {
  * (same for x), and runs BODY with px (the input pixel) and fo (filter offset of (0, ky, kx, 0)). */
 #define TCONV_LOOP(BODY)                                                                                        \
     for (b = 0; b < d->batches; b++)                                                                            \
-        for (oy = 0; oy < d->out_h; oy++)                                                                       \
-            for (ox = 0; ox < d->out_w; ox++)                                                                   \
+        for (oy = 0; oy < t->out_h; oy++)                                                                       \
+            for (ox = 0; ox < t->out_w; ox++)                                                                   \
                 for (oc = 0; oc < d->out_c; oc++) {                                                             \
                     int32_t ky, kx, ic;                                                                         \
                     ACC_INIT;                                                                                   \
@@ -125,10 +133,11 @@ static tl_status check_shape(tl_interpreter *it, tl_node *node) {
                     FINISH;                                                                                     \
                 }
 
-#define OUT_INDEX ((((int64_t)b * d->out_h + oy) * d->out_w + ox) * d->out_c + oc)
+#define OUT_INDEX ((((int64_t)b * t->out_h + oy) * t->out_w + ox) * d->out_c + oc)
 
 static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node) {
-    const tl_conv_data *d = node->op_data;
+    const tconv_data *t = node->op_data;
+    const tl_conv_data *d = &t->conv;
     const tl_window *w = &d->win;
     const float *x = tl_node_input(it, node, IN_DATA)->data, *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
@@ -150,19 +159,21 @@ static tl_status tl_transpose_conv_eval_f32(tl_interpreter *it, tl_node *node) {
 }
 
 static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node) {
-    const tl_conv_data *d = node->op_data;
+    const tconv_data *t = node->op_data;
+    const tl_conv_data *d = &t->conv;
     const tl_window *w = &d->win;
     const int8_t *x = tl_node_input(it, node, IN_DATA)->data, *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
     const int32_t *bias = bt ? bt->data : NULL;
     int8_t *y = tl_node_output(it, node, 0)->data;
+    const int8_t *shift = tl_conv_shift(d);
     int32_t b, oy, ox, oc;
     tl_status st = check_shape(it, node);
     if (st != TL_STATUS_OK) return st;
 #define ACC_INIT int32_t acc = 0
 #define FINISH                                                                                                  \
     do {                                                                                                        \
-        int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], d->shift[oc]); \
+        int32_t r = tl_multiply_by_quantized_multiplier(tl_add_sat(acc, bias ? bias[oc] : 0), d->mult[oc], shift[oc]); \
         y[OUT_INDEX] = (int8_t)tl_clamp_i32(tl_add_sat(r, d->out_offset), d->q_lo, d->q_hi);                  \
     } while (0)
     TCONV_LOOP(acc += (x[px + ic] + d->in_offset) * f[pf + ic])
@@ -173,13 +184,15 @@ static tl_status tl_transpose_conv_eval_s8(tl_interpreter *it, tl_node *node) {
 
 /* int16x8 with an int64 bias or none (bias32 0), or an int32 one (bias32 1); prepare picks. */
 static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
-    const tl_conv_data *d = node->op_data;
+    const tconv_data *t = node->op_data;
+    const tl_conv_data *d = &t->conv;
     const tl_window *w = &d->win;
     const int16_t *x = tl_node_input(it, node, IN_DATA)->data;
     const int8_t *f = tl_node_input(it, node, IN_FILTER)->data;
     const tl_tensor *bt = tl_node_input(it, node, IN_BIAS);
     const uint8_t *bias = bt ? (const uint8_t *)bt->data : NULL;
     int16_t *y = tl_node_output(it, node, 0)->data;
+    const int8_t *shift = tl_conv_shift(d);
     int32_t b, oy, ox, oc;
     tl_status st = check_shape(it, node);
     if (st != TL_STATUS_OK) return st;
@@ -189,11 +202,11 @@ static tl_status eval_s16(tl_interpreter *it, tl_node *node, int bias32) {
         int32_t r;                                                                                              \
         if (!bias32) {                                                                                          \
             int64_t total = tl_add_sat_i64(acc, bias ? tl_load_i64(bias + 8 * oc) : 0);                        \
-            r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], d->shift[oc]);                      \
+            r = tl_multiply_by_quantized_multiplier_64(total, d->mult[oc], shift[oc]);                      \
         } else {                                                                                                \
             int32_t acc32 = (int32_t)(acc > INT32_MAX ? INT32_MAX : acc < INT32_MIN ? INT32_MIN : acc);         \
             int32_t total = tl_add_sat(acc32, ((const int32_t *)(const void *)bias)[oc]);                     \
-            r = tl_multiply_by_quantized_multiplier(total, d->mult[oc], d->shift[oc]);                         \
+            r = tl_multiply_by_quantized_multiplier(total, d->mult[oc], shift[oc]);                         \
         }                                                                                                       \
         y[OUT_INDEX] = (int16_t)tl_clamp_i32(r, d->q_lo, d->q_hi);                                              \
     } while (0)

@@ -7,21 +7,39 @@
  * interpreter struct, tensor and node tables, each kernel's op data, scratch requests. It is
  * never freed piecemeal. The head is sized once, by the planner, after every kernel is
  * prepared; the planner's own scratch is borrowed from the tail and given back. */
+#include <stddef.h>
 #include <string.h>
 
 #include "kernel_api.h"
 
-void *tl_alloc_persistent(tl_interpreter *it, size_t bytes) {
-    size_t need = (bytes + 15u) & ~(size_t)15u;
+/* The strictest alignment among the scalars kept in persistent data (pointers, double, int64): 8 on
+ * LP64 and Arm's ILP32, 4 on i386. sizeof(T) is a multiple of T's alignment, so rounding each size up
+ * to it keeps the tail aligned from one allocation to the next without padding. */
+struct tl_align_probe {
+    char c;
+    union {
+        void *p;
+        double d;
+        int64_t i;
+    } u;
+};
+#define TL_PERSISTENT_ALIGN offsetof(struct tl_align_probe, u)
+
+void *tl_alloc_persistent_aligned(tl_interpreter *it, size_t bytes, size_t align) {
+    size_t need = (bytes + TL_PERSISTENT_ALIGN - 1) & ~(size_t)(TL_PERSISTENT_ALIGN - 1);
     size_t base = (size_t)(uintptr_t)it->arena;
     size_t end, start;
     if (need < bytes || need > it->arena_bytes - it->tail - it->head) return NULL;
     end = base + it->arena_bytes - it->tail;
-    start = (end - need) & ~(size_t)15u;
+    start = (end - need) & ~(align - 1); /* align: a power of two, at least TL_PERSISTENT_ALIGN */
     if (start < base + it->head) return NULL;
     it->tail = base + it->arena_bytes - start;
     memset((void *)(uintptr_t)start, 0, need);
     return (void *)(uintptr_t)start;
+}
+
+void *tl_alloc_persistent(tl_interpreter *it, size_t bytes) {
+    return tl_alloc_persistent_aligned(it, bytes, TL_PERSISTENT_ALIGN);
 }
 
 tl_scratch *tl_request_scratch(tl_interpreter *it, const tl_node *node, size_t bytes) {

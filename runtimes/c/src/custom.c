@@ -139,7 +139,7 @@ void *tl_custom_user(const tl_node *node) {
 void *tl_custom_alloc_persistent(tl_interpreter *it, tl_node *node, size_t bytes) {
     custom_node *c = node ? node->op_data : NULL;
     if (it == NULL || c == NULL || it->allocated) return NULL;
-    c->data = tl_alloc_persistent(it, bytes ? bytes : 1);
+    c->data = tl_alloc_persistent_aligned(it, bytes ? bytes : 1, 16); /* 16-aligned, as tensorlite.h promises */
     return c->data;
 }
 

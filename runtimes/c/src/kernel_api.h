@@ -237,8 +237,11 @@ void tl_state_end(tl_interpreter *it);
 int32_t tl_threads(const tl_interpreter *it);
 void tl_parallel(tl_interpreter *it, int32_t tasks, void (*task)(void *ctx, int32_t index), void *ctx);
 
-/* Persistent arena memory (16-byte aligned, zeroed); NULL when the arena is full. */
+/* Persistent arena memory (zeroed, aligned for any scalar: 8 bytes on 64-bit and Arm targets); NULL when the
+ * arena is full. The _aligned form takes a larger power-of-two alignment (custom ops' data: 16; the optimized
+ * tier's packed weights: 16, or 64 for whole cache lines). */
 void *tl_alloc_persistent(tl_interpreter *it, size_t bytes);
+void *tl_alloc_persistent_aligned(tl_interpreter *it, size_t bytes, size_t align);
 
 /* Scratch for `node`, 16-byte aligned, planned at the arena's head: call in prepare, keep the
  * handle in op data, use handle->data in eval. NULL when the arena is full. */
@@ -270,9 +273,10 @@ tl_status tl_quantize_multiplier_checked(tl_interpreter *it, const tl_node *node
                                          int32_t *shift);
 
 /* For int8 conv-like kernels: checks the tensors' quantization and fills per-output-channel
- * multipliers for in_scale * w_scale[c] / out_scale (per-tensor weights repeat one scale). */
+ * multipliers for in_scale * w_scale[c] / out_scale (per-tensor weights repeat one scale), in one
+ * allocation: the int32 multipliers, then the shifts as bytes (*shift = (int8_t *)(*mult + channels)). */
 tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node, const tl_tensor *in,
                                          const tl_tensor *w, const tl_tensor *out, int32_t channels,
-                                         int32_t **mult, int32_t **shift);
+                                         int32_t **mult, int8_t **shift);
 
 #endif

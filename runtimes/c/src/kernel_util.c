@@ -74,18 +74,19 @@ tl_status tl_quantize_multiplier_checked(tl_interpreter *it, const tl_node *node
 
 tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node, const tl_tensor *in,
                                          const tl_tensor *w, const tl_tensor *out, int32_t channels,
-                                         int32_t **mult, int32_t **shift) {
-    int32_t c;
+                                         int32_t **mult, int8_t **shift) {
+    int32_t c, s = 0;
     if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, out))
         return TL_STATUS_MODEL_INVALID;
     if (w->quant_count > 1 && w->quant_count != channels)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count does not match the channels");
-    *mult = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)channels);
-    *shift = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)channels);
-    if (!*mult || !*shift) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization multipliers");
+    *mult = tl_alloc_persistent(it, (sizeof(int32_t) + 1) * (size_t)channels);
+    if (!*mult) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization multipliers");
+    *shift = (int8_t *)(*mult + channels);
     for (c = 0; c < channels; c++) {
         double real = (double)in->scale * (double)tl_tensor_scale(w, c) / (double)out->scale;
-        if (tl_quantize_multiplier_checked(it, node, real, &(*mult)[c], &(*shift)[c])) return TL_STATUS_MODEL_UNSUPPORTED;
+        if (tl_quantize_multiplier_checked(it, node, real, &(*mult)[c], &s)) return TL_STATUS_MODEL_UNSUPPORTED;
+        (*shift)[c] = (int8_t)s; /* within [-31, 31]: larger scales are refused, smaller ones flushed to 0 */
     }
     return TL_STATUS_OK;
 }

@@ -69,7 +69,7 @@ static int check(uint32_t cpu, int32_t batches, int32_t in_h, int32_t in_w, int3
     xf = (float *)malloc(sizeof(float) * (size_t)(nx + 16)) + off, ff = malloc(sizeof(float) * (size_t)(taps * ch));
     bf = malloc(sizeof(float) * (size_t)ch), yf = malloc(sizeof(float) * (size_t)ny), want_f = malloc(sizeof(float) * (size_t)ny);
     xs = malloc((size_t)nx), fs = malloc((size_t)(taps * ch)), ys = malloc((size_t)ny), want_s = malloc((size_t)ny);
-    bs = malloc(sizeof(int32_t) * (size_t)ch), mult = malloc(sizeof(int32_t) * (size_t)ch), shift = malloc(sizeof(int32_t) * (size_t)ch);
+    bs = malloc(sizeof(int32_t) * (size_t)ch), mult = malloc((sizeof(int32_t) + 1) * (size_t)ch), shift = malloc(sizeof(int32_t) * (size_t)ch);
     for (i = 0; i < nx; i++) {
         xf[i] = (float)((int32_t)(next(&seed) % 2001) - 1000) / 500.0f;
         xs[i] = (int8_t)(next(&seed) % 5 == 0 ? (next(&seed) & 1 ? 127 : -128) : (int32_t)(next(&seed) % 256) - 128);
@@ -86,12 +86,12 @@ static int check(uint32_t cpu, int32_t batches, int32_t in_h, int32_t in_w, int3
         bf[c] = (float)((int32_t)(next(&seed) % 2001) - 1000) / 300.0f;
         bs[c] = next(&seed) % 10 == 0 ? (int32_t)(next(&seed) % 2000001) - 1000000 : (int32_t)(next(&seed) % 8001) - 4000;
     }
-    d.mult = mult;
-    d.shift = shift;
-    d.in_offset = next(&seed) % 4 == 0 ? (next(&seed) & 1 ? 128 : -127) : (int32_t)(next(&seed) % 256) - 127;
-    d.out_offset = (int32_t)(next(&seed) % 256) - 128;
-    d.q_lo = -128 + (int32_t)(next(&seed) % 3) * 30;
-    d.q_hi = 127 - (int32_t)(next(&seed) % 3) * 30;
+    d.mult = mult; /* the shifts as bytes right after the multipliers, as tl_prepare_channel_multipliers lays them */
+    for (c = 0; c < ch; c++) ((int8_t *)(mult + ch))[c] = (int8_t)shift[c];
+    d.in_offset = (int16_t)(next(&seed) % 4 == 0 ? (next(&seed) & 1 ? 128 : -127) : (int32_t)(next(&seed) % 256) - 127);
+    d.out_offset = (int16_t)((int32_t)(next(&seed) % 256) - 128);
+    d.q_lo = (int16_t)(-128 + (int32_t)(next(&seed) % 3) * 30);
+    d.q_hi = (int16_t)(127 - (int32_t)(next(&seed) % 3) * 30);
     d.f_lo = next(&seed) & 1 ? -INFINITY : -1.5f;
     d.f_hi = next(&seed) & 1 ? INFINITY : 2.0f;
     /* the reference kernel's loops */

@@ -10,6 +10,11 @@ static tl_status activation_f32(tl_interpreter *it, tl_node *node, int8_t act, t
                ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
 }
 
+/* Hybrid types: float32 input and output, int8 filter. */
+static int is_hybrid(const tl_tensor *in, const tl_tensor *f, const tl_tensor *o) {
+    return in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && o->type == TL_TYPE_FLOAT32;
+}
+
 static tl_status prepare_geometry(tl_interpreter *it, tl_node *node, int depthwise, int8_t *act, tl_conv_data **out) {
     tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_tensor *o = tl_node_output(it, node, 0);
@@ -20,9 +25,9 @@ static tl_status prepare_geometry(tl_interpreter *it, tl_node *node, int depthwi
     int32_t unused;
     if (!in || !f || !o || in->ndim != 4 || f->ndim != 4 || o->ndim != 4)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "input, filter and output must be 4-D");
-    d = tl_alloc_persistent(it, sizeof *d);
+    d = tl_alloc_persistent(it, is_hybrid(in, f, o) ? sizeof(tl_conv_hybrid_data) : sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
-    node->op_data = d;
+    node->op_data = d; /* a tl_conv_hybrid_data starts with its tl_conv_data */
     *out = d;
     if (tl_fb_i8(fb, node->options, OPT_PADDING, 0, &padding) || tl_fb_i8(fb, node->options, opt_act, 0, act) ||
         tl_fb_i32(fb, node->options, OPT_STRIDE_W, 1, &d->win.stride_w) ||
@@ -76,31 +81,37 @@ tl_status tl_conv_prepare_requant(tl_interpreter *it, tl_node *node, int32_t in_
                                   tl_conv_data *d) {
     const tl_tensor *in = tl_node_input(it, node, in_input), *f = tl_node_input(it, node, filter_input);
     const tl_tensor *out = tl_node_output(it, node, 0);
-    int32_t c;
-    tl_status st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &d->shift);
+    int32_t c, lo, hi;
+    int8_t *shift;
+    tl_status st = tl_prepare_channel_multipliers(it, node, in, f, out, d->out_c, &d->mult, &shift);
     if (st != TL_STATUS_OK) return st;
     if (in->type == TL_TYPE_INT16) /* the 64-bit requantization's range */
         for (c = 0; c < d->out_c; c++)
-            if (d->shift[c] < -31 || d->shift[c] > 7)
+            if (shift[c] < -31 || shift[c] > 7)
                 return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "int16x8 requantization shift out of range");
-    d->in_offset = -in->zero_point;
-    d->out_offset = out->zero_point;
-    return tl_activation_range_quant(act, out, &d->q_lo, &d->q_hi) == TL_STATUS_OK
-               ? TL_STATUS_OK : tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    /* int8 and int16 zero points (tl_check_quantized bounds them), 0 for int16: all fit int16 */
+    d->in_offset = (int16_t)-in->zero_point;
+    d->out_offset = (int16_t)out->zero_point;
+    if (tl_activation_range_quant(act, out, &lo, &hi) != TL_STATUS_OK)
+        return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "fused activation");
+    d->q_lo = (int16_t)lo; /* within the output type's range */
+    d->q_hi = (int16_t)hi;
+    return TL_STATUS_OK;
 }
 
 /* Hybrid: float32 bias, a window small enough for int32 sums of 255 * 128 products, a non-empty
  * input, the filter's scales along `quant_dim`, the scratch and the activation's float range. */
-static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quant_dim, int8_t act, tl_conv_data *d) {
+static tl_status prepare_hybrid(tl_interpreter *it, tl_node *node, int32_t quant_dim, int8_t act, tl_conv_hybrid_data *h) {
+    tl_conv_data *d = &h->conv;
     const tl_tensor *in = tl_node_input(it, node, 0), *f = tl_node_input(it, node, 1), *bias = tl_node_input(it, node, 2);
     tl_status st;
     if (bias && bias->type != TL_TYPE_FLOAT32) return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid needs float32 bias");
     if ((int64_t)d->win.filter_h * d->win.filter_w * d->filter_c * 255 * 128 > INT32_MAX)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "window too large for int32 accumulation");
     if (tl_tensor_numel(in) <= 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid input is empty");
-    if ((st = tl_hybrid_prepare_weights(it, node, f, quant_dim, d->out_c, &d->w_scale)) != TL_STATUS_OK) return st;
-    d->scratch = tl_hybrid_request_rows(it, node, d->batches, tl_tensor_numel(in) / d->batches);
-    if (!d->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
+    if ((st = tl_hybrid_prepare_weights(it, node, f, quant_dim, d->out_c, &h->w_scale)) != TL_STATUS_OK) return st;
+    h->scratch = tl_hybrid_request_rows(it, node, d->batches, tl_tensor_numel(in) / d->batches);
+    if (!h->scratch) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "hybrid scratch");
     return activation_f32(it, node, act, d);
 }
 
@@ -131,13 +142,14 @@ tl_status tl_conv_prepare(tl_interpreter *it, tl_node *node, int depthwise, cons
         node->eval = evals->s16;
         return tl_conv_prepare_requant(it, node, 0, 1, act, d);
     }
-    if (evals->hybrid && in->type == TL_TYPE_FLOAT32 && f->type == TL_TYPE_INT8 && out->type == TL_TYPE_FLOAT32) {
+    if (evals->hybrid && is_hybrid(in, f, out)) { /* prepare_geometry allocated a tl_conv_hybrid_data */
+        tl_conv_hybrid_data *h = (tl_conv_hybrid_data *)(void *)d;
         node->eval = evals->hybrid;
-        if ((st = prepare_hybrid(it, node, depthwise ? 3 : 0, act, d)) != TL_STATUS_OK || depthwise) return st;
+        if ((st = prepare_hybrid(it, node, depthwise ? 3 : 0, act, h)) != TL_STATUS_OK || depthwise) return st;
         /* CONV_2D: the asymmetric per-channel path for groups or per-channel scales that differ */
-        d->per_channel = d->in_c != d->filter_c;
+        h->per_channel = d->in_c != d->filter_c;
         for (c = 1; c < d->out_c; c++)
-            if (d->w_scale[c] != d->w_scale[0]) d->per_channel = 1;
+            if (h->w_scale[c] != h->w_scale[0]) h->per_channel = 1;
         return TL_STATUS_OK;
     }
     return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, refusal);

@@ -47,10 +47,9 @@ tl_status tl_conv_2d_opt_f32_gemm(tl_interpreter *it, tl_node *node, int depthwi
     o->k = w->filter_h * w->filter_w * d->in_c;
     o->direct = w->filter_h == 1 && w->filter_w == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
                 w->pad_w == 0;
-    /* on a 64-byte line (the arena gives 16): the GEMM loads a panel's 16 weights at a time */
-    o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(d->out_c, o->k) + 48);
+    /* on a 64-byte line: the GEMM loads a panel's 16 weights at a time */
+    o->packed = tl_alloc_persistent_aligned(it, tl_gemm_f32_packed_bytes(d->out_c, o->k), 64);
     if (!o->packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
-    o->packed = (float *)(((uintptr_t)o->packed + 63u) & ~(uintptr_t)63u);
     /* W[oc][kk]: CONV_2D's filter [oc, kh, kw, ic]; a one-channel depthwise filter [1, kh, kw, oc] is W[kk][oc] */
     tl_gemm_f32_pack_strided(o->packed, filter->data, d->out_c, o->k, depthwise ? 1 : o->k, depthwise ? d->out_c : 1);
     o->gemm = tl_gemm_f32_select(it->cpu);

@@ -16,7 +16,7 @@
 #define BLOCK 48 /* output pixels gathered at a time */
 
 typedef struct {
-    const tl_conv_data *conv;
+    const tl_conv_hybrid_data *hy;
     tl_gemm_s8_params params; /* packed filter; bias: -(the GEMM's A offset) * sum(w) */
     tl_gemm_s8_raw_fn gemm;
     tl_hybrid_row_fn row;
@@ -39,7 +39,8 @@ typedef struct {
 static void task_hybrid(void *ctx, int32_t t) {
     const conv_hybrid_job *j = ctx;
     const conv_hybrid_opt *o = j->o;
-    const tl_conv_data *d = o->conv;
+    const tl_conv_hybrid_data *h = o->hy;
+    const tl_conv_data *d = &h->conv;
     int64_t first = t * j->per_task, last = first + j->per_task < j->pixels ? first + j->per_task : j->pixels;
     int64_t per_image = (int64_t)d->win.out_h * d->win.out_w;
     int16_t *a16 = (int16_t *)((uint8_t *)j->a16 + (size_t)t * tl_gemm_s8_scratch_bytes(o->k));
@@ -47,17 +48,17 @@ static void task_hybrid(void *ctx, int32_t t) {
     int32_t *sums = j->sums + (int64_t)t * BLOCK * d->out_c, r;
     tl_hybrid_out out;
     out.colsum = o->colsum;
-    out.w_scale = d->w_scale;
+    out.w_scale = h->w_scale;
     out.bias = j->bias;
     out.lo = d->f_lo;
     out.hi = d->f_hi;
-    out.kind = d->per_channel ? TL_HYBRID_CONV_PER_CHANNEL : TL_HYBRID_CONV;
+    out.kind = h->per_channel ? TL_HYBRID_CONV_PER_CHANNEL : TL_HYBRID_CONV;
     while (first < last) {
         int32_t b = (int32_t)(first / per_image), zp = j->rows.zero_point[b];
         int64_t end = (b + 1) * per_image < last ? (b + 1) * per_image : last; /* blocks stay inside a batch */
         int32_t rows = (int32_t)(end - first < BLOCK ? end - first : BLOCK);
         /* the reference folds the filter's one scale into the row scale, in float */
-        float scale = d->per_channel ? j->rows.scale[b] : j->rows.scale[b] * d->w_scale[0];
+        float scale = h->per_channel ? j->rows.scale[b] : j->rows.scale[b] * h->w_scale[0];
         if (o->direct) {
             o->gemm(rows, d->out_c, o->k, j->rows.q + first * d->in_c, d->in_c, &o->params, sums, d->out_c, a16);
         } else {
@@ -72,13 +73,14 @@ static void task_hybrid(void *ctx, int32_t t) {
 
 static tl_status eval_hybrid(tl_interpreter *it, tl_node *node) {
     const conv_hybrid_opt *o = node->op_data;
-    const tl_conv_data *d = o->conv;
+    const tl_conv_hybrid_data *h = o->hy;
+    const tl_conv_data *d = &h->conv;
     const tl_tensor *bt = tl_node_input(it, node, 2);
     conv_hybrid_job j;
     int32_t tasks;
     j.o = o;
-    j.rows = tl_hybrid_quantize_rows(d->scratch, tl_node_input(it, node, 0)->data, d->batches,
-                                     (int64_t)d->in_h * d->in_w * d->in_c, d->per_channel);
+    j.rows = tl_hybrid_quantize_rows(h->scratch, tl_node_input(it, node, 0)->data, d->batches,
+                                     (int64_t)d->in_h * d->in_w * d->in_c, h->per_channel);
     j.bias = bt ? bt->data : NULL;
     j.y = tl_node_output(it, node, 0)->data;
     j.cols = o->cols ? o->cols->data : NULL;
@@ -91,7 +93,8 @@ static tl_status eval_hybrid(tl_interpreter *it, tl_node *node) {
 }
 
 tl_status tl_conv_2d_opt_hybrid_prepare(tl_interpreter *it, tl_node *node) {
-    const tl_conv_data *d = node->op_data;
+    const tl_conv_hybrid_data *h = node->op_data;
+    const tl_conv_data *d = &h->conv;
     const tl_window *w = &d->win;
     const tl_tensor *filter = tl_node_input(it, node, 1);
     const int8_t *f = filter->data;
@@ -111,11 +114,11 @@ tl_status tl_conv_2d_opt_hybrid_prepare(tl_interpreter *it, tl_node *node) {
         colsum[oc] = sum;
         bias[oc] = -a_offset * sum;
     }
-    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(d->out_c, k));
+    o->params.packed = tl_alloc_persistent_aligned(it, tl_gemm_s8_packed_bytes(d->out_c, k), 16);
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
     tl_gemm_s8_pack_for(it->cpu, (int16_t *)o->params.packed, f, d->out_c, k);
     o->params.bias = bias;
-    o->conv = d;
+    o->hy = h;
     o->colsum = colsum;
     o->k = k;
     o->gemm = gemm;

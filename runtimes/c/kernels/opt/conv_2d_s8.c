@@ -63,9 +63,9 @@ tl_status tl_conv_2d_opt_s8_gemm(tl_interpreter *it, tl_node *node, int depthwis
         /* the GEMM's own offset to A (tl_gemm_s8_a_offset) taken back too; inside int32 by the check above */
         b_eff[oc] = (bias ? bias[oc] : 0) + (d->in_offset - tl_gemm_s8_a_offset(it->cpu)) * sum;
         mult[oc] = d->mult[oc];
-        shift[oc] = d->shift[oc];
+        shift[oc] = tl_conv_shift(d)[oc];
     }
-    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(d->out_c, k));
+    o->params.packed = tl_alloc_persistent_aligned(it, tl_gemm_s8_packed_bytes(d->out_c, k), 16);
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
     tl_gemm_s8_pack_for_strided(it->cpu, (int16_t *)o->params.packed, f, d->out_c, k, sn, sk);
     o->params.bias = b_eff;

@@ -68,7 +68,7 @@ tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node, in
         for (q = 0; q < p; q++) {
             b_eff[q * d->out_c + oc] = (bias ? bias[oc] : 0) + (d->in_offset - tl_gemm_s8_a_offset(it->cpu)) * sum;
             mult[q * d->out_c + oc] = d->mult[oc];
-            shift[q * d->out_c + oc] = d->shift[oc];
+            shift[q * d->out_c + oc] = tl_conv_shift(d)[oc];
         }
     }
     for (q = 0; q < p; q++)
@@ -81,7 +81,7 @@ tl_status tl_conv_2d_opt_s8_narrow_prepare(tl_interpreter *it, tl_node *node, in
                         wide[(int64_t)(q * d->out_c + oc) * k + (ky * span + j) * d->in_c + c] =
                             f[oc * sn + (((int64_t)ky * w->filter_w + kx) * d->in_c + c) * sk];
                 }
-    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(n, k));
+    o->params.packed = tl_alloc_persistent_aligned(it, tl_gemm_s8_packed_bytes(n, k), 16);
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed CONV_2D weights");
     tl_gemm_s8_pack_for_strided(it->cpu, (int16_t *)o->params.packed, wide, n, k, k, 1);
     o->params.bias = b_eff;

@@ -44,7 +44,7 @@ void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t 
     p->left = 0;
     for (i = 0; i < zp_bytes; i++) p->zp[i] = (int8_t)-d->in_offset;
     for (i = 0; i < c_all; i++)
-        if (d->shift[i] > 0) p->left = 1;
+        if (tl_conv_shift(d)[i] > 0) p->left = 1;
     for (blk = 0; blk < blocks; blk++)
         for (half = 0; half < 2; half++)
             for (i = 0; i < 16; i++) {
@@ -56,7 +56,7 @@ void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t 
                 for (t = 0; t < kh * kw; t++) wsum += in ? f[(int64_t)t * c_all + ch] : 0;
                 p->bias[lane] = in ? (bias ? bias[ch] : 0) + d->in_offset * wsum : 0;
                 p->mult[lane] = in ? d->mult[ch] : 0;
-                p->shift[lane] = in ? d->shift[ch] : 0;
+                p->shift[lane] = in ? tl_conv_shift(d)[ch] : 0;
                 for (k = 0; k < kw; k++)
                     for (r = 0; r < pairs; r++) { /* window rows 2r and 2r + 1 (none past the window: 0) */
                         int16_t *wv = p->w + ((((int64_t)blk * kw + k) * pairs + r) * 2 + half) * 32;
@@ -69,6 +69,7 @@ void tl_dw_s8_pairs_pack(tl_dw_s8_pairs *p, const tl_conv_data *d, const int8_t 
 void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
                        int64_t first_row, int64_t last_row) {
     const tl_window *w = &d->win;
+    const int8_t *shift = tl_conv_shift(d);
     int64_t line;
     int32_t c_all = d->out_c, ox, c, j, ky, kx;
     for (line = first_row; line < last_row; line++)
@@ -91,7 +92,7 @@ void tl_dw_s8_portable(const tl_conv_data *d, const int8_t *x, const int8_t *f, 
                 }
                 for (j = 0; j < n; j++) {
                     int32_t r = tl_multiply_by_quantized_multiplier(acc[j] + (bias ? bias[c + j] : 0), d->mult[c + j],
-                                                                    d->shift[c + j]);
+                                                                    shift[c + j]);
                     r = tl_clamp_i32(r, -(1 << 16), 1 << 16);
                     out[c + j] = (int8_t)tl_clamp_i32(r + d->out_offset, d->q_lo, d->q_hi);
                 }

@@ -28,6 +28,13 @@ static int32x4_t load4_s32(const int32_t *p, int32_t n) { /* lanes [0, 4) of p, 
     return vld1q_s32(tmp);
 }
 
+static int32x4_t load4_s8_s32(const int8_t *p, int32_t n) { /* as load4_s32, from bytes (the shifts) */
+    int32_t tmp[4] = {0, 0, 0, 0};
+    int32_t j;
+    for (j = 0; j < n && j < 4; j++) tmp[j] = p[j];
+    return vld1q_s32(tmp);
+}
+
 void tl_dw_s8_neon(const tl_conv_data *d, const int8_t *x, const int8_t *f, const int32_t *bias, int8_t *y,
                    int64_t first_row, int64_t last_row) {
     const tl_window *w = &d->win;
@@ -50,7 +57,7 @@ void tl_dw_s8_neon(const tl_conv_data *d, const int8_t *x, const int8_t *f, cons
                 int32_t lanes = n - 4 * q;
                 vb[q] = bias ? load4_s32(bias + c + 4 * q, lanes) : vdupq_n_s32(0);
                 mult[q] = load4_s32(d->mult + c + 4 * q, lanes);
-                shift[q] = load4_s32(d->shift + c + 4 * q, lanes);
+                shift[q] = load4_s8_s32(tl_conv_shift(d) + c + 4 * q, lanes);
             }
             for (ky = ky0; ky < ky1; ky++)
                 for (kx = 0; kx < kw; kx++) {

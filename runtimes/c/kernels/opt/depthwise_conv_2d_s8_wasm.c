@@ -46,7 +46,7 @@ void tl_dw_s8_wasm(const tl_conv_data *d, const int8_t *x, const int8_t *f, cons
             v128_t b0, b1;
             int vector_requant = 1;
             for (j = 0; j < n; j++) {
-                m8[j] = d->mult[c + j], s8[j] = d->shift[c + j], b8[j] = bias ? bias[c + j] : 0;
+                m8[j] = d->mult[c + j], s8[j] = tl_conv_shift(d)[c + j], b8[j] = bias ? bias[c + j] : 0;
                 if (s8[j] < -31 || s8[j] > 31) vector_requant = 0; /* outside requant_wasm.h's range: scalar */
             }
             q0 = tl_requant_wasm_setup(m8, s8);
@@ -84,7 +84,7 @@ void tl_dw_s8_wasm(const tl_conv_data *d, const int8_t *x, const int8_t *f, cons
                 wasm_v128_store(acc + 4, a1);
                 for (j = 0; j < n; j++) {
                     int32_t r = tl_multiply_by_quantized_multiplier(acc[j] + (bias ? bias[c + j] : 0), d->mult[c + j],
-                                                                    d->shift[c + j]);
+                                                                    tl_conv_shift(d)[c + j]);
                     r = tl_clamp_i32(r, -(1 << 16), 1 << 16); /* as the reference: the offset cannot overflow */
                     out[j] = (int8_t)tl_clamp_i32(r + d->out_offset, d->q_lo, d->q_hi);
                 }

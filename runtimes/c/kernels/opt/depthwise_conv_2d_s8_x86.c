@@ -56,7 +56,7 @@ AVX512 void tl_dw_s8_avx512(const tl_conv_data *d, const int8_t *x, const int8_t
         for (c = 0; c < c_all; c += 16) {
             __mmask16 m = (__mmask16)(c_all - c >= 16 ? 0xFFFFu : (1u << (c_all - c)) - 1u);
             __m512i vb = bias ? _mm512_maskz_loadu_epi32(m, bias + c) : _mm512_setzero_si512(), wsum, folded;
-            __m512i shift = _mm512_maskz_loadu_epi32(m, d->shift + c);
+            __m512i shift = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, tl_conv_shift(d) + c));
             const tl_requant_512 q = tl_requant_512_setup(_mm512_maskz_loadu_epi32(m, d->mult + c), shift);
             const int left = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) != 0;
             int32_t first_full = full_rows ? ox_lo : w->out_w, last_full = full_rows ? ox_hi : w->out_w;
@@ -143,7 +143,7 @@ AVX2 void tl_dw_s8_avx2(const tl_conv_data *d, const int8_t *x, const int8_t *f,
             for (j = 0; j < n; j++) {
                 lanes[j] = bias ? bias[c + j] : 0;
                 mults[j] = d->mult[c + j];
-                shifts[j] = d->shift[c + j];
+                shifts[j] = tl_conv_shift(d)[c + j];
             }
             vb = _mm256_loadu_si256((const __m256i *)lanes);
             mult = _mm256_loadu_si256((const __m256i *)mults);

@@ -56,7 +56,7 @@ tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, 
     if (!w->is_constant) return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     if (!o) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized FULLY_CONNECTED op data");
-    o->packed = tl_alloc_persistent(it, tl_gemm_f32_packed_bytes(units, depth));
+    o->packed = tl_alloc_persistent_aligned(it, tl_gemm_f32_packed_bytes(units, depth), 16);
     if (!o->packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed FULLY_CONNECTED weights");
     tl_gemm_f32_pack(o->packed, w->data, units, depth);
     o->batches = batches;

@@ -86,7 +86,7 @@ tl_status tl_fully_connected_opt_hybrid_prepare(tl_interpreter *it, tl_node *nod
         colsum[u] = sum;
         bias[u] = -a_offset * sum;
     }
-    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(units, depth));
+    o->params.packed = tl_alloc_persistent_aligned(it, tl_gemm_s8_packed_bytes(units, depth), 16);
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed FULLY_CONNECTED weights");
     tl_gemm_s8_pack_for(it->cpu, (int16_t *)o->params.packed, f, units, depth);
     o->params.bias = bias;

@@ -77,13 +77,14 @@ static tl_status eval_s8(tl_interpreter *it, tl_node *node) {
 
 tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth, int32_t units,
                                             int32_t in_offset, int32_t w_offset, int32_t out_offset, int32_t q_lo,
-                                            int32_t q_hi, const double *scale) {
+                                            int32_t q_hi, double scale, const double *scales) {
     const tl_tensor *w = tl_node_input(it, node, 1), *bt = tl_node_input(it, node, 2);
     const int8_t *f = w->data;
     const int32_t *bias = bt ? bt->data : NULL;
     tl_gemm_s8_raw_fn gemm = tl_gemm_s8_select_raw(it->cpu);
     int32_t ch = tl_gemm_s8_channels(units), o_, kk, tasks, a_offset = tl_gemm_s8_a_offset(it->cpu);
     int32_t *b_eff;
+    double *per_unit;
     fc_s8_opt *o;
     /* the reference runs; also where only the portable C GEMM would: no faster than the reference's loop
      * (MobileNetV2's 1280 x 1000 classifier), for twice the weights' bytes in the arena */
@@ -94,14 +95,17 @@ tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, i
             return TL_STATUS_OK;
     o = tl_alloc_persistent(it, sizeof *o);
     b_eff = tl_alloc_persistent(it, sizeof(int32_t) * (size_t)ch);
-    if (!o || !b_eff) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized FULLY_CONNECTED op data");
+    /* the rows read a scale per unit: per-tensor weights' one scale repeated */
+    per_unit = scales ? NULL : tl_alloc_persistent(it, sizeof(double) * (size_t)units);
+    if (!o || !b_eff || (!scales && !per_unit)) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "optimized FULLY_CONNECTED op data");
+    for (o_ = 0; per_unit && o_ < units; o_++) per_unit[o_] = scale;
     for (o_ = 0; o_ < units; o_++) {
         int32_t sum = 0;
         for (kk = 0; kk < depth; kk++) sum += f[(int64_t)o_ * depth + kk];
         /* inside int32 by the check above: |in_offset - a_offset| <= 255, |sum| <= 128 * depth */
         b_eff[o_] = (bias ? bias[o_] : 0) + (in_offset - a_offset) * sum;
     }
-    o->params.packed = tl_alloc_persistent(it, tl_gemm_s8_packed_bytes(units, depth));
+    o->params.packed = tl_alloc_persistent_aligned(it, tl_gemm_s8_packed_bytes(units, depth), 16);
     if (!o->params.packed) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "packed FULLY_CONNECTED weights");
     tl_gemm_s8_pack_for(it->cpu, (int16_t *)o->params.packed, f, units, depth);
     o->params.bias = b_eff;
@@ -113,7 +117,7 @@ tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, i
     else if (it->cpu & TL_CPU_AVX2)
         o->rows = tl_fc_s8_rows_avx2;
 #endif
-    o->scale = scale;
+    o->scale = scales ? scales : per_unit;
     o->batches = batches;
     o->depth = depth;
     o->units = units;

@@ -69,11 +69,11 @@ tl_status tl_transpose_opt_prepare(tl_interpreter *it, tl_node *node, int32_t nd
                                    const int64_t *in_stride, size_t elem);
 tl_status tl_fully_connected_opt_f32_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth,
                                              int32_t units, float lo, float hi);
-/* FULLY_CONNECTED int8 (opt/fully_connected_s8.c): the reference's offsets, clamp and per-unit double scales
- * (persistent, units long). */
+/* FULLY_CONNECTED int8 (opt/fully_connected_s8.c): the reference's offsets, clamp and requantization scales
+ * (per-unit `scales`, persistent and units long, or NULL: `scale` for every unit). */
 tl_status tl_fully_connected_opt_s8_prepare(tl_interpreter *it, tl_node *node, int32_t batches, int32_t depth, int32_t units,
                                             int32_t in_offset, int32_t w_offset, int32_t out_offset, int32_t q_lo,
-                                            int32_t q_hi, const double *scale);
+                                            int32_t q_hi, double scale, const double *scales);
 /* Hybrid CONV_2D and FULLY_CONNECTED (float32 x int8 weights, opt/conv_2d_hybrid.c, opt/fully_connected_hybrid.c):
  * FULLY_CONNECTED gets the reference's row quantization (asymmetric or not), per-unit weight scales
  * (persistent), activation range and the scratch it requested for the quantized rows. */

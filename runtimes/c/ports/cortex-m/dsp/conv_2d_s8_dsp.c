@@ -110,7 +110,7 @@ tl_status tl_conv_2d_dsp_eval_s8(tl_interpreter *it, tl_node *node) {
     int16_t *row0 = o->rows->data, *row1 = row0 + ((k + 1) & ~1);
     int32_t p, oc, s[4];
 #define OUT(pix, ch, acc)                                                                                            \
-    y[(int64_t)(pix) * out_c + (ch)] = tl_dsp_requant(acc, bias ? bias[ch] : 0, d->mult[ch], d->shift[ch], d->out_offset, \
+    y[(int64_t)(pix) * out_c + (ch)] = tl_dsp_requant(acc, bias ? bias[ch] : 0, d->mult[ch], tl_conv_shift(d)[ch], d->out_offset, \
                                                       d->q_lo, d->q_hi)
     for (p = 0; p + 2 <= pixels; p += 2) {
         gather(d, x, p, k, row0);

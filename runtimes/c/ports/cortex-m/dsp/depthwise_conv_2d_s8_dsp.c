@@ -69,7 +69,7 @@ tl_status tl_depthwise_conv_2d_dsp_eval_s8(tl_interpreter *it, tl_node *node) {
                     }
                     for (j = 0; j < n; j++) {
                         int32_t acc = j == 0 ? a0 : j == 1 ? a1 : j == 2 ? a2 : a3;
-                        out[c + j] = tl_dsp_requant(acc, bias ? bias[c + j] : 0, d->mult[c + j], d->shift[c + j],
+                        out[c + j] = tl_dsp_requant(acc, bias ? bias[c + j] : 0, d->mult[c + j], tl_conv_shift(d)[c + j],
                                                     d->out_offset, d->q_lo, d->q_hi);
                     }
                 }

@@ -31,7 +31,8 @@
 typedef struct {
     int32_t batches, depth, units;
     int32_t in_offset, w_offset, out_offset, q_lo, q_hi;
-    const double *scale; /* per unit: in_scale * w_scale / out_scale */
+    double scale;          /* in_scale * w_scale / out_scale, per-tensor weights */
+    const double *scales;  /* per-unit weights: that per unit (NULL: scale for every unit) */
 } tl_fc_s8_params;
 
 /* Each replaces the node's eval (and op data) when it can run the node, else leaves it. */

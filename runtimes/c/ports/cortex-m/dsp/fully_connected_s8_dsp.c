@@ -19,7 +19,7 @@ typedef struct {
 tl_status tl_fully_connected_dsp_eval_s8(tl_interpreter *it, tl_node *node);
 
 static int8_t finish(const tl_fc_s8_params *p, int32_t acc, int32_t bias, int32_t unit) {
-    double r = round((double)tl_add_sat(acc, bias) * p->scale[unit]) + p->out_offset;
+    double r = round((double)tl_add_sat(acc, bias) * (p->scales ? p->scales[unit] : p->scale)) + p->out_offset;
     r = r < p->q_lo ? p->q_lo : r > p->q_hi ? p->q_hi : r;
     return (int8_t)r;
 }
