@@ -28,7 +28,7 @@ typedef struct {
     uint8_t time_major, merge;
     float cell_clip;
     float w_scale[2][4], r_scale[2][4], aux_scale[2][4], peephole_scale[2][3], proj_scale[2]; /* hybrid */
-    tl_scratch *gates; /* 4 x the larger cell count */
+    tl_scratch *gates; /* 4 x the larger cell count (hybrid or projection; else NULL) */
     tl_scratch *rows;  /* hybrid: one quantized row */
 } bidi_lstm_data;
 
@@ -148,7 +148,7 @@ static void run_direction(tl_interpreter *it, const tl_node *node, const bidi_ls
             size_t row = d->time_major ? (size_t)t * (size_t)d->batches + (size_t)b : (size_t)b * (size_t)d->steps + (size_t)t;
             tl_lstm_step(&cell, x + row * (size_t)cell.n_input, d->cross_aux ? aux + row * (size_t)d->n_aux : NULL,
                          h + (size_t)b * (size_t)cell.n_output, c + (size_t)b * (size_t)cell.n_cell, y + row * (size_t)y_step,
-                         d->gates->data);
+                         d->gates ? d->gates->data : NULL);
         }
 }
 
@@ -220,8 +220,11 @@ tl_status tl_bidirectional_sequence_lstm_prepare(tl_interpreter *it, tl_node *no
                  : !output_ok(tl_node_output(it, node, 0), in, d->outputs[0]) ||
                        !output_ok(tl_node_output(it, node, 1), in, d->outputs[1]))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "outputs must be float32, the input's shape with outputs as last dimension");
-    d->gates = tl_request_scratch(it, node, sizeof(float) * 4 * (size_t)max_i32(d->cells[0], d->cells[1]));
-    if (!d->gates) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    if (d->hybrid || tl_node_input(it, node, FW + PROJECTION) || tl_node_input(it, node, BW + PROJECTION)) {
+        /* the other cells run one cell at a time (tl_lstm_step) */
+        d->gates = tl_request_scratch(it, node, sizeof(float) * 4 * (size_t)max_i32(d->cells[0], d->cells[1]));
+        if (!d->gates) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "LSTM gate scratch");
+    }
     if (d->hybrid) {
         widest = max_i32(max_i32(d->n_input, d->n_aux), max_i32(max_i32(d->cells[0], d->cells[1]), max_i32(d->outputs[0], d->outputs[1])));
         if ((int64_t)widest > INT32_MAX / (2 * 255 * 128))
