@@ -16,6 +16,14 @@
 #include "kernel_api.h"
 #include "planner.h"
 
+/* The optimized tier with weight packing on (the setting that spends arena for speed) starts
+ * every planned buffer a multiple of 64 bytes from the arena's start: on 64-byte lines when the
+ * arena starts on one (the Python binding's and tl_run's do), so the x86 kernels' 64-byte loads
+ * and stores never span two lines (MobileNetV2 float32 ~4% faster). Offsets, not addresses, so the
+ * bytes a plan needs do not depend on where the arena lies. The reference tier and pack_weights off
+ * keep 16, the small-arena setting. */
+#define TL_PLAN_LINE 64u
+
 /* Timeline steps a model may need (one per node per call path); more is refused rather than
  * walked, so a hostile call graph cannot make allocation slow. */
 #define MAX_STEPS (1 << 22)
@@ -131,7 +139,7 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
     lifetimes L;
     int32_t *order;
     tl_scratch *sc;
-    size_t total;
+    size_t total, align = TL_PLAN_ALIGN;
     tl_status st;
     for (sc = it->scratch; sc; sc = sc->next) n_scratch++;
     for (s = 0; s < it->n_subgraphs; s++) n_nodes += it->subgraphs[s].n_nodes;
@@ -220,8 +228,12 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
             b->last = end;
         }
     }
-    total = tl_plan_greedy(L.bufs, L.count, order);
-    if (total > it->arena_bytes - saved_tail - base) {
+    if (!it->reference_kernels && !it->no_weight_packing) { /* see TL_PLAN_LINE */
+        align = TL_PLAN_LINE;
+        base = (base + TL_PLAN_LINE - 1) & ~(size_t)(TL_PLAN_LINE - 1);
+    }
+    total = tl_plan_greedy(L.bufs, L.count, order, align);
+    if (base > it->arena_bytes - saved_tail || total > it->arena_bytes - saved_tail - base) {
         char msg[128];
         snprintf(msg, sizeof msg, "activations do not fit: these shapes need an arena of at least %lu bytes, it has %lu",
                  (unsigned long)(base + total + saved_tail), (unsigned long)it->arena_bytes);

@@ -51,11 +51,13 @@
 #define TL_PLAN_MAX_RUNS 24
 #define TL_PLAN_SEARCH_MAX_BUFFERS 20000 /* larger (hostile) graphs get the greedy plan only */
 
-static size_t align_up(size_t x) {
-    return (x + TL_PLAN_ALIGN - 1) & ~(size_t)(TL_PLAN_ALIGN - 1);
-}
+static size_t align_to(size_t x, size_t align) { return (x + align - 1) & ~(align - 1); }
 
-static size_t end_of(const tl_plan_buffer *b, size_t offset) { return align_up(offset + align_up(b->bytes)); }
+static size_t align_up(size_t x) { return align_to(x, TL_PLAN_ALIGN); }
+
+static size_t end_of(const tl_plan_buffer *b, size_t offset, size_t align) {
+    return align_to(offset + align_up(b->bytes), align);
+}
 
 static int lifetimes_meet(const tl_plan_buffer *a, const tl_plan_buffer *b) {
     return a->first <= b->last && b->first <= a->last;
@@ -103,9 +105,9 @@ static void sort_by_offset(const tl_plan_buffer *bufs, int32_t *a, int32_t n) {
     }
 }
 
-/* One greedy plan in `order` (fixed buffers first): each buffer at the lowest aligned offset
- * that no placed buffer live at the same time covers. Returns the high-water mark. */
-static size_t place_all(tl_plan_buffer *bufs, int32_t n, const int32_t *order, int32_t *conflicts) {
+/* One greedy plan in `order` (fixed buffers first): each buffer at the lowest offset, a multiple
+ * of `align`, that no placed buffer live at the same time covers. Returns the high-water mark. */
+static size_t place_all(tl_plan_buffer *bufs, int32_t n, const int32_t *order, int32_t *conflicts, size_t align) {
     int32_t i, k, c;
     size_t total = 0;
     for (i = 0; i < n; i++) {
@@ -121,7 +123,7 @@ static size_t place_all(tl_plan_buffer *bufs, int32_t n, const int32_t *order, i
                 for (k = 0; k < c; k++) { /* first fit: the lowest gap between them that is big enough */
                     const tl_plan_buffer *o = &bufs[conflicts[k]];
                     if (o->offset >= pos && o->offset - pos >= need) break;
-                    if (end_of(o, o->offset) > pos) pos = end_of(o, o->offset);
+                    if (end_of(o, o->offset, align) > pos) pos = end_of(o, o->offset, align);
                 }
             }
             me->offset = pos;
@@ -134,7 +136,7 @@ static size_t place_all(tl_plan_buffer *bufs, int32_t n, const int32_t *order, i
 /* The `depth`-th buffer of the stack under the high-water mark `total` of the plan kept in
  * `best` offsets: depth 0 is a buffer ending at `total`, depth d + 1 one live with it whose end
  * is its offset. -1 when the stack is shorter (it reached 0, or rests on nothing). */
-static int32_t stack_at(const tl_plan_buffer *bufs, int32_t n, size_t total, int32_t depth) {
+static int32_t stack_at(const tl_plan_buffer *bufs, int32_t n, size_t total, int32_t depth, size_t align) {
     int32_t i, cur = -1, d;
     for (i = 0; i < n && cur < 0; i++)
         if (bufs[i].bytes && bufs[i].best + align_up(bufs[i].bytes) == total) cur = i;
@@ -142,14 +144,15 @@ static int32_t stack_at(const tl_plan_buffer *bufs, int32_t n, size_t total, int
         int32_t next = -1;
         if (bufs[cur].best == 0) return -1;
         for (i = 0; i < n && next < 0; i++)
-            if (bufs[i].bytes && lifetimes_meet(&bufs[i], &bufs[cur]) && end_of(&bufs[i], bufs[i].best) == bufs[cur].best)
+            if (bufs[i].bytes && lifetimes_meet(&bufs[i], &bufs[cur]) &&
+                end_of(&bufs[i], bufs[i].best, align) == bufs[cur].best)
                 next = i;
         cur = next;
     }
     return cur;
 }
 
-size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *scratch) {
+size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *scratch, size_t align) {
     int32_t *order = scratch, *trial = scratch + n, *conflicts = scratch + 2 * (size_t)n;
     int32_t i, j, n_fixed = 0, runs = 1;
     size_t best;
@@ -165,19 +168,20 @@ size_t tl_plan_greedy(tl_plan_buffer *bufs, int32_t n, int32_t *scratch) {
         order[j + 1] = cur;
     }
     for (i = 0; i < n; i++) n_fixed += bufs[i].fixed != 0;
-    best = place_all(bufs, n, order, conflicts);
+    if (align < TL_PLAN_ALIGN || (align & (align - 1))) align = TL_PLAN_ALIGN;
+    best = place_all(bufs, n, order, conflicts, align);
     for (i = 0; i < n; i++) bufs[i].best = bufs[i].offset;
     while (n <= TL_PLAN_SEARCH_MAX_BUFFERS && runs < TL_PLAN_MAX_RUNS) {
         int32_t depth, s, improved = 0;
         for (depth = 0; runs < TL_PLAN_MAX_RUNS; depth++) {
             size_t total;
-            s = stack_at(bufs, n, best, depth);
+            s = stack_at(bufs, n, best, depth, align);
             if (s < 0 || bufs[s].fixed) break;
             for (i = j = 0; i < n; i++) { /* the fixed ones, then s, then the rest in order */
                 if (i == n_fixed) trial[j++] = s;
                 if (order[i] != s) trial[j++] = order[i];
             }
-            total = place_all(bufs, n, trial, conflicts);
+            total = place_all(bufs, n, trial, conflicts, align);
             runs++;
             if (total < best) {
                 best = total;

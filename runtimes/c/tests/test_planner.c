@@ -2,18 +2,21 @@
  * disjoint lifetimes share; the total is the high-water mark; offline-fixed offsets are kept and
  * planned buffers go around them; the local search after the greedy plan finds the parity a
  * chain needs (greedy by size alone puts one link on top of two others) and is never worse than
- * the greedy plan (compared with a plain first-fit greedy written here). */
+ * the greedy plan (compared with a plain first-fit greedy written here); with a 64-byte alignment (the
+ * optimized tier's), every planned offset is a multiple of 64. */
 #include <stdio.h>
 #include <string.h>
 
 #include "planner.h"
 
-static int check(tl_plan_buffer *b, int32_t n, size_t total) {
+static int check_aligned(tl_plan_buffer *b, int32_t n, size_t total, size_t align) {
     int32_t i;
     for (i = 0; i < n; i++)
-        if ((!b[i].fixed && b[i].offset % TL_PLAN_ALIGN) || b[i].offset + b[i].bytes > total) return 0;
+        if ((!b[i].fixed && b[i].offset % align) || b[i].offset + b[i].bytes > total) return 0;
     return !tl_plan_overlaps(b, n, 0);
 }
+
+static int check(tl_plan_buffer *b, int32_t n, size_t total) { return check_aligned(b, n, total, TL_PLAN_ALIGN); }
 
 static tl_plan_buffer buf(size_t bytes, int32_t first, int32_t last) {
     tl_plan_buffer b;
@@ -74,13 +77,13 @@ int main(void) {
     /* a chain: each buffer lives for two steps, so only neighbours conflict */
     chain[0] = buf(100, 0, 1); chain[1] = buf(200, 1, 2); chain[2] = buf(50, 2, 3);
     chain[3] = buf(300, 3, 4); chain[4] = buf(10, 4, 5); chain[5] = buf(64, 5, 6);
-    total = tl_plan_greedy(chain, 6, order);
+    total = tl_plan_greedy(chain, 6, order, TL_PLAN_ALIGN);
     if (!check(chain, 6, total) || total > 512 + 32) {
         printf("chain: bad plan (total %lu)\n", (unsigned long)total);
         return 1;
     }
     all_live[0] = buf(16, 0, 9); all_live[1] = buf(32, 0, 9); all_live[2] = buf(48, 0, 9);
-    total = tl_plan_greedy(all_live, 3, order);
+    total = tl_plan_greedy(all_live, 3, order, TL_PLAN_ALIGN);
     if (!check(all_live, 3, total) || total != 96) {
         printf("all live: total %lu, expected 96\n", (unsigned long)total);
         return 1;
@@ -88,7 +91,7 @@ int main(void) {
     /* an offline plan puts a buffer at 64; the planned ones must avoid it */
     fixed[0] = buf(32, 0, 9); fixed[0].fixed = 1; fixed[0].offset = 64;
     fixed[1] = buf(64, 0, 9); fixed[2] = buf(48, 0, 9);
-    total = tl_plan_greedy(fixed, 3, order);
+    total = tl_plan_greedy(fixed, 3, order, TL_PLAN_ALIGN);
     if (!check(fixed, 3, total) || fixed[0].offset != 64 || fixed[1].offset != 0) {
         printf("fixed: offsets %lu %lu %lu\n", (unsigned long)fixed[0].offset, (unsigned long)fixed[1].offset,
                (unsigned long)fixed[2].offset);
@@ -112,7 +115,7 @@ int main(void) {
             r[0].fixed = 1; r[0].offset = 0;
             r[1].fixed = 1; r[1].offset = 1024 + 16 * (size_t)(trial % 7);
         }
-        total = tl_plan_greedy(r, 8, order);
+        total = tl_plan_greedy(r, 8, order, TL_PLAN_ALIGN);
         if (!check(r, 8, total) || (trial % 2 && (r[0].offset != 0 || r[1].offset != 1024 + 16 * (size_t)(trial % 7)))) {
             printf("random trial %d: overlapping live buffers or moved fixed buffer\n", (int)trial);
             return 1;
@@ -127,7 +130,7 @@ int main(void) {
         printf("parity: the plain greedy plan is %lu, expected 4800\n", (unsigned long)plain_greedy(parity, 8));
         return 1;
     }
-    total = tl_plan_greedy(parity, 8, order);
+    total = tl_plan_greedy(parity, 8, order, TL_PLAN_ALIGN);
     if (!check(parity, 8, total) || total != 1600 + 1760) {
         printf("parity: total %lu, expected %d\n", (unsigned long)total, 1600 + 1760);
         return 1;
@@ -147,10 +150,30 @@ int main(void) {
             big[0].fixed = 1; big[0].offset = 4096;
         }
         greedy = plain_greedy(big, n);
-        total = tl_plan_greedy(big, n, order);
+        total = tl_plan_greedy(big, n, order, TL_PLAN_ALIGN);
         if (!check(big, n, total) || total > greedy || (trial % 4 == 1 && big[0].offset != 4096)) {
             printf("search trial %d: total %lu, plain greedy %lu, or overlapping live buffers\n", (int)trial,
                    (unsigned long)total, (unsigned long)greedy);
+            return 1;
+        }
+    }
+    for (trial = 0; trial < 300; trial++) { /* 64-byte lines: aligned, valid, fixed buffers kept where given */
+        int32_t n = 8 + trial % 33;
+        for (i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            big[i] = buf((seed >> 8) % 4000 + 1, 0, 0);
+            seed = seed * 1103515245u + 12345u;
+            big[i].first = (int32_t)((seed >> 8) % 30);
+            seed = seed * 1103515245u + 12345u;
+            big[i].last = big[i].first + (int32_t)((seed >> 8) % (trial % 3 ? 3 : 12));
+        }
+        if (trial % 4 == 1) {
+            big[0].fixed = 1; big[0].offset = 4096 + 16; /* an offline plan's offset need only be 16-aligned */
+        }
+        total = tl_plan_greedy(big, n, order, 64);
+        if (!check_aligned(big, n, total, 64) || (trial % 4 == 1 && big[0].offset != 4096 + 16)) {
+            printf("64-byte trial %d: total %lu, misaligned or overlapping live buffers\n", (int)trial,
+                   (unsigned long)total);
             return 1;
         }
     }
