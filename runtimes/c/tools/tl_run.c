@@ -208,13 +208,15 @@ int main(int argc, char **argv) {
     fclose(f);
     if (!model) return 2;
     arena_bytes = (size_t)(argc > 2 ? atol(argv[2]) : 4096) * 1024u;
-    arena = malloc(arena_bytes); /* the driver owns the arena; the runtime never allocates */
+    arena = malloc(arena_bytes + 64); /* the driver owns the arena; the runtime never allocates */
     if (!arena) {
         free(model);
         return 2;
     }
     st = tl_model_init(&m, model, n);
-    if (st == TL_STATUS_OK) it = tl_interpreter_init(&m, NULL, arena, arena_bytes, &st);
+    /* on a 64-byte line, as the Python binding's: tensors' places within cache lines follow from the plan alone */
+    if (st == TL_STATUS_OK)
+        it = tl_interpreter_init(&m, NULL, arena + (64u - (uintptr_t)arena % 64u) % 64u, arena_bytes, &st);
     if (st == TL_STATUS_OK && threads > 1) st = tl_interpreter_set_thread_pool(it, &pool.base);
     if (st == TL_STATUS_OK && reference) st = tl_interpreter_set_reference_kernels(it, 1);
     if (st == TL_STATUS_OK) st = tl_interpreter_set_cpu_features(it, (uint32_t)cpu_mask);
