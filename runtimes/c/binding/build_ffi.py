@@ -13,20 +13,18 @@ CDEF = """
 typedef int tl_status;
 typedef struct tl_tensor {
     void *data;
-    const char *name;
-    const uint8_t *scales;
-    const uint8_t *zero_points;
     int32_t dims[6];
     uint32_t bytes;
     float scale;
     int32_t zero_point;
-    int32_t quant_count;
-    int type;
+    uint8_t type;
     uint8_t ndim;
     int8_t quant_dim;
-    uint8_t is_constant;
-    uint8_t is_variable;
+    unsigned int is_constant : 2;
+    unsigned int is_variable : 1;
+    unsigned int quantized : 1;
 } tl_tensor;
+typedef struct tl_quantization { const uint8_t *scales; const uint8_t *zero_points; int32_t count; } tl_quantization;
 typedef struct tl_model {
     const uint8_t *data;
     size_t size;
@@ -35,6 +33,8 @@ typedef struct tl_model {
     uint32_t signature_count;
 } tl_model;
 typedef struct tl_interpreter tl_interpreter;
+const char *tl_tensor_name(const tl_interpreter *it, const tl_tensor *t);
+tl_quantization tl_tensor_quantization(const tl_interpreter *it, const tl_tensor *t);
 struct tl_node;
 typedef tl_status (*tl_custom_prepare_fn)(tl_interpreter *it, struct tl_node *node);
 typedef tl_status (*tl_custom_eval_fn)(tl_interpreter *it, struct tl_node *node);

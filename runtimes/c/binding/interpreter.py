@@ -282,12 +282,14 @@ class Interpreter:
         dims = ffi.new("int32_t[6]")
         rank = lib.tl_interpreter_get_subgraph_tensor_signature(self._it, int(subgraph), int(index), dims)
         signature = np.array([dims[i] for i in range(rank)], np.int32)
-        n = t.quant_count
-        scales = np.frombuffer(ffi.buffer(t.scales, 4 * n), "<f4").astype(np.float32) if n else np.zeros(0, np.float32)
-        zps = (np.frombuffer(ffi.buffer(t.zero_points, 8 * n), "<i8").astype(np.int32)
-               if n and t.zero_points != ffi.NULL else np.zeros(n, np.int32))
+        q = lib.tl_tensor_quantization(self._it, t)
+        n = q.count
+        scales = np.frombuffer(ffi.buffer(q.scales, 4 * n), "<f4").astype(np.float32) if n else np.zeros(0, np.float32)
+        zps = (np.frombuffer(ffi.buffer(q.zero_points, 8 * n), "<i8").astype(np.int32)
+               if n and q.zero_points != ffi.NULL else np.zeros(n, np.int32))
+        name = lib.tl_tensor_name(self._it, t)
         return {
-            "name": ffi.string(t.name).decode() if t.name != ffi.NULL else "",
+            "name": ffi.string(name).decode() if name != ffi.NULL else "",
             "index": int(index),
             "shape": shape,
             "shape_signature": signature,

@@ -52,26 +52,34 @@ typedef enum {
     TL_TYPE_FLOAT64 = 10, TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
 } tl_type;
 
-/* One per tensor of the model, constants included, in the arena's tail: kept small (80 bytes with
- * 64-bit pointers, 64 with 32-bit ones); the shape signature is read from the model on demand
+/* One per tensor of the model, constants included, in the arena's tail: kept small (48 bytes with
+ * 64-bit pointers, 44 with 32-bit ones), holding what kernels read at eval. What only prepare or the
+ * application reads stays in the model and is read on demand: the name (tl_tensor_name), the
+ * per-channel quantization (tl_tensor_quantization) and the shape signature
  * (tl_interpreter_get_subgraph_tensor_signature). */
 typedef struct tl_tensor {
     void *data;              /* NULL until allocated; constants point into the model */
-    const char *name;        /* NUL-terminated, inside the model (NULL if the model names none) */
-    const uint8_t *scales;   /* quant_count little-endian float32 values inside the model */
-    const uint8_t *zero_points; /* quant_count little-endian int64 values inside the model, or NULL */
     int32_t dims[TL_MAX_DIMS]; /* dims[ndim..] are 0 */
     uint32_t bytes;          /* at most 2^31 - 1 (larger tensors are refused) */
-    /* quantization: per-tensor scale/zero_point (the first channel's when per-channel) */
+    /* quantization: per-tensor scale/zero_point (the first channel's when per-channel; 0 when none) */
     float scale;
     int32_t zero_point;
-    int32_t quant_count;     /* number of scales: 0 (float), 1 (per-tensor) or channels */
-    tl_type type;
+    uint8_t type;            /* a tl_type */
     uint8_t ndim;
     int8_t quant_dim;        /* quantized_dimension for per-channel (-1 when the model's is not in 0..126) */
-    uint8_t is_constant;
-    uint8_t is_variable;
+    unsigned int is_constant : 2; /* TL_CONSTANT_MODEL (1) or, for values computed at allocation, 2 */
+    unsigned int is_variable : 1;
+    unsigned int quantized : 1;   /* the model gives it scales (tl_tensor_quantization's count >= 1) */
 } tl_tensor;
+
+/* A tensor's quantization as the model gives it: count little-endian float32 scales and, unless
+ * zero_points is NULL, count little-endian int64 zero points (count 0: none; 1: per-tensor; more:
+ * per channel along quant_dim). Read from the model: for prepare and the application, not eval. */
+typedef struct tl_quantization {
+    const uint8_t *scales;
+    const uint8_t *zero_points;
+    int32_t count;
+} tl_quantization;
 
 /* A model read in place. Fill it with tl_model_init; the fields are for reading. */
 typedef struct tl_model {
@@ -291,6 +299,11 @@ tl_tensor *tl_interpreter_get_subgraph_tensor(tl_interpreter *it, int32_t subgra
  * none) into dims[TL_MAX_DIMS]; returns the rank, or -1 when out of range. */
 int32_t tl_interpreter_get_subgraph_tensor_signature(const tl_interpreter *it, int32_t subgraph, int32_t index,
                                                      int32_t *dims);
+/* A tensor's name (NUL-terminated, inside the model; NULL if the model names none) and quantization
+ * (above), found from its place in its subgraph's table; NULL / count 0 for a pointer that is not one
+ * of this interpreter's tensors. */
+const char *tl_tensor_name(const tl_interpreter *it, const tl_tensor *t);
+tl_quantization tl_tensor_quantization(const tl_interpreter *it, const tl_tensor *t);
 int32_t tl_interpreter_get_subgraph_node_count(const tl_interpreter *it, int32_t subgraph);
 int32_t tl_interpreter_get_subgraph_node_builtin(const tl_interpreter *it, int32_t subgraph, int32_t node);
 const char *tl_interpreter_get_subgraph_node_op_name(const tl_interpreter *it, int32_t subgraph, int32_t node);

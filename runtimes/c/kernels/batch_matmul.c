@@ -62,7 +62,7 @@ static tl_status prepare_quantized(tl_interpreter *it, tl_node *node, const tl_t
     if ((st = tl_check_quantized(it, node, l)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, r)) != TL_STATUS_OK ||
         (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
-    if (l->quant_count > 1 || r->quant_count > 1 || out->quant_count > 1)
+    if (tl_tensor_quant_count(it, l) > 1 || tl_tensor_quant_count(it, r) > 1 || tl_tensor_quant_count(it, out) > 1)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-channel quantization");
     if (l->type == TL_TYPE_INT16 && (l->zero_point || r->zero_point || out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 zero points must be 0");

@@ -59,7 +59,7 @@ tl_status tl_batch_to_space_nd_prepare(tl_interpreter *it, tl_node *node) {
         (int64_t)out->dims[1] != (int64_t)in->dims[1] * bs[0] - c[0] - c[1] ||
         (int64_t)out->dims[2] != (int64_t)in->dims[2] * bs[1] - c[2] - c[3] || out->dims[3] != in->dims[3])
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not follow from block_shape and crops");
-    if (in->quant_count && out->quant_count && (in->scale != out->scale || in->zero_point != out->zero_point))
+    if (in->quantized && out->quantized && (in->scale != out->scale || in->zero_point != out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input and output quantization differ");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");

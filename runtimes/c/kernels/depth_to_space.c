@@ -48,7 +48,7 @@ tl_status tl_depth_to_space_prepare(tl_interpreter *it, tl_node *node) {
         out->dims[1] != in->dims[1] * s || out->dims[2] != in->dims[2] * s || out->dims[3] != in->dims[3] / (s * s))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "needs 4-D [b, h, w, c] with c divisible by block_size^2 "
                                                            "and output [b, h * bs, w * bs, c / bs^2]");
-    if (in->quant_count && out->quant_count && (in->scale != out->scale || in->zero_point != out->zero_point))
+    if (in->quantized && out->quantized && (in->scale != out->scale || in->zero_point != out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input and output quantization differ");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");

@@ -15,7 +15,7 @@ typedef struct {
     int32_t lookups, rows;
     int64_t cols;      /* elements per row */
     size_t row_bytes;
-    int per_row;       /* hybrid with one scale per row */
+    const uint8_t *row_scales; /* hybrid with one scale per row: float32 little-endian in the model; else NULL */
     float scale;       /* hybrid, per tensor */
 } embedding_data;
 
@@ -50,7 +50,7 @@ static tl_status tl_embedding_lookup_eval_s8_f32(tl_interpreter *it, tl_node *no
         float scale;
         memcpy(&r, ids + 4 * (size_t)i, sizeof r);
         if (r < 0 || r >= d->rows) return out_of_range(it, node);
-        scale = d->per_row ? tl_tensor_scale(value, r) : d->scale;
+        scale = d->row_scales ? tl_load_f32(d->row_scales + 4 * (size_t)r) : d->scale;
         for (j = 0; j < d->cols; j++) out[i * d->cols + j] = (float)v[r * d->cols + j] * scale;
     }
     return TL_STATUS_OK;
@@ -62,6 +62,7 @@ tl_status tl_embedding_lookup_prepare(tl_interpreter *it, tl_node *node) {
     embedding_data *d;
     int32_t i;
     int hybrid;
+    tl_quantization q = tl_tensor_quantization(it, value);
     if (tl_node_num_inputs(node) != 2 || tl_node_num_outputs(node) != 1 || !ids || !value || !out)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "needs lookup, value and output");
     if (ids->type != TL_TYPE_INT32 || ids->ndim != 1)
@@ -76,15 +77,15 @@ tl_status tl_embedding_lookup_prepare(tl_interpreter *it, tl_node *node) {
     if (hybrid) {
         if (value->type != TL_TYPE_INT8 && value->type != TL_TYPE_UINT8)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "a float32 output needs float32, int8 or uint8 values");
-        if (value->quant_count < 1) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int8/uint8 values need a scale");
+        if (!value->quantized) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int8/uint8 values need a scale");
         if (value->zero_point != 0)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid lookup needs symmetric values (zero point 0)");
-        if (value->quant_count > 1 && (value->quant_dim != 0 || value->quant_count != value->dims[0]))
+        if (q.count > 1 && (value->quant_dim != 0 || q.count != value->dims[0]))
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-axis scales must be one per value row");
     } else {
         if (out->type != value->type || tl_type_size(value->type) == 0 || value->type == TL_TYPE_STRING)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "output must have the value's type (or float32 for int8/uint8 values)");
-        if (value->quant_count > 1)
+        if (q.count > 1)
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-axis quantized values need a float32 output");
     }
     d = tl_alloc_persistent(it, sizeof *d);
@@ -95,7 +96,7 @@ tl_status tl_embedding_lookup_prepare(tl_interpreter *it, tl_node *node) {
     d->cols = 1;
     for (i = 1; i < value->ndim; i++) d->cols *= value->dims[i];
     d->row_bytes = (size_t)d->cols * tl_type_size(value->type);
-    d->per_row = value->quant_count > 1;
+    d->row_scales = q.count > 1 ? q.scales : NULL;
     d->scale = value->scale;
     node->eval = hybrid ? tl_embedding_lookup_eval_s8_f32 : tl_embedding_lookup_eval;
     return TL_STATUS_OK;

@@ -22,7 +22,7 @@ tl_status tl_fill_prepare(tl_interpreter *it, tl_node *node) {
     if (dims->is_constant)
         for (i = 0; i < out->ndim; i++)
             if (tl_int_at(dims, i) != out->dims[i]) return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape differs from dims");
-    if ((out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16) && (out->quant_count || value->quant_count)) {
+    if ((out->type == TL_TYPE_INT8 || out->type == TL_TYPE_INT16) && (out->quantized || value->quantized)) {
         if (value->scale != out->scale || value->zero_point != out->zero_point)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "value and output quantization differ");
         if (out->type == TL_TYPE_INT16 && out->zero_point != 0)

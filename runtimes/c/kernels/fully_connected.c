@@ -54,14 +54,14 @@ static tl_status prepare_scales(tl_interpreter *it, tl_node *node, const tl_tens
     if ((st = tl_check_quantized(it, node, in)) != TL_STATUS_OK || (st = tl_check_quantized(it, node, w)) != TL_STATUS_OK ||
         (st = tl_check_quantized(it, node, out)) != TL_STATUS_OK)
         return st;
-    if (w->quant_count > 1 && w->quant_count != d->units)
+    if (tl_tensor_quant_count(it, w) > 1 && tl_tensor_quant_count(it, w) != d->units)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count does not match the units");
-    if (w->quant_count > 1) {
+    if (tl_tensor_quant_count(it, w) > 1) {
         d->scales = tl_alloc_persistent(it, sizeof(double) * (size_t)d->units);
         if (!d->scales) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization scales");
     }
     for (o = 0; o < (d->scales ? d->units : 1); o++) {
-        double s = (double)in->scale * (double)tl_tensor_scale(w, o) / (double)out->scale;
+        double s = (double)in->scale * (double)tl_tensor_scale(it, w, o) / (double)out->scale;
         if (!(s >= 0.0) || s > 1e9) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "requantization scale out of range");
         if (d->scales) d->scales[o] = s;
         else d->scale = s;
@@ -93,7 +93,7 @@ static tl_status prepare_s16(tl_interpreter *it, tl_node *node, int8_t act, fc_d
     if ((st = prepare_scales(it, node, in, w, out, d)) != TL_STATUS_OK) return st;
     if (in->zero_point != 0 || out->zero_point != 0)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "int16 activations must have zero point 0");
-    if (w->zero_point != 0 && w->quant_count > 1) /* LiteRT's per-channel kernel has no weight offset */
+    if (w->zero_point != 0 && tl_tensor_quant_count(it, w) > 1) /* LiteRT's per-channel kernel has no weight offset */
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "per-channel int16x8 weights must have zero point 0");
     node->eval = bias && bias->type == TL_TYPE_INT32 ? tl_fully_connected_eval_s16_bias32 : tl_fully_connected_eval_s16;
     return set_offsets(it, node, act, in, w, out, d);

@@ -62,7 +62,7 @@ tl_status tl_space_to_batch_nd_prepare(tl_interpreter *it, tl_node *node) {
         (int64_t)in->dims[2] + p[2] + p[3] != (int64_t)out->dims[2] * bs[1] ||
         (int64_t)out->dims[0] != (int64_t)in->dims[0] * bs[0] * bs[1] || out->dims[3] != in->dims[3])
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output shape does not follow from block_shape and paddings");
-    if (in->quant_count && out->quant_count && (in->scale != out->scale || in->zero_point != out->zero_point))
+    if (in->quantized && out->quantized && (in->scale != out->scale || in->zero_point != out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input and output quantization differ");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");
@@ -72,8 +72,8 @@ tl_status tl_space_to_batch_nd_prepare(tl_interpreter *it, tl_node *node) {
     d->pad_top = p[0];
     d->pad_left = p[2];
     d->elem = tl_type_size(in->type);
-    d->pad_value = (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8) && out->quant_count ? out->zero_point : 0;
-    if (d->elem != 1 && in->type != TL_TYPE_FLOAT32 && out->quant_count && out->zero_point != 0)
+    d->pad_value = (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8) && out->quantized ? out->zero_point : 0;
+    if (d->elem != 1 && in->type != TL_TYPE_FLOAT32 && out->quantized && out->zero_point != 0)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "a non-zero zero point above 8 bits");
     node->eval = tl_space_to_batch_nd_eval;
     return TL_STATUS_OK;

@@ -49,7 +49,7 @@ tl_status tl_space_to_depth_prepare(tl_interpreter *it, tl_node *node) {
         (int64_t)out->dims[3] != (int64_t)in->dims[3] * s * s)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "needs 4-D [b, h, w, c] with h and w divisible by "
                                                            "block_size and output [b, h / bs, w / bs, c * bs^2]");
-    if (in->quant_count && out->quant_count && (in->scale != out->scale || in->zero_point != out->zero_point))
+    if (in->quantized && out->quantized && (in->scale != out->scale || in->zero_point != out->zero_point))
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input and output quantization differ");
     d = tl_alloc_persistent(it, sizeof *d);
     if (!d) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "op data");

@@ -72,7 +72,7 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
     if (!has_rule) {
         snprintf(msg, sizeof msg,
                  "reads '%.60s', whose shape depends on values (set at invoke), and this operator has no shape rule "
-                 "to follow it", in->name ? in->name : "?");
+                 "to follow it", tl_tensor_name(it, in) ? tl_tensor_name(it, in) : "?");
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, msg);
     }
     d->prepare = prepare;
@@ -134,7 +134,7 @@ tl_status tl_dynamic_reprepare(tl_interpreter *it, tl_node *node) {
         if (t && t->bytes > d->capacity[k]) {
             snprintf(msg, sizeof msg,
                      "output '%.32s' needs %lu bytes at this invoke, more than the %lu planned at the upper bound "
-                     "of the value-shaped tensors it reads", t->name ? t->name : "?",
+                     "of the value-shaped tensors it reads", tl_tensor_name(it, t) ? tl_tensor_name(it, t) : "?",
                      (unsigned long)t->bytes, (unsigned long)d->capacity[k]);
             return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, msg);
         }

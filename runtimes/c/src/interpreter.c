@@ -69,9 +69,14 @@ int tl_same_shape(const tl_tensor *a, const tl_tensor *b) {
     return 1;
 }
 
-float tl_tensor_scale(const tl_tensor *t, int32_t channel) {
-    if (t->quant_count > 1 && channel >= 0 && channel < t->quant_count) return tl_load_f32(t->scales + 4 * channel);
+float tl_tensor_scale(const tl_interpreter *it, const tl_tensor *t, int32_t channel) {
+    tl_quantization q = tl_tensor_quantization(it, t);
+    if (q.count > 1 && channel >= 0 && channel < q.count) return tl_load_f32(q.scales + 4 * channel);
     return t->scale;
+}
+
+int32_t tl_tensor_quant_count(const tl_interpreter *it, const tl_tensor *t) {
+    return tl_tensor_quantization(it, t).count;
 }
 
 tl_status tl_node_on_reset(tl_interpreter *it, tl_node *node, tl_reset_fn reset) {

@@ -253,7 +253,10 @@ tl_status tl_fail(tl_interpreter *it, const tl_node *node, tl_status status, con
 size_t tl_type_size(tl_type type);
 int64_t tl_tensor_numel(const tl_tensor *t);
 int tl_same_shape(const tl_tensor *a, const tl_tensor *b);
-float tl_tensor_scale(const tl_tensor *t, int32_t channel);
+/* Prepare-time reads of the model's quantization (tl_tensor_quantization): channel c's scale (the
+ * per-tensor one when the tensor has one scale, or c is out of range) and the number of scales. */
+float tl_tensor_scale(const tl_interpreter *it, const tl_tensor *t, int32_t channel);
+int32_t tl_tensor_quant_count(const tl_interpreter *it, const tl_tensor *t);
 
 /* A CUSTOM node's custom_options as a FlexBuffer map (error, and a message naming the node, when
  * absent or malformed); read its values with tl_flex_map_i32 & co. */

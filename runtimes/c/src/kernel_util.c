@@ -51,12 +51,12 @@ tl_status tl_activation_range_quant(int8_t act, const tl_tensor *out, int32_t *l
 tl_status tl_check_quantized(tl_interpreter *it, const tl_node *node, const tl_tensor *t) {
     int32_t lo = t->type == TL_TYPE_INT8 ? -128 : (t->type == TL_TYPE_INT16 ? -32768 : 0);
     int32_t hi = t->type == TL_TYPE_INT8 ? 127 : (t->type == TL_TYPE_INT16 ? 32767 : 255);
-    int32_t c, n = t->quant_count > 0 ? t->quant_count : 1;
-    if (t->quant_count == 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "quantized tensor without scale");
+    int32_t c, n = tl_tensor_quant_count(it, t);
+    if (n == 0) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "quantized tensor without scale");
     if (t->type != TL_TYPE_INT32 && (t->zero_point < lo || t->zero_point > hi))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "zero point outside the type's range");
     for (c = 0; c < n; c++) {
-        float s = tl_tensor_scale(t, c);
+        float s = tl_tensor_scale(it, t, c);
         if (!(s > 0.0f) || s > 3.0e38f) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "scale is not a positive number");
     }
     return TL_STATUS_OK;
@@ -78,13 +78,13 @@ tl_status tl_prepare_channel_multipliers(tl_interpreter *it, const tl_node *node
     int32_t c, s = 0;
     if (tl_check_quantized(it, node, in) || tl_check_quantized(it, node, w) || tl_check_quantized(it, node, out))
         return TL_STATUS_MODEL_INVALID;
-    if (w->quant_count > 1 && w->quant_count != channels)
+    if (tl_tensor_quant_count(it, w) > 1 && tl_tensor_quant_count(it, w) != channels)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel scale count does not match the channels");
     *mult = tl_alloc_persistent(it, (sizeof(int32_t) + 1) * (size_t)channels);
     if (!*mult) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "requantization multipliers");
     *shift = (int8_t *)(*mult + channels);
     for (c = 0; c < channels; c++) {
-        double real = (double)in->scale * (double)tl_tensor_scale(w, c) / (double)out->scale;
+        double real = (double)in->scale * (double)tl_tensor_scale(it, w, c) / (double)out->scale;
         if (tl_quantize_multiplier_checked(it, node, real, &(*mult)[c], &s)) return TL_STATUS_MODEL_UNSUPPORTED;
         (*shift)[c] = (int8_t)s; /* within [-31, 31]: larger scales are refused, smaller ones flushed to 0 */
     }

@@ -69,9 +69,7 @@ static tl_status read_quantization(tl_interpreter *it, tl_fb_table tt, tl_tensor
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "zero_point and scale counts differ");
     /* quantized_dimension is not checked against the shape here: converters copy the filter's
      * dimension onto 1-D biases; kernels using per-channel scales check what they need. */
-    t->quant_count = (int32_t)scales.len;
-    t->scales = fb->buf + scales.pos;
-    t->zero_points = zps.len ? fb->buf + zps.pos : NULL;
+    t->quantized = 1; /* the scales themselves are read again when needed: tl_tensor_quantization */
     t->scale = tl_fb_vec_f32(fb, scales, 0);
     t->zero_point = zps.len ? (int32_t)tl_fb_vec_i64(fb, zps, 0) : 0;
     return TL_STATUS_OK;
@@ -112,9 +110,12 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     }
     TRY(tl_fb_i8(fb, tt, T_TYPE, 0, &type));
     t->type = (tl_type)type;
-    TRY(tl_fb_string_field(fb, tt, T_NAME, &t->name));
+    {
+        const char *name; /* checked here, read again by tl_tensor_name */
+        TRY(tl_fb_string_field(fb, tt, T_NAME, &name));
+    }
     TRY(tl_fb_u8(fb, tt, T_IS_VARIABLE, 0, &var));
-    t->is_variable = var;
+    t->is_variable = var != 0;
     bytes = t->type == TL_TYPE_STRING ? tl_string_default_bytes((int64_t)n) : n * tl_type_size(t->type);
     if (bytes > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
     t->bytes = (uint32_t)bytes;
@@ -445,23 +446,73 @@ tl_tensor *tl_interpreter_get_output_by_name(tl_interpreter *it, const char *key
     return by_name(it, key, name, SIG_OUTPUTS);
 }
 
+/* The model's table for tensor `index` of `subgraph`. The tables were read and checked at init, so
+ * these reads succeed for a tensor the interpreter has. */
+static int model_tensor_table(const tl_interpreter *it, int32_t subgraph, int32_t index, tl_fb_table *tt) {
+    const tl_fb *fb;
+    tl_fb_table model, sgt;
+    tl_fb_vec subgraphs, tensors;
+    if (it == NULL || it->broken || subgraph < 0 || subgraph >= it->n_subgraphs) return 0;
+    if (tl_subgraph_tensor(&it->subgraphs[subgraph], index) == NULL) return 0;
+    fb = &it->fb;
+    return tl_fb_root(fb, &model) == TL_STATUS_OK &&
+           tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs) == TL_STATUS_OK &&
+           tl_fb_vec_table(fb, subgraphs, (uint32_t)subgraph, &sgt) == TL_STATUS_OK &&
+           tl_fb_vec_field(fb, sgt, SG_TENSORS, 4, &tensors) == TL_STATUS_OK &&
+           tl_fb_vec_table(fb, tensors, (uint32_t)index, tt) == TL_STATUS_OK;
+}
+
+/* The subgraph and index of a tensor record (each subgraph has its own table); 0 when `t` is none. */
+static int tensor_place(const tl_interpreter *it, const tl_tensor *t, int32_t *subgraph, int32_t *index) {
+    int32_t s;
+    if (it == NULL || it->broken || t == NULL) return 0;
+    for (s = 0; s < it->n_subgraphs; s++) {
+        const tl_subgraph *sg = &it->subgraphs[s];
+        uintptr_t p = (uintptr_t)t, lo = (uintptr_t)sg->tensors;
+        if (p >= lo && p < lo + (uintptr_t)sg->n_tensors * sizeof(tl_tensor)) {
+            *subgraph = s;
+            *index = (int32_t)((p - lo) / sizeof(tl_tensor));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *tl_tensor_name(const tl_interpreter *it, const tl_tensor *t) {
+    tl_fb_table tt;
+    int32_t s, i;
+    const char *name = NULL;
+    if (!tensor_place(it, t, &s, &i) || !model_tensor_table(it, s, i, &tt) ||
+        tl_fb_string_field(&it->fb, tt, T_NAME, &name) != TL_STATUS_OK)
+        return NULL;
+    return name;
+}
+
+tl_quantization tl_tensor_quantization(const tl_interpreter *it, const tl_tensor *t) {
+    tl_quantization q = {NULL, NULL, 0};
+    tl_fb_table tt, qt;
+    tl_fb_vec scales, zps;
+    int32_t s, i;
+    if (!tensor_place(it, t, &s, &i) || !t->quantized || !model_tensor_table(it, s, i, &tt) ||
+        tl_fb_table_field(&it->fb, tt, T_QUANT, &qt) != TL_STATUS_OK || !qt.pos ||
+        tl_fb_vec_field(&it->fb, qt, Q_SCALE, 4, &scales) != TL_STATUS_OK ||
+        tl_fb_vec_field(&it->fb, qt, Q_ZERO_POINT, 8, &zps) != TL_STATUS_OK)
+        return q;
+    q.scales = it->fb.buf + scales.pos;
+    q.zero_points = zps.len ? it->fb.buf + zps.pos : NULL;
+    q.count = (int32_t)scales.len;
+    return q;
+}
+
 /* Shapes are not kept beyond the tensor table's current one (most models have no signature, and
- * a resize changes the table's): read them again here. The tables were read and checked at init,
- * so these reads succeed. */
+ * a resize changes the table's): read them again here. */
 int32_t tl_model_tensor_shape(const tl_interpreter *it, int32_t subgraph, int32_t index, int signature,
                               int32_t *dims) {
-    const tl_fb *fb;
-    tl_fb_table model, sgt, tt;
-    tl_fb_vec subgraphs, tensors, shape, sig;
+    const tl_fb *fb = it ? &it->fb : NULL;
+    tl_fb_table tt;
+    tl_fb_vec shape, sig;
     uint32_t i;
-    if (it == NULL || it->broken || dims == NULL || subgraph < 0 || subgraph >= it->n_subgraphs) return -1;
-    if (tl_subgraph_tensor(&it->subgraphs[subgraph], index) == NULL) return -1;
-    fb = &it->fb;
-    if (tl_fb_root(fb, &model) != TL_STATUS_OK ||
-        tl_fb_vec_field(fb, model, MODEL_SUBGRAPHS, 4, &subgraphs) != TL_STATUS_OK ||
-        tl_fb_vec_table(fb, subgraphs, (uint32_t)subgraph, &sgt) != TL_STATUS_OK ||
-        tl_fb_vec_field(fb, sgt, SG_TENSORS, 4, &tensors) != TL_STATUS_OK ||
-        tl_fb_vec_table(fb, tensors, (uint32_t)index, &tt) != TL_STATUS_OK ||
+    if (dims == NULL || !model_tensor_table(it, subgraph, index, &tt) ||
         tl_fb_vec_field(fb, tt, T_SHAPE, 4, &shape) != TL_STATUS_OK ||
         tl_fb_vec_field(fb, tt, T_SHAPE_SIGNATURE, 4, &sig) != TL_STATUS_OK || shape.len > TL_MAX_DIMS)
         return -1;

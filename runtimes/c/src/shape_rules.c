@@ -47,7 +47,7 @@ static tl_status unknown_values(tl_interpreter *it, const tl_node *node, const t
     if (t == NULL) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: a shape-giving input is missing");
     snprintf(msg, sizeof msg,
              "resize: the output shape depends on the values of tensor '%s', which are known only at invoke "
-             "(memory is planned before invoke)", t->name ? t->name : "?");
+             "(memory is planned before invoke)", tl_tensor_name(it, t) ? tl_tensor_name(it, t) : "?");
     return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, msg);
 }
 

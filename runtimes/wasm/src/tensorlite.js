@@ -135,14 +135,14 @@ class Model {
       const type = w.tlw_tensor_type(t);
       const [dtype] = dtypeOf(type);
       const shape = Array.from({ length: w.tlw_tensor_ndim(t) }, (_, d) => w.tlw_tensor_dim(t, d));
-      const n = w.tlw_tensor_quant_count(t);
+      const n = w.tlw_tensor_quant_count(this.#it, t);
       let quantization = null;
       if (n > 0) {
-        const scales = Array.from({ length: n }, (_, c) => w.tlw_tensor_scale(t, c));
-        const zeroPoints = Array.from({ length: n }, (_, c) => w.tlw_tensor_zero_point(t, c));
+        const scales = Array.from({ length: n }, (_, c) => w.tlw_tensor_scale(this.#it, t, c));
+        const zeroPoints = Array.from({ length: n }, (_, c) => w.tlw_tensor_zero_point(this.#it, t, c));
         quantization = { scale: scales[0], zeroPoint: zeroPoints[0], scales, zeroPoints, axis: w.tlw_tensor_quant_dim(t) };
       }
-      list.push({ name: this.#string(w.tlw_tensor_name(t)) || `${kind}_${i}`, shape, dtype, quantization, tensor: t });
+      list.push({ name: this.#string(w.tlw_tensor_name(this.#it, t)) || `${kind}_${i}`, shape, dtype, quantization, tensor: t });
     }
     return list;
   }

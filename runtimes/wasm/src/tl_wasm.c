@@ -107,26 +107,33 @@ size_t tlw_model_arena_bytes(const tlw_model *m) { return m && m->it ? m->arena_
 
 /* Tensor fields (NULL-safe). */
 void *tlw_tensor_data(const tl_tensor *t) { return t ? t->data : NULL; }
-const char *tlw_tensor_name(const tl_tensor *t) { return t && t->name ? t->name : ""; }
+const char *tlw_tensor_name(const tl_interpreter *it, const tl_tensor *t) {
+    const char *name = tl_tensor_name(it, t);
+    return name ? name : "";
+}
 int32_t tlw_tensor_type(const tl_tensor *t) { return t ? (int32_t)t->type : -1; }
 int32_t tlw_tensor_ndim(const tl_tensor *t) { return t ? t->ndim : 0; }
 int32_t tlw_tensor_dim(const tl_tensor *t, int32_t i) {
     return t && i >= 0 && i < t->ndim ? t->dims[i] : 0;
 }
 uint32_t tlw_tensor_bytes(const tl_tensor *t) { return t ? t->bytes : 0; }
-int32_t tlw_tensor_quant_count(const tl_tensor *t) { return t ? t->quant_count : 0; }
+int32_t tlw_tensor_quant_count(const tl_interpreter *it, const tl_tensor *t) {
+    return tl_tensor_quantization(it, t).count;
+}
 int32_t tlw_tensor_quant_dim(const tl_tensor *t) { return t ? t->quant_dim : 0; }
 /* Channel c's scale and zero point (the model stores them little-endian, unaligned). */
-float tlw_tensor_scale(const tl_tensor *t, int32_t c) {
+float tlw_tensor_scale(const tl_interpreter *it, const tl_tensor *t, int32_t c) {
+    tl_quantization q = tl_tensor_quantization(it, t);
     float s;
-    if (!t || c < 0 || c >= t->quant_count) return 0.0f;
-    memcpy(&s, t->scales + 4 * c, 4);
+    if (c < 0 || c >= q.count) return 0.0f;
+    memcpy(&s, q.scales + 4 * c, 4);
     return s;
 }
-int32_t tlw_tensor_zero_point(const tl_tensor *t, int32_t c) {
+int32_t tlw_tensor_zero_point(const tl_interpreter *it, const tl_tensor *t, int32_t c) {
+    tl_quantization q = tl_tensor_quantization(it, t);
     int64_t z;
-    if (!t || c < 0 || c >= t->quant_count || !t->zero_points) return 0;
-    memcpy(&z, t->zero_points + 8 * c, 8);
+    if (c < 0 || c >= q.count || !q.zero_points) return 0;
+    memcpy(&z, q.zero_points + 8 * c, 8);
     return (int32_t)z;
 }
 

@@ -26,15 +26,15 @@ TLW_EXPORT int32_t tlw_model_invoke(tlw_model *m);
 TLW_EXPORT int32_t tlw_model_reset_variables(tlw_model *m);
 TLW_EXPORT size_t tlw_model_arena_bytes(const tlw_model *m);
 TLW_EXPORT void *tlw_tensor_data(const tl_tensor *t);
-TLW_EXPORT const char *tlw_tensor_name(const tl_tensor *t);
+TLW_EXPORT const char *tlw_tensor_name(const tl_interpreter *it, const tl_tensor *t);
 TLW_EXPORT int32_t tlw_tensor_type(const tl_tensor *t);
 TLW_EXPORT int32_t tlw_tensor_ndim(const tl_tensor *t);
 TLW_EXPORT int32_t tlw_tensor_dim(const tl_tensor *t, int32_t i);
 TLW_EXPORT uint32_t tlw_tensor_bytes(const tl_tensor *t);
-TLW_EXPORT int32_t tlw_tensor_quant_count(const tl_tensor *t);
+TLW_EXPORT int32_t tlw_tensor_quant_count(const tl_interpreter *it, const tl_tensor *t);
 TLW_EXPORT int32_t tlw_tensor_quant_dim(const tl_tensor *t);
-TLW_EXPORT float tlw_tensor_scale(const tl_tensor *t, int32_t c);
-TLW_EXPORT int32_t tlw_tensor_zero_point(const tl_tensor *t, int32_t c);
+TLW_EXPORT float tlw_tensor_scale(const tl_interpreter *it, const tl_tensor *t, int32_t c);
+TLW_EXPORT int32_t tlw_tensor_zero_point(const tl_interpreter *it, const tl_tensor *t, int32_t c);
 TLW_EXPORT uint32_t tlw_cpu_features(void);
 /* Profiling: with it on, each invoke adds every subgraph-0 node's wall time (the host's clock, imported
  * as env.tlw_now, in ms) into a per-node array (tlw_model_profile_ms); 0 when out of memory. */

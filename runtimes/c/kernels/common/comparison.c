@@ -79,7 +79,7 @@ DEFINE_EVAL(u8_scaled, uint8_t, int32_t, SCALED)
 DEFINE_EVAL(s16_scaled, int16_t, int32_t, SCALED)
 
 static tl_status prepare_scaled(tl_interpreter *it, tl_node *node, cmp_data *d, const tl_tensor *in, int k) {
-    if (in->quant_count == 0)
+    if (!in->quantized)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "quantized comparison of an input without quantization parameters");
     if (tl_check_quantized(it, node, in)) return TL_STATUS_MODEL_INVALID;
     if (!(in->scale < 1.0f))
@@ -114,7 +114,7 @@ tl_status tl_comparison_prepare(tl_interpreter *it, tl_node *node, tl_comparison
         node->eval = tl_comparison_eval_b;
         return TL_STATUS_OK;
     case TL_TYPE_INT16:
-        if (a->quant_count == 0 || !equality) { /* LiteRT decides on the first input; orderings never rescale */
+        if (!a->quantized || !equality) { /* LiteRT decides on the first input; orderings never rescale */
             node->eval = tl_comparison_eval_s16;
             return TL_STATUS_OK;
         }

@@ -113,20 +113,21 @@ void tl_hybrid_accumulate(const int8_t *w, float w_scale, int32_t units, int64_t
 tl_status tl_hybrid_prepare_weights(tl_interpreter *it, const tl_node *node, const tl_tensor *w, int32_t quant_dim,
                                     int32_t channels, float **scales) {
     int32_t c;
+    tl_quantization q = tl_tensor_quantization(it, w);
     tl_status st = tl_check_quantized(it, node, w);
     if (st != TL_STATUS_OK) return st;
-    if (w->quant_count < 1) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid int8 weights need a scale");
-    if (w->quant_count > 1 && (w->quant_count != channels || w->quant_dim != quant_dim))
+    if (!w->quantized) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid int8 weights need a scale");
+    if (q.count > 1 && (q.count != channels || w->quant_dim != quant_dim))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "per-channel weight scales do not match the output channels");
-    if (w->zero_points) {
-        for (c = 0; c < w->quant_count; c++)
-            if (tl_load_i64(w->zero_points + 8 * c) != 0)
+    if (q.zero_points) {
+        for (c = 0; c < q.count; c++)
+            if (tl_load_i64(q.zero_points + 8 * c) != 0)
                 return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid int8 weights need zero point 0");
     } else if (w->zero_point != 0) {
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid int8 weights need zero point 0");
     }
     *scales = tl_alloc_persistent(it, sizeof(float) * (size_t)channels);
     if (!*scales) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "weight scales");
-    for (c = 0; c < channels; c++) (*scales)[c] = tl_tensor_scale(w, c);
+    for (c = 0; c < channels; c++) (*scales)[c] = tl_tensor_scale(it, w, c);
     return TL_STATUS_OK;
 }

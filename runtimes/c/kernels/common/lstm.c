@@ -308,7 +308,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_setup *d) {
         tl_check_quantized(it, node, c))
         return TL_STATUS_MODEL_INVALID;
     /* the hidden intermediate may be typed float32: only its quantization is read */
-    if (hidden->quant_count < 1 || !(hidden->scale > 0.0f) || hidden->scale > 3.0e38f || hidden->zero_point < -128 ||
+    if (!hidden->quantized || !(hidden->scale > 0.0f) || hidden->scale > 3.0e38f || hidden->zero_point < -128 ||
         hidden->zero_point > 127)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hidden state intermediate needs an int8 quantization");
     if (c->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "cell state zero point must be 0");
@@ -321,7 +321,7 @@ static tl_status prepare_s8(tl_interpreter *it, tl_node *node, lstm_setup *d) {
         const tl_tensor *mid = intermediate(it, node, (uint32_t)g);
         gate_scale[g] = 1.0f / 4096.0f;
         if (!d->layer_norm || (d->cifg && g == GATE_INPUT)) continue;
-        if (!mid || mid->quant_count < 1 || !(mid->scale > 0.0f) || mid->scale > 3.0e38f)
+        if (!mid || !mid->quantized || !(mid->scale > 0.0f) || mid->scale > 3.0e38f)
             return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "layer-normalized integer LSTM needs its gates' intermediate scales");
         gate_scale[g] = mid->scale;
     }
@@ -385,7 +385,7 @@ tl_status tl_lstm_hybrid_weight(tl_interpreter *it, const tl_node *node, const t
     if (!t) return TL_STATUS_OK;
     if (t->type != TL_TYPE_INT8)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid LSTM needs int8 weights (input, recurrent, peephole, projection)");
-    if (t->quant_count != 1 || tl_check_quantized(it, node, t))
+    if (tl_tensor_quant_count(it, t) != 1 || tl_check_quantized(it, node, t))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid LSTM weights need one usable scale each");
     if (t->zero_point != 0) return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid LSTM weights need zero point 0");
     *scale = t->scale;

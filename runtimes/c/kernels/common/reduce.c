@@ -230,7 +230,7 @@ static tl_status prepare_prod(tl_interpreter *it, tl_node *node, const tl_tensor
                               reduce_data *d) {
     tl_status st;
     double real;
-    int quantized = in->quant_count && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8 || in->type == TL_TYPE_INT16);
+    int quantized = in->quantized && (in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8 || in->type == TL_TYPE_INT16);
     if (!quantized) {
         switch (in->type) {
         case TL_TYPE_FLOAT32: node->eval = tl_reduce_prod_eval_f32; break;
@@ -313,7 +313,7 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
     for (i = 0; i < in->ndim; i++) {
         /* an empty input (a WHERE or UNIQUE upstream found nothing) gives LiteRT's initial values: the loops
          * run no step; MEAN's 0 / 0 is NaN as in LiteRT; quantized reductions' arithmetic is not defined for it */
-        if (in->dims[i] <= 0 && (in->quant_count || in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16))
+        if (in->dims[i] <= 0 && (in->quantized || in->type == TL_TYPE_INT8 || in->type == TL_TYPE_INT16))
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "empty quantized input");
         if (reduced[i]) {
             d->red_dims[d->n_red] = in->dims[i];
@@ -367,7 +367,7 @@ tl_status tl_reduce_prepare(tl_interpreter *it, tl_node *node, tl_reduce_kind ki
         default: return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "supports float32, int8, uint8, int16, int32 and int64");
         }
         if ((in->type == TL_TYPE_INT8 || in->type == TL_TYPE_UINT8 || in->type == TL_TYPE_INT16) &&
-            (in->quant_count || out->quant_count) && (in->scale != out->scale || in->zero_point != out->zero_point))
+            (in->quantized || out->quantized) && (in->scale != out->scale || in->zero_point != out->zero_point))
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "input and output quantization differ");
         return TL_STATUS_OK;
     }

@@ -16,7 +16,7 @@ static int is_matrix(const tl_tensor *t, int32_t rows, int32_t cols) {
 static tl_status hybrid_weights(tl_interpreter *it, const tl_node *node, const tl_tensor *w, float *scale) {
     if (w->type != TL_TYPE_INT8 && w->type != TL_TYPE_UINT8)
         return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "hybrid RNN needs int8 or uint8 weights");
-    if (w->quant_count != 1 || tl_check_quantized(it, node, w) != TL_STATUS_OK)
+    if (tl_tensor_quant_count(it, w) != 1 || tl_check_quantized(it, node, w) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "hybrid RNN weights need one usable scale");
     if (w->type == TL_TYPE_INT8 && w->zero_point != 0)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "hybrid RNN weights need zero point 0");
