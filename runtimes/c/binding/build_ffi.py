@@ -13,7 +13,7 @@ CDEF = """
 typedef int tl_status;
 typedef struct tl_tensor {
     void *data;
-    int32_t dims[6];
+    const int32_t *dims;
     uint32_t bytes;
     float scale;
     int32_t zero_point;
@@ -23,6 +23,7 @@ typedef struct tl_tensor {
     unsigned int is_constant : 2;
     unsigned int is_variable : 1;
     unsigned int quantized : 1;
+    unsigned int own_dims : 1;
 } tl_tensor;
 typedef struct tl_quantization { const uint8_t *scales; const uint8_t *zero_points; int32_t count; } tl_quantization;
 typedef struct tl_model {

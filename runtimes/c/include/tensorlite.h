@@ -52,14 +52,17 @@ typedef enum {
     TL_TYPE_FLOAT64 = 10, TL_TYPE_UINT64 = 12, TL_TYPE_UINT32 = 15, TL_TYPE_UINT16 = 16
 } tl_type;
 
-/* One per tensor of the model, constants included, in the arena's tail: kept small (48 bytes with
- * 64-bit pointers, 44 with 32-bit ones), holding what kernels read at eval. What only prepare or the
+/* One per tensor of the model, constants included, in the arena's tail: kept small (32 bytes with
+ * 64-bit pointers, 24 with 32-bit ones), holding what kernels read at eval. What only prepare or the
  * application reads stays in the model and is read on demand: the name (tl_tensor_name), the
  * per-channel quantization (tl_tensor_quantization) and the shape signature
  * (tl_interpreter_get_subgraph_tensor_signature). */
 typedef struct tl_tensor {
     void *data;              /* NULL until allocated; constants point into the model */
-    int32_t dims[TL_MAX_DIMS]; /* dims[ndim..] are 0 */
+    /* dims[0..ndim-1], read only: the model's shape vector itself where the model is 4-aligned there,
+     * else (and once the runtime gives the tensor another shape) the tensor's own storage in the arena.
+     * Nothing is promised past dims[ndim - 1]. */
+    const int32_t *dims;
     uint32_t bytes;          /* at most 2^31 - 1 (larger tensors are refused) */
     /* quantization: per-tensor scale/zero_point (the first channel's when per-channel; 0 when none) */
     float scale;
@@ -70,6 +73,7 @@ typedef struct tl_tensor {
     unsigned int is_constant : 2; /* TL_CONSTANT_MODEL (1) or, for values computed at allocation, 2 */
     unsigned int is_variable : 1;
     unsigned int quantized : 1;   /* the model gives it scales (tl_tensor_quantization's count >= 1) */
+    unsigned int own_dims : 1;    /* dims is its own storage in the arena (TL_MAX_DIMS int32), rewritten in place */
 } tl_tensor;
 
 /* A tensor's quantization as the model gives it: count little-endian float32 scales and, unless

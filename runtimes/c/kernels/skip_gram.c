@@ -109,9 +109,14 @@ static tl_status tl_skip_gram_eval(tl_interpreter *it, tl_node *node) {
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "the n-grams outgrow the output's planned bytes");
     tl_string_begin(out->data, (int32_t)count);
     if (count) walk(d, text, words, n_words, stack, out->data, (int32_t)count, &count, &bytes);
-    out->ndim = 1;
-    out->dims[0] = (int32_t)count;
-    return TL_STATUS_OK;
+    {   /* the shape's storage was taken in prepare (tl_value_shaped_output); bytes stay the planned bound */
+        uint32_t planned = out->bytes;
+        tl_status st;
+        len = (int32_t)count;
+        st = tl_tensor_set_dims(it, out, &len, 1);
+        out->bytes = planned;
+        return st;
+    }
 }
 
 /* (S + 1)^(k - 1) summed over the sizes produced, plain (times 1) or times k; 0 when past 2^40. */

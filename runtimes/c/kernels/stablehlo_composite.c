@@ -35,7 +35,7 @@ tl_status tl_stablehlo_composite_prepare(tl_interpreter *it, tl_node *node) {
                        "the decomposition subgraph must take the node's inputs and return its outputs");
     for (k = 0; it->resized && k < n_out; k++) { /* resized: the shapes the decomposition's rules gave (shape_rules.c) */
         const tl_tensor *o = tl_subgraph_output(it, sg, k);
-        if (o && tl_node_output(it, node, k) && tl_tensor_set_dims(tl_node_output(it, node, k), o->dims, o->ndim))
+        if (o && tl_node_output(it, node, k) && tl_tensor_set_dims(it, tl_node_output(it, node, k), o->dims, o->ndim))
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: an output would hold 2^31 bytes or more");
     }
     for (k = 0; k < n_in; k++) {

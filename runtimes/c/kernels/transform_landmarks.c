@@ -59,7 +59,7 @@ tl_status tl_transform_landmarks_prepare(tl_interpreter *it, tl_node *node) {
     }
     if ((d->dims != 2 && d->dims != 3) || in->dims[in->ndim - 1] % d->dims)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "dimensions must be 2 or 3 and divide the channels");
-    if (it->resized ? tl_tensor_set_dims(out, in->dims, in->ndim) != TL_STATUS_OK : !tl_same_shape(in, out))
+    if (it->resized ? tl_tensor_set_dims(it, out, in->dims, in->ndim) != TL_STATUS_OK : !tl_same_shape(in, out))
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output must have the landmarks' shape");
     node->eval = tl_transform_landmarks_eval_f32;
     return TL_STATUS_OK;

@@ -30,7 +30,7 @@ typedef struct {
             if (d->wide) ((int64_t *)idx)[i] = j;                                                  \
             else ((int32_t *)idx)[i] = j;                                                          \
         }                                                                                          \
-        return tl_tensor_set_dims(yt, &count, 1);                                                  \
+        return tl_tensor_set_dims(it, yt, &count, 1);                                                  \
     }
 
 /* float32: as UNIQUE_EVAL, plus LiteRT's std::map lookups of NaN (see the top of this file). */
@@ -56,7 +56,7 @@ static tl_status tl_unique_eval_f32(tl_interpreter *it, tl_node *node) {
         if (d->wide) ((int64_t *)idx)[i] = j;
         else ((int32_t *)idx)[i] = j;
     }
-    return tl_tensor_set_dims(yt, &count, 1);
+    return tl_tensor_set_dims(it, yt, &count, 1);
 }
 
 UNIQUE_EVAL(tl_unique_eval_s8, int8_t)

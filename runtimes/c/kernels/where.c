@@ -48,7 +48,7 @@ static tl_status tl_where_eval(tl_interpreter *it, tl_node *node) {
     }
     dims[0] = (int32_t)count;
     dims[1] = d->rank;
-    return tl_tensor_set_dims(out, dims, 2);
+    return tl_tensor_set_dims(it, out, dims, 2);
 }
 
 tl_status tl_where_prepare(tl_interpreter *it, tl_node *node) {
@@ -74,7 +74,7 @@ tl_status tl_where_prepare(tl_interpreter *it, tl_node *node) {
     dims[1] = c->ndim;
     if (c->is_constant) {
         dims[0] = (int32_t)count_nonzero(c, d->numel);
-        st = tl_tensor_set_dims(tl_node_output(it, node, 0), dims, 2);
+        st = tl_tensor_set_dims(it, tl_node_output(it, node, 0), dims, 2);
         if (st != TL_STATUS_OK) return tl_fail(it, node, st, "output shape");
     } else {
         dims[0] = (int32_t)d->numel;

@@ -152,7 +152,7 @@ tl_status tl_custom_set_output_shape(tl_interpreter *it, tl_node *node, int32_t 
     tl_tensor *t = tl_custom_output(it, node, k);
     if (t == NULL || it->allocated || (ndim > 0 && dims == NULL))
         return tl_fail(it, node, TL_STATUS_BAD_ARGUMENT, "set_output_shape: no such output, or called after prepare");
-    if (tl_tensor_set_dims(t, dims, ndim) != TL_STATUS_OK)
+    if (tl_tensor_set_dims(it, t, dims, ndim) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "set_output_shape: negative dimension, rank above 6 or too large");
     return TL_STATUS_OK;
 }

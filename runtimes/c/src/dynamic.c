@@ -62,6 +62,11 @@ tl_status tl_dynamic_prepare(tl_interpreter *it, tl_node *node, tl_prepare_fn pr
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "a random op reading a tensor whose shape depends on values (its stream would not follow "
                        "LiteRT's as the batch changes)");
+    for (k = 0; k < n_out; k++) { /* shapes set again at invoke: their storage now, below the record */
+        tl_tensor *t = tl_node_output(it, node, k);
+        if (t && tl_tensor_own_dims(it, t) != TL_STATUS_OK)
+            return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "an output's shape, set again at invoke");
+    }
     d = tl_alloc_persistent(it, sizeof *d + sizeof(uint32_t) * (size_t)n_out);
     if (d == NULL) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the record of a node re-prepared at invoke");
     d->note.node = node;

@@ -208,9 +208,11 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
         it->tail_mark = (uint32_t)it->tail;
     }
     it->tail = it->tail_mark;
+    tl_shapes_forget(it); /* shapes whose storage lay in the tail given back are the model's again */
     it->resets = NULL; /* they lay in the tail given back */
     tl_state_begin(it); /* the head: 0, or past the state kept from an earlier allocation (state.c) */
     tl_shapes_clear_folded(it);
+    TRY(tl_shapes_restore(it));
     if (it->resized) TRY(tl_shapes_reset(it));
     TRY(tl_interpreter_prepare_all(it));
     tl_state_end(it);

@@ -201,9 +201,21 @@ tl_status tl_shapes_reset(tl_interpreter *it);
 tl_status tl_node_infer_shapes(tl_interpreter *it, tl_node *node);
 tl_status tl_node_fold(tl_interpreter *it, tl_node *node);
 /* Sets a tensor's dims, rank and bytes (SHAPE_MISMATCH for a negative dimension, MODEL_UNSUPPORTED
- * for rank above 6 or 2^31 bytes and more); the rule for a node's output shapes (shape_rules.c):
- * *has_rule 0 when the builtin has none. */
-tl_status tl_tensor_set_dims(tl_tensor *t, const int32_t *dims, int32_t ndim);
+ * for rank above 6 or 2^31 bytes and more; ARENA_TOO_SMALL when it needs storage and the arena is
+ * full, INVOKE_FAILED when it needs storage at invoke): every change of a tensor's shape goes through
+ * it (tensor_shape.c). A tensor whose shape is set at invoke gets its storage in prepare first,
+ * tl_tensor_own_dims. tl_shapes_forget and tl_shapes_restore give the model's shape back to tensors
+ * whose storage lay in the tail an allocation gave back. The rule for a node's output shapes
+ * (shape_rules.c): *has_rule 0 when the builtin has none. */
+tl_status tl_tensor_set_dims(tl_interpreter *it, tl_tensor *t, const int32_t *dims, int32_t ndim);
+/* The bytes a tensor of that shape holds (its checks and statuses, without setting anything). */
+tl_status tl_tensor_shape_bytes(const tl_tensor *t, const int32_t *dims, int32_t ndim, uint32_t *bytes);
+tl_status tl_tensor_own_dims(tl_interpreter *it, tl_tensor *t);
+void tl_shapes_forget(tl_interpreter *it);
+tl_status tl_shapes_restore(tl_interpreter *it);
+/* The model's shape vector of a tensor when it can be read in place (4-aligned, little-endian host), with its
+ * length in *rank; NULL otherwise (model.c). */
+const int32_t *tl_model_dims_in_place(const tl_interpreter *it, const tl_tensor *t, int32_t *rank);
 tl_status tl_shape_rule(tl_interpreter *it, tl_node *node, int *has_rule);
 /* The shape (signature 0) or shape_signature (1; the shape when absent) the model gives tensor
  * `index` of `subgraph`, into dims[TL_MAX_DIMS]; returns the rank, -1 when out of range (model.c). */

@@ -92,6 +92,7 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     tl_fb_vec shape, signature, data;
     tl_fb_table buf, sparsity;
     uint32_t i, bidx;
+    int32_t dims[TL_MAX_DIMS];
     int8_t type;
     uint8_t var;
     uint64_t n = 1, bytes;
@@ -100,11 +101,10 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     if (shape.len > TL_MAX_DIMS) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "tensor rank above 6");
     if (signature.len && signature.len != shape.len)
         return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "shape_signature and shape differ in rank");
-    t->ndim = (uint8_t)shape.len;
     for (i = 0; i < shape.len; i++) {
         int32_t d = tl_fb_vec_i32(fb, shape, i);
         if (d < 0) return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "dynamic (-1) dimension in a tensor shape");
-        t->dims[i] = d;
+        dims[i] = d;
         n *= (uint64_t)d;
         if (n > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
     }
@@ -118,7 +118,9 @@ static tl_status read_tensor(tl_interpreter *it, tl_fb_table tt, tl_fb_vec buffe
     t->is_variable = var != 0;
     bytes = t->type == TL_TYPE_STRING ? tl_string_default_bytes((int64_t)n) : n * tl_type_size(t->type);
     if (bytes > 0x7fffffffu) return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "tensor too large");
-    t->bytes = (uint32_t)bytes;
+    /* dims: the model's vector in place, or storage in the tail where the model is not 4-aligned there */
+    if (tl_tensor_set_dims(it, t, dims, (int32_t)shape.len) != TL_STATUS_OK)
+        return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, "a tensor's shape (the model is not 4-aligned)");
     TRY(read_quantization(it, tt, t));
 
     TRY(tl_fb_u32(fb, tt, T_BUFFER, 0, &bidx));
@@ -476,6 +478,22 @@ static int tensor_place(const tl_interpreter *it, const tl_tensor *t, int32_t *s
         }
     }
     return 0;
+}
+
+const int32_t *tl_model_dims_in_place(const tl_interpreter *it, const tl_tensor *t, int32_t *rank) {
+    const uint16_t one = 1;
+    tl_fb_table tt;
+    tl_fb_vec shape;
+    int32_t s, i;
+    const uint8_t *p;
+    if (*(const uint8_t *)&one != 1) return NULL; /* a big-endian host reads the model's int32 through tl_fb */
+    if (!tensor_place(it, t, &s, &i) || !model_tensor_table(it, s, i, &tt) ||
+        tl_fb_vec_field(&it->fb, tt, T_SHAPE, 4, &shape) != TL_STATUS_OK)
+        return NULL;
+    p = it->fb.buf + shape.pos;
+    if ((uintptr_t)p % sizeof(int32_t) != 0) return NULL;
+    *rank = (int32_t)shape.len;
+    return (const int32_t *)(const void *)p;
 }
 
 const char *tl_tensor_name(const tl_interpreter *it, const tl_tensor *t) {

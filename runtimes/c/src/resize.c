@@ -51,22 +51,19 @@ static int is_entry(const tl_interpreter *it, int32_t subgraph) {
     return 0;
 }
 
-tl_status tl_tensor_set_dims(tl_tensor *t, const int32_t *dims, int32_t ndim) {
-    uint64_t n = 1;
-    int32_t i;
-    if (ndim < 0 || ndim > TL_MAX_DIMS) return TL_STATUS_MODEL_UNSUPPORTED;
-    for (i = 0; i < ndim; i++) {
-        if (dims[i] < 0) return TL_STATUS_SHAPE_MISMATCH;
-        n *= (uint64_t)dims[i];
-        if (n > 0x7fffffffu) return TL_STATUS_MODEL_UNSUPPORTED;
-    }
-    n = t->type == TL_TYPE_STRING ? tl_string_default_bytes((int64_t)n) : n * tl_type_size(t->type);
-    if (n > 0x7fffffffu) return TL_STATUS_MODEL_UNSUPPORTED;
-    memset(t->dims, 0, sizeof t->dims);
-    for (i = 0; i < ndim; i++) t->dims[i] = dims[i];
-    t->ndim = (uint8_t)ndim;
-    t->bytes = (uint32_t)n;
-    return TL_STATUS_OK;
+/* An entry input's or a variable's shape outlives allocations: its storage lies below the tail's mark, where
+ * each allocation starts again (tensor_shape.c). After an allocation, the tail it took is given back first. */
+static tl_status keep_dims(tl_interpreter *it, tl_tensor *t) {
+    uintptr_t mark = (uintptr_t)it->arena + it->arena_bytes - it->tail_mark;
+    tl_status st;
+    if (it->tail_mark == 0 || (t->own_dims && (uintptr_t)t->dims >= mark)) return TL_STATUS_OK;
+    it->allocated = 0;
+    it->tail = it->tail_mark;
+    tl_shapes_forget(it); /* t too when its storage lay above the mark: the caller sets its shape next */
+    st = tl_tensor_own_dims(it, t);
+    if (st != TL_STATUS_OK) return st;
+    it->tail_mark = (uint32_t)it->tail;
+    return tl_shapes_restore(it);
 }
 
 tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int32_t tensor, const int32_t *dims,
@@ -74,6 +71,7 @@ tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int3
     tl_subgraph *sg;
     tl_tensor *t;
     int32_t sig[TL_MAX_DIMS], rank, i;
+    uint32_t bytes;
     char msg[160];
     tl_status st;
     if (it == NULL || it->broken) return TL_STATUS_BAD_ARGUMENT;
@@ -114,8 +112,11 @@ tl_status tl_interpreter_resize_input(tl_interpreter *it, int32_t subgraph, int3
     }
     if (t->ndim == ndim && (ndim == 0 || memcmp(t->dims, dims, sizeof(int32_t) * (size_t)ndim) == 0))
         return TL_STATUS_OK; /* unchanged: an allocated interpreter stays allocated, as in LiteRT */
-    st = tl_tensor_set_dims(t, dims, ndim);
-    if (st != TL_STATUS_OK) return tl_fail(it, NULL, st, "resize: the tensor would hold 2^31 bytes or more");
+    if (tl_tensor_shape_bytes(t, dims, ndim, &bytes) != TL_STATUS_OK)
+        return tl_fail(it, NULL, TL_STATUS_MODEL_UNSUPPORTED, "resize: the tensor would hold 2^31 bytes or more");
+    st = ndim ? keep_dims(it, t) : TL_STATUS_OK;
+    if (st == TL_STATUS_OK) st = tl_tensor_set_dims(it, t, dims, ndim);
+    if (st != TL_STATUS_OK) return tl_fail(it, NULL, st, "resize: no room in the arena for the tensor's new shape");
     it->resized = 1;
     it->allocated = 0;
     return TL_STATUS_OK;
@@ -166,7 +167,7 @@ tl_status tl_shapes_reset(tl_interpreter *it) {
             if (t->is_constant || t->is_variable || (entry && listed(it, sg->inputs, i)))
                 continue; /* variable tensors keep the model's shape or the one the application gave them */
             rank = tl_model_tensor_shape(it, s, i, 0, dims);
-            if (rank < 0 || tl_tensor_set_dims(t, dims, rank) != TL_STATUS_OK)
+            if (rank < 0 || tl_tensor_set_dims(it, t, dims, rank) != TL_STATUS_OK)
                 return tl_fail(it, NULL, TL_STATUS_MODEL_INVALID, "re-reading a tensor's shape");
         }
     }

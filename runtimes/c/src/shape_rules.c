@@ -55,7 +55,7 @@ static tl_status output(tl_interpreter *it, const tl_node *node, int32_t k, cons
     tl_tensor *t = tl_node_output(it, node, k);
     tl_status st;
     if (t == NULL) return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: missing output");
-    st = tl_tensor_set_dims(t, dims, ndim);
+    st = tl_tensor_set_dims(it, t, dims, ndim);
     if (st == TL_STATUS_SHAPE_MISMATCH) return tl_fail(it, node, st, "resize: a computed dimension is negative");
     if (st != TL_STATUS_OK) return tl_fail(it, node, st, "resize: an output would hold 2^31 bytes or more");
     return TL_STATUS_OK;
@@ -470,7 +470,7 @@ static tl_status rfft2d(tl_interpreter *it, const tl_node *node) {
     if (tl_tensor_numel(len) != 2 || value(len, 0) < 1 || value(len, 1) < 1 || value(len, 0) > (1 << 20) ||
         value(len, 1) > (1 << 20))
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: fft_length");
-    memcpy(dims, in->dims, sizeof dims);
+    memcpy(dims, in->dims, sizeof(int32_t) * in->ndim);
     dims[in->ndim - 2] = (int32_t)value(len, 0);
     dims[in->ndim - 1] = (int32_t)(value(len, 1) / 2 + 1);
     return output(it, node, 0, dims, in->ndim);
@@ -482,7 +482,7 @@ static tl_status hashtable_lookup(tl_interpreter *it, const tl_node *node) {
     int32_t dims[TL_MAX_DIMS];
     if (!lookup || !values || lookup->ndim != 1 || values->ndim < 1)
         return tl_fail(it, node, TL_STATUS_MODEL_INVALID, "resize: lookup and values");
-    memcpy(dims, values->dims, sizeof dims);
+    memcpy(dims, values->dims, sizeof(int32_t) * values->ndim);
     dims[0] = lookup->dims[0];
     TRY(output(it, node, 0, dims, values->ndim));
     return output(it, node, 1, dims, 1);
@@ -778,7 +778,7 @@ static tl_status composite(tl_interpreter *it, const tl_node *node) {
             if (!tl_same_shape(in, t))
                 return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                                "resize: the decomposition subgraph was prepared for other input shapes by another caller");
-        } else if (tl_tensor_set_dims(t, in->dims, in->ndim) != TL_STATUS_OK) {
+        } else if (tl_tensor_set_dims(it, t, in->dims, in->ndim) != TL_STATUS_OK) {
             return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "resize: a decomposition input");
         }
     }

@@ -75,7 +75,8 @@ tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t inde
     if (!v->data) {
         v->type = t->type;
         v->ndim = t->ndim;
-        memcpy(v->dims, t->dims, sizeof v->dims);
+        memset(v->dims, 0, sizeof v->dims);
+        memcpy(v->dims, t->dims, sizeof(int32_t) * t->ndim);
         v->bytes = t->bytes;
         if (tl_type_size(t->type) == 0)
             return tl_fail(it, node, TL_STATUS_TYPE_UNSUPPORTED, "resource variables of this type are not supported");
@@ -83,7 +84,7 @@ tl_status tl_resource_bind(tl_interpreter *it, const tl_node *node, int32_t inde
         v->data = tl_alloc_state(it, tl_state_key(it, node), (size_t)t->bytes + 1, &fresh);
         if (!v->data) return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "resource variable");
         v->initialized = (uint8_t *)v->data + t->bytes;
-    } else if (v->type != t->type || v->ndim != t->ndim || memcmp(v->dims, t->dims, sizeof v->dims) != 0) {
+    } else if (v->type != t->type || v->ndim != t->ndim || memcmp(v->dims, t->dims, sizeof(int32_t) * t->ndim) != 0) {
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "a resource variable read or assigned with another type or shape than before "
                        "(its shape must be static)");

@@ -9,7 +9,9 @@ tl_status tl_value_shaped_output(tl_interpreter *it, tl_node *node, int32_t k, c
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED,
                        "an output whose shape depends on input values, inside a called subgraph (memory is planned "
                        "before invoke)");
-    if (tl_tensor_set_dims(tl_node_output(it, node, k), bound, ndim) != TL_STATUS_OK)
+    if (tl_tensor_own_dims(it, tl_node_output(it, node, k)) != TL_STATUS_OK) /* its shape is set at invoke */
+        return tl_fail(it, node, TL_STATUS_ARENA_TOO_SMALL, "the output's shape");
+    if (tl_tensor_set_dims(it, tl_node_output(it, node, k), bound, ndim) != TL_STATUS_OK)
         return tl_fail(it, node, TL_STATUS_MODEL_UNSUPPORTED, "the output's upper bound holds 2^31 bytes or more");
     node->dynamic |= TL_NODE_VALUE_SHAPED;
     return TL_STATUS_OK;

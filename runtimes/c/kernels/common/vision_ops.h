@@ -27,7 +27,7 @@ static inline tl_status tl_vision_params(tl_interpreter *it, const tl_node *node
 static inline tl_status tl_vision_output_shape(tl_interpreter *it, const tl_node *node, tl_tensor *out,
                                                const int32_t *dims) {
     if (it->resized) {
-        if (tl_tensor_set_dims(out, dims, 4) != TL_STATUS_OK)
+        if (tl_tensor_set_dims(it, out, dims, 4) != TL_STATUS_OK)
             return tl_fail(it, node, TL_STATUS_SHAPE_MISMATCH, "output would be too large");
         return TL_STATUS_OK;
     }
