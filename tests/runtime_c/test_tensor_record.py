@@ -58,7 +58,10 @@ def _ours(exe, path, resize=()):
     return [eval(line.split("] ")[0] + "]") for line in r.stdout.splitlines()]
 
 
-@pytest.mark.parametrize("model", ["hello_world_int8", "sensiml_model_runner", "micro_speech_lstm", "keyword_scrambled"])
+ODD_ADDRESS = ["hello_world_int8", "sensiml_model_runner", "micro_speech_lstm", "keyword_scrambled"]
+
+
+@pytest.mark.parametrize("model", ODD_ADDRESS)
 def test_odd_address_gives_the_aligned_outputs(exe, model):
     path = CORPUS / f"{model}.tflite"
     assert _ours(exe, path) == _litert_shapes(path)
