@@ -168,9 +168,10 @@ def test_c_core_replans_in_its_own_arena():
         now = lib.tl_interpreter_arena_bytes_used(it)
         assert used.setdefault(batch, now) == now
     # after a resize the SHAPE -> STRIDED_SLICE -> PACK values are computed at allocation and kept in the tail, and
-    # the resized input keeps its dims in the arena from then on (TL_MAX_DIMS int32), where before they were read
-    # from the model: 96 B in all, the same at each visit of a batch
-    assert used[1] == at_one + 96 and used[4] > used[1]
+    # the resized input keeps its dims in the arena from then on (TL_MAX_DIMS int32, 24 B), where before they were
+    # read from the model: a few dozen bytes, the same at each visit of a batch (how many depends on where the
+    # arena lies: persistent allocations aligned beyond 8 bytes, by address, pad differently)
+    assert at_one < used[1] <= at_one + 128 and used[4] > used[1]
 
 
 def test_resized_models_under_sanitizers(tmp_path):
