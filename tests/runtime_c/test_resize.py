@@ -132,12 +132,16 @@ def test_fixed_arena_says_how_many_bytes_the_new_shapes_need():
     with pytest.raises(ValueError, match=r"need an arena of at least (\d+) bytes") as exc:
         small.allocate_tensors()
     need = int(str(exc.value).split("at least ")[1].split()[0])
-    # exact up to padding: persistent allocations aligned by address beyond 8 bytes (packed weights) pad by where the
-    # arena's end lies, so a new arena of another size may need a few dozen bytes more or less
-    exact = tl.lite.Interpreter(model_content=data, arena_size=need + 64)
+    # the figure is enough at any address: it allows for the padding that allocations aligned by address beyond
+    # 16 bytes (float packed weights, 64) and the arena's own 16-byte alignment may take there
+    exact = tl.lite.Interpreter(model_content=data, arena_size=need)
     exact.resize_tensor_input(0, [4, 96, 96, 3])
     exact.allocate_tensors()
-    assert abs(exact.arena_bytes_used() - need) < 64
+    assert need - 2048 < exact.arena_bytes_used() <= need
+    with pytest.raises(ValueError, match="need an arena of at least"):  # and the figure is not far above the need
+        short = tl.lite.Interpreter(model_content=data, arena_size=exact.arena_bytes_used() - 64)
+        short.resize_tensor_input(0, [4, 96, 96, 3])
+        short.allocate_tensors()
 
 
 def test_c_core_replans_in_its_own_arena():

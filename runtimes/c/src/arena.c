@@ -33,6 +33,9 @@ void *tl_alloc_persistent_aligned(tl_interpreter *it, size_t bytes, size_t align
     end = base + it->arena_bytes - it->tail;
     start = (end - need) & ~(align - 1); /* align: a power of two, at least TL_PERSISTENT_ALIGN */
     if (start < base + it->head) return NULL;
+    /* The arena's end is 16-aligned (tl_interpreter_init), so padding up to 16 is the same at any address;
+     * beyond that it depends on where the arena lies, which the "need an arena of" figure must allow for. */
+    if (align > 16) it->tail_slack += (uint32_t)(align - 16);
     it->tail = base + it->arena_bytes - start;
     memset((void *)(uintptr_t)start, 0, need);
     return (void *)(uintptr_t)start;

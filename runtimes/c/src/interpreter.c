@@ -208,6 +208,7 @@ tl_status tl_interpreter_allocate_tensors(tl_interpreter *it) {
         it->tail_mark = (uint32_t)it->tail;
     }
     it->tail = it->tail_mark;
+    it->tail_slack = 0;
     tl_shapes_forget(it); /* shapes whose storage lay in the tail given back are the model's again */
     it->resets = NULL; /* they lay in the tail given back */
     tl_state_begin(it); /* the head: 0, or past the state kept from an earlier allocation (state.c) */

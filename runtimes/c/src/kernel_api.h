@@ -107,6 +107,7 @@ struct tl_interpreter { /* in the arena's tail: small fields packed together */
     /* position of the int32 offsets per tensor of every subgraph, subgraph 0 first (-1: plan online); 0: none */
     uint32_t offline_plan;
     uint32_t tail_mark;     /* the tail before the first allocation (tables: far below 4 GB); each starts again from it */
+    uint32_t tail_slack;    /* bytes the allocation's tail may pad more in an arena at another address (arena.c) */
     uint8_t allocated;
     uint8_t preserve_all_tensors;
     uint8_t reference_kernels;

@@ -235,8 +235,10 @@ tl_status tl_interpreter_plan(tl_interpreter *it) {
     total = tl_plan_greedy(L.bufs, L.count, order, align);
     if (base > it->arena_bytes - saved_tail || total > it->arena_bytes - saved_tail - base) {
         char msg[128];
+        /* enough at any address: the padding aligned allocations may add elsewhere, and up to 15 bytes at each end
+         * of the caller's arena for its 16-byte alignment (tl_interpreter_init) */
         snprintf(msg, sizeof msg, "activations do not fit: these shapes need an arena of at least %lu bytes, it has %lu",
-                 (unsigned long)(base + total + saved_tail), (unsigned long)it->arena_bytes);
+                 (unsigned long)(base + total + saved_tail + it->tail_slack + 30), (unsigned long)it->arena_bytes);
         it->tail = saved_tail;
         return tl_fail(it, NULL, TL_STATUS_ARENA_TOO_SMALL, msg);
     }

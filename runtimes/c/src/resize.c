@@ -59,6 +59,7 @@ static tl_status keep_dims(tl_interpreter *it, tl_tensor *t) {
     if (it->tail_mark == 0 || (t->own_dims && (uintptr_t)t->dims >= mark)) return TL_STATUS_OK;
     it->allocated = 0;
     it->tail = it->tail_mark;
+    it->tail_slack = 0;
     tl_shapes_forget(it); /* t too when its storage lay above the mark: the caller sets its shape next */
     st = tl_tensor_own_dims(it, t);
     if (st != TL_STATUS_OK) return st;
