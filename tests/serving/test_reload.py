@@ -64,6 +64,18 @@ def which(reply, outputs):
     return None
 
 
+def _second_version_under_load(server, base, model, load, n):
+    """Under `load`: n replies, then version 2 lands and version 1 retires, then n more replies; the load stops."""
+    try:
+        assert wait_for(lambda: len(load.replies) >= n)
+        add_version(base, 2, model)
+        assert wait_for(lambda: status(server)["1"]["state"] == "END"), status(server)
+        seen = len(load.replies)
+        assert wait_for(lambda: len(load.replies) >= seen + n)
+    finally:
+        load.stop()
+
+
 def test_hot_reload_under_load_and_bad_versions(tmp_path):
     base = tmp_path / "m"
     models = [dense_model(tmp_path / f"mlp{seed}.tflite", seed) for seed in (1, 2, 3)]
@@ -73,14 +85,7 @@ def test_hot_reload_under_load_and_bad_versions(tmp_path):
     with Server(tmp_path, "--model_name", "m", "--model_base_path", str(base),
                 "--file_system_poll_wait_seconds", "0.2") as server:
         load = Load(server)
-        try:
-            assert wait_for(lambda: len(load.replies) >= 10)
-            add_version(base, 2, models[1])
-            assert wait_for(lambda: status(server)["1"]["state"] == "END"), status(server)
-            seen = len(load.replies)
-            assert wait_for(lambda: len(load.replies) >= seen + 10)
-        finally:
-            load.stop()
+        _second_version_under_load(server, base, models[1], load, 10)
         assert not load.errors, load.errors[:3]
         assert all(code == 200 for _, code, _ in load.replies), [r for r in load.replies if r[1] != 200][:3]
         versions = [(client, which(reply, [old, new])) for client, _, reply in load.replies]
@@ -134,14 +139,7 @@ def test_hot_reload_under_load_in_the_fast_lane(tmp_path):
     with Server(tmp_path, "--model_name", "m", "--model_base_path", str(base),
                 "--file_system_poll_wait_seconds", "0.2") as server:
         load = Load(server, x=x)
-        try:
-            assert wait_for(lambda: len(load.replies) >= 50)
-            add_version(base, 2, models[1])
-            assert wait_for(lambda: status(server)["1"]["state"] == "END"), status(server)
-            seen = len(load.replies)
-            assert wait_for(lambda: len(load.replies) >= seen + 50)
-        finally:
-            load.stop()
+        _second_version_under_load(server, base, models[1], load, 50)
         server.stop()
         assert not load.errors, load.errors[:3]
         assert all(code == 200 for _, code, _ in load.replies), [r for r in load.replies if r[1] != 200][:3]
